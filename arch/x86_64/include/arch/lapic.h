@@ -1,0 +1,29 @@
+/*
+ * Local APIC: xAPIC (MMIO) everywhere, x2APIC (MSRs) when the CPU has it
+ * and x2apic=off is not given. QEMU's TCG offers only xAPIC.
+ */
+#ifndef ARCH_LAPIC_H
+#define ARCH_LAPIC_H
+
+#include <xen-lite/types.h>
+
+/* Boot CPU: map and enable the APIC; returns 0 or -ENODEV. */
+int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic);
+/* Application processors: enable the already-chosen mode. */
+void lapic_init_ap(void);
+
+bool lapic_x2apic_mode(void);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+void lapic_send_nmi_all_but_self(void);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_sipi(uint32_t apic_id, uint8_t page);
+
+/* Timer in one-shot mode counting bus clocks (divide by 16), for calibration. */
+void lapic_timer_start_oneshot(uint32_t count);
+uint32_t lapic_timer_current(void);
+void lapic_timer_stop(void);
+
+#endif

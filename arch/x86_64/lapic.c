@@ -1,0 +1,172 @@
+/* Local APIC access in xAPIC or x2APIC mode (see arch/lapic.h). */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/trap.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/log.h>
+
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_BASE_X2APIC (1ULL << 10)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
+
+#define REG_ID 0x020
+#define REG_VERSION 0x030
+#define REG_TPR 0x080
+#define REG_EOI 0x0B0
+#define REG_SVR 0x0F0
+#define REG_ICR_LO 0x300
+#define REG_ICR_HI 0x310
+#define REG_LVT_TIMER 0x320
+#define REG_LVT_LINT0 0x350
+#define REG_LVT_LINT1 0x360
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_CUR 0x390
+#define REG_TIMER_DIV 0x3E0
+
+#define SVR_ENABLE (1u << 8)
+#define LVT_MASKED (1u << 16)
+#define ICR_PENDING (1u << 12)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_FIXED 0x000
+#define ICR_NMI 0x400
+#define ICR_INIT 0x500
+#define ICR_STARTUP 0x600
+#define ICR_ALL_BUT_SELF (3u << 18)
+
+#define X2APIC_MSR_BASE 0x800
+
+static volatile uint32_t *xapic;
+static bool x2apic;
+
+static uint32_t apic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(X2APIC_MSR_BASE + (reg >> 4));
+	return xapic[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+	if (x2apic)
+		wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
+	else
+		xapic[reg / 4] = v;
+}
+
+bool lapic_x2apic_mode(void)
+{
+	return x2apic;
+}
+
+uint32_t lapic_id(void)
+{
+	return x2apic ? apic_read(REG_ID) : apic_read(REG_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	apic_write(REG_EOI, 0);
+}
+
+static void enable_local(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+
+	if (x2apic)
+		base |= APIC_BASE_X2APIC;
+	wrmsr(MSR_APIC_BASE, base);
+	apic_write(REG_TPR, 0);
+	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_LVT_LINT0, LVT_MASKED);
+	apic_write(REG_SVR, SVR_ENABLE | VEC_APIC_SPURIOUS);
+}
+
+int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic)
+{
+	struct cpuid_regs r = cpuid(1);
+	uint64_t base = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+
+	if (!(r.edx & (1u << 9))) {
+		log_err("lapic: this CPU has no local APIC\n");
+		return -ENODEV;
+	}
+	x2apic = allow_x2apic && (r.ecx & (1u << 21));
+	if (!x2apic) {
+		if (madt_lapic_addr && madt_lapic_addr != base)
+			log_warn("lapic: MADT says %#llx, APIC_BASE MSR says %#llx; using the MSR\n",
+				 (unsigned long long)madt_lapic_addr, (unsigned long long)base);
+		xapic = arch_mmio_map(base, PAGE_SIZE);
+		if (!xapic)
+			return -ENOMEM;
+	}
+	enable_local();
+	log_info("lapic: %s mode, boot CPU APIC id %u, version %#x\n", x2apic ? "x2APIC" : "xAPIC",
+		 lapic_id(), apic_read(REG_VERSION) & 0xff);
+	return 0;
+}
+
+void lapic_init_ap(void)
+{
+	enable_local();
+}
+
+static void icr_wait_idle(void)
+{
+	if (x2apic)
+		return; /* x2APIC ICR writes do not have a pending state */
+	for (int i = 0; i < 1000000 && (apic_read(REG_ICR_LO) & ICR_PENDING); i++)
+		cpu_relax();
+}
+
+static void icr_send(uint32_t dest, uint32_t low)
+{
+	uint64_t flags = irq_save();
+
+	if (x2apic) {
+		wrmsr(X2APIC_MSR_BASE + (REG_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
+	} else {
+		icr_wait_idle();
+		apic_write(REG_ICR_HI, dest << 24);
+		apic_write(REG_ICR_LO, low);
+		icr_wait_idle();
+	}
+	irq_restore(flags);
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+	icr_send(apic_id, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+void lapic_send_nmi_all_but_self(void)
+{
+	icr_send(0, ICR_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+void lapic_send_sipi(uint32_t apic_id, uint8_t page)
+{
+	icr_send(apic_id, ICR_STARTUP | ICR_LEVEL_ASSERT | page);
+}
+
+void lapic_timer_start_oneshot(uint32_t count)
+{
+	apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
+	apic_write(REG_LVT_TIMER, LVT_MASKED);
+	apic_write(REG_TIMER_INIT, count);
+}
+
+uint32_t lapic_timer_current(void)
+{
+	return apic_read(REG_TIMER_CUR);
+}
+
+void lapic_timer_stop(void)
+{
+	apic_write(REG_TIMER_INIT, 0);
+}

@@ -1,0 +1,135 @@
+/* x86-64 page-table builder (see arch/page_table.h). */
+#include <arch/page_table.h>
+#include <xen-lite/errno.h>
+
+#define LEVELS 4
+
+static unsigned int index_at(uint64_t va, int level)
+{
+	/* level 3 = PML4, 2 = PDPT, 1 = PD, 0 = PT */
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+static uint64_t level_size(int level)
+{
+	return 1ULL << (12 + 9 * level);
+}
+
+static bool is_canonical(uint64_t va)
+{
+	uint64_t top = va >> 47;
+
+	return top == 0 || top == 0x1FFFF;
+}
+
+static bool leaf_allowed(const struct pt_ops *ops, int level)
+{
+	return level == 0 || level == 1 || (level == 2 && ops->allow_1g);
+}
+
+/* True if nothing in [va, va + size) is mapped. */
+static bool range_is_unmapped(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size)
+{
+	uint64_t end = va + size;
+
+	while (va < end) {
+		uint64_t table = root, step = PAGE_SIZE;
+		int level;
+
+		for (level = LEVELS - 1; level >= 0; level--) {
+			uint64_t e = ops->table_ptr(table, ops->ctx)[index_at(va, level)];
+
+			step = level_size(level);
+			if (!(e & PTE_P))
+				break;
+			if (level == 0 || (e & PTE_PS))
+				return false;
+			table = e & PTE_ADDR_MASK;
+		}
+		if (ALIGN_DOWN(va, step) + step <= va)
+			break; /* the walk wrapped past the top of the address space */
+		va = ALIGN_DOWN(va, step) + step;
+	}
+	return true;
+}
+
+static int map_one(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa, int leaf,
+		   uint64_t attrs)
+{
+	uint64_t table = root;
+
+	for (int level = LEVELS - 1; level > leaf; level--) {
+		uint64_t *t = ops->table_ptr(table, ops->ctx);
+		uint64_t *e = &t[index_at(va, level)];
+
+		if (!(*e & PTE_P)) {
+			uint64_t next = ops->alloc_table(ops->ctx);
+
+			if (!next)
+				return -ENOMEM;
+			/* intermediate entries are permissive; the leaf decides */
+			*e = next | PTE_P | PTE_W | (attrs & PTE_U);
+		}
+		table = *e & PTE_ADDR_MASK;
+	}
+	ops->table_ptr(table, ops->ctx)[index_at(va, leaf)] =
+		pa | PTE_P | (leaf ? PTE_PS : 0) | (attrs & PT_ATTR_MASK);
+	return 0;
+}
+
+int pt_map_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
+		 uint64_t attrs)
+{
+	uint64_t end = va + size;
+
+	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || end < va)
+		return -EINVAL;
+	if (!size)
+		return 0;
+	if (!is_canonical(va) || !is_canonical(end - 1) || (va >> 47) != ((end - 1) >> 47))
+		return -EINVAL;
+	if ((pa + size - 1) >> 52 || pa + size < pa)
+		return -EINVAL;
+	if (!range_is_unmapped(ops, root, va, size))
+		return -EEXIST;
+	while (va < end) {
+		int leaf = 2;
+		int err;
+
+		for (; leaf > 0; leaf--) {
+			uint64_t s = level_size(leaf);
+
+			if (leaf_allowed(ops, leaf) && IS_ALIGNED(va | pa, s) && end - va >= s)
+				break;
+		}
+		err = map_one(ops, root, va, pa, leaf, attrs);
+		if (err)
+			return err;
+		va += level_size(leaf);
+		pa += level_size(leaf);
+	}
+	return 0;
+}
+
+bool pt_lookup(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t *pa,
+	       uint64_t *page_size, uint64_t *entry)
+{
+	uint64_t table = root;
+
+	for (int level = LEVELS - 1; level >= 0; level--) {
+		uint64_t e = ops->table_ptr(table, ops->ctx)[index_at(va, level)];
+
+		if (!(e & PTE_P))
+			return false;
+		if (level == 0 || (e & PTE_PS)) {
+			uint64_t s = level_size(level);
+
+			*pa = (e & PTE_ADDR_MASK & ~(s - 1)) | (va & (s - 1));
+			*page_size = s;
+			*entry = e;
+			return true;
+		}
+		table = e & PTE_ADDR_MASK;
+	}
+	return false;
+}

@@ -1,0 +1,213 @@
+/*
+ * x86-64 side of the boot sequence: from the entry stub to xl_main, and the
+ * platform steps xl_main calls back into (include/xen-lite/setup.h).
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/paging.h>
+#include <arch/percpu.h>
+#include <arch/smp.h>
+#include <arch/tsc.h>
+#include <arch/uart.h>
+#include <xen-lite/acpi.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/assert.h>
+#include <xen-lite/console.h>
+#include <xen-lite/log.h>
+#include <xen-lite/panic.h>
+#include <xen-lite/params.h>
+#include <xen-lite/setup.h>
+#include <xen-lite/string.h>
+#include <xen-lite/time.h>
+
+extern char boot_stack_top[];
+
+static struct boot_info boot_info;
+static struct acpi_info acpi;
+
+/* Multiboot structures sit below 4 GiB, reachable through the boot identity map. */
+static const void *boot_identity_map(uint64_t pa, uint64_t len, void *ctx)
+{
+	if (pa + len < pa || pa + len > (4ULL << 30))
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+static const void *direct_map(uint64_t pa, uint64_t len, void *ctx)
+{
+	return phys_is_mapped(pa, len) ? phys_to_virt(pa) : NULL;
+}
+
+/*
+ * QEMU's multiboot1 loader (-kernel) puts the image's file name in front of
+ * the command line; GRUB does not. Drop it so it is not taken as a parameter.
+ */
+static void strip_image_name(struct boot_info *bi)
+{
+	char *s = bi->cmdline, *p = s;
+
+	if (bi->protocol != BOOT_PROTO_MULTIBOOT1 || strncmp(bi->loader_name, "qemu", 4))
+		return;
+	while (*p && *p != ' ')
+		p++;
+	while (*p == ' ')
+		p++;
+	memmove(s, p, strlen(p) + 1);
+}
+
+__attribute__((noreturn)) void arch_boot_main(uint64_t magic, uint64_t info_pa);
+
+void arch_boot_main(uint64_t magic, uint64_t info_pa)
+{
+	int err;
+
+	tsc_mark_boot();
+	percpu_area[0].stack_top = (uint64_t)(uintptr_t)boot_stack_top;
+	idt_init();
+	cpu_tables_init(&percpu_area[0]);
+	uart_init(0x3f8, 115200); /* until console= is parsed */
+	console_set_output(uart_write);
+
+	if (magic == MULTIBOOT2_BOOTLOADER_MAGIC)
+		err = multiboot2_parse(info_pa, boot_identity_map, NULL, &boot_info);
+	else if (magic == MULTIBOOT1_BOOTLOADER_MAGIC)
+		err = multiboot1_parse(info_pa, boot_identity_map, NULL, &boot_info);
+	else
+		panic("unknown boot loader magic %#llx: not started by a multiboot loader",
+		      (unsigned long long)magic);
+	if (err)
+		panic("the boot loader's information structure is unusable (%d), see above", err);
+	strip_image_name(&boot_info);
+	xl_main(&boot_info);
+}
+
+void arch_console_init(const char *spec)
+{
+	uint16_t port;
+	uint32_t baud;
+
+	if (uart_parse_spec(spec, &port, &baud)) {
+		log_warn("console: cannot parse 'console=%s' (expected comN[,baud], an I/O port or "
+			 "none), keeping com1,115200\n", spec);
+		return;
+	}
+	uart_init(port, baud);
+	console_set_output(port ? uart_write : NULL);
+}
+
+static void acpi_init(const struct boot_info *bi)
+{
+	uint64_t rsdp_pa = 0;
+	const uint8_t *rsdp = bi->rsdp;
+	unsigned int len = bi->rsdp_len;
+
+	if (!len) {
+		if (acpi_find_rsdp_legacy(direct_map, NULL, &rsdp_pa)) {
+			log_warn("acpi: no RSDP found; assuming one CPU and no PCIe segments\n");
+			return;
+		}
+		rsdp = phys_to_virt(rsdp_pa);
+		len = BOOT_RSDP_MAX;
+	}
+	if (acpi_parse(rsdp, len, direct_map, NULL, &acpi)) {
+		log_warn("acpi: tables unusable; assuming one CPU and no PCIe segments\n");
+		return;
+	}
+	acpi.rsdp_addr = rsdp_pa;
+	log_info("acpi: %u CPU(s) in the MADT, %u I/O APIC(s), %u PCIe segment(s)%s%s\n",
+		 acpi.cpu_count, acpi.ioapic_count, acpi.mcfg_count,
+		 acpi.dmar_addr ? ", Intel VT-d (DMAR)" : "", acpi.ivrs_addr ? ", AMD-Vi (IVRS)" : "");
+}
+
+void arch_platform_init(const struct boot_info *bi)
+{
+	acpi_init(bi);
+	if (lapic_init_boot(acpi.lapic_addr, params.x2apic))
+		panic("no usable local APIC");
+	tsc_init(params.tsc_khz, acpi.pm_timer_port, acpi.pm_timer_32bit);
+}
+
+static void report_cpu(void *arg)
+{
+	volatile unsigned int *reached = arg;
+
+	__atomic_fetch_add(reached, 1, __ATOMIC_RELAXED);
+}
+
+unsigned int arch_smp_init(unsigned int maxcpus)
+{
+	unsigned int cpus = smp_boot_aps(&acpi, maxcpus);
+	volatile unsigned int reached = 0;
+
+	irq_enable();
+	for (unsigned int i = 0; i < cpus; i++)
+		if (smp_call_on(i, report_cpu, (void *)&reached))
+			log_warn("smp: cross-CPU call to CPU %u timed out\n", i);
+	log_info("smp: cross-CPU call reached %u of %u CPU(s)\n", reached, cpus);
+	return cpus;
+}
+
+static void fault_on_this_cpu(void *arg)
+{
+	volatile uint64_t *p = arg;
+
+	(void)*p;
+}
+
+void arch_run_selftest(unsigned int which)
+{
+	/* the hypervisor's own load address: identity-mapped at boot, unmapped now */
+	volatile uint64_t *low = (volatile uint64_t *)(uintptr_t)0x200000;
+
+	log_info("selftest: provoking a failure on purpose\n");
+	switch (which) {
+	case SELFTEST_UD:
+		__asm__ volatile("ud2");
+		break;
+	case SELFTEST_PF:
+		(void)*low;
+		break;
+	case SELFTEST_AP_PF:
+		if (arch_cpus_online() < 2)
+			panic("selftest=ap-pf needs a second CPU");
+		smp_call_on(arch_cpus_online() - 1, fault_on_this_cpu, (void *)low);
+		break;
+	case SELFTEST_PANIC:
+		panic("selftest: explicit panic");
+	case SELFTEST_ASSERT:
+		ASSERT(which == SELFTEST_NONE);
+		break;
+	}
+	log_err("selftest: the provoked failure did not stop the machine\n");
+}
+
+void arch_idle(void)
+{
+	log_info("idle: nothing to run yet (no dom0 support in this build)\n");
+	cpu_idle_loop();
+}
+
+static void reset_machine(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) empty_idt = { 0, 0 };
+
+	outb(0xCF9, 0x06); /* PCI reset control: full reset */
+	udelay(50000);
+	outb(0x64, 0xFE); /* keyboard controller reset line */
+	udelay(50000);
+	/* last resort: a triple fault */
+	__asm__ volatile("lidt %0; int3" ::"m"(empty_idt));
+}
+
+void arch_machine_stop(bool reboot, unsigned int exit_code)
+{
+	irq_disable();
+	if (params.debug_exit)
+		outb((uint16_t)params.debug_exit, (uint8_t)exit_code);
+	if (reboot)
+		reset_machine();
+	cpu_stop();
+}

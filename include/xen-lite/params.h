@@ -1,0 +1,38 @@
+/*
+ * The hypervisor's command-line parameters, parsed once at boot. Each is
+ * documented in Documentation/boot.md; the table is in xen-lite/params.c.
+ */
+#ifndef XEN_LITE_PARAMS_H
+#define XEN_LITE_PARAMS_H
+
+#include <xen-lite/types.h>
+
+enum on_panic { ON_PANIC_HALT, ON_PANIC_REBOOT };
+enum after_boot { AFTER_BOOT_IDLE, AFTER_BOOT_HALT };
+enum selftest {
+	SELFTEST_NONE,
+	SELFTEST_UD, /* invalid opcode on the boot CPU */
+	SELFTEST_PF, /* read the hypervisor's own physical load address through the dropped identity map */
+	SELFTEST_AP_PF, /* page fault on the last application processor */
+	SELFTEST_PANIC, /* explicit panic() */
+	SELFTEST_ASSERT, /* failed ASSERT() */
+};
+
+struct params {
+	char console[32];
+	unsigned int loglvl; /* enum log_level */
+	uint64_t maxcpus;
+	bool x2apic;
+	uint64_t tsc_khz; /* 0: measure */
+	unsigned int on_panic;
+	unsigned int after_boot;
+	uint64_t debug_exit; /* I/O port of QEMU's isa-debug-exit, 0: none */
+	unsigned int selftest;
+};
+
+extern struct params params;
+
+/* Parse the command line into params; returns the number of problems reported. */
+int params_parse(const char *cmdline);
+
+#endif

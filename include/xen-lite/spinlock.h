@@ -1,0 +1,36 @@
+/* Ticket spinlocks: fair, so no CPU starves on a contended console or allocator. */
+#ifndef XEN_LITE_SPINLOCK_H
+#define XEN_LITE_SPINLOCK_H
+
+#include <xen-lite/types.h>
+
+typedef struct {
+	volatile uint32_t next;
+	volatile uint32_t owner;
+} spinlock_t;
+
+#define SPINLOCK_INIT { 0, 0 }
+
+static inline void spin_lock(spinlock_t *l)
+{
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		__asm__ volatile("pause" ::: "memory");
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint32_t expected = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &expected, owner + 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+#endif

@@ -1,0 +1,35 @@
+/* The parameter table: names, types, bounds and defaults (Documentation/boot.md). */
+#include <xen-lite/cmdline.h>
+#include <xen-lite/log.h>
+#include <xen-lite/params.h>
+
+struct params params = {
+	.console = "com1,115200",
+	.loglvl = LOG_INFO,
+	.maxcpus = 256,
+	.x2apic = true,
+	.on_panic = ON_PANIC_HALT,
+	.after_boot = AFTER_BOOT_IDLE,
+};
+
+static const char *const loglvl_names[] = { "error", "warn", "info", "debug", NULL };
+static const char *const on_panic_names[] = { "halt", "reboot", NULL };
+static const char *const after_boot_names[] = { "idle", "halt", NULL };
+static const char *const selftest_names[] = { "none", "ud", "pf", "ap-pf", "panic", "assert", NULL };
+
+static const struct param_desc param_table[] = {
+	{ .name = "console", .type = PARAM_STRING, .value = params.console, .string_size = sizeof(params.console) },
+	{ .name = "loglvl", .type = PARAM_ENUM, .value = &params.loglvl, .choices = loglvl_names },
+	{ .name = "maxcpus", .type = PARAM_UINT, .value = &params.maxcpus, .min = 1, .max = 256 },
+	{ .name = "x2apic", .type = PARAM_BOOL, .value = &params.x2apic },
+	{ .name = "tsc_khz", .type = PARAM_UINT, .value = &params.tsc_khz, .min = 1000, .max = 100000000 },
+	{ .name = "on_panic", .type = PARAM_ENUM, .value = &params.on_panic, .choices = on_panic_names },
+	{ .name = "after_boot", .type = PARAM_ENUM, .value = &params.after_boot, .choices = after_boot_names },
+	{ .name = "debug_exit", .type = PARAM_UINT, .value = &params.debug_exit, .min = 1, .max = 0xffff },
+	{ .name = "selftest", .type = PARAM_ENUM, .value = &params.selftest, .choices = selftest_names },
+};
+
+int params_parse(const char *cmdline)
+{
+	return cmdline_parse(cmdline, param_table, ARRAY_SIZE(param_table));
+}
