@@ -56,8 +56,8 @@ static int check_module(const struct boot_info *bi, unsigned int i)
 	const struct boot_module *m = &bi->modules[i];
 	int problems = 0;
 
-	log_info("module %u: [%#llx-%#llx) %llu KiB '%s'\n", i, (unsigned long long)m->start,
-		 (unsigned long long)m->end, (unsigned long long)((m->end - m->start) >> 10), m->cmdline);
+	log_info("module %u: [%#llx-%#llx) %llu bytes '%s'\n", i, (unsigned long long)m->start,
+		 (unsigned long long)m->end, (unsigned long long)(m->end - m->start), m->cmdline);
 	if (m->end == m->start) {
 		log_warn("module %u ('%s') is empty\n", i, m->cmdline);
 		problems++;

@@ -38,21 +38,29 @@ static const void *direct_map(uint64_t pa, uint64_t len, void *ctx)
 	return phys_is_mapped(pa, len) ? phys_to_virt(pa) : NULL;
 }
 
-/*
- * QEMU's multiboot1 loader (-kernel) puts the image's file name in front of
- * the command line; GRUB does not. Drop it so it is not taken as a parameter.
- */
-static void strip_image_name(struct boot_info *bi)
+static void drop_first_word(char *s)
 {
-	char *s = bi->cmdline, *p = s;
+	char *p = s;
 
-	if (bi->protocol != BOOT_PROTO_MULTIBOOT1 || strncmp(bi->loader_name, "qemu", 4))
-		return;
 	while (*p && *p != ' ')
 		p++;
 	while (*p == ' ')
 		p++;
 	memmove(s, p, strlen(p) + 1);
+}
+
+/*
+ * QEMU's multiboot1 loader (-kernel, -initrd) puts the file name in front
+ * of the kernel's and each module's command line; GRUB's multiboot2 does
+ * not. Drop it so that every boot path hands the core the same strings.
+ */
+static void strip_file_names(struct boot_info *bi)
+{
+	if (bi->protocol != BOOT_PROTO_MULTIBOOT1 || strncmp(bi->loader_name, "qemu", 4))
+		return;
+	drop_first_word(bi->cmdline);
+	for (unsigned int i = 0; i < bi->module_count; i++)
+		drop_first_word(bi->modules[i].cmdline);
 }
 
 __attribute__((noreturn)) void arch_boot_main(uint64_t magic, uint64_t info_pa);
@@ -77,7 +85,7 @@ void arch_boot_main(uint64_t magic, uint64_t info_pa)
 		      (unsigned long long)magic);
 	if (err)
 		panic("the boot loader's information structure is unusable (%d), see above", err);
-	strip_image_name(&boot_info);
+	strip_file_names(&boot_info);
 	xl_main(&boot_info);
 }
 

@@ -197,6 +197,11 @@ test_efi_direct() {
 	[ "$rc" -eq 1 ] || efi_fail "test_efi_direct: QEMU exit status $rc, want 1 (after_boot=halt; log: $log)"
 }
 
+# called by tests/run-all.sh before the test_efi_* functions
+setup_efi() {
+	efi_build
+}
+
 efi_main() {
 	local t failed=0 tests=("$@")
 	[ ${#tests[@]} -gt 0 ] || tests=(test_efi_probe test_efi_probe_no_config test_efi_bad_config

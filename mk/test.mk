@@ -1,0 +1,23 @@
+# ---- the two commands, and the rest ----------------------------------------
+# make run    build everything, boot the GRUB ISO in QEMU on this terminal
+# make check  build everything, run every test, end with "N passed, N failed"
+
+RUN_SMP ?= 2
+RUN_MEM ?= 1G
+TESTS ?=
+
+deps:
+	@sh scripts/deps.sh
+
+# deps first: on a fresh machine nothing else can build before it has run
+run: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/xen-lite.iso
+	@echo "xen-lite: booting in QEMU (TCG). Quit with Ctrl-A X."
+	qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp $(RUN_SMP) -m $(RUN_MEM) \
+		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
+
+TEST_IMAGES := $(BUILD)/xen-lite-test.iso
+
+check: deps
+	@$(MAKE) --no-print-directory all unit-tests $(TEST_IMAGES)
+	@bash tests/run-all.sh $(TESTS)

@@ -1,0 +1,111 @@
+#!/bin/bash
+# Helpers for QEMU integration tests (sourced by tests/run-all.sh).
+#
+# A test file tests/qemu/t-NAME.sh defines functions named test_*; the
+# runner calls them in file order, each as one test, after an optional
+# setup_NAME function. A test boots QEMU with qemu_boot (or its own
+# command), then states what it expects with expect_*; each failed
+# expectation prints why, and the test returns test_result.
+#
+# Every QEMU run is bounded by a timeout; the serial log of the last run is
+# in $LOG (printed by the runner when a test fails).
+
+BUILD=${BUILD:-build}
+LOGDIR=${LOGDIR:-$BUILD/test-logs}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
+# TCG's SVM model; -rdtscp because TCG misreports intercepted RDTSCP (ENVIRONMENT.md)
+QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt}
+mkdir -p "$LOGDIR"
+
+TEST_FAILED=0
+LOG=
+QEMU_RC=
+
+test_begin() {
+	TEST_FAILED=0
+	LOG=
+	QEMU_RC=
+}
+
+test_fail() {
+	echo "    $*"
+	TEST_FAILED=1
+}
+
+test_result() {
+	return "$TEST_FAILED"
+}
+
+# qemu_boot NAME [QEMU ARGS...]: boot with COM1 in $LOGDIR/NAME.log, the
+# debug-exit device at 0xf4 and a timeout; sets LOG and QEMU_RC (124 = timed out).
+qemu_boot() {
+	local name=$1
+	shift
+	LOG=$LOGDIR/$name.log
+	: >"$LOG"
+	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" \
+		-display none -monitor none -no-reboot -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-serial file:"$LOG" "$@" </dev/null 2>"$LOG.stderr"
+	QEMU_RC=$?
+	if [ "$QEMU_RC" -eq 124 ]; then
+		test_fail "QEMU timed out after ${QEMU_TIMEOUT}s"
+	fi
+}
+
+# ovmf_args NAME: firmware arguments with a fresh copy of the variable store
+ovmf_args() {
+	cp "$OVMF_VARS" "$LOGDIR/$1.vars.fd"
+	echo "-drive if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+		"-drive if=pflash,format=raw,file=$LOGDIR/$1.vars.fd"
+}
+
+# expect_rc N: QEMU's exit status (isa-debug-exit: (code << 1) | 1)
+expect_rc() {
+	[ "$QEMU_RC" = "$1" ] || test_fail "QEMU exit status $QEMU_RC, expected $1"
+}
+
+# expect_log STRING...: each fixed string appears in the serial log
+expect_log() {
+	local s
+	for s in "$@"; do
+		grep -aqF -- "$s" "$LOG" || test_fail "missing from the log: $s"
+	done
+}
+
+# expect_no_log STRING...: none of them appears
+expect_no_log() {
+	local s
+	for s in "$@"; do
+		! grep -aqF -- "$s" "$LOG" || test_fail "unexpected in the log: $s"
+	done
+}
+
+# expect_log_regex REGEX: an extended regular expression matches a line
+expect_log_regex() {
+	grep -aqE -- "$1" "$LOG" || test_fail "no log line matches: $1"
+}
+
+# expect_boot CPUS MIN_MIB MAX_MIB MODULES: the boot summary line reports
+# exactly CPUS CPUs and MODULES modules, and usable memory within the range.
+expect_boot() {
+	local line mib
+	line=$(grep -aoE 'boot complete: [0-9]+ CPU\(s\) online, [0-9]+ MiB usable memory, [0-9]+ module\(s\)' "$LOG" | tail -1)
+	if [ -z "$line" ]; then
+		test_fail "no 'boot complete' line"
+		return
+	fi
+	echo "$line" | grep -qE "complete: $1 CPU" || test_fail "expected $1 CPU(s): $line"
+	echo "$line" | grep -qE ", $4 module" || test_fail "expected $4 module(s): $line"
+	mib=$(echo "$line" | sed -E 's/.*, ([0-9]+) MiB usable.*/\1/')
+	if [ "$mib" -lt "$2" ] || [ "$mib" -gt "$3" ]; then
+		test_fail "usable memory $mib MiB outside [$2, $3]: $line"
+	fi
+}
+
+# expect_no_fault: no exception dump or panic in the log
+expect_no_fault() {
+	expect_no_log "PANIC" "WARNING: smp:" "did not come online"
+}

@@ -1,0 +1,114 @@
+#!/bin/bash
+# Run every test: host unit tests, the clang build, then the QEMU
+# integration tests (tests/qemu/t-*.sh). Ends with "N passed, N failed";
+# exits non-zero if anything failed.
+#
+#   tests/run-all.sh [PATTERN]   only tests whose name contains PATTERN
+#
+# Expects `make all unit-tests` and the test images to be built (make check does).
+set -u
+cd "$(dirname "$0")/.."
+
+BUILD=${BUILD:-build}
+FILTER=${1:-}
+PASSED=0
+FAILED=0
+FAILED_NAMES=()
+START=$(date +%s)
+
+record() { # NAME STATUS SECONDS
+	if [ "$2" -eq 0 ]; then
+		PASSED=$((PASSED + 1))
+		printf 'PASS %-40s %3ss\n' "$1" "$3"
+	else
+		FAILED=$((FAILED + 1))
+		FAILED_NAMES+=("$1")
+		printf 'FAIL %-40s %3ss\n' "$1" "$3"
+	fi
+}
+
+selected() {
+	[ -z "$FILTER" ] || [[ "$1" == *"$FILTER"* ]]
+}
+
+# ---- host unit tests: every cmocka test counts as one ----
+run_unit_tests() {
+	local bin out pass fail name
+	for bin in "$BUILD"/unit/test_*; do
+		[ -x "$bin" ] || continue
+		name=unit/$(basename "$bin")
+		selected "$name" || continue
+		out=$("$bin" 2>&1)
+		pass=$(echo "$out" | sed -nE 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' | tail -1)
+		fail=$(echo "$out" | sed -nE 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' | tail -1)
+		pass=${pass:-0}
+		fail=${fail:-0}
+		if [ "$pass" -eq 0 ] && [ "$fail" -eq 0 ]; then
+			fail=1 # crashed before reporting
+		fi
+		PASSED=$((PASSED + pass))
+		FAILED=$((FAILED + fail))
+		printf '%s %-40s %3s passed, %s failed\n' "$([ "$fail" -eq 0 ] && echo PASS || echo FAIL)" \
+			"$name" "$pass" "$fail"
+		if [ "$fail" -ne 0 ]; then
+			FAILED_NAMES+=("$name")
+			echo "$out" | grep -E '^\[  (FAILED|ERROR) |^\[  ERROR|Failure|error' | head -40 | sed 's/^/    /'
+		fi
+	done
+}
+
+# ---- the whole tree must also build clean with clang ----
+run_clang_build() {
+	local t0 rc
+	selected build/clang || return 0
+	t0=$(date +%s)
+	make -s CC=clang BUILD="$BUILD/clang" all >"$BUILD/clang-build.log" 2>&1
+	rc=$?
+	record build/clang "$rc" $(($(date +%s) - t0))
+	[ "$rc" -eq 0 ] || tail -30 "$BUILD/clang-build.log" | sed 's/^/    /'
+}
+
+# ---- QEMU integration tests ----
+run_qemu_tests() {
+	local file base tests t t0 rc
+	# shellcheck source=tests/qemu/lib.sh
+	source tests/qemu/lib.sh
+	for file in tests/qemu/t-*.sh; do
+		base=$(basename "$file" .sh)
+		base=${base#t-}
+		tests=$(grep -oE '^test_[a-zA-Z0-9_]+\(\)' "$file" | tr -d '()')
+		local any=0
+		for t in $tests; do selected "qemu/$t" && any=1; done
+		[ "$any" -eq 1 ] || continue
+		# shellcheck disable=SC1090
+		source "$file"
+		if declare -F "setup_$base" >/dev/null && ! "setup_$base"; then
+			for t in $tests; do selected "qemu/$t" && record "qemu/$t" 1 0; done
+			continue
+		fi
+		for t in $tests; do
+			selected "qemu/$t" || continue
+			test_begin
+			t0=$(date +%s)
+			"$t"
+			rc=$?
+			record "qemu/$t" "$rc" $(($(date +%s) - t0))
+			if [ "$rc" -ne 0 ] && [ -n "$LOG" ] && [ -f "$LOG" ]; then
+				echo "    --- last 40 lines of $LOG ---"
+				tail -40 "$LOG" | sed 's/^/    | /'
+			fi
+		done
+	done
+}
+
+run_unit_tests
+run_clang_build
+run_qemu_tests
+
+echo
+echo "tests took $(($(date +%s) - START))s"
+if [ "$FAILED" -gt 0 ]; then
+	echo "failed: ${FAILED_NAMES[*]}"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
