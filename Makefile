@@ -20,9 +20,11 @@ HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
 	-Iinclude -I$(ARCH_DIR)/include -MMD -MP
 ifneq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -1)),)
 HV_CFLAGS := $(filter-out -mgeneral-regs-only,$(HV_CFLAGS))
+else
+HV_LDFLAGS_CC := -no-pie # Debian's gcc links PIE by default
 endif
 HV_ASFLAGS := -D__ASSEMBLY__ -Iinclude -I$(ARCH_DIR)/include -MMD -MP -fno-pic -fno-pie
-HV_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+HV_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 HV_C_SRCS := $(wildcard xen-lite/*.c lib/*.c $(ARCH_DIR)/*.c)
@@ -41,7 +43,7 @@ $(BUILD)/hv/%.o: %.S
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 $(BUILD)/xen-lite.elf: $(HV_OBJS) $(ARCH_DIR)/xen-lite.ld scripts/check-image.sh
-	$(Q)$(CC) $(HV_LDFLAGS) -T $(ARCH_DIR)/xen-lite.ld -o $@ $(HV_OBJS) -lgcc
+	$(Q)$(CC) $(HV_LDFLAGS) $(HV_LDFLAGS_CC) -T $(ARCH_DIR)/xen-lite.ld -o $@ $(HV_OBJS) -lgcc
 	$(Q)sh scripts/check-image.sh $@
 
 -include $(HV_OBJS:.o=.d)

@@ -53,7 +53,8 @@ static void warn_overlaps(const struct mem_region *r, unsigned int count)
 {
 	for (unsigned int i = 0; i < count; i++) {
 		for (unsigned int j = i + 1; j < count; j++) {
-			if (r[i].base < region_end(&r[j]) && r[j].base < region_end(&r[i]))
+			if (r[i].size && r[j].size && r[i].base < region_end(&r[j]) &&
+			    r[j].base < region_end(&r[i]))
 				log_warn("memmap: [%#llx-%#llx) %s overlaps [%#llx-%#llx) %s; "
 					 "the overlap is treated as %s\n",
 					 (unsigned long long)r[i].base, (unsigned long long)region_end(&r[i]),
@@ -93,7 +94,8 @@ static void page_align_available(struct mem_region *out, unsigned int *n)
 			uint64_t start = ALIGN_UP(m.base, PAGE_SIZE);
 			uint64_t end = ALIGN_DOWN(m.base + m.size, PAGE_SIZE);
 
-			if (end <= start)
+			/* start < m.base: rounding up wrapped (a fragment of the last page) */
+			if (end <= start || start < m.base)
 				continue;
 			m.base = start;
 			m.size = end - start;

@@ -108,3 +108,13 @@ test_mb1_tsc_override() {
 	expect_log "tsc: 1234.567 MHz (tsc_khz=)"
 	test_result
 }
+
+test_mb1_clang_image() {
+	# the image built by clang (tests/run-all.sh builds it into $BUILD/clang first)
+	[ -f "$BUILD/clang/xen-lite.elf" ] || { test_fail "no clang build"; return 1; }
+	KERNEL=$BUILD/clang/xen-lite.elf mb1_boot mb1-clang 2 512 "$HALT"
+	expect_rc 1
+	expect_boot 2 500 512 0
+	expect_no_fault
+	test_result
+}
