@@ -17,7 +17,7 @@ HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector \
 	-mno-sse -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
 	-fno-omit-frame-pointer -fno-strict-aliasing \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
-	-Iinclude -I$(ARCH_DIR)/include -MMD -MP
+	-Iinclude -I$(ARCH_DIR)/include -Ihypercalls -MMD -MP
 ifneq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -1)),)
 HV_CFLAGS := $(filter-out -mgeneral-regs-only,$(HV_CFLAGS))
 else
@@ -27,7 +27,7 @@ HV_ASFLAGS := -D__ASSEMBLY__ -Iinclude -I$(ARCH_DIR)/include -MMD -MP -fno-pic -
 HV_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
-HV_C_SRCS := $(wildcard xen-lite/*.c lib/*.c $(ARCH_DIR)/*.c)
+HV_C_SRCS := $(wildcard xen-lite/*.c lib/*.c hypercalls/*.c $(ARCH_DIR)/*.c)
 HV_S_SRCS := $(wildcard $(ARCH_DIR)/boot/*.S $(ARCH_DIR)/*.S)
 HV_OBJS := $(HV_S_SRCS:%.S=$(BUILD)/hv/%.o) $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o)
 
@@ -51,7 +51,7 @@ $(BUILD)/xen-lite.elf: $(HV_OBJS) $(ARCH_DIR)/xen-lite.ld scripts/check-image.sh
 # ---- host unit tests ------------------------------------------------------
 # tests/unit/test_NAME.c is linked with the sources listed (one per line) in
 # tests/unit/test_NAME.deps, the log capture and cmocka.
-HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Ihypercalls \
 	-Iinclude -I$(ARCH_DIR)/include -Itests/unit -fsanitize=address,undefined -fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)

@@ -86,6 +86,10 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap)
 	}
 	if (*f == '*') {
 		s->width = va_arg(*ap, int);
+		if (s->width < 0) { /* as in C: a negative width means left-justified */
+			s->left = true;
+			s->width = -s->width;
+		}
 		f++;
 	}
 	while (*f >= '0' && *f <= '9')
@@ -144,8 +148,7 @@ int xl_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put_number(&o, v, false, &s);
 			break;
 		case 'p':
-			put(&o, '0');
-			put(&o, 'x');
+			s.alt = true; /* "0x", counted in the width like the digits */
 			s.base = 16;
 			put_number(&o, (uint64_t)(uintptr_t)va_arg(args, void *), false, &s);
 			break;

@@ -78,8 +78,12 @@ static void *alloc_small(size_t total, struct block_header **h)
 static void *alloc_big(size_t total, struct block_header **h)
 {
 	uint64_t bytes = ALIGN_UP((uint64_t)total, PAGE_BYTES);
-	void *p = page_ops->alloc(bytes);
+	void *p;
 
+	/* rounding up wrapped, or more pages than class_or_pages can record */
+	if (bytes < total || bytes / PAGE_BYTES >= BIG_FLAG)
+		return NULL;
+	p = page_ops->alloc(bytes);
 	if (!p)
 		return NULL;
 	*h = p;

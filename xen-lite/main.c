@@ -4,6 +4,7 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
+#include <xen-lite/guest_launch.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/log.h>
 #include <xen-lite/memmap.h>
@@ -68,6 +69,8 @@ void xl_main(struct boot_info *bi)
 	arch_platform_init(bi);
 	cpus = arch_smp_init((unsigned int)params.maxcpus);
 	print_summary(cpus, bi);
+	arch_virt_init();
+	guests_launch_from_modules(bi);
 	if (params.selftest)
 		arch_run_selftest(params.selftest);
 	if (params.after_boot == AFTER_BOOT_HALT)

@@ -67,7 +67,9 @@ static int check_module(const struct boot_info *bi, unsigned int i)
 		problems++;
 	}
 	for (unsigned int j = 0; j < i; j++) {
-		if (m->start < bi->modules[j].end && bi->modules[j].start < m->end) {
+		/* an empty module overlaps nothing (it is reported as empty) */
+		if (m->start < m->end && bi->modules[j].start < bi->modules[j].end &&
+		    m->start < bi->modules[j].end && bi->modules[j].start < m->end) {
 			log_warn("module %u overlaps module %u\n", i, j);
 			problems++;
 		}
@@ -75,14 +77,15 @@ static int check_module(const struct boot_info *bi, unsigned int i)
 	return problems;
 }
 
-static void describe_dom0_kernel(const struct boot_info *bi)
+/* Returns 1 when module 0 cannot be the dom0 kernel (a problem), else 0. */
+static int describe_dom0_kernel(const struct boot_info *bi)
 {
 	const struct boot_module *m = &bi->modules[0];
 	struct bzimage_info bz;
 	int err;
 
 	if (m->end <= m->start || !inside_available_ram(bi, m->start, m->end))
-		return;
+		return 0; /* already reported by check_module() */
 	err = bzimage_probe(phys_to_virt(m->start), m->end - m->start, &bz);
 	if (err == -ENOEXEC)
 		log_warn("module 0 ('%s') is not a Linux bzImage (no boot flag/HdrS header); "
@@ -95,6 +98,7 @@ static void describe_dom0_kernel(const struct boot_info *bi)
 	else
 		log_info("module 0: Linux bzImage, boot protocol %u.%u (dom0 kernel)\n",
 			 bz.protocol >> 8, bz.protocol & 0xff);
+	return err ? 1 : 0;
 }
 
 int modules_report(const struct boot_info *bi)
@@ -107,6 +111,6 @@ int modules_report(const struct boot_info *bi)
 	}
 	for (unsigned int i = 0; i < bi->module_count; i++)
 		problems += check_module(bi, i);
-	describe_dom0_kernel(bi);
+	problems += describe_dom0_kernel(bi);
 	return problems;
 }

@@ -125,8 +125,11 @@ void page_alloc_reserve(struct page_allocator *pa, uint64_t start, uint64_t end)
 {
 	if (end <= start)
 		return;
+	/* rounding up past the last page would wrap to 0; nothing is managed up there */
+	end = end > ALIGN_DOWN(UINT64_MAX, PAGE_SIZE) ? ALIGN_DOWN(UINT64_MAX, PAGE_SIZE) :
+						      ALIGN_UP(end, PAGE_SIZE);
 	spin_lock(&pa->lock);
-	mark_range(pa, ALIGN_DOWN(start, PAGE_SIZE), ALIGN_UP(end, PAGE_SIZE), true);
+	mark_range(pa, ALIGN_DOWN(start, PAGE_SIZE), end, true);
 	spin_unlock(&pa->lock);
 }
 

@@ -27,13 +27,13 @@ static bool leaf_allowed(const struct pt_ops *ops, int level)
 	return level == 0 || level == 1 || (level == 2 && ops->allow_1g);
 }
 
-/* True if nothing in [va, va + size) is mapped. */
+/* True if nothing in [va, va + size) is mapped (size > 0; the range may end at 2^64). */
 static bool range_is_unmapped(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size)
 {
-	uint64_t end = va + size;
+	uint64_t last = va + size - 1;
 
-	while (va < end) {
-		uint64_t table = root, step = PAGE_SIZE;
+	for (;;) {
+		uint64_t table = root, step = PAGE_SIZE, next;
 		int level;
 
 		for (level = LEVELS - 1; level >= 0; level--) {
@@ -46,9 +46,10 @@ static bool range_is_unmapped(const struct pt_ops *ops, uint64_t root, uint64_t 
 				return false;
 			table = e & PTE_ADDR_MASK;
 		}
-		if (ALIGN_DOWN(va, step) + step <= va)
-			break; /* the walk wrapped past the top of the address space */
-		va = ALIGN_DOWN(va, step) + step;
+		next = ALIGN_DOWN(va, step) + step;
+		if (next - 1 >= last)
+			break; /* covered through last (next is 0 at the top of the address space) */
+		va = next;
 	}
 	return true;
 }
@@ -80,33 +81,36 @@ static int map_one(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_
 int pt_map_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
 		 uint64_t attrs)
 {
-	uint64_t end = va + size;
+	uint64_t last = va + size - 1; /* inclusive: a range may end exactly at 2^64 */
 
-	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE) || end < va)
+	if (!IS_ALIGNED(va | pa | size, PAGE_SIZE))
 		return -EINVAL;
 	if (!size)
 		return 0;
-	if (!is_canonical(va) || !is_canonical(end - 1) || (va >> 47) != ((end - 1) >> 47))
+	if (last < va)
+		return -EINVAL;
+	if (!is_canonical(va) || !is_canonical(last) || (va >> 47) != (last >> 47))
 		return -EINVAL;
 	if ((pa + size - 1) >> 52 || pa + size < pa)
 		return -EINVAL;
 	if (!range_is_unmapped(ops, root, va, size))
 		return -EEXIST;
-	while (va < end) {
+	while (size) {
 		int leaf = 2;
 		int err;
 
 		for (; leaf > 0; leaf--) {
 			uint64_t s = level_size(leaf);
 
-			if (leaf_allowed(ops, leaf) && IS_ALIGNED(va | pa, s) && end - va >= s)
+			if (leaf_allowed(ops, leaf) && IS_ALIGNED(va | pa, s) && size >= s)
 				break;
 		}
 		err = map_one(ops, root, va, pa, leaf, attrs);
 		if (err)
 			return err;
-		va += level_size(leaf);
+		va += level_size(leaf); /* wraps to 0 after the last page; size is 0 then */
 		pa += level_size(leaf);
+		size -= level_size(leaf);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <arch/paging.h>
 #include <arch/percpu.h>
 #include <arch/smp.h>
+#include <arch/svm.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
 #include <xen-lite/acpi.h>
@@ -187,6 +188,11 @@ void arch_run_selftest(unsigned int which)
 		break;
 	}
 	log_err("selftest: the provoked failure did not stop the machine\n");
+}
+
+void arch_virt_init(void)
+{
+	svm_init();
 }
 
 void arch_idle(void)

@@ -5,6 +5,7 @@
 #include <arch/paging.h>
 #include <arch/smp.h>
 #include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
@@ -78,8 +79,21 @@ int smp_call_on(unsigned int index, smp_call_fn fn, void *arg)
 
 void cpu_idle_loop(void)
 {
-	for (;;)
+	struct percpu *cpu = this_cpu();
+
+	for (;;) {
+		struct vcpu *v;
+
+		/* checked with interrupts off so the wake-up IPI cannot be missed before hlt */
+		irq_disable();
+		v = cpu->run_vcpu;
+		if (v) {
+			arch_vcpu_run(v);
+			__atomic_store_n(&cpu->run_vcpu, NULL, __ATOMIC_RELEASE);
+			continue;
+		}
 		cpu_idle_wait();
+	}
 }
 
 __attribute__((noreturn)) static void ap_entry(struct percpu *cpu)

@@ -27,6 +27,8 @@ struct tss {
 
 typedef void (*smp_call_fn)(void *arg);
 
+struct vcpu;
+
 struct percpu {
 	struct percpu *self;
 	unsigned int index; /* 0 = boot CPU */
@@ -42,6 +44,15 @@ struct percpu {
 	smp_call_fn volatile call_fn;
 	void *volatile call_arg;
 	volatile uint32_t call_done;
+
+	/* the vCPU this CPU is told to run (set by the control CPU, see domain_unpause) */
+	struct vcpu *volatile run_vcpu;
+	/* SVM: host save area and the host state VMLOAD/VMSAVE handle */
+	uint64_t svm_hsave_pa;
+	uint64_t host_vmcb_pa;
+	/* ASIDs handed out on this CPU (see svm_vcpu.c) */
+	uint32_t next_asid;
+	uint32_t asid_generation;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

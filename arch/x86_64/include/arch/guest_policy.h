@@ -1,0 +1,43 @@
+/*
+ * What guests see of the CPU: the CPUID policy and the MSR policy, as
+ * tables so that the whole policy can be read in one place
+ * (arch/x86_64/cpuid_policy.c, arch/x86_64/msr_policy.c).
+ */
+#ifndef ARCH_GUEST_POLICY_H
+#define ARCH_GUEST_POLICY_H
+
+#include <arch/cpu.h>
+#include <xen-lite/types.h>
+
+struct domain;
+struct vcpu;
+
+/*
+ * Adjust what the CPU returned for (leaf, subleaf) to what the guest may
+ * see. guest_cr4 is needed for the OSXSAVE bit, which mirrors the guest's CR4.
+ */
+void cpuid_policy_apply(const struct domain *d, uint32_t leaf, uint32_t subleaf, uint64_t guest_cr4,
+			struct cpuid_regs *r);
+
+enum msr_action {
+	MSR_DENY, /* intercepted; the guest gets #GP */
+	MSR_PASS, /* not intercepted: the guest uses the real register, switched by VMLOAD/VMSAVE or harmless */
+	MSR_EMULATE, /* intercepted and handled by msr_emulate_* */
+};
+
+struct msr_rule {
+	uint32_t msr;
+	enum msr_action read, write;
+	const char *why;
+};
+
+const struct msr_rule *msr_rule_find(uint32_t msr);
+
+/* Fill an 8 KiB MSR permission map from the table (set bits intercept). */
+void msrpm_build(uint8_t *msrpm);
+
+/* Intercepted accesses: 0, or -EPERM when the guest must get #GP. */
+int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
+int msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
+
+#endif

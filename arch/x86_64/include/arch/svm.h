@@ -1,0 +1,53 @@
+/* AMD SVM: per-CPU enablement, per-vCPU state and the VMRUN loop. */
+#ifndef ARCH_SVM_H
+#define ARCH_SVM_H
+
+#include <arch/vmcb.h>
+#include <xen-lite/types.h>
+
+/* What CPUID 0x8000000A says this CPU's SVM offers. */
+struct svm_features {
+	bool present;
+	uint32_t revision;
+	uint32_t nr_asids;
+	bool npt, nrip_save, vmcb_clean, flush_by_asid, decode_assists, pause_filter;
+};
+
+extern struct svm_features svm_features;
+
+/* Guest general-purpose registers that VMRUN does not keep in the VMCB. */
+struct guest_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct arch_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	struct guest_gprs gprs;
+	uint32_t asid;
+	uint32_t asid_generation;
+	uint32_t dirty; /* VMCB clean bits to clear before the next VMRUN */
+	bool launched; /* has run on its CPU since its ASID was assigned */
+	uint64_t xcr0;
+};
+
+struct arch_domain {
+	uint64_t npt_root; /* physical address of the nested PML4 */
+	uint8_t *iopm; /* 12 KiB: one bit per I/O port, set = intercept */
+	uint8_t *msrpm; /* 8 KiB: two bits per MSR, set = intercept */
+	uint64_t iopm_pa, msrpm_pa;
+};
+
+/* Nested page tables of a domain (npt.c). */
+int npt_create(struct arch_domain *ad);
+void npt_destroy(struct arch_domain *ad);
+
+/* Detect SVM on the boot CPU and enable it on every online CPU. */
+int svm_init(void);
+bool svm_ready(void);
+
+/* The assembly world switch: clgi, vmload, vmrun, vmsave, vmload host, stgi. */
+void svm_vmrun(uint64_t vmcb_pa, struct guest_gprs *gprs, uint64_t host_vmcb_pa);
+
+#endif

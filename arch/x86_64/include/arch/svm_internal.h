@@ -1,0 +1,36 @@
+/* Shared between the SVM files: exit handling helpers. */
+#ifndef ARCH_SVM_INTERNAL_H
+#define ARCH_SVM_INTERNAL_H
+
+#include <arch/svm.h>
+#include <xen-lite/domain.h>
+
+#define X86_VEC_DB 1
+#define X86_VEC_UD 6
+#define X86_VEC_GP 13
+#define X86_VEC_AC 17
+#define X86_VEC_MC 18
+
+void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
+
+/*
+ * Move RIP past the intercepted instruction, which must start with opcode
+ * (after any prefixes). Uses next_rip with NRIP-save; otherwise fetches and
+ * checks the instruction bytes. Returns false (and crashes the domain) if
+ * the instruction cannot be decoded.
+ */
+bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len);
+
+/* Handle the exit that just happened. */
+void svm_handle_exit(struct vcpu *v);
+
+/* Log the guest state (for unexpected exits). */
+void svm_dump_guest(struct vcpu *v, const char *why);
+
+/* Wait, with the CPU halted, until the vCPU's domain changes state. */
+void svm_vcpu_block(struct vcpu *v);
+
+/* Translate a guest-virtual address through the guest's own page tables. */
+int guest_virt_to_phys(struct vcpu *v, uint64_t gva, uint64_t *gpa);
+
+#endif

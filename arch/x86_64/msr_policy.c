@@ -1,0 +1,153 @@
+/*
+ * The MSR policy for guests (see arch/guest_policy.h). Everything not in
+ * the table is intercepted and refused with #GP: a guest only reaches the
+ * registers listed here.
+ */
+#include <arch/guest_policy.h>
+#include <arch/vmcb.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/string.h>
+
+#define MSR_TSC 0x10
+#define MSR_PAT 0x277
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083
+#define MSR_SFMASK 0xC0000084
+#define MSR_KERNEL_GS_BASE 0xC0000102
+#define MSR_TSC_AUX 0xC0000103
+
+#define EFER_SCE (1ULL << 0)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+#define EFER_NXE_BIT (1ULL << 11)
+#define EFER_SVME_BIT (1ULL << 12)
+#define EFER_FFXSR (1ULL << 14)
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE_BIT | EFER_FFXSR)
+
+static const struct msr_rule rules[] = {
+	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
+	{ MSR_PAT, MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
+	{ MSR_TSC, MSR_PASS, MSR_DENY, "reading is harmless; writing would move the host's TSC" },
+	{ MSR_FS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_KERNEL_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_STAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_LSTAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_CSTAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_SFMASK, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_SYSENTER_CS, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_SYSENTER_ESP, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_SYSENTER_EIP, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR_TSC_AUX, MSR_PASS, MSR_PASS, "per-CPU id for RDTSCP; the CPU is the guest's alone" },
+};
+
+const struct msr_rule *msr_rule_find(uint32_t msr)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].msr == msr)
+			return &rules[i];
+	return NULL;
+}
+
+/* Byte offset of an MSR's two bits in the permission map, or -1 if it has none. */
+static int msrpm_offset(uint32_t msr, unsigned int *bit)
+{
+	static const struct {
+		uint32_t base;
+		unsigned int offset;
+	} ranges[] = { { 0x00000000, 0x000 }, { 0xC0000000, 0x800 }, { 0xC0010000, 0x1000 } };
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ranges); i++) {
+		if (msr - ranges[i].base < 0x2000) {
+			uint32_t n = msr - ranges[i].base;
+
+			*bit = (n % 4) * 2;
+			return (int)(ranges[i].offset + n / 4);
+		}
+	}
+	return -1;
+}
+
+void msrpm_build(uint8_t *msrpm)
+{
+	memset(msrpm, 0xff, 8192);
+	for (unsigned int i = 0; i < ARRAY_SIZE(rules); i++) {
+		unsigned int bit;
+		int off = msrpm_offset(rules[i].msr, &bit);
+
+		if (off < 0)
+			continue;
+		if (rules[i].read == MSR_PASS)
+			msrpm[off] &= (uint8_t)~(1u << bit);
+		if (rules[i].write == MSR_PASS)
+			msrpm[off] &= (uint8_t)~(1u << (bit + 1));
+	}
+}
+
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (pat >> (i * 8)) & 0xff;
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	const struct msr_rule *rule = msr_rule_find(msr);
+
+	if (!rule || rule->read != MSR_EMULATE)
+		return -EPERM;
+	switch (msr) {
+	case MSR_EFER:
+		*value = vmcb->save.efer & ~EFER_SVME_BIT;
+		return 0;
+	case MSR_PAT:
+		*value = vmcb->save.g_pat;
+		return 0;
+	}
+	return -EPERM;
+}
+
+static int efer_write(struct vcpu *v, uint64_t value)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t old = vmcb->save.efer;
+
+	if (value & ~EFER_GUEST_WRITABLE)
+		return -EPERM; /* reserved bits, and SVME */
+	/* LME may not change while paging is on (AMD APM 14.6) */
+	if ((value ^ old) & EFER_LME && vmcb->save.cr0 & (1ULL << 31))
+		return -EPERM;
+	vmcb->save.efer = (value & ~EFER_LMA) | (old & EFER_LMA) | EFER_SVME_BIT;
+	v->arch.dirty |= VMCB_CLEAN_CR;
+	return 0;
+}
+
+int msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	const struct msr_rule *rule = msr_rule_find(msr);
+
+	if (!rule || rule->write != MSR_EMULATE)
+		return -EPERM;
+	switch (msr) {
+	case MSR_EFER:
+		return efer_write(v, value);
+	case MSR_PAT:
+		if (!pat_valid(value))
+			return -EPERM;
+		v->arch.vmcb->save.g_pat = value;
+		v->arch.dirty |= VMCB_CLEAN_NP;
+		return 0;
+	}
+	return -EPERM;
+}

@@ -1,0 +1,239 @@
+/*
+ * vCPU state under SVM: the VMCB's initial contents, ASIDs and the TLB
+ * flush policy, the guest's FPU state, and the run loop.
+ */
+#include <arch/cpu.h>
+#include <arch/lapic.h>
+#include <arch/percpu.h>
+#include <arch/svm_internal.h>
+#include <arch/tsc.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/log.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/string.h>
+
+#define VEC_KICK 0xF1 /* makes a CPU leave its guest; the handler does nothing */
+
+#define CR0_PE (1ULL << 0)
+#define CR0_MP (1ULL << 1)
+#define CR0_ET (1ULL << 4)
+#define CR0_NE (1ULL << 5)
+#define CR0_WP_BIT (1ULL << 16)
+#define CR0_PG (1ULL << 31)
+#define CR4_PAE (1ULL << 5)
+#define CR4_OSFXSR (1ULL << 9)
+#define CR4_OSXMMEXCPT (1ULL << 10)
+#define EFER_SCE (1ULL << 0)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+#define EFER_NX (1ULL << 11)
+#define EFER_SVME (1ULL << 12)
+#define PAT_DEFAULT 0x0007040600070406ULL
+
+#define XCR0_X87 1ULL
+#define XCR0_SSE 2ULL
+
+#define SEG_CODE64 0x0A9B /* present, DPL 0, execute/read, accessed, L, G */
+#define SEG_DATA 0x0C93 /* present, DPL 0, read/write, accessed, D/B, G */
+#define SEG_TSS64 0x008B /* present, busy 64-bit TSS */
+#define SEG_LDT 0x0082
+
+static uint8_t fpu_init_area[4096] __attribute__((aligned(64)));
+static uint64_t xsave_mask;
+
+static void kick_handler(struct trap_frame *f)
+{
+	(void)f;
+}
+
+void arch_kick_cpu(unsigned int cpu)
+{
+	if (cpu < arch_cpus_online())
+		lapic_send_ipi(percpu_area[cpu].apic_id, VEC_KICK);
+}
+
+uint64_t arch_tsc_khz(void)
+{
+	return tsc_khz();
+}
+
+static void xsetbv(uint32_t reg, uint64_t value)
+{
+	__asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+}
+
+/* Components this CPU can save, limited to what fits the 4 KiB reset area. */
+static uint64_t supported_xsave_mask(void)
+{
+	struct cpuid_regs r;
+
+	if (!(cpuid(1).ecx & (1u << 26)) || cpuid(0).eax < 0xD)
+		return 0;
+	r = cpuid_count(0xD, 0);
+	if (r.ecx > sizeof(fpu_init_area))
+		return XCR0_X87 | XCR0_SSE | (r.eax & 4);
+	return ((uint64_t)r.edx << 32) | r.eax;
+}
+
+/*
+ * Put the FPU, SSE and every XSAVE component into its initial state so a
+ * guest never sees what an earlier guest left in this CPU's registers.
+ */
+static void fpu_reset_for_guest(struct vcpu *v)
+{
+	/* FCW and MXCSR at their reset values; XSTATE_BV = 0 means "init state" */
+	*(uint16_t *)&fpu_init_area[0] = 0x037f;
+	*(uint32_t *)&fpu_init_area[24] = 0x1f80;
+	if (xsave_mask) {
+		xsetbv(0, xsave_mask);
+		__asm__ volatile("xrstor64 (%0)" ::"r"(fpu_init_area), "a"((uint32_t)xsave_mask),
+				 "d"((uint32_t)(xsave_mask >> 32))
+				 : "memory");
+		xsetbv(0, XCR0_X87 | XCR0_SSE);
+		v->arch.xcr0 = XCR0_X87 | XCR0_SSE;
+	} else {
+		__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu_init_area) : "memory");
+	}
+}
+
+static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit,
+			uint64_t base)
+{
+	*s = (struct vmcb_segment){ sel, attrib, limit, base };
+}
+
+static void set_intercepts(struct vmcb_control *c)
+{
+	c->intercept_exceptions = (1u << X86_VEC_DB) | (1u << X86_VEC_AC) | (1u << X86_VEC_MC);
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_HLT |
+			     INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
+			     INTERCEPT_TASK_SWITCH | INTERCEPT_RSM;
+	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
+			     INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
+			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
+			     INTERCEPT_XSETBV;
+}
+
+int arch_vcpu_init(struct vcpu *v)
+{
+	struct vmcb *vmcb = alloc_page_zeroed();
+	struct domain *d = v->domain;
+
+	if (!vmcb)
+		return -ENOMEM;
+	if (!xsave_mask)
+		xsave_mask = supported_xsave_mask();
+	trap_set_handler(VEC_KICK, kick_handler);
+	v->arch.vmcb = vmcb;
+	v->arch.vmcb_pa = virt_to_phys(vmcb);
+	set_intercepts(&vmcb->control);
+	vmcb->control.iopm_base_pa = d->arch.iopm_pa;
+	vmcb->control.msrpm_base_pa = d->arch.msrpm_pa;
+	vmcb->control.np_enable = 1;
+	vmcb->control.n_cr3 = d->arch.npt_root;
+	/* guest IF masks only virtual interrupts; physical ones always exit */
+	vmcb->control.v_intr = V_INTR_MASKING;
+	vmcb->save.efer = EFER_SVME;
+	vmcb->save.g_pat = PAT_DEFAULT;
+	vmcb->save.dr6 = 0xffff0ff0;
+	vmcb->save.dr7 = 0x400;
+	vmcb->save.rflags = 0x2;
+	return 0;
+}
+
+void arch_vcpu_free(struct vcpu *v)
+{
+	if (v->arch.vmcb)
+		free_pages(v->arch.vmcb, PAGE_SIZE);
+	v->arch.vmcb = NULL;
+}
+
+void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
+			       uint16_t gdt_limit, uint64_t rdi)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	set_segment(&s->cs, 0x08, SEG_CODE64, 0xffffffff, 0);
+	set_segment(&s->ds, 0x10, SEG_DATA, 0xffffffff, 0);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	set_segment(&s->gdtr, 0, 0, gdt_limit, gdt_base);
+	set_segment(&s->idtr, 0, 0, 0, 0);
+	set_segment(&s->ldtr, 0, SEG_LDT, 0, 0);
+	set_segment(&s->tr, 0, SEG_TSS64, 0x67, 0);
+	s->cpl = 0;
+	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP_BIT | CR0_PG;
+	s->cr3 = cr3;
+	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_SVME;
+	s->rip = rip;
+	s->rsp = 0;
+	s->rax = 0;
+	s->rflags = 0x2;
+	memset(&v->arch.gprs, 0, sizeof(v->arch.gprs));
+	v->arch.gprs.rdi = rdi;
+	v->arch.dirty = VMCB_CLEAN_ALL;
+}
+
+/* ASIDs are handed out per CPU; a reused one may still have TLB entries. */
+static void assign_asid(struct vcpu *v, struct percpu *cpu)
+{
+	if (cpu->next_asid >= svm_features.nr_asids) {
+		cpu->asid_generation++;
+		cpu->next_asid = 1;
+	}
+	v->arch.asid = cpu->next_asid++;
+	v->arch.asid_generation = cpu->asid_generation;
+	v->arch.vmcb->control.guest_asid = v->arch.asid;
+	/* without flush-by-ASID the only choice is flushing everything */
+	v->arch.vmcb->control.tlb_control =
+		svm_features.flush_by_asid ? TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL;
+	v->arch.dirty |= VMCB_CLEAN_ASID;
+	v->arch.launched = false;
+}
+
+static void prepare_vmrun(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->arch.vmcb->control;
+
+	/* clean bits: only on CPUs that have them, only after a first run */
+	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;
+	v->arch.dirty = 0;
+}
+
+void svm_vcpu_block(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	enum domain_state s = d->state;
+
+	/* checked with interrupts off: the kick that changes the state cannot slip in before hlt */
+	irq_disable();
+	while (d->state == s && !domain_has_ended(d))
+		cpu_idle_wait();
+	irq_enable();
+}
+
+void arch_vcpu_run(struct vcpu *v)
+{
+	struct percpu *cpu = this_cpu();
+	struct domain *d = v->domain;
+
+	v->run_state = VCPU_RUNNING;
+	assign_asid(v, cpu);
+	fpu_reset_for_guest(v);
+	irq_enable(); /* with V_INTR_MASKING, host IF=1 makes physical interrupts exit the guest */
+	while (!domain_has_ended(d)) {
+		if (d->state == DOMAIN_PAUSED) {
+			svm_vcpu_block(v);
+			continue;
+		}
+		prepare_vmrun(v);
+		svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, cpu->host_vmcb_pa);
+		v->arch.launched = true;
+		v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
+		svm_handle_exit(v);
+	}
+	irq_disable();
+	v->run_state = VCPU_IDLE;
+}

@@ -1,0 +1,85 @@
+/*
+ * The hypercall table and handlers. Each handler validates every argument
+ * before acting (all six registers are the guest's), and either succeeds
+ * or changes nothing. Documentation/hypercalls.md describes each one.
+ */
+#include <xen-lite-abi.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+#include <xen-lite/log.h>
+
+typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t args[6]);
+
+struct hypercall {
+	const char *name;
+	hypercall_fn fn;
+	bool dom0_only;
+};
+
+static int64_t hc_version(struct vcpu *v, const uint64_t args[6])
+{
+	switch (args[0]) {
+	case XL_VERSION_ABI:
+		return XL_ABI_VERSION;
+	case XL_VERSION_FEATURES:
+		return XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
+{
+	uint64_t gpa = args[1], len = args[2];
+	char buf[256];
+	uint64_t done = 0;
+
+	if (args[0] != XL_CONSOLE_WRITE)
+		return -EINVAL;
+	if (len > XL_CONSOLE_MAX_WRITE)
+		len = XL_CONSOLE_MAX_WRITE;
+	if (gpa + len < gpa || gpa + len > v->domain->mem_size)
+		return -EFAULT; /* checked whole before anything is printed */
+	while (done < len) {
+		uint64_t n = MIN(len - done, sizeof(buf));
+
+		if (copy_from_guest(v->domain, buf, gpa + done, n))
+			return -EFAULT;
+		domain_console_write(v->domain, buf, n);
+		done += n;
+	}
+	return (int64_t)len;
+}
+
+static int64_t hc_shutdown(struct vcpu *v, const uint64_t args[6])
+{
+	struct domain *d = v->domain;
+
+	switch (args[0]) {
+	case XL_SHUTDOWN_POWEROFF:
+	case XL_SHUTDOWN_REBOOT:
+		domain_shutdown(d, (int)args[0]);
+		return 0;
+	case XL_SHUTDOWN_CRASH:
+		domain_crash(d, "the guest reported a crash (code %#llx)", (unsigned long long)args[1]);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct hypercall table[XL_HC_COUNT] = {
+	[XL_HC_VERSION] = { "version", hc_version, false },
+	[XL_HC_CONSOLE_IO] = { "console_io", hc_console_io, false },
+	[XL_HC_SHUTDOWN] = { "shutdown", hc_shutdown, false },
+};
+
+int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6])
+{
+	if (nr >= XL_HC_COUNT || !table[nr].fn)
+		return -ENOSYS;
+	if (table[nr].dom0_only && !v->domain->privileged)
+		return -EPERM;
+	return table[nr].fn(v, args);
+}

@@ -1,0 +1,85 @@
+/*
+ * xen-lite's public guest ABI: the CPUID leaves a guest uses to detect the
+ * hypervisor, the hypercall calling convention, numbers and arguments, and
+ * the boot state of ELF guests. Shared by the hypervisor, the dom0 tools,
+ * Linux drivers and test guests: it must compile alone in all of them.
+ * Documentation/hypercalls.md is the reference; this header and that page
+ * must agree.
+ *
+ * Calling convention: VMMCALL with the hypercall number in RAX and up to
+ * six arguments in RDI, RSI, RDX, R10, R8, R9 (the Linux system-call
+ * order). The result comes back in RAX: >= 0 on success, a negative errno
+ * (Linux values) on failure. All other registers are preserved. Pointers
+ * are guest-physical addresses.
+ */
+#ifndef XEN_LITE_ABI_H
+#define XEN_LITE_ABI_H
+
+#if defined(__KERNEL__)
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/* ---- detection: CPUID leaves 0x40000000 and up ---- */
+#define XL_CPUID_BASE 0x40000000u
+/* EBX, ECX, EDX of the base leaf spell "xen-lite-abi" */
+#define XL_CPUID_SIGNATURE_EBX 0x2d6e6578u /* "xen-" */
+#define XL_CPUID_SIGNATURE_ECX 0x6574696cu /* "lite" */
+#define XL_CPUID_SIGNATURE_EDX 0x6962612du /* "-abi" */
+/* leaf 0x40000001: EAX = ABI version, EBX = feature bits, ECX = domain id */
+#define XL_CPUID_VERSION_LEAF (XL_CPUID_BASE + 1)
+#define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
+
+#define XL_ABI_VERSION_MAJOR 0
+#define XL_ABI_VERSION_MINOR 1
+#define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
+
+/* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
+#define XL_FEATURE_CONSOLE (1u << 0) /* XL_HC_CONSOLE_IO write */
+#define XL_FEATURE_SHUTDOWN (1u << 1) /* XL_HC_SHUTDOWN */
+
+/* ---- hypercall numbers (at most 16 for the whole project) ---- */
+#define XL_HC_VERSION 0
+#define XL_HC_CONSOLE_IO 1
+#define XL_HC_SHUTDOWN 2
+#define XL_HC_COUNT 3 /* numbers >= this return -ENOSYS */
+
+/* XL_HC_VERSION(what) */
+#define XL_VERSION_ABI 0 /* returns XL_ABI_VERSION */
+#define XL_VERSION_FEATURES 1 /* returns the feature bits */
+
+/* XL_HC_CONSOLE_IO(op, buffer gpa, length) */
+#define XL_CONSOLE_WRITE 0 /* returns the number of bytes taken */
+#define XL_CONSOLE_MAX_WRITE 4096 /* longer writes are cut to this and the count says so */
+
+/* XL_HC_SHUTDOWN(reason, code): does not return on success */
+#define XL_SHUTDOWN_POWEROFF 0
+#define XL_SHUTDOWN_REBOOT 1
+#define XL_SHUTDOWN_CRASH 2 /* code: a guest-defined reason, shown in the crash report */
+
+/* ---- boot state of an ELF guest (Documentation/guests.md) ----
+ * The vCPU starts in 64-bit mode at the ELF entry point with paging on;
+ * CR3 points to page tables identity-mapping all guest memory (2 MiB
+ * pages), GDTR to a GDT with a flat code (0x08) and data (0x10) segment,
+ * interrupts disabled, RSP = 0, and RDI = the guest-physical address of
+ * struct xl_start_info. Page tables, GDT and start info occupy the top
+ * XL_START_AREA_SIZE bytes of guest memory; the guest may reuse them once
+ * it has its own.
+ */
+#define XL_START_INFO_MAGIC 0x786c5354u /* "TSlx" */
+#define XL_START_AREA_SIZE (64 * 1024)
+#define XL_SEL_CODE 0x08
+#define XL_SEL_DATA 0x10
+
+struct xl_start_info {
+	uint32_t magic;
+	uint32_t version; /* XL_ABI_VERSION */
+	uint64_t mem_size; /* guest memory is [0, mem_size) */
+	uint32_t domain_id;
+	uint32_t vcpu_id;
+	uint64_t tsc_khz; /* the TSC frequency, for timekeeping without calibration */
+	char cmdline[256]; /* the guest's command line, NUL-terminated */
+};
+
+#endif

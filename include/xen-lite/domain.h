@@ -1,0 +1,157 @@
+/*
+ * Domains and vCPUs. A domain owns every resource given to it - its memory
+ * blocks, nested page tables, intercept bitmaps, vCPU state and physical
+ * CPUs - and destroying it returns all of them. Each vCPU is pinned to one
+ * physical CPU, which runs nothing else (no oversubscription).
+ */
+#ifndef XEN_LITE_DOMAIN_H
+#define XEN_LITE_DOMAIN_H
+
+#include <arch/svm.h>
+#include <xen-lite/types.h>
+
+#define DOMAIN_NAME_MAX 32
+#define DOMAIN_MAX_VCPUS 64
+#define DOMAIN_MAX_BLOCKS 512
+#define MAX_DOMAINS 64
+#define DOMAIN_CONSOLE_LINE 256
+
+/*
+ * building -> running <-> paused; running -> shutdown (the guest asked) or
+ * crashed (it faulted or broke a rule); any -> dying (being destroyed).
+ */
+enum domain_state {
+	DOMAIN_BUILDING,
+	DOMAIN_RUNNING,
+	DOMAIN_PAUSED,
+	DOMAIN_SHUTDOWN,
+	DOMAIN_CRASHED,
+	DOMAIN_DYING,
+};
+
+/* Exit reasons counted per domain (the architecture maps its exit codes onto these). */
+enum exit_reason {
+	EXIT_HYPERCALL,
+	EXIT_CPUID,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_IO,
+	EXIT_NPF,
+	EXIT_HLT,
+	EXIT_INTR,
+	EXIT_NMI,
+	EXIT_SHUTDOWN,
+	EXIT_EXCEPTION,
+	EXIT_SVM_INSN,
+	EXIT_XSETBV,
+	EXIT_OTHER,
+	EXIT_REASON_COUNT,
+};
+
+struct mem_block {
+	uint64_t gpa, hpa, size;
+};
+
+struct domain;
+
+enum vcpu_run_state {
+	VCPU_IDLE, /* not started or ended */
+	VCPU_RUNNING, /* its physical CPU is in the run loop */
+};
+
+struct vcpu {
+	struct domain *domain;
+	unsigned int id;
+	unsigned int pcpu; /* the physical CPU it is pinned to */
+	volatile enum vcpu_run_state run_state;
+	struct arch_vcpu arch;
+};
+
+struct domain {
+	uint32_t id;
+	char name[DOMAIN_NAME_MAX];
+	volatile enum domain_state state;
+	bool privileged; /* dom0 */
+
+	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+	unsigned int nr_vcpus;
+
+	struct mem_block blocks[DOMAIN_MAX_BLOCKS];
+	unsigned int nr_blocks;
+	uint64_t mem_size; /* guest-physical memory is [0, mem_size) */
+
+	struct arch_domain arch;
+
+	uint64_t exits[EXIT_REASON_COUNT];
+	int shutdown_reason; /* XL_SHUTDOWN_* when state is shutdown */
+	char crash_reason[160];
+
+	char console_line[DOMAIN_CONSOLE_LINE];
+	unsigned int console_len;
+};
+
+const char *exit_reason_name(enum exit_reason r);
+const char *domain_state_name(enum domain_state s);
+
+/* Create an empty domain in the building state. Returns NULL with *err set. */
+struct domain *domain_create(const char *name, int *err);
+
+/*
+ * Give the domain size bytes of zeroed memory at guest-physical 0, using
+ * 1 GiB, then 2 MiB, then 4 KiB blocks as size and alignment allow.
+ */
+int domain_alloc_memory(struct domain *d, uint64_t size);
+
+/* Add a vCPU pinned to a free physical CPU. */
+int domain_add_vcpu(struct domain *d, unsigned int pcpu);
+
+/* Start every vCPU on its CPU (building/paused -> running). */
+int domain_unpause(struct domain *d);
+
+/* Mark ended by the guest or by a rule; its vCPUs leave their run loops. */
+void domain_shutdown(struct domain *d, int reason);
+__attribute__((format(printf, 2, 3))) void domain_crash(struct domain *d, const char *fmt, ...);
+
+/*
+ * Stop the domain's vCPUs (kicking their CPUs out of the guest) and free
+ * everything it owns. Returns 0, or -EBUSY if a CPU did not let go in time
+ * (the domain is then left dying and its resources are not reused).
+ */
+int domain_destroy(struct domain *d);
+
+bool domain_has_ended(const struct domain *d);
+
+/* Copy between hypervisor memory and guest-physical memory; 0 or -EFAULT. */
+int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
+int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+
+/* The guest console: text is sanitized, split into lines and logged as "(dN name) ...". */
+void domain_console_write(struct domain *d, const char *buf, size_t len);
+
+/* Page sizes backing the domain's nested page tables. */
+struct npt_page_counts {
+	uint64_t n1g, n2m, n4k;
+};
+void domain_page_counts(struct domain *d, struct npt_page_counts *c);
+
+/* Physical CPUs: which are free for guests. CPU 0 is the hypervisor's (and dom0's). */
+bool pcpu_is_free(unsigned int cpu);
+unsigned int pcpus_free(void);
+
+/* Architecture hooks (arch/x86_64/svm_*.c). */
+int arch_domain_init(struct domain *d);
+void arch_domain_free(struct domain *d);
+int arch_domain_map(struct domain *d, uint64_t gpa, uint64_t hpa, uint64_t size);
+void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
+int arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_free(struct vcpu *v);
+/* 64-bit start: entry point, page tables, GDT, first argument register */
+void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
+			       uint16_t gdt_limit, uint64_t rdi);
+/* Run until the vCPU must stop (domain ended, paused or dying). */
+void arch_vcpu_run(struct vcpu *v);
+/* Make a CPU running a guest leave it and look at its domain's state. */
+void arch_kick_cpu(unsigned int cpu);
+uint64_t arch_tsc_khz(void);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Guests started by the hypervisor itself from boot modules whose command
+ * line starts with "xl-guest" (test guests and benchmarks; real guests will
+ * be created from dom0). Syntax, one module each:
+ *
+ *   xl-guest name=NAME [cpu=N] [mem=SIZE] [timeout=MS] [expect=pass|crash|timeout] [ARGS...]
+ *
+ * cpu: the physical CPU to pin to (default: any free one except CPU 0);
+ * mem: guest memory (default 2M, K/M/G suffixes, a multiple of 4 KiB);
+ * timeout: destroy the guest if it still runs after this many ms (default 10000);
+ * expect: what the test harness expects; the hypervisor only records it.
+ * Words without '=' are passed on to the guest in its command line.
+ */
+#ifndef XEN_LITE_GUEST_LAUNCH_H
+#define XEN_LITE_GUEST_LAUNCH_H
+
+#include <xen-lite/boot_info.h>
+
+struct guest_spec {
+	char name[32];
+	int cpu; /* -1: any */
+	uint64_t mem;
+	uint64_t timeout_ms;
+	unsigned int module;
+};
+
+/* Parse one module command line; 0, -ENOENT if it is not an xl-guest line, -EINVAL if malformed. */
+int guest_spec_parse(const char *cmdline, struct guest_spec *spec);
+
+/* Run every xl-guest module to its end, a free CPU each, and report. */
+void guests_launch_from_modules(const struct boot_info *bi);
+
+#endif

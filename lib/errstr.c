@@ -1,0 +1,28 @@
+/* errstr(): negative errno -> short description. */
+#include <xen-lite/errno.h>
+#include <xen-lite/errstr.h>
+
+const char *errstr(int err)
+{
+	switch (-err) {
+	case 0: return "success";
+	case EPERM: return "not permitted";
+	case ENOENT: return "not found";
+	case EIO: return "I/O error";
+	case E2BIG: return "too large";
+	case ENOEXEC: return "not a valid executable";
+	case EAGAIN: return "try again";
+	case ENOMEM: return "not enough memory";
+	case EFAULT: return "bad address";
+	case EBUSY: return "busy";
+	case EEXIST: return "already exists";
+	case ENODEV: return "no such device";
+	case EINVAL: return "invalid argument";
+	case ENOSPC: return "no space left (too many pieces)";
+	case ERANGE: return "out of range";
+	case ENOSYS: return "not implemented";
+	case EOVERFLOW: return "overflow";
+	case ETIMEDOUT: return "timed out";
+	default: return "unknown error";
+	}
+}

@@ -1,0 +1,348 @@
+/* Domain lifecycle and resource ownership (see include/xen-lite/domain.h). */
+#include <arch/cpu.h>
+#include <arch/percpu.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/assert.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/format.h>
+#include <xen-lite/heap.h>
+#include <xen-lite/log.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/spinlock.h>
+#include <xen-lite/string.h>
+#include <xen-lite/time.h>
+
+#include <stdarg.h>
+
+#define DESTROY_TIMEOUT_US 2000000
+
+static spinlock_t domains_lock = SPINLOCK_INIT;
+static struct domain *domains[MAX_DOMAINS];
+static uint32_t next_domain_id = 1;
+/* which domain owns each physical CPU (NULL: free); CPU 0 is never given out */
+static struct domain *pcpu_owner[MAX_CPUS];
+
+static const char *const exit_names[EXIT_REASON_COUNT] = {
+	[EXIT_HYPERCALL] = "hypercall", [EXIT_CPUID] = "cpuid", [EXIT_MSR_READ] = "msr-read",
+	[EXIT_MSR_WRITE] = "msr-write", [EXIT_IO] = "io", [EXIT_NPF] = "npf",
+	[EXIT_HLT] = "hlt", [EXIT_INTR] = "intr", [EXIT_NMI] = "nmi",
+	[EXIT_SHUTDOWN] = "shutdown", [EXIT_EXCEPTION] = "exception",
+	[EXIT_SVM_INSN] = "svm-insn", [EXIT_XSETBV] = "xsetbv", [EXIT_OTHER] = "other",
+};
+
+static const char *const state_names[] = {
+	[DOMAIN_BUILDING] = "building", [DOMAIN_RUNNING] = "running", [DOMAIN_PAUSED] = "paused",
+	[DOMAIN_SHUTDOWN] = "shutdown", [DOMAIN_CRASHED] = "crashed", [DOMAIN_DYING] = "dying",
+};
+
+const char *exit_reason_name(enum exit_reason r)
+{
+	return r < EXIT_REASON_COUNT ? exit_names[r] : "?";
+}
+
+const char *domain_state_name(enum domain_state s)
+{
+	return s <= DOMAIN_DYING ? state_names[s] : "?";
+}
+
+bool pcpu_is_free(unsigned int cpu)
+{
+	return cpu > 0 && cpu < arch_cpus_online() && !pcpu_owner[cpu];
+}
+
+unsigned int pcpus_free(void)
+{
+	unsigned int n = 0;
+
+	for (unsigned int c = 1; c < arch_cpus_online(); c++)
+		n += pcpu_is_free(c);
+	return n;
+}
+
+struct domain *domain_create(const char *name, int *err)
+{
+	/* larger than the heap's size classes, so it is whole pages given back on destroy */
+	struct domain *d = xl_zalloc(sizeof(*d));
+	unsigned int slot;
+
+	*err = -ENOMEM;
+	if (!d)
+		return NULL;
+	spin_lock(&domains_lock);
+	for (slot = 0; slot < MAX_DOMAINS && domains[slot]; slot++)
+		;
+	if (slot < MAX_DOMAINS) {
+		domains[slot] = d;
+		d->id = next_domain_id++;
+	}
+	spin_unlock(&domains_lock);
+	if (slot == MAX_DOMAINS) {
+		xl_free(d);
+		*err = -ENOSPC;
+		return NULL;
+	}
+	memcpy(d->name, name, MIN(strlen(name), sizeof(d->name) - 1));
+	d->state = DOMAIN_BUILDING;
+	*err = arch_domain_init(d);
+	if (*err) {
+		domain_destroy(d);
+		return NULL;
+	}
+	return d;
+}
+
+/* The largest block size that fits at gpa with remaining bytes left. */
+static uint64_t block_size_for(uint64_t gpa, uint64_t remaining)
+{
+	if (IS_ALIGNED(gpa, SIZE_1G) && remaining >= SIZE_1G)
+		return SIZE_1G;
+	if (IS_ALIGNED(gpa, SIZE_2M) && remaining >= SIZE_2M)
+		return SIZE_2M;
+	return PAGE_SIZE;
+}
+
+static int add_block(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	uint64_t hpa = 0;
+	int err;
+
+	/* fall back to smaller blocks when memory is too fragmented for large ones */
+	for (; size >= PAGE_SIZE; size = size == SIZE_1G ? SIZE_2M : PAGE_SIZE) {
+		hpa = page_alloc_range(&phys_pages, size, size, 0, UINT64_MAX);
+		if (hpa || size == PAGE_SIZE)
+			break;
+	}
+	if (!hpa)
+		return -ENOMEM;
+	if (d->nr_blocks == DOMAIN_MAX_BLOCKS) {
+		page_free(&phys_pages, hpa, size);
+		return -ENOSPC;
+	}
+	memset(phys_to_virt(hpa), 0, size); /* never leak another owner's data */
+	err = arch_domain_map(d, gpa, hpa, size);
+	if (err) {
+		page_free(&phys_pages, hpa, size);
+		return err;
+	}
+	d->blocks[d->nr_blocks++] = (struct mem_block){ gpa, hpa, size };
+	return (int)(size >> PAGE_SHIFT);
+}
+
+int domain_alloc_memory(struct domain *d, uint64_t size)
+{
+	uint64_t gpa = d->mem_size;
+
+	if (!size || !IS_ALIGNED(size, PAGE_SIZE) || d->state != DOMAIN_BUILDING)
+		return -EINVAL;
+	if ((size >> PAGE_SHIFT) > phys_pages.free_pages)
+		return -ENOMEM; /* fail at once rather than after zeroing what there is */
+	while (gpa < d->mem_size + size) {
+		int pages = add_block(d, gpa, block_size_for(gpa, d->mem_size + size - gpa));
+
+		if (pages < 0)
+			return pages; /* what was added stays owned by d and goes with it */
+		gpa += (uint64_t)pages << PAGE_SHIFT;
+	}
+	d->mem_size = gpa;
+	return 0;
+}
+
+int domain_add_vcpu(struct domain *d, unsigned int pcpu)
+{
+	struct vcpu *v;
+	int err = -EBUSY;
+
+	if (d->nr_vcpus == DOMAIN_MAX_VCPUS || d->state != DOMAIN_BUILDING)
+		return -EINVAL;
+	/* whole pages, not the heap: a destroyed domain gives back exactly what it took */
+	_Static_assert(sizeof(*v) <= PAGE_SIZE, "struct vcpu fits a page");
+	v = alloc_page_zeroed();
+	if (!v)
+		return -ENOMEM;
+	spin_lock(&domains_lock);
+	if (pcpu_is_free(pcpu)) {
+		pcpu_owner[pcpu] = d;
+		err = 0;
+	}
+	spin_unlock(&domains_lock);
+	if (!err) {
+		v->domain = d;
+		v->id = d->nr_vcpus;
+		v->pcpu = pcpu;
+		err = arch_vcpu_init(v);
+		if (err) {
+			pcpu_owner[pcpu] = NULL;
+		} else {
+			d->vcpus[d->nr_vcpus++] = v;
+			return 0;
+		}
+	}
+	free_pages(v, PAGE_SIZE);
+	return err;
+}
+
+int domain_unpause(struct domain *d)
+{
+	if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
+		return -EINVAL;
+	if (!d->nr_vcpus || !d->mem_size)
+		return -EINVAL;
+	d->state = DOMAIN_RUNNING;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		percpu_area[v->pcpu].run_vcpu = v;
+		arch_kick_cpu(v->pcpu);
+	}
+	return 0;
+}
+
+bool domain_has_ended(const struct domain *d)
+{
+	return d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING;
+}
+
+static void kick_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i]->pcpu != arch_cpu_index())
+			arch_kick_cpu(d->vcpus[i]->pcpu);
+}
+
+void domain_shutdown(struct domain *d, int reason)
+{
+	if (domain_has_ended(d))
+		return;
+	d->shutdown_reason = reason;
+	d->state = DOMAIN_SHUTDOWN;
+	kick_vcpus(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (domain_has_ended(d))
+		return;
+	va_start(ap, fmt);
+	xl_vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
+	va_end(ap);
+	d->state = DOMAIN_CRASHED;
+	log_warn("domain d%u (%s) crashed: %s\n", d->id, d->name, d->crash_reason);
+	kick_vcpus(d);
+}
+
+static bool wait_vcpus_stopped(struct domain *d)
+{
+	uint64_t start = time_since_boot_us();
+
+	for (;;) {
+		bool running = false;
+
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			running |= d->vcpus[i]->run_state == VCPU_RUNNING ||
+				   percpu_area[d->vcpus[i]->pcpu].run_vcpu == d->vcpus[i];
+		if (!running)
+			return true;
+		if (time_since_boot_us() - start > DESTROY_TIMEOUT_US)
+			return false;
+		cpu_relax();
+	}
+}
+
+int domain_destroy(struct domain *d)
+{
+	d->state = DOMAIN_DYING;
+	kick_vcpus(d);
+	if (!wait_vcpus_stopped(d)) {
+		log_err("domain d%u (%s): a CPU did not leave the guest; resources kept\n", d->id,
+			d->name);
+		return -EBUSY;
+	}
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		arch_vcpu_free(v);
+		pcpu_owner[v->pcpu] = NULL;
+		free_pages(v, PAGE_SIZE);
+	}
+	for (unsigned int i = 0; i < d->nr_blocks; i++)
+		page_free(&phys_pages, d->blocks[i].hpa, d->blocks[i].size);
+	arch_domain_free(d);
+	spin_lock(&domains_lock);
+	for (unsigned int slot = 0; slot < MAX_DOMAINS; slot++)
+		if (domains[slot] == d)
+			domains[slot] = NULL;
+	spin_unlock(&domains_lock);
+	xl_free(d);
+	return 0;
+}
+
+/* Walk guest-physical [gpa, gpa + len) block by block; -EFAULT if any part is not guest RAM. */
+static int guest_access(struct domain *d, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
+{
+	uint8_t *p = buf;
+
+	if (gpa + len < gpa || gpa + len > d->mem_size)
+		return -EFAULT;
+	while (len) {
+		const struct mem_block *b = NULL;
+		uint64_t n;
+
+		for (unsigned int i = 0; i < d->nr_blocks && !b; i++)
+			if (gpa >= d->blocks[i].gpa && gpa < d->blocks[i].gpa + d->blocks[i].size)
+				b = &d->blocks[i];
+		if (!b)
+			return -EFAULT;
+		n = MIN(len, b->gpa + b->size - gpa);
+		if (to_guest)
+			memcpy(phys_to_virt(b->hpa + (gpa - b->gpa)), p, n);
+		else
+			memcpy(p, phys_to_virt(b->hpa + (gpa - b->gpa)), n);
+		p += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
+{
+	return guest_access(d, gpa, dst, len, false);
+}
+
+int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	return guest_access(d, gpa, (void *)src, len, true);
+}
+
+static void console_flush(struct domain *d)
+{
+	d->console_line[d->console_len] = '\0';
+	log_info("(d%u %s) %s\n", d->id, d->name, d->console_line);
+	d->console_len = 0;
+}
+
+void domain_console_write(struct domain *d, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (c == '\n') {
+			console_flush(d);
+			continue;
+		}
+		/* guest text must not drive the operator's terminal */
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			c = '?';
+		d->console_line[d->console_len++] = c;
+		if (d->console_len == DOMAIN_CONSOLE_LINE - 1)
+			console_flush(d);
+	}
+}
+
+void domain_page_counts(struct domain *d, struct npt_page_counts *c)
+{
+	arch_domain_page_counts(d, c);
+}

@@ -1,0 +1,200 @@
+/*
+ * Running the boot modules' xl-guest entries: each gets a free CPU of its
+ * own (queued while none is free), is watched from the boot CPU, reported
+ * when it ends, destroyed, and its resources checked back into the pool.
+ */
+#include <arch/cpu.h>
+#include <arch/svm.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/errstr.h>
+#include <xen-lite/format.h>
+#include <xen-lite/guest_launch.h>
+#include <xen-lite/guest_loader.h>
+#include <xen-lite/log.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/time.h>
+
+#define MAX_LAUNCH BOOT_MAX_MODULES
+
+struct launch {
+	struct guest_spec spec;
+	struct domain *d;
+	uint64_t started_us;
+	bool done;
+};
+
+struct launch_stats {
+	unsigned int run, powered_off, crashed, timed_out, failed;
+};
+
+static int pick_cpu(const struct guest_spec *s)
+{
+	if (s->cpu >= 0)
+		return pcpu_is_free((unsigned int)s->cpu) ? s->cpu : -1;
+	for (unsigned int c = 1; c < arch_cpus_online(); c++)
+		if (pcpu_is_free(c))
+			return (int)c;
+	return -1;
+}
+
+static void report_memory(struct domain *d)
+{
+	struct npt_page_counts c;
+
+	domain_page_counts(d, &c);
+	log_info("domain d%u (%s) memory: %llu MiB in %llu x 1 GiB, %llu x 2 MiB, %llu x 4 KiB pages\n",
+		 d->id, d->name, (unsigned long long)(d->mem_size >> 20), (unsigned long long)c.n1g,
+		 (unsigned long long)c.n2m, (unsigned long long)c.n4k);
+}
+
+static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
+{
+	const struct boot_module *m = &bi->modules[l->spec.module];
+	int err;
+
+	l->d = domain_create(l->spec.name, &err);
+	if (!l->d)
+		return err;
+	err = domain_alloc_memory(l->d, l->spec.mem);
+	if (!err)
+		err = domain_add_vcpu(l->d, cpu);
+	if (!err)
+		err = guest_load_elf(l->d, phys_to_virt(m->start), m->end - m->start, m->cmdline);
+	if (!err) {
+		report_memory(l->d);
+		log_info("domain d%u (%s) starting on CPU %u\n", l->d->id, l->d->name, cpu);
+		err = domain_unpause(l->d);
+	}
+	return err;
+}
+
+static void start(struct launch *l, const struct boot_info *bi, unsigned int cpu,
+		  struct launch_stats *st)
+{
+	int err = build(l, bi, cpu);
+
+	if (err) {
+		log_err("domain %s: cannot start: %s (%d)\n", l->spec.name, errstr(err), err);
+		if (l->d)
+			domain_destroy(l->d);
+		l->d = NULL;
+		l->done = true;
+		st->failed++;
+		return;
+	}
+	l->started_us = time_since_boot_us();
+	st->run++;
+}
+
+static void report_exits(struct domain *d)
+{
+	char line[256];
+	unsigned int n = 0;
+
+	for (unsigned int r = 0; r < EXIT_REASON_COUNT && n < sizeof(line) - 40; r++)
+		if (d->exits[r])
+			n += (unsigned int)xl_snprintf(line + n, sizeof(line) - n, " %s %llu",
+						       exit_reason_name((enum exit_reason)r),
+						       (unsigned long long)d->exits[r]);
+	line[n] = '\0';
+	log_info("domain d%u (%s) exits:%s\n", d->id, d->name, n ? line : " none");
+}
+
+static void finish(struct launch *l, struct launch_stats *st, bool timed_out)
+{
+	struct domain *d = l->d;
+
+	if (timed_out) {
+		log_info("domain d%u (%s) destroyed: timeout after %llu ms\n", d->id, d->name,
+			 (unsigned long long)l->spec.timeout_ms);
+		st->timed_out++;
+	} else if (d->state == DOMAIN_CRASHED) {
+		st->crashed++; /* domain_crash() already said why */
+	} else {
+		log_info("domain d%u (%s) %s\n", d->id, d->name,
+			 d->shutdown_reason == 1 ? "asked to reboot (not restarted)" : "powered off");
+		st->powered_off++;
+	}
+	report_exits(d);
+	if (domain_destroy(d))
+		log_err("domain d%u could not be destroyed\n", d->id);
+	l->done = true;
+}
+
+/* One pass: start what can start, end what has ended or overstayed. Returns true while work remains. */
+static bool step(struct launch *ls, unsigned int n, const struct boot_info *bi,
+		 struct launch_stats *st)
+{
+	bool busy = false;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct launch *l = &ls[i];
+		int cpu;
+
+		if (l->done)
+			continue;
+		busy = true;
+		if (!l->d) {
+			if ((cpu = pick_cpu(&l->spec)) >= 0)
+				start(l, bi, (unsigned int)cpu, st);
+			continue;
+		}
+		if (domain_has_ended(l->d))
+			finish(l, st, false);
+		else if (time_since_boot_us() - l->started_us > l->spec.timeout_ms * 1000)
+			finish(l, st, true);
+	}
+	return busy;
+}
+
+static unsigned int collect(const struct boot_info *bi, struct launch *ls)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < bi->module_count; i++) {
+		struct guest_spec s;
+		int err = guest_spec_parse(bi->modules[i].cmdline, &s);
+
+		if (err == -ENOENT)
+			continue;
+		if (err) {
+			log_err("module %u: not started (bad xl-guest line, see above)\n", i);
+			continue;
+		}
+		if (s.cpu == 0 || (s.cpu > 0 && (unsigned int)s.cpu >= arch_cpus_online())) {
+			log_err("module %u: guest %s: CPU %d is not available to guests\n", i, s.name, s.cpu);
+			continue;
+		}
+		s.module = i;
+		ls[n++] = (struct launch){ .spec = s };
+	}
+	return n;
+}
+
+void guests_launch_from_modules(const struct boot_info *bi)
+{
+	static struct launch ls[MAX_LAUNCH];
+	struct launch_stats st = { 0 };
+	unsigned int n = collect(bi, ls);
+	uint64_t free_before = phys_pages.free_pages, cpus_before = pcpus_free();
+
+	if (!n)
+		return;
+	if (!svm_ready()) {
+		log_err("%u guest module(s) not started: no usable SVM\n", n);
+		return;
+	}
+	if (arch_cpus_online() < 2) {
+		log_err("%u guest module(s) not started: no CPU besides the boot CPU\n", n);
+		return;
+	}
+	while (step(ls, n, bi, &st))
+		udelay(1000);
+	log_info("test guests: %u run, %u powered off, %u crashed, %u timed out%s\n", st.run,
+		 st.powered_off, st.crashed, st.timed_out, st.failed ? ", some failed to start" : "");
+	log_info("resources after the guests: %llu pages free (%llu before), %u CPUs free (%llu before)\n",
+		 (unsigned long long)phys_pages.free_pages, (unsigned long long)free_before, pcpus_free(),
+		 (unsigned long long)cpus_before);
+}
