@@ -37,7 +37,7 @@ int uart_parse_spec(const char *spec, uint16_t *port, uint32_t *baud)
 		*port = 0;
 		return comma ? -EINVAL : 0;
 	}
-	if (!strncmp(name, "com", 3) && name[3] >= '1' && name[3] <= '5' && !name[4])
+	if (!strncmp(name, "com", 3) && name[3] >= '1' && name[3] <= '4' && !name[4])
 		*port = com_ports[name[3] - '1'];
 	else if (!parse_uint(name, false, &v) && v > 0 && v <= 0xfff8)
 		*port = (uint16_t)v;
