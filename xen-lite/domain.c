@@ -182,11 +182,31 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu)
 	return err;
 }
 
+static void kick_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i]->pcpu != arch_cpu_index())
+			arch_kick_cpu(d->vcpus[i]->pcpu);
+}
+
+int domain_pause(struct domain *d)
+{
+	if (d->state != DOMAIN_RUNNING)
+		return -EINVAL;
+	d->state = DOMAIN_PAUSED;
+	kick_vcpus(d);
+	return 0;
+}
+
 int domain_unpause(struct domain *d)
 {
-	if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
-		return -EINVAL;
-	if (!d->nr_vcpus || !d->mem_size)
+	if (d->state == DOMAIN_PAUSED) {
+		/* its vCPUs are blocked in their run loops and see the change */
+		d->state = DOMAIN_RUNNING;
+		kick_vcpus(d);
+		return 0;
+	}
+	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size)
 		return -EINVAL;
 	d->state = DOMAIN_RUNNING;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -203,12 +223,6 @@ bool domain_has_ended(const struct domain *d)
 	return d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING;
 }
 
-static void kick_vcpus(struct domain *d)
-{
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		if (d->vcpus[i]->pcpu != arch_cpu_index())
-			arch_kick_cpu(d->vcpus[i]->pcpu);
-}
 
 void domain_shutdown(struct domain *d, int reason)
 {

@@ -22,6 +22,8 @@ struct launch {
 	struct guest_spec spec;
 	struct domain *d;
 	uint64_t started_us;
+	uint64_t paused_us; /* 0: not paused */
+	bool pause_done;
 	bool done;
 };
 
@@ -123,6 +125,24 @@ static void finish(struct launch *l, struct launch_stats *st, bool timed_out)
 	l->done = true;
 }
 
+/* pause_at=: exercise the running -> paused -> running transitions */
+static void pause_step(struct launch *l)
+{
+	uint64_t now = time_since_boot_us();
+
+	if (!l->paused_us && now - l->started_us > l->spec.pause_at_ms * 1000) {
+		if (!domain_pause(l->d)) {
+			l->paused_us = now;
+			log_info("domain d%u (%s) paused\n", l->d->id, l->d->name);
+		}
+	} else if (l->paused_us && now - l->paused_us > GUEST_PAUSE_MS * 1000) {
+		if (!domain_unpause(l->d))
+			log_info("domain d%u (%s) unpaused after %llu ms\n", l->d->id, l->d->name,
+				 (unsigned long long)((now - l->paused_us) / 1000));
+		l->pause_done = true;
+	}
+}
+
 /* One pass: start what can start, end what has ended or overstayed. Returns true while work remains. */
 static bool step(struct launch *ls, unsigned int n, const struct boot_info *bi,
 		 struct launch_stats *st)
@@ -143,6 +163,8 @@ static bool step(struct launch *ls, unsigned int n, const struct boot_info *bi,
 		}
 		if (domain_has_ended(l->d))
 			finish(l, st, false);
+		else if (l->spec.pause_at_ms && !l->pause_done)
+			pause_step(l);
 		else if (time_since_boot_us() - l->started_us > l->spec.timeout_ms * 1000)
 			finish(l, st, true);
 	}

@@ -82,7 +82,8 @@ static int load_segments(struct domain *d, const uint8_t *image, uint64_t size, 
 		if (ph.type == PT_LOAD)
 			err = copy_to_guest(d, ph.paddr, image + ph.offset, ph.filesz);
 	}
-	*entry = eh->entry;
+	if (!err) /* not before the header is known to be there */
+		*entry = eh->entry;
 	return err;
 }
 

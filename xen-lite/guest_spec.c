@@ -28,6 +28,8 @@ static int set_field(struct guest_spec *s, const char *key, const char *value)
 		s->mem = v;
 	else if (!strcmp(key, "timeout") && v)
 		s->timeout_ms = v;
+	else if (!strcmp(key, "pause_at") && v)
+		s->pause_at_ms = v;
 	else
 		return -EINVAL;
 	return 0;

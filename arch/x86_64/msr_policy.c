@@ -32,7 +32,8 @@
 static const struct msr_rule rules[] = {
 	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
 	{ MSR_PAT, MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
-	{ MSR_TSC, MSR_PASS, MSR_DENY, "reading is harmless; writing would move the host's TSC" },
+	{ MSR_TSC, MSR_EMULATE, MSR_DENY,
+	  "read emulated (QEMU's TCG returns 0 for a pass-through read); a write would move the host's TSC" },
 	{ MSR_FS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
 	{ MSR_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
 	{ MSR_KERNEL_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
@@ -113,6 +114,9 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		return 0;
 	case MSR_PAT:
 		*value = vmcb->save.g_pat;
+		return 0;
+	case MSR_TSC:
+		*value = rdtsc() + vmcb->control.tsc_offset;
 		return 0;
 	}
 	return -EPERM;

@@ -190,9 +190,13 @@ static void handle_ioio(struct vcpu *v)
 		return;
 	}
 	if (info & IOIO_TYPE_IN) {
-		uint64_t mask = info & IOIO_SIZE8 ? 0xff : info & IOIO_SIZE16 ? 0xffff : 0xffffffff;
-
-		vmcb->save.rax = (vmcb->save.rax & ~mask) | mask;
+		/* 8- and 16-bit IN keep the rest of RAX; a 32-bit IN zero-extends */
+		if (info & IOIO_SIZE8)
+			vmcb->save.rax |= 0xff;
+		else if (info & IOIO_SIZE16)
+			vmcb->save.rax |= 0xffff;
+		else
+			vmcb->save.rax = 0xffffffff;
 	}
 	log_debug("d%u: %s port %#x denied\n", v->domain->id, info & IOIO_TYPE_IN ? "in" : "out",
 		  port);

@@ -105,8 +105,11 @@ int domain_alloc_memory(struct domain *d, uint64_t size);
 /* Add a vCPU pinned to a free physical CPU. */
 int domain_add_vcpu(struct domain *d, unsigned int pcpu);
 
-/* Start every vCPU on its CPU (building/paused -> running). */
+/* Start every vCPU on its CPU (building -> running), or resume a paused domain. */
 int domain_unpause(struct domain *d);
+
+/* Stop a running domain's vCPUs in place (running -> paused); they keep their CPUs. */
+int domain_pause(struct domain *d);
 
 /* Mark ended by the guest or by a rule; its vCPUs leave their run loops. */
 void domain_shutdown(struct domain *d, int reason);

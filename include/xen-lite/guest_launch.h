@@ -8,7 +8,8 @@
  * cpu: the physical CPU to pin to (default: any free one except CPU 0);
  * mem: guest memory (default 2M, K/M/G suffixes, a multiple of 4 KiB);
  * timeout: destroy the guest if it still runs after this many ms (default 10000);
- * expect: what the test harness expects; the hypervisor only records it.
+ * expect: what the test harness expects; the hypervisor only records it;
+ * pause_at: pause the running guest after this many ms, for PAUSE_MS, then resume it.
  * Words without '=' are passed on to the guest in its command line.
  */
 #ifndef XEN_LITE_GUEST_LAUNCH_H
@@ -16,11 +17,14 @@
 
 #include <xen-lite/boot_info.h>
 
+#define GUEST_PAUSE_MS 1000
+
 struct guest_spec {
 	char name[32];
 	int cpu; /* -1: any */
 	uint64_t mem;
 	uint64_t timeout_ms;
+	uint64_t pause_at_ms; /* 0: never */
 	unsigned int module;
 };
 

@@ -20,10 +20,10 @@
 #include <xen-lite/format.h>
 #include <xen-lite/string.h>
 
-#define GUEST_LINK_BASE 0x100000ull /* where every guest is linked (guest.ld) */
-#define PAGE_4K 0x1000ull
-#define PAGE_2M 0x200000ull
-#define PAGE_1G 0x40000000ull
+#define GUEST_LINK_BASE 0x100000ul /* where every guest is linked (guest.ld) */
+#define PAGE_4K 0x1000ul
+#define PAGE_2M 0x200000ul
+#define PAGE_1G 0x40000000ul
 #define G_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
 #define G_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -297,16 +297,16 @@ static inline void lidt(const struct desc_ptr *p)
 #define MSR_KERNEL_GS_BASE 0xC0000102u
 #define MSR_VM_CR 0xC0010114u
 #define MSR_VM_HSAVE_PA 0xC0010117u
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
-#define EFER_SVME (1ull << 12)
-#define CR0_PE (1ull << 0)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_LA57 (1ull << 12)
-#define RFLAGS_IF (1ull << 9)
+#define EFER_SCE (1ul << 0)
+#define EFER_LME (1ul << 8)
+#define EFER_LMA (1ul << 10)
+#define EFER_NXE (1ul << 11)
+#define EFER_SVME (1ul << 12)
+#define CR0_PE (1ul << 0)
+#define CR0_PG (1ul << 31)
+#define CR4_PAE (1ul << 5)
+#define CR4_LA57 (1ul << 12)
+#define RFLAGS_IF (1ul << 9)
 
 /* ---- memory ---- */
 /*
@@ -353,5 +353,6 @@ static inline uint64_t prng_below(struct prng *p, uint64_t n)
 
 /* ---- time ---- */
 uint64_t tsc_ms(uint64_t cycles); /* TSC cycles to milliseconds (start_info.tsc_khz) */
+void delay_ms(uint64_t ms); /* busy-wait on the TSC */
 
 #endif

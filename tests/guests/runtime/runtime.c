@@ -33,6 +33,16 @@ volatile struct exception_info last_exception = { .vector = -1 };
 /* the armed recovery point of try_call (crt0.S writes both) */
 uint64_t fixup_rip, fixup_rsp;
 
+/* layouts crt0.S relies on */
+_Static_assert(offsetof(struct boot_state, cs) == 56 && offsetof(struct boot_state, gdt_limit) == 62 &&
+		       offsetof(struct boot_state, gdt_base) == 64 && sizeof(struct boot_state) == 72,
+	       "struct boot_state layout (crt0.S BS_*)");
+_Static_assert(offsetof(struct hc_regs, rdi) == 40 && offsetof(struct hc_regs, rbp) == 48 &&
+		       offsetof(struct hc_regs, r8) == 64 && offsetof(struct hc_regs, r15) == 120,
+	       "struct hc_regs layout (crt0.S HR_*)");
+_Static_assert(offsetof(struct exception_info, vector) == 0, "try_call writes .vector at offset 0");
+_Static_assert(sizeof(struct exception_frame) == 22 * 8, "isr_common frame");
+
 static struct idt_gate idt[NR_VECTORS] __attribute__((aligned(16)));
 static uint64_t free_next, free_end;
 
@@ -250,10 +260,10 @@ int wrmsr_safe(uint32_t msr, uint64_t val)
 }
 
 /* ---- page tables ---- */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PTE_ADDR 0x000FFFFFFFFFF000ull
+#define PTE_P (1ul << 0)
+#define PTE_RW (1ul << 1)
+#define PTE_PS (1ul << 7)
+#define PTE_ADDR 0x000FFFFFFFFFF000ul
 #define PT_POOL_PAGES 8
 
 static uint64_t pt_pool[PT_POOL_PAGES][512] __attribute__((aligned(4096)));
@@ -348,6 +358,14 @@ bool cmdline_get(const char *key, char *buf, size_t size)
 uint64_t tsc_ms(uint64_t cycles)
 {
 	return start_info.tsc_khz ? cycles / start_info.tsc_khz : 0;
+}
+
+void delay_ms(uint64_t ms)
+{
+	uint64_t start = rdtsc();
+
+	while (rdtsc() - start < ms * start_info.tsc_khz)
+		cpu_relax();
 }
 
 /* ---- entry from crt0 ---- */

@@ -1,0 +1,29 @@
+#!/bin/bash
+# make bench: boot the bench guest under xen-lite in QEMU (TCG) and print
+# what it measured. Figures, not assertions: TCG timings say how the paths
+# compare, not how fast a real EPYC node is.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+LOG=$BUILD/bench.log
+RUNS=${BENCH_RUNS:-3}
+
+echo "xen-lite bench under QEMU TCG (-cpu EPYC,+svm,+npt), $RUNS boot(s)"
+for run in $(seq 1 "$RUNS"); do
+	timeout 120 qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp 2 -m 512 \
+		-display none -monitor none -no-reboot -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial file:"$LOG" \
+		-kernel "$BUILD/xen-lite.elf" -append "debug_exit=0xf4 after_boot=halt" \
+		-initrd "$BUILD/guests/bench.elf xl-guest name=bench timeout=60000" </dev/null 2>/dev/null
+	line=$(grep -a 'bench: ' "$LOG" | sed 's/.*bench: /bench: /' | tr -d '\r')
+	if [ -z "$line" ]; then
+		echo "run $run: no result (log: $LOG)"
+		tail -20 "$LOG"
+		exit 1
+	fi
+	echo "run $run: $line"
+	grep -a "exits:" "$LOG" | sed 's/.*domain/  domain/'
+done
+echo
+echo "The hypervisor instructions on the VMMCALL path are not counted: QEMU 7.2 in Debian ships"
+echo "no TCG plugin headers, and -d exec tracing of a whole boot is too large to be useful."

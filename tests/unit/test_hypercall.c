@@ -1,0 +1,296 @@
+/*
+ * Host tests for the hypercall table and handlers (hypercalls/hypercall.c)
+ * against the ABI in hypercalls/xen-lite-abi.h and Documentation/hypercalls.md.
+ *
+ * The domain is a fake with a small malloc'd guest memory; copy_from_guest()
+ * checks every access against mem_size (and fails the test if a handler
+ * asks for memory it did not check first). domain_console_write,
+ * domain_shutdown and domain_crash record what they were given.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <xen-lite-abi.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/hypercall.h>
+
+#include "log_capture.h"
+
+#define MEM_SIZE (64 * 1024)
+
+static struct domain dom;
+static struct vcpu vcpu;
+static uint8_t *mem;
+
+static char console[2 * XL_CONSOLE_MAX_WRITE];
+static size_t console_len;
+static unsigned int console_calls, bad_copies;
+
+static unsigned int shutdown_calls, crash_calls;
+static int shutdown_reason;
+static char crash_msg[256];
+
+/* ---- fakes ----------------------------------------------------------------------- */
+
+int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
+{
+	assert_ptr_equal(d, &dom);
+	if (gpa > d->mem_size || len > d->mem_size - gpa) {
+		bad_copies++;
+		return -EFAULT;
+	}
+	memcpy(dst, mem + gpa, len);
+	return 0;
+}
+
+void domain_console_write(struct domain *d, const char *buf, size_t len)
+{
+	assert_ptr_equal(d, &dom);
+	assert_true(len > 0);
+	assert_true(console_len + len <= sizeof(console));
+	memcpy(console + console_len, buf, len);
+	console_len += len;
+	console_calls++;
+}
+
+void domain_shutdown(struct domain *d, int reason)
+{
+	assert_ptr_equal(d, &dom);
+	shutdown_calls++;
+	shutdown_reason = reason;
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	assert_ptr_equal(d, &dom);
+	crash_calls++;
+	va_start(ap, fmt);
+	vsnprintf(crash_msg, sizeof(crash_msg), fmt, ap);
+	va_end(ap);
+}
+
+static int setup(void **state)
+{
+	memset(&dom, 0, sizeof(dom));
+	memset(&vcpu, 0, sizeof(vcpu));
+	dom.id = 3;
+	dom.mem_size = MEM_SIZE;
+	dom.nr_vcpus = 1;
+	dom.vcpus[0] = &vcpu;
+	vcpu.domain = &dom;
+	mem = malloc(MEM_SIZE);
+	assert_non_null(mem);
+	for (size_t i = 0; i < MEM_SIZE; i++)
+		mem[i] = (uint8_t)(' ' + i % 95);
+	console_len = 0;
+	console_calls = bad_copies = shutdown_calls = crash_calls = 0;
+	shutdown_reason = -1;
+	crash_msg[0] = '\0';
+	log_capture_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	free(mem);
+	mem = NULL;
+	return 0;
+}
+
+static int64_t hc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	/* unused arguments are junk: they must be ignored */
+	const uint64_t args[6] = { a0, a1, a2, 0xdeadbeefcafef00dULL, ~0ULL, 0x8000000000000000ULL };
+
+	return hypercall_dispatch(&vcpu, nr, args);
+}
+
+static void expect_no_effects(void)
+{
+	assert_int_equal(console_calls, 0);
+	assert_int_equal(console_len, 0);
+	assert_int_equal(shutdown_calls, 0);
+	assert_int_equal(crash_calls, 0);
+	assert_int_equal(bad_copies, 0);
+}
+
+/* ---- tests ----------------------------------------------------------------------- */
+
+static void test_version(void **state)
+{
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000001);
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
+			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
+	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
+	assert_int_equal(hc(XL_HC_VERSION, ~0ULL, 0, 0), -EINVAL);
+	assert_int_equal(hc(XL_HC_VERSION, 1ULL << 32, 0, 0), -EINVAL);
+	expect_no_effects();
+}
+
+static void test_console_write(void **state)
+{
+	static const char text[] = "hello from the guest\n";
+
+	memcpy(mem + 0x1000, text, strlen(text));
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, 0x1000, strlen(text)), strlen(text));
+	assert_int_equal(console_len, strlen(text));
+	assert_memory_equal(console, text, strlen(text));
+	assert_int_equal(shutdown_calls + crash_calls, 0);
+}
+
+static void test_console_write_long(void **state)
+{
+	/* longer than one bounce buffer: every byte arrives, in order */
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, 0x123, 1000), 1000);
+	assert_int_equal(console_len, 1000);
+	assert_memory_equal(console, mem + 0x123, 1000);
+	assert_true(console_calls >= 4);
+}
+
+static void test_console_write_empty(void **state)
+{
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, 0x1000, 0), 0);
+	/* an empty buffer at the very end of memory is inside it */
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, MEM_SIZE, 0), 0);
+	expect_no_effects();
+}
+
+static void test_console_write_cut(void **state)
+{
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, 0x2000, XL_CONSOLE_MAX_WRITE + 1),
+			 XL_CONSOLE_MAX_WRITE);
+	assert_int_equal(console_len, XL_CONSOLE_MAX_WRITE);
+	assert_memory_equal(console, mem + 0x2000, XL_CONSOLE_MAX_WRITE);
+	/* a huge length is cut the same way */
+	console_len = 0;
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, 0x10, ~0ULL), XL_CONSOLE_MAX_WRITE);
+	assert_int_equal(console_len, XL_CONSOLE_MAX_WRITE);
+	assert_memory_equal(console, mem + 0x10, XL_CONSOLE_MAX_WRITE);
+	/* exactly the maximum, ending at the last byte of memory */
+	console_len = 0;
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, MEM_SIZE - XL_CONSOLE_MAX_WRITE,
+			    XL_CONSOLE_MAX_WRITE),
+			 XL_CONSOLE_MAX_WRITE);
+	assert_int_equal(console_len, XL_CONSOLE_MAX_WRITE);
+	assert_memory_equal(console, mem + MEM_SIZE - XL_CONSOLE_MAX_WRITE, XL_CONSOLE_MAX_WRITE);
+	assert_int_equal(bad_copies, 0);
+}
+
+static void test_console_write_outside_memory(void **state)
+{
+	static const struct {
+		uint64_t gpa, len;
+	} bad[] = {
+		{ MEM_SIZE - 10, 11 },	     /* one byte past the end */
+		{ MEM_SIZE, 1 },
+		{ MEM_SIZE + 0x1000, 16 },
+		{ 1ULL << 40, 1 },
+		{ ~0ULL - 5, 10 },	     /* wraps around to 4 */
+		{ ~0ULL, 1 },
+		{ MEM_SIZE - 100, 1ULL << 40 }, /* cut to the maximum, still past the end */
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t r = hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, bad[i].gpa, bad[i].len);
+
+		if (r != -EFAULT)
+			fail_msg("write of %#llx bytes at %#llx returned %lld, want -EFAULT",
+				 (unsigned long long)bad[i].len, (unsigned long long)bad[i].gpa,
+				 (long long)r);
+	}
+	/* checked as a whole before anything is printed */
+	expect_no_effects();
+	/* right up to the end is fine */
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_WRITE, MEM_SIZE - 10, 10), 10);
+	assert_int_equal(console_len, 10);
+	assert_memory_equal(console, mem + MEM_SIZE - 10, 10);
+}
+
+static void test_console_unknown_op(void **state)
+{
+	memcpy(mem + 0x1000, "abc", 3);
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, 1, 0x1000, 3), -EINVAL);
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, ~0ULL, 0x1000, 3), -EINVAL);
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, 1ULL << 32, 0x1000, 3), -EINVAL);
+	expect_no_effects();
+}
+
+static void test_shutdown(void **state)
+{
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_POWEROFF, 0, 0), 0);
+	assert_int_equal(shutdown_calls, 1);
+	assert_int_equal(shutdown_reason, XL_SHUTDOWN_POWEROFF);
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_REBOOT, 99, 0), 0);
+	assert_int_equal(shutdown_calls, 2);
+	assert_int_equal(shutdown_reason, XL_SHUTDOWN_REBOOT);
+	assert_int_equal(crash_calls, 0);
+}
+
+static void test_shutdown_crash(void **state)
+{
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_CRASH, 0x2a, 0), 0);
+	assert_int_equal(crash_calls, 1);
+	assert_int_equal(shutdown_calls, 0);
+	assert_non_null(strstr(crash_msg, "0x2a"));
+	/* the whole 64-bit code is shown */
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_CRASH, 0xfedcba9876543210ULL, 0), 0);
+	assert_int_equal(crash_calls, 2);
+	assert_non_null(strstr(crash_msg, "0xfedcba9876543210"));
+}
+
+static void test_shutdown_bad_reason(void **state)
+{
+	static const uint64_t bad[] = { 3, 4, 0x100, 1ULL << 32, 1ULL << 32 | XL_SHUTDOWN_POWEROFF,
+					~0ULL };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (hc(XL_HC_SHUTDOWN, bad[i], 0, 0) != -EINVAL)
+			fail_msg("shutdown reason %#llx not refused", (unsigned long long)bad[i]);
+	expect_no_effects();
+}
+
+static void test_unknown_numbers(void **state)
+{
+	static const uint64_t nrs[] = { XL_HC_COUNT, 3, 4, 15, 16, 255, 1ULL << 32,
+					1ULL << 63, ~0ULL - 1, ~0ULL };
+
+	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+		/* arguments that would be valid for a real call */
+		int64_t r = hc(nrs[i], 0, 0x1000, 16);
+
+		if (r != -ENOSYS)
+			fail_msg("hypercall %#llx returned %lld, want -ENOSYS", (unsigned long long)nrs[i],
+				 (long long)r);
+	}
+	expect_no_effects();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_write_outside_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_unknown_op, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_bad_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
