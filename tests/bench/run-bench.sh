@@ -15,7 +15,7 @@ for run in $(seq 1 "$RUNS"); do
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -serial file:"$LOG" \
 		-kernel "$BUILD/xen-lite.elf" -append "debug_exit=0xf4 after_boot=halt" \
 		-initrd "$BUILD/guests/bench.elf xl-guest name=bench timeout=60000" </dev/null 2>/dev/null
-	line=$(grep -a 'bench: ' "$LOG" | sed 's/.*bench: /bench: /' | tr -d '\r')
+	line=$(grep -a 'bench: loop' "$LOG" | sed 's/.*bench: /bench: /' | tr -d '\r')
 	if [ -z "$line" ]; then
 		echo "run $run: no result (log: $LOG)"
 		tail -20 "$LOG"
