@@ -356,6 +356,27 @@ void domain_console_write(struct domain *d, const char *buf, size_t len)
 	}
 }
 
+static bool inside_memory(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	return size && IS_ALIGNED(gpa | size, PAGE_SIZE) && gpa + size > gpa &&
+	       gpa + size <= d->mem_size;
+}
+
+int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms)
+{
+	if (!inside_memory(d, gpa, size) || !(perms & GUEST_PERM_READ) ||
+	    (perms & ~(GUEST_PERM_READ | GUEST_PERM_WRITE | GUEST_PERM_EXEC)))
+		return -EINVAL; /* a page without read access is an unmapped page */
+	return arch_domain_protect(d, gpa, size, perms);
+}
+
+int domain_unmap(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	if (!inside_memory(d, gpa, size))
+		return -EINVAL;
+	return arch_domain_unmap(d, gpa, size);
+}
+
 void domain_page_counts(struct domain *d, struct npt_page_counts *c)
 {
 	arch_domain_page_counts(d, c);

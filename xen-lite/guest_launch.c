@@ -51,6 +51,19 @@ static void report_memory(struct domain *d)
 		 (unsigned long long)c.n2m, (unsigned long long)c.n4k);
 }
 
+static int apply_page_rules(struct domain *d, const struct guest_spec *s)
+{
+	int err = 0;
+
+	if (s->readonly_gpa != GUEST_NO_GPA)
+		err = domain_protect(d, s->readonly_gpa, PAGE_SIZE, GUEST_PERM_READ | GUEST_PERM_EXEC);
+	if (!err && s->noexec_gpa != GUEST_NO_GPA)
+		err = domain_protect(d, s->noexec_gpa, PAGE_SIZE, GUEST_PERM_READ | GUEST_PERM_WRITE);
+	if (!err && s->unmap_gpa != GUEST_NO_GPA)
+		err = domain_unmap(d, s->unmap_gpa, PAGE_SIZE);
+	return err;
+}
+
 static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
 {
 	const struct boot_module *m = &bi->modules[l->spec.module];
@@ -64,6 +77,8 @@ static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
 		err = domain_add_vcpu(l->d, cpu);
 	if (!err)
 		err = guest_load_elf(l->d, phys_to_virt(m->start), m->end - m->start, m->cmdline);
+	if (!err)
+		err = apply_page_rules(l->d, &l->spec);
 	if (!err) {
 		report_memory(l->d);
 		log_info("domain d%u (%s) starting on CPU %u\n", l->d->id, l->d->name, cpu);

@@ -30,6 +30,12 @@ static int set_field(struct guest_spec *s, const char *key, const char *value)
 		s->timeout_ms = v;
 	else if (!strcmp(key, "pause_at") && v)
 		s->pause_at_ms = v;
+	else if (!strcmp(key, "readonly") && !(v & (PAGE_SIZE - 1)))
+		s->readonly_gpa = v;
+	else if (!strcmp(key, "noexec") && !(v & (PAGE_SIZE - 1)))
+		s->noexec_gpa = v;
+	else if (!strcmp(key, "unmap") && !(v & (PAGE_SIZE - 1)))
+		s->unmap_gpa = v;
 	else
 		return -EINVAL;
 	return 0;
@@ -42,7 +48,12 @@ int guest_spec_parse(const char *cmdline, struct guest_spec *s)
 
 	if (strncmp(p, KEYWORD, kw) || (p[kw] != ' ' && p[kw] != '\0'))
 		return -ENOENT;
-	*s = (struct guest_spec){ .cpu = -1, .mem = 2ULL << 20, .timeout_ms = 10000 };
+	*s = (struct guest_spec){ .cpu = -1,
+				  .mem = 2ULL << 20,
+				  .timeout_ms = 10000,
+				  .readonly_gpa = GUEST_NO_GPA,
+				  .noexec_gpa = GUEST_NO_GPA,
+				  .unmap_gpa = GUEST_NO_GPA };
 	p += kw;
 	while (*p) {
 		char tok[64], *eq;

@@ -12,6 +12,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
+#include <xen-lite/time.h>
 
 #define NPT_ATTRS (PTE_W | PTE_U) /* read, write, execute */
 
@@ -54,6 +55,52 @@ int arch_domain_map(struct domain *d, uint64_t gpa, uint64_t hpa, uint64_t size)
 	struct pt_ops ops = npt_ops();
 
 	return pt_map_range(&ops, d->arch.npt_root, gpa, hpa, size, NPT_ATTRS);
+}
+
+/*
+ * After nested mappings shrink, every vCPU must flush before it runs the
+ * guest again; one that is inside the guest right now is kicked out and
+ * waited for (bounded), so the change is in force when this returns.
+ */
+static void shoot_down(struct domain *d)
+{
+	uint32_t gen = __atomic_add_fetch(&d->arch.tlb_generation, 1, __ATOMIC_SEQ_CST);
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		uint64_t start = time_since_boot_us();
+
+		if (v->pcpu == arch_cpu_index())
+			continue;
+		arch_kick_cpu(v->pcpu);
+		while (v->arch.in_guest && v->arch.tlb_seen != gen &&
+		       time_since_boot_us() - start < 1000000)
+			cpu_relax();
+	}
+}
+
+static uint64_t perms_to_attrs(unsigned int perms)
+{
+	return PTE_U | (perms & GUEST_PERM_WRITE ? PTE_W : 0) |
+	       (perms & GUEST_PERM_EXEC ? 0 : PTE_NX);
+}
+
+int arch_domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms)
+{
+	struct pt_ops ops = npt_ops();
+	int err = pt_protect_range(&ops, d->arch.npt_root, gpa, size, perms_to_attrs(perms));
+
+	shoot_down(d);
+	return err;
+}
+
+int arch_domain_unmap(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	struct pt_ops ops = npt_ops();
+	int err = pt_unmap_range(&ops, d->arch.npt_root, gpa, size);
+
+	shoot_down(d);
+	return err;
 }
 
 /* Visit a table level: count leaves by size, free tables below (when freeing). */

@@ -115,6 +115,100 @@ int pt_map_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t 
 	return 0;
 }
 
+/* Replace the large leaf *e at level by a table of next-level leaves with the same attributes. */
+static int split_leaf(const struct pt_ops *ops, uint64_t *e, int level)
+{
+	uint64_t next = ops->alloc_table(ops->ctx), *t;
+	uint64_t child = level_size(level - 1);
+	uint64_t base = *e & PTE_ADDR_MASK & ~(level_size(level) - 1);
+	uint64_t attrs = *e & PT_ATTR_MASK;
+
+	if (!next)
+		return -ENOMEM;
+	t = ops->table_ptr(next, ops->ctx);
+	for (unsigned int i = 0; i < 512; i++)
+		t[i] = (base + i * child) | PTE_P | (level - 1 ? PTE_PS : 0) | attrs;
+	*e = next | PTE_P | PTE_W | (attrs & PTE_U);
+	return 0;
+}
+
+typedef void (*leaf_fn)(uint64_t *entry, uint64_t arg);
+
+/*
+ * Call fn on leaves covering exactly [va, va + size): large pages that
+ * straddle an edge are split first; unmapped parts are skipped.
+ */
+static int for_each_leaf(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size,
+			 leaf_fn fn, uint64_t arg)
+{
+	while (size) {
+		uint64_t table = root, step = 0;
+
+		for (int level = LEVELS - 1; !step; level--) {
+			uint64_t *e = &ops->table_ptr(table, ops->ctx)[index_at(va, level)];
+			uint64_t s = level_size(level);
+
+			if (!(*e & PTE_P)) {
+				step = s - (va & (s - 1));
+			} else if (level == 0 || (*e & PTE_PS)) {
+				if (!(va & (s - 1)) && size >= s) {
+					fn(e, arg);
+					step = s;
+				} else {
+					int err = split_leaf(ops, e, level);
+
+					if (err)
+						return err;
+					table = *e & PTE_ADDR_MASK;
+				}
+			} else {
+				table = *e & PTE_ADDR_MASK;
+			}
+		}
+		if (step >= size)
+			break;
+		va += step;
+		size -= step;
+	}
+	return 0;
+}
+
+static void clear_leaf(uint64_t *e, uint64_t arg)
+{
+	*e = 0;
+}
+
+static void set_leaf_attrs(uint64_t *e, uint64_t attrs)
+{
+	*e = (*e & ~PT_ATTR_MASK) | (attrs & PT_ATTR_MASK);
+}
+
+static int check_range(uint64_t va, uint64_t size)
+{
+	uint64_t last = va + size - 1;
+
+	if (!IS_ALIGNED(va | size, PAGE_SIZE) || (size && last < va))
+		return -EINVAL;
+	if (size && (!is_canonical(va) || !is_canonical(last) || (va >> 47) != (last >> 47)))
+		return -EINVAL;
+	return 0;
+}
+
+int pt_unmap_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size)
+{
+	int err = check_range(va, size);
+
+	return err ? err : for_each_leaf(ops, root, va, size, clear_leaf, 0);
+}
+
+int pt_protect_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size,
+		     uint64_t attrs)
+{
+	int err = check_range(va, size);
+
+	return err ? err : for_each_leaf(ops, root, va, size, set_leaf_attrs, attrs);
+}
+
 bool pt_lookup(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t *pa,
 	       uint64_t *page_size, uint64_t *entry)
 {

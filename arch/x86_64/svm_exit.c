@@ -206,11 +206,13 @@ static void handle_ioio(struct vcpu *v)
 static void handle_npf(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
-	uint64_t err = c->exit_info1;
+	uint64_t err = c->exit_info1, gpa = c->exit_info2;
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
+	const char *why = gpa >= v->domain->mem_size ? "outside its memory" :
+			  err & 1 ? "not permitted there" : "to an unmapped page";
 
-	domain_crash(v->domain, "%s at guest-physical %#llx outside its memory (RIP %#llx)", kind,
-		     (unsigned long long)c->exit_info2, (unsigned long long)v->arch.vmcb->save.rip);
+	domain_crash(v->domain, "%s at guest-physical %#llx %s (RIP %#llx)", kind,
+		     (unsigned long long)gpa, why, (unsigned long long)v->arch.vmcb->save.rip);
 }
 
 static void handle_hlt(struct vcpu *v)

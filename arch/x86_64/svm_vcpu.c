@@ -196,6 +196,15 @@ static void assign_asid(struct vcpu *v, struct percpu *cpu)
 static void prepare_vmrun(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
+	uint32_t gen = __atomic_load_n(&v->domain->arch.tlb_generation, __ATOMIC_ACQUIRE);
+
+	/* nested mappings shrank since this vCPU last flushed */
+	if (v->arch.tlb_seen != gen) {
+		if (c->tlb_control == TLB_CONTROL_NONE)
+			c->tlb_control = svm_features.flush_by_asid ? TLB_CONTROL_FLUSH_ASID :
+								      TLB_CONTROL_FLUSH_ALL;
+		v->arch.tlb_seen = gen;
+	}
 
 	/* clean bits: only on CPUs that have them, only after a first run */
 	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;
@@ -220,6 +229,7 @@ void arch_vcpu_run(struct vcpu *v)
 	struct domain *d = v->domain;
 
 	v->run_state = VCPU_RUNNING;
+	v->arch.tlb_seen = d->arch.tlb_generation;
 	assign_asid(v, cpu);
 	fpu_reset_for_guest(v);
 	irq_enable(); /* with V_INTR_MASKING, host IF=1 makes physical interrupts exit the guest */
@@ -228,8 +238,10 @@ void arch_vcpu_run(struct vcpu *v)
 			svm_vcpu_block(v);
 			continue;
 		}
+		v->arch.in_guest = true;
 		prepare_vmrun(v);
 		svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, cpu->host_vmcb_pa);
+		v->arch.in_guest = false;
 		v->arch.launched = true;
 		v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
 		svm_handle_exit(v);

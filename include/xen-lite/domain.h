@@ -131,6 +131,19 @@ int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
 /* The guest console: text is sanitized, split into lines and logged as "(dN name) ...". */
 void domain_console_write(struct domain *d, const char *buf, size_t len);
 
+/* Nested-paging permissions for domain_protect(). */
+#define GUEST_PERM_READ 1u
+#define GUEST_PERM_WRITE 2u
+#define GUEST_PERM_EXEC 4u
+
+/*
+ * Change the guest's access to [gpa, gpa + size) of its memory (4 KiB
+ * aligned): new permissions, or unmap. Large pages are split as needed.
+ * Returns once no vCPU can still use an old translation. 0, -EINVAL or -ENOMEM.
+ */
+int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms);
+int domain_unmap(struct domain *d, uint64_t gpa, uint64_t size);
+
 /* Page sizes backing the domain's nested page tables. */
 struct npt_page_counts {
 	uint64_t n1g, n2m, n4k;
@@ -145,6 +158,8 @@ unsigned int pcpus_free(void);
 int arch_domain_init(struct domain *d);
 void arch_domain_free(struct domain *d);
 int arch_domain_map(struct domain *d, uint64_t gpa, uint64_t hpa, uint64_t size);
+int arch_domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms);
+int arch_domain_unmap(struct domain *d, uint64_t gpa, uint64_t size);
 void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
 int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_free(struct vcpu *v);

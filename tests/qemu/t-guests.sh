@@ -28,6 +28,10 @@ $(gmod bench name=bench expect=pass),$(gmod spin name=spin timeout=2000 expect=t
 GUEST_GROUP[contain]="2G|$(gmod bystander name=bystander mem=8M timeout=30000 expect=pass),\
 $(gmod wild_access name=wild_access expect=crash),$(gmod triple_fault name=triple_fault expect=crash),\
 $(gmod pause_probe name=pause_probe pause_at=500 timeout=30000 expect=pass)"
+# nested-paging permissions: one page of a 2 MiB page changed, each guest ended by its forbidden access
+GUEST_GROUP[npt]="1G|$(gmod npt_perms name=npt_readonly mem=4M readonly=0x201000 expect=crash),\
+$(gmod npt_perms name=npt_noexec mem=4M noexec=0x202000 expect=crash),\
+$(gmod npt_perms name=npt_unmap mem=4M unmap=0x203000 expect=crash)"
 GUEST_GROUP[large]="4G|$(gmod large_pages name=large_pages mem=1G timeout=60000 expect=pass),\
 $(gmod large_pages name=large_pages_64m mem=64M timeout=60000 expect=pass)"
 
@@ -245,6 +249,35 @@ test_guest_pause() {
 		test_fail "the guest's longest TSC gap was '${gap:-none}' ms, expected >= 900 (paused for 1000 ms)"
 	fi
 	test_result
+}
+
+# ---- group npt: permissions and unmapping in the nested page tables ----
+
+test_guests_npt_run() {
+	guest_group npt
+	expect_group_summary 3 0 3 0
+	test_result
+}
+
+npt_case() { # NAME EXPECTED-CRASH-REASON
+	guest_group npt
+	expect_guest_started "$1" || return 1
+	expect_log "(d$GID $1) npt_perms: the neighbouring page"
+	expect_guest_crash "$1" "$2"
+	expect_no_log "(d$GID $1) FAIL"
+	test_result
+}
+
+test_guest_npt_readonly() {
+	npt_case npt_readonly "write at guest-physical 0x201000 not permitted there"
+}
+
+test_guest_npt_noexec() {
+	npt_case npt_noexec "instruction fetch at guest-physical 0x202000 not permitted there"
+}
+
+test_guest_npt_unmap() {
+	npt_case npt_unmap "read at guest-physical 0x203000 to an unmapped page"
 }
 
 # ---- group large: 1 GiB and 64 MiB guests, memory backed by large pages ----

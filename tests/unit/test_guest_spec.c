@@ -64,6 +64,9 @@ static void test_minimal_defaults(void **state)
 	assert_int_equal(s.mem, 2ULL << 20);
 	assert_int_equal(s.timeout_ms, 10000);
 	assert_int_equal(s.pause_at_ms, 0);
+	assert_true(s.readonly_gpa == GUEST_NO_GPA);
+	assert_true(s.noexec_gpa == GUEST_NO_GPA);
+	assert_true(s.unmap_gpa == GUEST_NO_GPA);
 	assert_int_equal(log_capture_count(LOG_ERROR), 0);
 	/* extra spaces anywhere are fine */
 	assert_int_equal(parse("xl-guest   name=hello   ", &s), 0);
@@ -218,6 +221,20 @@ static void test_words_without_equals_ignored(void **state)
 	assert_int_equal(log_capture_count(LOG_ERROR), 0);
 }
 
+static void test_page_rules(void **state)
+{
+	struct guest_spec s;
+
+	assert_int_equal(parse("xl-guest name=p readonly=0x201000 noexec=0 unmap=0x3ff000", &s), 0);
+	assert_true(s.readonly_gpa == 0x201000);
+	assert_true(s.noexec_gpa == 0);
+	assert_true(s.unmap_gpa == 0x3ff000);
+	/* page addresses only */
+	expect_einval("xl-guest name=p readonly=0x201001");
+	expect_einval("xl-guest name=p unmap=12");
+	expect_einval("xl-guest name=p noexec=page");
+}
+
 static void test_overlong_token(void **state)
 {
 	char line[256];
@@ -261,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_missing_name),
 		cmocka_unit_test(test_words_without_equals_ignored),
 		cmocka_unit_test(test_overlong_token),
+		cmocka_unit_test(test_page_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -464,6 +464,87 @@ static void test_enomem(void **state)
 	expect_mapped(0x1000, 0x1000, K4);
 }
 
+/* ---- unmap and protect: large pages straddling an edge are split ---- */
+
+static void test_unmap_splits_2m(void **state)
+{
+	(void)state;
+	assert_int_equal(map(0, 0x40000000, 2 * M2, PTE_W), 0);
+	assert_int_equal(pt_unmap_range(&ops, root, 0x3000, K4), 0);
+	expect_unmapped(0x3000);
+	/* the rest of that 2M page is still mapped, as 4K pages with the same attributes */
+	assert_true(expect_mapped(0x2000, 0x40002000, K4) & PTE_W);
+	assert_true(expect_mapped(0x4000, 0x40004000, K4) & PTE_W);
+	expect_mapped(0x1ff000, 0x401ff000, K4);
+	/* the neighbouring 2M page is untouched */
+	expect_mapped(M2, 0x40000000 + M2, M2);
+}
+
+static void test_unmap_whole_large_pages(void **state)
+{
+	unsigned int before;
+
+	(void)state;
+	assert_int_equal(map(0, 0, 4 * M2, 0), 0);
+	before = table_count;
+	/* exactly two aligned 2M pages: cleared, nothing split */
+	assert_int_equal(pt_unmap_range(&ops, root, M2, 2 * M2), 0);
+	assert_int_equal(table_count, before);
+	expect_mapped(0, 0, M2);
+	expect_unmapped(M2);
+	expect_unmapped(2 * M2 + 0x1000);
+	expect_mapped(3 * M2, 3 * M2, M2);
+	/* unmapping what is not mapped is fine */
+	assert_int_equal(pt_unmap_range(&ops, root, M2, M2), 0);
+	assert_int_equal(pt_unmap_range(&ops, root, 0x7f0000000000, G1), 0);
+}
+
+static void test_unmap_splits_1g_twice(void **state)
+{
+	(void)state;
+	ops.allow_1g = true;
+	assert_int_equal(map(G1, 0x80000000, G1, PTE_W), 0);
+	assert_int_equal(pt_unmap_range(&ops, root, G1 + M2 + 0x5000, K4), 0);
+	expect_unmapped(G1 + M2 + 0x5000);
+	expect_mapped(G1, 0x80000000, M2);
+	expect_mapped(G1 + M2 + 0x4000, 0x80000000 + M2 + 0x4000, K4);
+	expect_mapped(G1 + 2 * M2, 0x80000000 + 2 * M2, M2);
+	expect_mapped(2 * G1 - M2, 0x80000000 + G1 - M2, M2);
+}
+
+static void test_protect(void **state)
+{
+	uint64_t e;
+
+	(void)state;
+	assert_int_equal(map(0, 0, M2, PTE_W | PTE_U), 0);
+	assert_int_equal(pt_protect_range(&ops, root, 0x1000, 2 * K4, PTE_U | PTE_NX), 0);
+	e = expect_mapped(0x1000, 0x1000, K4);
+	assert_false(e & PTE_W);
+	assert_true(e & PTE_NX);
+	assert_true(e & PTE_U);
+	e = expect_mapped(0x2000, 0x2000, K4);
+	assert_false(e & PTE_W);
+	/* the rest keeps what it had */
+	e = expect_mapped(0x3000, 0x3000, K4);
+	assert_true(e & PTE_W);
+	assert_false(e & PTE_NX);
+	expect_mapped(0, 0, K4);
+}
+
+static void test_unmap_protect_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(map(0, 0, M2, 0), 0);
+	assert_int_equal(pt_unmap_range(&ops, root, 0x800, K4), -EINVAL);
+	assert_int_equal(pt_protect_range(&ops, root, 0, 0x800, 0), -EINVAL);
+	assert_int_equal(pt_unmap_range(&ops, root, 0x800000000000ULL, K4), -EINVAL);
+	/* a split that cannot get a table fails and leaves the large page whole */
+	budget = 0;
+	assert_int_equal(pt_unmap_range(&ops, root, 0x1000, K4), -ENOMEM);
+	expect_mapped(0x1000, 0x1000, M2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +565,11 @@ int main(void)
 		T(test_top_of_address_space),
 		T(test_last_page),
 		T(test_enomem),
+		T(test_unmap_splits_2m),
+		T(test_unmap_whole_large_pages),
+		T(test_unmap_splits_1g_twice),
+		T(test_protect),
+		T(test_unmap_protect_errors),
 	};
 
 	alarm(20); /* a hang is a failure */

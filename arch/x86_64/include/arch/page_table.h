@@ -43,6 +43,19 @@ struct pt_ops {
 int pt_map_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
 		 uint64_t attrs);
 
+/*
+ * Remove the mappings of [va, va + size) (4 KiB aligned; unmapped parts
+ * are skipped). A large page that straddles an edge is split first, so its
+ * other part stays mapped. Tables left empty are kept until the whole tree
+ * is freed. The caller flushes TLBs. 0, -EINVAL or -ENOMEM (from a split;
+ * what was done before stays done).
+ */
+int pt_unmap_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size);
+
+/* Replace the attributes (PT_ATTR_MASK bits) of the mapped leaves of [va, va + size), splitting as above. */
+int pt_protect_range(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t size,
+		     uint64_t attrs);
+
 /* Translate va: returns true and fills *pa, *page_size and *attrs (the leaf entry's bits). */
 bool pt_lookup(const struct pt_ops *ops, uint64_t root, uint64_t va, uint64_t *pa,
 	       uint64_t *page_size, uint64_t *entry);

@@ -29,6 +29,8 @@ struct arch_vcpu {
 	uint32_t asid_generation;
 	uint32_t dirty; /* VMCB clean bits to clear before the next VMRUN */
 	bool launched; /* has run on its CPU since its ASID was assigned */
+	volatile bool in_guest; /* between VMRUN and #VMEXIT (for TLB shootdowns) */
+	volatile uint32_t tlb_seen; /* the domain's tlb_generation this vCPU has flushed for */
 	uint64_t xcr0;
 };
 
@@ -37,6 +39,7 @@ struct arch_domain {
 	uint8_t *iopm; /* 12 KiB: one bit per I/O port, set = intercept */
 	uint8_t *msrpm; /* 8 KiB: two bits per MSR, set = intercept */
 	uint64_t iopm_pa, msrpm_pa;
+	volatile uint32_t tlb_generation; /* bumped when nested mappings shrink */
 };
 
 /* Nested page tables of a domain (npt.c). */
