@@ -9,25 +9,8 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/string.h>
 
-#define MSR_TSC 0x10
-#define MSR_PAT 0x277
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_CSTAR 0xC0000083
-#define MSR_SFMASK 0xC0000084
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_TSC_AUX 0xC0000103
 
-#define EFER_SCE (1ULL << 0)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE_BIT (1ULL << 11)
-#define EFER_SVME_BIT (1ULL << 12)
-#define EFER_FFXSR (1ULL << 14)
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE_BIT | EFER_FFXSR)
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR)
 
 static const struct msr_rule rules[] = {
 	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
@@ -110,7 +93,7 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		return -EPERM;
 	switch (msr) {
 	case MSR_EFER:
-		*value = vmcb->save.efer & ~EFER_SVME_BIT;
+		*value = vmcb->save.efer & ~EFER_SVME;
 		return 0;
 	case MSR_PAT:
 		*value = vmcb->save.g_pat;
@@ -132,7 +115,7 @@ static int efer_write(struct vcpu *v, uint64_t value)
 	/* LME may not change while paging is on (AMD APM 14.6) */
 	if ((value ^ old) & EFER_LME && vmcb->save.cr0 & (1ULL << 31))
 		return -EPERM;
-	vmcb->save.efer = (value & ~EFER_LMA) | (old & EFER_LMA) | EFER_SVME_BIT;
+	vmcb->save.efer = (value & ~EFER_LMA) | (old & EFER_LMA) | EFER_SVME;
 	v->arch.dirty |= VMCB_CLEAN_CR;
 	return 0;
 }

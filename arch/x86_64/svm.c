@@ -8,10 +8,6 @@
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 
-#define MSR_VM_CR 0xC0010114
-#define MSR_VM_HSAVE_PA 0xC0010117
-#define VM_CR_SVMDIS (1ULL << 4)
-#define EFER_SVME (1ULL << 12)
 #define CR4_OSFXSR (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
 #define CR4_OSXSAVE (1ULL << 18)

@@ -25,11 +25,6 @@
 #define CR4_PAE (1ULL << 5)
 #define CR4_OSFXSR (1ULL << 9)
 #define CR4_OSXMMEXCPT (1ULL << 10)
-#define EFER_SCE (1ULL << 0)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NX (1ULL << 11)
-#define EFER_SVME (1ULL << 12)
 #define PAT_DEFAULT 0x0007040600070406ULL
 
 #define XCR0_X87 1ULL
@@ -166,7 +161,7 @@ void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP_BIT | CR0_PG;
 	s->cr3 = cr3;
 	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_SVME;
+	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
 	s->rip = rip;
 	s->rsp = 0;
 	s->rax = 0;

@@ -1,5 +1,12 @@
 #include "log_capture.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,4 +54,25 @@ int log_capture_count(enum log_level level)
 		if (levels[i] == level)
 			n++;
 	return n;
+}
+
+jmp_buf assert_env;
+bool assert_expected;
+char assert_msg[256];
+
+void assert_failed(const char *file, int line, const char *fmt, ...);
+
+void assert_failed(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(assert_msg, sizeof(assert_msg), fmt, ap);
+	va_end(ap);
+	if (assert_expected) {
+		assert_expected = false;
+		longjmp(assert_env, 1);
+	}
+	fail_msg("unexpected assertion at %s:%d: %s", file, line, assert_msg);
+	abort();
 }

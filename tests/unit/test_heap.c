@@ -19,37 +19,11 @@
 #include <xen-lite/assert.h>
 #include <xen-lite/heap.h>
 
+#include "log_capture.h"
+
 /* ---- assertions ------------------------------------------------------------------ */
 
-static jmp_buf assert_env;
-static bool assert_expected;
-static char assert_msg[256];
-
-void assert_failed(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(assert_msg, sizeof(assert_msg), fmt, ap);
-	va_end(ap);
-	if (assert_expected) {
-		assert_expected = false;
-		longjmp(assert_env, 1);
-	}
-	fail_msg("unexpected assertion at %s:%d: %s", file, line, assert_msg);
-	abort();
-}
-
-#define EXPECT_ASSERT(stmt)                                                \
-	do {                                                               \
-		assert_msg[0] = '\0';                                      \
-		assert_expected = true;                                    \
-		if (!setjmp(assert_env)) {                                 \
-			stmt;                                              \
-			assert_expected = false;                           \
-			fail_msg("'%s' did not fail an assertion", #stmt); \
-		}                                                          \
-	} while (0)
+/* assert_failed() and EXPECT_ASSERT come from log_capture.c */
 
 /* ---- fake page source ------------------------------------------------------------ */
 

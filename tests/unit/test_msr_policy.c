@@ -19,27 +19,7 @@
 
 #define MSRPM_SIZE 8192
 
-#define MSR_TSC 0x10
-#define MSR_PAT 0x277
-#define MSR_SYSENTER_CS 0x174
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_SYSENTER_EIP 0x176
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_CSTAR 0xC0000083
-#define MSR_SFMASK 0xC0000084
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_TSC_AUX 0xC0000103
-#define MSR_VM_HSAVE_PA 0xC0010117
-#define MSR_VM_CR 0xC0010114
-
-#define EFER_SCE (1ULL << 0)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
-#define EFER_NXE_ (1ULL << 11)
-#define EFER_SVME (1ULL << 12)
 #define EFER_LMSLE (1ULL << 13)
-#define EFER_FFXSR (1ULL << 14)
 #define EFER_TCE (1ULL << 15)
 #define CR0_PG (1ULL << 31)
 #define PAT_DEFAULT 0x0007040600070406ULL
@@ -204,7 +184,7 @@ static int vcpu_setup(void **state)
 	assert_non_null(vmcb);
 	vcpu.arch.vmcb = vmcb;
 	/* a guest in long mode, as it starts */
-	vmcb->save.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE_ | EFER_SVME;
+	vmcb->save.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
 	vmcb->save.cr0 = CR0_PG | 1;
 	vmcb->save.g_pat = PAT_DEFAULT;
 	return 0;
@@ -222,7 +202,7 @@ static void test_efer_read_hides_svme(void **state)
 	uint64_t v = 0x5555;
 
 	assert_int_equal(msr_read(&vcpu, MSR_EFER, &v), 0);
-	assert_int_equal(v, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE_);
+	assert_int_equal(v, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
 	vmcb->save.efer = EFER_SVME;
 	assert_int_equal(msr_read(&vcpu, MSR_EFER, &v), 0);
 	assert_int_equal(v, 0);
@@ -246,8 +226,8 @@ static void test_efer_write(void **state)
 	assert_int_equal(vmcb->save.efer, EFER_LME | EFER_LMA | EFER_SVME);
 	assert_int_equal(vcpu.arch.dirty, VMCB_CLEAN_CR);
 	/* FFXSR may be set */
-	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_LME | EFER_FFXSR | EFER_NXE_), 0);
-	assert_int_equal(vmcb->save.efer, EFER_LME | EFER_LMA | EFER_FFXSR | EFER_NXE_ | EFER_SVME);
+	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_LME | EFER_FFXSR | EFER_NXE), 0);
+	assert_int_equal(vmcb->save.efer, EFER_LME | EFER_LMA | EFER_FFXSR | EFER_NXE | EFER_SVME);
 	/* a write of LMA does not change it: LMA follows LME and CR0.PG */
 	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_LME | EFER_LMA), 0);
 	assert_int_equal(vmcb->save.efer, EFER_LME | EFER_LMA | EFER_SVME);
@@ -277,7 +257,7 @@ static void test_efer_write_refused(void **state)
 		assert_int_equal(vmcb->save.efer, before);
 	}
 	/* LME may not change while paging is on */
-	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_SCE | EFER_NXE_), -EPERM);
+	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_SCE | EFER_NXE), -EPERM);
 	assert_int_equal(vmcb->save.efer, before);
 	assert_int_equal(vcpu.arch.dirty, 0);
 }
@@ -297,8 +277,8 @@ static void test_efer_lme_with_paging_off(void **state)
 	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_LME), -EPERM);
 	assert_int_equal(vmcb->save.efer, EFER_SVME);
 	/* but other bits may still change */
-	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_NXE_), 0);
-	assert_int_equal(vmcb->save.efer, EFER_NXE_ | EFER_SVME);
+	assert_int_equal(msr_write(&vcpu, MSR_EFER, EFER_NXE), 0);
+	assert_int_equal(vmcb->save.efer, EFER_NXE | EFER_SVME);
 }
 
 static void test_pat(void **state)
@@ -353,7 +333,7 @@ static void test_unlisted_and_pass_through(void **state)
 	assert_true(v != 0);
 	assert_int_equal(msr_write(&vcpu, MSR_TSC, 0), -EPERM);
 	/* nothing in the VMCB changed */
-	assert_int_equal(vmcb->save.efer, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE_ | EFER_SVME);
+	assert_int_equal(vmcb->save.efer, EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME);
 	assert_int_equal(vmcb->save.g_pat, PAT_DEFAULT);
 	assert_int_equal(vcpu.arch.dirty, 0);
 }

@@ -36,36 +36,7 @@
 
 /* ---- assertions -------------------------------------------------------------- */
 
-static jmp_buf assert_env;
-static bool assert_expected;
-static char assert_msg[256];
-
-void assert_failed(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(assert_msg, sizeof(assert_msg), fmt, ap);
-	va_end(ap);
-	if (assert_expected) {
-		assert_expected = false;
-		longjmp(assert_env, 1);
-	}
-	fail_msg("unexpected assertion at %s:%d: %s", file, line, assert_msg);
-	abort();
-}
-
-/* Run stmt, which must fail an ASSERT. */
-#define EXPECT_ASSERT(stmt)                                                     \
-	do {                                                                    \
-		assert_msg[0] = '\0';                                           \
-		assert_expected = true;                                         \
-		if (!setjmp(assert_env)) {                                      \
-			stmt;                                                   \
-			assert_expected = false;                                \
-			fail_msg("'%s' did not fail an assertion", #stmt);      \
-		}                                                               \
-	} while (0)
+/* assert_failed() and EXPECT_ASSERT come from log_capture.c */
 
 /* An assertion inside page_free() longjmps out with the lock held: release it. */
 static void unlock_after_assert(struct page_allocator *a)

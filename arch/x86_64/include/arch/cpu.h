@@ -2,13 +2,9 @@
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
 
+#include <arch/msr.h>
 #include <xen-lite/types.h>
 
-#define MSR_EFER 0xC0000080
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define MSR_APIC_BASE 0x1B
-#define EFER_NXE (1ULL << 11)
 
 #define CR0_WP (1ULL << 16)
 #define CR4_PGE (1ULL << 7)
