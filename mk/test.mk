@@ -12,11 +12,12 @@ deps:
 # deps first: on a fresh machine nothing else can build before it has run
 run: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/xen-lite.iso
-	@echo "xen-lite: booting in QEMU (TCG). Quit with Ctrl-A X."
+	@echo "xen-lite: booting GRUB -> xen-lite -> Debian's kernel as dom0 in QEMU (TCG);"
+	@echo "          a busybox shell follows on this console. Quit with Ctrl-A X."
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp $(RUN_SMP) -m $(RUN_MEM) \
 		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
 
-TEST_IMAGES := $(BUILD)/xen-lite-test.iso
+TEST_IMAGES := $(BUILD)/xen-lite-test.iso dom0-images $(BUILD)/xen-lite-dom0-test.iso
 
 check: deps
 	@$(MAKE) --no-print-directory all unit-tests $(TEST_IMAGES)

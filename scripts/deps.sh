@@ -4,7 +4,8 @@
 set -e
 
 PACKAGES="make gcc clang lld binutils mtools xorriso grub-common grub-pc-bin
-grub-efi-amd64-bin ovmf gnu-efi libcmocka-dev qemu-system-x86"
+grub-efi-amd64-bin ovmf gnu-efi libcmocka-dev qemu-system-x86
+busybox-static cpio"
 
 missing=
 for p in $PACKAGES; do

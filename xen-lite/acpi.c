@@ -420,6 +420,8 @@ static void parse_madt(struct acpi_info *info, const struct acpi_table *t)
 		return;
 	}
 	info->have_madt = true;
+	info->madt_addr = t->addr;
+	info->madt_len = t->length;
 	info->lapic_addr = get_u32(t->p + MADT_OFF_LAPIC_ADDR);
 	info->pcat_compat = get_u32(t->p + MADT_OFF_FLAGS) & MADT_PCAT_COMPAT;
 
@@ -677,4 +679,55 @@ int acpi_parse(const uint8_t *rsdp, unsigned int rsdp_len, phys_map_fn map, void
 
 	walk_root(&c, &root, out->root_is_xsdt ? 8 : 4);
 	return 0;
+}
+
+/* ---- the MADT dom0 sees -------------------------------------------------------- */
+
+static bool apic_id_listed(uint32_t id, const uint32_t *keep, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (keep[i] == id)
+			return true;
+	return false;
+}
+
+int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsigned int n)
+{
+	uint32_t table_len;
+	uint64_t off = MADT_OFF_ENTRIES;
+	int disabled = 0;
+
+	if (len < MADT_OFF_ENTRIES || memcmp(madt, "APIC", 4))
+		return -EINVAL;
+	memcpy(&table_len, madt + 4, 4);
+	if (table_len < MADT_OFF_ENTRIES || table_len > len || acpi_checksum(madt, table_len))
+		return -EINVAL;
+	while (off + 2 <= table_len) {
+		uint8_t type = madt[off], elen = madt[off + 1];
+		uint32_t id = 0, flags;
+		uint64_t flags_off;
+
+		if (elen < 2 || off + elen > table_len)
+			break;
+		if (type == MADT_TYPE_LAPIC && elen >= MADT_LAPIC_LEN) {
+			id = madt[off + 3];
+			flags_off = off + 4;
+		} else if (type == MADT_TYPE_X2APIC && elen >= MADT_X2APIC_LEN) {
+			memcpy(&id, madt + off + 4, 4);
+			flags_off = off + 8;
+		} else {
+			off += elen;
+			continue;
+		}
+		memcpy(&flags, madt + flags_off, 4);
+		if ((flags & (MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE)) && !apic_id_listed(id, keep, n)) {
+			flags &= ~(MADT_CPU_ENABLED | MADT_CPU_ONLINE_CAPABLE);
+			memcpy(madt + flags_off, &flags, 4);
+			disabled++;
+		}
+		off += elen;
+	}
+	madt[9] = 0;
+	madt[9] = (uint8_t)(0x100 - acpi_checksum(madt, table_len));
+	return disabled;
 }

@@ -60,7 +60,7 @@ unsigned int pcpus_free(void)
 	return n;
 }
 
-struct domain *domain_create(const char *name, int *err)
+struct domain *domain_create(const char *name, bool privileged, int *err)
 {
 	/* larger than the heap's size classes, so it is whole pages given back on destroy */
 	struct domain *d = xl_zalloc(sizeof(*d));
@@ -72,9 +72,12 @@ struct domain *domain_create(const char *name, int *err)
 	spin_lock(&domains_lock);
 	for (slot = 0; slot < MAX_DOMAINS && domains[slot]; slot++)
 		;
+	for (unsigned int i = 0; privileged && i < MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->privileged)
+			slot = MAX_DOMAINS; /* there is one dom0 */
 	if (slot < MAX_DOMAINS) {
 		domains[slot] = d;
-		d->id = next_domain_id++;
+		d->id = privileged ? 0 : next_domain_id++;
 	}
 	spin_unlock(&domains_lock);
 	if (slot == MAX_DOMAINS) {
@@ -84,6 +87,7 @@ struct domain *domain_create(const char *name, int *err)
 	}
 	memcpy(d->name, name, MIN(strlen(name), sizeof(d->name) - 1));
 	d->state = DOMAIN_BUILDING;
+	d->privileged = privileged;
 	*err = arch_domain_init(d);
 	if (*err) {
 		domain_destroy(d);
@@ -161,7 +165,8 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu)
 	if (!v)
 		return -ENOMEM;
 	spin_lock(&domains_lock);
-	if (pcpu_is_free(pcpu)) {
+	/* CPU 0 is never a guest's; it is dom0's to run on */
+	if (pcpu_is_free(pcpu) || (d->privileged && pcpu == 0 && !pcpu_owner[0])) {
 		pcpu_owner[pcpu] = d;
 		err = 0;
 	}

@@ -69,7 +69,7 @@ static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
 	const struct boot_module *m = &bi->modules[l->spec.module];
 	int err;
 
-	l->d = domain_create(l->spec.name, &err);
+	l->d = domain_create(l->spec.name, false, &err);
 	if (!l->d)
 		return err;
 	err = domain_alloc_memory(l->d, l->spec.mem);

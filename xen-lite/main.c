@@ -4,6 +4,7 @@
  */
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
+#include <xen-lite/dom0.h>
 #include <xen-lite/guest_launch.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/log.h>
@@ -73,6 +74,8 @@ void xl_main(struct boot_info *bi)
 	guests_launch_from_modules(bi);
 	if (params.selftest)
 		arch_run_selftest(params.selftest);
+	if (dom0_kernel_given(bi))
+		dom0_start(bi); /* returns if dom0 could not start or has ended */
 	if (params.after_boot == AFTER_BOOT_HALT)
 		machine_halt();
 	arch_idle();

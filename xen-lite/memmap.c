@@ -163,3 +163,12 @@ uint64_t memmap_top(const struct mem_region *r, unsigned int count)
 			top = MAX(top, region_end(&r[i]));
 	return top;
 }
+
+uint64_t memmap_end(const struct mem_region *r, unsigned int count)
+{
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < count; i++)
+		end = MAX(end, region_end(&r[i]));
+	return end;
+}

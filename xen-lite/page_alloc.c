@@ -214,3 +214,36 @@ void page_free(struct page_allocator *pa, uint64_t addr, uint64_t size)
 	mark_range(pa, addr, addr + size, false);
 	spin_unlock(&pa->lock);
 }
+
+uint64_t page_alloc_claim_lowest(struct page_allocator *pa, uint64_t bytes,
+				 void (*fn)(uint64_t start, uint64_t end, void *ctx), void *ctx)
+{
+	uint64_t want = bytes >> PAGE_SHIFT, got = 0;
+
+	spin_lock(&pa->lock);
+	/* ranges are kept in ascending order (they come from a sorted map) */
+	for (unsigned int i = 0; i < pa->count && got < want; i++) {
+		struct page_range *r = &pa->ranges[i];
+
+		for (uint64_t p = 0; p < r->pages && got < want;) {
+			uint64_t n = 0;
+
+			if (test_bit(r, p)) {
+				p++;
+				continue;
+			}
+			while (p + n < r->pages && got + n < want && !test_bit(r, p + n))
+				n++;
+			set_bits(r, p, n, true);
+			r->free -= n;
+			pa->free_pages -= n;
+			got += n;
+			spin_unlock(&pa->lock);
+			fn(r->base + (p << PAGE_SHIFT), r->base + ((p + n) << PAGE_SHIFT), ctx);
+			spin_lock(&pa->lock);
+			p += n;
+		}
+	}
+	spin_unlock(&pa->lock);
+	return got << PAGE_SHIFT;
+}

@@ -10,11 +10,14 @@ struct params params = {
 	.x2apic = true,
 	.on_panic = ON_PANIC_HALT,
 	.after_boot = AFTER_BOOT_IDLE,
+	.dom0_max_vcpus = 1,
+	.dom0_on_crash = DOM0_ON_CRASH_KEEP,
 };
 
 static const char *const loglvl_names[] = { "error", "warn", "info", "debug", NULL };
 static const char *const on_panic_names[] = { "halt", "reboot", NULL };
 static const char *const after_boot_names[] = { "idle", "halt", NULL };
+static const char *const dom0_on_crash_names[] = { "keep", "reboot", NULL };
 static const char *const selftest_names[] = { "none", "ud", "pf", "ap-pf", "panic", "assert", NULL };
 
 static const struct param_desc param_table[] = {
@@ -27,6 +30,12 @@ static const struct param_desc param_table[] = {
 	{ .name = "after_boot", .type = PARAM_ENUM, .value = &params.after_boot, .choices = after_boot_names },
 	{ .name = "debug_exit", .type = PARAM_UINT, .value = &params.debug_exit, .min = 1, .max = 0xffff },
 	{ .name = "selftest", .type = PARAM_ENUM, .value = &params.selftest, .choices = selftest_names },
+	{ .name = "dom0_mem", .type = PARAM_SIZE, .value = &params.dom0_mem, .min = 64ULL << 20,
+	  .max = 1ULL << 50 },
+	{ .name = "dom0_max_vcpus", .type = PARAM_UINT, .value = &params.dom0_max_vcpus, .min = 1,
+	  .max = 1 },
+	{ .name = "dom0_on_crash", .type = PARAM_ENUM, .value = &params.dom0_on_crash,
+	  .choices = dom0_on_crash_names },
 };
 
 int params_parse(const char *cmdline)

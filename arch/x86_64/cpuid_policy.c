@@ -10,20 +10,23 @@ struct cpuid_mask {
 	enum reg reg;
 	uint32_t clear;
 	uint32_t set;
+	bool guests_only; /* dom0 sees the real bit */
 	const char *why;
 };
 
 #define BIT(n) (1u << (n))
 
 static const struct cpuid_mask masks[] = {
-	{ 1, ECX, BIT(5), 0, "VMX: guests cannot run a hypervisor" },
-	{ 1, ECX, BIT(6), 0, "SMX: no trusted-execution mode" },
-	{ 1, ECX, BIT(3), 0, "MONITOR/MWAIT: intercepted and refused (#UD)" },
-	{ 1, ECX, BIT(21) | BIT(24), 0, "x2APIC, TSC-deadline: guests have no local APIC yet" },
-	{ 1, EDX, BIT(9), 0, "APIC: guests have no local APIC yet" },
-	{ 1, ECX, 0, BIT(31), "hypervisor present" },
-	{ 0x80000001, ECX, BIT(2), 0, "SVM: guests cannot run a hypervisor" },
-	{ 0x80000001, ECX, BIT(12), 0, "SKINIT: refused (#UD)" },
+	{ 1, ECX, BIT(5), 0, false, "VMX: guests cannot run a hypervisor" },
+	{ 1, ECX, BIT(6), 0, false, "SMX: no trusted-execution mode" },
+	{ 1, ECX, BIT(3), 0, false, "MONITOR/MWAIT: intercepted and refused (#UD)" },
+	{ 1, ECX, BIT(21), 0, false,
+	  "x2APIC: guests have no local APIC; dom0 shares CPU 0's with the hypervisor in xAPIC mode" },
+	{ 1, ECX, BIT(24), 0, true, "TSC-deadline: guests have no local APIC yet" },
+	{ 1, EDX, BIT(9), 0, true, "APIC: guests have no local APIC yet (dom0 drives its CPU's)" },
+	{ 1, ECX, 0, BIT(31), false, "hypervisor present" },
+	{ 0x80000001, ECX, BIT(2), 0, false, "SVM: guests cannot run a hypervisor" },
+	{ 0x80000001, ECX, BIT(12), 0, false, "SKINIT: refused (#UD)" },
 };
 
 static uint32_t *reg_ptr(struct cpuid_regs *r, enum reg reg)
@@ -64,7 +67,7 @@ void cpuid_policy_apply(const struct domain *d, uint32_t leaf, uint32_t subleaf,
 		return;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(masks); i++) {
-		if (masks[i].leaf != leaf)
+		if (masks[i].leaf != leaf || (masks[i].guests_only && d->privileged))
 			continue;
 		*reg_ptr(r, masks[i].reg) &= ~masks[i].clear;
 		*reg_ptr(r, masks[i].reg) |= masks[i].set;

@@ -30,12 +30,43 @@ static const struct msr_rule rules[] = {
 	{ MSR_TSC_AUX, MSR_PASS, MSR_PASS, "per-CPU id for RDTSCP; the CPU is the guest's alone" },
 };
 
+/*
+ * dom0 drives the hardware: every MSR the permission map covers passes
+ * through except these, which would let it take the CPU from the
+ * hypervisor or move state the hypervisor relies on.
+ */
+static const struct msr_rule dom0_rules[] = {
+	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
+	{ MSR_PAT, MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
+	{ MSR_TSC, MSR_EMULATE, MSR_DENY, "as for guests: TCG reads 0, a write moves the host's TSC" },
+	{ MSR_APIC_BASE, MSR_PASS, MSR_EMULATE,
+	  "moving or disabling CPU 0's local APIC would cut the hypervisor off from it" },
+	{ MSR_VM_CR, MSR_DENY, MSR_DENY, "SVM control is the hypervisor's" },
+	{ MSR_VM_HSAVE_PA, MSR_DENY, MSR_DENY, "the host save area is the hypervisor's" },
+	{ MSR_SYSCFG, MSR_PASS, MSR_DENY, "memory-encryption and MTRR-fixed-range control" },
+};
+
+static const struct msr_rule *find_in(const struct msr_rule *table, unsigned int n, uint32_t msr)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (table[i].msr == msr)
+			return &table[i];
+	return NULL;
+}
+
 const struct msr_rule *msr_rule_find(uint32_t msr)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(rules); i++)
-		if (rules[i].msr == msr)
-			return &rules[i];
-	return NULL;
+	return find_in(rules, ARRAY_SIZE(rules), msr);
+}
+
+const struct msr_rule *msr_rule_find_dom0(uint32_t msr)
+{
+	return find_in(dom0_rules, ARRAY_SIZE(dom0_rules), msr);
+}
+
+static const struct msr_rule *rule_for(const struct vcpu *v, uint32_t msr)
+{
+	return v->domain->privileged ? msr_rule_find_dom0(msr) : msr_rule_find(msr);
 }
 
 /* Byte offset of an MSR's two bits in the permission map, or -1 if it has none. */
@@ -57,20 +88,35 @@ static int msrpm_offset(uint32_t msr, unsigned int *bit)
 	return -1;
 }
 
-void msrpm_build(uint8_t *msrpm)
+/* Set (intercept) or clear (pass) the two bits of each rule. */
+static void apply_rules(uint8_t *msrpm, const struct msr_rule *table, unsigned int n)
 {
-	memset(msrpm, 0xff, 8192);
-	for (unsigned int i = 0; i < ARRAY_SIZE(rules); i++) {
+	for (unsigned int i = 0; i < n; i++) {
 		unsigned int bit;
-		int off = msrpm_offset(rules[i].msr, &bit);
+		int off = msrpm_offset(table[i].msr, &bit);
 
 		if (off < 0)
 			continue;
-		if (rules[i].read == MSR_PASS)
-			msrpm[off] &= (uint8_t)~(1u << bit);
-		if (rules[i].write == MSR_PASS)
-			msrpm[off] &= (uint8_t)~(1u << (bit + 1));
+		msrpm[off] &= (uint8_t)~(3u << bit);
+		if (table[i].read != MSR_PASS)
+			msrpm[off] |= (uint8_t)(1u << bit);
+		if (table[i].write != MSR_PASS)
+			msrpm[off] |= (uint8_t)(1u << (bit + 1));
 	}
+}
+
+void msrpm_build(uint8_t *msrpm)
+{
+	memset(msrpm, 0xff, 8192);
+	apply_rules(msrpm, rules, ARRAY_SIZE(rules));
+}
+
+void msrpm_build_dom0(uint8_t *msrpm)
+{
+	/* the last quarter of the map is reserved and stays all ones */
+	memset(msrpm, 0, 0x1800);
+	memset(msrpm + 0x1800, 0xff, 8192 - 0x1800);
+	apply_rules(msrpm, dom0_rules, ARRAY_SIZE(dom0_rules));
 }
 
 static bool pat_valid(uint64_t pat)
@@ -87,7 +133,7 @@ static bool pat_valid(uint64_t pat)
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	const struct msr_rule *rule = msr_rule_find(msr);
+	const struct msr_rule *rule = rule_for(v, msr);
 
 	if (!rule || rule->read != MSR_EMULATE)
 		return -EPERM;
@@ -122,13 +168,16 @@ static int efer_write(struct vcpu *v, uint64_t value)
 
 int msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
-	const struct msr_rule *rule = msr_rule_find(msr);
+	const struct msr_rule *rule = rule_for(v, msr);
 
 	if (!rule || rule->write != MSR_EMULATE)
 		return -EPERM;
 	switch (msr) {
 	case MSR_EFER:
 		return efer_write(v, value);
+	case MSR_APIC_BASE:
+		/* rewriting the current value is harmless; anything else is refused */
+		return value == rdmsr(MSR_APIC_BASE) ? 0 : -EPERM;
 	case MSR_PAT:
 		if (!pat_valid(value))
 			return -EPERM;

@@ -226,3 +226,18 @@ uint64_t arch_make_trampoline_root(void)
 	}
 	return root;
 }
+
+void arch_free_trampoline_root(uint64_t root)
+{
+	uint64_t *pml4 = phys_to_virt(root);
+
+	/* only the low identity part is the trampoline's own; the rest is shared with the kernel's */
+	if (pml4[0] & PTE_P) {
+		uint64_t *pdpt = phys_to_virt(pml4[0] & PTE_ADDR_MASK);
+
+		if ((pdpt[0] & PTE_P) && !(pdpt[0] & PTE_PS))
+			page_free(&phys_pages, pdpt[0] & PTE_ADDR_MASK, PAGE_SIZE);
+		page_free(&phys_pages, pml4[0] & PTE_ADDR_MASK, PAGE_SIZE);
+	}
+	page_free(&phys_pages, root, PAGE_SIZE);
+}

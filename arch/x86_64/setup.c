@@ -14,6 +14,8 @@
 #include <xen-lite/arch.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/console.h>
+#include <xen-lite/dom0.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 #include <xen-lite/panic.h>
 #include <xen-lite/params.h>
@@ -190,6 +192,36 @@ void arch_run_selftest(unsigned int which)
 	log_err("selftest: the provoked failure did not stop the machine\n");
 }
 
+uint32_t arch_cpu_apic_id(unsigned int cpu)
+{
+	return percpu_area[cpu].apic_id;
+}
+
+int arch_dom0_rsdp(const struct boot_info *bi, uint8_t *copy, unsigned int *len, uint64_t *pa)
+{
+	*len = 0;
+	*pa = 0;
+	if (bi->rsdp_len) {
+		memcpy(copy, bi->rsdp, bi->rsdp_len);
+		*len = bi->rsdp_len;
+		return 0;
+	}
+	return acpi_find_rsdp_legacy(direct_map, NULL, pa);
+}
+
+void arch_dom0_limit_madt(uint32_t dom0_apic_id)
+{
+	int n;
+
+	if (!acpi.madt_addr || !phys_is_mapped(acpi.madt_addr, acpi.madt_len))
+		return;
+	n = acpi_madt_keep_only(phys_to_virt(acpi.madt_addr), acpi.madt_len, &dom0_apic_id, 1);
+	if (n < 0)
+		log_warn("dom0: could not rewrite the MADT; dom0 may see CPUs it does not own\n");
+	else
+		log_info("dom0: MADT rewritten, %d CPU(s) hidden from dom0\n", n);
+}
+
 void arch_virt_init(void)
 {
 	svm_init();
@@ -197,7 +229,7 @@ void arch_virt_init(void)
 
 void arch_idle(void)
 {
-	log_info("idle: nothing to run yet (no dom0 support in this build)\n");
+	log_info("idle: nothing left to run on CPU 0\n");
 	cpu_idle_loop();
 }
 

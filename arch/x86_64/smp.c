@@ -221,5 +221,10 @@ unsigned int smp_boot_aps(const struct acpi_info *acpi, unsigned int maxcpus)
 	}
 	if (skipped)
 		log_info("smp: %u CPU(s) left offline by maxcpus=%u\n", skipped, maxcpus);
+	if (p) {
+		/* low memory is dom0's: give the trampoline back now the CPUs are up */
+		arch_free_trampoline_root(p->cr3);
+		page_free(&phys_pages, page, PAGE_SIZE);
+	}
 	return cpus_online;
 }

@@ -18,9 +18,15 @@ int arch_domain_init(struct domain *d)
 	ad->msrpm = alloc_pages(MSRPM_SIZE);
 	if (!ad->iopm || !ad->msrpm || npt_create(ad))
 		return -ENOMEM; /* domain_destroy() frees what was allocated */
-	/* guests own no I/O ports: every access is intercepted */
-	memset(ad->iopm, 0xff, IOPM_SIZE);
-	msrpm_build(ad->msrpm);
+	if (d->privileged) {
+		/* dom0 drives the platform: its I/O ports and MSRs are its own (exceptions in msr_policy.c) */
+		memset(ad->iopm, 0, IOPM_SIZE);
+		msrpm_build_dom0(ad->msrpm);
+	} else {
+		/* guests own no I/O ports: every access is intercepted */
+		memset(ad->iopm, 0xff, IOPM_SIZE);
+		msrpm_build(ad->msrpm);
+	}
 	ad->iopm_pa = virt_to_phys(ad->iopm);
 	ad->msrpm_pa = virt_to_phys(ad->msrpm);
 	return 0;

@@ -8,6 +8,7 @@
 #include <arch/svm_internal.h>
 #include <arch/tsc.h>
 #include <xen-lite/arch.h>
+#include <xen-lite/dom0.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
@@ -45,8 +46,17 @@ static void kick_handler(struct trap_frame *f)
 
 void arch_kick_cpu(unsigned int cpu)
 {
-	if (cpu < arch_cpus_online())
-		lapic_send_ipi(percpu_area[cpu].apic_id, VEC_KICK);
+	struct percpu *p = &percpu_area[cpu];
+
+	if (cpu >= arch_cpus_online())
+		return;
+	if (p->runs_dom0) {
+		/* dom0's IDT would take a fixed-vector IPI; an NMI always exits to us */
+		__atomic_store_n(&p->nmi_kick, true, __ATOMIC_RELEASE);
+		lapic_send_nmi(p->apic_id);
+	} else {
+		lapic_send_ipi(p->apic_id, VEC_KICK);
+	}
 }
 
 uint64_t arch_tsc_khz(void)
@@ -99,7 +109,7 @@ static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, u
 	*s = (struct vmcb_segment){ sel, attrib, limit, base };
 }
 
-static void set_intercepts(struct vmcb_control *c)
+static void set_intercepts(struct vmcb_control *c, bool privileged)
 {
 	c->intercept_exceptions = (1u << X86_VEC_DB) | (1u << X86_VEC_AC) | (1u << X86_VEC_MC);
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_HLT |
@@ -109,6 +119,10 @@ static void set_intercepts(struct vmcb_control *c)
 			     INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
 			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
 			     INTERCEPT_XSETBV;
+	if (privileged) {
+		/* dom0 takes its devices' interrupts directly and idles natively */
+		c->intercept_misc1 &= ~(INTERCEPT_INTR | INTERCEPT_HLT);
+	}
 }
 
 int arch_vcpu_init(struct vcpu *v)
@@ -123,13 +137,13 @@ int arch_vcpu_init(struct vcpu *v)
 	trap_set_handler(VEC_KICK, kick_handler);
 	v->arch.vmcb = vmcb;
 	v->arch.vmcb_pa = virt_to_phys(vmcb);
-	set_intercepts(&vmcb->control);
+	set_intercepts(&vmcb->control, d->privileged);
 	vmcb->control.iopm_base_pa = d->arch.iopm_pa;
 	vmcb->control.msrpm_base_pa = d->arch.msrpm_pa;
 	vmcb->control.np_enable = 1;
 	vmcb->control.n_cr3 = d->arch.npt_root;
-	/* guest IF masks only virtual interrupts; physical ones always exit */
-	vmcb->control.v_intr = V_INTR_MASKING;
+	/* guest IF masks only virtual interrupts; physical ones always exit (not for dom0) */
+	vmcb->control.v_intr = d->privileged ? 0 : V_INTR_MASKING;
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.g_pat = PAT_DEFAULT;
 	vmcb->save.dr6 = 0xffff0ff0;
@@ -169,6 +183,25 @@ void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 	memset(&v->arch.gprs, 0, sizeof(v->arch.gprs));
 	v->arch.gprs.rdi = rdi;
 	v->arch.dirty = VMCB_CLEAN_ALL;
+}
+
+void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
+			       uint16_t gdt_limit, uint64_t boot_params)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	arch_vcpu_set_start_state(v, rip, cr3, gdt_base, gdt_limit, 0);
+	/* Linux boot protocol, 64-bit entry: __BOOT_CS = 0x10, __BOOT_DS = 0x18, RSI = boot params */
+	s->cs.selector = 0x10;
+	s->ds.selector = 0x18;
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	v->arch.gprs.rdi = 0;
+	v->arch.gprs.rsi = boot_params;
+}
+
+void arch_vcpu_dump(struct vcpu *v, const char *why)
+{
+	svm_dump_guest(v, why);
 }
 
 /* ASIDs are handed out per CPU; a reused one may still have TLB entries. */
@@ -227,7 +260,16 @@ void arch_vcpu_run(struct vcpu *v)
 	v->arch.tlb_seen = d->arch.tlb_generation;
 	assign_asid(v, cpu);
 	fpu_reset_for_guest(v);
-	irq_enable(); /* with V_INTR_MASKING, host IF=1 makes physical interrupts exit the guest */
+	cpu->runs_dom0 = d->privileged;
+	/*
+	 * Guests: with V_INTR_MASKING, host IF=1 makes physical interrupts exit
+	 * the guest. dom0: host IF stays 0, so an interrupt that arrives while
+	 * the hypervisor handles an exit waits and is delivered to dom0 by VMRUN.
+	 */
+	if (d->privileged)
+		irq_disable();
+	else
+		irq_enable();
 	while (!domain_has_ended(d)) {
 		if (d->state == DOMAIN_PAUSED) {
 			svm_vcpu_block(v);
@@ -242,5 +284,6 @@ void arch_vcpu_run(struct vcpu *v)
 		svm_handle_exit(v);
 	}
 	irq_disable();
+	cpu->runs_dom0 = false;
 	v->run_state = VCPU_IDLE;
 }

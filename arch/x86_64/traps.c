@@ -100,6 +100,8 @@ static void handle_exception(struct trap_frame *f)
 
 static void handle_nmi(struct trap_frame *f)
 {
+	if (__atomic_exchange_n(&this_cpu()->nmi_kick, false, __ATOMIC_ACQ_REL))
+		return; /* a kick: its only job was to end the guest */
 	if (panic_in_progress()) {
 		/* another CPU panicked and is stopping us */
 		this_cpu()->online = false;

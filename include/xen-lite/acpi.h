@@ -73,6 +73,8 @@ struct acpi_info {
 	/* Recognized for the IOMMU capability; 0 if absent */
 	uint64_t dmar_addr; /* Intel VT-d */
 	uint64_t ivrs_addr; /* AMD-Vi */
+	uint64_t madt_addr; /* 0 if none was accepted */
+	uint32_t madt_len;
 };
 
 /* 8-bit sum of len bytes; an ACPI structure is valid when this is 0. */
@@ -97,5 +99,14 @@ int acpi_find_rsdp_legacy(phys_map_fn map, void *ctx, uint64_t *rsdp_pa);
  */
 int acpi_parse(const uint8_t *rsdp, unsigned int rsdp_len, phys_map_fn map, void *ctx,
 	       struct acpi_info *out);
+
+/*
+ * Rewrite a MADT in place (madt: the whole table, len bytes readable and
+ * writable) so that only the CPUs whose APIC ids are listed stay enabled or
+ * online-capable, and fix its checksum: dom0 must not see the CPUs the
+ * hypervisor keeps for itself and for guests. Returns the number of
+ * entries disabled, or -EINVAL for a table that is not a valid MADT.
+ */
+int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsigned int n);
 
 #endif

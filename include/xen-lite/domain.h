@@ -93,8 +93,12 @@ struct domain {
 const char *exit_reason_name(enum exit_reason r);
 const char *domain_state_name(enum domain_state s);
 
-/* Create an empty domain in the building state. Returns NULL with *err set. */
-struct domain *domain_create(const char *name, int *err);
+/*
+ * Create an empty domain in the building state; a privileged one is dom0
+ * (the driver domain: hardware passed through, see Documentation/dom0.md).
+ * Returns NULL with *err set.
+ */
+struct domain *domain_create(const char *name, bool privileged, int *err);
 
 /*
  * Give the domain size bytes of zeroed memory at guest-physical 0, using
@@ -168,6 +172,8 @@ void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 			       uint16_t gdt_limit, uint64_t rdi);
 /* Run until the vCPU must stop (domain ended, paused or dying). */
 void arch_vcpu_run(struct vcpu *v);
+/* Log a vCPU's register state (crash reports). */
+void arch_vcpu_dump(struct vcpu *v, const char *why);
 /* Make a CPU running a guest leave it and look at its domain's state. */
 void arch_kick_cpu(unsigned int cpu);
 uint64_t arch_tsc_khz(void);

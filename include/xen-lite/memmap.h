@@ -20,6 +20,9 @@ uint64_t memmap_total(const struct mem_region *r, unsigned int count, uint32_t t
 /* End (exclusive) of the highest region of any type other than reserved/bad. */
 uint64_t memmap_top(const struct mem_region *r, unsigned int count);
 
+/* End (exclusive) of the highest region of any type. */
+uint64_t memmap_end(const struct mem_region *r, unsigned int count);
+
 const char *memmap_type_name(uint32_t type);
 
 #endif

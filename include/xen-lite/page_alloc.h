@@ -51,6 +51,15 @@ void page_alloc_reserve(struct page_allocator *pa, uint64_t start, uint64_t end)
 uint64_t page_alloc_range(struct page_allocator *pa, uint64_t size, uint64_t align, uint64_t lo,
 			  uint64_t hi);
 
+/*
+ * Claim free pages from the lowest addresses up, at most bytes in all
+ * (rounded down to pages), marking them used and reporting each run of
+ * contiguous pages to fn. Used to give dom0 the low memory devices need.
+ * Returns the number of bytes claimed.
+ */
+uint64_t page_alloc_claim_lowest(struct page_allocator *pa, uint64_t bytes,
+				 void (*fn)(uint64_t start, uint64_t end, void *ctx), void *ctx);
+
 /* Release a block from page_alloc_range(); freeing a free page is a bug. */
 void page_free(struct page_allocator *pa, uint64_t addr, uint64_t size);
 

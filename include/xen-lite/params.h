@@ -9,6 +9,7 @@
 
 enum on_panic { ON_PANIC_HALT, ON_PANIC_REBOOT };
 enum after_boot { AFTER_BOOT_IDLE, AFTER_BOOT_HALT };
+enum dom0_on_crash { DOM0_ON_CRASH_KEEP, DOM0_ON_CRASH_REBOOT };
 enum selftest {
 	SELFTEST_NONE,
 	SELFTEST_UD, /* invalid opcode on the boot CPU */
@@ -28,6 +29,9 @@ struct params {
 	unsigned int after_boot;
 	uint64_t debug_exit; /* I/O port of QEMU's isa-debug-exit, 0: none */
 	unsigned int selftest;
+	uint64_t dom0_mem; /* 0: all available memory */
+	uint64_t dom0_max_vcpus;
+	unsigned int dom0_on_crash;
 };
 
 extern struct params params;

@@ -175,11 +175,14 @@ static void test_rule_find(void **state)
 /* ---- emulation ------------------------------------------------------------------------ */
 
 static struct vcpu vcpu;
+static struct domain domain;
 static struct vmcb *vmcb;
 
 static int vcpu_setup(void **state)
 {
 	memset(&vcpu, 0, sizeof(vcpu));
+	memset(&domain, 0, sizeof(domain));
+	vcpu.domain = &domain;
 	vmcb = calloc(1, sizeof(*vmcb));
 	assert_non_null(vmcb);
 	vcpu.arch.vmcb = vmcb;
@@ -338,9 +341,51 @@ static void test_unlisted_and_pass_through(void **state)
 	assert_int_equal(vcpu.arch.dirty, 0);
 }
 
+/* ---- dom0: everything passes but the listed MSRs ---- */
+
+static void test_dom0_map(void **state)
+{
+	msrpm_build_dom0(msrpm);
+	/* ordinary MSRs of all three ranges pass through both ways */
+	expect_bits(0x0, false, false);
+	expect_bits(0x2FF, false, false); /* MTRR default type */
+	expect_bits(0xC0000100, false, false);
+	expect_bits(0xC0011FFF, false, false);
+	/* the listed ones are intercepted as their rules say */
+	expect_bits(MSR_EFER, true, true);
+	expect_bits(MSR_VM_HSAVE_PA, true, true);
+	expect_bits(MSR_VM_CR, true, true);
+	expect_bits(MSR_APIC_BASE, false, true);
+	expect_bits(MSR_SYSCFG, false, true);
+	expect_bits(MSR_TSC, true, true);
+	/* the reserved quarter stays all ones */
+	assert_int_equal(msrpm[0x1800], 0xff);
+	assert_int_equal(msrpm[0x1fff], 0xff);
+	msrpm_build(msrpm); /* back to the guests' map for the other tests */
+}
+
+static void test_dom0_apic_base(void **state)
+{
+	uint64_t cur = 0;
+
+	domain.privileged = true;
+	/* dom0 may not move or disable its local APIC (the check reads the real MSR, so
+	 * it cannot run here: only the rule is checked); the guest table does not list it */
+	assert_int_equal(msr_rule_find_dom0(MSR_APIC_BASE)->write, MSR_EMULATE);
+	assert_null(msr_rule_find(MSR_APIC_BASE));
+	assert_int_equal(msr_write(&vcpu, MSR_VM_HSAVE_PA, 0), -EPERM);
+	assert_int_equal(msr_read(&vcpu, MSR_VM_CR, &cur), -EPERM);
+	/* EFER keeps its emulation for dom0 too */
+	assert_int_equal(msr_read(&vcpu, MSR_EFER, &cur), 0);
+	assert_int_equal(cur & EFER_SVME, 0);
+	domain.privileged = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dom0_map, msrpm_setup, msrpm_teardown),
+		cmocka_unit_test_setup_teardown(test_dom0_apic_base, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_listed, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_unlisted, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_nothing_else_open, msrpm_setup, msrpm_teardown),

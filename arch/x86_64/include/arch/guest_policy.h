@@ -31,10 +31,12 @@ struct msr_rule {
 	const char *why;
 };
 
-const struct msr_rule *msr_rule_find(uint32_t msr);
+const struct msr_rule *msr_rule_find(uint32_t msr); /* guests: not listed = denied */
+const struct msr_rule *msr_rule_find_dom0(uint32_t msr); /* dom0: not listed = passed through */
 
-/* Fill an 8 KiB MSR permission map from the table (set bits intercept). */
+/* Fill an 8 KiB MSR permission map from a table (set bits intercept). */
 void msrpm_build(uint8_t *msrpm);
+void msrpm_build_dom0(uint8_t *msrpm);
 
 /* Intercepted accesses: 0, or -EPERM when the guest must get #GP. */
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);

@@ -23,6 +23,9 @@ uint64_t arch_kernel_root(void);
  */
 uint64_t arch_make_trampoline_root(void);
 
+/* Free what arch_make_trampoline_root() allocated. */
+void arch_free_trampoline_root(uint64_t root);
+
 bool cpu_has_nx(void);
 
 /* True if [pa, pa + len) can be reached through phys_to_virt(). */

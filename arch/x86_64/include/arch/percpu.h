@@ -50,6 +50,9 @@ struct percpu {
 	/* SVM: host save area and the host state VMLOAD/VMSAVE handle */
 	uint64_t svm_hsave_pa;
 	uint64_t host_vmcb_pa;
+	/* dom0 takes this CPU's interrupts directly: it is kicked with an NMI instead */
+	volatile bool runs_dom0;
+	volatile bool nmi_kick;
 	/* ASIDs handed out on this CPU (see svm_vcpu.c) */
 	uint32_t next_asid;
 	uint32_t asid_generation;

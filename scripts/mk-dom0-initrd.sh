@@ -1,0 +1,78 @@
+#!/bin/sh
+# Build the dom0 initramfs $BUILD/dom0/initrd.cpio.gz (dom0-tools/initrd/README.md):
+# busybox-static with its applet symlinks, /init (dom0-tools/initrd/init) and
+# the kernel modules named in DOM0_INITRD_MODULES with everything they depend
+# on, taken from the kernel fetched by scripts/fetch-kernel.sh. Staging tree:
+# $BUILD/dom0/initrd-root/. No root needed: the archive records every file as
+# owned by root, and /dev/console comes from the kernel's built-in initramfs.
+# Called by `make dom0-images` (mk/dom0.mk).
+set -eu
+
+BUILD=${BUILD:-build}
+OUT=$BUILD/dom0
+STAGE=$OUT/initrd-root
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+INIT=${DOM0_INIT:-dom0-tools/initrd/init}
+MODULES=${DOM0_INITRD_MODULES-ahci sd_mod virtio_blk virtio_pci}
+GZIP_LEVEL=${DOM0_INITRD_GZIP:-9}
+
+die() { echo "mk-dom0-initrd: $*" >&2; exit 1; }
+
+[ -s "$OUT/kernel-version" ] || die "no $OUT/kernel-version: run scripts/fetch-kernel.sh first"
+ver=$(cat "$OUT/kernel-version")
+kmod=$OUT/kernel-root/lib/modules/$ver
+[ -x "$BUSYBOX" ] || die "no $BUSYBOX: install busybox-static"
+# a dynamically linked busybox (package busybox) has a program interpreter
+if LC_ALL=C readelf -lW "$BUSYBOX" | grep -q 'INTERP'; then
+	die "$BUSYBOX is dynamically linked: install busybox-static"
+fi
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+for d in bin sbin usr/bin usr/sbin dev proc sys tmp run root etc lib/modules; do
+	mkdir -p "$STAGE/$d"
+done
+
+# busybox and one symlink per applet (bin/sh, sbin/poweroff, usr/bin/nproc, ...)
+cp "$BUSYBOX" "$STAGE/bin/busybox"
+for a in $("$BUSYBOX" --list-full); do
+	case "$a" in
+	bin/busybox | linuxrc) continue ;;
+	esac
+	[ -e "$STAGE/$a" ] || ln -s /bin/busybox "$STAGE/$a"
+done
+
+cp "$INIT" "$STAGE/init"
+chmod 755 "$STAGE/init"
+echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
+echo "root:x:0:" >"$STAGE/etc/group"
+
+# modules: the named ones and their dependencies (modules.dep of the whole
+# kernel, written by busybox depmod in fetch-kernel.sh), then a modules.dep
+# for just these
+if [ -n "$MODULES" ]; then
+	[ -s "$kmod/modules.dep" ] || "$BUSYBOX" depmod -b "$OUT/kernel-root" "$ver"
+	mkdir -p "$STAGE/lib/modules/$ver"
+	for m in $MODULES; do
+		m=$(echo "$m" | tr - _)
+		line=$(sed -n "s,^\(.*/$m\.ko\): *,\1 ,p" "$kmod/modules.dep" | head -1)
+		[ -n "$line" ] || line=$(sed -n "s,^\(.*/$(echo "$m" | tr _ -)\.ko\): *,\1 ,p" \
+			"$kmod/modules.dep" | head -1)
+		[ -n "$line" ] || die "module $m is not in $kmod/modules.dep"
+		for f in $line; do
+			mkdir -p "$STAGE/lib/modules/$ver/$(dirname "$f")"
+			cp "$kmod/$f" "$STAGE/lib/modules/$ver/$f"
+		done
+	done
+	cp "$kmod/modules.builtin" "$kmod/modules.order" "$STAGE/lib/modules/$ver/"
+	"$BUSYBOX" depmod -b "$STAGE" "$ver"
+fi
+
+# the archive: sorted names, everything owned by root, then gzip
+(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
+	>"$OUT/initrd.cpio.tmp"
+gzip -n -"$GZIP_LEVEL" -c "$OUT/initrd.cpio.tmp" >"$OUT/initrd.cpio.gz.tmp"
+rm -f "$OUT/initrd.cpio.tmp"
+mv "$OUT/initrd.cpio.gz.tmp" "$OUT/initrd.cpio.gz"
+echo "mk-dom0-initrd: $OUT/initrd.cpio.gz: $(wc -c <"$OUT/initrd.cpio.gz") bytes, busybox," \
+	"init, $(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"

@@ -1,0 +1,102 @@
+#!/bin/bash
+# Debian's stock kernel as dom0 under xen-lite (Documentation/dom0.md):
+# boots on CPU 0 with the memory dom0_mem= gives it, drives a real (virtio)
+# disk, and is contained when it reaches for the hypervisor's memory.
+
+DOM0_KERNEL=$BUILD/dom0/vmlinuz
+DOM0_INITRD=$BUILD/dom0/initrd.cpio.gz
+DOM0_ISO=$BUILD/xen-lite-dom0-test.iso
+
+setup_dom0() {
+	make -s BUILD="$BUILD" dom0-images "$DOM0_ISO"
+}
+
+# dom0_boot NAME XEN-ARGS DOM0-ARGS [QEMU ARGS...]: -kernel path, 2 CPUs, 1 GiB
+dom0_boot() {
+	local name=$1 xen=$2 linux=$3
+	shift 3
+	qemu_boot "$name" -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" -append "$xen" \
+		-initrd "$DOM0_KERNEL console=ttyS0 $linux,$DOM0_INITRD" "$@"
+}
+
+# expect_dom0_up MIN_KB MAX_KB: dom0 reached init on one CPU with about dom0_mem of RAM
+expect_dom0_up() {
+	local kb
+	expect_log "dom0: MADT rewritten" "dom0: entering the kernel on CPU 0" \
+		"xen-lite-dom0: init reached" "xen-lite-dom0: cpus 1"
+	kb=$(sed -nE 's/^xen-lite-dom0: memtotal ([0-9]+) kB.*/\1/p' "$LOG" | head -1)
+	if [ -z "$kb" ] || [ "$kb" -lt "$1" ] || [ "$kb" -gt "$2" ]; then
+		test_fail "dom0 MemTotal '${kb:-none}' kB outside [$1, $2]"
+	fi
+	expect_no_log "unexpected interrupt" "PANIC" "Kernel panic" "crashed"
+}
+
+test_dom0_boots_to_init() {
+	dom0_boot dom0-mb1 "dom0_mem=512M" "xl_test=poweroff"
+	# dom0 powers the machine off through ACPI (its I/O ports): QEMU exits 0
+	expect_rc 0
+	expect_dom0_up 400000 524288
+	expect_log "xen-lite-dom0: powering off" "reboot: Power down"
+	test_result
+}
+
+test_dom0_mem_parameter() {
+	dom0_boot dom0-mem256 "dom0_mem=256M" "xl_test=poweroff"
+	expect_rc 0
+	expect_log "dom0: 256 MiB in"
+	expect_dom0_up 180000 262144
+	test_result
+}
+
+test_dom0_reads_disk() {
+	local disk=$LOGDIR/dom0-disk.img
+	printf 'XENLITE-DISK-MARKER: dom0 read this from a virtio disk\n' >"$disk"
+	truncate -s 1M "$disk"
+	# PCI config space, MMIO BARs and MSI-X interrupts, all passed through
+	dom0_boot dom0-disk "dom0_mem=512M" \
+		"xl_modules=virtio_pci+virtio_blk xl_disk=/dev/vda xl_test=poweroff" \
+		-drive file="$disk",format=raw,if=virtio
+	expect_rc 0
+	expect_dom0_up 400000 524288
+	expect_log "xen-lite-dom0: disk /dev/vda: XENLITE-DISK-MARKER: dom0 read this from a virtio disk"
+	test_result
+}
+
+test_dom0_touching_hypervisor_memory() {
+	# /dev/mem lets dom0 read reserved ranges; the hypervisor's are not mapped for it
+	dom0_boot dom0-touch-hv "dom0_mem=512M dom0_on_crash=reboot debug_exit=0xf4" "xl_test=touch_hv"
+	expect_rc 3
+	expect_log "xen-lite-dom0: reading hypervisor memory at 0x200000" \
+		"domain d0 (dom0) crashed: read at guest-physical 0x200000 to an unmapped page" \
+		"dom0_on_crash=reboot: rebooting the node"
+	expect_no_log "it was not protected" "PANIC"
+	test_result
+}
+
+test_dom0_bad_kernel_module() {
+	# module 0 is where the dom0 kernel goes; a text file must be refused clearly
+	qemu_boot dom0-bad-module -machine q35 -smp 2 -m 512 -kernel "$BUILD/xen-lite.elf" \
+		-append "debug_exit=0xf4 after_boot=halt" -initrd "tests/qemu/test-mod-a.txt console=ttyS0"
+	expect_rc 1
+	expect_log "module 0 ('console=ttyS0') is not a Linux bzImage" \
+		"dom0: cannot start: not a valid executable"
+	expect_no_log "entering the kernel"
+	test_result
+}
+
+test_dom0_grub_bios() {
+	qemu_boot dom0-grub-bios -machine q35 -smp 2 -m 1G -cdrom "$DOM0_ISO"
+	expect_rc 0
+	expect_log "booted by GRUB" "via multiboot2"
+	expect_dom0_up 400000 524288
+	test_result
+}
+
+test_dom0_grub_uefi() {
+	# shellcheck disable=SC2046
+	qemu_boot dom0-grub-uefi -machine q35 -smp 2 -m 1G $(ovmf_args dom0-grub-uefi) -cdrom "$DOM0_ISO"
+	expect_rc 0
+	expect_log "booted by GRUB" "via multiboot2"
+	expect_dom0_up 380000 524288
+	test_result
+}
