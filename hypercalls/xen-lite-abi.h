@@ -43,7 +43,8 @@
 #define XL_HC_VERSION 0
 #define XL_HC_CONSOLE_IO 1
 #define XL_HC_SHUTDOWN 2
-#define XL_HC_COUNT 3 /* numbers >= this return -ENOSYS */
+#define XL_HC_SYSCTL 3 /* dom0 only */
+#define XL_HC_COUNT 4 /* numbers >= this return -ENOSYS */
 
 /* XL_HC_VERSION(what) */
 #define XL_VERSION_ABI 0 /* returns XL_ABI_VERSION */
@@ -57,6 +58,61 @@
 #define XL_SHUTDOWN_POWEROFF 0
 #define XL_SHUTDOWN_REBOOT 1
 #define XL_SHUTDOWN_CRASH 2 /* code: a guest-defined reason, shown in the crash report */
+
+/*
+ * XL_HC_SYSCTL(op, buffer gpa, buffer size, arg): node-wide information for
+ * dom0's tools. dom0 only (-EPERM otherwise). The buffer is filled by the
+ * hypervisor; it must lie in the caller's memory (-EFAULT) and be at least
+ * the size the op needs (-ENOSPC). Returns >= 0 as described per op.
+ */
+#define XL_SYSCTL_INFO 0 /* fills struct xl_sysinfo; returns 0 */
+#define XL_SYSCTL_LOG_READ 1 /* arg = ring position; fills struct xl_log_chunk; returns bytes of text */
+#define XL_SYSCTL_DOMAIN_LIST 2 /* fills struct xl_domain_info[]; returns the number of domains */
+
+#define XL_SYSINFO_MAX_CPUS 256
+#define XL_CPU_FREE (-1) /* in xl_sysinfo.cpu_owner: not given to any domain */
+
+struct xl_sysinfo {
+	uint32_t abi_version;
+	uint32_t nr_cpus; /* physical CPUs online */
+	uint64_t tsc_khz;
+	uint64_t mem_total; /* bytes of RAM the hypervisor manages (dom0's included) */
+	uint64_t mem_hypervisor; /* used by the hypervisor itself */
+	uint64_t mem_dom0; /* given to dom0 */
+	uint64_t mem_guests; /* given to other domains */
+	uint64_t mem_free; /* free for guests */
+	char version[32]; /* the hypervisor's version string */
+	int32_t cpu_owner[XL_SYSINFO_MAX_CPUS]; /* domain id per physical CPU, or XL_CPU_FREE */
+	uint32_t cpu_apic_id[XL_SYSINFO_MAX_CPUS];
+};
+
+/* The hypervisor's log ring, read from position pos (a running byte count since boot). */
+struct xl_log_chunk {
+	uint64_t pos; /* where this chunk starts (later than asked if the ring overwrote it) */
+	uint64_t next; /* the position to ask for next */
+	uint64_t head; /* bytes written since boot */
+	uint32_t len; /* bytes in data[] */
+	uint32_t reserved;
+	char data[]; /* text, not NUL-terminated */
+};
+
+#define XL_DOMAIN_NAME_MAX 32
+#define XL_DOMAIN_BUILDING 0
+#define XL_DOMAIN_RUNNING 1
+#define XL_DOMAIN_PAUSED 2
+#define XL_DOMAIN_SHUTDOWN 3
+#define XL_DOMAIN_CRASHED 4
+#define XL_DOMAIN_DYING 5
+
+struct xl_domain_info {
+	uint32_t domid;
+	uint32_t state; /* XL_DOMAIN_* */
+	char name[XL_DOMAIN_NAME_MAX];
+	uint64_t mem_bytes;
+	uint32_t nr_vcpus;
+	uint32_t first_cpu; /* the physical CPU of vCPU 0 */
+	uint64_t exits; /* VM exits so far, all reasons */
+};
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;

@@ -1,6 +1,7 @@
 /* Domain lifecycle and resource ownership (see include/xen-lite/domain.h). */
 #include <arch/cpu.h>
 #include <arch/percpu.h>
+#include <xen-lite-abi.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/domain.h>
@@ -386,3 +387,72 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c)
 {
 	arch_domain_page_counts(d, c);
 }
+
+int pcpu_owner_id(unsigned int cpu)
+{
+	struct domain *d = cpu < MAX_CPUS ? pcpu_owner[cpu] : NULL;
+
+	return d ? (int)d->id : -1;
+}
+
+static uint64_t domain_bytes(const struct domain *d)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < d->nr_blocks; i++)
+		sum += d->blocks[i].size;
+	return sum;
+}
+
+void domains_memory(uint64_t *dom0, uint64_t *guests)
+{
+	*dom0 = *guests = 0;
+	spin_lock(&domains_lock);
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		if (!domains[i])
+			continue;
+		if (domains[i]->privileged)
+			*dom0 += domain_bytes(domains[i]);
+		else
+			*guests += domain_bytes(domains[i]);
+	}
+	spin_unlock(&domains_lock);
+}
+
+unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsigned int *total)
+{
+	unsigned int n = 0;
+
+	*total = 0;
+	spin_lock(&domains_lock);
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+		const struct domain *d = domains[i];
+		struct xl_domain_info *o = &out[n];
+		uint64_t exits = 0;
+
+		if (!d)
+			continue;
+		(*total)++;
+		if (n == cap)
+			continue;
+		memset(o, 0, sizeof(*o));
+		o->domid = d->id;
+		o->state = (uint32_t)d->state; /* enum domain_state matches XL_DOMAIN_* */
+		memcpy(o->name, d->name, sizeof(o->name) - 1);
+		o->mem_bytes = domain_bytes(d);
+		o->nr_vcpus = d->nr_vcpus;
+		o->first_cpu = d->nr_vcpus ? d->vcpus[0]->pcpu : 0;
+		for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
+			exits += d->exits[r];
+		o->exits = exits;
+		n++;
+	}
+	spin_unlock(&domains_lock);
+	return n;
+}
+
+_Static_assert(DOMAIN_BUILDING == XL_DOMAIN_BUILDING && DOMAIN_RUNNING == XL_DOMAIN_RUNNING &&
+		       DOMAIN_PAUSED == XL_DOMAIN_PAUSED && DOMAIN_SHUTDOWN == XL_DOMAIN_SHUTDOWN &&
+		       DOMAIN_CRASHED == XL_DOMAIN_CRASHED && DOMAIN_DYING == XL_DOMAIN_DYING,
+	       "domain states are the ABI's");
+_Static_assert(DOMAIN_NAME_MAX == XL_DOMAIN_NAME_MAX, "domain names are the ABI's");

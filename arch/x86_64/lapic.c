@@ -54,6 +54,21 @@ static void apic_write(uint32_t reg, uint32_t v)
 		xapic[reg / 4] = v;
 }
 
+uint32_t lapic_read_reg(uint32_t reg)
+{
+	return apic_read(reg);
+}
+
+void lapic_write_reg(uint32_t reg, uint32_t value)
+{
+	apic_write(reg, value);
+}
+
+uint64_t lapic_base_pa(void)
+{
+	return rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
+}
+
 bool lapic_x2apic_mode(void)
 {
 	return x2apic;

@@ -85,7 +85,7 @@ static bool is_legacy_prefix(uint8_t b)
 }
 
 /* Fetch up to 15 bytes at RIP (they may cross a page). */
-static int fetch_instruction(struct vcpu *v, uint8_t *buf)
+int svm_fetch_instruction(struct vcpu *v, uint8_t *buf)
 {
 	uint64_t rip = v->arch.vmcb->save.rip;
 
@@ -109,7 +109,7 @@ bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int op
 		vmcb->save.rip = vmcb->control.next_rip;
 		return true;
 	}
-	n = fetch_instruction(v, insn);
+	n = svm_fetch_instruction(v, insn);
 	while (i < (unsigned int)MAX(n, 0) && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
 		i++;
 	if (n < 0 || i + opcode_len > (unsigned int)n || memcmp(insn + i, opcode, opcode_len)) {
@@ -207,8 +207,11 @@ static void handle_npf(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
 	uint64_t err = c->exit_info1, gpa = c->exit_info2;
+
+	if (v->domain->privileged && (err & 3) == 3 && dom0_lapic_write(v, gpa))
+		return; /* a write to dom0's local APIC, emulated */
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
-	const char *why = gpa >= v->domain->mem_size ? "outside its memory" :
+	const char *why = gpa >= v->domain->mem_size && !v->domain->privileged ? "outside its memory" :
 			  err & 1 ? "not permitted there" : "to an unmapped page";
 
 	domain_crash(v->domain, "%s at guest-physical %#llx %s (RIP %#llx)", kind,

@@ -199,6 +199,11 @@ void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 	v->arch.gprs.rsi = boot_params;
 }
 
+int arch_dom0_protect_lapic(struct domain *d)
+{
+	return dom0_lapic_protect(d);
+}
+
 void arch_vcpu_dump(struct vcpu *v, const char *why)
 {
 	svm_dump_guest(v, why);

@@ -7,6 +7,7 @@
 
 unsigned int arch_cpu_index(void);
 unsigned int arch_cpus_online(void);
+uint32_t arch_cpu_apic_id(unsigned int cpu);
 
 /* Stop every other CPU (NMI), bounded wait; returns how many acknowledged. */
 unsigned int arch_stop_other_cpus(void);

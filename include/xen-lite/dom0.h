@@ -10,6 +10,7 @@
 #include <xen-lite/boot_info.h>
 
 struct vcpu;
+struct domain;
 
 /* True if module 0 is meant to be the dom0 kernel (present and not an xl-guest module). */
 bool dom0_kernel_given(const struct boot_info *bi);
@@ -25,7 +26,8 @@ void dom0_start(const struct boot_info *bi);
 int arch_dom0_rsdp(const struct boot_info *bi, uint8_t *copy, unsigned int *len, uint64_t *pa);
 /* Rewrite the MADT so dom0 sees only its CPUs (arch: it knows the ACPI tables). */
 void arch_dom0_limit_madt(uint32_t dom0_apic_id);
-uint32_t arch_cpu_apic_id(unsigned int cpu);
+/* Make the local APIC's page trap writes so the ICR can be filtered. */
+int arch_dom0_protect_lapic(struct domain *d);
 /* The Linux 64-bit boot protocol's entry state (CS 0x10, DS 0x18, RSI = boot params). */
 void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
 			       uint16_t gdt_limit, uint64_t boot_params);

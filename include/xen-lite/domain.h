@@ -154,6 +154,12 @@ struct npt_page_counts {
 };
 void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
+/* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */
+struct xl_domain_info;
+unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsigned int *total);
+int pcpu_owner_id(unsigned int cpu); /* domain id, or -1 when free */
+void domains_memory(uint64_t *dom0, uint64_t *guests);
+
 /* Physical CPUs: which are free for guests. CPU 0 is the hypervisor's (and dom0's). */
 bool pcpu_is_free(unsigned int cpu);
 unsigned int pcpus_free(void);

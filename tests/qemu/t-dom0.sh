@@ -73,6 +73,18 @@ test_dom0_touching_hypervisor_memory() {
 	test_result
 }
 
+test_dom0_cannot_start_other_cpus() {
+	# INIT to CPU 1 through the local APIC's ICR: the page traps writes, the hypervisor
+	# refuses this one and dom0 goes on (iomem=relaxed lets /dev/mem reach the APIC)
+	dom0_boot dom0-init-cpu1 "dom0_mem=512M" "iomem=relaxed xl_test=init_cpu1"
+	expect_rc 0
+	expect_dom0_up 400000 524288
+	expect_log "xen-lite-dom0: sending INIT to APIC id 1" \
+		"dom0: IPI refused (ICR 0x01000000:00004500, destination APIC id 1)" \
+		"xen-lite-dom0: INIT sent; still running"
+	test_result
+}
+
 test_dom0_bad_kernel_module() {
 	# module 0 is where the dom0 kernel goes; a text file must be refused clearly
 	qemu_boot dom0-bad-module -machine q35 -smp 2 -m 512 -kernel "$BUILD/xen-lite.elf" \

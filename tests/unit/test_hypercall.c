@@ -79,8 +79,23 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* sysctl itself is tested through dom0 in QEMU; here only its gate */
+static int sysctl_calls;
+static uint64_t sysctl_args[4];
+
+int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	sysctl_calls++;
+	sysctl_args[0] = op;
+	sysctl_args[1] = gpa;
+	sysctl_args[2] = size;
+	sysctl_args[3] = arg;
+	return 42;
+}
+
 static int setup(void **state)
 {
+	sysctl_calls = 0;
 	memset(&dom, 0, sizeof(dom));
 	memset(&vcpu, 0, sizeof(vcpu));
 	dom.id = 3;
@@ -111,6 +126,13 @@ static int64_t hc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
 	/* unused arguments are junk: they must be ignored */
 	const uint64_t args[6] = { a0, a1, a2, 0xdeadbeefcafef00dULL, ~0ULL, 0x8000000000000000ULL };
+
+	return hypercall_dispatch(&vcpu, nr, args);
+}
+
+static int64_t xl_hc(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	const uint64_t args[6] = { a0, a1, a2, a3, ~0ULL, 0x8000000000000000ULL };
 
 	return hypercall_dispatch(&vcpu, nr, args);
 }
@@ -262,7 +284,7 @@ static void test_shutdown_bad_reason(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const uint64_t nrs[] = { XL_HC_COUNT, 3, 4, 15, 16, 255, 1ULL << 32,
+	static const uint64_t nrs[] = { XL_HC_COUNT, 4, 15, 16, 255, 1ULL << 32,
 					1ULL << 63, ~0ULL - 1, ~0ULL };
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -274,6 +296,20 @@ static void test_unknown_numbers(void **state)
 				 (long long)r);
 	}
 	expect_no_effects();
+}
+
+static void test_sysctl_dom0_only(void **state)
+{
+	/* a guest is refused before anything is looked at */
+	assert_int_equal(hc(XL_HC_SYSCTL, XL_SYSCTL_INFO, 0x1000, 4096), -EPERM);
+	assert_int_equal(sysctl_calls, 0);
+	/* dom0 reaches the handler with its arguments in ABI order */
+	dom.privileged = true;
+	assert_int_equal(xl_hc(XL_HC_SYSCTL, XL_SYSCTL_LOG_READ, 0x2000, 512, 77), 42);
+	assert_int_equal(sysctl_calls, 1);
+	assert_true(sysctl_args[0] == XL_SYSCTL_LOG_READ && sysctl_args[1] == 0x2000 &&
+		    sysctl_args[2] == 512 && sysctl_args[3] == 77);
+	dom.privileged = false;
 }
 
 int main(void)
@@ -290,6 +326,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shutdown_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_bad_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,10 @@ int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic);
 void lapic_init_ap(void);
 
 bool lapic_x2apic_mode(void);
+/* Raw register access (offsets as in the xAPIC page) for emulating dom0's writes. */
+uint32_t lapic_read_reg(uint32_t reg);
+void lapic_write_reg(uint32_t reg, uint32_t value);
+uint64_t lapic_base_pa(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 

@@ -21,6 +21,13 @@ void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, u
  */
 bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len);
 
+/* Fetch up to 15 instruction bytes at the guest's RIP; returns how many, or -EFAULT. */
+int svm_fetch_instruction(struct vcpu *v, uint8_t *buf);
+
+/* dom0's local APIC page is read-only in its nested tables: emulate a write (true if handled). */
+bool dom0_lapic_write(struct vcpu *v, uint64_t gpa);
+int dom0_lapic_protect(struct domain *d);
+
 /* Handle the exit that just happened. */
 void svm_handle_exit(struct vcpu *v);
 
