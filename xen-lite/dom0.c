@@ -5,6 +5,7 @@
  * boot parameters, and enter the kernel's 64-bit entry point on CPU 0.
  */
 #include <arch/page_table.h>
+#include <xen-lite-abi.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/dom0.h>
 #include <xen-lite/domain.h>
@@ -290,6 +291,8 @@ static void report_end(struct domain *d)
 	if (d->state == DOMAIN_CRASHED) {
 		arch_vcpu_dump(d->vcpus[0], "dom0 crashed");
 		log_err("dom0 crashed: %s\n", d->crash_reason);
+	} else if (d->shutdown_reason == XL_SHUTDOWN_REBOOT) {
+		log_warn("dom0 ended by resetting the machine (a reboot, or a panic with panic=N)\n");
 	} else {
 		log_info("dom0 shut down (reason %d)\n", d->shutdown_reason);
 	}
@@ -297,7 +300,7 @@ static void report_end(struct domain *d)
 		log_info("dom0_on_crash=reboot: rebooting the node\n");
 		arch_machine_stop(true, EXIT_CODE_PANIC);
 	}
-	log_info("dom0_on_crash=keep: the hypervisor and any guests keep running\n");
+	log_info("dom0_on_crash=keep: the hypervisor and any guests keep running without dom0\n");
 }
 
 void dom0_start(const struct boot_info *bi)

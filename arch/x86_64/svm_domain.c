@@ -1,6 +1,7 @@
 /* Per-domain SVM state: nested page tables and the I/O and MSR intercept bitmaps. */
 #include <arch/guest_policy.h>
 #include <arch/svm.h>
+#include <arch/svm_internal.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -21,6 +22,7 @@ int arch_domain_init(struct domain *d)
 	if (d->privileged) {
 		/* dom0 drives the platform: its I/O ports and MSRs are its own (exceptions in msr_policy.c) */
 		memset(ad->iopm, 0, IOPM_SIZE);
+		dom0_io_intercept_resets(ad->iopm);
 		msrpm_build_dom0(ad->msrpm);
 	} else {
 		/* guests own no I/O ports: every access is intercepted */

@@ -184,6 +184,8 @@ static void handle_ioio(struct vcpu *v)
 	uint64_t info = vmcb->control.exit_info1;
 	unsigned int port = (unsigned int)(info >> IOIO_PORT_SHIFT) & 0xffff;
 
+	if (v->domain->privileged && !(info & (IOIO_STRING | IOIO_REP)) && dom0_io(v, port, info))
+		return;
 	if (info & (IOIO_STRING | IOIO_REP)) {
 		log_debug("d%u: string I/O on port %#x refused (#GP)\n", v->domain->id, port);
 		svm_inject_exception(v, X86_VEC_GP, true, 0);

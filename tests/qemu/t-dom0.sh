@@ -85,6 +85,17 @@ test_dom0_cannot_start_other_cpus() {
 	test_result
 }
 
+test_dom0_panic_reported() {
+	# Linux panics, then (panic=1) resets the machine through a reset port: the
+	# hypervisor catches the reset, reports dom0's state and applies dom0_on_crash
+	dom0_boot dom0-panic "dom0_mem=512M dom0_on_crash=reboot debug_exit=0xf4" "panic=1 xl_test=panic"
+	expect_rc 3
+	expect_log "xen-lite-dom0: crashing the kernel" "Kernel panic" \
+		"dom0 reset the machine (port" "dom0 reset request: exit" \
+		"dom0 ended by resetting the machine" "dom0_on_crash=reboot: rebooting the node"
+	test_result
+}
+
 test_dom0_bad_kernel_module() {
 	# module 0 is where the dom0 kernel goes; a text file must be refused clearly
 	qemu_boot dom0-bad-module -machine q35 -smp 2 -m 512 -kernel "$BUILD/xen-lite.elf" \

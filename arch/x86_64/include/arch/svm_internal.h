@@ -28,6 +28,10 @@ int svm_fetch_instruction(struct vcpu *v, uint8_t *buf);
 bool dom0_lapic_write(struct vcpu *v, uint64_t gpa);
 int dom0_lapic_protect(struct domain *d);
 
+/* dom0's intercepted I/O ports (the machine reset paths): true if handled. */
+bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info);
+void dom0_io_intercept_resets(uint8_t *iopm);
+
 /* Handle the exit that just happened. */
 void svm_handle_exit(struct vcpu *v);
 
