@@ -181,6 +181,23 @@ static void write_boot_area(uint64_t base, const uint8_t *rsdp, unsigned int rsd
 	}
 }
 
+/* vCPU n on CPU n; the secondary ones wait for dom0 to start them with INIT and SIPI. */
+static int add_vcpus(struct domain *d)
+{
+	unsigned int n = (unsigned int)MIN(params.dom0_max_vcpus, (uint64_t)arch_cpus_online());
+	int err = 0;
+
+	if (n < params.dom0_max_vcpus)
+		log_warn("dom0: dom0_max_vcpus=%llu but only %u CPU(s) are online\n",
+			 (unsigned long long)params.dom0_max_vcpus, n);
+	for (unsigned int i = 0; i < n && !err; i++) {
+		err = domain_add_vcpu(d, i);
+		if (!err && i)
+			arch_vcpu_wait_for_sipi(d->vcpus[i]);
+	}
+	return err;
+}
+
 static int load_kernel(const struct boot_info *bi, struct linux_load_plan *plan, uint64_t *initrd,
 		       uint64_t *initrd_size)
 {
@@ -244,8 +261,6 @@ static int build(struct domain *d, const struct boot_info *bi)
 	add_page_zero(bi);
 	d->mem_size = layout.ram[layout.nram - 1].end;
 	err = map_identity(d, bi, MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN));
-	if (!err)
-		err = arch_dom0_protect_lapic(d);
 	if (err)
 		return err;
 	n = linux_build_e820(bi->mem, bi->mem_count, layout.ram, layout.nram, e820, LINUX_E820_MAX);
@@ -272,12 +287,14 @@ static int build(struct domain *d, const struct boot_info *bi)
 				     &args);
 	if (err)
 		return err;
-	err = domain_add_vcpu(d, 0);
+	err = add_vcpus(d);
+	if (!err)
+		err = arch_dom0_protect_lapic(d); /* after the vCPUs: it learns which CPUs are dom0's */
 	if (err)
 		return err;
 	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64, base + 3 * PAGE_SIZE, base + 2 * PAGE_SIZE,
 				  4 * 8 - 1, base);
-	arch_dom0_limit_madt(arch_cpu_apic_id(0));
+	arch_dom0_limit_madt(d);
 	log_info("dom0: %llu MiB in %u range(s), kernel at %#llx (protocol %u.%u), initrd %llu KiB at %#llx, "
 		 "%d e820 entries\n",
 		 (unsigned long long)(dom0_ram_bytes() >> 20), layout.nram,
@@ -319,7 +336,9 @@ void dom0_start(const struct boot_info *bi)
 		return;
 	}
 	d->state = DOMAIN_RUNNING;
-	log_info("dom0: entering the kernel on CPU 0\n");
+	for (unsigned int i = 1; i < d->nr_vcpus; i++)
+		domain_run_vcpu(d->vcpus[i]); /* they wait for dom0's INIT and SIPI */
+	log_info("dom0: entering the kernel on CPU 0 (%u vCPU(s))\n", d->nr_vcpus);
 	arch_vcpu_run(d->vcpus[0]);
 	report_end(d);
 }

@@ -195,6 +195,12 @@ static void kick_vcpus(struct domain *d)
 			arch_kick_cpu(d->vcpus[i]->pcpu);
 }
 
+void domain_run_vcpu(struct vcpu *v)
+{
+	percpu_area[v->pcpu].run_vcpu = v;
+	arch_kick_cpu(v->pcpu);
+}
+
 int domain_pause(struct domain *d)
 {
 	if (d->state != DOMAIN_RUNNING)
@@ -215,12 +221,8 @@ int domain_unpause(struct domain *d)
 	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size)
 		return -EINVAL;
 	d->state = DOMAIN_RUNNING;
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		struct vcpu *v = d->vcpus[i];
-
-		percpu_area[v->pcpu].run_vcpu = v;
-		arch_kick_cpu(v->pcpu);
-	}
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		domain_run_vcpu(d->vcpus[i]);
 	return 0;
 }
 

@@ -33,7 +33,7 @@ static const struct param_desc param_table[] = {
 	{ .name = "dom0_mem", .type = PARAM_SIZE, .value = &params.dom0_mem, .min = 64ULL << 20,
 	  .max = 1ULL << 50 },
 	{ .name = "dom0_max_vcpus", .type = PARAM_UINT, .value = &params.dom0_max_vcpus, .min = 1,
-	  .max = 1 },
+	  .max = 64 },
 	{ .name = "dom0_on_crash", .type = PARAM_ENUM, .value = &params.dom0_on_crash,
 	  .choices = dom0_on_crash_names },
 };

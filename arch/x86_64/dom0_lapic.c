@@ -1,18 +1,19 @@
 /*
- * dom0 drives CPU 0's local APIC itself, but the page is read-only in its
- * nested tables: reads are native, each write exits here, is decoded, and
- * goes to the hardware - except interrupt command writes the ICR policy
- * refuses (arch/icr_policy.h), which are dropped with a warning.
+ * dom0 drives its CPUs' local APICs itself, but their page is read-only in
+ * its nested tables: reads are native, each write exits here, is decoded
+ * and goes to the hardware - except interrupt command writes, which the
+ * ICR policy (arch/icr_policy.h) lets through, emulates (INIT and SIPI to
+ * dom0's own secondary CPUs, which start its vCPUs) or refuses.
  */
 #include <arch/icr_policy.h>
 #include <arch/insn_decode.h>
 #include <arch/lapic.h>
+#include <arch/percpu.h>
 #include <arch/svm_internal.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 
-#define REG_ID 0x020
 #define REG_LDR 0x0D0
 #define REG_DFR 0x0E0
 #define REG_ICR_LO 0x300
@@ -21,9 +22,15 @@
 
 static uint64_t lapic_page;
 static unsigned int refusals;
+static struct icr_owner owners = { .dfr = 0xFFFFFFFF };
 
 int dom0_lapic_protect(struct domain *d)
 {
+	owners.count = 0;
+	for (unsigned int i = 0; i < d->nr_vcpus && i < ICR_MAX_OWNED; i++) {
+		owners.apic_id[owners.count] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
+		owners.ldr[owners.count++] = 0;
+	}
 	lapic_page = lapic_base_pa();
 	return arch_domain_protect(d, lapic_page, PAGE_SIZE, GUEST_PERM_READ);
 }
@@ -41,23 +48,111 @@ static uint64_t guest_reg(struct vcpu *v, unsigned int reg)
 	return others[reg & 15];
 }
 
-static void write_icr(uint32_t lo)
+static struct vcpu *vcpu_on_apic(struct domain *d, uint32_t apic_id)
 {
-	struct icr_owner own = {
-		.apic_id = arch_cpu_apic_id(0),
-		.ldr = lapic_read_reg(REG_LDR),
-		.dfr = lapic_read_reg(REG_DFR),
-	};
-	uint32_t hi = lapic_read_reg(REG_ICR_HI);
-	const char *why;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (arch_cpu_apic_id(d->vcpus[i]->pcpu) == apic_id)
+			return d->vcpus[i];
+	return NULL;
+}
 
-	if (icr_write_allowed(lo, hi, &own, &why)) {
-		lapic_write_reg(REG_ICR_LO, lo);
-		return;
-	}
+static void refuse(uint32_t hi, uint32_t lo, const char *why)
+{
 	if (refusals++ < MAX_REFUSAL_REPORTS)
 		log_warn("dom0: IPI refused (ICR %#010x:%08x, destination APIC id %u): %s\n", hi, lo,
 			 hi >> 24, why);
+}
+
+/* INIT leaves a not-yet-started vCPU waiting; SIPI starts it in real mode at vector << 12. */
+static void emulate_start(struct domain *d, enum icr_action a, uint32_t target, uint32_t hi,
+			  uint32_t lo)
+{
+	struct vcpu *t = vcpu_on_apic(d, target);
+
+	if (!t)
+		return;
+	if (t->arch.start_state == VCPU_STARTED) {
+		/* a running CPU ignores SIPI; re-INIT (CPU offline/online) is not supported */
+		if (a == ICR_EMULATE_INIT)
+			refuse(hi, lo, "restarting a running vCPU is not supported");
+		return;
+	}
+	if (a == ICR_EMULATE_SIPI && t->arch.start_state == VCPU_WAIT_SIPI) {
+		t->arch.sipi_vector = (uint8_t)lo;
+		__atomic_store_n(&t->arch.start_state, VCPU_SIPI_RECEIVED, __ATOMIC_RELEASE);
+		log_info("dom0: vCPU %u started on CPU %u at %#x\n", t->id, t->pcpu, (lo & 0xff) << 12);
+	}
+	/* every INIT and SIPI kicks: a wake-up lost to a race is repeated by the next one */
+	arch_kick_cpu(t->pcpu);
+}
+
+static void emulate_nmi(struct domain *d, uint32_t target)
+{
+	struct vcpu *t = vcpu_on_apic(d, target);
+
+	if (!t)
+		return;
+	__atomic_store_n(&t->arch.nmi_pending, true, __ATOMIC_RELEASE);
+	if (t->pcpu != arch_cpu_index())
+		arch_kick_cpu(t->pcpu);
+}
+
+/* A shorthand broadcast, as one physical IPI per CPU of dom0's (with or without the sender). */
+static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
+{
+	uint32_t hi = lapic_read_reg(REG_ICR_HI);
+
+	for (unsigned int i = 0; i < v->domain->nr_vcpus; i++) {
+		uint32_t id = arch_cpu_apic_id(v->domain->vcpus[i]->pcpu);
+
+		if (id == owners.self && !self_too)
+			continue;
+		lapic_write_reg(REG_ICR_HI, id << 24);
+		lapic_write_reg(REG_ICR_LO, lo & ~(3u << 18) & ~(1u << 11));
+	}
+	lapic_write_reg(REG_ICR_HI, hi);
+}
+
+static void write_icr(struct vcpu *v, uint32_t lo)
+{
+	uint32_t hi = lapic_read_reg(REG_ICR_HI), target = 0;
+	const char *why = "";
+	enum icr_action a;
+
+	owners.self = arch_cpu_apic_id(v->pcpu);
+	a = icr_decide(lo, hi, &owners, &target, &why);
+	switch (a) {
+	case ICR_SEND:
+		lapic_write_reg(REG_ICR_LO, lo);
+		break;
+	case ICR_EMULATE_INIT:
+	case ICR_EMULATE_SIPI:
+		emulate_start(v->domain, a, target, hi, lo);
+		break;
+	case ICR_EMULATE_NMI:
+		emulate_nmi(v->domain, target);
+		break;
+	case ICR_SEND_EACH:
+		send_each(v, lo, target);
+		break;
+	case ICR_IGNORE:
+		break;
+	case ICR_REFUSE:
+		refuse(hi, lo, why);
+		break;
+	}
+}
+
+/* LDR and DFR are per CPU; the policy needs what dom0 put in them to judge logical IPIs. */
+static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
+{
+	uint32_t id = arch_cpu_apic_id(v->pcpu);
+
+	if (reg == REG_DFR)
+		owners.dfr = value | 0x0FFFFFFF;
+	for (unsigned int i = 0; reg == REG_LDR && i < owners.count; i++)
+		if (owners.apic_id[i] == id)
+			owners.ldr[i] = value;
 }
 
 bool dom0_lapic_write(struct vcpu *v, uint64_t gpa)
@@ -76,10 +171,12 @@ bool dom0_lapic_write(struct vcpu *v, uint64_t gpa)
 		return true;
 	}
 	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : guest_reg(v, st.reg));
-	if (reg == REG_ICR_LO)
-		write_icr(value);
-	else
+	if (reg == REG_ICR_LO) {
+		write_icr(v, value);
+	} else {
+		note_logical_setup(v, reg, value);
 		lapic_write_reg(reg, value);
+	}
 	v->arch.vmcb->save.rip += st.length;
 	return true;
 }

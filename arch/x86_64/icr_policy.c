@@ -3,41 +3,83 @@
 
 #define ICR_MODE(lo) (((lo) >> 8) & 7)
 #define ICR_LOGICAL (1u << 11)
+#define ICR_ASSERT (1u << 14)
 #define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
 #define MODE_FIXED 0
 #define MODE_LOWEST 1
+#define MODE_NMI 4
+#define MODE_INIT 5
+#define MODE_STARTUP 6
 #define SHORTHAND_NONE 0
 #define SHORTHAND_SELF 1
+#define SHORTHAND_ALL 2
 #define DFR_FLAT 0xF
 
-static bool logical_is_self(uint32_t dest, const struct icr_owner *own)
+static bool owns_apic(const struct icr_owner *own, uint32_t id)
 {
-	uint32_t mine = own->ldr >> 24;
-
-	if ((own->dfr >> 28) == DFR_FLAT)
-		return dest && !(dest & ~mine); /* a bitmask of CPUs: only dom0's bit */
-	return dest == mine; /* cluster model: exactly dom0's cluster and member */
+	for (unsigned int i = 0; i < own->count; i++)
+		if (own->apic_id[i] == id)
+			return true;
+	return false;
 }
 
-bool icr_write_allowed(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
-		       const char **why)
+static bool logical_owned(uint32_t dest, const struct icr_owner *own)
+{
+	uint32_t mine = 0;
+
+	if ((own->dfr >> 28) == DFR_FLAT) {
+		/* a bitmask of CPUs: only bits of dom0's CPUs */
+		for (unsigned int i = 0; i < own->count; i++)
+			mine |= own->ldr[i] >> 24;
+		return dest && !(dest & ~mine);
+	}
+	for (unsigned int i = 0; i < own->count; i++) /* cluster model: one exact match */
+		if (dest == own->ldr[i] >> 24)
+			return true;
+	return false;
+}
+
+static enum icr_action start_action(uint32_t mode, uint32_t lo, uint32_t dest,
+				    const struct icr_owner *own, uint32_t *target, const char **why)
+{
+	if (ICR_SHORTHAND(lo) != SHORTHAND_NONE || (lo & ICR_LOGICAL) || !owns_apic(own, dest) ||
+	    dest == own->self) {
+		*why = "INIT and SIPI only go to dom0's own other CPUs, one at a time";
+		return ICR_REFUSE;
+	}
+	if (mode == MODE_INIT && !(lo & ICR_ASSERT))
+		return ICR_IGNORE;
+	*target = dest;
+	return mode == MODE_INIT ? ICR_EMULATE_INIT : ICR_EMULATE_SIPI;
+}
+
+enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
+			   uint32_t *target, const char **why)
 {
 	uint32_t mode = ICR_MODE(icr_lo), dest = icr_hi >> 24;
 
+	if (mode == MODE_INIT || mode == MODE_STARTUP)
+		return start_action(mode, icr_lo, dest, own, target, why);
+	if (mode == MODE_NMI && ICR_SHORTHAND(icr_lo) == SHORTHAND_NONE && !(icr_lo & ICR_LOGICAL) &&
+	    owns_apic(own, dest)) {
+		*target = dest; /* a physical NMI would exit to the hypervisor: it is made virtual */
+		return ICR_EMULATE_NMI;
+	}
 	if (mode != MODE_FIXED && mode != MODE_LOWEST) {
-		*why = "INIT, SIPI, NMI and SMI are the hypervisor's";
-		return false;
+		*why = "NMI and SMI are the hypervisor's, but for NMIs to one of dom0's CPUs";
+		return ICR_REFUSE;
 	}
 	switch (ICR_SHORTHAND(icr_lo)) {
 	case SHORTHAND_SELF:
-		return true;
+		return ICR_SEND;
 	case SHORTHAND_NONE:
-		if (icr_lo & ICR_LOGICAL ? logical_is_self(dest, own) : dest == own->apic_id)
-			return true;
+		if (icr_lo & ICR_LOGICAL ? logical_owned(dest, own) : owns_apic(own, dest))
+			return ICR_SEND;
 		*why = "the destination is a CPU dom0 does not own";
-		return false;
+		return ICR_REFUSE;
 	default:
-		*why = "broadcasts reach CPUs dom0 does not own";
-		return false;
+		/* a broadcast would reach every CPU: it is sent to dom0's CPUs one by one */
+		*target = ICR_SHORTHAND(icr_lo) == SHORTHAND_ALL;
+		return ICR_SEND_EACH;
 	}
 }

@@ -188,5 +188,6 @@ uint32_t lapic_timer_current(void)
 
 void lapic_timer_stop(void)
 {
+	apic_write(REG_LVT_TIMER, LVT_MASKED);
 	apic_write(REG_TIMER_INIT, 0);
 }

@@ -209,13 +209,16 @@ int arch_dom0_rsdp(const struct boot_info *bi, uint8_t *copy, unsigned int *len,
 	return acpi_find_rsdp_legacy(direct_map, NULL, pa);
 }
 
-void arch_dom0_limit_madt(uint32_t dom0_apic_id)
+void arch_dom0_limit_madt(struct domain *d)
 {
+	uint32_t keep[DOMAIN_MAX_VCPUS];
 	int n;
 
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		keep[i] = percpu_area[d->vcpus[i]->pcpu].apic_id;
 	if (!acpi.madt_addr || !phys_is_mapped(acpi.madt_addr, acpi.madt_len))
 		return;
-	n = acpi_madt_keep_only(phys_to_virt(acpi.madt_addr), acpi.madt_len, &dom0_apic_id, 1);
+	n = acpi_madt_keep_only(phys_to_virt(acpi.madt_addr), acpi.madt_len, keep, d->nr_vcpus);
 	if (n < 0)
 		log_warn("dom0: could not rewrite the MADT; dom0 may see CPUs it does not own\n");
 	else

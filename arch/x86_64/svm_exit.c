@@ -87,12 +87,14 @@ static bool is_legacy_prefix(uint8_t b)
 /* Fetch up to 15 bytes at RIP (they may cross a page). */
 int svm_fetch_instruction(struct vcpu *v, uint8_t *buf)
 {
-	uint64_t rip = v->arch.vmcb->save.rip;
+	const struct vmcb_save *s = &v->arch.vmcb->save;
+	/* outside long mode the instruction is at CS base + RIP (real and protected mode) */
+	uint64_t at = s->efer & (1ULL << 10) ? s->rip : s->cs.base + (s->rip & 0xffffffff);
 
 	for (unsigned int i = 0; i < 15; i++) {
 		uint64_t gpa;
 
-		if (guest_virt_to_phys(v, rip + i, &gpa) || copy_from_guest(v->domain, &buf[i], gpa, 1))
+		if (guest_virt_to_phys(v, at + i, &gpa) || copy_from_guest(v->domain, &buf[i], gpa, 1))
 			return i ? (int)i : -EFAULT;
 	}
 	return 15;

@@ -35,6 +35,7 @@
 #define SEG_DATA 0x0C93 /* present, DPL 0, read/write, accessed, D/B, G */
 #define SEG_TSS64 0x008B /* present, busy 64-bit TSS */
 #define SEG_LDT 0x0082
+#define CR0_ET_NE (CR0_ET | CR0_NE)
 
 static uint8_t fpu_init_area[4096] __attribute__((aligned(64)));
 static uint64_t xsave_mask;
@@ -209,6 +210,49 @@ void arch_vcpu_dump(struct vcpu *v, const char *why)
 	svm_dump_guest(v, why);
 }
 
+/* The state a CPU has after INIT and a SIPI with this vector (real mode at vector << 12). */
+static void set_sipi_state(struct vcpu *v, uint8_t vector)
+{
+	struct vmcb_save *s = &v->arch.vmcb->save;
+
+	set_segment(&s->cs, (uint16_t)(vector << 8), 0x9B, 0xffff, (uint64_t)vector << 12);
+	set_segment(&s->ds, 0, 0x93, 0xffff, 0);
+	s->es = s->ss = s->fs = s->gs = s->ds;
+	set_segment(&s->gdtr, 0, 0, 0xffff, 0);
+	set_segment(&s->idtr, 0, 0, 0x3ff, 0);
+	set_segment(&s->ldtr, 0, SEG_LDT, 0xffff, 0);
+	set_segment(&s->tr, 0, SEG_TSS64, 0xffff, 0);
+	s->cpl = 0;
+	s->cr0 = CR0_ET | CR0_NE;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->efer = EFER_SVME;
+	s->rip = 0;
+	s->rsp = 0;
+	s->rax = 0;
+	s->rflags = 0x2;
+	memset(&v->arch.gprs, 0, sizeof(v->arch.gprs));
+	v->arch.dirty = VMCB_CLEAN_ALL;
+}
+
+void arch_vcpu_wait_for_sipi(struct vcpu *v)
+{
+	v->arch.start_state = VCPU_WAIT_SIPI;
+}
+
+/* A secondary vCPU of dom0 waits, halted, for the SIPI its sibling sends through its APIC. */
+static bool wait_for_sipi(struct vcpu *v)
+{
+	while (__atomic_load_n(&v->arch.start_state, __ATOMIC_ACQUIRE) == VCPU_WAIT_SIPI &&
+	       !domain_has_ended(v->domain))
+		__asm__ volatile("hlt"); /* interrupts are off: the kick is an NMI */
+	if (domain_has_ended(v->domain))
+		return false;
+	set_sipi_state(v, v->arch.sipi_vector);
+	v->arch.start_state = VCPU_STARTED;
+	return true;
+}
+
 /* ASIDs are handed out per CPU; a reused one may still have TLB entries. */
 static void assign_asid(struct vcpu *v, struct percpu *cpu)
 {
@@ -239,6 +283,9 @@ static void prepare_vmrun(struct vcpu *v)
 		v->arch.tlb_seen = gen;
 	}
 
+	if (v->arch.nmi_pending && !(c->event_inj & EVENT_INJ_VALID) &&
+	    __atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_ACQ_REL))
+		c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_NMI | 2;
 	/* clean bits: only on CPUs that have them, only after a first run */
 	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;
 	v->arch.dirty = 0;
@@ -275,6 +322,8 @@ void arch_vcpu_run(struct vcpu *v)
 		irq_disable();
 	else
 		irq_enable();
+	if (v->arch.start_state != VCPU_STARTED && !wait_for_sipi(v))
+		goto out;
 	while (!domain_has_ended(d)) {
 		if (d->state == DOMAIN_PAUSED) {
 			svm_vcpu_block(v);
@@ -288,7 +337,10 @@ void arch_vcpu_run(struct vcpu *v)
 		v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
 		svm_handle_exit(v);
 	}
+out:
 	irq_disable();
+	if (d->privileged)
+		lapic_timer_stop(); /* dom0's timer must not keep firing into the hypervisor */
 	cpu->runs_dom0 = false;
 	v->run_state = VCPU_IDLE;
 }

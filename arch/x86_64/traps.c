@@ -112,6 +112,18 @@ static void handle_nmi(struct trap_frame *f)
 		 (unsigned long long)f->rip);
 }
 
+/* Once per vector: after dom0 ends, its devices may go on interrupting CPU 0 for a while. */
+static void report_unexpected_vector(unsigned int vec)
+{
+	static uint64_t reported[4];
+
+	if (__atomic_fetch_or(&reported[vec / 64], 1ULL << (vec % 64), __ATOMIC_RELAXED) &
+	    (1ULL << (vec % 64)))
+		return;
+	log_warn("unexpected interrupt vector %u on CPU %u (reported once)\n", vec,
+		 this_cpu()->index);
+}
+
 void x86_trap(struct trap_frame *f)
 {
 	unsigned int vec = (unsigned int)f->vector;
@@ -129,7 +141,7 @@ void x86_trap(struct trap_frame *f)
 	if (handlers[vec])
 		handlers[vec](f);
 	else
-		log_warn("unexpected interrupt vector %u on CPU %u\n", vec, this_cpu()->index);
+		report_unexpected_vector(vec);
 	lapic_eoi();
 }
 

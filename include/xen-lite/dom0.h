@@ -25,7 +25,9 @@ void dom0_start(const struct boot_info *bi);
 /* Where dom0 finds the RSDP (arch: the loader's copy or the legacy BIOS area). */
 int arch_dom0_rsdp(const struct boot_info *bi, uint8_t *copy, unsigned int *len, uint64_t *pa);
 /* Rewrite the MADT so dom0 sees only its CPUs (arch: it knows the ACPI tables). */
-void arch_dom0_limit_madt(uint32_t dom0_apic_id);
+void arch_dom0_limit_madt(struct domain *d);
+/* A secondary vCPU starts as a CPU does: waiting for INIT and SIPI. */
+void arch_vcpu_wait_for_sipi(struct vcpu *v);
 /* Make the local APIC's page trap writes so the ICR can be filtered. */
 int arch_dom0_protect_lapic(struct domain *d);
 /* The Linux 64-bit boot protocol's entry state (CS 0x10, DS 0x18, RSI = boot params). */

@@ -112,6 +112,9 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu);
 /* Start every vCPU on its CPU (building -> running), or resume a paused domain. */
 int domain_unpause(struct domain *d);
 
+/* Tell a vCPU's physical CPU to run it (used for vCPUs started apart from the rest). */
+void domain_run_vcpu(struct vcpu *v);
+
 /* Stop a running domain's vCPUs in place (running -> paused); they keep their CPUs. */
 int domain_pause(struct domain *d);
 

@@ -6,9 +6,10 @@
 DOM0_KERNEL=$BUILD/dom0/vmlinuz
 DOM0_INITRD=$BUILD/dom0/initrd.cpio.gz
 DOM0_ISO=$BUILD/xen-lite-dom0-test.iso
+DOM0_SMP_ISO=$BUILD/xen-lite-dom0-smp-test.iso
 
 setup_dom0() {
-	make -s BUILD="$BUILD" dom0-images "$DOM0_ISO"
+	make -s BUILD="$BUILD" dom0-images "$DOM0_ISO" "$DOM0_SMP_ISO"
 }
 
 # dom0_boot NAME XEN-ARGS DOM0-ARGS [QEMU ARGS...]: -kernel path, 2 CPUs, 1 GiB
@@ -19,11 +20,11 @@ dom0_boot() {
 		-initrd "$DOM0_KERNEL console=ttyS0 $linux,$DOM0_INITRD" "$@"
 }
 
-# expect_dom0_up MIN_KB MAX_KB: dom0 reached init on one CPU with about dom0_mem of RAM
+# expect_dom0_up MIN_KB MAX_KB [CPUS]: dom0 reached init on CPUS (1) CPUs with about dom0_mem of RAM
 expect_dom0_up() {
 	local kb
 	expect_log "dom0: MADT rewritten" "dom0: entering the kernel on CPU 0" \
-		"xen-lite-dom0: init reached" "xen-lite-dom0: cpus 1"
+		"xen-lite-dom0: init reached" "xen-lite-dom0: cpus ${3:-1}"
 	kb=$(sed -nE 's/^xen-lite-dom0: memtotal ([0-9]+) kB.*/\1/p' "$LOG" | head -1)
 	if [ -z "$kb" ] || [ "$kb" -lt "$1" ] || [ "$kb" -gt "$2" ]; then
 		test_fail "dom0 MemTotal '${kb:-none}' kB outside [$1, $2]"
@@ -37,6 +38,21 @@ test_dom0_boots_to_init() {
 	expect_rc 0
 	expect_dom0_up 400000 524288
 	expect_log "xen-lite-dom0: powering off" "reboot: Power down"
+	test_result
+}
+
+test_dom0_two_vcpus() {
+	# dom0 starts its second vCPU itself: INIT and SIPI through its APIC, emulated;
+	# the CPU it does not own (CPU 2) stays hidden in its MADT
+	qemu_boot dom0-smp -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M dom0_max_vcpus=2" \
+		-initrd "$DOM0_KERNEL console=ttyS0 xl_test=poweroff,$DOM0_INITRD"
+	expect_rc 0
+	expect_dom0_up 400000 524288 2
+	expect_log "dom0: MADT rewritten, 1 CPU(s) hidden from dom0" \
+		"dom0: entering the kernel on CPU 0 (2 vCPU(s))" "dom0: vCPU 1 started on CPU 1" \
+		"smp: Brought up 1 node, 2 CPUs" "reboot: Power down"
+	expect_no_log "IPI refused"
 	test_result
 }
 
@@ -112,6 +128,24 @@ test_dom0_grub_bios() {
 	expect_rc 0
 	expect_log "booted by GRUB" "via multiboot2"
 	expect_dom0_up 400000 524288
+	test_result
+}
+
+test_dom0_grub_bios_two_vcpus() {
+	qemu_boot dom0-grub-bios-smp -machine q35 -smp 2 -m 1G -cdrom "$DOM0_SMP_ISO"
+	expect_rc 0
+	expect_log "booted by GRUB" "dom0: vCPU 1 started on CPU 1"
+	expect_dom0_up 400000 524288 2
+	test_result
+}
+
+test_dom0_grub_uefi_two_vcpus() {
+	# shellcheck disable=SC2046
+	qemu_boot dom0-grub-uefi-smp -machine q35 -smp 2 -m 1G $(ovmf_args dom0-grub-uefi-smp) \
+		-cdrom "$DOM0_SMP_ISO"
+	expect_rc 0
+	expect_log "booted by GRUB" "dom0: vCPU 1 started on CPU 1"
+	expect_dom0_up 380000 524288 2
 	test_result
 }
 

@@ -8,50 +8,92 @@
 
 #include <arch/icr_policy.h>
 
-static const struct icr_owner flat = { .apic_id = 0, .ldr = 0x01000000, .dfr = 0xFFFFFFFF };
-static const struct icr_owner cluster = { .apic_id = 0, .ldr = 0x11000000, .dfr = 0x0FFFFFFF };
+/* dom0 owns APIC ids 0 and 1 (logical bits 0x01 and 0x02); it sends from 0 */
+static const struct icr_owner flat = {
+	.count = 2, .apic_id = { 0, 1 }, .ldr = { 0x01000000, 0x02000000 }, .dfr = 0xFFFFFFFF, .self = 0,
+};
+static const struct icr_owner cluster = {
+	.count = 1, .apic_id = { 0 }, .ldr = { 0x11000000 }, .dfr = 0x0FFFFFFF, .self = 0,
+};
+static const struct icr_owner alone = {
+	.count = 1, .apic_id = { 0 }, .ldr = { 0x01000000 }, .dfr = 0xFFFFFFFF, .self = 0,
+};
 
-static bool allowed(uint32_t lo, uint32_t hi, const struct icr_owner *o)
+static enum icr_action decide(uint32_t lo, uint32_t hi, const struct icr_owner *o, uint32_t *target)
 {
 	const char *why = NULL;
-	bool ok = icr_write_allowed(lo, hi, o, &why);
+	uint32_t t = 0xdead;
+	enum icr_action a = icr_decide(lo, hi, o, &t, &why);
 
-	assert_true(ok || why != NULL);
-	return ok;
+	assert_true(a != ICR_REFUSE || why != NULL);
+	if (target)
+		*target = t;
+	return a;
 }
 
-static void test_self(void **state)
+static void test_send(void **state)
 {
-	assert_true(allowed(0x000000ef, 0, &flat)); /* fixed, physical, to APIC 0 (itself) */
-	assert_true(allowed(0x000400ef, 0xff000000, &flat)); /* shorthand self */
-	assert_true(allowed(0x000008ef, 0x01000000, &flat)); /* logical flat: its own bit */
-	assert_true(allowed(0x000001ef, 0, &flat)); /* lowest priority to itself */
-	assert_true(allowed(0x000008ef, 0x11000000, &cluster));
+	assert_int_equal(decide(0x000000ef, 0, &alone, NULL), ICR_SEND); /* fixed to itself */
+	assert_int_equal(decide(0x000400ef, 0xff000000, &alone, NULL), ICR_SEND); /* self */
+	assert_int_equal(decide(0x000008ef, 0x01000000, &alone, NULL), ICR_SEND); /* logical */
+	assert_int_equal(decide(0x000001ef, 0, &alone, NULL), ICR_SEND); /* lowest priority */
+	assert_int_equal(decide(0x000008ef, 0x11000000, &cluster, NULL), ICR_SEND);
+	/* with two CPUs: to the other one, physically and logically */
+	assert_int_equal(decide(0x000000ef, 0x01000000, &flat, NULL), ICR_SEND);
+	assert_int_equal(decide(0x000008ef, 0x03000000, &flat, NULL), ICR_SEND);
+}
+
+static void test_start_own_cpu(void **state)
+{
+	uint32_t target;
+
+	assert_int_equal(decide(0x0000c500, 0x01000000, &flat, &target), ICR_EMULATE_INIT);
+	assert_int_equal(target, 1);
+	assert_int_equal(decide(0x00008500, 0x01000000, &flat, NULL), ICR_IGNORE); /* de-assert */
+	assert_int_equal(decide(0x00004699, 0x01000000, &flat, &target), ICR_EMULATE_SIPI);
+	assert_int_equal(target, 1);
+}
+
+static void test_nmi_and_broadcasts(void **state)
+{
+	uint32_t target;
+
+	/* an NMI to one of dom0's CPUs becomes a virtual NMI for that vCPU */
+	assert_int_equal(decide(0x00000400, 0x01000000, &flat, &target), ICR_EMULATE_NMI);
+	assert_int_equal(target, 1);
+	/* broadcasts are split over dom0's CPUs; target says whether the sender is included */
+	assert_int_equal(decide(0x000800ef, 0, &flat, &target), ICR_SEND_EACH);
+	assert_int_equal(target, 1);
+	assert_int_equal(decide(0x000c00f8, 0, &flat, &target), ICR_SEND_EACH);
+	assert_int_equal(target, 0);
 }
 
 static void test_refused(void **state)
 {
-	/* INIT and SIPI to APIC 1: starting a CPU dom0 does not own */
-	assert_false(allowed(0x00004500, 0x01000000, &flat));
-	assert_false(allowed(0x00004601, 0x01000000, &flat));
-	/* even to itself: an INIT would reset the hypervisor's CPU 0 */
-	assert_false(allowed(0x00004500, 0, &flat));
-	assert_false(allowed(0x00000400, 0, &flat)); /* NMI */
-	assert_false(allowed(0x00000200, 0, &flat)); /* SMI */
-	assert_false(allowed(0x000000ef, 0x01000000, &flat)); /* fixed to APIC 1 */
-	assert_false(allowed(0x000008ef, 0x03000000, &flat)); /* logical: its bit and another */
-	assert_false(allowed(0x000008ef, 0x00000000, &flat)); /* logical: nobody */
-	assert_false(allowed(0x000008ef, 0x12000000, &cluster));
-	assert_false(allowed(0x000800ef, 0, &flat)); /* all including self */
-	assert_false(allowed(0x000c00ef, 0, &flat)); /* all excluding self */
-	assert_false(allowed(0x000c4500, 0, &flat)); /* INIT broadcast */
+	/* INIT and SIPI to a CPU dom0 does not own */
+	assert_int_equal(decide(0x00004500, 0x01000000, &alone, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x00004601, 0x02000000, &flat, NULL), ICR_REFUSE);
+	/* to itself: an INIT would reset the CPU under the hypervisor */
+	assert_int_equal(decide(0x00004500, 0, &flat, NULL), ICR_REFUSE);
+	/* broadcast INIT, logical INIT */
+	assert_int_equal(decide(0x000c4500, 0, &flat, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x00004d00, 0x02000000, &flat, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x00000400, 0x05000000, &alone, NULL), ICR_REFUSE); /* NMI elsewhere */
+	assert_int_equal(decide(0x00000200, 0, &alone, NULL), ICR_REFUSE); /* SMI */
+	assert_int_equal(decide(0x000000ef, 0x01000000, &alone, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x000008ef, 0x03000000, &alone, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x000008ef, 0x00000000, &alone, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x000008ef, 0x12000000, &cluster, NULL), ICR_REFUSE);
+	assert_int_equal(decide(0x000c0400, 0, &flat, NULL), ICR_REFUSE); /* NMI broadcast */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_self),
+		cmocka_unit_test(test_send),
+		cmocka_unit_test(test_start_own_cpu),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_nmi_and_broadcasts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

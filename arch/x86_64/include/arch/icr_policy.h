@@ -1,22 +1,38 @@
 /*
  * Which interprocessor interrupts dom0 may send through its local APIC's
- * interrupt command register: only fixed or lowest-priority interrupts to
- * itself. INIT, SIPI, NMI and SMI, and anything aimed at a CPU dom0 does
- * not own, are refused: those CPUs are the hypervisor's and the guests'.
+ * interrupt command register. dom0 owns a set of CPUs (its vCPUs are pinned
+ * to them): fixed and lowest-priority interrupts among them go to the
+ * hardware; INIT and SIPI to one of them (other than the sender) are
+ * emulated, which is how dom0 starts its secondary vCPUs; NMI, SMI,
+ * broadcasts, and anything aimed at a CPU dom0 does not own are refused:
+ * those CPUs are the hypervisor's and the guests'.
  */
 #ifndef ARCH_ICR_POLICY_H
 #define ARCH_ICR_POLICY_H
 
 #include <xen-lite/types.h>
 
+#define ICR_MAX_OWNED 64
+
 struct icr_owner {
-	uint32_t apic_id; /* dom0's CPU */
-	uint32_t ldr; /* its logical destination register, as dom0 programmed it */
+	unsigned int count;
+	uint32_t apic_id[ICR_MAX_OWNED]; /* dom0's CPUs */
+	uint32_t ldr[ICR_MAX_OWNED]; /* their logical destination registers, as dom0 set them */
 	uint32_t dfr; /* destination format: 0xFFFFFFFF flat, 0x0FFFFFFF cluster */
+	uint32_t self; /* the sender's APIC id */
 };
 
-/* True if the write may go to the hardware; otherwise *why says what was refused. */
-bool icr_write_allowed(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
-		       const char **why);
+enum icr_action {
+	ICR_SEND, /* write it to the hardware */
+	ICR_IGNORE, /* harmless and meaningless (an INIT level de-assert) */
+	ICR_EMULATE_INIT, /* *target: the APIC id to put into wait-for-SIPI */
+	ICR_EMULATE_SIPI, /* *target: the APIC id to start at vector (ICR bits 0-7) */
+	ICR_EMULATE_NMI, /* *target: the APIC id whose vCPU gets a virtual NMI */
+	ICR_SEND_EACH, /* a broadcast: send it to each of dom0's CPUs (*target: 1 = self too) */
+	ICR_REFUSE, /* *why says what */
+};
+
+enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
+			   uint32_t *target, const char **why);
 
 #endif

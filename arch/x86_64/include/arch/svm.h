@@ -32,7 +32,16 @@ struct arch_vcpu {
 	volatile bool in_guest; /* between VMRUN and #VMEXIT (for TLB shootdowns) */
 	volatile uint32_t tlb_seen; /* the domain's tlb_generation this vCPU has flushed for */
 	uint64_t xcr0;
+	/* dom0's secondary vCPUs start like real CPUs: INIT, then SIPI (dom0_lapic.c) */
+	volatile uint32_t start_state; /* VCPU_STARTED, VCPU_WAIT_SIPI, VCPU_SIPI_RECEIVED */
+	volatile uint8_t sipi_vector;
+	volatile bool nmi_pending; /* a virtual NMI to inject (dom0's NMI IPIs) */
 };
+
+#define VCPU_STARTED 0
+#define VCPU_WAIT_SIPI 1
+#define VCPU_SIPI_RECEIVED 2
+
 
 struct arch_domain {
 	uint64_t npt_root; /* physical address of the nested PML4 */

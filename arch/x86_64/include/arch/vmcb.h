@@ -158,6 +158,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define EVENT_INJ_VALID (1ULL << 31)
 #define EVENT_INJ_ERROR_VALID (1ULL << 11)
 #define EVENT_INJ_TYPE_EXCEPTION (3ULL << 8)
+#define EVENT_INJ_TYPE_NMI (2ULL << 8)
 
 /* clean bits (ignored by CPUs without VMCB clean-bit support) */
 #define VMCB_CLEAN_INTERCEPTS (1u << 0)
