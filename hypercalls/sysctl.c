@@ -73,6 +73,7 @@ static int64_t sysctl_log_read(struct vcpu *v, uint64_t gpa, uint64_t size, uint
 	}
 	hdr.len = (uint32_t)done;
 	hdr.next = pos;
+	hdr.head = MAX(log_ring_head(), pos); /* text logged meanwhile: next never passes head */
 	if (copy_to_guest(v->domain, gpa, &hdr, sizeof(hdr)))
 		return -EFAULT;
 	return (int64_t)done;

@@ -5,13 +5,21 @@
 #                                and unpacked under $(BUILD)/dom0/kernel-root/,
 #                                never installed (scripts/fetch-kernel.sh)
 # $(BUILD)/dom0/kernel-version   its release string, e.g. 6.1.0-56-amd64
-# $(BUILD)/dom0/initrd.cpio.gz   busybox-static, /init (dom0-tools/initrd/init) and
-#                                the modules in DOM0_INITRD_MODULES with their
-#                                dependencies (scripts/mk-dom0-initrd.sh)
+# $(BUILD)/dom0/xenlite.ko       the control driver (pv-drivers/xenlite), built with
+#                                kbuild against the kernel's headers (Debian's
+#                                linux-headers-VERSION, installed by
+#                                scripts/kernel-headers.sh) from a copy of its
+#                                sources under $(BUILD)/dom0/kmod/
+# $(BUILD)/dom0/xl-lite          the control tool (dom0-tools), static glibc
+# $(BUILD)/dom0/initrd.cpio.gz   busybox-static, /init (dom0-tools/initrd/init),
+#                                xenlite.ko, /bin/xl-lite and the modules in
+#                                DOM0_INITRD_MODULES with their dependencies
+#                                (scripts/mk-dom0-initrd.sh)
 #
 # The kernel is fetched once: rm -rf $(BUILD)/dom0 to fetch the current one again.
-# `make dom0-images` builds both; tests/qemu/t-dom0-native.sh boots them without
-# the hypervisor and tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
+# `make dom0-images` builds them all (`make dom0-tools` just the driver and the
+# tool); tests/qemu/t-dom0-native.sh boots them without the hypervisor and
+# tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
 
 DOM0_OUT := $(BUILD)/dom0
 DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci
@@ -24,7 +32,49 @@ dom0-images: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.cpio.gz
 $(DOM0_OUT)/vmlinuz:
 	$(Q)BUILD=$(BUILD) sh scripts/fetch-kernel.sh
 
-$(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz dom0-tools/initrd/init scripts/mk-dom0-initrd.sh \
-		mk/dom0.mk
+# ---- the control driver: kbuild on a copy of its sources, so that no object
+# lands in the source tree; the copy keeps the relative path to hypercalls/.
+# The environment is cleared of this make's flags (CC=clang, V=, BUILD=, -j)
+# so kbuild uses the kernel's own compiler and settings. Debug info is
+# stripped, as in Debian's own modules.
+XENLITE_SRCS := pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c \
+	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+XENLITE_KMOD := $(DOM0_OUT)/kmod
+
+$(DOM0_OUT)/xenlite.ko: $(DOM0_OUT)/vmlinuz $(XENLITE_SRCS) scripts/kernel-headers.sh mk/dom0.mk
+	$(Q)kdir=$$(BUILD=$(BUILD) sh scripts/kernel-headers.sh) && \
+	rm -rf $(XENLITE_KMOD) && \
+	mkdir -p $(XENLITE_KMOD)/pv-drivers/xenlite $(XENLITE_KMOD)/hypercalls && \
+	cp pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c pv-drivers/xenlite/xenlite-ioctl.h \
+		$(XENLITE_KMOD)/pv-drivers/xenlite/ && \
+	cp hypercalls/xen-lite-abi.h $(XENLITE_KMOD)/hypercalls/ && \
+	if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u CC -u V make -C "$$kdir" \
+		M=$(abspath $(XENLITE_KMOD))/pv-drivers/xenlite modules \
+		>$(DOM0_OUT)/xenlite-build.log 2>&1; then \
+		cat $(DOM0_OUT)/xenlite-build.log >&2; exit 1; \
+	fi && \
+	if grep -i 'warning' $(DOM0_OUT)/xenlite-build.log >&2; then \
+		echo "xenlite.ko: the build must be warning-free ($(DOM0_OUT)/xenlite-build.log)" >&2; \
+		exit 1; \
+	fi && \
+	strip --strip-debug -o $@ $(XENLITE_KMOD)/pv-drivers/xenlite/xenlite.ko
+
+# ---- the control tool: static, so the busybox initramfs needs no libc
+XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-lite-fmt.c dom0-tools/libxl-lite.c
+XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/libxl-lite.h \
+	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
+	-Ihypercalls
+
+$(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ $(XL_LITE_SRCS)
+
+.PHONY: dom0-tools
+dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
+
+$(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
+		dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" \
-		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) sh scripts/mk-dom0-initrd.sh
+		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \
+		XL_LITE=$(DOM0_OUT)/xl-lite sh scripts/mk-dom0-initrd.sh

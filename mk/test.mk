@@ -17,7 +17,8 @@ run: deps
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp $(RUN_SMP) -m $(RUN_MEM) \
 		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
 
-TEST_IMAGES := $(BUILD)/xen-lite-test.iso dom0-images $(BUILD)/xen-lite-dom0-test.iso
+TEST_IMAGES := $(BUILD)/xen-lite-test.iso dom0-images $(BUILD)/xen-lite-dom0-test.iso \
+	$(BUILD)/xen-lite-dom0-smp-test.iso
 
 check: deps
 	@$(MAKE) --no-print-directory all unit-tests $(TEST_IMAGES)

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Build the dom0 initramfs $BUILD/dom0/initrd.cpio.gz (dom0-tools/initrd/README.md):
-# busybox-static with its applet symlinks, /init (dom0-tools/initrd/init) and
-# the kernel modules named in DOM0_INITRD_MODULES with everything they depend
-# on, taken from the kernel fetched by scripts/fetch-kernel.sh. Staging tree:
+# busybox-static with its applet symlinks, /init (dom0-tools/initrd/init), the
+# control driver $XENLITE_KO (as lib/modules/VERSION/extra/xenlite.ko) and tool
+# $XL_LITE (as /bin/xl-lite), built by mk/dom0.mk (set either to "" to leave it
+# out), and the kernel modules named in DOM0_INITRD_MODULES with everything
+# they depend on, taken from the kernel fetched by scripts/fetch-kernel.sh. Staging tree:
 # $BUILD/dom0/initrd-root/. No root needed: the archive records every file as
 # owned by root, and /dev/console comes from the kernel's built-in initramfs.
 # Called by `make dom0-images` (mk/dom0.mk).
@@ -15,6 +17,8 @@ BUSYBOX=${BUSYBOX:-/bin/busybox}
 INIT=${DOM0_INIT:-dom0-tools/initrd/init}
 MODULES=${DOM0_INITRD_MODULES-ahci sd_mod virtio_blk virtio_pci}
 GZIP_LEVEL=${DOM0_INITRD_GZIP:-9}
+XENLITE_KO=${XENLITE_KO-$OUT/xenlite.ko}
+XL_LITE=${XL_LITE-$OUT/xl-lite}
 
 die() { echo "mk-dom0-initrd: $*" >&2; exit 1; }
 
@@ -22,6 +26,8 @@ die() { echo "mk-dom0-initrd: $*" >&2; exit 1; }
 ver=$(cat "$OUT/kernel-version")
 kmod=$OUT/kernel-root/lib/modules/$ver
 [ -x "$BUSYBOX" ] || die "no $BUSYBOX: install busybox-static"
+[ -z "$XENLITE_KO" ] || [ -s "$XENLITE_KO" ] || die "no $XENLITE_KO: run make dom0-images"
+[ -z "$XL_LITE" ] || [ -x "$XL_LITE" ] || die "no $XL_LITE: run make dom0-images"
 # a dynamically linked busybox (package busybox) has a program interpreter
 if LC_ALL=C readelf -lW "$BUSYBOX" | grep -q 'INTERP'; then
 	die "$BUSYBOX is dynamically linked: install busybox-static"
@@ -44,6 +50,7 @@ done
 
 cp "$INIT" "$STAGE/init"
 chmod 755 "$STAGE/init"
+[ -z "$XL_LITE" ] || cp "$XL_LITE" "$STAGE/bin/xl-lite"
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
 
@@ -65,6 +72,13 @@ if [ -n "$MODULES" ]; then
 		done
 	done
 	cp "$kmod/modules.builtin" "$kmod/modules.order" "$STAGE/lib/modules/$ver/"
+fi
+# the control driver, loaded by /init (modprobe xenlite)
+if [ -n "$XENLITE_KO" ]; then
+	mkdir -p "$STAGE/lib/modules/$ver/extra"
+	cp "$XENLITE_KO" "$STAGE/lib/modules/$ver/extra/xenlite.ko"
+fi
+if [ -d "$STAGE/lib/modules/$ver" ]; then
 	"$BUSYBOX" depmod -b "$STAGE" "$ver"
 fi
 
@@ -75,4 +89,4 @@ gzip -n -"$GZIP_LEVEL" -c "$OUT/initrd.cpio.tmp" >"$OUT/initrd.cpio.gz.tmp"
 rm -f "$OUT/initrd.cpio.tmp"
 mv "$OUT/initrd.cpio.gz.tmp" "$OUT/initrd.cpio.gz"
 echo "mk-dom0-initrd: $OUT/initrd.cpio.gz: $(wc -c <"$OUT/initrd.cpio.gz") bytes, busybox," \
-	"init, $(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"
+	"init,${XL_LITE:+ xl-lite,} $(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"

@@ -49,27 +49,65 @@ void dom0_io_intercept_resets(uint8_t *iopm)
 		iopm[reset_ports[i].port / 8] |= (uint8_t)(1u << (reset_ports[i].port % 8));
 }
 
+static const struct reset_port *reset_port_at(unsigned int port)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(reset_ports); i++)
+		if (reset_ports[i].port == port)
+			return &reset_ports[i];
+	return NULL;
+}
+
+static unsigned int access_size(uint64_t info)
+{
+	return info & IOIO_SIZE8 ? 1 : info & IOIO_SIZE16 ? 2 : 4;
+}
+
+static uint32_t hw_in(uint16_t port, unsigned int size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static void hw_out(uint16_t port, unsigned int size, uint32_t value)
+{
+	if (size == 1)
+		outb(port, (uint8_t)value);
+	else if (size == 2)
+		outw(port, (uint16_t)value);
+	else
+		outl(port, value);
+}
+
+/*
+ * An access that touches a reset port: the permission map intercepts every
+ * access covering one of its bytes (a 32-bit write to 0xCF8 covers 0xCF9),
+ * so anything that does not reset is carried out on the hardware as is.
+ * The reset registers are byte registers: only a byte write to the port
+ * itself can reset (a dword at 0xCF8 is PCI's CONFIG_ADDRESS).
+ */
 bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	const struct reset_port *rp = NULL;
+	unsigned int size = access_size(info);
+	uint32_t value = (uint32_t)vmcb->save.rax;
+	uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(reset_ports); i++)
-		if (reset_ports[i].port == port)
-			rp = &reset_ports[i];
-	/* only byte accesses reach these registers; anything else is treated as a plain access */
-	if (!rp || !(info & IOIO_SIZE8))
-		return false;
 	if (info & IOIO_TYPE_IN) {
-		vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | inb((uint16_t)port);
-	} else if (rp->resets((uint8_t)vmcb->save.rax)) {
+		uint32_t in = hw_in((uint16_t)port, size);
+
+		/* a 32-bit IN zero-extends into RAX; narrower ones keep the rest */
+		vmcb->save.rax = size == 4 ? in : (vmcb->save.rax & ~mask) | in;
+		vmcb->save.rip = vmcb->control.exit_info2;
+		return true;
+	}
+	if (size == 1 && reset_port_at(port) && reset_port_at(port)->resets((uint8_t)value)) {
 		log_warn("dom0 reset the machine (port %#x, value %#x): a reboot or a panic\n", port,
-			 (unsigned int)(vmcb->save.rax & 0xff));
+			 value & 0xff);
 		svm_dump_guest(v, "dom0 reset request");
 		domain_shutdown(v->domain, XL_SHUTDOWN_REBOOT);
-	} else {
-		outb((uint16_t)port, (uint8_t)vmcb->save.rax);
+		vmcb->save.rip = vmcb->control.exit_info2;
+		return true;
 	}
+	hw_out((uint16_t)port, size, value);
 	vmcb->save.rip = vmcb->control.exit_info2;
 	return true;
 }

@@ -78,6 +78,22 @@ test_dom0_reads_disk() {
 	test_result
 }
 
+test_dom0_pci_config_ports() {
+	# pci=conf1: PCI configuration through ports 0xCF8/0xCFC only. A dword at 0xCF8
+	# covers the reset port 0xCF9, which the hypervisor intercepts: it must go through
+	local disk=$LOGDIR/dom0-conf1.img
+	printf 'XENLITE-CONF1-MARKER\n' >"$disk"
+	truncate -s 1M "$disk"
+	dom0_boot dom0-conf1 "dom0_mem=512M" \
+		"pci=conf1 xl_modules=virtio_pci+virtio_blk xl_disk=/dev/vda xl_test=poweroff" \
+		-drive file="$disk",format=raw,if=virtio
+	expect_rc 0
+	expect_dom0_up 400000 524288
+	expect_log "PCI: Using configuration type 1" "xen-lite-dom0: disk /dev/vda: XENLITE-CONF1-MARKER"
+	expect_no_log "dom0 reset the machine"
+	test_result
+}
+
 test_dom0_touching_hypervisor_memory() {
 	# /dev/mem lets dom0 read reserved ranges; the hypervisor's are not mapped for it
 	dom0_boot dom0-touch-hv "dom0_mem=512M dom0_on_crash=reboot debug_exit=0xf4" "xl_test=touch_hv"

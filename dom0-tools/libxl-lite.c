@@ -1,0 +1,144 @@
+/* libxl-lite: dom0's hypercalls through /dev/xenlite (see libxl-lite.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libxl-lite.h"
+#include "../pv-drivers/xenlite/xenlite-ioctl.h"
+
+static int fail(struct xl_handle *h, enum xl_err_source source, int err, const char *call)
+{
+	h->err.source = source;
+	h->err.err = err;
+	h->err.call = call;
+	return -1;
+}
+
+int xl_open(struct xl_handle *h)
+{
+	h->err = (struct xl_error){ XL_ERR_NONE, 0, NULL };
+	h->fd = open(XL_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (h->fd < 0)
+		return fail(h, XL_ERR_OPEN, errno, NULL);
+	return 0;
+}
+
+void xl_close(struct xl_handle *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+int64_t xl_hypercall(struct xl_handle *h, const char *call, uint32_t nr, uint32_t op, void *buf,
+		     size_t len, uint64_t arg)
+{
+	struct xl_ioctl_hypercall hc = {
+		.nr = nr,
+		.op = op,
+		.buf = (uint64_t)(uintptr_t)buf,
+		.len = len,
+		.arg = arg,
+		.ret = 0,
+	};
+
+	if (len > XL_IOCTL_MAX_LEN)
+		return fail(h, XL_ERR_DRIVER, E2BIG, call);
+	if (ioctl(h->fd, XL_IOCTL_HYPERCALL, &hc) < 0)
+		return fail(h, XL_ERR_DRIVER, errno, call);
+	if (hc.ret < 0)
+		return fail(h, XL_ERR_HYPERVISOR, hc.ret < -4095 ? EPROTO : (int)-hc.ret, call);
+	return hc.ret;
+}
+
+int64_t xl_abi_version(struct xl_handle *h)
+{
+	return xl_hypercall(h, "XL_HC_VERSION", XL_HC_VERSION, XL_VERSION_ABI, NULL, 0, 0);
+}
+
+int xl_sysinfo(struct xl_handle *h, struct xl_sysinfo *si)
+{
+	memset(si, 0, sizeof(*si));
+	if (xl_hypercall(h, "XL_SYSCTL_INFO", XL_HC_SYSCTL, XL_SYSCTL_INFO, si, sizeof(*si), 0) < 0)
+		return -1;
+	return 0;
+}
+
+int64_t xl_log_read(struct xl_handle *h, uint64_t pos, struct xl_log_chunk *chunk, size_t size)
+{
+	int64_t n;
+
+	if (size <= sizeof(*chunk))
+		return fail(h, XL_ERR_DRIVER, EINVAL, "XL_SYSCTL_LOG_READ");
+	memset(chunk, 0, sizeof(*chunk));
+	n = xl_hypercall(h, "XL_SYSCTL_LOG_READ", XL_HC_SYSCTL, XL_SYSCTL_LOG_READ, chunk, size, pos);
+	if (n < 0)
+		return -1;
+	if (!xl_log_chunk_ok(chunk, n, size))
+		return fail(h, XL_ERR_REPLY, EPROTO, "XL_SYSCTL_LOG_READ");
+	return n;
+}
+
+bool xl_log_chunk_ok(const struct xl_log_chunk *chunk, int64_t n, size_t size)
+{
+	/* never trust a length beyond the buffer, or a position running backwards */
+	return n >= 0 && (uint64_t)n == chunk->len && size > sizeof(*chunk) &&
+	       chunk->len <= size - sizeof(*chunk) && chunk->next >= chunk->pos &&
+	       chunk->next - chunk->pos >= chunk->len;
+}
+
+int xl_domain_list(struct xl_handle *h, struct xl_domain_info *doms, unsigned int max)
+{
+	size_t size = (size_t)max * sizeof(*doms);
+	int64_t n;
+
+	if (size > XL_IOCTL_MAX_LEN)
+		size = XL_IOCTL_MAX_LEN - XL_IOCTL_MAX_LEN % sizeof(*doms);
+	memset(doms, 0, size);
+	n = xl_hypercall(h, "XL_SYSCTL_DOMAIN_LIST", XL_HC_SYSCTL, XL_SYSCTL_DOMAIN_LIST, doms, size, 0);
+	if (n < 0)
+		return -1;
+	if ((uint64_t)n > size / sizeof(*doms))
+		return fail(h, XL_ERR_REPLY, EPROTO, "XL_SYSCTL_DOMAIN_LIST");
+	return (int)n;
+}
+
+char *xl_error_message(const struct xl_error *e, char *buf, size_t size)
+{
+	const char *call = e->call ? e->call : "hypercall";
+	const char *hint = "";
+
+	switch (e->source) {
+	case XL_ERR_NONE:
+		snprintf(buf, size, "no error");
+		break;
+	case XL_ERR_OPEN:
+		if (e->err == ENOENT || e->err == ENODEV || e->err == ENXIO)
+			hint = " (is the xenlite module loaded?)";
+		else if (e->err == EACCES || e->err == EPERM)
+			hint = " (xl-lite must run as root)";
+		snprintf(buf, size, "%s: %s%s", XL_DEVICE_PATH, strerror(e->err), hint);
+		break;
+	case XL_ERR_DRIVER:
+		if (e->err == ENOTTY)
+			hint = " (the xenlite module does not match this xl-lite)";
+		else if (e->err == EPERM)
+			hint = " (needs CAP_SYS_ADMIN, or the driver does not allow this hypercall)";
+		snprintf(buf, size, "%s: %s: %s%s", XL_DEVICE_PATH, call, strerror(e->err), hint);
+		break;
+	case XL_ERR_HYPERVISOR:
+		if (e->err == ENOSYS)
+			hint = " (this hypervisor does not have it)";
+		else if (e->err == EPERM)
+			hint = " (only dom0 may call it)";
+		snprintf(buf, size, "hypervisor: %s: %s (-%d)%s", call, strerror(e->err), e->err, hint);
+		break;
+	case XL_ERR_REPLY:
+		snprintf(buf, size, "hypervisor: %s: malformed reply", call);
+		break;
+	}
+	return buf;
+}

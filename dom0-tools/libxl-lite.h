@@ -1,0 +1,79 @@
+/*
+ * libxl-lite: the hypercalls of dom0's tools, through /dev/xenlite
+ * (pv-drivers/xenlite). Each call returns >= 0 on success, or -1 with the
+ * cause in handle->err: where it failed (opening the device, the driver's
+ * ioctl, the hypervisor's result) and the errno. xl_error_message() turns
+ * that into one line for the user. Documentation/tools.md.
+ */
+#ifndef LIBXL_LITE_H
+#define LIBXL_LITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xen-lite-abi.h"
+
+enum xl_err_source {
+	XL_ERR_NONE,
+	XL_ERR_OPEN, /* opening /dev/xenlite failed: err is errno */
+	XL_ERR_DRIVER, /* the ioctl failed: err is errno (the driver refused) */
+	XL_ERR_HYPERVISOR, /* the hypercall returned -err */
+	XL_ERR_REPLY, /* the hypervisor's reply makes no sense: err is EPROTO */
+};
+
+struct xl_error {
+	enum xl_err_source source;
+	int err; /* a positive errno value */
+	const char *call; /* the call that failed, e.g. "XL_SYSCTL_INFO" */
+};
+
+struct xl_handle {
+	int fd;
+	struct xl_error err;
+};
+
+/* Open /dev/xenlite (XL_DEVICE_PATH). 0, or -1 (h->err). */
+int xl_open(struct xl_handle *h);
+void xl_close(struct xl_handle *h);
+
+/*
+ * One hypercall through the driver: nr, op, a buffer of len bytes (copied in
+ * and back out), arg. Returns the hypercall's result (>= 0), or -1 (h->err).
+ */
+int64_t xl_hypercall(struct xl_handle *h, const char *call, uint32_t nr, uint32_t op, void *buf,
+		     size_t len, uint64_t arg);
+
+/* XL_HC_VERSION(XL_VERSION_ABI): the hypervisor's ABI version, or -1. */
+int64_t xl_abi_version(struct xl_handle *h);
+
+/* XL_SYSCTL_INFO into *si. 0 or -1. */
+int xl_sysinfo(struct xl_handle *h, struct xl_sysinfo *si);
+
+/*
+ * XL_SYSCTL_LOG_READ from ring position pos into chunk, a buffer of size
+ * bytes (header and text; at most XL_IOCTL_MAX_LEN). Returns the bytes of
+ * text (chunk->len), or -1.
+ */
+int64_t xl_log_read(struct xl_handle *h, uint64_t pos, struct xl_log_chunk *chunk, size_t size);
+
+/*
+ * Whether XL_SYSCTL_LOG_READ's reply makes sense: n (the result) == len, the
+ * text fits the size-byte buffer, next >= pos + len.
+ */
+bool xl_log_chunk_ok(const struct xl_log_chunk *chunk, int64_t n, size_t size);
+
+/*
+ * XL_SYSCTL_DOMAIN_LIST into doms[0..max). Returns the number of domains
+ * filled in, or -1.
+ */
+int xl_domain_list(struct xl_handle *h, struct xl_domain_info *doms, unsigned int max);
+
+/*
+ * One line describing *e, without the program name and newline, e.g.
+ * "/dev/xenlite: No such file or directory (is the xenlite module loaded?)".
+ * Returns buf.
+ */
+char *xl_error_message(const struct xl_error *e, char *buf, size_t size);
+
+#endif

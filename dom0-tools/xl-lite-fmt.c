@@ -1,0 +1,362 @@
+/* xl-lite's argument parsing and output (see xl-lite-fmt.h). */
+#include <stdarg.h>
+#include <string.h>
+
+#include "xl-lite-fmt.h"
+
+#define MIB(bytes) ((unsigned long long)((bytes) >> 20))
+
+static const struct {
+	const char *name;
+	enum xl_cmd cmd;
+	const char *usage;
+	const char *what;
+} commands[] = {
+	{ "info", XL_CMD_INFO, "xl-lite info [--json]",
+	  "The hypervisor: its version and ABI, the TSC frequency, every physical CPU\n"
+	  "and the domain that owns it (or free), and where the memory went: total,\n"
+	  "hypervisor, dom0, guests and free, in MiB." },
+	{ "list", XL_CMD_LIST, "xl-lite list [--json]",
+	  "The domains: id, name, state, vCPUs, memory in MiB, the physical CPU of\n"
+	  "vCPU 0 and the VM exits taken so far." },
+	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
+	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
+	  "(the ring keeps the most recent text; older lines are overwritten)." },
+	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's." },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int find_command(const char *name)
+{
+	for (unsigned int i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static int command_index(enum xl_cmd cmd)
+{
+	for (unsigned int i = 0; i < NR_COMMANDS; i++)
+		if (commands[i].cmd == cmd)
+			return (int)i;
+	return -1;
+}
+
+__attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xl-lite: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'xl-lite help'.\n", err);
+	return XL_EXIT_USAGE;
+}
+
+int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
+{
+	bool help = false;
+	const char *extra = NULL;
+
+	a->cmd = XL_CMD_NONE;
+	a->topic = XL_CMD_NONE;
+	a->json = false;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+
+		if (!strcmp(s, "--json") || !strcmp(s, "-j")) {
+			a->json = true;
+		} else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+			help = true;
+		} else if (s[0] == '-' && s[1]) {
+			return usage_error(err, "unknown option '%s'", s);
+		} else if (a->cmd == XL_CMD_NONE) {
+			int c = find_command(s);
+
+			if (c < 0)
+				return usage_error(err, "unknown command '%s'", s);
+			a->cmd = commands[c].cmd;
+		} else if (a->cmd == XL_CMD_HELP && a->topic == XL_CMD_NONE) {
+			int c = find_command(s);
+
+			if (c < 0)
+				return usage_error(err, "no help for '%s': not a command", s);
+			a->topic = commands[c].cmd;
+		} else if (!extra) {
+			extra = s;
+		}
+	}
+	if (help) {
+		/* "xl-lite info --help" is "xl-lite help info" */
+		if (a->cmd != XL_CMD_HELP)
+			a->topic = a->cmd;
+		a->cmd = XL_CMD_HELP;
+		return XL_EXIT_OK;
+	}
+	if (a->cmd == XL_CMD_NONE)
+		return usage_error(err, "no command given");
+	if (extra)
+		return usage_error(err, "unexpected argument '%s'", extra);
+	return XL_EXIT_OK;
+}
+
+void xl_print_help(FILE *f, enum xl_cmd topic)
+{
+	int c = command_index(topic);
+
+	if (c >= 0 && topic != XL_CMD_HELP) {
+		fprintf(f, "usage: %s\n\n%s\n", commands[c].usage, commands[c].what);
+		fputs("\n--json, -j  print one JSON object on one line instead of text\n", f);
+		return;
+	}
+	fputs("usage: xl-lite COMMAND [--json]\n"
+	      "\n"
+	      "Control xen-lite from dom0, through /dev/xenlite (the xenlite module); root only.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  info           the hypervisor: version, ABI, TSC, CPUs and their owners, memory\n"
+	      "  list           the domains: id, name, state, vCPUs, memory, VM exits\n"
+	      "  dmesg          the hypervisor's log ring\n"
+	      "  help [COMMAND] this text, or a command's\n"
+	      "\n"
+	      "Options:\n"
+	      "  --json, -j     print one JSON object on one line instead of text\n"
+	      "  --help, -h     help (for the command given)\n"
+	      "\n"
+	      "Exit status: 0 done, 1 the hypervisor or the driver failed (the cause is\n"
+	      "printed), 2 usage error.\n",
+	      f);
+}
+
+const char *xl_state_name(uint32_t state, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		[XL_DOMAIN_BUILDING] = "building", [XL_DOMAIN_RUNNING] = "running",
+		[XL_DOMAIN_PAUSED] = "paused",	   [XL_DOMAIN_SHUTDOWN] = "shutdown",
+		[XL_DOMAIN_CRASHED] = "crashed",   [XL_DOMAIN_DYING] = "dying",
+	};
+
+	if (state < sizeof(names) / sizeof(names[0]) && names[state])
+		return names[state];
+	snprintf(buf, size, "state-%u", state);
+	return buf;
+}
+
+/* the characters of a JSON string, without the quotes */
+static void json_chars(FILE *f, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+}
+
+void xl_json_string(FILE *f, const char *s, size_t len)
+{
+	fputc('"', f);
+	json_chars(f, s, len);
+	fputc('"', f);
+}
+
+/* a fixed-size, maybe unterminated string field, printable characters only */
+static void print_field(FILE *f, const char *s, size_t max)
+{
+	size_t len = strnlen(s, max);
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		fputc(c >= 0x20 && c < 0x7f ? c : '?', f);
+	}
+}
+
+static unsigned int listed_cpus(const struct xl_sysinfo *si)
+{
+	return si->nr_cpus < XL_SYSINFO_MAX_CPUS ? si->nr_cpus : XL_SYSINFO_MAX_CPUS;
+}
+
+static void print_info_text(FILE *f, const struct xl_sysinfo *si)
+{
+	unsigned int cpus = listed_cpus(si);
+
+	fputs("hypervisor: xen-lite ", f);
+	if (strnlen(si->version, sizeof(si->version)))
+		print_field(f, si->version, sizeof(si->version));
+	else
+		fputs("(no version)", f);
+	fprintf(f, "\nabi: %u.%u\n", si->abi_version >> 16, si->abi_version & 0xffff);
+	fprintf(f, "tsc: %llu.%03llu MHz\n", (unsigned long long)(si->tsc_khz / 1000),
+		(unsigned long long)(si->tsc_khz % 1000));
+	fprintf(f, "cpus: %u", si->nr_cpus);
+	if (cpus < si->nr_cpus)
+		fprintf(f, " (the first %u listed)", cpus);
+	fputc('\n', f);
+	for (unsigned int c = 0; c < cpus; c++) {
+		int32_t owner = si->cpu_owner[c];
+
+		fprintf(f, "cpu %u: ", c);
+		if (owner == XL_CPU_FREE)
+			fputs("free", f);
+		else if (owner == 0)
+			fputs("dom0", f);
+		else if (owner > 0)
+			fprintf(f, "d%d", owner);
+		else
+			fprintf(f, "owner %d?", owner);
+		fprintf(f, " (apic %u)\n", si->cpu_apic_id[c]);
+	}
+	fprintf(f, "memory total: %llu MiB\n", MIB(si->mem_total));
+	fprintf(f, "memory hypervisor: %llu MiB\n", MIB(si->mem_hypervisor));
+	fprintf(f, "memory dom0: %llu MiB\n", MIB(si->mem_dom0));
+	fprintf(f, "memory guests: %llu MiB\n", MIB(si->mem_guests));
+	fprintf(f, "memory free: %llu MiB\n", MIB(si->mem_free));
+}
+
+static void print_info_json(FILE *f, const struct xl_sysinfo *si)
+{
+	unsigned int cpus = listed_cpus(si);
+
+	fputs("{\"version\":", f);
+	xl_json_string(f, si->version, strnlen(si->version, sizeof(si->version)));
+	fprintf(f, ",\"abi\":\"%u.%u\",\"abi_version\":%u", si->abi_version >> 16,
+		si->abi_version & 0xffff, si->abi_version);
+	fprintf(f, ",\"tsc_khz\":%llu,\"nr_cpus\":%u,\"cpus\":[", (unsigned long long)si->tsc_khz,
+		si->nr_cpus);
+	for (unsigned int c = 0; c < cpus; c++) {
+		fprintf(f, "%s{\"cpu\":%u,\"apic_id\":%u,\"owner\":", c ? "," : "", c,
+			si->cpu_apic_id[c]);
+		if (si->cpu_owner[c] == XL_CPU_FREE)
+			fputs("null}", f);
+		else
+			fprintf(f, "%d}", si->cpu_owner[c]);
+	}
+	fprintf(f,
+		"],\"memory\":{\"total\":%llu,\"hypervisor\":%llu,\"dom0\":%llu,\"guests\":%llu,"
+		"\"free\":%llu}}\n",
+		(unsigned long long)si->mem_total, (unsigned long long)si->mem_hypervisor,
+		(unsigned long long)si->mem_dom0, (unsigned long long)si->mem_guests,
+		(unsigned long long)si->mem_free);
+}
+
+void xl_print_info(FILE *f, const struct xl_sysinfo *si, bool json)
+{
+	if (json)
+		print_info_json(f, si);
+	else
+		print_info_text(f, si);
+}
+
+void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n, bool json)
+{
+	char sbuf[24];
+
+	if (json) {
+		fputs("{\"domains\":[", f);
+		for (unsigned int i = 0; i < n; i++) {
+			const struct xl_domain_info *d = &doms[i];
+			const char *state = xl_state_name(d->state, sbuf, sizeof(sbuf));
+
+			fprintf(f, "%s{\"id\":%u,\"name\":", i ? "," : "", d->domid);
+			xl_json_string(f, d->name, strnlen(d->name, sizeof(d->name)));
+			fputs(",\"state\":", f);
+			xl_json_string(f, state, strlen(state));
+			fprintf(f, ",\"vcpus\":%u,\"first_cpu\":%u,\"memory\":%llu,\"exits\":%llu}",
+				d->nr_vcpus, d->first_cpu, (unsigned long long)d->mem_bytes,
+				(unsigned long long)d->exits);
+		}
+		fputs("]}\n", f);
+		return;
+	}
+	fprintf(f, "%4s %-16s %-9s %5s %9s %4s %14s\n", "ID", "NAME", "STATE", "VCPUS", "MEM(MiB)",
+		"CPU", "EXITS");
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xl_domain_info *d = &doms[i];
+		size_t len = strnlen(d->name, sizeof(d->name));
+
+		fprintf(f, "%4u ", d->domid);
+		print_field(f, d->name, sizeof(d->name));
+		fprintf(f, "%*s %-9s %5u %9llu %4u %14llu\n", len < 16 ? (int)(16 - len) : 0, "",
+			xl_state_name(d->state, sbuf, sizeof(sbuf)), d->nr_vcpus, MIB(d->mem_bytes),
+			d->first_cpu, (unsigned long long)d->exits);
+	}
+}
+
+int xl_dmesg(FILE *f, FILE *warn, xl_log_read_fn read, void *ctx, struct xl_log_chunk *chunk,
+	     size_t size, bool json)
+{
+	uint64_t pos = 0, end = 0, lost = 0;
+	bool first = true;
+	char last = '\n';
+	int rc = 0;
+
+	for (;;) {
+		int64_t n = read(ctx, pos, chunk, size);
+
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		if (chunk->len > size - sizeof(*chunk))
+			chunk->len = (uint32_t)(size - sizeof(*chunk));
+		if (first) {
+			/* the text before chunk->pos is older than what the ring keeps */
+			end = chunk->head;
+			if (json)
+				fprintf(f, "{\"start\":%llu,\"text\":\"", (unsigned long long)chunk->pos);
+			first = false;
+		} else if (chunk->pos > pos) {
+			lost += chunk->pos - pos;
+		}
+		if (json) {
+			json_chars(f, chunk->data, chunk->len); /* one string across chunks */
+		} else if (chunk->len) {
+			fwrite(chunk->data, 1, chunk->len, f);
+			last = chunk->data[chunk->len - 1];
+		}
+		/* stop when the ring has nothing more, or at the first head seen */
+		if (chunk->len == 0 || chunk->next <= pos) {
+			if (chunk->next > pos)
+				pos = chunk->next;
+			break;
+		}
+		pos = chunk->next;
+		if (pos >= end)
+			break;
+	}
+	if (json) {
+		if (first)
+			return rc;
+		fprintf(f, "\",\"end\":%llu,\"lost\":%llu}\n", (unsigned long long)pos,
+			(unsigned long long)lost);
+	} else if (last != '\n') {
+		fputc('\n', f);
+	}
+	if (lost && warn)
+		fprintf(warn, "xl-lite: %llu bytes of log were overwritten while reading\n",
+			(unsigned long long)lost);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * xl-lite's pure logic: argument parsing, the text and JSON output of each
+ * command from the hypervisor's structures, and the log-reading loop over a
+ * read callback. No device access here, so the host unit tests
+ * (tests/unit/test_xl_lite.c) link it directly. Documentation/tools.md.
+ */
+#ifndef XL_LITE_FMT_H
+#define XL_LITE_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "xen-lite-abi.h"
+
+#define XL_EXIT_OK 0
+#define XL_EXIT_ERROR 1 /* the hypervisor or the driver failed */
+#define XL_EXIT_USAGE 2
+
+enum xl_cmd {
+	XL_CMD_NONE,
+	XL_CMD_HELP,
+	XL_CMD_INFO,
+	XL_CMD_LIST,
+	XL_CMD_DMESG,
+};
+
+struct xl_args {
+	enum xl_cmd cmd;
+	enum xl_cmd topic; /* XL_CMD_HELP: the command asked about, or XL_CMD_NONE */
+	bool json;
+};
+
+/*
+ * Parse argv. Returns XL_EXIT_OK with *a filled in, or XL_EXIT_USAGE after
+ * printing "xl-lite: WHY" and a hint to err.
+ */
+int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err);
+
+/* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
+void xl_print_help(FILE *f, enum xl_cmd topic);
+
+/* "running", "paused", ... or "state-N" (buf: at least 16 bytes) */
+const char *xl_state_name(uint32_t state, char *buf, size_t size);
+
+/* Write s as a JSON string (quotes included); bytes >= 0x80 become \u00XX. */
+void xl_json_string(FILE *f, const char *s, size_t len);
+
+/* xl-lite info, from the hypervisor's XL_SYSCTL_INFO. */
+void xl_print_info(FILE *f, const struct xl_sysinfo *si, bool json);
+
+/* xl-lite list, from XL_SYSCTL_DOMAIN_LIST's n entries. */
+void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n, bool json);
+
+/*
+ * xl-lite dmesg: read the whole log ring from position 0 with read() into
+ * chunk (size bytes, header included) until the position reaches the head
+ * seen by the first read (text logged while reading is left for next time),
+ * and print it: the raw text, or {"start":..,"text":"..","end":..,"lost":..}.
+ * read() returns the bytes of text or < 0. Returns 0, or -1 when a read
+ * failed (what was read is printed, and the JSON object is still closed).
+ * Text lost to the ring overwriting it while reading is reported on warn.
+ */
+typedef int64_t (*xl_log_read_fn)(void *ctx, uint64_t pos, struct xl_log_chunk *chunk, size_t size);
+int xl_dmesg(FILE *f, FILE *warn, xl_log_read_fn read, void *ctx, struct xl_log_chunk *chunk,
+	     size_t size, bool json);
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenlite: xen-lite's dom0 control device, /dev/xenlite.
+ *
+ * Loads only in dom0 of xen-lite (CPUID 0x40000000 spells "xen-lite-abi",
+ * the ABI major version matches and CPUID 0x40000001.ECX, the caller's domain
+ * id, is 0). Registers a misc device, mode 0600, usable only with
+ * CAP_SYS_ADMIN, with one ioctl, XL_IOCTL_HYPERCALL (xenlite-ioctl.h): it
+ * checks the hypercall number against an allow-list and the length against
+ * XL_IOCTL_MAX_LEN, copies the user's buffer into a physically contiguous
+ * kernel buffer, issues VMMCALL with that buffer's physical address (dom0 is
+ * identity-mapped: guest-physical = physical), and copies the buffer back.
+ * Documentation: pv-drivers/README.md, Documentation/tools.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bits.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/io.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/processor.h>
+
+#include "xen-lite-abi.h"
+#include "xenlite-ioctl.h"
+
+/* the hypercalls dom0's tools may make through this device */
+#define XL_ALLOWED_HYPERCALLS (BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL))
+
+static u32 xl_abi_version;
+
+/* VMMCALL: number in RAX, arguments in RDI, RSI, RDX, R10; result in RAX */
+static long xl_vmmcall4(unsigned long nr, unsigned long a1, unsigned long a2, unsigned long a3,
+			unsigned long a4)
+{
+	register unsigned long r10 asm("r10") = a4;
+	long ret;
+
+	asm volatile("vmmcall"
+		     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10)
+		     : "0"(nr)
+		     : "memory");
+	return ret;
+}
+
+static int xl_open(struct inode *inode, struct file *file)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return nonseekable_open(inode, file);
+}
+
+static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
+{
+	struct xl_ioctl_hypercall hc;
+	void *bounce = NULL;
+	unsigned long gpa = 0;
+	long ret;
+
+	if (copy_from_user(&hc, uarg, sizeof(hc)))
+		return -EFAULT;
+	if (hc.nr >= XL_HC_COUNT)
+		return -EINVAL;
+	if (!(XL_ALLOWED_HYPERCALLS & BIT(hc.nr)))
+		return -EPERM;
+	if (hc.len > XL_IOCTL_MAX_LEN)
+		return -E2BIG;
+
+	if (hc.len) {
+		/* kmalloc memory is physically contiguous (64 KiB: an order-4 allocation) */
+		bounce = kzalloc(hc.len, GFP_KERNEL);
+		if (!bounce)
+			return -ENOMEM;
+		if (copy_from_user(bounce, u64_to_user_ptr(hc.buf), hc.len)) {
+			ret = -EFAULT;
+			goto out;
+		}
+		gpa = virt_to_phys(bounce);
+	}
+
+	hc.ret = xl_vmmcall4(hc.nr, hc.op, gpa, hc.len, hc.arg);
+
+	ret = 0;
+	if (hc.len && copy_to_user(u64_to_user_ptr(hc.buf), bounce, hc.len))
+		ret = -EFAULT;
+	else if (put_user(hc.ret, &uarg->ret))
+		ret = -EFAULT;
+out:
+	kfree(bounce);
+	return ret;
+}
+
+static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	switch (cmd) {
+	case XL_IOCTL_HYPERCALL:
+		return xl_hypercall((struct xl_ioctl_hypercall __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations xl_fops = {
+	.owner = THIS_MODULE,
+	.open = xl_open,
+	.unlocked_ioctl = xl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice xl_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "xenlite",
+	.fops = &xl_fops,
+	.mode = 0600,
+};
+
+/* 0 when this kernel runs as dom0 of a xen-lite with our ABI major version */
+static int xl_detect(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
+		pr_err("not running under a hypervisor (CPUID.1:ECX[31] clear)\n");
+		return -ENODEV;
+	}
+	cpuid(XL_CPUID_BASE, &eax, &ebx, &ecx, &edx);
+	if (ebx != XL_CPUID_SIGNATURE_EBX || ecx != XL_CPUID_SIGNATURE_ECX ||
+	    edx != XL_CPUID_SIGNATURE_EDX) {
+		pr_err("not running under xen-lite (CPUID 0x%x signature %08x %08x %08x)\n",
+		       XL_CPUID_BASE, ebx, ecx, edx);
+		return -ENODEV;
+	}
+	if (eax < XL_CPUID_VERSION_LEAF) {
+		pr_err("xen-lite reports no leaf 0x%x (max 0x%x)\n", XL_CPUID_VERSION_LEAF, eax);
+		return -ENODEV;
+	}
+	cpuid(XL_CPUID_VERSION_LEAF, &eax, &ebx, &ecx, &edx);
+	if (eax >> 16 != XL_ABI_VERSION_MAJOR) {
+		pr_err("xen-lite ABI %u.%u, this module speaks %u.%u\n", eax >> 16, eax & 0xffff,
+		       XL_ABI_VERSION_MAJOR, XL_ABI_VERSION_MINOR);
+		return -ENODEV;
+	}
+	if (ecx != 0) {
+		pr_err("this is domain %u, not dom0: no control device\n", ecx);
+		return -EPERM;
+	}
+	xl_abi_version = eax;
+	return 0;
+}
+
+static int __init xl_init(void)
+{
+	int err = xl_detect();
+
+	if (err)
+		return err;
+	err = misc_register(&xl_misc);
+	if (err) {
+		pr_err("cannot register /dev/%s: %d\n", xl_misc.name, err);
+		return err;
+	}
+	pr_info("xen-lite ABI %u.%u, dom0: /dev/%s ready\n", xl_abi_version >> 16,
+		xl_abi_version & 0xffff, xl_misc.name);
+	return 0;
+}
+
+static void __exit xl_exit(void)
+{
+	misc_deregister(&xl_misc);
+}
+
+module_init(xl_init);
+module_exit(xl_exit);
+
+MODULE_DESCRIPTION("xen-lite dom0 control device (/dev/xenlite)");
+MODULE_LICENSE("GPL");

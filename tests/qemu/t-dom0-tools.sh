@@ -1,0 +1,81 @@
+#!/bin/bash
+# The dom0 control path (Documentation/tools.md): the xenlite module
+# (/dev/xenlite) loads in dom0 under xen-lite and xl-lite reads the
+# hypervisor through it - info, list, dmesg, JSON. Natively, without the
+# hypervisor, the module refuses to load and xl-lite says why.
+
+DOM0_KERNEL=$BUILD/dom0/vmlinuz
+DOM0_INITRD=$BUILD/dom0/initrd.cpio.gz
+
+setup_dom0_tools() {
+	make -s BUILD="$BUILD" dom0-images
+}
+
+test_dom0_tools_under_xen_lite() {
+	local json mib
+	# the init loads xenlite.ko, runs the tool (each output line prefixed
+	# "xen-lite-dom0: COMMAND: ", then its exit status) and powers off
+	qemu_boot dom0-tools -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$DOM0_KERNEL console=ttyS0 xl_test=tools,$DOM0_INITRD"
+	expect_rc 0
+	expect_log "xen-lite-dom0: init reached" "xen-lite-dom0: xenlite module loaded" \
+		"xen-lite-dom0: tools done"
+	# info: version, ABI, TSC, who owns each CPU, memory
+	expect_log_regex '^xen-lite-dom0: info: hypervisor: xen-lite [0-9]+\.[0-9]+'
+	expect_log_regex '^xen-lite-dom0: info: abi: 0\.[0-9]+'
+	expect_log_regex '^xen-lite-dom0: info: tsc: [1-9][0-9]*\.[0-9]{3} MHz'
+	expect_log "xen-lite-dom0: info: cpus: 2" "xen-lite-dom0: info: cpu 0: dom0 (apic 0)" \
+		"xen-lite-dom0: info: cpu 1: free" "xen-lite-dom0: info: exit 0"
+	for mib in total hypervisor dom0 guests free; do
+		expect_log_regex "^xen-lite-dom0: info: memory $mib: [0-9]+ MiB"
+	done
+	mib=$(sed -nE 's/^xen-lite-dom0: info: memory dom0: ([0-9]+) MiB.*/\1/p' "$LOG" | head -1)
+	if [ "${mib:-0}" -lt 500 ] || [ "${mib:-0}" -gt 512 ]; then
+		test_fail "dom0 memory '${mib:-none}' MiB, expected about 512 (dom0_mem=512M)"
+	fi
+	mib=$(sed -nE 's/^xen-lite-dom0: info: memory total: ([0-9]+) MiB.*/\1/p' "$LOG" | head -1)
+	if [ "${mib:-0}" -lt 900 ] || [ "${mib:-0}" -gt 1024 ]; then
+		test_fail "total memory '${mib:-none}' MiB, expected about 1 GiB"
+	fi
+	# list: dom0, running, one vCPU
+	expect_log_regex '^xen-lite-dom0: list: +0 dom0 +running +1 +[0-9]+ +0 +[0-9]+'
+	expect_log "xen-lite-dom0: list: exit 0"
+	# dmesg: the ring from its start (the hypervisor's boot summary) to its end
+	expect_log "xen-lite-dom0: dmesg: exit 0"
+	expect_log_regex '^xen-lite-dom0: dmesg-boot: .*boot complete: 2 CPU\(s\) online'
+	expect_log_regex '^xen-lite-dom0: dmesg: [0-9]{2,} lines'
+	# info --json: one object on one line with the expected keys
+	json=$(sed -n 's/^xen-lite-dom0: info-json: //p' "$LOG" | grep '^{' | head -1 | tr -d '\r')
+	if [ -z "$json" ]; then
+		test_fail "no JSON line from xl-lite info --json"
+	else
+		local key
+		for key in '"version":"' '"abi":"0.' '"nr_cpus":2,' '"tsc_khz":' \
+			'{"cpu":0,"apic_id":0,"owner":0}' '"owner":null}' '"memory":{"total":'; do
+			[[ "$json" == *"$key"* ]] || test_fail "JSON lacks $key: $json"
+		done
+		[[ "$json" == *'}}' ]] || test_fail "JSON does not end the object: $json"
+	fi
+	expect_log "xen-lite-dom0: info-json: exit 0"
+	# a usage error is exit status 2
+	expect_log "xen-lite-dom0: usage: xl-lite: unknown command 'bogus'" "xen-lite-dom0: usage: exit 2"
+	expect_no_log "Kernel panic" "PANIC" "crashed" "xenlite module failed"
+	test_result
+}
+
+test_dom0_tools_refused_natively() {
+	# the same images on the bare (virtual) machine: no xen-lite, so the module
+	# refuses to load, xl-lite names the cause and exits 1, and init carries on
+	qemu_boot dom0-tools-native -machine q35 -smp 1 -m 1G \
+		-kernel "$DOM0_KERNEL" -initrd "$DOM0_INITRD" -append "console=ttyS0 xl_test=tools"
+	expect_rc 0
+	expect_log "xen-lite-dom0: init reached" "xen-lite-dom0: xenlite module failed" \
+		"xenlite: not running under xen-lite" \
+		"xen-lite-dom0: info: xl-lite: /dev/xenlite: No such file or directory (is the xenlite module loaded?)" \
+		"xen-lite-dom0: info: exit 1" "xen-lite-dom0: list: exit 1" \
+		"xen-lite-dom0: dmesg: exit 1" "xen-lite-dom0: info-json: exit 1" \
+		"xen-lite-dom0: usage: exit 2" "xen-lite-dom0: tools done"
+	expect_no_log "xen-lite-dom0: xenlite module loaded" "Kernel panic"
+	test_result
+}

@@ -1,0 +1,846 @@
+/*
+ * Host tests for xl-lite, the dom0 control tool (dom0-tools/): argument
+ * parsing, the text and JSON output of info, list and dmesg from filled-in
+ * structures, the log-reading loop over a fake log ring, the check of
+ * XL_SYSCTL_LOG_READ replies and the error messages. No device involved:
+ * xl-lite-fmt.c and the pure parts of libxl-lite.c are linked directly.
+ * Every JSON output is also run through a small strict JSON parser.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../dom0-tools/libxl-lite.h"
+#include "../../dom0-tools/xl-lite-fmt.h"
+
+/* ---- capturing a FILE's output ---- */
+
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static void cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	assert_non_null(c->f);
+}
+
+/* the text written so far (owned by c until cap_free) */
+static const char *cap_text(struct capture *c)
+{
+	fflush(c->f);
+	return c->buf;
+}
+
+static void cap_free(struct capture *c)
+{
+	fclose(c->f);
+	free(c->buf);
+}
+
+/* ---- a strict JSON checker (RFC 8259), enough to prove the output parses ---- */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_str(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20)
+			return NULL; /* raw control characters are not allowed (NUL ends it too) */
+		if (c == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 5;
+				continue;
+			}
+			if (!strchr("\"\\/bfnrt", *p) || !*p)
+				return NULL;
+		} else if (c >= 0x80) {
+			return NULL; /* xl-lite writes ASCII only */
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	const char *s;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		s = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == s)
+			return NULL;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		s = p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == s)
+			return NULL;
+	}
+	return p;
+}
+
+static const char *json_value(const char *p, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	p = json_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool object = *p == '{';
+
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (object) {
+				p = json_str(json_ws(p));
+				if (!p)
+					return NULL;
+				p = json_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			p = json_value(p, depth + 1);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return json_str(p);
+	if (!strncmp(p, "true", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	if (!strncmp(p, "null", 4))
+		return p + 4;
+	return json_number(p);
+}
+
+/* one JSON object on one line, ending with a newline */
+static void assert_json_line(const char *s)
+{
+	const char *end;
+	size_t len = strlen(s);
+
+	assert_true(len >= 3);
+	assert_int_equal(s[0], '{');
+	assert_int_equal(s[len - 1], '\n');
+	assert_null(memchr(s, '\n', len - 1));
+	end = json_value(s, 0);
+	if (!end)
+		fail_msg("not valid JSON: %s", s);
+	assert_string_equal(end, "\n");
+}
+
+static void test_json_checker_itself(void **state)
+{
+	assert_non_null(json_value("{\"a\":[1,-2.5e3,null,true,\"x\\u00e9\"],\"b\":{}}", 0));
+	assert_null(json_value("{\"a\":1,}", 0));
+	assert_null(json_value("{\"a\":\"\x01\"}", 0));
+	assert_null(json_value("{\"a\":01}", 0));
+	assert_null(json_value("{\"a\" 1}", 0));
+	assert_null(json_value("[\"\\x\"]", 0));
+}
+
+/* ---- argument parsing ---- */
+
+static int parse(struct xl_args *a, char *err, size_t errsize, ...)
+{
+	char *argv[16] = { "xl-lite" };
+	int argc = 1, rc;
+	struct capture c;
+	va_list ap;
+	char *s;
+
+	va_start(ap, errsize);
+	while ((s = va_arg(ap, char *)) && argc < 15)
+		argv[argc++] = s;
+	va_end(ap);
+	argv[argc] = NULL;
+	cap_open(&c);
+	rc = xl_parse_args(argc, argv, a, c.f);
+	snprintf(err, errsize, "%s", cap_text(&c) ? cap_text(&c) : "");
+	cap_free(&c);
+	return rc;
+}
+
+static void test_parse_commands(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), "info", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_INFO);
+	assert_false(a.json);
+	assert_string_equal(err, "");
+
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_LIST);
+	assert_true(a.json);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "--json", "dmesg", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_DMESG);
+	assert_true(a.json);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "-j", "info", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_INFO);
+	assert_true(a.json);
+}
+
+static void test_parse_help(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), "help", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+	assert_int_equal(a.topic, XL_CMD_NONE);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "-h", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+	assert_int_equal(a.topic, XL_CMD_NONE);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "--help", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "help", "dmesg", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+	assert_int_equal(a.topic, XL_CMD_DMESG);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "--help", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+	assert_int_equal(a.topic, XL_CMD_LIST);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "-h", "info", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_HELP);
+	assert_int_equal(a.topic, XL_CMD_INFO);
+	assert_string_equal(err, "");
+}
+
+static void test_parse_usage_errors(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: no command given\nTry 'xl-lite help'.\n");
+
+	assert_int_equal(parse(&a, err, sizeof(err), "--json", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "no command given"));
+
+	assert_int_equal(parse(&a, err, sizeof(err), "bogus", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: unknown command 'bogus'\nTry 'xl-lite help'.\n");
+
+	assert_int_equal(parse(&a, err, sizeof(err), "info", "--verbose", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: unknown option '--verbose'\nTry 'xl-lite help'.\n");
+
+	assert_int_equal(parse(&a, err, sizeof(err), "info", "extra", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: unexpected argument 'extra'\nTry 'xl-lite help'.\n");
+
+	assert_int_equal(parse(&a, err, sizeof(err), "help", "bogus", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "no help for 'bogus'"));
+
+	assert_int_equal(parse(&a, err, sizeof(err), "help", "info", "list", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "unexpected argument 'list'"));
+
+	/* "-" alone is an argument, not an option */
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "-", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "unexpected argument '-'"));
+}
+
+static void test_help_text(void **state)
+{
+	static const char *const names[] = { "info", "list", "dmesg", "help" };
+	struct capture c;
+
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_NONE);
+	for (unsigned int i = 0; i < 4; i++)
+		assert_non_null(strstr(cap_text(&c), names[i]));
+	assert_non_null(strstr(cap_text(&c), "--json"));
+	assert_non_null(strstr(cap_text(&c), "Exit status: 0"));
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite COMMAND", 22));
+	cap_free(&c);
+
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_LIST);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite list [--json]\n", 29));
+	cap_free(&c);
+
+	/* "help help" is the general help */
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_HELP);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite COMMAND", 22));
+	cap_free(&c);
+}
+
+/* ---- info ---- */
+
+static void fill_sysinfo(struct xl_sysinfo *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->abi_version = XL_ABI_VERSION;
+	si->nr_cpus = 2;
+	si->tsc_khz = 2994123;
+	si->mem_total = 1022ull << 20;
+	si->mem_hypervisor = (66ull << 20) + 4096;
+	si->mem_dom0 = 512ull << 20;
+	si->mem_guests = 0;
+	si->mem_free = (444ull << 20) - 4096;
+	strcpy(si->version, "0.1.0");
+	si->cpu_owner[0] = 0;
+	si->cpu_apic_id[0] = 0;
+	si->cpu_owner[1] = XL_CPU_FREE;
+	si->cpu_apic_id[1] = 1;
+	for (unsigned int c = 2; c < XL_SYSINFO_MAX_CPUS; c++)
+		si->cpu_owner[c] = XL_CPU_FREE;
+}
+
+static void test_info_text(void **state)
+{
+	struct xl_sysinfo si;
+	struct capture c;
+
+	fill_sysinfo(&si);
+	cap_open(&c);
+	xl_print_info(c.f, &si, false);
+	assert_string_equal(cap_text(&c), "hypervisor: xen-lite 0.1.0\n"
+					  "abi: 0.1\n"
+					  "tsc: 2994.123 MHz\n"
+					  "cpus: 2\n"
+					  "cpu 0: dom0 (apic 0)\n"
+					  "cpu 1: free (apic 1)\n"
+					  "memory total: 1022 MiB\n"
+					  "memory hypervisor: 66 MiB\n"
+					  "memory dom0: 512 MiB\n"
+					  "memory guests: 0 MiB\n"
+					  "memory free: 443 MiB\n");
+	cap_free(&c);
+}
+
+static void test_info_text_odd_values(void **state)
+{
+	struct xl_sysinfo si;
+	struct capture c;
+
+	fill_sysinfo(&si);
+	si.nr_cpus = 300; /* more than the structure has room for */
+	si.cpu_owner[1] = 3;
+	si.cpu_owner[2] = -7;
+	si.cpu_apic_id[255] = 0x1ff;
+	si.tsc_khz = 1000005;
+	/* a version filling the field, no NUL, with control characters */
+	memset(si.version, 'v', sizeof(si.version));
+	si.version[2] = '\033';
+	si.abi_version = (2u << 16) | 13;
+	cap_open(&c);
+	xl_print_info(c.f, &si, false);
+	assert_non_null(strstr(cap_text(&c), "hypervisor: xen-lite vv?vvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n"));
+	assert_non_null(strstr(cap_text(&c), "abi: 2.13\n"));
+	assert_non_null(strstr(cap_text(&c), "tsc: 1000.005 MHz\n"));
+	assert_non_null(strstr(cap_text(&c), "cpus: 300 (the first 256 listed)\n"));
+	assert_non_null(strstr(cap_text(&c), "cpu 1: d3 (apic 1)\n"));
+	assert_non_null(strstr(cap_text(&c), "cpu 2: owner -7? (apic 0)\n"));
+	assert_non_null(strstr(cap_text(&c), "cpu 255: free (apic 511)\n"));
+	assert_null(strstr(cap_text(&c), "cpu 256"));
+	assert_null(strchr(cap_text(&c), '\033'));
+	cap_free(&c);
+
+	fill_sysinfo(&si);
+	si.version[0] = '\0';
+	cap_open(&c);
+	xl_print_info(c.f, &si, false);
+	assert_non_null(strstr(cap_text(&c), "hypervisor: xen-lite (no version)\n"));
+	cap_free(&c);
+}
+
+static void test_info_json(void **state)
+{
+	struct xl_sysinfo si;
+	struct capture c;
+
+	fill_sysinfo(&si);
+	cap_open(&c);
+	xl_print_info(c.f, &si, true);
+	assert_string_equal(cap_text(&c),
+			    "{\"version\":\"0.1.0\",\"abi\":\"0.1\",\"abi_version\":1,\"tsc_khz\":2994123,"
+			    "\"nr_cpus\":2,\"cpus\":[{\"cpu\":0,\"apic_id\":0,\"owner\":0},"
+			    "{\"cpu\":1,\"apic_id\":1,\"owner\":null}],"
+			    "\"memory\":{\"total\":1071644672,\"hypervisor\":69210112,"
+			    "\"dom0\":536870912,\"guests\":0,\"free\":465563648}}\n");
+	assert_json_line(cap_text(&c));
+	cap_free(&c);
+}
+
+static void test_info_json_odd_values(void **state)
+{
+	struct xl_sysinfo si;
+	struct capture c;
+
+	fill_sysinfo(&si);
+	si.nr_cpus = 1000;
+	for (unsigned int i = 0; i < XL_SYSINFO_MAX_CPUS; i++)
+		si.cpu_owner[i] = (int32_t)i - 5;
+	memcpy(si.version, "\"q\\\n\x01\xff", 6);
+	memset(si.version + 6, 'x', sizeof(si.version) - 6); /* unterminated */
+	si.mem_total = UINT64_MAX;
+	cap_open(&c);
+	xl_print_info(c.f, &si, true);
+	assert_json_line(cap_text(&c));
+	assert_non_null(strstr(cap_text(&c), "{\"version\":\"\\\"q\\\\\\n\\u0001\\u00ffxxxx"));
+	assert_non_null(strstr(cap_text(&c), "\"nr_cpus\":1000,"));
+	assert_non_null(strstr(cap_text(&c), "{\"cpu\":4,\"apic_id\":0,\"owner\":null}"));
+	assert_non_null(strstr(cap_text(&c), "{\"cpu\":3,\"apic_id\":0,\"owner\":-2}"));
+	assert_non_null(strstr(cap_text(&c), "{\"cpu\":255,\"apic_id\":0,\"owner\":250}]"));
+	assert_non_null(strstr(cap_text(&c), "\"total\":18446744073709551615,"));
+	cap_free(&c);
+}
+
+/* ---- list ---- */
+
+static void fill_domains(struct xl_domain_info *d)
+{
+	memset(d, 0, 3 * sizeof(*d));
+	d[0].domid = 0;
+	d[0].state = XL_DOMAIN_RUNNING;
+	strcpy(d[0].name, "dom0");
+	d[0].mem_bytes = 512ull << 20;
+	d[0].nr_vcpus = 1;
+	d[0].first_cpu = 0;
+	d[0].exits = 123456;
+	d[1].domid = 7;
+	d[1].state = XL_DOMAIN_CRASHED;
+	strcpy(d[1].name, "hpc \"job\"");
+	d[1].mem_bytes = (2ull << 30) + 12345;
+	d[1].nr_vcpus = 2;
+	d[1].first_cpu = 2;
+	d[1].exits = 5;
+	d[2].domid = 4000000000u;
+	d[2].state = 99;
+	memset(d[2].name, 'n', sizeof(d[2].name)); /* 32 characters, unterminated */
+	d[2].name[5] = '\n';
+	d[2].nr_vcpus = 0;
+	d[2].exits = UINT64_MAX;
+}
+
+static void test_list_text(void **state)
+{
+	struct xl_domain_info d[3];
+	struct capture c;
+
+	fill_domains(d);
+	cap_open(&c);
+	xl_print_domains(c.f, d, 2, false);
+	assert_string_equal(cap_text(&c),
+			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS\n"
+			    "   0 dom0             running       1       512    0         123456\n"
+			    "   7 hpc \"job\"        crashed       2      2048    2              5\n");
+	cap_free(&c);
+
+	cap_open(&c);
+	xl_print_domains(c.f, d, 3, false);
+	assert_non_null(strstr(cap_text(&c), "\n4000000000 nnnnn?nnnnnnnnnnnnnnnnnnnnnnnnnn state-99 "));
+	assert_non_null(strstr(cap_text(&c), " 18446744073709551615\n"));
+	cap_free(&c);
+
+	/* no domains: the header alone */
+	cap_open(&c);
+	xl_print_domains(c.f, d, 0, false);
+	assert_non_null(strstr(cap_text(&c), "ID NAME"));
+	assert_null(strstr(cap_text(&c), "dom0"));
+	cap_free(&c);
+}
+
+static void test_list_json(void **state)
+{
+	struct xl_domain_info d[3];
+	struct capture c;
+
+	fill_domains(d);
+	cap_open(&c);
+	xl_print_domains(c.f, d, 1, true);
+	assert_string_equal(cap_text(&c),
+			    "{\"domains\":[{\"id\":0,\"name\":\"dom0\",\"state\":\"running\",\"vcpus\":1,"
+			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456}]}\n");
+	assert_json_line(cap_text(&c));
+	cap_free(&c);
+
+	cap_open(&c);
+	xl_print_domains(c.f, d, 3, true);
+	assert_json_line(cap_text(&c));
+	assert_non_null(strstr(cap_text(&c), "\"name\":\"hpc \\\"job\\\"\",\"state\":\"crashed\""));
+	assert_non_null(strstr(cap_text(&c), "\"state\":\"state-99\""));
+	assert_non_null(strstr(cap_text(&c), "nnnnn\\nnnn"));
+	cap_free(&c);
+
+	cap_open(&c);
+	xl_print_domains(c.f, d, 0, true);
+	assert_string_equal(cap_text(&c), "{\"domains\":[]}\n");
+	cap_free(&c);
+}
+
+static void test_state_names(void **state)
+{
+	char buf[24];
+
+	assert_string_equal(xl_state_name(XL_DOMAIN_BUILDING, buf, sizeof(buf)), "building");
+	assert_string_equal(xl_state_name(XL_DOMAIN_RUNNING, buf, sizeof(buf)), "running");
+	assert_string_equal(xl_state_name(XL_DOMAIN_PAUSED, buf, sizeof(buf)), "paused");
+	assert_string_equal(xl_state_name(XL_DOMAIN_SHUTDOWN, buf, sizeof(buf)), "shutdown");
+	assert_string_equal(xl_state_name(XL_DOMAIN_CRASHED, buf, sizeof(buf)), "crashed");
+	assert_string_equal(xl_state_name(XL_DOMAIN_DYING, buf, sizeof(buf)), "dying");
+	assert_string_equal(xl_state_name(6, buf, sizeof(buf)), "state-6");
+	assert_string_equal(xl_state_name(UINT32_MAX, buf, sizeof(buf)), "state-4294967295");
+}
+
+static void test_json_string(void **state)
+{
+	struct capture c;
+
+	cap_open(&c);
+	xl_json_string(c.f, "a\"b\\c\td\re\n\x7f\x80z", 13);
+	assert_string_equal(cap_text(&c), "\"a\\\"b\\\\c\\td\\re\\n\\u007f\\u0080z\"");
+	cap_free(&c);
+}
+
+/* ---- dmesg over a fake log ring ---- */
+
+struct fake_ring {
+	char text[8192]; /* text[i % sizeof] is the byte at position i */
+	uint64_t head; /* bytes written since boot */
+	uint64_t keep; /* bytes the ring holds */
+	uint64_t max_read; /* text per reply, at most */
+	uint64_t grow; /* bytes logged during each read */
+	uint64_t overwrite_at_call; /* on this call, pretend the ring ran 100 bytes ahead (0: never) */
+	unsigned int fail_at_call; /* 1-based; 0: never */
+	unsigned int calls;
+	bool stall; /* reply with no progress at all */
+};
+
+static void ring_log(struct fake_ring *r, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++, r->head++)
+		r->text[r->head % sizeof(r->text)] = (char)(r->head % 61 == 60 ? '\n' : 'a' + r->head % 26);
+}
+
+static int64_t ring_read(void *ctx, uint64_t pos, struct xl_log_chunk *chunk, size_t size)
+{
+	struct fake_ring *r = ctx;
+	uint64_t room = size - sizeof(*chunk), n, oldest;
+
+	r->calls++;
+	if (r->calls == r->fail_at_call)
+		return -1;
+	if (r->calls == r->overwrite_at_call)
+		pos += 100;
+	oldest = r->head > r->keep ? r->head - r->keep : 0;
+	if (pos < oldest)
+		pos = oldest;
+	if (pos > r->head)
+		pos = r->head;
+	n = r->head - pos;
+	if (n > room)
+		n = room;
+	if (n > r->max_read)
+		n = r->max_read;
+	if (r->stall)
+		n = 1;
+	for (uint64_t i = 0; i < n; i++)
+		chunk->data[i] = r->text[(pos + i) % sizeof(r->text)];
+	chunk->pos = pos;
+	chunk->len = (uint32_t)n;
+	chunk->next = r->stall ? pos : pos + n;
+	chunk->head = r->head;
+	ring_log(r, r->grow); /* what the hypervisor logs meanwhile */
+	return (int64_t)n;
+}
+
+/* the ring's text from position a to b */
+static char *ring_text(const struct fake_ring *r, uint64_t a, uint64_t b)
+{
+	char *s = calloc(b - a + 1, 1);
+
+	for (uint64_t i = a; i < b; i++)
+		s[i - a] = r->text[i % sizeof(r->text)];
+	return s;
+}
+
+static int run_dmesg(struct fake_ring *r, size_t size, bool json, struct capture *out,
+		     struct capture *warn)
+{
+	struct xl_log_chunk *chunk = malloc(size);
+	int rc;
+
+	cap_open(out);
+	cap_open(warn);
+	rc = xl_dmesg(out->f, warn->f, ring_read, r, chunk, size, json);
+	free(chunk);
+	return rc;
+}
+
+static void test_dmesg_whole_ring_in_chunks(void **state)
+{
+	static struct fake_ring r = { .keep = 8192, .max_read = 1000 };
+	struct capture out, warn;
+	char *want;
+
+	ring_log(&r, 3050); /* ends with a newline at 3049 */
+	assert_int_equal(run_dmesg(&r, sizeof(struct xl_log_chunk) + 4096, false, &out, &warn), 0);
+	want = ring_text(&r, 0, 3050);
+	assert_string_equal(cap_text(&out), want);
+	assert_string_equal(cap_text(&warn), "");
+	assert_int_equal(r.calls, 4); /* 1000, 1000, 1000, 50 */
+	free(want);
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_small_buffer(void **state)
+{
+	static struct fake_ring r = { .keep = 8192, .max_read = 100000 };
+	struct capture out, warn;
+	char *want;
+
+	ring_log(&r, 500);
+	/* a buffer with room for 7 bytes of text per read; no final newline: one is added */
+	assert_int_equal(run_dmesg(&r, sizeof(struct xl_log_chunk) + 7, false, &out, &warn), 0);
+	assert_int_equal(r.calls, 72);
+	want = ring_text(&r, 0, 500);
+	assert_int_equal(strlen(cap_text(&out)), 501);
+	assert_memory_equal(cap_text(&out), want, 500);
+	assert_int_equal(cap_text(&out)[500], '\n');
+	free(want);
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_ring_wrapped(void **state)
+{
+	static struct fake_ring r = { .keep = 2000, .max_read = 100000 };
+	struct capture out, warn;
+	char *want;
+
+	ring_log(&r, 6100); /* only the last 2000 bytes are kept: start at 4100 */
+	assert_int_equal(run_dmesg(&r, 65536, true, &out, &warn), 0);
+	assert_json_line(cap_text(&out));
+	assert_true(!strncmp(cap_text(&out), "{\"start\":4100,\"text\":\"", 22));
+	assert_non_null(strstr(cap_text(&out), "\",\"end\":6100,\"lost\":0}\n"));
+	want = ring_text(&r, 4100, 4120);
+	assert_non_null(strstr(cap_text(&out), want));
+	/* old text is simply gone, not an error */
+	assert_string_equal(cap_text(&warn), "");
+	free(want);
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_stops_at_first_head(void **state)
+{
+	/* the hypervisor logs while we read: stop at the head of the first reply */
+	static struct fake_ring r = { .keep = 8192, .max_read = 100, .grow = 150 };
+	struct capture out, warn;
+
+	ring_log(&r, 1000);
+	assert_int_equal(run_dmesg(&r, 65536, false, &out, &warn), 0);
+	assert_int_equal(r.calls, 10);
+	assert_int_equal(strlen(cap_text(&out)), 1001); /* 1000 and a newline */
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_overwritten_while_reading(void **state)
+{
+	static struct fake_ring r = { .keep = 8192, .max_read = 300, .overwrite_at_call = 2 };
+	struct capture out, warn;
+
+	ring_log(&r, 1000);
+	assert_int_equal(run_dmesg(&r, 65536, true, &out, &warn), 0);
+	assert_json_line(cap_text(&out));
+	assert_non_null(strstr(cap_text(&out), "\",\"end\":1000,\"lost\":100}\n"));
+	assert_string_equal(cap_text(&warn), "xl-lite: 100 bytes of log were overwritten while reading\n");
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_read_fails(void **state)
+{
+	static struct fake_ring r = { .keep = 8192, .max_read = 100, .fail_at_call = 3 };
+	static struct fake_ring r1 = { .keep = 8192, .max_read = 100, .fail_at_call = 1 };
+	struct capture out, warn;
+
+	ring_log(&r, 1000);
+	/* what was read is printed, and the JSON object is still whole */
+	assert_int_equal(run_dmesg(&r, 65536, true, &out, &warn), -1);
+	assert_json_line(cap_text(&out));
+	assert_non_null(strstr(cap_text(&out), "\"end\":200,"));
+	cap_free(&out);
+	cap_free(&warn);
+
+	/* nothing at all when the first read fails */
+	ring_log(&r1, 1000);
+	assert_int_equal(run_dmesg(&r1, 65536, true, &out, &warn), -1);
+	assert_string_equal(cap_text(&out), "");
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+static void test_dmesg_empty_and_stalled(void **state)
+{
+	static struct fake_ring empty = { .keep = 8192, .max_read = 100 };
+	static struct fake_ring stall = { .keep = 8192, .max_read = 100, .stall = true };
+	struct capture out, warn;
+
+	assert_int_equal(run_dmesg(&empty, 4096, false, &out, &warn), 0);
+	assert_string_equal(cap_text(&out), "");
+	assert_int_equal(empty.calls, 1);
+	cap_free(&out);
+	cap_free(&warn);
+
+	assert_int_equal(run_dmesg(&empty, 4096, true, &out, &warn), 0);
+	assert_string_equal(cap_text(&out), "{\"start\":0,\"text\":\"\",\"end\":0,\"lost\":0}\n");
+	assert_json_line(cap_text(&out));
+	cap_free(&out);
+	cap_free(&warn);
+
+	/* a reply that does not advance must not loop forever */
+	ring_log(&stall, 1000);
+	assert_int_equal(run_dmesg(&stall, 4096, false, &out, &warn), 0);
+	assert_int_equal(stall.calls, 1);
+	cap_free(&out);
+	cap_free(&warn);
+}
+
+/* ---- replies and error messages (libxl-lite) ---- */
+
+static void test_log_chunk_check(void **state)
+{
+	struct xl_log_chunk c = { .pos = 100, .next = 150, .head = 150, .len = 50 };
+	size_t size = sizeof(c) + 64;
+
+	assert_true(xl_log_chunk_ok(&c, 50, size));
+	assert_false(xl_log_chunk_ok(&c, 49, size)); /* result and len disagree */
+	assert_false(xl_log_chunk_ok(&c, -5, size));
+	assert_false(xl_log_chunk_ok(&c, 50, sizeof(c) + 49)); /* more text than room */
+	assert_false(xl_log_chunk_ok(&c, 50, sizeof(c)));
+	c.next = 149; /* next before pos + len */
+	assert_false(xl_log_chunk_ok(&c, 50, size));
+	c.next = 99;
+	assert_false(xl_log_chunk_ok(&c, 50, size));
+	/* the hypervisor may have logged more after sampling head: next > head is fine */
+	c.next = 200;
+	assert_true(xl_log_chunk_ok(&c, 50, size));
+	c.len = 0;
+	c.next = 100;
+	assert_true(xl_log_chunk_ok(&c, 0, size));
+}
+
+static const char *msg(enum xl_err_source source, int err, const char *call)
+{
+	static char buf[256];
+	struct xl_error e = { source, err, call };
+
+	return xl_error_message(&e, buf, sizeof(buf));
+}
+
+static void test_error_messages(void **state)
+{
+	assert_string_equal(msg(XL_ERR_OPEN, ENOENT, NULL),
+			    "/dev/xenlite: No such file or directory (is the xenlite module loaded?)");
+	assert_string_equal(msg(XL_ERR_OPEN, EACCES, NULL),
+			    "/dev/xenlite: Permission denied (xl-lite must run as root)");
+	assert_string_equal(msg(XL_ERR_OPEN, EBUSY, NULL), "/dev/xenlite: Device or resource busy");
+	assert_string_equal(msg(XL_ERR_DRIVER, ENOTTY, "XL_SYSCTL_INFO"),
+			    "/dev/xenlite: XL_SYSCTL_INFO: Inappropriate ioctl for device "
+			    "(the xenlite module does not match this xl-lite)");
+	assert_string_equal(msg(XL_ERR_DRIVER, E2BIG, "XL_SYSCTL_LOG_READ"),
+			    "/dev/xenlite: XL_SYSCTL_LOG_READ: Argument list too long");
+	assert_string_equal(msg(XL_ERR_HYPERVISOR, ENOSYS, "XL_SYSCTL_INFO"),
+			    "hypervisor: XL_SYSCTL_INFO: Function not implemented (-38) "
+			    "(this hypervisor does not have it)");
+	assert_string_equal(msg(XL_ERR_HYPERVISOR, EFAULT, "XL_SYSCTL_DOMAIN_LIST"),
+			    "hypervisor: XL_SYSCTL_DOMAIN_LIST: Bad address (-14)");
+	assert_string_equal(msg(XL_ERR_HYPERVISOR, EPERM, NULL),
+			    "hypervisor: hypercall: Operation not permitted (-1) (only dom0 may call it)");
+	assert_string_equal(msg(XL_ERR_REPLY, EPROTO, "XL_SYSCTL_LOG_READ"),
+			    "hypervisor: XL_SYSCTL_LOG_READ: malformed reply");
+	assert_string_equal(msg(XL_ERR_NONE, 0, NULL), "no error");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_checker_itself),
+		cmocka_unit_test(test_parse_commands),
+		cmocka_unit_test(test_parse_help),
+		cmocka_unit_test(test_parse_usage_errors),
+		cmocka_unit_test(test_help_text),
+		cmocka_unit_test(test_info_text),
+		cmocka_unit_test(test_info_text_odd_values),
+		cmocka_unit_test(test_info_json),
+		cmocka_unit_test(test_info_json_odd_values),
+		cmocka_unit_test(test_list_text),
+		cmocka_unit_test(test_list_json),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_json_string),
+		cmocka_unit_test(test_dmesg_whole_ring_in_chunks),
+		cmocka_unit_test(test_dmesg_small_buffer),
+		cmocka_unit_test(test_dmesg_ring_wrapped),
+		cmocka_unit_test(test_dmesg_stops_at_first_head),
+		cmocka_unit_test(test_dmesg_overwritten_while_reading),
+		cmocka_unit_test(test_dmesg_read_fails),
+		cmocka_unit_test(test_dmesg_empty_and_stalled),
+		cmocka_unit_test(test_log_chunk_check),
+		cmocka_unit_test(test_error_messages),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
