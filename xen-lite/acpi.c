@@ -731,3 +731,82 @@ int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsig
 	madt[9] = (uint8_t)(0x100 - acpi_checksum(madt, table_len));
 	return disabled;
 }
+
+/* ---- IOMMUs: kept from dom0 ------------------------------------------------------ */
+
+#define DMAR_OFF_ENTRIES 48
+#define DMAR_TYPE_DRHD 0
+#define IVRS_OFF_ENTRIES 48
+#define IVHD_TYPE_10 0x10
+#define IVHD_TYPE_11 0x11
+#define IVHD_TYPE_40 0x40
+#define AMD_IOMMU_MMIO_SMALL 0x4000 /* the 16 KiB every AMD-Vi unit has */
+#define AMD_IOMMU_MMIO_LARGE 0x80000 /* with extended features: up to 512 KiB */
+
+static unsigned int add_region(struct acpi_iommu_region *out, unsigned int n, unsigned int cap,
+			       uint64_t base, uint64_t size, bool amd)
+{
+	if (n < cap && base)
+		out[n++] = (struct acpi_iommu_region){ base, size, amd };
+	return n;
+}
+
+/* Walk the remapping structures after the header; each starts with a type and a length. */
+static unsigned int scan_iommu_table(const uint8_t *t, uint32_t len, bool amd,
+				     struct acpi_iommu_region *out, unsigned int n, unsigned int cap)
+{
+	uint32_t off = amd ? IVRS_OFF_ENTRIES : DMAR_OFF_ENTRIES;
+
+	while (off + 16 <= len) {
+		uint8_t type = t[off];
+		uint16_t elen = get_u16(t + off + 2);
+
+		if (elen < 16 || off + elen > len)
+			break;
+		if (!amd && get_u16(t + off) == DMAR_TYPE_DRHD)
+			n = add_region(out, n, cap, get_u64(t + off + 8),
+				       (uint64_t)PAGE_SIZE << (t[off + 5] & 0xf), false);
+		else if (amd && (type == IVHD_TYPE_10 || type == IVHD_TYPE_11 || type == IVHD_TYPE_40))
+			n = add_region(out, n, cap, get_u64(t + off + 8),
+				       type == IVHD_TYPE_10 ? AMD_IOMMU_MMIO_SMALL : AMD_IOMMU_MMIO_LARGE,
+				       true);
+		off += elen;
+	}
+	return n;
+}
+
+unsigned int acpi_iommu_regions(phys_map_fn map, void *ctx, const struct acpi_info *info,
+				struct acpi_iommu_region *out, unsigned int cap)
+{
+	const uint64_t addrs[2] = { info->dmar_addr, info->ivrs_addr };
+	unsigned int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *h = addrs[i] ? map_range(map, ctx, addrs[i], 36) : NULL;
+		const uint8_t *t;
+		uint32_t len;
+
+		if (!h)
+			continue;
+		len = get_u32(h + 4);
+		if (len < 48 || len > 0x100000 || !(t = map_range(map, ctx, addrs[i], len)))
+			continue;
+		n = scan_iommu_table(t, len, i == 1, out, n, cap);
+	}
+	return n;
+}
+
+int acpi_hide_table(uint8_t *table, uint64_t len)
+{
+	uint32_t table_len;
+
+	if (len < 36)
+		return -EINVAL;
+	memcpy(&table_len, table + 4, 4);
+	if (table_len < 36 || table_len > len || acpi_checksum(table, table_len))
+		return -EINVAL;
+	table[0] = 'X'; /* "DMAR" -> "XMAR": no driver looks for it */
+	table[9] = 0;
+	table[9] = (uint8_t)(0x100 - acpi_checksum(table, table_len));
+	return 0;
+}

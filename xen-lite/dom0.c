@@ -261,6 +261,8 @@ static int build(struct domain *d, const struct boot_info *bi)
 	add_page_zero(bi);
 	d->mem_size = layout.ram[layout.nram - 1].end;
 	err = map_identity(d, bi, MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN));
+	if (!err)
+		err = arch_dom0_reserve_iommus(d);
 	if (err)
 		return err;
 	n = linux_build_e820(bi->mem, bi->mem_count, layout.ram, layout.nram, e820, LINUX_E820_MAX);

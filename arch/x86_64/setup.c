@@ -225,6 +225,39 @@ void arch_dom0_limit_madt(struct domain *d)
 		log_info("dom0: MADT rewritten, %d CPU(s) hidden from dom0\n", n);
 }
 
+static void hide_table(uint64_t addr, const char *name)
+{
+	const uint8_t *h = addr && phys_is_mapped(addr, 36) ? phys_to_virt(addr) : NULL;
+	uint32_t len;
+
+	if (!h)
+		return;
+	memcpy(&len, h + 4, 4);
+	if (!phys_is_mapped(addr, len) || acpi_hide_table(phys_to_virt(addr), len))
+		log_warn("dom0: could not hide the %s table\n", name);
+}
+
+int arch_dom0_reserve_iommus(struct domain *d)
+{
+	struct acpi_iommu_region r[16];
+	unsigned int n = acpi_iommu_regions(direct_map, NULL, &acpi, r, ARRAY_SIZE(r));
+
+	for (unsigned int i = 0; i < n; i++) {
+		int err = arch_domain_unmap(d, ALIGN_DOWN(r[i].base, PAGE_SIZE),
+					    ALIGN_UP(r[i].size, PAGE_SIZE));
+
+		if (err)
+			return err;
+		log_info("dom0: %s IOMMU registers [%#llx-%#llx) kept from dom0\n",
+			 r[i].amd ? "AMD-Vi" : "VT-d", (unsigned long long)r[i].base,
+			 (unsigned long long)(r[i].base + r[i].size));
+	}
+	/* without its table dom0 does not look for the IOMMU at all */
+	hide_table(acpi.dmar_addr, "DMAR");
+	hide_table(acpi.ivrs_addr, "IVRS");
+	return 0;
+}
+
 void arch_virt_init(void)
 {
 	svm_init();

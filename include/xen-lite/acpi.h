@@ -109,4 +109,19 @@ int acpi_parse(const uint8_t *rsdp, unsigned int rsdp_len, phys_map_fn map, void
  */
 int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsigned int n);
 
+/* The register ranges of the IOMMUs the DMAR (VT-d) and IVRS (AMD-Vi) tables describe. */
+struct acpi_iommu_region {
+	uint64_t base, size;
+	bool amd;
+};
+unsigned int acpi_iommu_regions(phys_map_fn map, void *ctx, const struct acpi_info *info,
+				struct acpi_iommu_region *out, unsigned int cap);
+
+/*
+ * Rename a table in place (first signature letter to 'X') and fix its
+ * checksum, so that dom0 does not find and drive what it describes (the
+ * IOMMUs are reserved for the hypervisor). 0 or -EINVAL.
+ */
+int acpi_hide_table(uint8_t *table, uint64_t len);
+
 #endif

@@ -28,6 +28,8 @@ int arch_dom0_rsdp(const struct boot_info *bi, uint8_t *copy, unsigned int *len,
 void arch_dom0_limit_madt(struct domain *d);
 /* A secondary vCPU starts as a CPU does: waiting for INIT and SIPI. */
 void arch_vcpu_wait_for_sipi(struct vcpu *v);
+/* Unmap the IOMMUs' registers from dom0 and hide their ACPI tables (they are the hypervisor's). */
+int arch_dom0_reserve_iommus(struct domain *d);
 /* Make the local APIC's page trap writes so the ICR can be filtered. */
 int arch_dom0_protect_lapic(struct domain *d);
 /* The Linux 64-bit boot protocol's entry state (CS 0x10, DS 0x18, RSI = boot params). */

@@ -128,6 +128,28 @@ test_dom0_panic_reported() {
 	test_result
 }
 
+test_dom0_intel_iommu_reserved() {
+	# the VT-d unit is the hypervisor's: its registers are not mapped for dom0 and the
+	# DMAR table is hidden, so dom0 does not drive it; reaching for it ends dom0
+	dom0_boot dom0-vtd "dom0_mem=512M dom0_on_crash=reboot debug_exit=0xf4" \
+		"iomem=relaxed xl_test=peek xl_peek=0xfed90000" -device intel-iommu
+	expect_rc 3
+	expect_log "acpi: DMAR at" "dom0: VT-d IOMMU registers [0xfed90000-0xfed91000) kept from dom0" \
+		"xen-lite-dom0: init reached" "xen-lite-dom0: reading 0xfed90000" \
+		"domain d0 (dom0) crashed: read at guest-physical 0xfed90000 to an unmapped page"
+	expect_no_log "DMAR: IOMMU enabled" "DMAR: Host address width" "it was not protected"
+	test_result
+}
+
+test_dom0_amd_iommu_reserved() {
+	dom0_boot dom0-amdvi "dom0_mem=512M" "xl_test=poweroff" -device amd-iommu
+	expect_rc 0
+	expect_dom0_up 400000 524288
+	expect_log "acpi: IVRS at" "dom0: AMD-Vi IOMMU registers [0xfed80000-0xfed84000) kept from dom0"
+	expect_no_log "AMD-Vi: Found IOMMU" "AMD-Vi: Interrupt remapping enabled"
+	test_result
+}
+
 test_dom0_bad_kernel_module() {
 	# module 0 is where the dom0 kernel goes; a text file must be refused clearly
 	qemu_boot dom0-bad-module -machine q35 -smp 2 -m 512 -kernel "$BUILD/xen-lite.elf" \
