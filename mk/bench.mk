@@ -1,11 +1,17 @@
 # ---- benchmarks: figures, not assertions (tests/bench/) ----------------------
-# Linux to init natively and as xen-lite's dom0 (the ratio is the dom0 cost),
-# then the exit and hypercall costs measured inside a guest.
+# Linux to init natively, as xen-lite's dom0 and as the dom0 of Debian's stock
+# Xen 4.17 (PVH, then PV; mk/xen-bench.mk), the ratios against native (the dom0
+# cost), then the exit and hypercall costs measured inside a guest.
 bench: deps
 	@$(MAKE) --no-print-directory all dom0-images
+	@$(MAKE) --no-print-directory xen-bench-iso
 	@BUILD=$(BUILD) bash tests/bench/bench-linux-boot.sh native
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/bench-linux-boot.sh xen-lite
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-linux-boot.sh xen-pvh
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-linux-boot.sh xen-pv
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/ratio.sh
 	@echo

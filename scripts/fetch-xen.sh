@@ -55,8 +55,8 @@ say "unpacking $(basename "$deb")"
 rm -rf "$OUT/root"
 dpkg-deb -x "$deb" "$OUT/root"
 
-# the image is boot/xen-4.17-amd64.gz (a symlink boot/xen-4.17-amd64.gz may
-# also exist next to versioned names in other releases: take the regular file)
+# the image is boot/xen-4.17-amd64.gz (next to xen-4.17-amd64.efi and .config);
+# take the first regular file, should a release add symlinks
 img=
 for f in "$OUT"/root/boot/xen-*.gz "$OUT"/root/boot/xen.gz; do
 	if [ -f "$f" ] && [ ! -L "$f" ]; then
