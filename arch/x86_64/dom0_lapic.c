@@ -35,7 +35,7 @@ int dom0_lapic_protect(struct domain *d)
 	return arch_domain_protect(d, lapic_page, PAGE_SIZE, GUEST_PERM_READ);
 }
 
-static uint64_t guest_reg(struct vcpu *v, unsigned int reg)
+uint64_t svm_guest_reg(struct vcpu *v, unsigned int reg)
 {
 	const struct guest_gprs *g = &v->arch.gprs;
 	const uint64_t others[16] = { 0, g->rcx, g->rdx, g->rbx, 0, g->rbp, g->rsi, g->rdi,
@@ -53,6 +53,19 @@ static struct vcpu *vcpu_on_apic(struct domain *d, uint32_t apic_id)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (arch_cpu_apic_id(d->vcpus[i]->pcpu) == apic_id)
 			return d->vcpus[i];
+	return NULL;
+}
+
+struct vcpu *dom0_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical)
+{
+	for (unsigned int i = 0; i < owners.count && i < d->nr_vcpus; i++) {
+		uint32_t ldr = owners.ldr[i] >> 24;
+		bool hit = logical ? ((owners.dfr >> 28) == 0xF ? (dest & ldr) != 0 : dest == ldr) :
+				     dest == owners.apic_id[i];
+
+		if (hit)
+			return vcpu_on_apic(d, owners.apic_id[i]);
+	}
 	return NULL;
 }
 
@@ -170,7 +183,7 @@ bool dom0_lapic_write(struct vcpu *v, uint64_t gpa)
 			     (unsigned long long)v->arch.vmcb->save.rip);
 		return true;
 	}
-	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : guest_reg(v, st.reg));
+	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
 	if (reg == REG_ICR_LO) {
 		write_icr(v, value);
 	} else {

@@ -192,6 +192,11 @@ void arch_run_selftest(unsigned int which)
 	log_err("selftest: the provoked failure did not stop the machine\n");
 }
 
+uint64_t arch_ioapic_address(void)
+{
+	return acpi.ioapic_count ? acpi.ioapics[0].addr : 0;
+}
+
 uint32_t arch_cpu_apic_id(unsigned int cpu)
 {
 	return percpu_area[cpu].apic_id;

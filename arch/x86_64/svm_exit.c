@@ -186,6 +186,8 @@ static void handle_ioio(struct vcpu *v)
 	uint64_t info = vmcb->control.exit_info1;
 	unsigned int port = (unsigned int)(info >> IOIO_PORT_SHIFT) & 0xffff;
 
+	if (v->domain->privileged && dom0_console_io(v, port, info))
+		return;
 	if (v->domain->privileged && !(info & (IOIO_STRING | IOIO_REP)) && dom0_io(v, port, info))
 		return;
 	if (info & (IOIO_STRING | IOIO_REP)) {
@@ -212,8 +214,9 @@ static void handle_npf(struct vcpu *v)
 	struct vmcb_control *c = &v->arch.vmcb->control;
 	uint64_t err = c->exit_info1, gpa = c->exit_info2;
 
-	if (v->domain->privileged && (err & 3) == 3 && dom0_lapic_write(v, gpa))
-		return; /* a write to dom0's local APIC, emulated */
+	if (v->domain->privileged && (err & 3) == 3 &&
+	    (dom0_lapic_write(v, gpa) || dom0_ioapic_write(v, gpa)))
+		return; /* a write to dom0's local APIC or I/O APIC, emulated */
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
 	const char *why = gpa >= v->domain->mem_size && !v->domain->privileged ? "outside its memory" :
 			  err & 1 ? "not permitted there" : "to an unmapped page";
@@ -330,6 +333,8 @@ void svm_handle_exit(struct vcpu *v)
 {
 	uint64_t code = v->arch.vmcb->control.exit_code;
 
+	if (v->domain->privileged)
+		dom0_console_poll(v); /* dom0 exits often enough to carry keyboard input */
 	for (unsigned int i = 0; i < ARRAY_SIZE(exit_table); i++) {
 		if (exit_table[i].code != code)
 			continue;

@@ -147,6 +147,7 @@ int arch_vcpu_init(struct vcpu *v)
 	vmcb->control.v_intr = d->privileged ? 0 : V_INTR_MASKING;
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.g_pat = PAT_DEFAULT;
+	v->arch.virq_vector = -1;
 	vmcb->save.dr6 = 0xffff0ff0;
 	vmcb->save.dr7 = 0x400;
 	vmcb->save.rflags = 0x2;
@@ -202,7 +203,9 @@ void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 
 int arch_dom0_protect_lapic(struct domain *d)
 {
-	return dom0_lapic_protect(d);
+	int err = dom0_lapic_protect(d);
+
+	return err ? err : dom0_console_init(d, arch_ioapic_address());
 }
 
 void arch_vcpu_dump(struct vcpu *v, const char *why)
@@ -283,6 +286,14 @@ static void prepare_vmrun(struct vcpu *v)
 		v->arch.tlb_seen = gen;
 	}
 
+	/* a virtual interrupt (V_IRQ): delivered when the guest's IF allows, like a real one */
+	if (v->arch.virq_vector >= 0 && !(c->v_intr & V_IRQ)) {
+		int vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
+
+		if (vec >= 0)
+			c->v_intr = (c->v_intr & V_INTR_MASKING) | V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR |
+				    ((uint64_t)vec << 32);
+	}
 	if (v->arch.nmi_pending && !(c->event_inj & EVENT_INJ_VALID) &&
 	    __atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_ACQ_REL))
 		c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_NMI | 2;

@@ -87,6 +87,11 @@ void uart_write(const char *s, size_t len)
 	}
 }
 
+uint16_t uart_console_port(void)
+{
+	return uart_port;
+}
+
 int uart_getc(void)
 {
 	if (!uart_port || !(inb(uart_port + REG_LSR) & LSR_DATA_READY))

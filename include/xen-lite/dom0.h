@@ -30,6 +30,8 @@ void arch_dom0_limit_madt(struct domain *d);
 void arch_vcpu_wait_for_sipi(struct vcpu *v);
 /* Unmap the IOMMUs' registers from dom0 and hide their ACPI tables (they are the hypervisor's). */
 int arch_dom0_reserve_iommus(struct domain *d);
+/* The first I/O APIC's registers (0 if none). */
+uint64_t arch_ioapic_address(void);
 /* Make the local APIC's page trap writes so the ICR can be filtered. */
 int arch_dom0_protect_lapic(struct domain *d);
 /* The Linux 64-bit boot protocol's entry state (CS 0x10, DS 0x18, RSI = boot params). */

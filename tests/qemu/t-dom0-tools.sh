@@ -22,31 +22,31 @@ test_dom0_tools_under_xen_lite() {
 	expect_log "xen-lite-dom0: init reached" "xen-lite-dom0: xenlite module loaded" \
 		"xen-lite-dom0: tools done"
 	# info: version, ABI, TSC, who owns each CPU, memory
-	expect_log_regex '^xen-lite-dom0: info: hypervisor: xen-lite [0-9]+\.[0-9]+'
-	expect_log_regex '^xen-lite-dom0: info: abi: 0\.[0-9]+'
-	expect_log_regex '^xen-lite-dom0: info: tsc: [1-9][0-9]*\.[0-9]{3} MHz'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: info: hypervisor: xen-lite [0-9]+\.[0-9]+'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: info: abi: 0\.[0-9]+'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: info: tsc: [1-9][0-9]*\.[0-9]{3} MHz'
 	expect_log "xen-lite-dom0: info: cpus: 2" "xen-lite-dom0: info: cpu 0: dom0 (apic 0)" \
 		"xen-lite-dom0: info: cpu 1: free" "xen-lite-dom0: info: exit 0"
 	for mib in total hypervisor dom0 guests free; do
-		expect_log_regex "^xen-lite-dom0: info: memory $mib: [0-9]+ MiB"
+		expect_log_regex "^(\(d0\) )?xen-lite-dom0: info: memory $mib: [0-9]+ MiB"
 	done
-	mib=$(sed -nE 's/^xen-lite-dom0: info: memory dom0: ([0-9]+) MiB.*/\1/p' "$LOG" | head -1)
+	mib=$(sed -nE 's/^(\(d0\) )?xen-lite-dom0: info: memory dom0: ([0-9]+) MiB.*/\2/p' "$LOG" | head -1)
 	if [ "${mib:-0}" -lt 500 ] || [ "${mib:-0}" -gt 512 ]; then
 		test_fail "dom0 memory '${mib:-none}' MiB, expected about 512 (dom0_mem=512M)"
 	fi
-	mib=$(sed -nE 's/^xen-lite-dom0: info: memory total: ([0-9]+) MiB.*/\1/p' "$LOG" | head -1)
+	mib=$(sed -nE 's/^(\(d0\) )?xen-lite-dom0: info: memory total: ([0-9]+) MiB.*/\2/p' "$LOG" | head -1)
 	if [ "${mib:-0}" -lt 900 ] || [ "${mib:-0}" -gt 1024 ]; then
 		test_fail "total memory '${mib:-none}' MiB, expected about 1 GiB"
 	fi
 	# list: dom0, running, one vCPU
-	expect_log_regex '^xen-lite-dom0: list: +0 dom0 +running +1 +[0-9]+ +0 +[0-9]+'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: list: +0 dom0 +running +1 +[0-9]+ +0 +[0-9]+'
 	expect_log "xen-lite-dom0: list: exit 0"
 	# dmesg: the ring from its start (the hypervisor's boot summary) to its end
 	expect_log "xen-lite-dom0: dmesg: exit 0"
-	expect_log_regex '^xen-lite-dom0: dmesg-boot: .*boot complete: 2 CPU\(s\) online'
-	expect_log_regex '^xen-lite-dom0: dmesg: [0-9]{2,} lines'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: dmesg-boot: .*boot complete: 2 CPU\(s\) online'
+	expect_log_regex '^(\(d0\) )?xen-lite-dom0: dmesg: [0-9]{2,} lines'
 	# info --json: one object on one line with the expected keys
-	json=$(sed -n 's/^xen-lite-dom0: info-json: //p' "$LOG" | grep '^{' | head -1 | tr -d '\r')
+	json=$(sed -nE 's/^(\(d0\) )?xen-lite-dom0: info-json: //p' "$LOG" | grep '^{' | head -1 | tr -d '\r')
 	if [ -z "$json" ]; then
 		test_fail "no JSON line from xl-lite info --json"
 	else

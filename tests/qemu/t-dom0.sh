@@ -25,7 +25,7 @@ expect_dom0_up() {
 	local kb
 	expect_log "dom0: MADT rewritten" "dom0: entering the kernel on CPU 0" \
 		"xen-lite-dom0: init reached" "xen-lite-dom0: cpus ${3:-1}"
-	kb=$(sed -nE 's/^xen-lite-dom0: memtotal ([0-9]+) kB.*/\1/p' "$LOG" | head -1)
+	kb=$(sed -nE 's/^(\(d0\) )?xen-lite-dom0: memtotal ([0-9]+) kB.*/\2/p' "$LOG" | head -1)
 	if [ -z "$kb" ] || [ "$kb" -lt "$1" ] || [ "$kb" -gt "$2" ]; then
 		test_fail "dom0 MemTotal '${kb:-none}' kB outside [$1, $2]"
 	fi
@@ -147,6 +147,52 @@ test_dom0_amd_iommu_reserved() {
 	expect_dom0_up 400000 524288
 	expect_log "acpi: IVRS at" "dom0: AMD-Vi IOMMU registers [0xfed80000-0xfed84000) kept from dom0"
 	expect_no_log "AMD-Vi: Found IOMMU" "AMD-Vi: Interrupt remapping enabled"
+	test_result
+}
+
+# wait_log PATTERN SECONDS: until the log has the fixed string
+wait_log() {
+	local i
+	for i in $(seq 1 $(($2 * 5))); do
+		grep -aqF -- "$1" "$LOG" && return 0
+		sleep 0.2
+	done
+	test_fail "timed out waiting for: $1"
+	return 1
+}
+
+test_dom0_console_input() {
+	# the serial console as an operator uses it: typing to dom0's shell, Ctrl-A three
+	# times to talk to the hypervisor ('h', 'd'), back to dom0, then poweroff
+	local fifo=$LOGDIR/dom0-console pid
+	LOG=$LOGDIR/dom0-console.log
+	rm -f "$fifo.in" "$fifo.out"
+	mkfifo "$fifo.in" "$fifo.out"
+	cat "$fifo.out" >"$LOG" &
+	exec 4<>"$fifo.in"
+	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -display none \
+		-monitor none -no-reboot -net none -machine q35 -smp 2 -m 1G \
+		-kernel "$BUILD/xen-lite.elf" -append "dom0_mem=512M" \
+		-initrd "$DOM0_KERNEL console=ttyS0,$DOM0_INITRD" -serial pipe:"$fifo" </dev/null \
+		2>"$LOG.stderr" &
+	pid=$!
+	if wait_log "xen-lite-dom0: shell on the console" 60; then
+		sleep 1
+		printf 'echo typed-into-dom0\n' >&4
+		wait_log "(d0) typed-into-dom0" 20
+		printf '\001\001\001hd' >&4
+		wait_log "d0 dom0" 20
+		printf '\001\001\001poweroff -f\n' >&4
+	fi
+	wait "$pid"
+	QEMU_RC=$?
+	exec 4>&-
+	rm -f "$fifo.in" "$fifo.out"
+	expect_rc 0
+	expect_log "(d0) echo typed-into-dom0" "(d0) typed-into-dom0" \
+		"console: input now goes to the hypervisor" "console: keys for the hypervisor" \
+		"console: input now goes to dom0"
+	expect_log_regex "^\(XL\) d0 dom0 +state 1 vcpus 1 mem 512 MiB"
 	test_result
 }
 

@@ -36,6 +36,7 @@ struct arch_vcpu {
 	volatile uint32_t start_state; /* VCPU_STARTED, VCPU_WAIT_SIPI, VCPU_SIPI_RECEIVED */
 	volatile uint8_t sipi_vector;
 	volatile bool nmi_pending; /* a virtual NMI to inject (dom0's NMI IPIs) */
+	volatile int virq_vector; /* a virtual interrupt to raise (dom0's console UART), -1: none */
 };
 
 #define VCPU_STARTED 0

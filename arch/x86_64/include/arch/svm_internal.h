@@ -32,6 +32,18 @@ int dom0_lapic_protect(struct domain *d);
 bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info);
 void dom0_io_intercept_resets(uint8_t *iopm);
 
+/* A guest register by its instruction-encoding number (RAX=0 ... R15=15). */
+uint64_t svm_guest_reg(struct vcpu *v, unsigned int reg);
+
+/* The dom0 vCPU an interrupt with this destination (physical or logical) goes to, or NULL. */
+struct vcpu *dom0_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical);
+
+/* dom0's serial console (dom0_console.c). */
+int dom0_console_init(struct domain *d, uint64_t ioapic_pa);
+bool dom0_console_io(struct vcpu *v, unsigned int port, uint64_t info);
+bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa);
+void dom0_console_poll(struct vcpu *v);
+
 /* Handle the exit that just happened. */
 void svm_handle_exit(struct vcpu *v);
 

@@ -15,5 +15,7 @@ void uart_init(uint16_t port, uint32_t baud);
 void uart_write(const char *s, size_t len);
 /* A received byte, or -1 if none is waiting. */
 int uart_getc(void);
+/* The console's I/O port base (0: no serial console). */
+uint16_t uart_console_port(void);
 
 #endif

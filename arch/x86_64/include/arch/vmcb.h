@@ -153,6 +153,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 
 /* v_intr */
 #define V_INTR_MASKING (1ULL << 24)
+#define V_IRQ (1ULL << 8)
+#define V_INTR_PRIO_MAX (0xFULL << 16)
+#define V_IGN_TPR (1ULL << 20)
 
 /* event_inj */
 #define EVENT_INJ_VALID (1ULL << 31)

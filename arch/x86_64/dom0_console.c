@@ -1,0 +1,226 @@
+/*
+ * dom0's serial console: the hypervisor keeps the physical UART (its own
+ * console), and dom0 sees a virtual 16550 (arch/vuart.h) at the same I/O
+ * ports. What dom0 transmits is printed on the console tagged "(d0) ", a
+ * line at a time; what is typed goes to dom0 or to the hypervisor, switched
+ * by pressing Ctrl-A three times. The virtual UART's interrupt reaches dom0
+ * as a virtual interrupt with the vector dom0 put in its I/O APIC entry,
+ * which the hypervisor learns by trapping dom0's writes to the I/O APIC.
+ */
+#include <arch/cpu.h>
+#include <arch/insn_decode.h>
+#include <arch/svm_internal.h>
+#include <arch/tsc.h>
+#include <arch/uart.h>
+#include <arch/vuart.h>
+#include <xen-lite-abi.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/console.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/log.h>
+#include <xen-lite/string.h>
+#include <xen-lite/time.h>
+
+#define SWITCH_KEY 0x01 /* Ctrl-A */
+#define SWITCH_PRESSES 3
+#define LINE_MAX 1024 /* JSON from xl-lite stays on one line */
+#define PARTIAL_FLUSH_US 50000 /* a prompt without a newline still shows */
+#define IOAPIC_REGSEL 0x00
+#define IOAPIC_WIN 0x10
+#define IOAPIC_RTE_BASE 0x10
+
+static struct vuart uart;
+static struct domain *dom0;
+static uint16_t port_base;
+static unsigned int irq_pin; /* ISA IRQ of the port: 4 for COM1/COM3, 3 for COM2/COM4 */
+static bool irq_line;
+static bool input_to_dom0 = true;
+static unsigned int switch_presses;
+
+static char line[LINE_MAX + 1];
+static unsigned int line_len;
+static uint64_t last_output_us;
+
+static uint64_t ioapic_page;
+static volatile uint32_t *ioapic_regs;
+static uint32_t ioapic_sel;
+static uint32_t rte_lo = 1u << 16, rte_hi; /* masked until dom0 programs it */
+
+static void flush_line(void)
+{
+	line[line_len++] = '\n';
+	console_write("(d0) ", 5);
+	console_write(line, line_len);
+	line_len = 0;
+}
+
+static void dom0_output(uint8_t c, void *ctx)
+{
+	last_output_us = time_since_boot_us();
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		flush_line();
+		return;
+	}
+	/* dom0's escape sequences must not drive the operator's terminal */
+	line[line_len++] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+	if (line_len == LINE_MAX)
+		flush_line(); /* room is kept for the newline */
+}
+
+/* Where dom0 routed the interrupt: its vector exists only on that CPU in Linux. */
+static struct vcpu *irq_target(void)
+{
+	struct vcpu *t = dom0_vcpu_for_dest(dom0, rte_hi >> 24, rte_lo & (1u << 11));
+
+	return t ? t : dom0->vcpus[0];
+}
+
+/* Raise the interrupt on the line's rising edge (ISA interrupts are edge-triggered). */
+static void update_irq(struct vcpu *current)
+{
+	bool now = vuart_irq_pending(&uart);
+
+	if (now && !irq_line && !(rte_lo & (1u << 16))) {
+		struct vcpu *t = irq_target();
+
+		__atomic_store_n(&t->arch.virq_vector, (int)(rte_lo & 0xff), __ATOMIC_RELEASE);
+		if (t != current)
+			arch_kick_cpu(t->pcpu);
+	}
+	irq_line = now;
+}
+
+bool dom0_console_io(struct vcpu *v, unsigned int port, uint64_t info)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+
+	if (!port_base || port < port_base || port >= port_base + 8u)
+		return false;
+	if (!(info & IOIO_SIZE8) || (info & (IOIO_STRING | IOIO_REP))) {
+		svm_inject_exception(v, 13, true, 0); /* UART registers are bytes */
+		return true;
+	}
+	if (info & IOIO_TYPE_IN)
+		vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | vuart_read(&uart, port - port_base);
+	else
+		vuart_write(&uart, port - port_base, (uint8_t)vmcb->save.rax);
+	update_irq(v);
+	vmcb->save.rip = vmcb->control.exit_info2;
+	return true;
+}
+
+static void show_help(void)
+{
+	printk("(XL) console: keys for the hypervisor: 'h' this help, 'd' domains, 'm' memory;\n"
+	       "(XL) console: Ctrl-A three times gives the input back to dom0\n");
+}
+
+static void show_domains(void)
+{
+	struct xl_domain_info list[8];
+	unsigned int total, n = domains_snapshot(list, 8, &total);
+
+	for (unsigned int i = 0; i < n; i++)
+		printk("(XL) d%u %-16s state %u vcpus %u mem %llu MiB exits %llu\n", list[i].domid,
+		       list[i].name, list[i].state, list[i].nr_vcpus,
+		       (unsigned long long)(list[i].mem_bytes >> 20), (unsigned long long)list[i].exits);
+}
+
+static void hypervisor_key(int c)
+{
+	if (c == 'h' || c == '?')
+		show_help();
+	else if (c == 'd')
+		show_domains();
+	else if (c == 'm')
+		printk("(XL) memory: %u CPU(s) free for guests\n", pcpus_free());
+}
+
+static void deliver(int c)
+{
+	if (input_to_dom0)
+		vuart_receive(&uart, (uint8_t)c);
+	else
+		hypervisor_key(c);
+}
+
+static void input_byte(int c)
+{
+	if (c == SWITCH_KEY) {
+		if (++switch_presses < SWITCH_PRESSES)
+			return;
+		switch_presses = 0;
+		input_to_dom0 = !input_to_dom0;
+		printk("(XL) console: input now goes to %s (Ctrl-A three times to switch)\n",
+		       input_to_dom0 ? "dom0" : "the hypervisor ('h' for help)");
+		return;
+	}
+	for (; switch_presses; switch_presses--)
+		deliver(SWITCH_KEY); /* fewer than three: they were meant for dom0 */
+	deliver(c);
+}
+
+void dom0_console_poll(struct vcpu *v)
+{
+	int c;
+
+	if (!port_base || v != dom0->vcpus[0])
+		return;
+	for (int n = 0; n < 64 && (c = uart_getc()) >= 0; n++)
+		input_byte(c);
+	if (line_len && time_since_boot_us() - last_output_us > PARTIAL_FLUSH_US)
+		flush_line();
+	update_irq(v);
+}
+
+/* ---- dom0's I/O APIC: writes trapped to learn the UART's vector ---- */
+
+bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa)
+{
+	uint8_t insn[15];
+	struct store_insn st;
+	unsigned int off = (unsigned int)(gpa & (PAGE_SIZE - 1));
+	uint32_t value;
+	int n;
+
+	if (!ioapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != ioapic_page)
+		return false;
+	n = svm_fetch_instruction(v, insn);
+	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
+		domain_crash(v->domain, "unsupported write to the I/O APIC at RIP %#llx",
+			     (unsigned long long)v->arch.vmcb->save.rip);
+		return true;
+	}
+	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
+	if (off == IOAPIC_REGSEL)
+		ioapic_sel = value & 0xff;
+	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin)
+		rte_lo = value;
+	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin + 1)
+		rte_hi = value;
+	ioapic_regs[off / 4] = value; /* and on to the hardware */
+	v->arch.vmcb->save.rip += st.length;
+	return true;
+}
+
+int dom0_console_init(struct domain *d, uint64_t ioapic_pa)
+{
+	dom0 = d;
+	port_base = uart_console_port();
+	if (!port_base)
+		return 0; /* no serial console: dom0 gets the port like any other */
+	irq_pin = port_base == 0x2f8 || port_base == 0x2e8 ? 3 : 4;
+	vuart_init(&uart, dom0_output, NULL);
+	for (unsigned int p = port_base; p < port_base + 8u; p++)
+		d->arch.iopm[p / 8] |= (uint8_t)(1u << (p % 8));
+	if (ioapic_pa) {
+		ioapic_regs = arch_mmio_map(ioapic_pa, PAGE_SIZE);
+		ioapic_page = ALIGN_DOWN(ioapic_pa, PAGE_SIZE);
+		if (!ioapic_regs)
+			return -1;
+		return arch_domain_protect(d, ioapic_page, PAGE_SIZE, GUEST_PERM_READ);
+	}
+	return 0;
+}
