@@ -49,20 +49,8 @@ if [ -z "$pkg" ]; then
 	[ -n "$pkg" ] || die "apt-cache knows no versioned image package behind $META"
 fi
 
-# as root apt-get would complain that its sandbox user cannot write here
-sandbox=
-[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
 say "downloading $pkg"
-# shellcheck disable=SC2086
-if ! (cd "$OUT/debs" && apt-get download -q $sandbox "$pkg") >"$OUT/apt-download.log" 2>&1; then
-	apt_update
-	# shellcheck disable=SC2086
-	(cd "$OUT/debs" && apt-get download -q $sandbox "$pkg") >"$OUT/apt-download.log" 2>&1 ||
-		{ cat "$OUT/apt-download.log" >&2; die "could not download $pkg"; }
-fi
-
-# shellcheck disable=SC2012 # Debian's file names are plain; the newest download wins
-deb=$(ls -t "$OUT/debs/${pkg}_"*.deb | head -1)
+deb=$(sh scripts/apt-download.sh "$pkg" "$OUT/debs") || die "could not download $pkg"
 debver=$(dpkg-deb -f "$deb" Version)
 say "unpacking $(basename "$deb")"
 rm -rf "$OUT/kernel-root"

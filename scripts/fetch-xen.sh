@@ -27,29 +27,11 @@ fi
 say() { echo "fetch-xen: $*"; }
 die() { echo "fetch-xen: $*" >&2; exit 1; }
 
-apt_update() {
-	if [ "$(id -u)" -ne 0 ]; then
-		die "the package lists are missing or stale; run as root:  apt-get update"
-	fi
-	say "apt-get update"
-	apt-get update -q >"$OUT/apt-update.log" 2>&1 || { cat "$OUT/apt-update.log" >&2; exit 1; }
 }
 
 mkdir -p "$OUT/debs"
-# as root apt-get would complain that its sandbox user cannot write here
-sandbox=
-[ "$(id -u)" -eq 0 ] && sandbox="-o APT::Sandbox::User=root"
 say "downloading $PKG"
-# shellcheck disable=SC2086
-if ! (cd "$OUT/debs" && apt-get download -q $sandbox "$PKG") >"$OUT/apt-download.log" 2>&1; then
-	apt_update
-	# shellcheck disable=SC2086
-	(cd "$OUT/debs" && apt-get download -q $sandbox "$PKG") >"$OUT/apt-download.log" 2>&1 ||
-		{ cat "$OUT/apt-download.log" >&2; die "could not download $PKG"; }
-fi
-
-# shellcheck disable=SC2012 # Debian's file names are plain; the newest download wins
-deb=$(ls -t "$OUT/debs/${PKG}_"*.deb | head -1)
+deb=$(sh scripts/apt-download.sh "$PKG" "$OUT/debs") || die "could not download $PKG"
 debver=$(dpkg-deb -f "$deb" Version)
 say "unpacking $(basename "$deb")"
 rm -rf "$OUT/root"

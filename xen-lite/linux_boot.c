@@ -8,6 +8,7 @@
  */
 #include <xen-lite/errno.h>
 #include <xen-lite/linux_boot.h>
+#include <xen-lite/memmap.h>
 #include <xen-lite/log.h>
 #include <xen-lite/modules.h>
 #include <xen-lite/string.h>
@@ -104,18 +105,6 @@ static void put64(uint8_t *p, unsigned int off, uint64_t v)
 
 /* ---- e820 ------------------------------------------------------------------------ */
 
-/* Higher wins where machine regions overlap (the same order as memmap.c). */
-static int type_rank(uint32_t type)
-{
-	switch (type) {
-	case MEM_AVAILABLE: return 0;
-	case MEM_ACPI_RECLAIM: return 1;
-	case MEM_ACPI_NVS: return 2;
-	case MEM_RESERVED: return 3;
-	case MEM_BAD: return 4;
-	default: return 3;
-	}
-}
 
 static uint64_t region_end(const struct mem_region *r)
 {
@@ -163,7 +152,7 @@ static uint32_t type_at(uint64_t pos, const struct mem_region *map, unsigned int
 			continue;
 		if (t < MEM_AVAILABLE || t > MEM_BAD)
 			t = MEM_RESERVED;
-		if (!type || type_rank(t) > type_rank(type))
+		if (!type || memmap_type_rank(t) > memmap_type_rank(type))
 			type = t;
 	}
 	if (type != MEM_AVAILABLE)

@@ -7,7 +7,7 @@
 #define MAX_BOUNDARIES (2 * BOOT_MAX_MEM_REGIONS)
 
 /* Higher wins in an overlap: never hand out memory that anyone else claims. */
-static int type_priority(uint32_t type)
+int memmap_type_rank(uint32_t type)
 {
 	switch (type) {
 	case MEM_AVAILABLE: return 0;
@@ -60,7 +60,7 @@ static void warn_overlaps(const struct mem_region *r, unsigned int count)
 					 (unsigned long long)r[i].base, (unsigned long long)region_end(&r[i]),
 					 memmap_type_name(r[i].type), (unsigned long long)r[j].base,
 					 (unsigned long long)region_end(&r[j]), memmap_type_name(r[j].type),
-					 memmap_type_name(type_priority(r[i].type) >= type_priority(r[j].type) ?
+					 memmap_type_name(memmap_type_rank(r[i].type) >= memmap_type_rank(r[j].type) ?
 								  r[i].type : r[j].type));
 		}
 	}
@@ -73,10 +73,10 @@ static uint32_t type_at(const struct mem_region *r, unsigned int count, uint64_t
 
 	for (unsigned int i = 0; i < count; i++) {
 		if (r[i].base <= lo && lo < region_end(&r[i])) {
-			uint32_t t = type_priority(r[i].type) == 3 && r[i].type != MEM_RESERVED ?
+			uint32_t t = memmap_type_rank(r[i].type) == 3 && r[i].type != MEM_RESERVED ?
 					     MEM_RESERVED : r[i].type;
 
-			if (!best || type_priority(t) > type_priority(best))
+			if (!best || memmap_type_rank(t) > memmap_type_rank(best))
 				best = t;
 		}
 	}

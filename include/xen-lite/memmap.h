@@ -25,4 +25,7 @@ uint64_t memmap_end(const struct mem_region *r, unsigned int count);
 
 const char *memmap_type_name(uint32_t type);
 
+/* Which type wins where regions overlap (higher wins): bad > reserved > NVS > ACPI > available. */
+int memmap_type_rank(uint32_t type);
+
 #endif
