@@ -27,8 +27,6 @@ fi
 say() { echo "fetch-xen: $*"; }
 die() { echo "fetch-xen: $*" >&2; exit 1; }
 
-}
-
 mkdir -p "$OUT/debs"
 say "downloading $PKG"
 deb=$(sh scripts/apt-download.sh "$PKG" "$OUT/debs") || die "could not download $PKG"
