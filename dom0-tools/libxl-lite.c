@@ -1,4 +1,5 @@
 /* libxl-lite: dom0's hypercalls through /dev/xenlite (see libxl-lite.h). */
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -141,4 +142,32 @@ char *xl_error_message(const struct xl_error *e, char *buf, size_t size)
 		break;
 	}
 	return buf;
+}
+
+int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, size_t size,
+		      uint64_t mem_bytes, int cpu)
+{
+	size_t len = sizeof(struct xl_domctl_create) + size;
+	struct xl_domctl_create *req;
+	int64_t ret;
+
+	if (len > XL_IOCTL_MAX_LEN)
+		return fail(h, XL_ERR_DRIVER, E2BIG, "XL_DOMCTL_CREATE_ELF");
+	req = calloc(1, len);
+	if (!req)
+		return fail(h, XL_ERR_DRIVER, ENOMEM, "XL_DOMCTL_CREATE_ELF");
+	snprintf(req->name, sizeof(req->name), "%s", name);
+	snprintf(req->cmdline, sizeof(req->cmdline), "xl-guest name=%s", name);
+	req->mem_bytes = mem_bytes;
+	req->cpu = cpu;
+	req->image_size = (uint32_t)size;
+	memcpy(req + 1, image, size);
+	ret = xl_hypercall(h, "XL_DOMCTL_CREATE_ELF", XL_HC_DOMCTL, XL_DOMCTL_CREATE_ELF, req, len, 0);
+	free(req);
+	return ret;
+}
+
+int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid)
+{
+	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, domid);
 }

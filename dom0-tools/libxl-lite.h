@@ -69,6 +69,12 @@ bool xl_log_chunk_ok(const struct xl_log_chunk *chunk, int64_t n, size_t size);
  */
 int xl_domain_list(struct xl_handle *h, struct xl_domain_info *doms, unsigned int max);
 
+/* XL_DOMCTL_CREATE_ELF: returns the new domain's id, or < 0 with h->err set. */
+int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, size_t size,
+		      uint64_t mem_bytes, int cpu);
+/* XL_DOMCTL_DESTROY / PAUSE / UNPAUSE on a domain id. */
+int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid);
+
 /*
  * One line describing *e, without the program name and newline, e.g.
  * "/dev/xenlite: No such file or directory (is the xenlite module loaded?)".

@@ -11,18 +11,29 @@ static const struct {
 	enum xl_cmd cmd;
 	const char *usage;
 	const char *what;
+	unsigned int min_args, max_args;
 } commands[] = {
 	{ "info", XL_CMD_INFO, "xl-lite info [--json]",
 	  "The hypervisor: its version and ABI, the TSC frequency, every physical CPU\n"
 	  "and the domain that owns it (or free), and where the memory went: total,\n"
-	  "hypervisor, dom0, guests and free, in MiB." },
+	  "hypervisor, dom0, guests and free, in MiB.", 0, 0 },
 	{ "list", XL_CMD_LIST, "xl-lite list [--json]",
 	  "The domains: id, name, state, vCPUs, memory in MiB, the physical CPU of\n"
-	  "vCPU 0 and the VM exits taken so far." },
+	  "vCPU 0 and the VM exits taken so far.", 0, 0 },
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
-	  "(the ring keeps the most recent text; older lines are overwritten)." },
-	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's." },
+	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0 },
+	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
+	  "Create a guest from a 64-bit ELF image (a lightweight kernel or a test guest)\n"
+	  "with MEM_MIB MiB of memory (default 2) on physical CPU CPU (default: any free\n"
+	  "one) and start it. Its command line is \"xl-guest name=NAME\". Prints the\n"
+	  "new domain's id. The image must fit the driver's 64 KiB transfer.",
+	  2, 4 },
+	{ "destroy", XL_CMD_DESTROY, "xl-lite destroy ID",
+	  "Stop domain ID and give its CPUs and memory back.", 1, 1 },
+	{ "pause", XL_CMD_PAUSE, "xl-lite pause ID", "Stop domain ID's vCPUs where they are.", 1, 1 },
+	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause ID", "Let a paused domain run again.", 1, 1 },
+	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0 },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -63,6 +74,7 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
 	a->cmd = XL_CMD_NONE;
 	a->topic = XL_CMD_NONE;
 	a->json = false;
+	a->nargs = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 
@@ -84,6 +96,9 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
 			if (c < 0)
 				return usage_error(err, "no help for '%s': not a command", s);
 			a->topic = commands[c].cmd;
+		} else if (a->nargs < XL_MAX_ARGS && command_index(a->cmd) >= 0 &&
+			   a->nargs < commands[command_index(a->cmd)].max_args) {
+			a->args[a->nargs++] = s;
 		} else if (!extra) {
 			extra = s;
 		}
@@ -99,6 +114,8 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
 		return usage_error(err, "no command given");
 	if (extra)
 		return usage_error(err, "unexpected argument '%s'", extra);
+	if (a->nargs < commands[command_index(a->cmd)].min_args)
+		return usage_error(err, "missing arguments: %s", commands[command_index(a->cmd)].usage);
 	return XL_EXIT_OK;
 }
 

@@ -24,12 +24,20 @@ enum xl_cmd {
 	XL_CMD_INFO,
 	XL_CMD_LIST,
 	XL_CMD_DMESG,
+	XL_CMD_CREATE_ELF,
+	XL_CMD_DESTROY,
+	XL_CMD_PAUSE,
+	XL_CMD_UNPAUSE,
 };
+
+#define XL_MAX_ARGS 4
 
 struct xl_args {
 	enum xl_cmd cmd;
 	enum xl_cmd topic; /* XL_CMD_HELP: the command asked about, or XL_CMD_NONE */
 	bool json;
+	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
+	unsigned int nargs;
 };
 
 /*

@@ -7,6 +7,8 @@
  * made by xl-lite-fmt.c. Exit status: 0 done, 1 the hypervisor or the driver
  * failed, 2 usage error.
  */
+#include <errno.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -75,6 +77,61 @@ static int cmd_dmesg(struct xl_handle *h, bool json)
 	return XL_EXIT_OK;
 }
 
+static bool parse_number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return !errno && *s && !*end && *out <= max;
+}
+
+static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
+{
+	static char image[XL_IOCTL_MAX_LEN];
+	unsigned long long mem = 2, cpu = 0;
+	size_t size;
+	FILE *f;
+	int64_t id;
+
+	if ((a->nargs > 2 && !parse_number(a->args[2], 1ULL << 20, &mem)) ||
+	    (a->nargs > 3 && !parse_number(a->args[3], 4095, &cpu))) {
+		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
+		return XL_EXIT_USAGE;
+	}
+	f = fopen(a->args[1], "rb");
+	if (!f) {
+		fprintf(stderr, "xl-lite: %s: %s\n", a->args[1], strerror(errno));
+		return XL_EXIT_ERROR;
+	}
+	size = fread(image, 1, sizeof(image), f);
+	if (!feof(f) || ferror(f)) {
+		fprintf(stderr, "xl-lite: %s: unreadable or larger than %zu bytes\n", a->args[1],
+			sizeof(image) - sizeof(struct xl_domctl_create));
+		fclose(f);
+		return XL_EXIT_ERROR;
+	}
+	fclose(f);
+	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
+	if (id < 0)
+		return report(&h->err);
+	printf("%lld\n", (long long)id);
+	return XL_EXIT_OK;
+}
+
+static int cmd_domctl(struct xl_handle *h, const struct xl_args *a, uint32_t op, const char *call)
+{
+	unsigned long long id;
+
+	if (!parse_number(a->args[0], 0xffffffffULL, &id)) {
+		fprintf(stderr, "xl-lite: '%s' is not a domain id\n", a->args[0]);
+		return XL_EXIT_USAGE;
+	}
+	if (xl_domctl(h, call, op, (uint32_t)id) < 0)
+		return report(&h->err);
+	return XL_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_handle h;
@@ -99,6 +156,18 @@ int main(int argc, char **argv)
 		break;
 	case XL_CMD_DMESG:
 		rc = cmd_dmesg(&h, a.json);
+		break;
+	case XL_CMD_CREATE_ELF:
+		rc = cmd_create_elf(&h, &a);
+		break;
+	case XL_CMD_DESTROY:
+		rc = cmd_domctl(&h, &a, XL_DOMCTL_DESTROY, "XL_DOMCTL_DESTROY");
+		break;
+	case XL_CMD_PAUSE:
+		rc = cmd_domctl(&h, &a, XL_DOMCTL_PAUSE, "XL_DOMCTL_PAUSE");
+		break;
+	case XL_CMD_UNPAUSE:
+		rc = cmd_domctl(&h, &a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
 		break;
 	default:
 		rc = XL_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/hypercall.h>
 #include <xen-lite/log.h>
+#include <xen-lite/domctl.h>
 #include <xen-lite/sysctl.h>
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t args[6]);
@@ -75,11 +76,17 @@ static int64_t hc_sysctl(struct vcpu *v, const uint64_t args[6])
 	return sysctl_dispatch(v, args[0], args[1], args[2], args[3]);
 }
 
+static int64_t hc_domctl(struct vcpu *v, const uint64_t args[6])
+{
+	return domctl_dispatch(v, args[0], args[1], args[2], args[3]);
+}
+
 static const struct hypercall table[XL_HC_COUNT] = {
 	[XL_HC_VERSION] = { "version", hc_version, false },
 	[XL_HC_CONSOLE_IO] = { "console_io", hc_console_io, false },
 	[XL_HC_SHUTDOWN] = { "shutdown", hc_shutdown, false },
 	[XL_HC_SYSCTL] = { "sysctl", hc_sysctl, true },
+	[XL_HC_DOMCTL] = { "domctl", hc_domctl, true },
 };
 
 int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6])

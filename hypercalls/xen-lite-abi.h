@@ -44,7 +44,8 @@
 #define XL_HC_CONSOLE_IO 1
 #define XL_HC_SHUTDOWN 2
 #define XL_HC_SYSCTL 3 /* dom0 only */
-#define XL_HC_COUNT 4 /* numbers >= this return -ENOSYS */
+#define XL_HC_DOMCTL 4 /* dom0 only */
+#define XL_HC_COUNT 5 /* numbers >= this return -ENOSYS */
 
 /* XL_HC_VERSION(what) */
 #define XL_VERSION_ABI 0 /* returns XL_ABI_VERSION */
@@ -112,6 +113,26 @@ struct xl_domain_info {
 	uint32_t nr_vcpus;
 	uint32_t first_cpu; /* the physical CPU of vCPU 0 */
 	uint64_t exits; /* VM exits so far, all reasons */
+};
+
+/*
+ * XL_HC_DOMCTL(op, buffer gpa, buffer size, arg): create and control
+ * domains. dom0 only. arg is the domain id for the ops on a domain.
+ */
+#define XL_DOMCTL_CREATE_ELF 0 /* buffer: struct xl_domctl_create then the ELF image; returns the id */
+#define XL_DOMCTL_DESTROY 1 /* returns 0 */
+#define XL_DOMCTL_PAUSE 2
+#define XL_DOMCTL_UNPAUSE 3
+
+#define XL_DOMCTL_MAX_IMAGE (64ULL << 20)
+#define XL_CMDLINE_MAX 256
+
+struct xl_domctl_create {
+	char name[XL_DOMAIN_NAME_MAX]; /* NUL-terminated, not empty */
+	uint64_t mem_bytes; /* a multiple of 4 KiB, at least 2 MiB */
+	int32_t cpu; /* the physical CPU to pin to, or -1 for any free one */
+	uint32_t image_size; /* bytes of ELF image right after this header */
+	char cmdline[XL_CMDLINE_MAX]; /* NUL-terminated; the guest finds it in its start info */
 };
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----

@@ -73,8 +73,11 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 .PHONY: dom0-tools
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
+# test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
+DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf
+
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
-		dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" \
+		$(DOM0_GUESTS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \
 		XL_LITE=$(DOM0_OUT)/xl-lite sh scripts/mk-dom0-initrd.sh

@@ -51,6 +51,14 @@ done
 cp "$INIT" "$STAGE/init"
 chmod 755 "$STAGE/init"
 [ -z "$XL_LITE" ] || cp "$XL_LITE" "$STAGE/bin/xl-lite"
+# test guests dom0 can start with xl-lite create-elf (DOM0_GUESTS: ELF files)
+if [ -n "${DOM0_GUESTS:-}" ]; then
+	mkdir -p "$STAGE/guests"
+	for g in $DOM0_GUESTS; do
+		# without symbols: an image must fit the driver's 64 KiB transfer
+		strip -o "$STAGE/guests/$(basename "$g")" "$g"
+	done
+fi
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
 

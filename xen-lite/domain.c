@@ -458,3 +458,15 @@ _Static_assert(DOMAIN_BUILDING == XL_DOMAIN_BUILDING && DOMAIN_RUNNING == XL_DOM
 		       DOMAIN_CRASHED == XL_DOMAIN_CRASHED && DOMAIN_DYING == XL_DOMAIN_DYING,
 	       "domain states are the ABI's");
 _Static_assert(DOMAIN_NAME_MAX == XL_DOMAIN_NAME_MAX, "domain names are the ABI's");
+
+struct domain *domain_find(uint32_t id)
+{
+	struct domain *found = NULL;
+
+	spin_lock(&domains_lock);
+	for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++)
+		if (domains[i] && domains[i]->id == id)
+			found = domains[i];
+	spin_unlock(&domains_lock);
+	return found;
+}

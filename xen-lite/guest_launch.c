@@ -64,27 +64,39 @@ static int apply_page_rules(struct domain *d, const struct guest_spec *s)
 	return err;
 }
 
+int guest_build_elf(const char *name, uint64_t mem, unsigned int cpu, const void *image,
+		    uint64_t size, const char *cmdline, struct domain **out)
+{
+	int err;
+	struct domain *d = domain_create(name, false, &err);
+
+	*out = d;
+	if (!d)
+		return err;
+	err = domain_alloc_memory(d, mem);
+	if (!err)
+		err = domain_add_vcpu(d, cpu);
+	if (!err)
+		err = guest_load_elf(d, image, size, cmdline);
+	return err;
+}
+
+int guest_start(struct domain *d)
+{
+	report_memory(d);
+	log_info("domain d%u (%s) starting on CPU %u\n", d->id, d->name, d->vcpus[0]->pcpu);
+	return domain_unpause(d);
+}
+
 static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
 {
 	const struct boot_module *m = &bi->modules[l->spec.module];
-	int err;
+	int err = guest_build_elf(l->spec.name, l->spec.mem, cpu, phys_to_virt(m->start),
+				  m->end - m->start, m->cmdline, &l->d);
 
-	l->d = domain_create(l->spec.name, false, &err);
-	if (!l->d)
-		return err;
-	err = domain_alloc_memory(l->d, l->spec.mem);
-	if (!err)
-		err = domain_add_vcpu(l->d, cpu);
-	if (!err)
-		err = guest_load_elf(l->d, phys_to_virt(m->start), m->end - m->start, m->cmdline);
 	if (!err)
 		err = apply_page_rules(l->d, &l->spec);
-	if (!err) {
-		report_memory(l->d);
-		log_info("domain d%u (%s) starting on CPU %u\n", l->d->id, l->d->name, cpu);
-		err = domain_unpause(l->d);
-	}
-	return err;
+	return err ? err : guest_start(l->d);
 }
 
 static void start(struct launch *l, const struct boot_info *bi, unsigned int cpu,

@@ -157,6 +157,9 @@ struct npt_page_counts {
 };
 void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
+/* The domain with this id, or NULL. */
+struct domain *domain_find(uint32_t id);
+
 /* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */
 struct xl_domain_info;
 unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsigned int *total);

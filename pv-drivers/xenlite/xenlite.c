@@ -28,7 +28,7 @@
 #include "xenlite-ioctl.h"
 
 /* the hypercalls dom0's tools may make through this device */
-#define XL_ALLOWED_HYPERCALLS (BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL))
+#define XL_ALLOWED_HYPERCALLS (BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL))
 
 static u32 xl_abi_version;
 

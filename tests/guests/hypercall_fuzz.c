@@ -17,7 +17,7 @@
  *  - preserve every register but RAX (hypercall_regs() loads all of them
  *    with random values and compares after the call);
  *  - return exactly what the ABI says: numbers >= XL_HC_COUNT -> -ENOSYS;
- *    XL_HC_SYSCTL -> -EPERM (the fuzzer is not dom0);
+ *    XL_HC_SYSCTL, XL_HC_DOMCTL -> -EPERM (the fuzzer is not dom0);
  *    XL_HC_VERSION: what 0 -> XL_ABI_VERSION, 1 -> the feature bits, other
  *    -> -EINVAL; XL_HC_CONSOLE_IO: op != WRITE -> -EINVAL; a write of n > 0
  *    bytes from a buffer inside memory -> min(n, XL_CONSOLE_MAX_WRITE); from
@@ -141,7 +141,7 @@ static long expected(const struct hc_regs *in, long r, bool *any_errno)
 	*any_errno = false;
 	if (nr >= XL_HC_COUNT)
 		return -ENOSYS;
-	if (nr == XL_HC_SYSCTL)
+	if (nr == XL_HC_SYSCTL || nr == XL_HC_DOMCTL)
 		return -EPERM; /* dom0 only, refused before any argument is looked at */
 	if (nr == XL_HC_VERSION)
 		return a1 == XL_VERSION_ABI ? XL_ABI_VERSION : a1 == XL_VERSION_FEATURES ? features : -EINVAL;

@@ -79,3 +79,25 @@ test_dom0_tools_refused_natively() {
 	expect_no_log "xen-lite-dom0: xenlite module loaded" "Kernel panic"
 	test_result
 }
+
+test_dom0_guest_lifecycle() {
+	# HPC guests started from dom0 (XL_HC_DOMCTL through /dev/xenlite): an ELF guest
+	# runs to PASS and is destroyed; a spinning one is paused, resumed and destroyed;
+	# afterwards CPU 1 is free again and the guests' memory is back
+	qemu_boot dom0-guests -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=guests,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: create: 1" "domain d1 (hello) starting on CPU 1" \
+		"(d1 hello) PASS: hello" "xen-lite-dom0: destroy-1: exit 0" \
+		"xen-lite-dom0: create-2: 2" "(d2 spin) spin: spinning with interrupts off" \
+		"xen-lite-dom0: pause: exit 0" "xen-lite-dom0: unpause: exit 0" \
+		"xen-lite-dom0: destroy-2: exit 0" \
+		"xen-lite-dom0: destroy-gone: xl-lite: hypervisor: XL_DOMCTL_DESTROY: No such file or directory" \
+		"xen-lite-dom0: info-after: cpu 1: free (apic 1)" \
+		"xen-lite-dom0: info-after: memory guests: 0 MiB" "xen-lite-dom0: guests done"
+	expect_log_regex "xen-lite-dom0: list-1: +1 hello +shutdown +1 +2 +1 "
+	expect_log_regex "xen-lite-dom0: list-2: +2 spin +paused +1 +4 +1 "
+	expect_no_log "xen-lite-dom0: list-3:    2" "PANIC"
+	test_result
+}

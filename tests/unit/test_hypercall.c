@@ -93,9 +93,18 @@ int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 	return 42;
 }
 
+static int domctl_calls;
+
+int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	domctl_calls++;
+	return 7;
+}
+
 static int setup(void **state)
 {
 	sysctl_calls = 0;
+	domctl_calls = 0;
 	memset(&dom, 0, sizeof(dom));
 	memset(&vcpu, 0, sizeof(vcpu));
 	dom.id = 3;
@@ -284,7 +293,7 @@ static void test_shutdown_bad_reason(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const uint64_t nrs[] = { XL_HC_COUNT, 4, 15, 16, 255, 1ULL << 32,
+	static const uint64_t nrs[] = { XL_HC_COUNT, 5, 15, 16, 255, 1ULL << 32,
 					1ULL << 63, ~0ULL - 1, ~0ULL };
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -312,6 +321,16 @@ static void test_sysctl_dom0_only(void **state)
 	dom.privileged = false;
 }
 
+static void test_domctl_dom0_only(void **state)
+{
+	assert_int_equal(hc(XL_HC_DOMCTL, XL_DOMCTL_DESTROY, 0, 0), -EPERM);
+	assert_int_equal(domctl_calls, 0);
+	dom.privileged = true;
+	assert_int_equal(xl_hc(XL_HC_DOMCTL, XL_DOMCTL_PAUSE, 0, 0, 3), 7);
+	assert_int_equal(domctl_calls, 1);
+	dom.privileged = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shutdown_bad_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_domctl_dom0_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

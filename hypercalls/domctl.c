@@ -1,0 +1,98 @@
+/*
+ * XL_HC_DOMCTL: dom0 creates and controls guests (xl-lite create-elf,
+ * destroy, pause, unpause). Every field of the request is checked before
+ * anything is allocated, and a create that fails part-way leaves nothing.
+ */
+#include <xen-lite-abi.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/domctl.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/errstr.h>
+#include <xen-lite/guest_launch.h>
+#include <xen-lite/log.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/string.h>
+
+static bool nul_terminated(const char *s, size_t size)
+{
+	for (size_t i = 0; i < size; i++)
+		if (!s[i])
+			return true;
+	return false;
+}
+
+static int pick_free_cpu(int wanted)
+{
+	if (wanted >= 0)
+		return pcpu_is_free((unsigned int)wanted) ? wanted : -EBUSY;
+	for (unsigned int c = 1; c < XL_SYSINFO_MAX_CPUS; c++)
+		if (pcpu_is_free(c))
+			return (int)c;
+	return -EBUSY;
+}
+
+static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+	struct xl_domctl_create req;
+	struct domain *d = NULL;
+	void *image = NULL;
+	int64_t ret;
+	int cpu;
+
+	if (size < sizeof(req))
+		return -EINVAL;
+	if (copy_from_guest(v->domain, &req, gpa, sizeof(req)))
+		return -EFAULT;
+	if (!req.name[0] || !nul_terminated(req.name, sizeof(req.name)) ||
+	    !nul_terminated(req.cmdline, sizeof(req.cmdline)))
+		return -EINVAL;
+	if (!req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
+	    size - sizeof(req) < req.image_size)
+		return -EINVAL;
+	if (req.mem_bytes < (2ULL << 20) || req.mem_bytes & (PAGE_SIZE - 1) ||
+	    req.mem_bytes > (1ULL << 40))
+		return -EINVAL;
+	cpu = pick_free_cpu(req.cpu);
+	if (cpu < 0)
+		return cpu;
+	image = alloc_pages(req.image_size);
+	if (!image)
+		return -ENOMEM;
+	ret = copy_from_guest(v->domain, image, gpa + sizeof(req), req.image_size);
+	if (!ret)
+		ret = guest_build_elf(req.name, req.mem_bytes, (unsigned int)cpu, image, req.image_size,
+				      req.cmdline, &d);
+	if (!ret)
+		ret = guest_start(d);
+	if (ret) {
+		log_warn("dom0: creating %s failed: %s (%lld)\n", req.name, errstr((int)ret),
+			 (long long)ret);
+		if (d)
+			domain_destroy(d);
+	} else {
+		ret = d->id;
+	}
+	free_pages(image, req.image_size);
+	return ret;
+}
+
+int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	struct domain *d;
+
+	if (op == XL_DOMCTL_CREATE_ELF)
+		return create_elf(v, gpa, size);
+	d = arg <= UINT32_MAX ? domain_find((uint32_t)arg) : NULL;
+	if (!d || d->privileged)
+		return -ENOENT; /* dom0 itself is not controlled this way */
+	switch (op) {
+	case XL_DOMCTL_DESTROY:
+		return domain_destroy(d);
+	case XL_DOMCTL_PAUSE:
+		return domain_pause(d);
+	case XL_DOMCTL_UNPAUSE:
+		return domain_unpause(d);
+	default:
+		return -EINVAL;
+	}
+}
