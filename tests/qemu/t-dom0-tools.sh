@@ -101,3 +101,15 @@ test_dom0_guest_lifecycle() {
 	expect_no_log "xen-lite-dom0: list-3:    2" "PANIC"
 	test_result
 }
+
+test_dom0_guest_cycles() {
+	# 50 create/destroy cycles from dom0 leave free memory and free CPUs exactly as before
+	qemu_boot dom0-cycles -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=cycles,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: cycles: 50 done" "xen-lite-dom0: cycles: node unchanged" \
+		"domain d50 (cycle) starting on CPU"
+	expect_no_log "create failed" "node changed" "PANIC"
+	test_result
+}
