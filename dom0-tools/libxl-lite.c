@@ -171,3 +171,16 @@ int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t d
 {
 	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, domid);
 }
+
+int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,
+			size_t size)
+{
+	return xl_hypercall(h, "XL_DOMCTL_CONSOLE_READ", XL_HC_DOMCTL, XL_DOMCTL_CONSOLE_READ, chunk,
+			    size, domid);
+}
+
+int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, size_t len)
+{
+	return xl_hypercall(h, "XL_DOMCTL_CONSOLE_WRITE", XL_HC_DOMCTL, XL_DOMCTL_CONSOLE_WRITE,
+			    (void *)buf, len, domid);
+}

@@ -72,6 +72,10 @@ int xl_domain_list(struct xl_handle *h, struct xl_domain_info *doms, unsigned in
 /* XL_DOMCTL_CREATE_ELF: returns the new domain's id, or < 0 with h->err set. */
 int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, size_t size,
 		      uint64_t mem_bytes, int cpu);
+/* A domain's console: unread output into chunk (returns bytes), typed input (returns bytes taken). */
+int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,
+			size_t size);
+int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, size_t len);
 /* XL_DOMCTL_DESTROY / PAUSE / UNPAUSE on a domain id. */
 int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid);
 

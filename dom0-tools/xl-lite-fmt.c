@@ -33,6 +33,12 @@ static const struct {
 	  "Stop domain ID and give its CPUs and memory back.", 1, 1 },
 	{ "pause", XL_CMD_PAUSE, "xl-lite pause ID", "Stop domain ID's vCPUs where they are.", 1, 1 },
 	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause ID", "Let a paused domain run again.", 1, 1 },
+	{ "console", XL_CMD_CONSOLE, "xl-lite console ID",
+	  "Attach to domain ID's console: its output since the last read, then live;\n"
+	  "what you type goes to the guest. Ctrl-] detaches. With standard input not a\n"
+	  "terminal, the input is sent and the command returns once the guest has been\n"
+	  "quiet for a second after it. Output written while nobody is attached is kept\n"
+	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1 },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0 },
 };
 

@@ -28,6 +28,7 @@ enum xl_cmd {
 	XL_CMD_DESTROY,
 	XL_CMD_PAUSE,
 	XL_CMD_UNPAUSE,
+	XL_CMD_CONSOLE,
 };
 
 #define XL_MAX_ARGS 4

@@ -9,6 +9,9 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -132,6 +135,81 @@ static int cmd_domctl(struct xl_handle *h, const struct xl_args *a, uint32_t op,
 	return XL_EXIT_OK;
 }
 
+#define DETACH_KEY 0x1d /* Ctrl-] */
+#define QUIET_MS 1000 /* non-interactive: leave once the guest is this quiet after the input */
+
+/* Print what the guest wrote since the last read; returns bytes, or -1 on error. */
+static int64_t drain_console(struct xl_handle *h, uint32_t id, struct xl_console_chunk *chunk)
+{
+	int64_t n = xl_console_read(h, id, chunk, 8192);
+
+	if (n < 0)
+		return -1;
+	if (chunk->dropped)
+		fprintf(stderr, "\r\nxl-lite: [%llu bytes of output lost before this]\r\n",
+			(unsigned long long)chunk->dropped);
+	fwrite(chunk->data, 1, (size_t)n, stdout);
+	fflush(stdout);
+	return n;
+}
+
+static int cmd_console(struct xl_handle *h, const struct xl_args *a)
+{
+	static char chunk_mem[8192];
+	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
+	bool tty = isatty(STDIN_FILENO), input_done = false;
+	struct termios saved, raw;
+	unsigned long long id;
+	int quiet_ms = 0, rc = XL_EXIT_OK;
+
+	if (!parse_number(a->args[0], 0xffffffffULL, &id) || id == 0) {
+		fprintf(stderr, "xl-lite: '%s' is not a guest's domain id\n", a->args[0]);
+		return XL_EXIT_USAGE;
+	}
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &saved);
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		fprintf(stderr, "xl-lite: attached to domain %llu's console; Ctrl-] detaches\r\n", id);
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int64_t out = drain_console(h, (uint32_t)id, chunk);
+
+		if (out < 0) {
+			rc = report(&h->err);
+			break;
+		}
+		quiet_ms = out ? 0 : quiet_ms + 50;
+		if (!tty && input_done && quiet_ms >= QUIET_MS)
+			break;
+		if (!input_done && poll(&pfd, 1, 50) > 0) {
+			char buf[256];
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+			char *detach = n > 0 && tty ? memchr(buf, DETACH_KEY, (size_t)n) : NULL;
+
+			if (detach)
+				n = detach - buf;
+			if (n > 0 && xl_console_write(h, (uint32_t)id, buf, (size_t)n) < 0) {
+				rc = report(&h->err);
+				break;
+			}
+			if (detach)
+				break;
+			if (n <= 0)
+				input_done = true;
+		} else if (input_done) {
+			usleep(50000);
+		}
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		fprintf(stderr, "\nxl-lite: detached\n");
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_handle h;
@@ -168,6 +246,9 @@ int main(int argc, char **argv)
 		break;
 	case XL_CMD_UNPAUSE:
 		rc = cmd_domctl(&h, &a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
+		break;
+	case XL_CMD_CONSOLE:
+		rc = cmd_console(&h, &a);
 		break;
 	default:
 		rc = XL_EXIT_USAGE;

@@ -76,6 +76,37 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	return ret;
 }
 
+#define CONSOLE_CHUNK_MAX 4096
+
+static int64_t console_read(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t size)
+{
+	struct xl_console_chunk hdr = { 0 };
+	char buf[CONSOLE_CHUNK_MAX];
+	size_t n;
+
+	if (size <= sizeof(hdr))
+		return -ENOSPC;
+	if (gpa + size < gpa || gpa + size > v->domain->mem_size)
+		return -EFAULT;
+	n = domain_console_take(d, buf, MIN(size - sizeof(hdr), (uint64_t)sizeof(buf)), &hdr.dropped);
+	hdr.len = (uint32_t)n;
+	/* checked above: these copies cannot fail half-way through dom0's RAM holes */
+	if (copy_to_guest(v->domain, gpa + sizeof(hdr), buf, n) ||
+	    copy_to_guest(v->domain, gpa, &hdr, sizeof(hdr)))
+		return -EFAULT;
+	return (int64_t)n;
+}
+
+static int64_t console_type(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t size)
+{
+	char buf[DOMAIN_CONSOLE_INPUT];
+
+	size = MIN(size, (uint64_t)sizeof(buf));
+	if (copy_from_guest(v->domain, buf, gpa, size))
+		return -EFAULT;
+	return (int64_t)domain_console_type(d, buf, size);
+}
+
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	struct domain *d;
@@ -92,6 +123,10 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 		return domain_pause(d);
 	case XL_DOMCTL_UNPAUSE:
 		return domain_unpause(d);
+	case XL_DOMCTL_CONSOLE_READ:
+		return console_read(v, d, gpa, size);
+	case XL_DOMCTL_CONSOLE_WRITE:
+		return console_type(v, d, gpa, size);
 	default:
 		return -EINVAL;
 	}

@@ -31,12 +31,29 @@ static int64_t hc_version(struct vcpu *v, const uint64_t args[6])
 	}
 }
 
+/* What dom0 typed for this domain, at most len bytes, into guest memory at gpa. */
+static int64_t console_read(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+	char buf[DOMAIN_CONSOLE_INPUT];
+	size_t n;
+
+	len = MIN(len, (uint64_t)sizeof(buf));
+	if (gpa + len < gpa || gpa + len > v->domain->mem_size)
+		return -EFAULT;
+	n = domain_console_input(v->domain, buf, len);
+	if (n && copy_to_guest(v->domain, gpa, buf, n))
+		return -EFAULT;
+	return (int64_t)n;
+}
+
 static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
 {
 	uint64_t gpa = args[1], len = args[2];
 	char buf[256];
 	uint64_t done = 0;
 
+	if (args[0] == XL_CONSOLE_READ)
+		return console_read(v, gpa, len);
 	if (args[0] != XL_CONSOLE_WRITE)
 		return -EINVAL;
 	if (len > XL_CONSOLE_MAX_WRITE)

@@ -53,6 +53,7 @@
 
 /* XL_HC_CONSOLE_IO(op, buffer gpa, length) */
 #define XL_CONSOLE_WRITE 0 /* returns the number of bytes taken */
+#define XL_CONSOLE_READ 1 /* typed input waiting for the domain (from xl-lite console); returns bytes, 0 if none */
 #define XL_CONSOLE_MAX_WRITE 4096 /* longer writes are cut to this and the count says so */
 
 /* XL_HC_SHUTDOWN(reason, code): does not return on success */
@@ -123,6 +124,16 @@ struct xl_domain_info {
 #define XL_DOMCTL_DESTROY 1 /* returns 0 */
 #define XL_DOMCTL_PAUSE 2
 #define XL_DOMCTL_UNPAUSE 3
+#define XL_DOMCTL_CONSOLE_READ 4 /* fills struct xl_console_chunk with unread output; returns bytes */
+#define XL_DOMCTL_CONSOLE_WRITE 5 /* queues the buffer as the domain's input; returns bytes taken */
+
+/* A domain's console output not read yet, oldest first. */
+struct xl_console_chunk {
+	uint64_t dropped; /* bytes overwritten unread since the last read (the ring is bounded) */
+	uint32_t len; /* bytes in data[] */
+	uint32_t reserved;
+	char data[];
+};
 
 #define XL_DOMCTL_MAX_IMAGE (64ULL << 20)
 #define XL_CMDLINE_MAX 256

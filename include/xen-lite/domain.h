@@ -15,6 +15,8 @@
 #define DOMAIN_MAX_BLOCKS 512
 #define MAX_DOMAINS 64
 #define DOMAIN_CONSOLE_LINE 256
+#define DOMAIN_CONSOLE_RING 16384 /* output kept for dom0 while nobody reads it */
+#define DOMAIN_CONSOLE_INPUT 256
 
 /*
  * building -> running <-> paused; running -> shutdown (the guest asked) or
@@ -88,6 +90,12 @@ struct domain {
 
 	char console_line[DOMAIN_CONSOLE_LINE];
 	unsigned int console_len;
+	/* the console as dom0 reads it: a bounded ring (oldest dropped, counted) and typed input */
+	char console_ring[DOMAIN_CONSOLE_RING];
+	uint64_t console_head, console_read; /* bytes written / read since creation */
+	uint64_t console_dropped;
+	char console_input[DOMAIN_CONSOLE_INPUT];
+	unsigned int console_in_head, console_in_count;
 };
 
 const char *exit_reason_name(enum exit_reason r);
@@ -135,8 +143,17 @@ bool domain_has_ended(const struct domain *d);
 int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
 int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
 
-/* The guest console: text is sanitized, split into lines and logged as "(dN name) ...". */
+/*
+ * The guest console: text is sanitized, split into lines and logged as
+ * "(dN name) ...", and kept in the domain's ring for dom0 (xl-lite console).
+ */
 void domain_console_write(struct domain *d, const char *buf, size_t len);
+/* dom0 reads unread output (returns bytes, *dropped: bytes lost since the last read). */
+size_t domain_console_take(struct domain *d, char *buf, size_t len, uint64_t *dropped);
+/* dom0 types: queued for the guest's XL_CONSOLE_READ; returns bytes taken. */
+size_t domain_console_type(struct domain *d, const char *buf, size_t len);
+/* The guest reads what was typed. */
+size_t domain_console_input(struct domain *d, char *buf, size_t len);
 
 /* Nested-paging permissions for domain_protect(). */
 #define GUEST_PERM_READ 1u

@@ -13,7 +13,8 @@
  *    CONSOLE and SHUTDOWN), unknown `what` -> -EINVAL;
  *  - XL_HC_CONSOLE_IO: a write returns its length, 0 bytes -> 0, a buffer
  *    outside guest memory -> -EFAULT, more than XL_CONSOLE_MAX_WRITE bytes
- *    -> XL_CONSOLE_MAX_WRITE, unknown op -> -EINVAL;
+ *    -> XL_CONSOLE_MAX_WRITE, unknown op (2) -> -EINVAL; XL_CONSOLE_READ with
+ *    nothing typed -> 0;
  *  - unknown hypercall numbers (XL_HC_COUNT, 99) -> -ENOSYS.
  */
 #include "guest.h"
@@ -177,8 +178,8 @@ static void check_console(const struct xl_start_info *si)
 	EXPECT(rc == XL_CONSOLE_MAX_WRITE, "console write of %zu bytes returned %ld, expected %d",
 	       sizeof(long_text), rc, XL_CONSOLE_MAX_WRITE);
 
-	rc = hc_console_io(1, (uint64_t)(uintptr_t)msg, sizeof(msg) - 1);
-	EXPECT(rc == -EINVAL, "console op 1 returned %ld, expected -EINVAL", rc);
+	rc = hc_console_io(2, (uint64_t)(uintptr_t)msg, sizeof(msg) - 1);
+	EXPECT(rc == -EINVAL, "console op 2 returned %ld, expected -EINVAL", rc);
 	rc = hc_console_io(0x100000000ul, (uint64_t)(uintptr_t)msg, sizeof(msg) - 1);
 	EXPECT(rc == -EINVAL, "console op 0x100000000 returned %ld, expected -EINVAL", rc);
 	gprintf("hello: console ok\n");

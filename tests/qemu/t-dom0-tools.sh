@@ -113,3 +113,17 @@ test_dom0_guest_cycles() {
 	expect_no_log "create failed" "node changed" "PANIC"
 	test_result
 }
+
+test_dom0_guest_console() {
+	# xl-lite console: the guest's output from before attaching is kept, typed lines
+	# reach it (XL_CONSOLE_READ) and its answers come back to dom0
+	qemu_boot dom0-console -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=console,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: console: created 1" "xen-lite-dom0: console: exit 0" \
+		"xen-lite-dom0: console-out: echo: ready" "xen-lite-dom0: console-out: echo: HELLO WORLD" \
+		"xen-lite-dom0: console-out: PASS: echo: done" "(d1 echo) echo: HELLO WORLD"
+	expect_log_regex "xen-lite-dom0: list: +1 echo +shutdown "
+	test_result
+}

@@ -94,6 +94,24 @@ int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 }
 
 static int domctl_calls;
+static const char *typed = "";
+
+size_t domain_console_input(struct domain *d, char *buf, size_t len)
+{
+	size_t n = strlen(typed) < len ? strlen(typed) : len;
+
+	memcpy(buf, typed, n);
+	typed += n;
+	return n;
+}
+
+int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+{
+	if (gpa + len < gpa || gpa + len > dom.mem_size)
+		return -EFAULT;
+	memcpy(mem + gpa, src, len);
+	return 0;
+}
 
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
@@ -251,7 +269,7 @@ static void test_console_write_outside_memory(void **state)
 static void test_console_unknown_op(void **state)
 {
 	memcpy(mem + 0x1000, "abc", 3);
-	assert_int_equal(hc(XL_HC_CONSOLE_IO, 1, 0x1000, 3), -EINVAL);
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, 2, 0x1000, 3), -EINVAL);
 	assert_int_equal(hc(XL_HC_CONSOLE_IO, ~0ULL, 0x1000, 3), -EINVAL);
 	assert_int_equal(hc(XL_HC_CONSOLE_IO, 1ULL << 32, 0x1000, 3), -EINVAL);
 	expect_no_effects();
@@ -321,6 +339,22 @@ static void test_sysctl_dom0_only(void **state)
 	dom.privileged = false;
 }
 
+static void test_console_read(void **state)
+{
+	typed = "";
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_READ, 0x1000, 16), 0); /* nothing typed */
+	typed = "typed";
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_READ, 0x1000, 3), 3);
+	assert_memory_equal(mem + 0x1000, "typ", 3);
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_READ, 0x1000, 16), 2);
+	assert_memory_equal(mem + 0x1000, "ed", 2);
+	/* a buffer outside memory is refused before anything is taken */
+	typed = "x";
+	assert_int_equal(hc(XL_HC_CONSOLE_IO, XL_CONSOLE_READ, MEM_SIZE - 2, 16), -EFAULT);
+	assert_string_equal(typed, "x");
+	typed = "";
+}
+
 static void test_domctl_dom0_only(void **state)
 {
 	assert_int_equal(hc(XL_HC_DOMCTL, XL_DOMCTL_DESTROY, 0, 0), -EPERM);
@@ -347,6 +381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domctl_dom0_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_read, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
