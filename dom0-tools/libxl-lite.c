@@ -147,6 +147,12 @@ char *xl_error_message(const struct xl_error *e, char *buf, size_t size)
 int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, size_t size,
 		      uint64_t mem_bytes, int cpu)
 {
+	return xl_create_elf_ex(h, name, NULL, image, size, mem_bytes, cpu, 0);
+}
+
+int64_t xl_create_elf_ex(struct xl_handle *h, const char *name, const char *cmdline,
+			 const void *image, size_t size, uint64_t mem_bytes, int cpu, uint32_t flags)
+{
 	size_t len = sizeof(struct xl_domctl_create) + size;
 	struct xl_domctl_create *req;
 	int64_t ret;
@@ -157,7 +163,11 @@ int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, 
 	if (!req)
 		return fail(h, XL_ERR_DRIVER, ENOMEM, "XL_DOMCTL_CREATE_ELF");
 	snprintf(req->name, sizeof(req->name), "%s", name);
-	snprintf(req->cmdline, sizeof(req->cmdline), "xl-guest name=%s", name);
+	if (cmdline)
+		snprintf(req->cmdline, sizeof(req->cmdline), "%s", cmdline);
+	else
+		snprintf(req->cmdline, sizeof(req->cmdline), "xl-guest name=%s", name);
+	req->flags = flags;
 	req->mem_bytes = mem_bytes;
 	req->cpu = cpu;
 	req->image_size = (uint32_t)size;

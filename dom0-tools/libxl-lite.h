@@ -72,6 +72,9 @@ int xl_domain_list(struct xl_handle *h, struct xl_domain_info *doms, unsigned in
 /* XL_DOMCTL_CREATE_ELF: returns the new domain's id, or < 0 with h->err set. */
 int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, size_t size,
 		      uint64_t mem_bytes, int cpu);
+/* The same with a command line (NULL: "xl-guest name=NAME") and XL_CREATE_* flags. */
+int64_t xl_create_elf_ex(struct xl_handle *h, const char *name, const char *cmdline,
+			 const void *image, size_t size, uint64_t mem_bytes, int cpu, uint32_t flags);
 /* A domain's console: unread output into chunk (returns bytes), typed input (returns bytes taken). */
 int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,
 			size_t size);

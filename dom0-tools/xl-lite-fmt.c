@@ -23,6 +23,12 @@ static const struct {
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
 	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0 },
+	{ "create", XL_CMD_CREATE, "xl-lite create FILE",
+	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
+	  "name, type (elf), kernel, memory (MiB), vcpus (1), cpus, cmdline, on_crash\n"
+	  "(preserve or destroy). A bad file is refused with the line and the reason,\n"
+	  "and nothing is created. Prints the new domain's id.",
+	  1, 1 },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "Create a guest from a 64-bit ELF image (a lightweight kernel or a test guest)\n"
 	  "with MEM_MIB MiB of memory (default 2) on physical CPU CPU (default: any free\n"

@@ -29,6 +29,7 @@ enum xl_cmd {
 	XL_CMD_PAUSE,
 	XL_CMD_UNPAUSE,
 	XL_CMD_CONSOLE,
+	XL_CMD_CREATE,
 };
 
 #define XL_MAX_ARGS 4

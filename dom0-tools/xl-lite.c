@@ -17,6 +17,7 @@
 
 #include "libxl-lite.h"
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
+#include "xl-cfg.h"
 #include "xl-lite-fmt.h"
 
 /* domains asked for per XL_SYSCTL_DOMAIN_LIST (64 bytes each: 16 KiB) */
@@ -116,6 +117,58 @@ static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
 	}
 	fclose(f);
 	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
+	if (id < 0)
+		return report(&h->err);
+	printf("%lld\n", (long long)id);
+	return XL_EXIT_OK;
+}
+
+/* Read a whole small file; NULL with a message on failure. */
+static char *read_file(const char *path, size_t max, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f) {
+		fprintf(stderr, "xl-lite: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(max + 1);
+	*size = buf ? fread(buf, 1, max, f) : 0;
+	if (!buf || ferror(f) || (*size == max && fgetc(f) != EOF)) {
+		fprintf(stderr, "xl-lite: %s: unreadable or larger than %zu bytes\n", path, max);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[*size] = '\0';
+	return buf;
+}
+
+static int cmd_create(struct xl_handle *h, const struct xl_args *a)
+{
+	struct xl_cfg cfg;
+	char err[256], *text, *image;
+	size_t size;
+	int64_t id;
+
+	text = read_file(a->args[0], 64 * 1024, &size);
+	if (!text)
+		return XL_EXIT_ERROR;
+	if (xl_cfg_parse(text, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "xl-lite: %s: %s\n", a->args[0], err);
+		free(text);
+		return XL_EXIT_USAGE;
+	}
+	free(text);
+	image = read_file(cfg.kernel, XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
+	if (!image)
+		return XL_EXIT_ERROR;
+	id = xl_create_elf_ex(h, cfg.name, cfg.have_cmdline ? cfg.cmdline : NULL, image, size,
+			      cfg.memory_mib << 20, cfg.cpu,
+			      cfg.on_crash == XL_ON_CRASH_DESTROY ? XL_CREATE_DESTROY_ON_CRASH : 0);
+	free(image);
 	if (id < 0)
 		return report(&h->err);
 	printf("%lld\n", (long long)id);
@@ -249,6 +302,9 @@ int main(int argc, char **argv)
 		break;
 	case XL_CMD_CONSOLE:
 		rc = cmd_console(&h, &a);
+		break;
+	case XL_CMD_CREATE:
+		rc = cmd_create(&h, &a);
 		break;
 	default:
 		rc = XL_EXIT_USAGE;

@@ -11,6 +11,7 @@
 #include <xen-lite/guest_launch.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
 
 static bool nul_terminated(const char *s, size_t size)
@@ -46,6 +47,8 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	if (!req.name[0] || !nul_terminated(req.name, sizeof(req.name)) ||
 	    !nul_terminated(req.cmdline, sizeof(req.cmdline)))
 		return -EINVAL;
+	if (req.flags & ~XL_CREATE_DESTROY_ON_CRASH || req.reserved)
+		return -EINVAL;
 	if (!req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
 	    size - sizeof(req) < req.image_size)
 		return -EINVAL;
@@ -62,8 +65,10 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	if (!ret)
 		ret = guest_build_elf(req.name, req.mem_bytes, (unsigned int)cpu, image, req.image_size,
 				      req.cmdline, &d);
-	if (!ret)
+	if (!ret) {
+		d->destroy_on_crash = req.flags & XL_CREATE_DESTROY_ON_CRASH;
 		ret = guest_start(d);
+	}
 	if (ret) {
 		log_warn("dom0: creating %s failed: %s (%lld)\n", req.name, errstr((int)ret),
 			 (long long)ret);
@@ -107,13 +112,26 @@ static int64_t console_type(struct vcpu *v, struct domain *d, uint64_t gpa, uint
 	return (int64_t)domain_console_type(d, buf, size);
 }
 
-int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+/*
+ * One request at a time (dom0 may have several vCPUs): a domain found here
+ * cannot be destroyed under the caller by another request.
+ */
+static spinlock_t domctl_lock = SPINLOCK_INIT;
+
+static void reap_crashed(void)
 {
 	struct domain *d;
 
-	if (op == XL_DOMCTL_CREATE_ELF)
-		return create_elf(v, gpa, size);
-	d = arg <= UINT32_MAX ? domain_find((uint32_t)arg) : NULL;
+	while ((d = domain_find_crashed_to_destroy())) {
+		log_info("domain d%u (%s) destroyed (on_crash=destroy)\n", d->id, d->name);
+		domain_destroy(d);
+	}
+}
+
+static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	struct domain *d = arg <= UINT32_MAX ? domain_find((uint32_t)arg) : NULL;
+
 	if (!d || d->privileged)
 		return -ENOENT; /* dom0 itself is not controlled this way */
 	switch (op) {
@@ -130,4 +148,22 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 	default:
 		return -EINVAL;
 	}
+}
+
+void domctl_reap(void)
+{
+	spin_lock(&domctl_lock);
+	reap_crashed();
+	spin_unlock(&domctl_lock);
+}
+
+int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	int64_t ret;
+
+	spin_lock(&domctl_lock);
+	reap_crashed();
+	ret = op == XL_DOMCTL_CREATE_ELF ? create_elf(v, gpa, size) : on_domain(v, op, gpa, size, arg);
+	spin_unlock(&domctl_lock);
+	return ret;
 }

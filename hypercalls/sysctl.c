@@ -7,6 +7,7 @@
 #include <xen-lite/arch.h>
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domctl.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/mm.h>
@@ -99,6 +100,7 @@ static int64_t sysctl_domain_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 
 int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
+	domctl_reap(); /* so that list and info never show what on_crash=destroy removes */
 	switch (op) {
 	case XL_SYSCTL_INFO:
 		return sysctl_info(v, gpa, size);

@@ -144,7 +144,11 @@ struct xl_domctl_create {
 	int32_t cpu; /* the physical CPU to pin to, or -1 for any free one */
 	uint32_t image_size; /* bytes of ELF image right after this header */
 	char cmdline[XL_CMDLINE_MAX]; /* NUL-terminated; the guest finds it in its start info */
+	uint32_t flags; /* XL_CREATE_* */
+	uint32_t reserved; /* 0 */
 };
+
+#define XL_CREATE_DESTROY_ON_CRASH (1u << 0) /* on_crash=destroy: give everything back at once */
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;

@@ -60,8 +60,8 @@ $(DOM0_OUT)/xenlite.ko: $(DOM0_OUT)/vmlinuz $(XENLITE_SRCS) scripts/kernel-heade
 	strip --strip-debug -o $@ $(XENLITE_KMOD)/pv-drivers/xenlite/xenlite.ko
 
 # ---- the control tool: static, so the busybox initramfs needs no libc
-XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-lite-fmt.c dom0-tools/libxl-lite.c
-XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/libxl-lite.h \
+XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-lite-fmt.c dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c
+XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/libxl-lite.h dom0-tools/xl-cfg.h \
 	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
 	-Ihypercalls
@@ -74,7 +74,8 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
-DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf
+DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
+	$(BUILD)/guests/triple_fault.elf
 
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk

@@ -526,3 +526,18 @@ struct domain *domain_find(uint32_t id)
 	spin_unlock(&domains_lock);
 	return found;
 }
+
+struct domain *domain_find_crashed_to_destroy(void)
+{
+	struct domain *found = NULL;
+
+	spin_lock(&domains_lock);
+	for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++) {
+		struct domain *d = domains[i];
+
+		if (d && d->destroy_on_crash && d->state == DOMAIN_CRASHED)
+			found = d;
+	}
+	spin_unlock(&domains_lock);
+	return found;
+}

@@ -74,6 +74,7 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	volatile enum domain_state state;
 	bool privileged; /* dom0 */
+	bool destroy_on_crash; /* on_crash=destroy: its CPU destroys it when it crashes */
 
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 	unsigned int nr_vcpus;
@@ -176,6 +177,8 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_find(uint32_t id);
+/* A crashed domain created with on_crash=destroy whose vCPUs have stopped, or NULL. */
+struct domain *domain_find_crashed_to_destroy(void);
 
 /* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */
 struct xl_domain_info;

@@ -127,3 +127,19 @@ test_dom0_guest_console() {
 	expect_log_regex "xen-lite-dom0: list: +1 echo +shutdown "
 	test_result
 }
+
+test_dom0_guest_config_files() {
+	# xl-lite create FILE: a typo is refused with its line and creates nothing; a good
+	# file starts its guest on the CPU it names; on_crash=destroy removes a crashed guest
+	qemu_boot dom0-config -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=config,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: bad: xl-lite: /tmp/bad.cfg: line 3: unknown key 'memroy'" \
+		"xen-lite-dom0: bad: exit 2" "xen-lite-dom0: good: 1" "domain d1 (hello) starting on CPU 1" \
+		"(d1 hello) PASS: hello" "xen-lite-dom0: crash: 2" "domain d2 (crasher) crashed: triple fault" \
+		"domain d2 (crasher) destroyed (on_crash=destroy)" "xen-lite-dom0: config done"
+	expect_log_regex "xen-lite-dom0: list: +1 hello +shutdown "
+	expect_no_log "xen-lite-dom0: list:    2 crasher" "domain d3"
+	test_result
+}
