@@ -23,7 +23,8 @@ GUEST_GROUP[basic]="2G|$(gmod hello name=hello expect=pass),$(gmod cpuid name=cp
 $(gmod msr name=msr expect=pass),$(gmod ioport name=ioport expect=pass),\
 $(gmod svm_insns name=svm_insns expect=pass),\
 $(gmod hypercall_fuzz name=hypercall_fuzz mem=4M timeout=60000 expect=pass),\
-$(gmod bench name=bench expect=pass),$(gmod spin name=spin timeout=2000 expect=timeout)"
+$(gmod bench name=bench expect=pass),$(gmod spin name=spin timeout=2000 expect=timeout),\
+$(gmod compute name=compute expect=pass)"
 # the bystander first, so that it is running when the other two are ended (they wait 500 ms)
 GUEST_GROUP[contain]="2G|$(gmod bystander name=bystander mem=8M timeout=30000 expect=pass),\
 $(gmod wild_access name=wild_access expect=crash),$(gmod triple_fault name=triple_fault expect=crash),\
@@ -121,7 +122,7 @@ expect_group_summary() {
 
 test_guests_basic_run() {
 	guest_group basic
-	expect_group_summary 8 7 0 1
+	expect_group_summary 9 8 0 1
 	# ioport wrote "IOLEAK" to COM1 directly: it must not have reached the serial port
 	expect_no_log "IOLEAK"
 	test_result
@@ -178,6 +179,24 @@ test_guest_bench() {
 	[ -z "$GID" ] && return 1
 	expect_log_regex "\(d$GID bench\) bench: loop [0-9]+ cycles, null hypercall [0-9]+ cycles, cpuid exit [0-9]+ cycles \(tsc [0-9]+ kHz\)"
 	grep -aoE "bench: loop .*" "$LOG" | head -1 | sed 's/^/    /'
+	test_result
+}
+
+test_guest_compute_no_exits() {
+	# two seconds of computation: only the console and shutdown hypercalls (and the
+	# runtime's one MSR read) may show in its exit counters - no timer ticks, no HLT
+	local line
+	guest_group basic
+	expect_guest_pass compute
+	[ -z "$GID" ] && return 1
+	line=$(grep -aoE "domain d$GID \(compute\) exits:.*" "$LOG" | head -1)
+	if [ -z "$line" ]; then
+		test_fail "no exits line for compute"
+	elif echo "$line" | grep -qE ' (intr|nmi|hlt|npf|io|cpuid|other|exception)( |$)'; then
+		test_fail "compute took exits while computing: $line"
+	elif [ "$(echo "$line" | sed -nE 's/.* hypercall ([0-9]+).*/\1/p')" -gt 4 ]; then
+		test_fail "more hypercalls than the console and shutdown need: $line"
+	fi
 	test_result
 }
 
