@@ -299,6 +299,16 @@ void xl_print_info(FILE *f, const struct xl_sysinfo *si, bool json)
 		print_info_text(f, si);
 }
 
+/* Average exits per second over the domain's life (0 for a domain younger than 1 ms). */
+static unsigned long long exit_rate(const struct xl_domain_info *d)
+{
+	if (d->uptime_us < 1000)
+		return 0;
+	if (d->exits > UINT64_MAX / 1000000)
+		return d->exits / (d->uptime_us / 1000000 ? d->uptime_us / 1000000 : 1);
+	return d->exits * 1000000 / d->uptime_us;
+}
+
 void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n, bool json)
 {
 	char sbuf[24];
@@ -313,24 +323,26 @@ void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n
 			xl_json_string(f, d->name, strnlen(d->name, sizeof(d->name)));
 			fputs(",\"state\":", f);
 			xl_json_string(f, state, strlen(state));
-			fprintf(f, ",\"vcpus\":%u,\"first_cpu\":%u,\"memory\":%llu,\"exits\":%llu}",
+			fprintf(f,
+				",\"vcpus\":%u,\"first_cpu\":%u,\"memory\":%llu,\"exits\":%llu,"
+				"\"exits_per_s\":%llu}",
 				d->nr_vcpus, d->first_cpu, (unsigned long long)d->mem_bytes,
-				(unsigned long long)d->exits);
+				(unsigned long long)d->exits, exit_rate(d));
 		}
 		fputs("]}\n", f);
 		return;
 	}
-	fprintf(f, "%4s %-16s %-9s %5s %9s %4s %14s\n", "ID", "NAME", "STATE", "VCPUS", "MEM(MiB)",
-		"CPU", "EXITS");
+	fprintf(f, "%4s %-16s %-9s %5s %9s %4s %14s %9s\n", "ID", "NAME", "STATE", "VCPUS",
+		"MEM(MiB)", "CPU", "EXITS", "EXITS/S");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct xl_domain_info *d = &doms[i];
 		size_t len = strnlen(d->name, sizeof(d->name));
 
 		fprintf(f, "%4u ", d->domid);
 		print_field(f, d->name, sizeof(d->name));
-		fprintf(f, "%*s %-9s %5u %9llu %4u %14llu\n", len < 16 ? (int)(16 - len) : 0, "",
+		fprintf(f, "%*s %-9s %5u %9llu %4u %14llu %9llu\n", len < 16 ? (int)(16 - len) : 0, "",
 			xl_state_name(d->state, sbuf, sizeof(sbuf)), d->nr_vcpus, MIB(d->mem_bytes),
-			d->first_cpu, (unsigned long long)d->exits);
+			d->first_cpu, (unsigned long long)d->exits, exit_rate(d));
 	}
 }
 

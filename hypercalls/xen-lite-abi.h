@@ -114,6 +114,7 @@ struct xl_domain_info {
 	uint32_t nr_vcpus;
 	uint32_t first_cpu; /* the physical CPU of vCPU 0 */
 	uint64_t exits; /* VM exits so far, all reasons */
+	uint64_t uptime_us; /* microseconds since the domain was created (exits / uptime = rate) */
 };
 
 /*

@@ -89,6 +89,7 @@ struct domain *domain_create(const char *name, bool privileged, int *err)
 	memcpy(d->name, name, MIN(strlen(name), sizeof(d->name) - 1));
 	d->state = DOMAIN_BUILDING;
 	d->privileged = privileged;
+	d->created_us = time_since_boot_us();
 	*err = arch_domain_init(d);
 	if (*err) {
 		domain_destroy(d);
@@ -503,6 +504,7 @@ unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsi
 		for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
 			exits += d->exits[r];
 		o->exits = exits;
+		o->uptime_us = time_since_boot_us() - d->created_us;
 		n++;
 	}
 	spin_unlock(&domains_lock);

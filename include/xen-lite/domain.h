@@ -74,7 +74,8 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	volatile enum domain_state state;
 	bool privileged; /* dom0 */
-	bool destroy_on_crash; /* on_crash=destroy: its CPU destroys it when it crashes */
+	bool destroy_on_crash; /* on_crash=destroy: destroyed at dom0's next request after a crash */
+	uint64_t created_us; /* time_since_boot_us() at creation */
 
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 	unsigned int nr_vcpus;

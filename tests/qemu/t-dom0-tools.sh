@@ -97,6 +97,7 @@ test_dom0_guest_lifecycle() {
 		"xen-lite-dom0: info-after: cpu 1: free (apic 1)" \
 		"xen-lite-dom0: info-after: memory guests: 0 MiB" "xen-lite-dom0: guests done"
 	expect_log_regex "xen-lite-dom0: list-1: +1 hello +shutdown +1 +2 +1 "
+	expect_log_regex "xen-lite-dom0: list-1: +ID NAME +STATE +VCPUS +MEM\(MiB\) +CPU +EXITS +EXITS/S"
 	expect_log_regex "xen-lite-dom0: list-2: +2 spin +paused +1 +4 +1 "
 	expect_no_log "xen-lite-dom0: list-3:    2" "PANIC"
 	test_result

@@ -457,6 +457,7 @@ static void fill_domains(struct xl_domain_info *d)
 	d[0].nr_vcpus = 1;
 	d[0].first_cpu = 0;
 	d[0].exits = 123456;
+	d[0].uptime_us = 2000000; /* 61728 exits per second */
 	d[1].domid = 7;
 	d[1].state = XL_DOMAIN_CRASHED;
 	strcpy(d[1].name, "hpc \"job\"");
@@ -464,12 +465,14 @@ static void fill_domains(struct xl_domain_info *d)
 	d[1].nr_vcpus = 2;
 	d[1].first_cpu = 2;
 	d[1].exits = 5;
+	d[1].uptime_us = 500; /* too young for a rate */
 	d[2].domid = 4000000000u;
 	d[2].state = 99;
 	memset(d[2].name, 'n', sizeof(d[2].name)); /* 32 characters, unterminated */
 	d[2].name[5] = '\n';
 	d[2].nr_vcpus = 0;
 	d[2].exits = UINT64_MAX;
+	d[2].uptime_us = 3000000;
 }
 
 static void test_list_text(void **state)
@@ -481,15 +484,16 @@ static void test_list_text(void **state)
 	cap_open(&c);
 	xl_print_domains(c.f, d, 2, false);
 	assert_string_equal(cap_text(&c),
-			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS\n"
-			    "   0 dom0             running       1       512    0         123456\n"
-			    "   7 hpc \"job\"        crashed       2      2048    2              5\n");
+			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS   EXITS/S\n"
+			    "   0 dom0             running       1       512    0         123456     61728\n"
+			    "   7 hpc \"job\"        crashed       2      2048    2              5         0\n");
 	cap_free(&c);
 
 	cap_open(&c);
 	xl_print_domains(c.f, d, 3, false);
 	assert_non_null(strstr(cap_text(&c), "\n4000000000 nnnnn?nnnnnnnnnnnnnnnnnnnnnnnnnn state-99 "));
-	assert_non_null(strstr(cap_text(&c), " 18446744073709551615\n"));
+	/* huge counts do not overflow the rate: UINT64_MAX exits over 3 s */
+	assert_non_null(strstr(cap_text(&c), " 18446744073709551615 6148914691236517205\n"));
 	cap_free(&c);
 
 	/* no domains: the header alone */
@@ -510,7 +514,7 @@ static void test_list_json(void **state)
 	xl_print_domains(c.f, d, 1, true);
 	assert_string_equal(cap_text(&c),
 			    "{\"domains\":[{\"id\":0,\"name\":\"dom0\",\"state\":\"running\",\"vcpus\":1,"
-			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456}]}\n");
+			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456,\"exits_per_s\":61728}]}\n");
 	assert_json_line(cap_text(&c));
 	cap_free(&c);
 
