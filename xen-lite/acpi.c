@@ -757,16 +757,19 @@ static unsigned int scan_iommu_table(const uint8_t *t, uint32_t len, bool amd,
 {
 	uint32_t off = amd ? IVRS_OFF_ENTRIES : DMAR_OFF_ENTRIES;
 
-	while (off + 16 <= len) {
+	while (off + 4 <= len) {
 		uint8_t type = t[off];
 		uint16_t elen = get_u16(t + off + 2);
 
-		if (elen < 16 || off + elen > len)
+		/* a structure shorter than its 4-byte header, or running past the end, ends the walk;
+		 * one merely too short to hold a register base is skipped (an ATSR can be 8 bytes) */
+		if (elen < 4 || off + elen > len)
 			break;
-		if (!amd && get_u16(t + off) == DMAR_TYPE_DRHD)
+		if (elen >= 16 && !amd && get_u16(t + off) == DMAR_TYPE_DRHD)
 			n = add_region(out, n, cap, get_u64(t + off + 8),
 				       (uint64_t)PAGE_SIZE << (t[off + 5] & 0xf), false);
-		else if (amd && (type == IVHD_TYPE_10 || type == IVHD_TYPE_11 || type == IVHD_TYPE_40))
+		else if (elen >= 16 && amd &&
+			 (type == IVHD_TYPE_10 || type == IVHD_TYPE_11 || type == IVHD_TYPE_40))
 			n = add_region(out, n, cap, get_u64(t + off + 8),
 				       type == IVHD_TYPE_10 ? AMD_IOMMU_MMIO_SMALL : AMD_IOMMU_MMIO_LARGE,
 				       true);

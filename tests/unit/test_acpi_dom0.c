@@ -981,13 +981,14 @@ static void test_iommu_base_zero_skipped(void **state)
 	assert_untouched_from(3);
 }
 
-static void test_iommu_length_too_small_stops(void **state)
+static void test_iommu_short_structure_skipped(void **state)
 {
 	struct tb d = dmar_begin(DMAR_PA), a = ivrs_begin(IVRS_PA);
 
 	(void)state;
 	dmar_drhd(&d, 0, 0, 0xfed90000, 0);
-	dmar_raw(&d, 0, 15, 8); /* a DRHD one byte too short for its base */
+	dmar_raw(&d, 0, 8, 0); /* a DRHD too short to hold its base: skipped */
+	dmar_raw(&d, 2, 8, 0); /* an 8-byte ATSR (no device scope): legal, skipped */
 	dmar_drhd(&d, 1, 0, 0xfed92000, 0);
 	tb_end(&d);
 	ivrs_ivhd(&a, 0x10, 0xfeb80000);
@@ -1000,10 +1001,13 @@ static void test_iommu_length_too_small_stops(void **state)
 	info.dmar_addr = d.pa;
 	info.ivrs_addr = a.pa;
 
-	assert_int_equal(regions(CAP), 2);
+	/* the short DRHD is skipped and the walk goes on (an 8-byte ATSR is legal); the
+	 * zero-length IVRS entry ends that walk */
+	assert_int_equal(regions(CAP), 3);
 	assert_region(&out[0], 0xfed90000, 0x1000, false);
-	assert_region(&out[1], 0xfeb80000, 0x4000, true);
-	assert_untouched_from(2);
+	assert_region(&out[1], 0xfed92000, 0x1000, false);
+	assert_region(&out[2], 0xfeb80000, 0x4000, true);
+	assert_untouched_from(3);
 }
 
 static void test_iommu_length_past_end_stops(void **state)
@@ -1255,7 +1259,7 @@ int main(void)
 		T(test_iommu_dmar_and_ivrs),
 		T(test_iommu_cap),
 		T(test_iommu_base_zero_skipped),
-		T(test_iommu_length_too_small_stops),
+		T(test_iommu_short_structure_skipped),
 		T(test_iommu_length_past_end_stops),
 		T(test_iommu_trailing_bytes),
 		T(test_iommu_unmapped),
