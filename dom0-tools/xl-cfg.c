@@ -111,11 +111,13 @@ static int set_key(struct xl_cfg *c, const char *key, const char *v, const char 
 		return strcmp(v, "elf") ? -1 : 0;
 	}
 	if (!strcmp(key, "on_crash")) {
-		*why = "must be \"preserve\" or \"destroy\"";
+		*why = "must be \"preserve\", \"destroy\" or \"restart\"";
 		if (!strcmp(v, "preserve"))
 			c->on_crash = XL_ON_CRASH_PRESERVE;
 		else if (!strcmp(v, "destroy"))
 			c->on_crash = XL_ON_CRASH_DESTROY;
+		else if (!strcmp(v, "restart"))
+			c->on_crash = XL_ON_CRASH_RESTART;
 		else
 			return -1;
 		return 0;

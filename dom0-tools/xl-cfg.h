@@ -12,7 +12,7 @@
 
 #include "xen-lite-abi.h"
 
-enum xl_on_crash { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY };
+enum xl_on_crash { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY, XL_ON_CRASH_RESTART };
 
 struct xl_cfg {
 	char name[XL_DOMAIN_NAME_MAX];

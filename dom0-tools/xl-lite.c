@@ -167,7 +167,9 @@ static int cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return XL_EXIT_ERROR;
 	id = xl_create_elf_ex(h, cfg.name, cfg.have_cmdline ? cfg.cmdline : NULL, image, size,
 			      cfg.memory_mib << 20, cfg.cpu,
-			      cfg.on_crash == XL_ON_CRASH_DESTROY ? XL_CREATE_DESTROY_ON_CRASH : 0);
+			      cfg.on_crash == XL_ON_CRASH_DESTROY   ? XL_CREATE_DESTROY_ON_CRASH :
+			      cfg.on_crash == XL_ON_CRASH_RESTART ? XL_CREATE_RESTART_ON_CRASH :
+								    0);
 	free(image);
 	if (id < 0)
 		return report(&h->err);

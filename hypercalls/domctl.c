@@ -32,6 +32,49 @@ static int pick_free_cpu(int wanted)
 	return -EBUSY;
 }
 
+_Static_assert(sizeof(((struct domain *)0)->restart_cmdline) == XL_CMDLINE_MAX,
+	       "a restart keeps the whole command line");
+
+static void keep_recipe(struct domain *d, void *image, uint64_t size, const char *cmdline)
+{
+	d->restart_image = image;
+	d->restart_image_size = size;
+	memcpy(d->restart_cmdline, cmdline, strlen(cmdline) + 1);
+}
+
+/* on_crash=restart: the same image, memory, CPU and command line in a fresh domain. */
+static void restart(struct domain *old)
+{
+	char name[DOMAIN_NAME_MAX], cmdline[sizeof(old->restart_cmdline)];
+	void *image = old->restart_image;
+	uint64_t size = old->restart_image_size, mem = old->mem_size;
+	unsigned int cpu = old->vcpus[0]->pcpu, old_id = old->id;
+	struct domain *d = NULL;
+	int err;
+
+	memcpy(name, old->name, sizeof(name));
+	memcpy(cmdline, old->restart_cmdline, sizeof(cmdline));
+	old->restart_image = NULL; /* taken over before the old domain goes */
+	if (domain_destroy(old)) {
+		free_pages(image, size);
+		return;
+	}
+	err = guest_build_elf(name, mem, cpu, image, size, cmdline, &d);
+	if (!err) {
+		keep_recipe(d, image, size, cmdline);
+		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
+		err = guest_start(d);
+		image = NULL;
+	}
+	if (err) {
+		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
+		if (d)
+			domain_destroy(d);
+		if (image)
+			free_pages(image, size);
+	}
+}
+
 static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	struct xl_domctl_create req;
@@ -47,7 +90,8 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	if (!req.name[0] || !nul_terminated(req.name, sizeof(req.name)) ||
 	    !nul_terminated(req.cmdline, sizeof(req.cmdline)))
 		return -EINVAL;
-	if (req.flags & ~XL_CREATE_DESTROY_ON_CRASH || req.reserved)
+	if (req.flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) || req.reserved ||
+	    (req.flags & XL_CREATE_DESTROY_ON_CRASH && req.flags & XL_CREATE_RESTART_ON_CRASH))
 		return -EINVAL;
 	if (!req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
 	    size - sizeof(req) < req.image_size)
@@ -67,6 +111,10 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 				      req.cmdline, &d);
 	if (!ret) {
 		d->destroy_on_crash = req.flags & XL_CREATE_DESTROY_ON_CRASH;
+		if (req.flags & XL_CREATE_RESTART_ON_CRASH) {
+			keep_recipe(d, image, req.image_size, req.cmdline);
+			image = NULL; /* the domain owns it now */
+		}
 		ret = guest_start(d);
 	}
 	if (ret) {
@@ -77,7 +125,8 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	} else {
 		ret = d->id;
 	}
-	free_pages(image, req.image_size);
+	if (image)
+		free_pages(image, req.image_size);
 	return ret;
 }
 
@@ -122,7 +171,16 @@ static void reap_crashed(void)
 {
 	struct domain *d;
 
-	while ((d = domain_find_crashed_to_destroy())) {
+	unsigned int restarts = 0;
+
+	/* one restart per request: a guest that crashes at once does not spin here */
+	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_destroy()); n++) {
+		if (d->restart_image) {
+			if (restarts++)
+				break;
+			restart(d);
+			continue;
+		}
 		log_info("domain d%u (%s) destroyed (on_crash=destroy)\n", d->id, d->name);
 		domain_destroy(d);
 	}

@@ -150,6 +150,7 @@ struct xl_domctl_create {
 };
 
 #define XL_CREATE_DESTROY_ON_CRASH (1u << 0) /* on_crash=destroy: give everything back at once */
+#define XL_CREATE_RESTART_ON_CRASH (1u << 1) /* on_crash=restart: a fresh domain from the same image */
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;

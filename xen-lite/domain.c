@@ -292,6 +292,8 @@ int domain_destroy(struct domain *d)
 	}
 	for (unsigned int i = 0; i < d->nr_blocks; i++)
 		page_free(&phys_pages, d->blocks[i].hpa, d->blocks[i].size);
+	if (d->restart_image)
+		free_pages(d->restart_image, d->restart_image_size);
 	arch_domain_free(d);
 	spin_lock(&domains_lock);
 	for (unsigned int slot = 0; slot < MAX_DOMAINS; slot++)
@@ -537,7 +539,7 @@ struct domain *domain_find_crashed_to_destroy(void)
 	for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++) {
 		struct domain *d = domains[i];
 
-		if (d && d->destroy_on_crash && d->state == DOMAIN_CRASHED)
+		if (d && (d->destroy_on_crash || d->restart_image) && d->state == DOMAIN_CRASHED)
 			found = d;
 	}
 	spin_unlock(&domains_lock);

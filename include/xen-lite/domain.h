@@ -75,6 +75,10 @@ struct domain {
 	volatile enum domain_state state;
 	bool privileged; /* dom0 */
 	bool destroy_on_crash; /* on_crash=destroy: destroyed at dom0's next request after a crash */
+	/* on_crash=restart: what it takes to build the domain again (the image is owned by it) */
+	void *restart_image;
+	uint64_t restart_image_size;
+	char restart_cmdline[256];
 	uint64_t created_us; /* time_since_boot_us() at creation */
 
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
@@ -178,7 +182,7 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_find(uint32_t id);
-/* A crashed domain created with on_crash=destroy whose vCPUs have stopped, or NULL. */
+/* A crashed domain created with on_crash=destroy or restart, or NULL. */
 struct domain *domain_find_crashed_to_destroy(void);
 
 /* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */

@@ -139,8 +139,10 @@ test_dom0_guest_config_files() {
 	expect_log "xen-lite-dom0: bad: xl-lite: /tmp/bad.cfg: line 3: unknown key 'memroy'" \
 		"xen-lite-dom0: bad: exit 2" "xen-lite-dom0: good: 1" "domain d1 (hello) starting on CPU 1" \
 		"(d1 hello) PASS: hello" "xen-lite-dom0: crash: 2" "domain d2 (crasher) crashed: triple fault" \
-		"domain d2 (crasher) destroyed (on_crash=destroy)" "xen-lite-dom0: config done"
+		"domain d2 (crasher) destroyed (on_crash=destroy)" "xen-lite-dom0: phoenix: 3" \
+		"domain d3 (phoenix) crashed: triple fault" "domain d3 (phoenix) restarted as d4 (on_crash=restart)" \
+		"xen-lite-dom0: config done"
 	expect_log_regex "xen-lite-dom0: list: +1 hello +shutdown "
-	expect_no_log "xen-lite-dom0: list:    2 crasher" "domain d3"
+	expect_no_log "xen-lite-dom0: list:    2 crasher" "xen-lite-dom0: list:    3 phoenix"
 	test_result
 }

@@ -67,7 +67,9 @@ static void test_errors(void **state)
 	expect_error("name=a\nkernel=k\nmemory=lots\n", "line 3: memory");
 	expect_error("name=a\nkernel=k\nmemory=2\nvcpus=2\n", "line 4: vcpus must be 1");
 	expect_error("name=a\nkernel=k\nmemory=2\ntype=linux\n", "Linux guests are not supported yet");
-	expect_error("name=a\nkernel=k\nmemory=2\non_crash=restart\n", "line 4: on_crash must be");
+	expect_error("name=a\nkernel=k\nmemory=2\non_crash=reboot\n", "line 4: on_crash must be");
+	assert_int_equal(parse("name=a\nkernel=k\nmemory=2\non_crash=restart\n"), 0);
+	assert_int_equal(cfg.on_crash, XL_ON_CRASH_RESTART);
 	expect_error("name=a\nkernel=k\nmemory=2\ncpus=1,2\n", "line 4: cpus must be one");
 	expect_error("name=\"unterminated\nkernel=k\nmemory=2\n", "line 1: unterminated string");
 	expect_error("name=0123456789012345678901234567890123\n", "line 1: name must be 1 to 31");
