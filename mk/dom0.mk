@@ -73,12 +73,20 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 .PHONY: dom0-tools
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
+# test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
+DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe
+
+$(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -Idom0-tools -o $@ tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c
+
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf
 
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
-		$(DOM0_GUESTS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
+		$(DOM0_GUESTS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
+		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \
 		XL_LITE=$(DOM0_OUT)/xl-lite sh scripts/mk-dom0-initrd.sh

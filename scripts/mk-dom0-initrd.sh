@@ -51,6 +51,10 @@ done
 cp "$INIT" "$STAGE/init"
 chmod 755 "$STAGE/init"
 [ -z "$XL_LITE" ] || cp "$XL_LITE" "$STAGE/bin/xl-lite"
+# test programs (DOM0_TEST_TOOLS: static binaries, copied to /bin by their names)
+for t in ${DOM0_TEST_TOOLS:-}; do
+	cp "$t" "$STAGE/bin/$(basename "$t")"
+done
 # test guests dom0 can start with xl-lite create-elf (DOM0_GUESTS: ELF files)
 if [ -n "${DOM0_GUESTS:-}" ]; then
 	mkdir -p "$STAGE/guests"

@@ -129,6 +129,22 @@ test_dom0_guest_console() {
 	test_result
 }
 
+test_dom0_hostile_domctl() {
+	# malformed create requests and controls aimed at dom0 or at no domain are refused
+	# with the documented errno, and nothing is created by them
+	qemu_boot dom0-hostile -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=hostile,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "domctl-probe: destroy and restart on crash: refused (got -22, want -22)" \
+		"domctl-probe: name not terminated: refused" "domctl-probe: image beyond the buffer: refused" \
+		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
+		"domctl-probe: id above 32 bits: refused (got -2" \
+		"domctl-probe: 18 refused as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
+	test_result
+}
+
 test_dom0_guest_config_files() {
 	# xl-lite create FILE: a typo is refused with its line and creates nothing; a good
 	# file starts its guest on the CPU it names; on_crash=destroy removes a crashed guest
