@@ -39,6 +39,10 @@ static const struct {
 	  "Stop domain ID and give its CPUs and memory back.", 1, 1 },
 	{ "pause", XL_CMD_PAUSE, "xl-lite pause ID", "Stop domain ID's vCPUs where they are.", 1, 1 },
 	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause ID", "Let a paused domain run again.", 1, 1 },
+	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown ID",
+	  "Ask domain ID to shut down. The guest sees the request when it next asks\n"
+	  "(XL_SHUTDOWN_QUERY) and ends itself; one that never asks keeps running\n"
+	  "(xl-lite destroy ends it at once).", 1, 1 },
 	{ "console", XL_CMD_CONSOLE, "xl-lite console ID",
 	  "Attach to domain ID's console: its output since the last read, then live;\n"
 	  "what you type goes to the guest. Ctrl-] detaches. With standard input not a\n"

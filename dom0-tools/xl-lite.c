@@ -302,6 +302,9 @@ int main(int argc, char **argv)
 	case XL_CMD_UNPAUSE:
 		rc = cmd_domctl(&h, &a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
 		break;
+	case XL_CMD_SHUTDOWN:
+		rc = cmd_domctl(&h, &a, XL_DOMCTL_SHUTDOWN, "XL_DOMCTL_SHUTDOWN");
+		break;
 	case XL_CMD_CONSOLE:
 		rc = cmd_console(&h, &a);
 		break;

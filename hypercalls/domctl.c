@@ -186,6 +186,16 @@ static void reap_crashed(void)
 	}
 }
 
+/* Only a guest that can still act on it is asked; it decides when (XL_SHUTDOWN_QUERY). */
+static int64_t request_shutdown(struct domain *d)
+{
+	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
+		return -EINVAL;
+	d->shutdown_requested = true;
+	log_info("domain d%u (%s): shutdown requested by dom0\n", d->id, d->name);
+	return 0;
+}
+
 static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	struct domain *d = arg <= UINT32_MAX ? domain_find((uint32_t)arg) : NULL;
@@ -203,6 +213,8 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return console_read(v, d, gpa, size);
 	case XL_DOMCTL_CONSOLE_WRITE:
 		return console_type(v, d, gpa, size);
+	case XL_DOMCTL_SHUTDOWN:
+		return request_shutdown(d);
 	default:
 		return -EINVAL;
 	}

@@ -83,6 +83,8 @@ static int64_t hc_shutdown(struct vcpu *v, const uint64_t args[6])
 	case XL_SHUTDOWN_CRASH:
 		domain_crash(d, "the guest reported a crash (code %#llx)", (unsigned long long)args[1]);
 		return 0;
+	case XL_SHUTDOWN_QUERY:
+		return d->shutdown_requested;
 	default:
 		return -EINVAL;
 	}

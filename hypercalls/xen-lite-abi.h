@@ -60,6 +60,8 @@
 #define XL_SHUTDOWN_POWEROFF 0
 #define XL_SHUTDOWN_REBOOT 1
 #define XL_SHUTDOWN_CRASH 2 /* code: a guest-defined reason, shown in the crash report */
+/* returns 1 when dom0 has asked the domain to shut down (XL_DOMCTL_SHUTDOWN), else 0 */
+#define XL_SHUTDOWN_QUERY 3
 
 /*
  * XL_HC_SYSCTL(op, buffer gpa, buffer size, arg): node-wide information for
@@ -127,6 +129,7 @@ struct xl_domain_info {
 #define XL_DOMCTL_UNPAUSE 3
 #define XL_DOMCTL_CONSOLE_READ 4 /* fills struct xl_console_chunk with unread output; returns bytes */
 #define XL_DOMCTL_CONSOLE_WRITE 5 /* queues the buffer as the domain's input; returns bytes taken */
+#define XL_DOMCTL_SHUTDOWN 6 /* asks the guest to shut down (it sees XL_SHUTDOWN_QUERY); returns 0 */
 
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {

@@ -82,7 +82,7 @@ $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL
 
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
-	$(BUILD)/guests/triple_fault.elf
+	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf
 
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk

@@ -92,6 +92,7 @@ struct domain {
 
 	uint64_t exits[EXIT_REASON_COUNT];
 	int shutdown_reason; /* XL_SHUTDOWN_* when state is shutdown */
+	volatile bool shutdown_requested; /* by dom0; the guest polls with XL_SHUTDOWN_QUERY */
 	char crash_reason[160];
 
 	char console_line[DOMAIN_CONSOLE_LINE];

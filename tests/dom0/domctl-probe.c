@@ -113,6 +113,8 @@ static void probe_domain_ops(struct xl_handle *h)
 	expect("destroy dom0", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_domctl(h, "XL_DOMCTL_PAUSE", XL_DOMCTL_PAUSE, 0);
 	expect("pause dom0", hypervisor_errno(h, ret), ENOENT);
+	ret = xl_domctl(h, "XL_DOMCTL_SHUTDOWN", XL_DOMCTL_SHUTDOWN, 0);
+	expect("shut down dom0", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, 0x7fffffff);
 	expect("destroy unknown id", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_hypercall(h, "XL_DOMCTL_DESTROY", XL_HC_DOMCTL, XL_DOMCTL_DESTROY, NULL, 0,

@@ -83,7 +83,8 @@ test_dom0_tools_refused_natively() {
 test_dom0_guest_lifecycle() {
 	# HPC guests started from dom0 (XL_HC_DOMCTL through /dev/xenlite): an ELF guest
 	# runs to PASS and is destroyed; a spinning one is paused, resumed and destroyed;
-	# afterwards CPU 1 is free again and the guests' memory is back
+	# afterwards CPU 1 is free again and the guests' memory is back; a guest that polls
+	# XL_SHUTDOWN_QUERY ends itself after xl-lite shutdown, and a second request is refused
 	qemu_boot dom0-guests -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
 		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=guests,$BUILD/dom0/initrd.cpio.gz"
@@ -95,8 +96,15 @@ test_dom0_guest_lifecycle() {
 		"xen-lite-dom0: destroy-2: exit 0" \
 		"xen-lite-dom0: destroy-gone: xl-lite: hypervisor: XL_DOMCTL_DESTROY: No such file or directory" \
 		"xen-lite-dom0: info-after: cpu 1: free (apic 1)" \
-		"xen-lite-dom0: info-after: memory guests: 0 MiB" "xen-lite-dom0: guests done"
+		"xen-lite-dom0: info-after: memory guests: 0 MiB" "xen-lite-dom0: create-3: 3" \
+		"(d3 obliging) obliging: waiting for a shutdown request" "xen-lite-dom0: shutdown: exit 0" \
+		"domain d3 (obliging): shutdown requested by dom0" \
+		"(d3 obliging) obliging: shutdown requested after" \
+		"xen-lite-dom0: shutdown-again: xl-lite: hypervisor: XL_DOMCTL_SHUTDOWN: Invalid argument" \
+		"xen-lite-dom0: destroy-3: exit 0" "xen-lite-dom0: guests done"
 	expect_log_regex "xen-lite-dom0: list-1: +1 hello +shutdown +1 +2 +1 "
+	expect_log_regex "xen-lite-dom0: list-4: +3 obliging +running "
+	expect_log_regex "xen-lite-dom0: list-5: +3 obliging +shutdown "
 	expect_log_regex "xen-lite-dom0: list-1: +ID NAME +STATE +VCPUS +MEM\(MiB\) +CPU +EXITS +EXITS/S"
 	expect_log_regex "xen-lite-dom0: list-2: +2 spin +paused +1 +4 +1 "
 	expect_no_log "xen-lite-dom0: list-3:    2" "PANIC"
@@ -140,7 +148,8 @@ test_dom0_hostile_domctl() {
 		"domctl-probe: name not terminated: refused" "domctl-probe: image beyond the buffer: refused" \
 		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
 		"domctl-probe: id above 32 bits: refused (got -2" \
-		"domctl-probe: 18 refused as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: shut down dom0: refused (got -2" \
+		"domctl-probe: 19 refused as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
 	test_result
 }

@@ -298,9 +298,20 @@ static void test_shutdown_crash(void **state)
 	assert_non_null(strstr(crash_msg, "0xfedcba9876543210"));
 }
 
+/* the guest asks whether dom0 wants it gone; asking changes nothing */
+static void test_shutdown_query(void **state)
+{
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 0);
+	dom.shutdown_requested = true;
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 1);
+	assert_int_equal(hc(XL_HC_SHUTDOWN, 1ULL << 32 | XL_SHUTDOWN_QUERY, 0, 0), -EINVAL);
+	dom.shutdown_requested = false;
+	expect_no_effects();
+}
+
 static void test_shutdown_bad_reason(void **state)
 {
-	static const uint64_t bad[] = { 3, 4, 0x100, 1ULL << 32, 1ULL << 32 | XL_SHUTDOWN_POWEROFF,
+	static const uint64_t bad[] = { 4, 0x100, 1ULL << 32, 1ULL << 32 | XL_SHUTDOWN_POWEROFF,
 					~0ULL };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -377,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_console_unknown_op, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_bad_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),

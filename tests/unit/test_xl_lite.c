@@ -234,6 +234,11 @@ static void test_parse_commands(void **state)
 	assert_int_equal(parse(&a, err, sizeof(err), "-j", "info", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_INFO);
 	assert_true(a.json);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "7", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_SHUTDOWN);
+	assert_int_equal(a.nargs, 1);
+	assert_string_equal(a.args[0], "7");
 }
 
 static void test_parse_help(void **state)
@@ -291,6 +296,9 @@ static void test_parse_usage_errors(void **state)
 
 	assert_int_equal(parse(&a, err, sizeof(err), "help", "info", "list", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "unexpected argument 'list'"));
+
+	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "1", "2", NULL), XL_EXIT_USAGE);
 
 	/* "-" alone is an argument, not an option */
 	assert_int_equal(parse(&a, err, sizeof(err), "list", "-", NULL), XL_EXIT_USAGE);
