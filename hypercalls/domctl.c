@@ -35,11 +35,34 @@ static int pick_free_cpu(int wanted)
 _Static_assert(sizeof(((struct domain *)0)->restart_cmdline) == XL_CMDLINE_MAX,
 	       "a restart keeps the whole command line");
 
-static void keep_recipe(struct domain *d, void *image, uint64_t size, const char *cmdline)
+/*
+ * Build and start an ELF domain. The image is always consumed: kept by the
+ * domain for on_crash=restart, freed otherwise. Returns the domain or NULL
+ * with *err set; a domain that fails part-way is destroyed.
+ */
+static struct domain *launch_elf(const char *name, uint64_t mem, unsigned int cpu, void *image,
+				 uint64_t size, const char *cmdline, uint32_t flags, int *err)
 {
-	d->restart_image = image;
-	d->restart_image_size = size;
-	memcpy(d->restart_cmdline, cmdline, strlen(cmdline) + 1);
+	struct domain *d = NULL;
+
+	*err = guest_build_elf(name, mem, cpu, image, size, cmdline, &d);
+	if (!*err) {
+		d->destroy_on_crash = flags & XL_CREATE_DESTROY_ON_CRASH;
+		if (flags & XL_CREATE_RESTART_ON_CRASH) {
+			d->restart_image = image; /* freed by domain_destroy() from here on */
+			d->restart_image_size = size;
+			memcpy(d->restart_cmdline, cmdline, strlen(cmdline) + 1);
+			image = NULL;
+		}
+		*err = guest_start(d);
+	}
+	if (*err && d) {
+		domain_destroy(d);
+		d = NULL;
+	}
+	if (image)
+		free_pages(image, size);
+	return d;
 }
 
 /* on_crash=restart: the same image, memory, CPU and command line in a fresh domain. */
@@ -49,7 +72,7 @@ static void restart(struct domain *old)
 	void *image = old->restart_image;
 	uint64_t size = old->restart_image_size, mem = old->mem_size;
 	unsigned int cpu = old->vcpus[0]->pcpu, old_id = old->id;
-	struct domain *d = NULL;
+	struct domain *d;
 	int err;
 
 	memcpy(name, old->name, sizeof(name));
@@ -59,29 +82,19 @@ static void restart(struct domain *old)
 		free_pages(image, size);
 		return;
 	}
-	err = guest_build_elf(name, mem, cpu, image, size, cmdline, &d);
-	if (!err) {
-		keep_recipe(d, image, size, cmdline);
+	d = launch_elf(name, mem, cpu, image, size, cmdline, XL_CREATE_RESTART_ON_CRASH, &err);
+	if (d)
 		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
-		err = guest_start(d);
-		image = NULL;
-	}
-	if (err) {
+	else
 		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
-		if (d)
-			domain_destroy(d);
-		if (image)
-			free_pages(image, size);
-	}
 }
 
 static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	struct xl_domctl_create req;
-	struct domain *d = NULL;
-	void *image = NULL;
-	int64_t ret;
-	int cpu;
+	struct domain *d;
+	void *image;
+	int cpu, err;
 
 	if (size < sizeof(req))
 		return -EINVAL;
@@ -105,29 +118,18 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	image = alloc_pages(req.image_size);
 	if (!image)
 		return -ENOMEM;
-	ret = copy_from_guest(v->domain, image, gpa + sizeof(req), req.image_size);
-	if (!ret)
-		ret = guest_build_elf(req.name, req.mem_bytes, (unsigned int)cpu, image, req.image_size,
-				      req.cmdline, &d);
-	if (!ret) {
-		d->destroy_on_crash = req.flags & XL_CREATE_DESTROY_ON_CRASH;
-		if (req.flags & XL_CREATE_RESTART_ON_CRASH) {
-			keep_recipe(d, image, req.image_size, req.cmdline);
-			image = NULL; /* the domain owns it now */
-		}
-		ret = guest_start(d);
-	}
-	if (ret) {
-		log_warn("dom0: creating %s failed: %s (%lld)\n", req.name, errstr((int)ret),
-			 (long long)ret);
-		if (d)
-			domain_destroy(d);
-	} else {
-		ret = d->id;
-	}
-	if (image)
+	err = copy_from_guest(v->domain, image, gpa + sizeof(req), req.image_size);
+	if (err) {
 		free_pages(image, req.image_size);
-	return ret;
+		return err;
+	}
+	d = launch_elf(req.name, req.mem_bytes, (unsigned int)cpu, image, req.image_size, req.cmdline,
+		       req.flags, &err);
+	if (!d) {
+		log_warn("dom0: creating %s failed: %s (%d)\n", req.name, errstr(err), err);
+		return err;
+	}
+	return d->id;
 }
 
 #define CONSOLE_CHUNK_MAX 4096
@@ -170,11 +172,10 @@ static spinlock_t domctl_lock = SPINLOCK_INIT;
 static void reap_crashed(void)
 {
 	struct domain *d;
-
 	unsigned int restarts = 0;
 
 	/* one restart per request: a guest that crashes at once does not spin here */
-	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_destroy()); n++) {
+	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_reap()); n++) {
 		if (d->restart_image) {
 			if (restarts++)
 				break;

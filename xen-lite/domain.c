@@ -531,7 +531,7 @@ struct domain *domain_find(uint32_t id)
 	return found;
 }
 
-struct domain *domain_find_crashed_to_destroy(void)
+struct domain *domain_find_crashed_to_reap(void)
 {
 	struct domain *found = NULL;
 

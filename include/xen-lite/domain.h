@@ -184,7 +184,7 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 /* The domain with this id, or NULL. */
 struct domain *domain_find(uint32_t id);
 /* A crashed domain created with on_crash=destroy or restart, or NULL. */
-struct domain *domain_find_crashed_to_destroy(void);
+struct domain *domain_find_crashed_to_reap(void);
 
 /* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */
 struct xl_domain_info;
