@@ -259,19 +259,16 @@ static void handle_xsetbv(struct vcpu *v)
 	struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t value = (vmcb->save.rax & 0xffffffff) | (v->arch.gprs.rdx << 32);
 	struct cpuid_regs r = cpuid_count(0xD, 0);
-	uint64_t supported = ((uint64_t)r.edx << 32) | r.eax;
 
-	/* XCR0 rules (SDM 13.3): x87 always, AVX needs SSE, nothing the CPU lacks */
-	if ((uint32_t)v->arch.gprs.rcx != 0 || !(value & 1) || (value & ~supported) ||
-	    ((value & 4) && !(value & 2)) || vmcb->save.cpl) {
+	if ((uint32_t)v->arch.gprs.rcx != 0 || !xcr0_allowed(value, (uint64_t)r.edx << 32 | r.eax) ||
+	    vmcb->save.cpl) {
 		svm_inject_exception(v, X86_VEC_GP, true, 0);
 		return;
 	}
 	if (!svm_skip_instruction(v, op, sizeof(op)))
 		return;
 	/* the CPU is this guest's alone and the host never uses XSAVE state */
-	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
-	v->arch.xcr0 = value;
+	svm_guest_xcr0_load(value);
 }
 
 static void handle_reflect_exception(struct vcpu *v)

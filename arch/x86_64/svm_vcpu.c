@@ -83,6 +83,11 @@ static uint64_t supported_xsave_mask(void)
 	return ((uint64_t)r.edx << 32) | r.eax;
 }
 
+void svm_guest_xcr0_load(uint64_t value)
+{
+	xsetbv(0, value);
+}
+
 /*
  * Put the FPU, SSE and every XSAVE component into its initial state so a
  * guest never sees what an earlier guest left in this CPU's registers.
@@ -98,7 +103,6 @@ static void fpu_reset_for_guest(struct vcpu *v)
 				 "d"((uint32_t)(xsave_mask >> 32))
 				 : "memory");
 		xsetbv(0, XCR0_X87 | XCR0_SSE);
-		v->arch.xcr0 = XCR0_X87 | XCR0_SSE;
 	} else {
 		__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu_init_area) : "memory");
 	}

@@ -34,6 +34,9 @@ struct msr_rule {
 const struct msr_rule *msr_rule_find(uint32_t msr); /* guests: not listed = denied */
 const struct msr_rule *msr_rule_find_dom0(uint32_t msr); /* dom0: not listed = passed through */
 
+/* XSETBV: may a guest set XCR0 = value on a CPU that supports these components? */
+bool xcr0_allowed(uint64_t value, uint64_t supported);
+
 /* Fill an 8 KiB MSR permission map from a table (set bits intercept). */
 void msrpm_build(uint8_t *msrpm);
 void msrpm_build_dom0(uint8_t *msrpm);

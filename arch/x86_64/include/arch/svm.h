@@ -31,7 +31,6 @@ struct arch_vcpu {
 	bool launched; /* has run on its CPU since its ASID was assigned */
 	volatile bool in_guest; /* between VMRUN and #VMEXIT (for TLB shootdowns) */
 	volatile uint32_t tlb_seen; /* the domain's tlb_generation this vCPU has flushed for */
-	uint64_t xcr0;
 	/* dom0's secondary vCPUs start like real CPUs: INIT, then SIPI (dom0_lapic.c) */
 	volatile uint32_t start_state; /* VCPU_STARTED, VCPU_WAIT_SIPI, VCPU_SIPI_RECEIVED */
 	volatile uint8_t sipi_vector;

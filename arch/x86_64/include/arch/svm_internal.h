@@ -12,6 +12,8 @@
 #define X86_VEC_MC 18
 
 void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error);
+/* XSETBV from a guest, once arch/x86_64/xcr0_policy.c allowed the value (svm_vcpu.c) */
+void svm_guest_xcr0_load(uint64_t value);
 
 /*
  * Move RIP past the intercepted instruction, which must start with opcode
