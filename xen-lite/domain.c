@@ -403,12 +403,12 @@ size_t domain_console_input(struct domain *d, char *buf, size_t len)
 
 void domain_console_write(struct domain *d, const char *buf, size_t len)
 {
+	/* under the lock: dom0's vCPUs may write at the same time, and they share the line */
 	spin_lock(&console_lock);
-	for (size_t i = 0; i < len; i++)
-		ring_put(d, buf[i]);
-	spin_unlock(&console_lock);
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
+
+		ring_put(d, c);
 
 		if (c == '\n') {
 			console_flush(d);
@@ -418,9 +418,10 @@ void domain_console_write(struct domain *d, const char *buf, size_t len)
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			c = '?';
 		d->console_line[d->console_len++] = c;
-		if (d->console_len == DOMAIN_CONSOLE_LINE - 1)
+		if (d->console_len >= DOMAIN_CONSOLE_LINE - 1)
 			console_flush(d);
 	}
+	spin_unlock(&console_lock);
 }
 
 static bool inside_memory(struct domain *d, uint64_t gpa, uint64_t size)

@@ -57,6 +57,24 @@ static const struct reset_port *reset_port_at(unsigned int port)
 	return NULL;
 }
 
+/*
+ * Whether an OUT of size bytes at port resets the machine: any byte it
+ * writes to a reset port with a resetting value counts (a word at 0x91
+ * writes 0x92 too), except a dword at 0xCF8, which is PCI's CONFIG_ADDRESS.
+ */
+static bool out_resets(unsigned int port, unsigned int size, uint32_t value)
+{
+	if (size == 4 && port == PORT_RESET_CTRL - 1)
+		return false;
+	for (unsigned int i = 0; i < size; i++) {
+		const struct reset_port *rp = reset_port_at(port + i);
+
+		if (rp && rp->resets((uint8_t)(value >> (8 * i))))
+			return true;
+	}
+	return false;
+}
+
 static unsigned int access_size(uint64_t info)
 {
 	return info & IOIO_SIZE8 ? 1 : info & IOIO_SIZE16 ? 2 : 4;
@@ -81,8 +99,6 @@ static void hw_out(uint16_t port, unsigned int size, uint32_t value)
  * An access that touches a reset port: the permission map intercepts every
  * access covering one of its bytes (a 32-bit write to 0xCF8 covers 0xCF9),
  * so anything that does not reset is carried out on the hardware as is.
- * The reset registers are byte registers: only a byte write to the port
- * itself can reset (a dword at 0xCF8 is PCI's CONFIG_ADDRESS).
  */
 bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info)
 {
@@ -99,9 +115,9 @@ bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info)
 		vmcb->save.rip = vmcb->control.exit_info2;
 		return true;
 	}
-	if (size == 1 && reset_port_at(port) && reset_port_at(port)->resets((uint8_t)value)) {
+	if (out_resets(port, size, value)) {
 		log_warn("dom0 reset the machine (port %#x, value %#x): a reboot or a panic\n", port,
-			 value & 0xff);
+			 value & (uint32_t)mask);
 		svm_dump_guest(v, "dom0 reset request");
 		domain_shutdown(v->domain, XL_SHUTDOWN_REBOOT);
 		vmcb->save.rip = vmcb->control.exit_info2;
