@@ -185,8 +185,18 @@ int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t d
 int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,
 			size_t size)
 {
-	return xl_hypercall(h, "XL_DOMCTL_CONSOLE_READ", XL_HC_DOMCTL, XL_DOMCTL_CONSOLE_READ, chunk,
-			    size, domid);
+	int64_t n;
+
+	if (size <= sizeof(*chunk))
+		return fail(h, XL_ERR_DRIVER, EINVAL, "XL_DOMCTL_CONSOLE_READ");
+	n = xl_hypercall(h, "XL_DOMCTL_CONSOLE_READ", XL_HC_DOMCTL, XL_DOMCTL_CONSOLE_READ, chunk,
+			 size, domid);
+	if (n < 0)
+		return -1;
+	/* the byte count is the caller's fwrite length: it must match the header and fit */
+	if ((uint64_t)n != chunk->len || (uint64_t)n > size - sizeof(*chunk))
+		return fail(h, XL_ERR_REPLY, EPROTO, "XL_DOMCTL_CONSOLE_READ");
+	return n;
 }
 
 int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, size_t len)

@@ -90,39 +90,6 @@ static bool parse_number(const char *s, unsigned long long max, unsigned long lo
 	return !errno && *s && !*end && *out <= max;
 }
 
-static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
-{
-	static char image[XL_IOCTL_MAX_LEN];
-	unsigned long long mem = 2, cpu = 0;
-	size_t size;
-	FILE *f;
-	int64_t id;
-
-	if ((a->nargs > 2 && !parse_number(a->args[2], 1ULL << 20, &mem)) ||
-	    (a->nargs > 3 && !parse_number(a->args[3], 4095, &cpu))) {
-		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
-		return XL_EXIT_USAGE;
-	}
-	f = fopen(a->args[1], "rb");
-	if (!f) {
-		fprintf(stderr, "xl-lite: %s: %s\n", a->args[1], strerror(errno));
-		return XL_EXIT_ERROR;
-	}
-	size = fread(image, 1, sizeof(image), f);
-	if (!feof(f) || ferror(f)) {
-		fprintf(stderr, "xl-lite: %s: unreadable or larger than %zu bytes\n", a->args[1],
-			sizeof(image) - sizeof(struct xl_domctl_create));
-		fclose(f);
-		return XL_EXIT_ERROR;
-	}
-	fclose(f);
-	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
-	if (id < 0)
-		return report(&h->err);
-	printf("%lld\n", (long long)id);
-	return XL_EXIT_OK;
-}
-
 /* Read a whole small file; NULL with a message on failure. */
 static char *read_file(const char *path, size_t max, size_t *size)
 {
@@ -144,6 +111,29 @@ static char *read_file(const char *path, size_t max, size_t *size)
 	fclose(f);
 	buf[*size] = '\0';
 	return buf;
+}
+
+static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
+{
+	unsigned long long mem = 2, cpu = 0;
+	size_t size;
+	char *image;
+	int64_t id;
+
+	if ((a->nargs > 2 && !parse_number(a->args[2], 1ULL << 20, &mem)) ||
+	    (a->nargs > 3 && !parse_number(a->args[3], 4095, &cpu))) {
+		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
+		return XL_EXIT_USAGE;
+	}
+	image = read_file(a->args[1], XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
+	if (!image)
+		return XL_EXIT_ERROR;
+	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
+	free(image);
+	if (id < 0)
+		return report(&h->err);
+	printf("%lld\n", (long long)id);
+	return XL_EXIT_OK;
 }
 
 static int cmd_create(struct xl_handle *h, const struct xl_args *a)
@@ -194,9 +184,11 @@ static int cmd_domctl(struct xl_handle *h, const struct xl_args *a, uint32_t op,
 #define QUIET_MS 1000 /* non-interactive: leave once the guest is this quiet after the input */
 
 /* Print what the guest wrote since the last read; returns bytes, or -1 on error. */
+#define CONSOLE_CHUNK_BYTES 8192
+
 static int64_t drain_console(struct xl_handle *h, uint32_t id, struct xl_console_chunk *chunk)
 {
-	int64_t n = xl_console_read(h, id, chunk, 8192);
+	int64_t n = xl_console_read(h, id, chunk, CONSOLE_CHUNK_BYTES);
 
 	if (n < 0)
 		return -1;
@@ -210,7 +202,7 @@ static int64_t drain_console(struct xl_handle *h, uint32_t id, struct xl_console
 
 static int cmd_console(struct xl_handle *h, const struct xl_args *a)
 {
-	static char chunk_mem[8192];
+	static _Alignas(struct xl_console_chunk) char chunk_mem[CONSOLE_CHUNK_BYTES];
 	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
 	bool tty = isatty(STDIN_FILENO), input_done = false;
 	struct termios saved, raw;
