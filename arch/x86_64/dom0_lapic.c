@@ -118,7 +118,7 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 	for (unsigned int i = 0; i < v->domain->nr_vcpus; i++) {
 		uint32_t id = arch_cpu_apic_id(v->domain->vcpus[i]->pcpu);
 
-		if (id == owners.self && !self_too)
+		if (id == arch_cpu_apic_id(v->pcpu) && !self_too)
 			continue;
 		lapic_write_reg(REG_ICR_HI, id << 24);
 		lapic_write_reg(REG_ICR_LO, lo & ~(3u << 18) & ~(1u << 11));
@@ -129,11 +129,13 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 static void write_icr(struct vcpu *v, uint32_t lo)
 {
 	uint32_t hi = lapic_read_reg(REG_ICR_HI), target = 0;
+	/* a copy: dom0's vCPUs send at the same time, each is its own sender */
+	struct icr_owner sender = owners;
 	const char *why = "";
 	enum icr_action a;
 
-	owners.self = arch_cpu_apic_id(v->pcpu);
-	a = icr_decide(lo, hi, &owners, &target, &why);
+	sender.self = arch_cpu_apic_id(v->pcpu);
+	a = icr_decide(lo, hi, &sender, &target, &why);
 	switch (a) {
 	case ICR_SEND:
 		lapic_write_reg(REG_ICR_LO, lo);
