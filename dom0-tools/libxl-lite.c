@@ -167,6 +167,7 @@ int64_t xl_create_elf_ex(struct xl_handle *h, const char *name, const char *cmdl
 		snprintf(req->cmdline, sizeof(req->cmdline), "%s", cmdline);
 	else
 		snprintf(req->cmdline, sizeof(req->cmdline), "xl-guest name=%s", name);
+	req->type = XL_GUEST_ELF; /* nr_vcpus stays 0 (one vCPU, on cpu) and cpus[] unused */
 	req->flags = flags;
 	req->mem_bytes = mem_bytes;
 	req->cpu = cpu;
@@ -180,6 +181,97 @@ int64_t xl_create_elf_ex(struct xl_handle *h, const char *name, const char *cmdl
 int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid)
 {
 	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, domid);
+}
+
+uint32_t xl_load_chunk_len(uint64_t offset, uint64_t kernel_size, uint64_t ramdisk_size,
+			   size_t chunk_max)
+{
+	/* the end of the file the chunk comes from: the kernel's, else the ramdisk's */
+	uint64_t end = offset < kernel_size ? kernel_size : kernel_size + ramdisk_size;
+	uint64_t left;
+
+	if (offset >= end)
+		return 0;
+	left = end - offset;
+	if (chunk_max > UINT32_MAX)
+		chunk_max = UINT32_MAX;
+	return (uint32_t)(left < chunk_max ? left : chunk_max);
+}
+
+static uint64_t chunks(uint64_t size, size_t chunk_max)
+{
+	return size / chunk_max + (size % chunk_max != 0);
+}
+
+uint64_t xl_load_chunk_count(uint64_t kernel_size, uint64_t ramdisk_size, size_t chunk_max)
+{
+	if (chunk_max > UINT32_MAX)
+		chunk_max = UINT32_MAX;
+	return chunk_max ? chunks(kernel_size, chunk_max) + chunks(ramdisk_size, chunk_max) : 0;
+}
+
+/* Undo a create that failed past XL_DOMCTL_CREATE, keeping the error that made it fail. */
+static int64_t destroy_failed(struct xl_handle *h, uint32_t domid)
+{
+	struct xl_error cause = h->err;
+
+	/* a failed START has destroyed it already: -ENOENT then, which is fine */
+	xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, domid);
+	h->err = cause;
+	return -1;
+}
+
+int64_t xl_create_staged(struct xl_handle *h, const struct xl_domctl_create *req,
+			 const void *kernel, size_t kernel_size, const void *ramdisk,
+			 size_t ramdisk_size)
+{
+	struct xl_domctl_create create = *req;
+	size_t largest = kernel_size > ramdisk_size ? kernel_size : ramdisk_size;
+	uint64_t offset = 0, total = (uint64_t)kernel_size + ramdisk_size;
+	struct xl_domctl_load *load;
+	uint32_t domid;
+	int64_t id;
+
+	if (kernel_size > XL_DOMCTL_MAX_IMAGE || ramdisk_size > XL_DOMCTL_MAX_RAMDISK)
+		return fail(h, XL_ERR_DRIVER, E2BIG, "XL_DOMCTL_CREATE");
+	create.image_size = (uint32_t)kernel_size;
+	create.ramdisk_size = (uint32_t)ramdisk_size;
+	/* one buffer for every chunk, allocated before there is a domain to undo */
+	load = malloc(sizeof(*load) + (largest < XL_LOAD_CHUNK_MAX ? largest : XL_LOAD_CHUNK_MAX));
+	if (!load)
+		return fail(h, XL_ERR_DRIVER, ENOMEM, "XL_DOMCTL_CREATE");
+	id = xl_hypercall(h, "XL_DOMCTL_CREATE", XL_HC_DOMCTL, XL_DOMCTL_CREATE, &create,
+			  sizeof(create), 0);
+	if (id < 0 || id > UINT32_MAX) {
+		free(load);
+		/* an id that does not fit cannot even be destroyed */
+		return id < 0 ? -1 : fail(h, XL_ERR_REPLY, EPROTO, "XL_DOMCTL_CREATE");
+	}
+	domid = (uint32_t)id;
+	while (offset < total) {
+		uint32_t len = xl_load_chunk_len(offset, kernel_size, ramdisk_size, XL_LOAD_CHUNK_MAX);
+		const char *src = offset < kernel_size ? (const char *)kernel + offset :
+							 (const char *)ramdisk + (offset - kernel_size);
+		int64_t n;
+
+		load->offset = offset;
+		load->len = len;
+		load->reserved = 0;
+		memcpy(load + 1, src, len);
+		n = xl_hypercall(h, "XL_DOMCTL_LOAD", XL_HC_DOMCTL, XL_DOMCTL_LOAD, load,
+				 sizeof(*load) + len, domid);
+		if (n <= 0 || n > len) {
+			free(load);
+			if (n >= 0) /* taking nothing, or more than was sent, would never end well */
+				fail(h, XL_ERR_REPLY, EPROTO, "XL_DOMCTL_LOAD");
+			return destroy_failed(h, domid);
+		}
+		offset += (uint64_t)n; /* a short take: the rest goes in the next chunk */
+	}
+	free(load);
+	if (xl_hypercall(h, "XL_DOMCTL_START", XL_HC_DOMCTL, XL_DOMCTL_START, NULL, 0, domid) < 0)
+		return destroy_failed(h, domid);
+	return id;
 }
 
 int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "xen-lite-abi.h"
+#include "../pv-drivers/xenlite/xenlite-ioctl.h"
 
 enum xl_err_source {
 	XL_ERR_NONE,
@@ -75,6 +76,35 @@ int64_t xl_create_elf(struct xl_handle *h, const char *name, const void *image, 
 /* The same with a command line (NULL: "xl-guest name=NAME") and XL_CREATE_* flags. */
 int64_t xl_create_elf_ex(struct xl_handle *h, const char *name, const char *cmdline,
 			 const void *image, size_t size, uint64_t mem_bytes, int cpu, uint32_t flags);
+/*
+ * Any guest, images of any size, in the three steps of XL_HC_DOMCTL:
+ * XL_DOMCTL_CREATE with *req (name, type, memory, vCPUs and their CPUs,
+ * command line, flags; image_size and ramdisk_size are set here from
+ * kernel_size and ramdisk_size), then XL_DOMCTL_LOAD chunks of the kernel
+ * and the ramdisk (at offsets into kernel || ramdisk; see
+ * xl_load_chunk_len()), then XL_DOMCTL_START. Returns the new domain's id,
+ * or -1 with h->err naming the call that failed ("XL_DOMCTL_CREATE",
+ * "XL_DOMCTL_LOAD", "XL_DOMCTL_START"); after a failure past CREATE the
+ * domain has been destroyed, so nothing is left behind.
+ */
+int64_t xl_create_staged(struct xl_handle *h, const struct xl_domctl_create *req,
+			 const void *kernel, size_t kernel_size, const void *ramdisk,
+			 size_t ramdisk_size);
+
+/* The most image bytes one XL_DOMCTL_LOAD carries through the driver's buffer. */
+#define XL_LOAD_CHUNK_MAX (XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_load))
+
+/*
+ * The length of the XL_DOMCTL_LOAD chunk starting at offset into
+ * kernel || ramdisk: at most chunk_max bytes, and never across the end of
+ * the kernel (each chunk comes from one file). 0 when offset is at or past
+ * the end, or chunk_max is 0.
+ */
+uint32_t xl_load_chunk_len(uint64_t offset, uint64_t kernel_size, uint64_t ramdisk_size,
+			   size_t chunk_max);
+/* How many XL_DOMCTL_LOAD requests xl_create_staged() makes for these sizes (all taken whole). */
+uint64_t xl_load_chunk_count(uint64_t kernel_size, uint64_t ramdisk_size, size_t chunk_max);
+
 /* A domain's console: unread output into chunk (returns bytes), typed input (returns bytes taken). */
 int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_chunk *chunk,
 			size_t size);

@@ -14,21 +14,47 @@
 
 enum xl_on_crash { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY, XL_ON_CRASH_RESTART };
 
+#define XL_CFG_PATH_MAX 256 /* kernel and ramdisk paths, NUL included */
+#define XL_CFG_MAX_CPU 4095 /* the largest physical CPU number `cpus` accepts */
+#define XL_LINUX_MIN_MEMORY_MIB 64 /* the least memory a Linux guest is given */
+#define XL_LINUX_MAX_MEMORY_MIB 3072 /* its RAM is one range from 0, below the local APIC */
+
 struct xl_cfg {
 	char name[XL_DOMAIN_NAME_MAX];
-	char kernel[256];
+	uint32_t type; /* XL_GUEST_ELF (default) or XL_GUEST_LINUX */
+	char kernel[XL_CFG_PATH_MAX];
+	char ramdisk[XL_CFG_PATH_MAX]; /* Linux only; "" when none */
 	char cmdline[XL_CMDLINE_MAX];
 	bool have_cmdline;
 	uint64_t memory_mib;
-	unsigned int vcpus;
-	int cpu; /* -1: any free CPU */
+	unsigned int vcpus; /* 1 to XL_MAX_GUEST_VCPUS; ELF guests: 1 */
+	/*
+	 * cpus[i]: vCPU i's physical CPU, or -1 for any free one (every entry
+	 * from vcpus on is -1). nr_cpus: how many CPUs `cpus` named (then equal
+	 * to vcpus), 0 when it was absent or "any".
+	 */
+	int cpus[XL_MAX_GUEST_VCPUS];
+	unsigned int nr_cpus;
+	int cpu; /* vCPU 0's physical CPU (cpus[0]): -1 for any free CPU */
 	enum xl_on_crash on_crash;
 };
 
 /*
  * Parse a configuration file's text. Returns 0, or -1 with a message like
  * "line 3: unknown key 'memroy'" in err. Required: name, kernel, memory.
+ * Checked once the whole file is read (the message names the line of the
+ * key at fault): a ramdisk or more than one vCPU only with type "linux",
+ * cpus naming exactly vcpus CPUs, at least 64 MiB for a Linux guest.
  */
 int xl_cfg_parse(const char *text, struct xl_cfg *cfg, char *err, size_t err_size);
+
+/*
+ * The XL_DOMCTL_CREATE request for a parsed configuration: name, type,
+ * memory in bytes, vCPUs and their CPUs (unused entries -1, `cpu` =
+ * cpus[0]), the command line (default: "xl-guest name=NAME" for an ELF
+ * guest, empty for Linux), the on_crash flags. image_size and ramdisk_size
+ * are left 0: xl_create_staged() sets them from the files it sends.
+ */
+void xl_cfg_to_create(const struct xl_cfg *cfg, struct xl_domctl_create *req);
 
 #endif

@@ -19,15 +19,17 @@ static const struct {
 	  "hypervisor, dom0, guests and free, in MiB.", 0, 0 },
 	{ "list", XL_CMD_LIST, "xl-lite list [--json]",
 	  "The domains: id, name, state, vCPUs, memory in MiB, the physical CPU of\n"
-	  "vCPU 0 and the VM exits taken so far.", 0, 0 },
+	  "vCPU 0, the VM exits taken so far and their average rate; --json also\n"
+	  "gives each vCPU's exits (vcpu_exits).", 0, 0 },
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
 	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0 },
 	{ "create", XL_CMD_CREATE, "xl-lite create FILE",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
-	  "name, type (elf), kernel, memory (MiB), vcpus (1), cpus, cmdline, on_crash\n"
-	  "(preserve or destroy). A bad file is refused with the line and the reason,\n"
-	  "and nothing is created. Prints the new domain's id.",
+	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
+	  "cmdline, on_crash (preserve, destroy or restart). A bad file is refused\n"
+	  "with the line and the reason, and nothing is created. Prints the new\n"
+	  "domain's id.",
 	  1, 1 },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "Create a guest from a 64-bit ELF image (a lightweight kernel or a test guest)\n"
@@ -329,9 +331,12 @@ void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n
 			xl_json_string(f, state, strlen(state));
 			fprintf(f,
 				",\"vcpus\":%u,\"first_cpu\":%u,\"memory\":%llu,\"exits\":%llu,"
-				"\"exits_per_s\":%llu}",
+				"\"exits_per_s\":%llu,\"vcpu_exits\":[",
 				d->nr_vcpus, d->first_cpu, (unsigned long long)d->mem_bytes,
 				(unsigned long long)d->exits, exit_rate(d));
+			for (unsigned int v = 0; v < d->nr_vcpus && v < XL_MAX_GUEST_VCPUS; v++)
+				fprintf(f, "%s%llu", v ? "," : "", (unsigned long long)d->vcpu_exits[v]);
+			fputs("]}", f);
 		}
 		fputs("]}\n", f);
 		return;

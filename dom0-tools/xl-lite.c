@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "libxl-lite.h"
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
@@ -90,27 +91,88 @@ static bool parse_number(const char *s, unsigned long long max, unsigned long lo
 	return !errno && *s && !*end && *out <= max;
 }
 
-/* Read a whole small file; NULL with a message on failure. */
-static char *read_file(const char *path, size_t max, size_t *size)
+/* "64 MiB", "64 KiB" or "65240 bytes": a size limit for messages */
+static const char *size_text(size_t n, char *buf, size_t size)
+{
+	if (n && n % (1u << 20) == 0)
+		snprintf(buf, size, "%zu MiB", n >> 20);
+	else if (n && n % 1024 == 0)
+		snprintf(buf, size, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, size, "%zu bytes", n);
+	return buf;
+}
+
+/*
+ * Read a whole file of at most max bytes (NUL-terminated, for text). The
+ * buffer starts at the file's size (stat) and grows only for files whose
+ * size is not known in advance, so tens of MiB cost one allocation. NULL
+ * with "xl-lite: WHATPATH: why" on stderr on failure; what prefixes the
+ * path, e.g. "/etc/g.cfg: kernel " ("" for none).
+ */
+static char *read_file(const char *path, const char *what, size_t max, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf;
+	size_t cap = max < 64 * 1024 ? max : 64 * 1024, len = 0;
+	char limit[32], *buf, *bigger;
+	struct stat st;
+	int c;
 
 	if (!f) {
-		fprintf(stderr, "xl-lite: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "xl-lite: %s%s: %s\n", what, path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(max + 1);
-	*size = buf ? fread(buf, 1, max, f) : 0;
-	if (!buf || ferror(f) || (*size == max && fgetc(f) != EOF)) {
-		fprintf(stderr, "xl-lite: %s: unreadable or larger than %zu bytes\n", path, max);
-		free(buf);
-		fclose(f);
-		return NULL;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size > max)
+			goto too_large;
+		cap = (size_t)st.st_size;
+	}
+	buf = malloc(cap + 1);
+	if (!buf)
+		goto no_memory;
+	for (;;) {
+		len += fread(buf + len, 1, cap - len, f);
+		if (len < cap || (c = fgetc(f)) == EOF)
+			break; /* the end of the file, or an error */
+		/* more than the file's size said (or a pipe): grow, up to max */
+		if (len >= max)
+			goto too_large_free;
+		cap = cap < 2048 ? 4096 : cap * 2;
+		if (cap > max)
+			cap = max;
+		bigger = realloc(buf, cap + 1);
+		if (!bigger)
+			goto no_memory_free;
+		buf = bigger;
+		buf[len++] = (char)c;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "xl-lite: %s%s: %s\n", what, path, strerror(errno));
+		goto out_free;
 	}
 	fclose(f);
-	buf[*size] = '\0';
+	buf[len] = '\0';
+	*size = len;
 	return buf;
+
+too_large_free:
+	free(buf);
+too_large:
+	fprintf(stderr, "xl-lite: %s%s: larger than %s\n", what, path,
+		size_text(max, limit, sizeof(limit)));
+	fclose(f);
+	return NULL;
+no_memory_free:
+	free(buf);
+no_memory:
+	fprintf(stderr, "xl-lite: %s%s: cannot allocate %zu bytes to read it\n", what, path,
+		cap + 1);
+	fclose(f);
+	return NULL;
+out_free:
+	free(buf);
+	fclose(f);
+	return NULL;
 }
 
 static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
@@ -125,7 +187,7 @@ static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
 		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
 		return XL_EXIT_USAGE;
 	}
-	image = read_file(a->args[1], XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
+	image = read_file(a->args[1], "", XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
 	if (!image)
 		return XL_EXIT_ERROR;
 	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
@@ -136,14 +198,20 @@ static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
 	return XL_EXIT_OK;
 }
 
+/*
+ * xl-lite create FILE: the configuration, then the kernel and ramdisk it
+ * names, sent with the staged create (CREATE, LOAD chunks, START) whatever
+ * the guest type, so images are not limited by the driver's buffer.
+ */
 static int cmd_create(struct xl_handle *h, const struct xl_args *a)
 {
+	struct xl_domctl_create req;
 	struct xl_cfg cfg;
-	char err[256], *text, *image;
-	size_t size;
+	char err[256], what[300], *text, *kernel, *ramdisk = NULL;
+	size_t size, kernel_size, ramdisk_size = 0;
 	int64_t id;
 
-	text = read_file(a->args[0], 64 * 1024, &size);
+	text = read_file(a->args[0], "", 64 * 1024, &size);
 	if (!text)
 		return XL_EXIT_ERROR;
 	if (xl_cfg_parse(text, &cfg, err, sizeof(err))) {
@@ -152,15 +220,30 @@ static int cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return XL_EXIT_USAGE;
 	}
 	free(text);
-	image = read_file(cfg.kernel, XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
-	if (!image)
+	snprintf(what, sizeof(what), "%s: kernel ", a->args[0]);
+	kernel = read_file(cfg.kernel, what, XL_DOMCTL_MAX_IMAGE, &kernel_size);
+	if (!kernel)
 		return XL_EXIT_ERROR;
-	id = xl_create_elf_ex(h, cfg.name, cfg.have_cmdline ? cfg.cmdline : NULL, image, size,
-			      cfg.memory_mib << 20, cfg.cpu,
-			      cfg.on_crash == XL_ON_CRASH_DESTROY   ? XL_CREATE_DESTROY_ON_CRASH :
-			      cfg.on_crash == XL_ON_CRASH_RESTART ? XL_CREATE_RESTART_ON_CRASH :
-								    0);
-	free(image);
+	if (!kernel_size) {
+		fprintf(stderr, "xl-lite: %s%s: empty file\n", what, cfg.kernel);
+		free(kernel);
+		return XL_EXIT_ERROR;
+	}
+	if (cfg.ramdisk[0]) {
+		snprintf(what, sizeof(what), "%s: ramdisk ", a->args[0]);
+		ramdisk = read_file(cfg.ramdisk, what, XL_DOMCTL_MAX_RAMDISK, &ramdisk_size);
+		if (ramdisk && !ramdisk_size) /* asked for, so not meant to be nothing */
+			fprintf(stderr, "xl-lite: %s%s: empty file\n", what, cfg.ramdisk);
+		if (!ramdisk || !ramdisk_size) {
+			free(ramdisk);
+			free(kernel);
+			return XL_EXIT_ERROR;
+		}
+	}
+	xl_cfg_to_create(&cfg, &req);
+	id = xl_create_staged(h, &req, kernel, kernel_size, ramdisk, ramdisk_size);
+	free(kernel);
+	free(ramdisk);
 	if (id < 0)
 		return report(&h->err);
 	printf("%lld\n", (long long)id);

@@ -9,6 +9,8 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
 #include <xen-lite/guest_launch.h>
+#include <xen-lite/guest_linux.h>
+#include <xen-lite/guest_loader.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/spinlock.h>
@@ -22,114 +24,262 @@ static bool nul_terminated(const char *s, size_t size)
 	return false;
 }
 
-static int pick_free_cpu(int wanted)
+/*
+ * Choose vCPU i's physical CPU for each entry of want (-1: any free one).
+ * The named CPUs must be free (-EBUSY, also for one that does not exist)
+ * and distinct (-EINVAL); the others take the lowest free CPUs nobody named.
+ */
+static int assign_cpus(const int32_t *want, unsigned int n, unsigned int *out)
 {
-	if (wanted >= 0)
-		return pcpu_is_free((unsigned int)wanted) ? wanted : -EBUSY;
-	for (unsigned int c = 1; c < XL_SYSINFO_MAX_CPUS; c++)
-		if (pcpu_is_free(c))
-			return (int)c;
-	return -EBUSY;
+	bool taken[XL_SYSINFO_MAX_CPUS] = { false };
+	unsigned int next = 1;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (want[i] == -1)
+			continue;
+		if (want[i] < 0 || (want[i] < XL_SYSINFO_MAX_CPUS && taken[want[i]]))
+			return -EINVAL;
+		if (want[i] >= XL_SYSINFO_MAX_CPUS || !pcpu_is_free((unsigned int)want[i]))
+			return -EBUSY; /* taken, or no such CPU */
+		taken[want[i]] = true;
+		out[i] = (unsigned int)want[i];
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (want[i] != -1)
+			continue;
+		while (next < XL_SYSINFO_MAX_CPUS && (taken[next] || !pcpu_is_free(next)))
+			next++;
+		if (next == XL_SYSINFO_MAX_CPUS)
+			return -EBUSY;
+		taken[next] = true;
+		out[i] = next;
+	}
+	return 0;
 }
 
-_Static_assert(sizeof(((struct domain *)0)->restart_cmdline) == XL_CMDLINE_MAX,
-	       "a restart keeps the whole command line");
-
 /*
- * Build and start an ELF domain. The image is always consumed: kept by the
- * domain for on_crash=restart, freed otherwise. Returns the domain or NULL
- * with *err set; a domain that fails part-way is destroyed.
+ * A building domain with its memory and CPUs, waiting for its images. Its
+ * settings come from a validated request, or from the crashed domain it
+ * replaces (on_crash=restart).
  */
-static struct domain *launch_elf(const char *name, uint64_t mem, unsigned int cpu, void *image,
-				 uint64_t size, const char *cmdline, uint32_t flags, int *err)
+static struct domain *create_domain(const char *name, uint32_t type, uint64_t mem, uint32_t flags,
+				    const char *cmdline, const unsigned int *cpus, unsigned int n,
+				    int *err)
 {
-	struct domain *d = NULL;
+	struct domain *d = domain_create(name, false, err);
 
-	*err = guest_build_elf(name, mem, cpu, image, size, cmdline, &d);
-	if (!*err) {
-		d->destroy_on_crash = flags & XL_CREATE_DESTROY_ON_CRASH;
-		if (flags & XL_CREATE_RESTART_ON_CRASH) {
-			d->restart_image = image; /* freed by domain_destroy() from here on */
-			d->restart_image_size = size;
-			memcpy(d->restart_cmdline, cmdline, strlen(cmdline) + 1);
-			image = NULL;
-		}
-		*err = guest_start(d);
-	}
-	if (*err && d) {
+	if (!d)
+		return NULL;
+	d->guest_type = type;
+	d->direct_apic = type == XL_GUEST_LINUX; /* before the vCPUs: it sets their intercepts */
+	d->destroy_on_crash = flags & XL_CREATE_DESTROY_ON_CRASH;
+	d->restart_on_crash = flags & XL_CREATE_RESTART_ON_CRASH;
+	memcpy(d->cmdline, cmdline, strlen(cmdline) + 1);
+	*err = domain_alloc_memory(d, mem);
+	for (unsigned int i = 0; !*err && i < n; i++)
+		*err = domain_add_vcpu(d, cpus[i]);
+	if (*err) {
 		domain_destroy(d);
-		d = NULL;
+		return NULL;
 	}
-	if (image)
-		free_pages(image, size);
 	return d;
 }
 
-/* on_crash=restart: the same image, memory, CPU and command line in a fresh domain. */
+static void free_images(struct domain *d)
+{
+	if (d->images)
+		free_pages(d->images, d->kernel_size + d->ramdisk_size);
+	d->images = NULL;
+}
+
+/*
+ * Build the guest from its loaded images and run it. The images are kept
+ * for on_crash=restart and freed otherwise. A domain that cannot start is
+ * destroyed: nothing is left behind.
+ */
+static int start_loaded(struct domain *d)
+{
+	const uint8_t *img = d->images;
+	int err;
+
+	if (d->guest_type == XL_GUEST_LINUX)
+		err = guest_linux_build(d, img, d->kernel_size, img + d->kernel_size, d->ramdisk_size,
+					d->cmdline);
+	else
+		err = guest_load_elf(d, img, d->kernel_size, d->cmdline);
+	if (!d->restart_on_crash)
+		free_images(d);
+	if (!err)
+		err = guest_start(d);
+	if (err) {
+		log_warn("domain d%u (%s): cannot start: %s (%d)\n", d->id, d->name, errstr(err), err);
+		domain_destroy(d);
+	}
+	return err;
+}
+
+_Static_assert(sizeof(((struct domain *)0)->cmdline) == XL_CMDLINE_MAX,
+	       "a restart keeps the whole command line");
+
+/* on_crash=restart: the same images, memory, CPUs and command line in a fresh domain. */
 static void restart(struct domain *old)
 {
-	char name[DOMAIN_NAME_MAX], cmdline[sizeof(old->restart_cmdline)];
-	void *image = old->restart_image;
-	uint64_t size = old->restart_image_size, mem = old->mem_size;
-	unsigned int cpu = old->vcpus[0]->pcpu, old_id = old->id;
+	char name[DOMAIN_NAME_MAX], cmdline[XL_CMDLINE_MAX];
+	unsigned int cpus[DOMAIN_MAX_VCPUS], n = old->nr_vcpus, old_id = old->id;
+	uint64_t mem = old->mem_size, ksize = old->kernel_size, rsize = old->ramdisk_size;
+	uint32_t type = old->guest_type;
+	void *images = old->images;
 	struct domain *d;
 	int err;
 
 	memcpy(name, old->name, sizeof(name));
-	memcpy(cmdline, old->restart_cmdline, sizeof(cmdline));
-	old->restart_image = NULL; /* taken over before the old domain goes */
+	memcpy(cmdline, old->cmdline, sizeof(cmdline));
+	for (unsigned int i = 0; i < n; i++)
+		cpus[i] = old->vcpus[i]->pcpu;
+	old->images = NULL; /* taken over before the old domain goes */
 	if (domain_destroy(old)) {
-		free_pages(image, size);
+		free_pages(images, ksize + rsize);
 		return;
 	}
-	d = launch_elf(name, mem, cpu, image, size, cmdline, XL_CREATE_RESTART_ON_CRASH, &err);
-	if (d)
-		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
-	else
+	d = create_domain(name, type, mem, XL_CREATE_RESTART_ON_CRASH, cmdline, cpus, n, &err);
+	if (!d) {
+		free_pages(images, ksize + rsize);
 		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
+		return;
+	}
+	d->images = images;
+	d->kernel_size = ksize;
+	d->ramdisk_size = rsize;
+	if (!start_loaded(d))
+		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
 }
 
+/* The checks CREATE and CREATE_ELF share; the image sizes are checked by each. */
+static int check_request(const struct xl_domctl_create *req)
+{
+	uint64_t min_mem = req->type == XL_GUEST_LINUX ? GUEST_LINUX_MIN_MEM : (2ULL << 20);
+
+	if (!req->name[0] || !nul_terminated(req->name, sizeof(req->name)) ||
+	    !nul_terminated(req->cmdline, sizeof(req->cmdline)))
+		return -EINVAL;
+	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) ||
+	    (req->flags & XL_CREATE_DESTROY_ON_CRASH && req->flags & XL_CREATE_RESTART_ON_CRASH))
+		return -EINVAL;
+	if (req->type != XL_GUEST_ELF && req->type != XL_GUEST_LINUX)
+		return -EINVAL;
+	if (req->mem_bytes < min_mem || req->mem_bytes & (PAGE_SIZE - 1) ||
+	    req->mem_bytes > (1ULL << 40))
+		return -EINVAL;
+	if (req->type == XL_GUEST_LINUX && req->mem_bytes > GUEST_LINUX_MAX_MEM)
+		return -E2BIG;
+	return 0;
+}
+
+/* XL_DOMCTL_CREATE_ELF: the whole ELF image in the request; built and started at once. */
 static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	struct xl_domctl_create req;
 	struct domain *d;
-	void *image;
-	int cpu, err;
+	unsigned int cpu;
+	int err;
 
 	if (size < sizeof(req))
 		return -EINVAL;
 	if (copy_from_guest(v->domain, &req, gpa, sizeof(req)))
 		return -EFAULT;
-	if (!req.name[0] || !nul_terminated(req.name, sizeof(req.name)) ||
-	    !nul_terminated(req.cmdline, sizeof(req.cmdline)))
+	err = check_request(&req);
+	if (err)
+		return err;
+	if (req.type != XL_GUEST_ELF || req.nr_vcpus > 1 || req.ramdisk_size || !req.image_size ||
+	    req.image_size > XL_DOMCTL_MAX_IMAGE || size - sizeof(req) < req.image_size)
 		return -EINVAL;
-	if (req.flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) || req.reserved ||
-	    (req.flags & XL_CREATE_DESTROY_ON_CRASH && req.flags & XL_CREATE_RESTART_ON_CRASH))
-		return -EINVAL;
-	if (!req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
-	    size - sizeof(req) < req.image_size)
-		return -EINVAL;
-	if (req.mem_bytes < (2ULL << 20) || req.mem_bytes & (PAGE_SIZE - 1) ||
-	    req.mem_bytes > (1ULL << 40))
-		return -EINVAL;
-	cpu = pick_free_cpu(req.cpu);
-	if (cpu < 0)
-		return cpu;
-	image = alloc_pages(req.image_size);
-	if (!image)
-		return -ENOMEM;
-	err = copy_from_guest(v->domain, image, gpa + sizeof(req), req.image_size);
+	err = assign_cpus(&req.cpu, 1, &cpu);
+	if (err)
+		return err;
+	d = create_domain(req.name, XL_GUEST_ELF, req.mem_bytes, req.flags, req.cmdline, &cpu, 1, &err);
+	if (!d)
+		goto fail;
+	d->images = alloc_pages(req.image_size);
+	d->kernel_size = req.image_size;
+	err = d->images ? copy_from_guest(v->domain, d->images, gpa + sizeof(req), req.image_size) :
+			  -ENOMEM;
 	if (err) {
-		free_pages(image, req.image_size);
-		return err;
+		domain_destroy(d);
+		goto fail;
 	}
-	d = launch_elf(req.name, req.mem_bytes, (unsigned int)cpu, image, req.image_size, req.cmdline,
-		       req.flags, &err);
-	if (!d) {
-		log_warn("dom0: creating %s failed: %s (%d)\n", req.name, errstr(err), err);
+	err = start_loaded(d);
+	if (!err)
+		return d->id;
+fail:
+	log_warn("dom0: creating %s failed: %s (%d)\n", req.name, errstr(err), err);
+	return err;
+}
+
+/* XL_DOMCTL_CREATE: memory and CPUs now, images through LOAD, then START. */
+static int64_t create(struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+	struct xl_domctl_create req;
+	unsigned int cpus[XL_MAX_GUEST_VCPUS];
+	struct domain *d;
+	int err;
+
+	if (size < sizeof(req))
+		return -EINVAL;
+	if (copy_from_guest(v->domain, &req, gpa, sizeof(req)))
+		return -EFAULT;
+	err = check_request(&req);
+	if (err)
 		return err;
+	if (!req.nr_vcpus || req.nr_vcpus > XL_MAX_GUEST_VCPUS ||
+	    (req.type == XL_GUEST_ELF && (req.nr_vcpus != 1 || req.ramdisk_size)) ||
+	    !req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
+	    req.ramdisk_size > XL_DOMCTL_MAX_RAMDISK)
+		return -EINVAL;
+	err = assign_cpus(req.cpus, req.nr_vcpus, cpus);
+	if (err)
+		return err;
+	d = create_domain(req.name, req.type, req.mem_bytes, req.flags, req.cmdline, cpus,
+			  req.nr_vcpus, &err);
+	if (!d)
+		return err;
+	d->kernel_size = req.image_size;
+	d->ramdisk_size = req.ramdisk_size;
+	d->images = alloc_pages(d->kernel_size + d->ramdisk_size);
+	if (!d->images) {
+		domain_destroy(d);
+		return -ENOMEM;
 	}
+	memset(d->images, 0, d->kernel_size + d->ramdisk_size); /* what LOAD never sends reads as 0 */
+	log_info("dom0: domain d%u (%s) created, %u vCPU(s), waiting for %llu bytes of images\n", d->id,
+		 d->name, d->nr_vcpus, (unsigned long long)(d->kernel_size + d->ramdisk_size));
 	return d->id;
+}
+
+/* XL_DOMCTL_LOAD: a piece of the images of a domain still building. */
+static int64_t load(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t size)
+{
+	struct xl_domctl_load hdr;
+	uint64_t total = d->kernel_size + d->ramdisk_size;
+
+	if (d->state != DOMAIN_BUILDING || !d->images)
+		return -EINVAL;
+	if (size < sizeof(hdr))
+		return -EINVAL;
+	if (copy_from_guest(v->domain, &hdr, gpa, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.reserved || !hdr.len || hdr.len > size - sizeof(hdr) || hdr.offset > total ||
+	    hdr.len > total - hdr.offset)
+		return -EINVAL;
+	if (copy_from_guest(v->domain, (uint8_t *)d->images + hdr.offset, gpa + sizeof(hdr), hdr.len))
+		return -EFAULT;
+	return hdr.len;
+}
+
+static int64_t start(struct domain *d)
+{
+	if (d->state != DOMAIN_BUILDING || !d->images)
+		return -EINVAL;
+	return start_loaded(d);
 }
 
 #define CONSOLE_CHUNK_MAX 4096
@@ -176,7 +326,7 @@ static void reap_crashed(void)
 
 	/* one restart per request: a guest that crashes at once does not spin here */
 	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_reap()); n++) {
-		if (d->restart_image) {
+		if (d->restart_on_crash && d->images) {
 			if (restarts++)
 				break;
 			restart(d);
@@ -205,6 +355,7 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return -ENOENT; /* dom0 itself is not controlled this way */
 	switch (op) {
 	case XL_DOMCTL_DESTROY:
+		domain_log_exits(d);
 		return domain_destroy(d);
 	case XL_DOMCTL_PAUSE:
 		return domain_pause(d);
@@ -216,6 +367,10 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return console_type(v, d, gpa, size);
 	case XL_DOMCTL_SHUTDOWN:
 		return request_shutdown(d);
+	case XL_DOMCTL_LOAD:
+		return load(v, d, gpa, size);
+	case XL_DOMCTL_START:
+		return start(d);
 	default:
 		return -EINVAL;
 	}
@@ -234,7 +389,12 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 
 	spin_lock(&domctl_lock);
 	reap_crashed();
-	ret = op == XL_DOMCTL_CREATE_ELF ? create_elf(v, gpa, size) : on_domain(v, op, gpa, size, arg);
+	if (op == XL_DOMCTL_CREATE_ELF)
+		ret = create_elf(v, gpa, size);
+	else if (op == XL_DOMCTL_CREATE)
+		ret = create(v, gpa, size);
+	else
+		ret = on_domain(v, op, gpa, size, arg);
 	spin_unlock(&domctl_lock);
 	return ret;
 }

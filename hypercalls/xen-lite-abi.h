@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 1
+#define XL_ABI_VERSION_MINOR 2
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -101,6 +101,7 @@ struct xl_log_chunk {
 };
 
 #define XL_DOMAIN_NAME_MAX 32
+#define XL_MAX_GUEST_VCPUS 16 /* vCPUs of a guest */
 #define XL_DOMAIN_BUILDING 0
 #define XL_DOMAIN_RUNNING 1
 #define XL_DOMAIN_PAUSED 2
@@ -117,6 +118,7 @@ struct xl_domain_info {
 	uint32_t first_cpu; /* the physical CPU of vCPU 0 */
 	uint64_t exits; /* VM exits so far, all reasons */
 	uint64_t uptime_us; /* microseconds since the domain was created (exits / uptime = rate) */
+	uint64_t vcpu_exits[XL_MAX_GUEST_VCPUS]; /* exits per vCPU (the first 16 of dom0's) */
 };
 
 /*
@@ -130,6 +132,16 @@ struct xl_domain_info {
 #define XL_DOMCTL_CONSOLE_READ 4 /* fills struct xl_console_chunk with unread output; returns bytes */
 #define XL_DOMCTL_CONSOLE_WRITE 5 /* queues the buffer as the domain's input; returns bytes taken */
 #define XL_DOMCTL_SHUTDOWN 6 /* asks the guest to shut down (it sees XL_SHUTDOWN_QUERY); returns 0 */
+/*
+ * Images of any size, in three steps: CREATE (struct xl_domctl_create; the
+ * domain gets its memory and CPUs and stays building) returns the id; LOAD
+ * (struct xl_domctl_load then the bytes, arg = id) fills the announced
+ * images piece by piece; START (arg = id) builds the guest from them and
+ * runs it. A start that fails destroys the domain.
+ */
+#define XL_DOMCTL_CREATE 7 /* returns the id of a domain left building */
+#define XL_DOMCTL_LOAD 8 /* returns the bytes taken */
+#define XL_DOMCTL_START 9 /* returns 0 */
 
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {
@@ -140,15 +152,29 @@ struct xl_console_chunk {
 };
 
 #define XL_DOMCTL_MAX_IMAGE (64ULL << 20)
+#define XL_DOMCTL_MAX_RAMDISK (512ULL << 20)
 #define XL_CMDLINE_MAX 256
+
+#define XL_GUEST_ELF 0 /* a 64-bit ELF kernel (boot state below) */
+#define XL_GUEST_LINUX 1 /* a Linux bzImage, with an optional initramfs (Documentation/guests.md) */
 
 struct xl_domctl_create {
 	char name[XL_DOMAIN_NAME_MAX]; /* NUL-terminated, not empty */
-	uint64_t mem_bytes; /* a multiple of 4 KiB, at least 2 MiB */
-	int32_t cpu; /* the physical CPU to pin to, or -1 for any free one */
-	uint32_t image_size; /* bytes of ELF image right after this header */
-	char cmdline[XL_CMDLINE_MAX]; /* NUL-terminated; the guest finds it in its start info */
+	uint64_t mem_bytes; /* a multiple of 4 KiB, at least 2 MiB (Linux: 64 MiB) */
+	int32_t cpu; /* CREATE_ELF: the physical CPU to pin to, or -1 for any free one */
+	uint32_t image_size; /* CREATE_ELF: ELF bytes right after this header; CREATE: kernel bytes LOAD sends */
+	char cmdline[XL_CMDLINE_MAX]; /* NUL-terminated; the guest's command line */
 	uint32_t flags; /* XL_CREATE_* */
+	uint32_t type; /* XL_GUEST_*; CREATE_ELF: XL_GUEST_ELF */
+	uint32_t ramdisk_size; /* CREATE, Linux only: initramfs bytes LOAD sends after the kernel; 0: none */
+	uint32_t nr_vcpus; /* CREATE: 1 to XL_MAX_GUEST_VCPUS (ELF: 1); CREATE_ELF: 0 or 1 */
+	int32_t cpus[XL_MAX_GUEST_VCPUS]; /* CREATE: vCPU i's physical CPU, or -1 for any free one */
+};
+
+/* XL_DOMCTL_LOAD: len bytes of the images at offset (the kernel from 0, the ramdisk after it). */
+struct xl_domctl_load {
+	uint64_t offset;
+	uint32_t len; /* bytes right after this header */
 	uint32_t reserved; /* 0 */
 };
 

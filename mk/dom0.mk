@@ -37,27 +37,28 @@ $(DOM0_OUT)/vmlinuz:
 # The environment is cleared of this make's flags (CC=clang, V=, BUILD=, -j)
 # so kbuild uses the kernel's own compiler and settings. Debug info is
 # stripped, as in Debian's own modules.
-XENLITE_SRCS := pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c \
-	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
-XENLITE_KMOD := $(DOM0_OUT)/kmod
-
-$(DOM0_OUT)/xenlite.ko: $(DOM0_OUT)/vmlinuz $(XENLITE_SRCS) scripts/kernel-headers.sh mk/dom0.mk
+# pv-drivers/NAME/ -> $(DOM0_OUT)/NAME.ko, built in $(DOM0_OUT)/kmod-NAME
+$(DOM0_OUT)/%.ko: $(DOM0_OUT)/vmlinuz hypercalls/xen-lite-abi.h scripts/kernel-headers.sh mk/dom0.mk
 	$(Q)kdir=$$(BUILD=$(BUILD) sh scripts/kernel-headers.sh) && \
-	rm -rf $(XENLITE_KMOD) && \
-	mkdir -p $(XENLITE_KMOD)/pv-drivers/xenlite $(XENLITE_KMOD)/hypercalls && \
-	cp pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c pv-drivers/xenlite/xenlite-ioctl.h \
-		$(XENLITE_KMOD)/pv-drivers/xenlite/ && \
-	cp hypercalls/xen-lite-abi.h $(XENLITE_KMOD)/hypercalls/ && \
+	kmod=$(DOM0_OUT)/kmod-$* && rm -rf $$kmod && \
+	mkdir -p $$kmod/pv-drivers/$* $$kmod/hypercalls && \
+	cp pv-drivers/$*/Kbuild pv-drivers/$*/*.c $$kmod/pv-drivers/$*/ && \
+	if ls pv-drivers/$*/*.h >/dev/null 2>&1; then cp pv-drivers/$*/*.h $$kmod/pv-drivers/$*/; fi && \
+	cp hypercalls/xen-lite-abi.h $$kmod/hypercalls/ && \
 	if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u CC -u V make -C "$$kdir" \
-		M=$(abspath $(XENLITE_KMOD))/pv-drivers/xenlite modules \
-		>$(DOM0_OUT)/xenlite-build.log 2>&1; then \
-		cat $(DOM0_OUT)/xenlite-build.log >&2; exit 1; \
+		M=$$(cd $$kmod && pwd)/pv-drivers/$* modules >$(DOM0_OUT)/$*-build.log 2>&1; then \
+		cat $(DOM0_OUT)/$*-build.log >&2; exit 1; \
 	fi && \
-	if grep -i 'warning' $(DOM0_OUT)/xenlite-build.log >&2; then \
-		echo "xenlite.ko: the build must be warning-free ($(DOM0_OUT)/xenlite-build.log)" >&2; \
+	if grep -i 'warning' $(DOM0_OUT)/$*-build.log >&2; then \
+		echo "$*.ko: the build must be warning-free ($(DOM0_OUT)/$*-build.log)" >&2; \
 		exit 1; \
 	fi && \
-	strip --strip-debug -o $@ $(XENLITE_KMOD)/pv-drivers/xenlite/xenlite.ko
+	strip --strip-debug -o $@ $$kmod/pv-drivers/$*/$*.ko
+
+# the dom0 control device, and the Linux guests' module (dom0's shutdown requests)
+$(DOM0_OUT)/xenlite.ko: pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c \
+	pv-drivers/xenlite/xenlite-ioctl.h
+$(DOM0_OUT)/xenlite-guest.ko: pv-drivers/xenlite-guest/Kbuild pv-drivers/xenlite-guest/xenlite-guest.c
 
 # ---- the control tool: static, so the busybox initramfs needs no libc
 XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-lite-fmt.c dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c
@@ -84,9 +85,24 @@ $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf
 
+# Linux guests: the same kernel as dom0's, and a busybox initramfs with
+# dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/
+GUEST_LINUX_OUT := $(BUILD)/guest-linux
+GUEST_LINUX_INITRD := $(GUEST_LINUX_OUT)/linux-initrd.cpio.gz
+DOM0_GUEST_FILES := $(DOM0_OUT)/vmlinuz $(GUEST_LINUX_INITRD)
+DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
+
+$(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko dom0-tools/guest-initrd/init \
+		scripts/mk-dom0-initrd.sh mk/dom0.mk
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+		DOM0_INIT=dom0-tools/guest-initrd/init \
+		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh
+
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
-		$(DOM0_GUESTS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
+		$(DOM0_GUESTS) $(DOM0_GUEST_FILES) $(DOM0_CONFIGS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init \
+		scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
-		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" \
+		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" DOM0_GUEST_FILES="$(DOM0_GUEST_FILES)" \
+		DOM0_CONFIGS="$(DOM0_CONFIGS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \
 		XL_LITE=$(DOM0_OUT)/xl-lite sh scripts/mk-dom0-initrd.sh

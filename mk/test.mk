@@ -2,7 +2,7 @@
 # make run    build everything, boot the GRUB ISO in QEMU on this terminal
 # make check  build everything, run every test, end with "N passed, N failed"
 
-RUN_SMP ?= 2
+RUN_SMP ?= 4
 RUN_MEM ?= 1G
 TESTS ?=
 
@@ -14,6 +14,8 @@ run: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/xen-lite.iso
 	@echo "xen-lite: booting GRUB -> xen-lite -> Debian's kernel as dom0 in QEMU (TCG);"
 	@echo "          a busybox shell follows on this console. Quit with Ctrl-A X."
+	@echo "          In dom0: xl-lite create /etc/xen-lite/hpc-linux.cfg (a Linux guest), xl-lite list,"
+	@echo "          xl-lite console ID (Ctrl-] detaches), xl-lite destroy ID."
 	qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp $(RUN_SMP) -m $(RUN_MEM) \
 		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
 

@@ -7,12 +7,15 @@
 # they depend on, taken from the kernel fetched by scripts/fetch-kernel.sh. Staging tree:
 # $BUILD/dom0/initrd-root/. No root needed: the archive records every file as
 # owned by root, and /dev/console comes from the kernel's built-in initramfs.
-# Called by `make dom0-images` (mk/dom0.mk).
+# Called by `make dom0-images` (mk/dom0.mk), which also builds the Linux guests'
+# initramfs with it (INITRD_OUT, INITRD_STAGE: where the archive and its staging
+# tree go; DOM0_GUEST_FILES: files copied as they are to /guests/).
 set -eu
 
 BUILD=${BUILD:-build}
 OUT=$BUILD/dom0
-STAGE=$OUT/initrd-root
+STAGE=${INITRD_STAGE:-$OUT/initrd-root}
+TARGET=${INITRD_OUT:-$OUT/initrd.cpio.gz}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 INIT=${DOM0_INIT:-dom0-tools/initrd/init}
 MODULES=${DOM0_INITRD_MODULES-ahci sd_mod virtio_blk virtio_pci}
@@ -63,6 +66,16 @@ if [ -n "${DOM0_GUESTS:-}" ]; then
 		strip -o "$STAGE/guests/$(basename "$g")" "$g"
 	done
 fi
+# Linux guest images (a kernel, its initramfs): copied unchanged
+for f in ${DOM0_GUEST_FILES:-}; do
+	mkdir -p "$STAGE/guests"
+	cp "$f" "$STAGE/guests/$(basename "$f")"
+done
+# example guest configurations (DOM0_CONFIGS), for xl-lite create
+for c in ${DOM0_CONFIGS:-}; do
+	mkdir -p "$STAGE/etc/xen-lite"
+	cp "$c" "$STAGE/etc/xen-lite/$(basename "$c")"
+done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
 
@@ -85,20 +98,22 @@ if [ -n "$MODULES" ]; then
 	done
 	cp "$kmod/modules.builtin" "$kmod/modules.order" "$STAGE/lib/modules/$ver/"
 fi
-# the control driver, loaded by /init (modprobe xenlite)
+# the control driver, loaded by /init (modprobe xenlite; for a guest's initramfs
+# its module, modprobe xenlite-guest): kept under its own name
 if [ -n "$XENLITE_KO" ]; then
 	mkdir -p "$STAGE/lib/modules/$ver/extra"
-	cp "$XENLITE_KO" "$STAGE/lib/modules/$ver/extra/xenlite.ko"
+	cp "$XENLITE_KO" "$STAGE/lib/modules/$ver/extra/$(basename "$XENLITE_KO")"
 fi
 if [ -d "$STAGE/lib/modules/$ver" ]; then
 	"$BUSYBOX" depmod -b "$STAGE" "$ver"
 fi
 
 # the archive: sorted names, everything owned by root, then gzip
+mkdir -p "$(dirname "$TARGET")"
 (cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) \
-	>"$OUT/initrd.cpio.tmp"
-gzip -n -"$GZIP_LEVEL" -c "$OUT/initrd.cpio.tmp" >"$OUT/initrd.cpio.gz.tmp"
-rm -f "$OUT/initrd.cpio.tmp"
-mv "$OUT/initrd.cpio.gz.tmp" "$OUT/initrd.cpio.gz"
-echo "mk-dom0-initrd: $OUT/initrd.cpio.gz: $(wc -c <"$OUT/initrd.cpio.gz") bytes, busybox," \
+	>"$TARGET.cpio.tmp"
+gzip -n -"$GZIP_LEVEL" -c "$TARGET.cpio.tmp" >"$TARGET.tmp"
+rm -f "$TARGET.cpio.tmp"
+mv "$TARGET.tmp" "$TARGET"
+echo "mk-dom0-initrd: $TARGET: $(wc -c <"$TARGET") bytes, busybox," \
 	"init,${XL_LITE:+ xl-lite,} $(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"

@@ -22,7 +22,7 @@
 
 #define DOM0_MAX_RANGES 64
 #define BOOT_AREA_MIN 0x10000 /* above the real-mode IVT/BDA Linux keeps */
-#define BOOT_AREA_PAGES 9 /* boot params, command line, GDT+RSDP, PML4, PDPT, 4 PDs */
+#define BOOT_AREA_PAGES LINUX_BOOT_AREA_PAGES
 #define MAP_LIMIT_MIN (4ULL << 30)
 /* kept back for the hypervisor itself (nested tables, vCPU state, heap) whatever dom0_mem says */
 #define HYPERVISOR_RESERVE_MIN (64ULL << 20)
@@ -106,6 +106,25 @@ static int map_identity(struct domain *d, const struct boot_info *bi, uint64_t l
 	return 0;
 }
 
+/*
+ * The boot loader's information block stays the hypervisor's (module command
+ * lines live in it), reserved in dom0's e820, but dom0 may read it: Linux
+ * scans all of [0x80000, 0x100000) for firmware tables (the iBFT search), and
+ * GRUB on UEFI puts the block wherever it likes below 1 MiB.
+ */
+static int map_boot_info(struct domain *d, const struct boot_info *bi)
+{
+	uint64_t start = ALIGN_DOWN(bi->info_start, PAGE_SIZE), end = ALIGN_UP(bi->info_end, PAGE_SIZE);
+	int err;
+
+	if (end <= start)
+		return 0;
+	err = arch_domain_map(d, start, start, end - start);
+	if (err == -EEXIST)
+		return 0; /* not in available memory: already mapped with the machine's other regions */
+	return err ? err : arch_domain_protect(d, start, end - start, GUEST_PERM_READ);
+}
+
 static uint64_t dom0_ram_bytes(void)
 {
 	uint64_t sum = 0;
@@ -161,24 +180,11 @@ static void *dom0_ptr(uint64_t pa)
 	return phys_to_virt(pa); /* identity: dom0's memory is reached like any other */
 }
 
-/* GDT (0x10 code, 0x18 data), an RSDP copy, and page tables identity-mapping 4 GiB. */
+/* GDT, page tables, and an RSDP copy that points at the machine's tables. */
 static void write_boot_area(uint64_t base, const uint8_t *rsdp, unsigned int rsdp_len)
 {
-	uint64_t *gdt = dom0_ptr(base + 2 * PAGE_SIZE);
-	uint64_t *pml4 = dom0_ptr(base + 3 * PAGE_SIZE), *pdpt = dom0_ptr(base + 4 * PAGE_SIZE);
-
-	memset(dom0_ptr(base), 0, BOOT_AREA_PAGES * PAGE_SIZE);
-	gdt[2] = 0x00AF9B000000FFFFULL; /* __BOOT_CS */
-	gdt[3] = 0x00CF93000000FFFFULL; /* __BOOT_DS */
-	memcpy((uint8_t *)gdt + 2048, rsdp, rsdp_len);
-	pml4[0] = (base + 4 * PAGE_SIZE) | PTE_P | PTE_W;
-	for (uint64_t g = 0; g < 4; g++) {
-		uint64_t *pd = dom0_ptr(base + (5 + g) * PAGE_SIZE);
-
-		pdpt[g] = (base + (5 + g) * PAGE_SIZE) | PTE_P | PTE_W;
-		for (uint64_t i = 0; i < 512; i++)
-			pd[i] = ((g << 30) + (i << 21)) | PTE_P | PTE_W | PTE_PS;
-	}
+	linux_write_boot_area(dom0_ptr(base), base);
+	memcpy(dom0_ptr(base + LINUX_AREA_GDT * PAGE_SIZE + LINUX_AREA_RSDP_OFFSET), rsdp, rsdp_len);
 }
 
 /* vCPU n on CPU n; the secondary ones wait for dom0 to start them with INIT and SIPI. */
@@ -262,6 +268,8 @@ static int build(struct domain *d, const struct boot_info *bi)
 	d->mem_size = layout.ram[layout.nram - 1].end;
 	err = map_identity(d, bi, MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN));
 	if (!err)
+		err = map_boot_info(d, bi);
+	if (!err)
 		err = arch_dom0_reserve_iommus(d);
 	if (err)
 		return err;
@@ -275,11 +283,11 @@ static int build(struct domain *d, const struct boot_info *bi)
 	if (err)
 		return err;
 	if (!arch_dom0_rsdp(bi, rsdp, &rsdp_len, &rsdp_pa) && rsdp_len)
-		rsdp_pa = base + 2 * PAGE_SIZE + 2048; /* our copy: it points at the real tables */
+		rsdp_pa = base + LINUX_AREA_GDT * PAGE_SIZE + LINUX_AREA_RSDP_OFFSET; /* our copy */
 	write_boot_area(base, rsdp, rsdp_len);
-	memcpy(dom0_ptr(base + PAGE_SIZE), cmdline, strlen(cmdline) + 1);
+	memcpy(dom0_ptr(base + LINUX_AREA_CMDLINE * PAGE_SIZE), cmdline, strlen(cmdline) + 1);
 	args = (struct linux_boot_args){ .bp_pa = base,
-					 .cmdline_pa = base + PAGE_SIZE,
+					 .cmdline_pa = base + LINUX_AREA_CMDLINE * PAGE_SIZE,
 					 .cmdline_len = strlen(cmdline),
 					 .initrd_pa = initrd,
 					 .initrd_size = initrd_size,
@@ -294,8 +302,8 @@ static int build(struct domain *d, const struct boot_info *bi)
 		err = arch_dom0_protect_lapic(d); /* after the vCPUs: it learns which CPUs are dom0's */
 	if (err)
 		return err;
-	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64, base + 3 * PAGE_SIZE, base + 2 * PAGE_SIZE,
-				  4 * 8 - 1, base);
+	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64, base + LINUX_AREA_PML4 * PAGE_SIZE,
+				  base + LINUX_AREA_GDT * PAGE_SIZE, LINUX_AREA_GDT_LIMIT, base);
 	arch_dom0_limit_madt(d);
 	log_info("dom0: %llu MiB in %u range(s), kernel at %#llx (protocol %u.%u), initrd %llu KiB at %#llx, "
 		 "%d e820 entries\n",

@@ -89,6 +89,7 @@ struct domain *domain_create(const char *name, bool privileged, int *err)
 	memcpy(d->name, name, MIN(strlen(name), sizeof(d->name) - 1));
 	d->state = DOMAIN_BUILDING;
 	d->privileged = privileged;
+	d->direct_apic = privileged;
 	d->created_us = time_since_boot_us();
 	*err = arch_domain_init(d);
 	if (*err) {
@@ -276,6 +277,8 @@ static bool wait_vcpus_stopped(struct domain *d)
 
 int domain_destroy(struct domain *d)
 {
+	unsigned int nr_vcpus;
+
 	d->state = DOMAIN_DYING;
 	kick_vcpus(d);
 	if (!wait_vcpus_stopped(d)) {
@@ -283,7 +286,12 @@ int domain_destroy(struct domain *d)
 			d->name);
 		return -EBUSY;
 	}
-	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+	/* a snapshot (dom0's list, on another CPU) reads the vCPUs under the lock: hide them first */
+	spin_lock(&domains_lock);
+	nr_vcpus = d->nr_vcpus;
+	d->nr_vcpus = 0;
+	spin_unlock(&domains_lock);
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 
 		arch_vcpu_free(v);
@@ -292,8 +300,8 @@ int domain_destroy(struct domain *d)
 	}
 	for (unsigned int i = 0; i < d->nr_blocks; i++)
 		page_free(&phys_pages, d->blocks[i].hpa, d->blocks[i].size);
-	if (d->restart_image)
-		free_pages(d->restart_image, d->restart_image_size);
+	if (d->images)
+		free_pages(d->images, d->kernel_size + d->ramdisk_size);
 	arch_domain_free(d);
 	spin_lock(&domains_lock);
 	for (unsigned int slot = 0; slot < MAX_DOMAINS; slot++)
@@ -414,6 +422,8 @@ void domain_console_write(struct domain *d, const char *buf, size_t len)
 			console_flush(d);
 			continue;
 		}
+		if (c == '\r')
+			continue; /* a serial console's line end: the log has its own */
 		/* guest text must not drive the operator's terminal */
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			c = '?';
@@ -504,8 +514,15 @@ unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsi
 		o->mem_bytes = domain_bytes(d);
 		o->nr_vcpus = d->nr_vcpus;
 		o->first_cpu = d->nr_vcpus ? d->vcpus[0]->pcpu : 0;
-		for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
-			exits += d->exits[r];
+		for (unsigned int v = 0; v < d->nr_vcpus; v++) {
+			uint64_t sum = 0;
+
+			for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
+				sum += d->vcpus[v]->exits[r];
+			if (v < XL_MAX_GUEST_VCPUS)
+				o->vcpu_exits[v] = sum;
+			exits += sum;
+		}
 		o->exits = exits;
 		o->uptime_us = time_since_boot_us() - d->created_us;
 		n++;
@@ -540,9 +557,35 @@ struct domain *domain_find_crashed_to_reap(void)
 	for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++) {
 		struct domain *d = domains[i];
 
-		if (d && (d->destroy_on_crash || d->restart_image) && d->state == DOMAIN_CRASHED)
+		if (d && (d->destroy_on_crash || d->restart_on_crash) && d->state == DOMAIN_CRASHED)
 			found = d;
 	}
 	spin_unlock(&domains_lock);
 	return found;
+}
+
+uint64_t domain_exits(const struct domain *d, enum exit_reason r)
+{
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		sum += d->vcpus[i]->exits[r];
+	return sum;
+}
+
+void domain_log_exits(const struct domain *d)
+{
+	char line[256];
+	unsigned int n = 0;
+
+	for (unsigned int r = 0; r < EXIT_REASON_COUNT && n < sizeof(line) - 40; r++) {
+		uint64_t count = domain_exits(d, (enum exit_reason)r);
+
+		if (count)
+			n += (unsigned int)xl_snprintf(line + n, sizeof(line) - n, " %s %llu",
+						       exit_reason_name((enum exit_reason)r),
+						       (unsigned long long)count);
+	}
+	line[n] = '\0';
+	log_info("domain d%u (%s) exits:%s\n", d->id, d->name, n ? line : " none");
 }

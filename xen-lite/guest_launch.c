@@ -117,20 +117,6 @@ static void start(struct launch *l, const struct boot_info *bi, unsigned int cpu
 	st->run++;
 }
 
-static void report_exits(struct domain *d)
-{
-	char line[256];
-	unsigned int n = 0;
-
-	for (unsigned int r = 0; r < EXIT_REASON_COUNT && n < sizeof(line) - 40; r++)
-		if (d->exits[r])
-			n += (unsigned int)xl_snprintf(line + n, sizeof(line) - n, " %s %llu",
-						       exit_reason_name((enum exit_reason)r),
-						       (unsigned long long)d->exits[r]);
-	line[n] = '\0';
-	log_info("domain d%u (%s) exits:%s\n", d->id, d->name, n ? line : " none");
-}
-
 static void finish(struct launch *l, struct launch_stats *st, bool timed_out)
 {
 	struct domain *d = l->d;
@@ -146,7 +132,7 @@ static void finish(struct launch *l, struct launch_stats *st, bool timed_out)
 			 d->shutdown_reason == 1 ? "asked to reboot (not restarted)" : "powered off");
 		st->powered_off++;
 	}
-	report_exits(d);
+	domain_log_exits(d);
 	if (domain_destroy(d))
 		log_err("domain d%u could not be destroyed\n", d->id);
 	l->done = true;

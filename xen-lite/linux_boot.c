@@ -6,6 +6,7 @@
  * header", "Details of header fields", "64-bit Boot Protocol") and
  * Documentation/arch/x86/zero-page.rst.
  */
+#include <arch/page_table.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/memmap.h>
@@ -224,7 +225,7 @@ static int parse_header(const uint8_t *p, uint64_t size, struct linux_header *h)
 	memset(h, 0, sizeof(*h));
 	err = bzimage_probe(p, size, &bz);
 	if (err == -ENOEXEC) {
-		log_warn("linux: the dom0 kernel is not a bzImage\n");
+		log_warn("linux: the kernel is not a bzImage\n");
 		return err;
 	}
 	h->protocol = bz.protocol;
@@ -375,12 +376,12 @@ int linux_plan_load(const void *image, uint64_t image_size, const struct linux_r
 	}
 	if (!found) {
 		if (h.relocatable)
-			log_warn("linux: no room for the kernel: %#x bytes in dom0 RAM at or above %#llx, "
+			log_warn("linux: no room for the kernel: %#x bytes in RAM at or above %#llx, "
 				 "aligned to %#llx%s\n", h.init_size, (unsigned long long)pref,
 				 (unsigned long long)align, h.above_4g ? "" : ", below 4 GiB");
 		else
 			log_warn("linux: no room for the kernel: it is not relocatable and needs %#x "
-				 "bytes of dom0 RAM at %#llx%s\n", h.init_size, (unsigned long long)pref,
+				 "bytes of RAM at %#llx%s\n", h.init_size, (unsigned long long)pref,
 				 h.above_4g ? "" : ", below 4 GiB");
 		return -ENOMEM;
 	}
@@ -517,4 +518,26 @@ int linux_fill_boot_params(uint8_t *bp, const void *image, uint64_t image_size,
 		put32(bp, off + 16, e820[i].type);
 	}
 	return 0;
+}
+
+/* ---- the boot area ------------------------------------------------------------------- */
+
+void linux_write_boot_area(uint8_t *area, uint64_t base)
+{
+	uint64_t *gdt = (uint64_t *)(area + LINUX_AREA_GDT * PAGE_SIZE);
+	uint64_t *pml4 = (uint64_t *)(area + LINUX_AREA_PML4 * PAGE_SIZE);
+	uint64_t *pdpt = pml4 + 512;
+
+	memset(area, 0, LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
+	gdt[LINUX_BOOT_CS / 8] = 0x00AF9B000000FFFFULL; /* 64-bit code, flat */
+	gdt[LINUX_BOOT_DS / 8] = 0x00CF93000000FFFFULL; /* data, flat 4 GiB */
+	pml4[0] = (base + (LINUX_AREA_PML4 + 1) * PAGE_SIZE) | PTE_P | PTE_W;
+	for (uint64_t g = 0; g < 4; g++) {
+		uint64_t pd_page = LINUX_AREA_PML4 + 2 + g;
+		uint64_t *pd = (uint64_t *)(area + pd_page * PAGE_SIZE);
+
+		pdpt[g] = (base + pd_page * PAGE_SIZE) | PTE_P | PTE_W;
+		for (uint64_t i = 0; i < 512; i++)
+			pd[i] = ((g << 30) + (i << 21)) | PTE_P | PTE_W | PTE_PS;
+	}
 }

@@ -5,28 +5,39 @@
 
 enum reg { EAX, EBX, ECX, EDX };
 
+/* Whom a mask applies to. */
+enum hidden_from {
+	ALL, /* dom0 too */
+	GUESTS, /* every domain but dom0 */
+	NO_APIC, /* domains that do not drive a local APIC (ELF guests) */
+};
+
 struct cpuid_mask {
 	uint32_t leaf;
 	enum reg reg;
 	uint32_t clear;
 	uint32_t set;
-	bool guests_only; /* dom0 sees the real bit */
+	enum hidden_from who;
 	const char *why;
 };
 
 #define BIT(n) (1u << (n))
 
 static const struct cpuid_mask masks[] = {
-	{ 1, ECX, BIT(5), 0, false, "VMX: guests cannot run a hypervisor" },
-	{ 1, ECX, BIT(6), 0, false, "SMX: no trusted-execution mode" },
-	{ 1, ECX, BIT(3), 0, false, "MONITOR/MWAIT: intercepted and refused (#UD)" },
-	{ 1, ECX, BIT(21), 0, false,
+	{ 1, ECX, BIT(5), 0, ALL, "VMX: guests cannot run a hypervisor" },
+	{ 1, ECX, BIT(6), 0, ALL, "SMX: no trusted-execution mode" },
+	{ 1, ECX, BIT(3), 0, ALL, "MONITOR/MWAIT: intercepted and refused (#UD)" },
+	{ 1, ECX, BIT(21), 0, ALL,
 	  "x2APIC: guests have no local APIC; dom0 shares CPU 0's with the hypervisor in xAPIC mode" },
-	{ 1, ECX, BIT(24), 0, true, "TSC-deadline: guests have no local APIC yet" },
-	{ 1, EDX, BIT(9), 0, true, "APIC: guests have no local APIC yet (dom0 drives its CPU's)" },
-	{ 1, ECX, 0, BIT(31), false, "hypervisor present" },
-	{ 0x80000001, ECX, BIT(2), 0, false, "SVM: guests cannot run a hypervisor" },
-	{ 0x80000001, ECX, BIT(12), 0, false, "SKINIT: refused (#UD)" },
+	{ 1, ECX, BIT(24), 0, NO_APIC, "TSC-deadline: ELF guests have no local APIC" },
+	{ 1, EDX, BIT(9), 0, NO_APIC,
+	  "APIC: ELF guests have no local APIC (dom0 and Linux guests drive their CPUs')" },
+	{ 1, EDX, BIT(12), 0, GUESTS,
+	  "MTRR: guests' memory types come from their PAT; the ranges are the host's" },
+	{ 1, EDX, BIT(7) | BIT(14), 0, GUESTS, "MCE/MCA: machine checks are the hypervisor's" },
+	{ 1, ECX, 0, BIT(31), ALL, "hypervisor present" },
+	{ 0x80000001, ECX, BIT(2), 0, ALL, "SVM: guests cannot run a hypervisor" },
+	{ 0x80000001, ECX, BIT(12), 0, ALL, "SKINIT: refused (#UD)" },
 };
 
 static uint32_t *reg_ptr(struct cpuid_regs *r, enum reg reg)
@@ -67,7 +78,8 @@ void cpuid_policy_apply(const struct domain *d, uint32_t leaf, uint32_t subleaf,
 		return;
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(masks); i++) {
-		if (masks[i].leaf != leaf || (masks[i].guests_only && d->privileged))
+		if (masks[i].leaf != leaf || (masks[i].who == GUESTS && d->privileged) ||
+		    (masks[i].who == NO_APIC && (d->direct_apic || d->privileged)))
 			continue;
 		*reg_ptr(r, masks[i].reg) &= ~masks[i].clear;
 		*reg_ptr(r, masks[i].reg) |= masks[i].set;

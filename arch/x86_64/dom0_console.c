@@ -72,7 +72,7 @@ static void dom0_output(uint8_t c, void *ctx)
 /* Where dom0 routed the interrupt: its vector exists only on that CPU in Linux. */
 static struct vcpu *irq_target(void)
 {
-	struct vcpu *t = dom0_vcpu_for_dest(dom0, rte_hi >> 24, rte_lo & (1u << 11));
+	struct vcpu *t = direct_lapic_vcpu_for_dest(dom0, rte_hi >> 24, rte_lo & (1u << 11));
 
 	return t ? t : dom0->vcpus[0];
 }

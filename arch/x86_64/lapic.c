@@ -18,8 +18,12 @@
 #define REG_ICR_LO 0x300
 #define REG_ICR_HI 0x310
 #define REG_LVT_TIMER 0x320
+#define REG_ISR 0x100 /* 8 registers, 16 bytes apart */
+#define REG_LVT_THERMAL 0x330
+#define REG_LVT_PERF 0x340
 #define REG_LVT_LINT0 0x350
 #define REG_LVT_LINT1 0x360
+#define REG_LVT_ERROR 0x370
 #define REG_TIMER_INIT 0x380
 #define REG_TIMER_CUR 0x390
 #define REG_TIMER_DIV 0x3E0
@@ -190,4 +194,26 @@ void lapic_timer_stop(void)
 {
 	apic_write(REG_LVT_TIMER, LVT_MASKED);
 	apic_write(REG_TIMER_INIT, 0);
+}
+
+static bool in_service(void)
+{
+	for (uint32_t i = 0; i < 8; i++)
+		if (apic_read(REG_ISR + i * 0x10))
+			return true;
+	return false;
+}
+
+void lapic_reset_local(void)
+{
+	static const uint32_t lvts[] = { REG_LVT_TIMER, REG_LVT_THERMAL, REG_LVT_PERF,
+					 REG_LVT_LINT0, REG_LVT_LINT1, REG_LVT_ERROR };
+
+	for (unsigned int i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
+		apic_write(lvts[i], LVT_MASKED);
+	apic_write(REG_TIMER_INIT, 0);
+	/* interrupts the guest took but never finished block lower priorities */
+	for (unsigned int n = 0; n < 256 && in_service(); n++)
+		apic_write(REG_EOI, 0);
+	enable_local();
 }

@@ -31,6 +31,16 @@ static const struct msr_rule rules[] = {
 };
 
 /*
+ * Linux guests drive their CPUs' local APICs (direct_apic): on top of the
+ * guests' table they read the APIC base and use the TSC-deadline timer.
+ */
+static const struct msr_rule direct_apic_rules[] = {
+	{ MSR_APIC_BASE, MSR_PASS, MSR_EMULATE,
+	  "the APIC's address and mode are the hypervisor's; rewriting the same value is allowed" },
+	{ MSR_TSC_DEADLINE, MSR_PASS, MSR_PASS, "the CPU's own timer: the guest's alone" },
+};
+
+/*
  * dom0 drives the hardware: every MSR the permission map covers passes
  * through except these, which would let it take the CPU from the
  * hypervisor or move state the hypervisor relies on.
@@ -64,9 +74,18 @@ const struct msr_rule *msr_rule_find_dom0(uint32_t msr)
 	return find_in(dom0_rules, ARRAY_SIZE(dom0_rules), msr);
 }
 
+const struct msr_rule *msr_rule_find_direct_apic(uint32_t msr)
+{
+	const struct msr_rule *r = find_in(direct_apic_rules, ARRAY_SIZE(direct_apic_rules), msr);
+
+	return r ? r : msr_rule_find(msr);
+}
+
 static const struct msr_rule *rule_for(const struct vcpu *v, uint32_t msr)
 {
-	return v->domain->privileged ? msr_rule_find_dom0(msr) : msr_rule_find(msr);
+	if (v->domain->privileged)
+		return msr_rule_find_dom0(msr);
+	return v->domain->direct_apic ? msr_rule_find_direct_apic(msr) : msr_rule_find(msr);
 }
 
 /* Byte offset of an MSR's two bits in the permission map, or -1 if it has none. */
@@ -109,6 +128,11 @@ void msrpm_build(uint8_t *msrpm)
 {
 	memset(msrpm, 0xff, 8192);
 	apply_rules(msrpm, rules, ARRAY_SIZE(rules));
+}
+
+void msrpm_allow_direct_apic(uint8_t *msrpm)
+{
+	apply_rules(msrpm, direct_apic_rules, ARRAY_SIZE(direct_apic_rules));
 }
 
 void msrpm_build_dom0(uint8_t *msrpm)

@@ -163,7 +163,7 @@ static void handle_msr(struct vcpu *v)
 	uint64_t value = (vmcb->save.rax & 0xffffffff) | (v->arch.gprs.rdx << 32);
 	int err;
 
-	v->domain->exits[write ? EXIT_MSR_WRITE : EXIT_MSR_READ]++;
+	v->exits[write ? EXIT_MSR_WRITE : EXIT_MSR_READ]++;
 	err = write ? msr_write(v, msr, value) : msr_read(v, msr, &value);
 	if (err) {
 		log_debug("d%u: %s of MSR %#x refused (#GP)\n", v->domain->id, write ? "wrmsr" : "rdmsr",
@@ -188,6 +188,8 @@ static void handle_ioio(struct vcpu *v)
 
 	if (v->domain->privileged && dom0_console_io(v, port, info))
 		return;
+	if (v->domain->arch.has_uart && (guest_uart_io(v, port, info) || guest_power_io(v, port, info)))
+		return; /* a Linux guest's console, or its ACPI power and reset registers */
 	if (v->domain->privileged && !(info & (IOIO_STRING | IOIO_REP)) && dom0_io(v, port, info))
 		return;
 	if (info & (IOIO_STRING | IOIO_REP)) {
@@ -214,9 +216,9 @@ static void handle_npf(struct vcpu *v)
 	struct vmcb_control *c = &v->arch.vmcb->control;
 	uint64_t err = c->exit_info1, gpa = c->exit_info2;
 
-	if (v->domain->privileged && (err & 3) == 3 &&
-	    (dom0_lapic_write(v, gpa) || dom0_ioapic_write(v, gpa)))
-		return; /* a write to dom0's local APIC or I/O APIC, emulated */
+	if (v->domain->direct_apic && (err & 3) == 3 &&
+	    (direct_lapic_write(v, gpa) || (v->domain->privileged && dom0_ioapic_write(v, gpa))))
+		return; /* a write to its local APIC or dom0's I/O APIC, emulated */
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
 	const char *why = gpa >= v->domain->mem_size && !v->domain->privileged ? "outside its memory" :
 			  err & 1 ? "not permitted there" : "to an unmapped page";
@@ -336,11 +338,11 @@ void svm_handle_exit(struct vcpu *v)
 		if (exit_table[i].code != code)
 			continue;
 		if (exit_table[i].reason < EXIT_REASON_COUNT)
-			v->domain->exits[exit_table[i].reason]++;
+			v->exits[exit_table[i].reason]++;
 		exit_table[i].handler(v);
 		return;
 	}
-	v->domain->exits[EXIT_OTHER]++;
+	v->exits[EXIT_OTHER]++;
 	svm_dump_guest(v, "unexpected exit");
 	domain_crash(v->domain, "unexpected exit %#llx", (unsigned long long)code);
 }

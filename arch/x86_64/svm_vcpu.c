@@ -3,6 +3,7 @@
  * flush policy, the guest's FPU state, and the run loop.
  */
 #include <arch/cpu.h>
+#include <arch/guest_policy.h>
 #include <arch/lapic.h>
 #include <arch/percpu.h>
 #include <arch/svm_internal.h>
@@ -11,6 +12,7 @@
 #include <xen-lite/dom0.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/guest_linux.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
@@ -51,8 +53,8 @@ void arch_kick_cpu(unsigned int cpu)
 
 	if (cpu >= arch_cpus_online())
 		return;
-	if (p->runs_dom0) {
-		/* dom0's IDT would take a fixed-vector IPI; an NMI always exits to us */
+	if (p->runs_direct_apic) {
+		/* the guest's IDT would take a fixed-vector IPI; an NMI always exits to us */
 		__atomic_store_n(&p->nmi_kick, true, __ATOMIC_RELEASE);
 		lapic_send_nmi(p->apic_id);
 	} else {
@@ -114,7 +116,7 @@ static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, u
 	*s = (struct vmcb_segment){ sel, attrib, limit, base };
 }
 
-static void set_intercepts(struct vmcb_control *c, bool privileged)
+static void set_intercepts(struct vmcb_control *c, bool direct_apic)
 {
 	c->intercept_exceptions = (1u << X86_VEC_DB) | (1u << X86_VEC_AC) | (1u << X86_VEC_MC);
 	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_HLT |
@@ -124,8 +126,8 @@ static void set_intercepts(struct vmcb_control *c, bool privileged)
 			     INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
 			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
 			     INTERCEPT_XSETBV;
-	if (privileged) {
-		/* dom0 takes its devices' interrupts directly and idles natively */
+	if (direct_apic) {
+		/* it takes its interrupts (its APIC timer, dom0's devices) directly and idles natively */
 		c->intercept_misc1 &= ~(INTERCEPT_INTR | INTERCEPT_HLT);
 	}
 }
@@ -142,13 +144,13 @@ int arch_vcpu_init(struct vcpu *v)
 	trap_set_handler(VEC_KICK, kick_handler);
 	v->arch.vmcb = vmcb;
 	v->arch.vmcb_pa = virt_to_phys(vmcb);
-	set_intercepts(&vmcb->control, d->privileged);
+	set_intercepts(&vmcb->control, d->direct_apic);
 	vmcb->control.iopm_base_pa = d->arch.iopm_pa;
 	vmcb->control.msrpm_base_pa = d->arch.msrpm_pa;
 	vmcb->control.np_enable = 1;
 	vmcb->control.n_cr3 = d->arch.npt_root;
-	/* guest IF masks only virtual interrupts; physical ones always exit (not for dom0) */
-	vmcb->control.v_intr = d->privileged ? 0 : V_INTR_MASKING;
+	/* guest IF masks only virtual interrupts; physical ones always exit (not for direct_apic) */
+	vmcb->control.v_intr = d->direct_apic ? 0 : V_INTR_MASKING;
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.g_pat = PAT_DEFAULT;
 	v->arch.virq_vector = -1;
@@ -207,7 +209,7 @@ void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 
 int arch_dom0_protect_lapic(struct domain *d)
 {
-	int err = dom0_lapic_protect(d);
+	int err = direct_lapic_protect(d);
 
 	return err ? err : dom0_console_init(d, arch_ioapic_address());
 }
@@ -327,13 +329,14 @@ void arch_vcpu_run(struct vcpu *v)
 	v->arch.tlb_seen = d->arch.tlb_generation;
 	assign_asid(v, cpu);
 	fpu_reset_for_guest(v);
-	cpu->runs_dom0 = d->privileged;
+	cpu->runs_direct_apic = d->direct_apic;
 	/*
-	 * Guests: with V_INTR_MASKING, host IF=1 makes physical interrupts exit
-	 * the guest. dom0: host IF stays 0, so an interrupt that arrives while
-	 * the hypervisor handles an exit waits and is delivered to dom0 by VMRUN.
+	 * ELF guests: with V_INTR_MASKING, host IF=1 makes physical interrupts
+	 * exit the guest. direct_apic domains: host IF stays 0, so an interrupt
+	 * that arrives while the hypervisor handles an exit waits and is
+	 * delivered to the guest by VMRUN.
 	 */
-	if (d->privileged)
+	if (d->direct_apic)
 		irq_disable();
 	else
 		irq_enable();
@@ -356,6 +359,28 @@ out:
 	irq_disable();
 	if (d->privileged)
 		lapic_timer_stop(); /* dom0's timer must not keep firing into the hypervisor */
-	cpu->runs_dom0 = false;
+	else if (d->direct_apic)
+		lapic_reset_local(); /* nor a guest's timer, LVTs or unfinished interrupts */
+	cpu->runs_direct_apic = false;
 	v->run_state = VCPU_IDLE;
+}
+
+int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
+{
+	uint64_t lapic = lapic_base_pa();
+	int err;
+
+	/* the guest reaches its APIC at the same address through MMIO: xAPIC mode only */
+	if (lapic_x2apic_mode())
+		return -ENODEV;
+	if (lapic < d->mem_size)
+		return -E2BIG;
+	msrpm_allow_direct_apic(d->arch.msrpm);
+	err = arch_domain_map(d, lapic, lapic, PAGE_SIZE);
+	if (!err)
+		err = direct_lapic_protect(d);
+	if (!err)
+		guest_uart_init(d);
+	*lapic_gpa = lapic;
+	return err;
 }

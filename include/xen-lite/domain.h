@@ -66,6 +66,7 @@ struct vcpu {
 	unsigned int id;
 	unsigned int pcpu; /* the physical CPU it is pinned to */
 	volatile enum vcpu_run_state run_state;
+	uint64_t exits[EXIT_REASON_COUNT]; /* counted by its own CPU only: no lock, no race */
 	struct arch_vcpu arch;
 };
 
@@ -74,11 +75,18 @@ struct domain {
 	char name[DOMAIN_NAME_MAX];
 	volatile enum domain_state state;
 	bool privileged; /* dom0 */
+	/*
+	 * dom0 and Linux guests drive their CPUs' local APICs: no interrupt or
+	 * HLT intercepts, writes to the APIC filtered (the interrupt command).
+	 */
+	bool direct_apic;
 	bool destroy_on_crash; /* on_crash=destroy: destroyed at dom0's next request after a crash */
-	/* on_crash=restart: what it takes to build the domain again (the image is owned by it) */
-	void *restart_image;
-	uint64_t restart_image_size;
-	char restart_cmdline[256];
+	bool restart_on_crash; /* on_crash=restart: rebuilt from the kept images */
+	/* what dom0 loaded (XL_DOMCTL_LOAD): the kernel, then the ramdisk; owned by the domain */
+	uint32_t guest_type; /* XL_GUEST_* */
+	void *images; /* freed once started, unless kept for on_crash=restart */
+	uint64_t kernel_size, ramdisk_size;
+	char cmdline[256];
 	uint64_t created_us; /* time_since_boot_us() at creation */
 
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
@@ -90,7 +98,6 @@ struct domain {
 
 	struct arch_domain arch;
 
-	uint64_t exits[EXIT_REASON_COUNT];
 	int shutdown_reason; /* XL_SHUTDOWN_* when state is shutdown */
 	volatile bool shutdown_requested; /* by dom0; the guest polls with XL_SHUTDOWN_QUERY */
 	char crash_reason[160];
@@ -145,6 +152,11 @@ __attribute__((format(printf, 2, 3))) void domain_crash(struct domain *d, const 
 int domain_destroy(struct domain *d);
 
 bool domain_has_ended(const struct domain *d);
+
+/* The exits of all its vCPUs for one reason. */
+uint64_t domain_exits(const struct domain *d, enum exit_reason r);
+/* Log the domain's exit counters by reason ("domain dN (name) exits: hypercall 3 ..."). */
+void domain_log_exits(const struct domain *d);
 
 /* Copy between hypervisor memory and guest-physical memory; 0 or -EFAULT. */
 int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len);

@@ -29,6 +29,23 @@ struct e820_entry {
 #define LINUX_E820_MAX 128 /* capacity of boot_params.e820_table */
 #define LINUX_BOOT_PARAMS_SIZE 4096 /* the zero page */
 
+/*
+ * The loader's boot area, LINUX_BOOT_AREA_PAGES pages: the zero page, the
+ * command line, a GDT (with room for an RSDP copy at LINUX_AREA_RSDP_OFFSET
+ * in its page), then page tables identity-mapping the first 4 GiB with 2 MiB
+ * pages (PML4, PDPT, four page directories) for the 64-bit entry.
+ */
+#define LINUX_BOOT_AREA_PAGES 9
+#define LINUX_AREA_BOOT_PARAMS 0 /* page indexes */
+#define LINUX_AREA_CMDLINE 1
+#define LINUX_AREA_GDT 2
+#define LINUX_AREA_PML4 3
+#define LINUX_AREA_RSDP_OFFSET 2048 /* bytes into the GDT page */
+#define LINUX_AREA_GDT_LIMIT (4 * 8 - 1)
+
+/* Zero the area (which will sit at physical address base) and write its GDT and page tables. */
+void linux_write_boot_area(uint8_t *area, uint64_t base);
+
 /* 64-bit entry state (boot.rst, "64-bit Boot Protocol"). */
 #define LINUX_ENTRY64_OFFSET 0x200 /* the 64-bit entry: payload start + 0x200 */
 #define LINUX_BOOT_CS 0x10 /* __BOOT_CS: flat 4 GiB execute/read code (64-bit: L=1) */

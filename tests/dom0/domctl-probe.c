@@ -2,8 +2,8 @@
  * domctl-probe: dom0 sends XL_HC_DOMCTL requests the hypervisor must refuse
  * (tests/qemu/t-dom0-tools.sh, xl_test=hostile). Each probe prints one line
  * with the result it got and the one it wants; a request the hypervisor
- * accepts is a failure. Nothing here needs a free CPU: every request is
- * refused before one is picked, except the CPU probe itself.
+ * accepts is a failure. Most requests are refused before a CPU is picked;
+ * the LOAD probes need one free CPU for a domain that is then refused START.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,7 +44,8 @@ static void expect(const char *what, int got, int want)
 {
 	int ok = got == want;
 
-	printf("domctl-probe: %s: %s (got %d, want %d)\n", what, ok ? "refused" : "FAIL", -got, -want);
+	printf("domctl-probe: %s: %s (got %d, want %d)\n", what, !ok ? "FAIL" : want ? "refused" : "ok",
+	       -got, -want);
 	ok ? passed++ : failed++;
 }
 
@@ -71,8 +72,8 @@ static void probe_creates(struct xl_handle *h)
 	b.req.flags = 1u << 7;
 	probe_create(h, "unknown flag", &b, sizeof(b), EINVAL);
 	base_request(&b);
-	b.req.reserved = 1;
-	probe_create(h, "reserved not 0", &b, sizeof(b), EINVAL);
+	b.req.type = XL_GUEST_LINUX;
+	probe_create(h, "CREATE_ELF of a Linux guest", &b, sizeof(b), EINVAL);
 	base_request(&b);
 	memset(b.req.name, 'n', sizeof(b.req.name));
 	probe_create(h, "name not terminated", &b, sizeof(b), EINVAL);
@@ -107,6 +108,112 @@ static void probe_creates(struct xl_handle *h)
 	probe_create(h, "dom0's CPU", &b, sizeof(b), EBUSY);
 }
 
+/* XL_DOMCTL_CREATE: refused before anything is allocated */
+static void probe_staged_create(struct xl_handle *h, const char *what, struct xl_domctl_create *req,
+				int want)
+{
+	int64_t ret = xl_hypercall(h, "XL_DOMCTL_CREATE", XL_HC_DOMCTL, XL_DOMCTL_CREATE, req,
+				   sizeof(*req), 0);
+
+	expect(what, hypervisor_errno(h, ret), want);
+	if (ret >= 0)
+		xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, (uint32_t)ret);
+}
+
+static void linux_request(struct xl_domctl_create *r)
+{
+	struct create_buf b;
+
+	base_request(&b);
+	*r = b.req;
+	r->type = XL_GUEST_LINUX;
+	r->mem_bytes = 64ull << 20;
+	r->nr_vcpus = 2;
+	r->cpus[0] = r->cpus[1] = -1;
+	r->image_size = 1 << 20;
+}
+
+static void probe_staged_creates(struct xl_handle *h)
+{
+	struct xl_domctl_create r;
+
+	linux_request(&r);
+	r.cpus[0] = r.cpus[1] = 1;
+	probe_staged_create(h, "the same CPU twice", &r, EINVAL);
+	linux_request(&r);
+	r.nr_vcpus = 0;
+	probe_staged_create(h, "no vCPU", &r, EINVAL);
+	linux_request(&r);
+	r.nr_vcpus = XL_MAX_GUEST_VCPUS + 1;
+	probe_staged_create(h, "too many vCPUs", &r, EINVAL);
+	linux_request(&r);
+	r.cpus[1] = -2;
+	probe_staged_create(h, "negative CPU other than -1", &r, EINVAL);
+	linux_request(&r);
+	r.mem_bytes = 32ull << 20;
+	probe_staged_create(h, "Linux guest below 64 MiB", &r, EINVAL);
+	linux_request(&r);
+	r.mem_bytes = 4ull << 30;
+	probe_staged_create(h, "Linux guest above 3 GiB", &r, E2BIG);
+	linux_request(&r);
+	r.type = 7;
+	probe_staged_create(h, "unknown guest type", &r, EINVAL);
+	linux_request(&r);
+	r.type = XL_GUEST_ELF;
+	r.nr_vcpus = 1;
+	r.ramdisk_size = 4096;
+	probe_staged_create(h, "ELF guest with a ramdisk", &r, EINVAL);
+	linux_request(&r);
+	r.ramdisk_size = (uint32_t)XL_DOMCTL_MAX_RAMDISK + 1;
+	probe_staged_create(h, "ramdisk above the limit", &r, EINVAL);
+}
+
+static int64_t load(struct xl_handle *h, uint32_t id, uint64_t offset, uint32_t len, uint32_t sent,
+		    uint32_t reserved)
+{
+	struct {
+		struct xl_domctl_load hdr;
+		unsigned char data[IMAGE_BYTES];
+	} b;
+
+	memset(&b, 0xcc, sizeof(b));
+	b.hdr = (struct xl_domctl_load){ offset, len, reserved };
+	return xl_hypercall(h, "XL_DOMCTL_LOAD", XL_HC_DOMCTL, XL_DOMCTL_LOAD, &b,
+			    sizeof(b.hdr) + sent, id);
+}
+
+/* LOAD and START on a real building domain (one free CPU): bad pieces refused, a bad image gone. */
+static void probe_loads(struct xl_handle *h)
+{
+	struct create_buf b;
+	int64_t id, ret;
+
+	base_request(&b);
+	b.req.nr_vcpus = 1;
+	b.req.cpus[0] = -1;
+	id = xl_hypercall(h, "XL_DOMCTL_CREATE", XL_HC_DOMCTL, XL_DOMCTL_CREATE, &b.req,
+			  sizeof(b.req), 0);
+	expect("a building domain for the LOAD probes (accepted)", (int)hypervisor_errno(h, id), 0);
+	if (id < 0)
+		return;
+	ret = load(h, (uint32_t)id, IMAGE_BYTES - 8, 16, 16, 0);
+	expect("LOAD beyond the images", hypervisor_errno(h, ret), EINVAL);
+	ret = load(h, (uint32_t)id, UINT64_MAX - 4, 16, 16, 0);
+	expect("LOAD offset wrapping around", hypervisor_errno(h, ret), EINVAL);
+	ret = load(h, (uint32_t)id, 0, 32, 16, 0);
+	expect("LOAD longer than its buffer", hypervisor_errno(h, ret), EINVAL);
+	ret = load(h, (uint32_t)id, 0, 16, 16, 1);
+	expect("LOAD reserved not 0", hypervisor_errno(h, ret), EINVAL);
+	ret = load(h, (uint32_t)id, 0, IMAGE_BYTES, IMAGE_BYTES, 0);
+	expect("LOAD of the whole image (accepted)", ret == IMAGE_BYTES ? 0 : -1, 0);
+	ret = xl_domctl(h, "XL_DOMCTL_START", XL_DOMCTL_START, (uint32_t)id);
+	expect("START of an image that is not ELF", hypervisor_errno(h, ret), ENOEXEC);
+	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, (uint32_t)id);
+	expect("a failed START leaves no domain", hypervisor_errno(h, ret), ENOENT);
+	ret = load(h, 0, 0, 16, 16, 0);
+	expect("LOAD into dom0", hypervisor_errno(h, ret), ENOENT);
+}
+
 static void probe_domain_ops(struct xl_handle *h)
 {
 	int64_t ret;
@@ -133,8 +240,10 @@ int main(void)
 		return 2;
 	}
 	probe_creates(&h);
+	probe_staged_creates(&h);
+	probe_loads(&h);
 	probe_domain_ops(&h);
 	xl_close(&h);
-	printf("domctl-probe: %u refused as expected, %u failed\n", passed, failed);
+	printf("domctl-probe: %u answered as expected, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

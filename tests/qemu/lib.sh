@@ -88,6 +88,11 @@ expect_log_regex() {
 	grep -aqE -- "$1" "$LOG" || test_fail "no log line matches: $1"
 }
 
+# expect_no_log_regex REGEX: no log line matches
+expect_no_log_regex() {
+	! grep -aqE -- "$1" "$LOG" || test_fail "a log line matches what must not be there: $1"
+}
+
 # expect_boot CPUS MIN_MIB MAX_MIB MODULES: the boot summary line reports
 # exactly CPUS CPUs and MODULES modules, and usable memory within the range.
 expect_boot() {

@@ -50,7 +50,7 @@ test_dom0_two_vcpus() {
 	expect_rc 0
 	expect_dom0_up 400000 524288 2
 	expect_log "dom0: MADT rewritten, 1 CPU(s) hidden from dom0" \
-		"dom0: entering the kernel on CPU 0 (2 vCPU(s))" "dom0: vCPU 1 started on CPU 1" \
+		"dom0: entering the kernel on CPU 0 (2 vCPU(s))" "d0 (dom0): vCPU 1 started on CPU 1" \
 		"smp: Brought up 1 node, 2 CPUs" "reboot: Power down"
 	expect_no_log "IPI refused"
 	test_result
@@ -112,7 +112,7 @@ test_dom0_cannot_start_other_cpus() {
 	expect_rc 0
 	expect_dom0_up 400000 524288
 	expect_log "xen-lite-dom0: sending INIT to APIC id 1" \
-		"dom0: IPI refused (ICR 0x01000000:00004500, destination APIC id 1)" \
+		"d0 (dom0): IPI refused (ICR 0x01000000:00004500, destination APIC id 1)" \
 		"xen-lite-dom0: INIT sent; still running"
 	test_result
 }
@@ -218,7 +218,7 @@ test_dom0_grub_bios() {
 test_dom0_grub_bios_two_vcpus() {
 	qemu_boot dom0-grub-bios-smp -machine q35 -smp 2 -m 1G -cdrom "$DOM0_SMP_ISO"
 	expect_rc 0
-	expect_log "booted by GRUB" "dom0: vCPU 1 started on CPU 1"
+	expect_log "booted by GRUB" "d0 (dom0): vCPU 1 started on CPU 1"
 	expect_dom0_up 400000 524288 2
 	test_result
 }
@@ -228,7 +228,7 @@ test_dom0_grub_uefi_two_vcpus() {
 	qemu_boot dom0-grub-uefi-smp -machine q35 -smp 2 -m 1G $(ovmf_args dom0-grub-uefi-smp) \
 		-cdrom "$DOM0_SMP_ISO"
 	expect_rc 0
-	expect_log "booted by GRUB" "dom0: vCPU 1 started on CPU 1"
+	expect_log "booted by GRUB" "d0 (dom0): vCPU 1 started on CPU 1"
 	expect_dom0_up 380000 524288 2
 	test_result
 }

@@ -59,7 +59,7 @@ static void test_version_leaf(void **state)
 	struct cpuid_regs r = apply(0x40000001, 0, 0, ALL_ONES);
 
 	expect_regs(r, XL_ABI_VERSION, XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN, 7, 0);
-	assert_int_equal(r.eax, 0x00000001); /* version 0.1 */
+	assert_int_equal(r.eax, 0x00000002); /* version 0.2 */
 	assert_int_equal(r.ebx, 3);
 	/* ECX is the calling domain's id */
 	dom.id = 42;
@@ -92,7 +92,7 @@ static void test_leaf1(void **state)
 	assert_int_equal(r.eax, ~0u);
 	assert_int_equal(r.ebx, ~0u);
 	assert_int_equal(r.ecx, ~(ecx_cleared | BIT(27)));
-	assert_int_equal(r.edx, ~BIT(9));
+	assert_int_equal(r.edx, ~(BIT(7) | BIT(9) | BIT(12) | BIT(14)));
 	/* all zeros in: only the hypervisor bit appears */
 	r = apply(1, 0, 0, (struct cpuid_regs){ 0, 0, 0, 0 });
 	expect_regs(r, 0, 0, BIT(31), 0);
@@ -106,7 +106,25 @@ static void test_leaf1(void **state)
 	/* and a realistic value: EAX and EBX are untouched */
 	r = apply(1, 0, CR4_OSXSAVE, (struct cpuid_regs){ 0x00a20f12, 0x01020800, 0x7ed8320b, 0x178bfbff });
 	expect_regs(r, 0x00a20f12, 0x01020800,
-		    (0x7ed8320bu & ~(ecx_cleared | BIT(27))) | BIT(31) | BIT(27), 0x178bfbffu & ~BIT(9));
+		    (0x7ed8320bu & ~(ecx_cleared | BIT(27))) | BIT(31) | BIT(27),
+		    0x178bfbffu & ~(BIT(7) | BIT(9) | BIT(12) | BIT(14)));
+}
+
+/* Linux guests drive their local APIC: APIC and TSC-deadline shown; MTRR and machine checks still hidden. */
+static void test_leaf1_direct_apic(void **state)
+{
+	struct cpuid_regs r;
+
+	dom.direct_apic = true;
+	r = apply(1, 0, 0, ALL_ONES);
+	assert_int_equal(r.ecx, ~(BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(27)));
+	assert_int_equal(r.edx, ~(BIT(7) | BIT(12) | BIT(14)));
+	dom.direct_apic = false;
+	/* dom0 sees all of these */
+	dom.privileged = true;
+	r = apply(1, 0, 0, ALL_ONES);
+	assert_int_equal(r.edx, ~0u);
+	dom.privileged = false;
 }
 
 static void test_leaf_80000001(void **state)
@@ -144,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_other_hypervisor_leaves),
 		cmocka_unit_test(test_svm_leaf_hidden),
 		cmocka_unit_test(test_leaf1),
+		cmocka_unit_test(test_leaf1_direct_apic),
 		cmocka_unit_test(test_leaf_80000001),
 		cmocka_unit_test(test_other_leaves_unchanged),
 	};

@@ -336,7 +336,7 @@ static void test_help_text(void **state)
 static void fill_sysinfo(struct xl_sysinfo *si)
 {
 	memset(si, 0, sizeof(*si));
-	si->abi_version = XL_ABI_VERSION;
+	si->abi_version = 1; /* a fixed example (0.1), whatever XL_ABI_VERSION is now */
 	si->nr_cpus = 2;
 	si->tsc_khz = 2994123;
 	si->mem_total = 1022ull << 20;
@@ -465,6 +465,7 @@ static void fill_domains(struct xl_domain_info *d)
 	d[0].nr_vcpus = 1;
 	d[0].first_cpu = 0;
 	d[0].exits = 123456;
+	d[0].vcpu_exits[0] = 123456;
 	d[0].uptime_us = 2000000; /* 61728 exits per second */
 	d[1].domid = 7;
 	d[1].state = XL_DOMAIN_CRASHED;
@@ -473,6 +474,8 @@ static void fill_domains(struct xl_domain_info *d)
 	d[1].nr_vcpus = 2;
 	d[1].first_cpu = 2;
 	d[1].exits = 5;
+	d[1].vcpu_exits[0] = 5;
+	d[1].vcpu_exits[1] = 0;
 	d[1].uptime_us = 500; /* too young for a rate */
 	d[2].domid = 4000000000u;
 	d[2].state = 99;
@@ -522,7 +525,8 @@ static void test_list_json(void **state)
 	xl_print_domains(c.f, d, 1, true);
 	assert_string_equal(cap_text(&c),
 			    "{\"domains\":[{\"id\":0,\"name\":\"dom0\",\"state\":\"running\",\"vcpus\":1,"
-			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456,\"exits_per_s\":61728}]}\n");
+			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456,\"exits_per_s\":61728,"
+			    "\"vcpu_exits\":[123456]}]}\n");
 	assert_json_line(cap_text(&c));
 	cap_free(&c);
 
@@ -827,6 +831,99 @@ static void test_error_messages(void **state)
 	assert_string_equal(msg(XL_ERR_NONE, 0, NULL), "no error");
 }
 
+/* ---- the staged create's chunks (libxl-lite) ---- */
+
+/*
+ * Walk kernel || ramdisk the way xl_create_staged() does: every byte once, in
+ * order, no chunk above chunk_max or across the end of the kernel, as many
+ * chunks as xl_load_chunk_count() says.
+ */
+static void walk_chunks(uint64_t kernel, uint64_t ramdisk, size_t chunk_max)
+{
+	uint64_t offset = 0, n = 0;
+	uint32_t len;
+
+	while ((len = xl_load_chunk_len(offset, kernel, ramdisk, chunk_max)) != 0) {
+		assert_true(len <= chunk_max);
+		assert_true(offset >= kernel || offset + len <= kernel);
+		/* full chunks, except the last of each file */
+		if (len < chunk_max)
+			assert_true(offset + len == kernel || offset + len == kernel + ramdisk);
+		offset += len;
+		n++;
+	}
+	assert_true(offset == kernel + ramdisk);
+	assert_true(n == xl_load_chunk_count(kernel, ramdisk, chunk_max));
+}
+
+static void test_load_chunks(void **state)
+{
+	const size_t max = XL_LOAD_CHUNK_MAX;
+
+	/* a chunk and its header fill the driver's buffer exactly */
+	assert_int_equal(sizeof(struct xl_domctl_load), 16);
+	assert_true(max + sizeof(struct xl_domctl_load) == XL_IOCTL_MAX_LEN);
+
+	assert_true(xl_load_chunk_count(0, 0, max) == 0);
+	assert_int_equal(xl_load_chunk_len(0, 0, 0, max), 0);
+	assert_true(xl_load_chunk_count(1, 0, max) == 1);
+	assert_true(xl_load_chunk_count(max, 0, max) == 1);
+	assert_true(xl_load_chunk_count(max + 1, 0, max) == 2);
+	/* the kernel's last chunk never takes ramdisk bytes with it */
+	assert_true(xl_load_chunk_count(max + 1, 1, max) == 3);
+	assert_int_equal(xl_load_chunk_len(0, max + 1, 1, max), max);
+	assert_int_equal(xl_load_chunk_len(max, max + 1, 1, max), 1);
+	assert_int_equal(xl_load_chunk_len(max + 1, max + 1, 1, max), 1);
+	assert_int_equal(xl_load_chunk_len(max + 2, max + 1, 1, max), 0);
+	assert_int_equal(xl_load_chunk_len(1ULL << 40, max + 1, 1, max), 0);
+	/* after a short take the next chunk starts where the hypervisor stopped */
+	assert_int_equal(xl_load_chunk_len(10, 100, 50, 64), 64);
+	assert_int_equal(xl_load_chunk_len(90, 100, 50, 64), 10);
+	assert_int_equal(xl_load_chunk_len(101, 100, 50, 64), 49);
+	/* a ramdisk without a kernel still has its offsets (the hypervisor refuses that create) */
+	assert_true(xl_load_chunk_count(0, 10, max) == 1);
+	assert_int_equal(xl_load_chunk_len(0, 0, 10, max), 10);
+	/* no room, no chunks */
+	assert_true(xl_load_chunk_count(100, 100, 0) == 0);
+	assert_int_equal(xl_load_chunk_len(0, 100, 100, 0), 0);
+
+	walk_chunks(0, 0, max);
+	walk_chunks(4096, 0, max);
+	walk_chunks(max, max, max);
+	walk_chunks(max - 1, max + 1, max);
+	walk_chunks(100, 50, 64);
+	walk_chunks(100, 50, 1);
+	/* a distribution kernel and initramfs: 12 MiB + 40 MiB */
+	walk_chunks(12u << 20, 40u << 20, max);
+	assert_true(xl_load_chunk_count(12u << 20, 40u << 20, max) == 193 + 641);
+	/* the largest images the ABI allows */
+	walk_chunks(XL_DOMCTL_MAX_IMAGE, XL_DOMCTL_MAX_RAMDISK, max);
+}
+
+/* What xl_create_staged() refuses before asking anything, and how a failed call is named. */
+static void test_create_staged_errors(void **state)
+{
+	struct xl_domctl_create req;
+	struct xl_handle h = { .fd = -1 };
+	char byte = 0;
+
+	memset(&req, 0, sizeof(req));
+	snprintf(req.name, sizeof(req.name), "big");
+	assert_true(xl_create_staged(&h, &req, NULL, XL_DOMCTL_MAX_IMAGE + 1, NULL, 0) == -1);
+	assert_int_equal(h.err.source, XL_ERR_DRIVER);
+	assert_int_equal(h.err.err, E2BIG);
+	assert_string_equal(h.err.call, "XL_DOMCTL_CREATE");
+	h.err = (struct xl_error){ XL_ERR_NONE, 0, NULL };
+	assert_true(xl_create_staged(&h, &req, &byte, 1, NULL, XL_DOMCTL_MAX_RAMDISK + 1) == -1);
+	assert_int_equal(h.err.err, E2BIG);
+	/* no device open: the first call (CREATE) fails in the driver, nothing follows */
+	h.err = (struct xl_error){ XL_ERR_NONE, 0, NULL };
+	assert_true(xl_create_staged(&h, &req, &byte, 1, NULL, 0) == -1);
+	assert_int_equal(h.err.source, XL_ERR_DRIVER);
+	assert_int_equal(h.err.err, EBADF);
+	assert_string_equal(h.err.call, "XL_DOMCTL_CREATE");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -852,6 +949,8 @@ int main(void)
 		cmocka_unit_test(test_dmesg_empty_and_stalled),
 		cmocka_unit_test(test_log_chunk_check),
 		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_load_chunks),
+		cmocka_unit_test(test_create_staged_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

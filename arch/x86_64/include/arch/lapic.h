@@ -30,5 +30,11 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 void lapic_timer_start_oneshot(uint32_t count);
 uint32_t lapic_timer_current(void);
 void lapic_timer_stop(void);
+/*
+ * Put this CPU's APIC back the way the hypervisor set it up after a guest
+ * drove it: every LVT masked, timer stopped, in-service interrupts ended,
+ * TPR 0, the hypervisor's spurious vector.
+ */
+void lapic_reset_local(void);
 
 #endif

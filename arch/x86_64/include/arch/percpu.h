@@ -51,7 +51,7 @@ struct percpu {
 	uint64_t svm_hsave_pa;
 	uint64_t host_vmcb_pa;
 	/* dom0 takes this CPU's interrupts directly: it is kicked with an NMI instead */
-	volatile bool runs_dom0;
+	volatile bool runs_direct_apic; /* a direct_apic domain: kicked by NMI */
 	volatile bool nmi_kick;
 	/* ASIDs handed out on this CPU (see svm_vcpu.c) */
 	uint32_t next_asid;

@@ -2,7 +2,10 @@
 #ifndef ARCH_SVM_H
 #define ARCH_SVM_H
 
+#include <arch/icr_policy.h>
 #include <arch/vmcb.h>
+#include <arch/vuart.h>
+#include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 
 /* What CPUID 0x8000000A says this CPU's SVM offers. */
@@ -49,6 +52,13 @@ struct arch_domain {
 	uint8_t *msrpm; /* 8 KiB: two bits per MSR, set = intercept */
 	uint64_t iopm_pa, msrpm_pa;
 	volatile uint32_t tlb_generation; /* bumped when nested mappings shrink */
+	/* direct_apic domains (direct_lapic.c): the APIC page and whom the domain may interrupt */
+	uint64_t lapic_page;
+	struct icr_owner icr;
+	/* Linux guests: the 16550 at 0x3F8 that carries their console (guest_uart.c) */
+	bool has_uart;
+	spinlock_t uart_lock; /* the guest's vCPUs may print at once */
+	struct vuart uart;
 };
 
 /* Nested page tables of a domain (npt.c). */

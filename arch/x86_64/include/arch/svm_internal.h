@@ -26,9 +26,13 @@ bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int op
 /* Fetch up to 15 instruction bytes at the guest's RIP; returns how many, or -EFAULT. */
 int svm_fetch_instruction(struct vcpu *v, uint8_t *buf);
 
-/* dom0's local APIC page is read-only in its nested tables: emulate a write (true if handled). */
-bool dom0_lapic_write(struct vcpu *v, uint64_t gpa);
-int dom0_lapic_protect(struct domain *d);
+/*
+ * A direct_apic domain's local APIC page is read-only in its nested tables
+ * (direct_lapic.c): protect sets that up; write emulates one (true if handled).
+ */
+bool direct_lapic_write(struct vcpu *v, uint64_t gpa);
+int direct_lapic_protect(struct domain *d);
+
 
 /* dom0's intercepted I/O ports (the machine reset paths): true if handled. */
 bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info);
@@ -37,14 +41,20 @@ void dom0_io_intercept_resets(uint8_t *iopm);
 /* A guest register by its instruction-encoding number (RAX=0 ... R15=15). */
 uint64_t svm_guest_reg(struct vcpu *v, unsigned int reg);
 
-/* The dom0 vCPU an interrupt with this destination (physical or logical) goes to, or NULL. */
-struct vcpu *dom0_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical);
+/* The vCPU an interrupt with this destination (physical or logical) goes to, or NULL. */
+struct vcpu *direct_lapic_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical);
 
 /* dom0's serial console (dom0_console.c). */
 int dom0_console_init(struct domain *d, uint64_t ioapic_pa);
 bool dom0_console_io(struct vcpu *v, unsigned int port, uint64_t info);
 bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa);
 void dom0_console_poll(struct vcpu *v);
+
+/* A Linux guest's serial port (guest_uart.c): its 16550 feeds the domain's console. */
+void guest_uart_init(struct domain *d);
+bool guest_uart_io(struct vcpu *v, unsigned int port, uint64_t info);
+/* Its ACPI sleep control/status and reset registers (guest_power.c). */
+bool guest_power_io(struct vcpu *v, unsigned int port, uint64_t info);
 
 /* Handle the exit that just happened. */
 void svm_handle_exit(struct vcpu *v);

@@ -1,9 +1,11 @@
 /*
- * dom0 drives its CPUs' local APICs itself, but their page is read-only in
- * its nested tables: reads are native, each write exits here, is decoded
- * and goes to the hardware - except interrupt command writes, which the
- * ICR policy (arch/icr_policy.h) lets through, emulates (INIT and SIPI to
- * dom0's own secondary CPUs, which start its vCPUs) or refuses.
+ * dom0 and Linux guests drive their CPUs' local APICs themselves (direct_apic
+ * domains), but the APIC page is read-only in their nested tables: reads are
+ * native, each write exits here, is decoded and goes to the hardware -
+ * except interrupt command writes, which the ICR policy (arch/icr_policy.h)
+ * lets through, emulates (INIT and SIPI to the domain's own secondary CPUs,
+ * which start its vCPUs) or refuses, and APIC ID writes, which are dropped
+ * (the hypervisor reaches each CPU by its APIC id).
  */
 #include <arch/icr_policy.h>
 #include <arch/insn_decode.h>
@@ -14,25 +16,29 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 
+#define REG_ID 0x020
 #define REG_LDR 0x0D0
 #define REG_DFR 0x0E0
 #define REG_ICR_LO 0x300
 #define REG_ICR_HI 0x310
 #define MAX_REFUSAL_REPORTS 16
 
-static uint64_t lapic_page;
 static unsigned int refusals;
-static struct icr_owner owners = { .dfr = 0xFFFFFFFF };
 
-int dom0_lapic_protect(struct domain *d)
+/* The domain's APIC page, mapped (guests) or already identity-mapped (dom0), made read-only. */
+int direct_lapic_protect(struct domain *d)
 {
-	owners.count = 0;
+	struct icr_owner *own = &d->arch.icr;
+	uint64_t page = lapic_base_pa();
+
+	own->count = 0;
+	own->dfr = 0xFFFFFFFF;
 	for (unsigned int i = 0; i < d->nr_vcpus && i < ICR_MAX_OWNED; i++) {
-		owners.apic_id[owners.count] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
-		owners.ldr[owners.count++] = 0;
+		own->apic_id[own->count] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
+		own->ldr[own->count++] = 0;
 	}
-	lapic_page = lapic_base_pa();
-	return arch_domain_protect(d, lapic_page, PAGE_SIZE, GUEST_PERM_READ);
+	d->arch.lapic_page = page;
+	return arch_domain_protect(d, page, PAGE_SIZE, GUEST_PERM_READ);
 }
 
 uint64_t svm_guest_reg(struct vcpu *v, unsigned int reg)
@@ -56,24 +62,26 @@ static struct vcpu *vcpu_on_apic(struct domain *d, uint32_t apic_id)
 	return NULL;
 }
 
-struct vcpu *dom0_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical)
+struct vcpu *direct_lapic_vcpu_for_dest(struct domain *d, uint32_t dest, bool logical)
 {
-	for (unsigned int i = 0; i < owners.count && i < d->nr_vcpus; i++) {
-		uint32_t ldr = owners.ldr[i] >> 24;
-		bool hit = logical ? ((owners.dfr >> 28) == 0xF ? (dest & ldr) != 0 : dest == ldr) :
-				     dest == owners.apic_id[i];
+	const struct icr_owner *own = &d->arch.icr;
+
+	for (unsigned int i = 0; i < own->count && i < d->nr_vcpus; i++) {
+		uint32_t ldr = own->ldr[i] >> 24;
+		bool hit = logical ? ((own->dfr >> 28) == 0xF ? (dest & ldr) != 0 : dest == ldr) :
+				     dest == own->apic_id[i];
 
 		if (hit)
-			return vcpu_on_apic(d, owners.apic_id[i]);
+			return vcpu_on_apic(d, own->apic_id[i]);
 	}
 	return NULL;
 }
 
-static void refuse(uint32_t hi, uint32_t lo, const char *why)
+static void refuse(const struct domain *d, uint32_t hi, uint32_t lo, const char *why)
 {
 	if (refusals++ < MAX_REFUSAL_REPORTS)
-		log_warn("dom0: IPI refused (ICR %#010x:%08x, destination APIC id %u): %s\n", hi, lo,
-			 hi >> 24, why);
+		log_warn("d%u (%s): IPI refused (ICR %#010x:%08x, destination APIC id %u): %s\n", d->id,
+			 d->name, hi, lo, hi >> 24, why);
 }
 
 /* INIT leaves a not-yet-started vCPU waiting; SIPI starts it in real mode at vector << 12. */
@@ -87,13 +95,14 @@ static void emulate_start(struct domain *d, enum icr_action a, uint32_t target, 
 	if (t->arch.start_state == VCPU_STARTED) {
 		/* a running CPU ignores SIPI; re-INIT (CPU offline/online) is not supported */
 		if (a == ICR_EMULATE_INIT)
-			refuse(hi, lo, "restarting a running vCPU is not supported");
+			refuse(d, hi, lo, "restarting a running vCPU is not supported");
 		return;
 	}
 	if (a == ICR_EMULATE_SIPI && t->arch.start_state == VCPU_WAIT_SIPI) {
 		t->arch.sipi_vector = (uint8_t)lo;
 		__atomic_store_n(&t->arch.start_state, VCPU_SIPI_RECEIVED, __ATOMIC_RELEASE);
-		log_info("dom0: vCPU %u started on CPU %u at %#x\n", t->id, t->pcpu, (lo & 0xff) << 12);
+		log_info("d%u (%s): vCPU %u started on CPU %u at %#x\n", d->id, d->name, t->id, t->pcpu,
+			 (lo & 0xff) << 12);
 	}
 	/* every INIT and SIPI kicks: a wake-up lost to a race is repeated by the next one */
 	arch_kick_cpu(t->pcpu);
@@ -129,8 +138,8 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 static void write_icr(struct vcpu *v, uint32_t lo)
 {
 	uint32_t hi = lapic_read_reg(REG_ICR_HI), target = 0;
-	/* a copy: dom0's vCPUs send at the same time, each is its own sender */
-	struct icr_owner sender = owners;
+	/* a copy: the domain's vCPUs send at the same time, each is its own sender */
+	struct icr_owner sender = v->domain->arch.icr;
 	const char *why = "";
 	enum icr_action a;
 
@@ -153,31 +162,32 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	case ICR_IGNORE:
 		break;
 	case ICR_REFUSE:
-		refuse(hi, lo, why);
+		refuse(v->domain, hi, lo, why);
 		break;
 	}
 }
 
-/* LDR and DFR are per CPU; the policy needs what dom0 put in them to judge logical IPIs. */
+/* LDR and DFR are per CPU; the policy needs what the domain put in them to judge logical IPIs. */
 static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 {
+	struct icr_owner *own = &v->domain->arch.icr;
 	uint32_t id = arch_cpu_apic_id(v->pcpu);
 
 	if (reg == REG_DFR)
-		owners.dfr = value | 0x0FFFFFFF;
-	for (unsigned int i = 0; reg == REG_LDR && i < owners.count; i++)
-		if (owners.apic_id[i] == id)
-			owners.ldr[i] = value;
+		own->dfr = value | 0x0FFFFFFF;
+	for (unsigned int i = 0; reg == REG_LDR && i < own->count; i++)
+		if (own->apic_id[i] == id)
+			own->ldr[i] = value;
 }
 
-bool dom0_lapic_write(struct vcpu *v, uint64_t gpa)
+bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 {
 	uint8_t insn[15];
 	struct store_insn st;
 	uint32_t reg = (uint32_t)(gpa & (PAGE_SIZE - 1)) & ~3u, value;
 	int n;
 
-	if (!lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != lapic_page)
+	if (!v->domain->arch.lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != v->domain->arch.lapic_page)
 		return false;
 	n = svm_fetch_instruction(v, insn);
 	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
@@ -188,7 +198,7 @@ bool dom0_lapic_write(struct vcpu *v, uint64_t gpa)
 	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
 	if (reg == REG_ICR_LO) {
 		write_icr(v, value);
-	} else {
+	} else if (reg != REG_ID) {
 		note_logical_setup(v, reg, value);
 		lapic_write_reg(reg, value);
 	}

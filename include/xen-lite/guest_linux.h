@@ -1,0 +1,31 @@
+/*
+ * Linux guests (type = "linux" in a config file): a stock bzImage with an
+ * optional initramfs, booted through the 64-bit boot protocol on a platform
+ * of dedicated CPUs with their local APICs, RAM, ACPI tables and one serial
+ * port. Documentation/guests.md describes what the guest sees.
+ */
+#ifndef XEN_LITE_GUEST_LINUX_H
+#define XEN_LITE_GUEST_LINUX_H
+
+#include <xen-lite/domain.h>
+
+#define GUEST_LINUX_MIN_MEM (64ULL << 20)
+/* Guest RAM is one range from 0; it must end below the local APIC's page (and PCI space). */
+#define GUEST_LINUX_MAX_MEM (3ULL << 30)
+
+/*
+ * Build a Linux guest in d, which has its memory and vCPUs and is still
+ * building: kernel payload, initramfs, boot parameters, e820 map, ACPI
+ * tables, the local APIC mapping and the console UART; vCPU 0 starts at
+ * the kernel's 64-bit entry, the others wait for the guest's INIT and SIPI.
+ * The guest's command line gets "tsc_early_khz=<kHz> tsc=reliable" added.
+ * Returns 0, -E2BIG (memory beyond GUEST_LINUX_MAX_MEM, command line too
+ * long), -ENOEXEC/-EINVAL (not a usable bzImage), -ENOMEM (no room).
+ */
+int guest_linux_build(struct domain *d, const void *kernel, uint64_t kernel_size,
+		      const void *ramdisk, uint64_t ramdisk_size, const char *cmdline);
+
+/* Architecture hook: map the vCPUs' local APIC page and set up the console UART. */
+int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa);
+
+#endif

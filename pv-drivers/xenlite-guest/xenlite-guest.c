@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xenlite-guest: lets dom0 shut a Linux guest down (xl-lite shutdown).
+ *
+ * The hypervisor keeps dom0's request in the domain; a guest asks for it with
+ * XL_HC_SHUTDOWN(XL_SHUTDOWN_QUERY). This module asks once a second from a
+ * housekeeping CPU's workqueue (one exit per second there, none on the CPUs
+ * a nohz_full application computes on) and, when dom0 has asked, powers the
+ * guest off in order (orderly_poweroff: init's shutdown, then ACPI S5).
+ * Loads only in a xen-lite guest (CPUID 0x40000000 spells "xen-lite-abi",
+ * the ABI major version matches, the domain id is not 0).
+ * Documentation: pv-drivers/README.md, Documentation/linux-guests.md.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/reboot.h>
+#include <linux/workqueue.h>
+#include <asm/processor.h>
+
+#include "xen-lite-abi.h"
+
+#define POLL_INTERVAL (HZ)
+
+static void poll_shutdown(struct work_struct *work);
+static DECLARE_DELAYED_WORK(shutdown_poll, poll_shutdown);
+
+/* VMMCALL: number in RAX, arguments in RDI and RSI; result in RAX */
+static long xl_vmmcall2(unsigned long nr, unsigned long a1, unsigned long a2)
+{
+	long ret;
+
+	asm volatile("vmmcall" : "=a"(ret), "+D"(a1), "+S"(a2) : "0"(nr) : "memory");
+	return ret;
+}
+
+static void poll_shutdown(struct work_struct *work)
+{
+	if (xl_vmmcall2(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0) == 1) {
+		pr_info("dom0 asks this guest to shut down\n");
+		orderly_poweroff(true);
+		return;
+	}
+	schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
+}
+
+static int xl_detect(void)
+{
+	unsigned int eax, ebx, ecx, edx;
+
+	cpuid(XL_CPUID_BASE, &eax, &ebx, &ecx, &edx);
+	if (ebx != XL_CPUID_SIGNATURE_EBX || ecx != XL_CPUID_SIGNATURE_ECX ||
+	    edx != XL_CPUID_SIGNATURE_EDX || eax < XL_CPUID_VERSION_LEAF) {
+		pr_err("not running under xen-lite\n");
+		return -ENODEV;
+	}
+	cpuid(XL_CPUID_VERSION_LEAF, &eax, &ebx, &ecx, &edx);
+	if (eax >> 16 != XL_ABI_VERSION_MAJOR || !(ebx & XL_FEATURE_SHUTDOWN)) {
+		pr_err("xen-lite ABI %u.%u without what this module needs\n", eax >> 16, eax & 0xffff);
+		return -ENODEV;
+	}
+	if (ecx == 0) {
+		pr_err("this is dom0: nobody asks it to shut down\n");
+		return -EPERM;
+	}
+	pr_info("domain %u: dom0's shutdown requests are honoured\n", ecx);
+	return 0;
+}
+
+static int __init xl_guest_init(void)
+{
+	int err = xl_detect();
+
+	if (!err)
+		schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
+	return err;
+}
+
+static void __exit xl_guest_exit(void)
+{
+	cancel_delayed_work_sync(&shutdown_poll);
+}
+
+module_init(xl_guest_init);
+module_exit(xl_guest_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("xen-lite guest: shutdown requests from dom0");

@@ -1,0 +1,157 @@
+/*
+ * Building a Linux guest (include/xen-lite/guest_linux.h). Guest-physical
+ * layout:
+ *
+ *   [0, 0x9F000)          RAM; the boot area (zero page, command line, GDT,
+ *                         page tables) at GUEST_BOOT_AREA
+ *   [0x9F000, 0x100000)   reserved; the ACPI tables at GUEST_ACPI_BASE
+ *   [0x100000, mem)       RAM: the kernel where its header asks, the
+ *                         initramfs at the top
+ *   the local APIC page   mapped read-only (writes filtered), above mem
+ */
+#include <xen-lite-abi.h>
+#include <xen-lite/arch.h>
+#include <xen-lite/dom0.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/format.h>
+#include <xen-lite/guest_acpi.h>
+#include <xen-lite/guest_linux.h>
+#include <xen-lite/linux_boot.h>
+#include <xen-lite/log.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/string.h>
+
+#define GUEST_BOOT_AREA 0x10000ULL
+#define GUEST_LOW_RAM_END 0x9F000ULL
+#define GUEST_ACPI_BASE 0xE0000ULL
+#define GUEST_HIGH_RAM 0x100000ULL
+#define GUEST_UART_PORT 0x3F8
+#define GUEST_CMDLINE_MAX 512
+
+_Static_assert(GUEST_BOOT_AREA + LINUX_BOOT_AREA_PAGES * PAGE_SIZE <= GUEST_LOW_RAM_END,
+	       "the boot area fits in low RAM");
+
+/* The user's command line and what a guest without timer devices needs to calibrate. */
+static int make_cmdline(char *out, const char *cmdline)
+{
+	int n = xl_snprintf(out, GUEST_CMDLINE_MAX, "%s%stsc_early_khz=%llu tsc=reliable", cmdline,
+			    *cmdline ? " " : "", (unsigned long long)arch_tsc_khz());
+
+	return n < 0 || n >= GUEST_CMDLINE_MAX ? -E2BIG : n;
+}
+
+static unsigned int make_e820(const struct domain *d, struct e820_entry *e820)
+{
+	e820[0] = (struct e820_entry){ 0, GUEST_LOW_RAM_END, E820_RAM };
+	e820[1] = (struct e820_entry){ GUEST_LOW_RAM_END, GUEST_HIGH_RAM - GUEST_LOW_RAM_END,
+				       E820_RESERVED };
+	e820[2] = (struct e820_entry){ GUEST_HIGH_RAM, d->mem_size - GUEST_HIGH_RAM, E820_RAM };
+	return 3;
+}
+
+/* The initramfs at the top of RAM, clear of the kernel's [load_addr, load_addr + init_size). */
+static int place_ramdisk(const struct domain *d, const struct linux_load_plan *plan, uint64_t size,
+			 uint64_t *at)
+{
+	uint64_t top = d->mem_size;
+
+	*at = 0;
+	if (!size)
+		return 0;
+	if (size > top - GUEST_HIGH_RAM)
+		return -ENOMEM;
+	*at = ALIGN_DOWN(top - size, PAGE_SIZE);
+	if (*at < plan->load_addr + plan->init_size) {
+		log_warn("d%u: no room for a %llu KiB initramfs above the kernel in %llu MiB\n", d->id,
+			 (unsigned long long)(size >> 10), (unsigned long long)(d->mem_size >> 20));
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int write_acpi(struct domain *d, uint64_t lapic_gpa, uint8_t *page)
+{
+	uint32_t ids[GUEST_ACPI_MAX_CPUS];
+	int err;
+
+	if (d->nr_vcpus > GUEST_ACPI_MAX_CPUS)
+		return -E2BIG;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		ids[i] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
+	err = guest_acpi_build(page, GUEST_ACPI_BASE, lapic_gpa, ids, d->nr_vcpus, GUEST_UART_PORT);
+	return err ? err : copy_to_guest(d, GUEST_ACPI_BASE, page, GUEST_ACPI_SIZE);
+}
+
+/* Scratch: the boot area as it will be in the guest, then one page for the ACPI tables. */
+#define SCRATCH_SIZE ((LINUX_BOOT_AREA_PAGES + 1) * PAGE_SIZE)
+
+static int build(struct domain *d, const uint8_t *kernel, uint64_t ksize, const void *ramdisk,
+		 uint64_t rsize, const char *cmdline, uint8_t *area)
+{
+	struct linux_range ram = { GUEST_HIGH_RAM, d->mem_size };
+	struct e820_entry e820[3];
+	struct linux_load_plan plan;
+	struct linux_boot_args args;
+	uint64_t lapic_gpa, rd;
+	uint8_t *bp = area + LINUX_AREA_BOOT_PARAMS * PAGE_SIZE;
+	char *line = (char *)area + LINUX_AREA_CMDLINE * PAGE_SIZE;
+	int n, err;
+
+	err = linux_plan_load(kernel, ksize, &ram, 1, NULL, 0, &plan);
+	if (!err)
+		err = place_ramdisk(d, &plan, rsize, &rd);
+	if (!err)
+		err = arch_linux_guest_platform(d, &lapic_gpa);
+	if (!err)
+		err = write_acpi(d, lapic_gpa, area + LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
+	if (err)
+		return err;
+	linux_write_boot_area(area, GUEST_BOOT_AREA);
+	n = make_cmdline(line, cmdline);
+	if (n < 0)
+		return n;
+	args = (struct linux_boot_args){ .bp_pa = GUEST_BOOT_AREA,
+					 .cmdline_pa = GUEST_BOOT_AREA + LINUX_AREA_CMDLINE * PAGE_SIZE,
+					 .cmdline_len = (uint64_t)n,
+					 .initrd_pa = rd,
+					 .initrd_size = rsize,
+					 .rsdp_pa = GUEST_ACPI_BASE };
+	err = linux_fill_boot_params(bp, kernel, ksize, &plan, e820, make_e820(d, e820), &args);
+	if (!err)
+		err = copy_to_guest(d, plan.load_addr, kernel + plan.setup_size, plan.payload_size);
+	if (!err && rsize)
+		err = copy_to_guest(d, rd, ramdisk, rsize);
+	if (!err)
+		err = copy_to_guest(d, GUEST_BOOT_AREA, area, LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
+	if (err)
+		return err;
+	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64,
+				  GUEST_BOOT_AREA + LINUX_AREA_PML4 * PAGE_SIZE,
+				  GUEST_BOOT_AREA + LINUX_AREA_GDT * PAGE_SIZE, LINUX_AREA_GDT_LIMIT,
+				  GUEST_BOOT_AREA);
+	for (unsigned int i = 1; i < d->nr_vcpus; i++)
+		arch_vcpu_wait_for_sipi(d->vcpus[i]);
+	log_info("d%u (%s): Linux (protocol %u.%u) at %#llx, initramfs %llu KiB at %#llx, %u vCPU(s)\n",
+		 d->id, d->name, plan.protocol >> 8, plan.protocol & 0xff,
+		 (unsigned long long)plan.load_addr, (unsigned long long)(rsize >> 10),
+		 (unsigned long long)rd, d->nr_vcpus);
+	return 0;
+}
+
+int guest_linux_build(struct domain *d, const void *kernel, uint64_t kernel_size,
+		      const void *ramdisk, uint64_t ramdisk_size, const char *cmdline)
+{
+	uint8_t *scratch;
+	int err;
+
+	if (d->mem_size < GUEST_LINUX_MIN_MEM)
+		return -EINVAL;
+	if (d->mem_size > GUEST_LINUX_MAX_MEM)
+		return -E2BIG;
+	scratch = alloc_pages(SCRATCH_SIZE);
+	if (!scratch)
+		return -ENOMEM;
+	err = build(d, kernel, kernel_size, ramdisk, ramdisk_size, cmdline, scratch);
+	free_pages(scratch, SCRATCH_SIZE);
+	return err;
+}
