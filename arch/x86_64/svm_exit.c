@@ -328,9 +328,30 @@ static const struct exit_entry exit_table[] = {
 	{ SVM_EXIT_INVALID, EXIT_OTHER, handle_invalid },
 };
 
+/*
+ * An exit in the middle of delivering an event (an interrupt taken straight
+ * from the APIC, a virtual interrupt, an NMI, an exception) leaves it in
+ * EXITINTINFO and nowhere else: deliver it again on the next VMRUN, or it is
+ * lost (a physical interrupt would stay in service in the APIC for good). A
+ * handler that injects an event of its own replaces it. Software interrupts
+ * are not re-injected: RIP still points at the INTn, which runs again.
+ */
+static void redeliver_interrupted_event(struct vmcb_control *c)
+{
+	uint64_t info = c->exit_int_info, type = info & EVENT_INJ_TYPE_MASK;
+
+	if (!(info & EVENT_INJ_VALID))
+		return;
+	if (type == EVENT_INJ_TYPE_INTR || type == EVENT_INJ_TYPE_NMI ||
+	    type == EVENT_INJ_TYPE_EXCEPTION)
+		c->event_inj = info;
+}
+
 void svm_handle_exit(struct vcpu *v)
 {
 	uint64_t code = v->arch.vmcb->control.exit_code;
+
+	redeliver_interrupted_event(&v->arch.vmcb->control);
 
 	if (v->domain->privileged)
 		dom0_console_poll(v); /* dom0 exits often enough to carry keyboard input */

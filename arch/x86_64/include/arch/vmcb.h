@@ -160,6 +160,8 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 /* event_inj */
 #define EVENT_INJ_VALID (1ULL << 31)
 #define EVENT_INJ_ERROR_VALID (1ULL << 11)
+#define EVENT_INJ_TYPE_MASK (7ULL << 8)
+#define EVENT_INJ_TYPE_INTR (0ULL << 8)
 #define EVENT_INJ_TYPE_EXCEPTION (3ULL << 8)
 #define EVENT_INJ_TYPE_NMI (2ULL << 8)
 
