@@ -21,6 +21,8 @@
 #define REG_DFR 0x0E0
 #define REG_ICR_LO 0x300
 #define REG_ICR_HI 0x310
+#define ICR_LOGICAL_BIT (1u << 11)
+#define ICR_SHORTHAND_MASK (3u << 18)
 #define MAX_REFUSAL_REPORTS 16
 
 static unsigned int refusals;
@@ -119,7 +121,14 @@ static void emulate_nmi(struct domain *d, uint32_t target)
 		arch_kick_cpu(t->pcpu);
 }
 
-/* A shorthand broadcast, as one physical IPI per CPU of dom0's (with or without the sender). */
+/* One physical IPI (no shorthand, physical destination) to the CPU with APIC id id. */
+static void send_physical(uint32_t id, uint32_t lo)
+{
+	lapic_write_reg(REG_ICR_HI, id << 24);
+	lapic_write_reg(REG_ICR_LO, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL_BIT);
+}
+
+/* A shorthand broadcast, as one physical IPI per CPU of the domain's (with or without the sender). */
 static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 {
 	uint32_t hi = lapic_read_reg(REG_ICR_HI);
@@ -129,9 +138,19 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 
 		if (id == arch_cpu_apic_id(v->pcpu) && !self_too)
 			continue;
-		lapic_write_reg(REG_ICR_HI, id << 24);
-		lapic_write_reg(REG_ICR_LO, lo & ~(3u << 18) & ~(1u << 11));
+		send_physical(id, lo);
 	}
+	lapic_write_reg(REG_ICR_HI, hi);
+}
+
+/* A logical destination, sent physically to each of the domain's CPUs it names (icr_policy.h). */
+static void send_logical(struct vcpu *v, uint32_t lo, uint32_t dest)
+{
+	uint32_t ids[ICR_MAX_OWNED], hi = lapic_read_reg(REG_ICR_HI);
+	unsigned int n = icr_logical_targets(lo, dest, &v->domain->arch.icr, ids);
+
+	for (unsigned int i = 0; i < n; i++)
+		send_physical(ids[i], lo);
 	lapic_write_reg(REG_ICR_HI, hi);
 }
 
@@ -147,7 +166,10 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	a = icr_decide(lo, hi, &sender, &target, &why);
 	switch (a) {
 	case ICR_SEND:
-		lapic_write_reg(REG_ICR_LO, lo);
+		if (lo & ICR_LOGICAL_BIT)
+			send_logical(v, lo, hi >> 24);
+		else
+			lapic_write_reg(REG_ICR_LO, lo);
 		break;
 	case ICR_EMULATE_INIT:
 	case ICR_EMULATE_SIPI:
@@ -167,7 +189,13 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	}
 }
 
-/* LDR and DFR are per CPU; the policy needs what the domain put in them to judge logical IPIs. */
+/*
+ * LDR and DFR are per CPU; the policy needs what the domain put in them to
+ * judge logical IPIs, which are then sent physically. Only dom0's reach the
+ * hardware, where its I/O APIC and MSIs address its CPUs logically: a guest
+ * CPU keeps LDR 0, so no logical interrupt meant for dom0 (or another guest)
+ * lands there.
+ */
 static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 {
 	struct icr_owner *own = &v->domain->arch.icr;
@@ -198,8 +226,11 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
 	if (reg == REG_ICR_LO) {
 		write_icr(v, value);
-	} else if (reg != REG_ID) {
+	} else if (reg == REG_LDR || reg == REG_DFR) {
 		note_logical_setup(v, reg, value);
+		if (v->domain->privileged)
+			lapic_write_reg(reg, value);
+	} else if (reg != REG_ID) {
 		lapic_write_reg(reg, value);
 	}
 	v->arch.vmcb->save.rip += st.length;

@@ -1,4 +1,4 @@
-/* The ICR policy for dom0 (see arch/icr_policy.h; Intel SDM 10.6.1, AMD APM 16.5). */
+/* The ICR policy for domains that drive their APICs (see arch/icr_policy.h; Intel SDM 10.6.1, AMD APM 16.5). */
 #include <arch/icr_policy.h>
 
 #define ICR_MODE(lo) (((lo) >> 8) & 7)
@@ -28,7 +28,7 @@ static bool logical_owned(uint32_t dest, const struct icr_owner *own)
 	uint32_t mine = 0;
 
 	if ((own->dfr >> 28) == DFR_FLAT) {
-		/* a bitmask of CPUs: only bits of dom0's CPUs */
+		/* a bitmask of CPUs: only bits of the domain's CPUs */
 		for (unsigned int i = 0; i < own->count; i++)
 			mine |= own->ldr[i] >> 24;
 		return dest && !(dest & ~mine);
@@ -44,13 +44,28 @@ static enum icr_action start_action(uint32_t mode, uint32_t lo, uint32_t dest,
 {
 	if (ICR_SHORTHAND(lo) != SHORTHAND_NONE || (lo & ICR_LOGICAL) || !owns_apic(own, dest) ||
 	    dest == own->self) {
-		*why = "INIT and SIPI only go to dom0's own other CPUs, one at a time";
+		*why = "INIT and SIPI only go to the domain's own other CPUs, one at a time";
 		return ICR_REFUSE;
 	}
 	if (mode == MODE_INIT && !(lo & ICR_ASSERT))
 		return ICR_IGNORE;
 	*target = dest;
 	return mode == MODE_INIT ? ICR_EMULATE_INIT : ICR_EMULATE_SIPI;
+}
+
+unsigned int icr_logical_targets(uint32_t icr_lo, uint32_t dest, const struct icr_owner *own,
+				 uint32_t *ids)
+{
+	bool flat = (own->dfr >> 28) == DFR_FLAT, lowest = ICR_MODE(icr_lo) == MODE_LOWEST;
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < own->count && !(lowest && n); i++) {
+		uint32_t ldr = own->ldr[i] >> 24;
+
+		if (flat ? (dest & ldr) != 0 : dest == ldr)
+			ids[n++] = own->apic_id[i];
+	}
+	return n;
 }
 
 enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
@@ -66,7 +81,7 @@ enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_ow
 		return ICR_EMULATE_NMI;
 	}
 	if (mode != MODE_FIXED && mode != MODE_LOWEST) {
-		*why = "NMI and SMI are the hypervisor's, but for NMIs to one of dom0's CPUs";
+		*why = "NMI and SMI are the hypervisor's, but for NMIs to one of the domain's CPUs";
 		return ICR_REFUSE;
 	}
 	switch (ICR_SHORTHAND(icr_lo)) {
@@ -75,10 +90,10 @@ enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_ow
 	case SHORTHAND_NONE:
 		if (icr_lo & ICR_LOGICAL ? logical_owned(dest, own) : owns_apic(own, dest))
 			return ICR_SEND;
-		*why = "the destination is a CPU dom0 does not own";
+		*why = "the destination is a CPU the domain does not own";
 		return ICR_REFUSE;
 	default:
-		/* a broadcast would reach every CPU: it is sent to dom0's CPUs one by one */
+		/* a broadcast would reach every CPU: it is sent to the domain's CPUs one by one */
 		*target = ICR_SHORTHAND(icr_lo) == SHORTHAND_ALL;
 		return ICR_SEND_EACH;
 	}

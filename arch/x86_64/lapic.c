@@ -14,6 +14,8 @@
 #define REG_VERSION 0x030
 #define REG_TPR 0x080
 #define REG_EOI 0x0B0
+#define REG_LDR 0x0D0
+#define REG_DFR 0x0E0
 #define REG_SVR 0x0F0
 #define REG_ICR_LO 0x300
 #define REG_ICR_HI 0x310
@@ -212,6 +214,10 @@ void lapic_reset_local(void)
 	for (unsigned int i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		apic_write(lvts[i], LVT_MASKED);
 	apic_write(REG_TIMER_INIT, 0);
+	if (!x2apic) {
+		apic_write(REG_LDR, 0); /* no logical destination may reach this CPU */
+		apic_write(REG_DFR, 0xFFFFFFFF);
+	}
 	/* interrupts the guest took but never finished block lower priorities */
 	for (unsigned int n = 0; n < 256 && in_service(); n++)
 		apic_write(REG_EOI, 0);

@@ -31,6 +31,26 @@ static enum icr_action decide(uint32_t lo, uint32_t hi, const struct icr_owner *
 	return a;
 }
 
+/* Logical destinations resolve to the owner's CPUs only, by the LDRs it wrote. */
+static void test_logical_targets(void **state)
+{
+	uint32_t ids[4] = { 0 };
+
+	/* flat: every CPU with a bit in the mask */
+	assert_int_equal(icr_logical_targets(0x000008fb, 0x03, &flat, ids), 2);
+	assert_int_equal(ids[0], 0);
+	assert_int_equal(ids[1], 1);
+	assert_int_equal(icr_logical_targets(0x000008fb, 0x02, &flat, ids), 1);
+	assert_int_equal(ids[0], 1);
+	/* a bit no owned CPU has names nobody (icr_decide refuses it anyway) */
+	assert_int_equal(icr_logical_targets(0x000008fb, 0x04, &flat, ids), 0);
+	/* lowest priority: one CPU */
+	assert_int_equal(icr_logical_targets(0x000009fb, 0x03, &flat, ids), 1);
+	/* cluster: the exact LDR */
+	assert_int_equal(icr_logical_targets(0x000008fb, 0x11, &cluster, ids), 1);
+	assert_int_equal(icr_logical_targets(0x000008fb, 0x10, &cluster, ids), 0);
+}
+
 static void test_send(void **state)
 {
 	assert_int_equal(decide(0x000000ef, 0, &alone, NULL), ICR_SEND); /* fixed to itself */
@@ -90,6 +110,7 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_logical_targets),
 		cmocka_unit_test(test_send),
 		cmocka_unit_test(test_start_own_cpu),
 		cmocka_unit_test(test_refused),

@@ -1,11 +1,13 @@
 /*
- * Which interprocessor interrupts dom0 may send through its local APIC's
- * interrupt command register. dom0 owns a set of CPUs (its vCPUs are pinned
- * to them): fixed and lowest-priority interrupts among them go to the
- * hardware; INIT and SIPI to one of them (other than the sender) are
- * emulated, which is how dom0 starts its secondary vCPUs; NMI, SMI,
- * broadcasts, and anything aimed at a CPU dom0 does not own are refused:
- * those CPUs are the hypervisor's and the guests'.
+ * Which interprocessor interrupts a domain that drives its CPUs' local APICs
+ * (dom0, Linux guests) may send through the interrupt command register. The
+ * domain owns a set of CPUs (its vCPUs are pinned to them): fixed and
+ * lowest-priority interrupts among them go to the hardware (logical ones
+ * resolved to physical sends); INIT and SIPI to one of them (other than the
+ * sender) are emulated, which is how it starts its secondary vCPUs; NMIs to
+ * its CPUs become virtual NMIs; SMI, broadcasts, and anything aimed at a CPU
+ * it does not own are refused or narrowed to its CPUs: the others are the
+ * hypervisor's, dom0's and the other guests'.
  */
 #ifndef ARCH_ICR_POLICY_H
 #define ARCH_ICR_POLICY_H
@@ -16,8 +18,8 @@
 
 struct icr_owner {
 	unsigned int count;
-	uint32_t apic_id[ICR_MAX_OWNED]; /* dom0's CPUs */
-	uint32_t ldr[ICR_MAX_OWNED]; /* their logical destination registers, as dom0 set them */
+	uint32_t apic_id[ICR_MAX_OWNED]; /* the domain's CPUs */
+	uint32_t ldr[ICR_MAX_OWNED]; /* their logical destination registers, as the domain set them */
 	uint32_t dfr; /* destination format: 0xFFFFFFFF flat, 0x0FFFFFFF cluster */
 	uint32_t self; /* the sender's APIC id */
 };
@@ -34,5 +36,15 @@ enum icr_action {
 
 enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_owner *own,
 			   uint32_t *target, const char **why);
+
+/*
+ * The owned CPUs a logical destination names, by the LDRs the domain wrote
+ * (flat: every CPU with a bit in dest; cluster: the exact match), into ids
+ * (room for own->count); lowest-priority delivery picks the first. Logical
+ * IPIs are sent physically to these: a guest CPU's hardware LDR stays 0, so
+ * a logical ID two domains both use never reaches the other's CPU.
+ */
+unsigned int icr_logical_targets(uint32_t icr_lo, uint32_t dest, const struct icr_owner *own,
+				 uint32_t *ids);
 
 #endif
