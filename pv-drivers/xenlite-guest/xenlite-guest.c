@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenlite-guest: lets dom0 shut a Linux guest down (xl-lite shutdown).
+ * xenlite-guest: lets dom0 shut a Linux guest down (xl-lite shutdown), and
+ * tells the hypervisor when the guest's kernel panics.
  *
  * The hypervisor keeps dom0's request in the domain; a guest asks for it with
  * XL_HC_SHUTDOWN(XL_SHUTDOWN_QUERY). This module asks once a second from a
  * housekeeping CPU's workqueue (one exit per second there, none on the CPUs
  * a nohz_full application computes on) and, when dom0 has asked, powers the
  * guest off in order (orderly_poweroff: init's shutdown, then ACPI S5).
+ * A panic reports XL_SHUTDOWN_CRASH, so the domain is marked crashed (with
+ * XL_PANIC_CODE) and handled by its on_crash= policy, instead of a halted
+ * guest that still looks like it runs.
  * Loads only in a xen-lite guest (CPUID 0x40000000 spells "xen-lite-abi",
  * the ABI major version matches, the domain id is not 0).
  * Documentation: pv-drivers/README.md, Documentation/linux-guests.md.
@@ -14,6 +18,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/panic_notifier.h>
 #include <linux/reboot.h>
 #include <linux/workqueue.h>
 #include <asm/processor.h>
@@ -21,6 +26,7 @@
 #include "xen-lite-abi.h"
 
 #define POLL_INTERVAL (HZ)
+#define XL_PANIC_CODE 0x50414e4943ULL /* "PANIC": the code dom0 sees in the crash reason */
 
 static void poll_shutdown(struct work_struct *work);
 static DECLARE_DELAYED_WORK(shutdown_poll, poll_shutdown);
@@ -43,6 +49,17 @@ static void poll_shutdown(struct work_struct *work)
 	}
 	schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
 }
+
+static int report_panic(struct notifier_block *nb, unsigned long event, void *msg)
+{
+	xl_vmmcall2(XL_HC_SHUTDOWN, XL_SHUTDOWN_CRASH, XL_PANIC_CODE); /* does not return */
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block panic_report = {
+	.notifier_call = report_panic,
+	.priority = INT_MIN, /* after everything else has had its say in the log */
+};
 
 static int xl_detect(void)
 {
@@ -71,17 +88,20 @@ static int __init xl_guest_init(void)
 {
 	int err = xl_detect();
 
-	if (!err)
-		schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
-	return err;
+	if (err)
+		return err;
+	atomic_notifier_chain_register(&panic_notifier_list, &panic_report);
+	schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
+	return 0;
 }
 
 static void __exit xl_guest_exit(void)
 {
+	atomic_notifier_chain_unregister(&panic_notifier_list, &panic_report);
 	cancel_delayed_work_sync(&shutdown_poll);
 }
 
 module_init(xl_guest_init);
 module_exit(xl_guest_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("xen-lite guest: shutdown requests from dom0");
+MODULE_DESCRIPTION("xen-lite guest: shutdown requests from dom0, panics reported");

@@ -223,6 +223,12 @@ test_dom0_linux_guest() {
 		"xen-lite-dom0: shell: console exit 0" "xen-lite-dom0: shutdown: exit 0" \
 		"xenlite_guest: dom0 asks this guest to shut down" "domain d4 (shell): ACPI power off"
 	expect_log_regex "xen-lite-dom0: list: +4 shell +shutdown "
+	# a panicking Linux guest is marked crashed (its module reports the panic) and,
+	# with on_crash=restart, built again from the kept images
+	expect_log "xen-lite-dom0: panic: 5" \
+		"domain d5 (panic) crashed: the guest reported a crash (code 0x50414e4943)" \
+		"domain d5 (panic) restarted as d6 (on_crash=restart)"
+	expect_log_regex "xen-lite-dom0: list: +6 panic +running "
 	# the crash came before the Linux guest finished: it kept running through it
 	if [ "$(grep -an 'crasher) crashed' "$LOG" | cut -d: -f1)" -gt \
 		"$(grep -an 'compute done' "$LOG" | cut -d: -f1)" ]; then
