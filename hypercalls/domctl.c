@@ -360,7 +360,8 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 	case XL_DOMCTL_PAUSE:
 		return domain_pause(d);
 	case XL_DOMCTL_UNPAUSE:
-		return domain_unpause(d);
+		/* a building domain starts only through START (or CREATE_ELF): it is not built yet */
+		return d->state == DOMAIN_BUILDING ? -EINVAL : domain_unpause(d);
 	case XL_DOMCTL_CONSOLE_READ:
 		return console_read(v, d, gpa, size);
 	case XL_DOMCTL_CONSOLE_WRITE:

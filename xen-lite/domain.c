@@ -179,12 +179,14 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu)
 		v->id = d->nr_vcpus;
 		v->pcpu = pcpu;
 		err = arch_vcpu_init(v);
-		if (err) {
+		spin_lock(&domains_lock); /* a snapshot reads vcpus[] under it */
+		if (err)
 			pcpu_owner[pcpu] = NULL;
-		} else {
+		else
 			d->vcpus[d->nr_vcpus++] = v;
+		spin_unlock(&domains_lock);
+		if (!err)
 			return 0;
-		}
 	}
 	free_pages(v, PAGE_SIZE);
 	return err;

@@ -17,6 +17,20 @@
 #include <xen-lite/log.h>
 
 #define REG_ID 0x020
+#define REG_TPR 0x080
+#define REG_EOI 0x0B0
+#define REG_SVR 0x0F0
+#define REG_ESR 0x280
+#define REG_LVT_TIMER 0x320
+#define REG_LVT_THERMAL 0x330
+#define REG_LVT_PERF 0x340
+#define REG_LVT_LINT0 0x350
+#define REG_LVT_LINT1 0x360
+#define REG_LVT_ERROR 0x370
+#define REG_TIMER_INIT 0x380
+#define REG_TIMER_DIV 0x3E0
+#define LVT_DELIVERY_MODE (7u << 8)
+#define LVT_MASKED (1u << 16)
 #define REG_LDR 0x0D0
 #define REG_DFR 0x0E0
 #define REG_ICR_LO 0x300
@@ -124,6 +138,7 @@ static void emulate_nmi(struct domain *d, uint32_t target)
 /* One physical IPI (no shorthand, physical destination) to the CPU with APIC id id. */
 static void send_physical(uint32_t id, uint32_t lo)
 {
+	lapic_icr_wait_idle(); /* the previous one may still be on its way */
 	lapic_write_reg(REG_ICR_HI, id << 24);
 	lapic_write_reg(REG_ICR_LO, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL_BIT);
 }
@@ -166,7 +181,7 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	a = icr_decide(lo, hi, &sender, &target, &why);
 	switch (a) {
 	case ICR_SEND:
-		if (lo & ICR_LOGICAL_BIT)
+		if ((lo & ICR_LOGICAL_BIT) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
 			send_logical(v, lo, hi >> 24);
 		else
 			lapic_write_reg(REG_ICR_LO, lo);
@@ -208,6 +223,41 @@ static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 			own->ldr[i] = value;
 }
 
+/*
+ * A guest's other APIC writes: the registers a kernel uses for its own CPU
+ * pass; an LVT may only deliver a fixed vector (an SMI, NMI, INIT or ExtINT
+ * delivery mode is written masked); everything else - the APIC ID, the
+ * arbitration register, AMD's extended APIC space (interrupt enables,
+ * extended LVTs) - is dropped, so nothing a guest sets outlives it
+ * (lapic_reset_local() restores the rest when it leaves the CPU).
+ */
+static void guest_register_write(uint32_t reg, uint32_t value)
+{
+	switch (reg) {
+	case REG_TPR:
+	case REG_EOI:
+	case REG_SVR:
+	case REG_ESR:
+	case REG_ICR_HI:
+	case REG_TIMER_INIT:
+	case REG_TIMER_DIV:
+		lapic_write_reg(reg, value);
+		break;
+	case REG_LVT_TIMER:
+	case REG_LVT_THERMAL:
+	case REG_LVT_PERF:
+	case REG_LVT_LINT0:
+	case REG_LVT_LINT1:
+	case REG_LVT_ERROR:
+		if (value & LVT_DELIVERY_MODE)
+			value |= LVT_MASKED;
+		lapic_write_reg(reg, value);
+		break;
+	default:
+		break;
+	}
+}
+
 bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 {
 	uint8_t insn[15];
@@ -217,6 +267,11 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 
 	if (!v->domain->arch.lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != v->domain->arch.lapic_page)
 		return false;
+	if (v->arch.vmcb->control.exit_int_info & EVENT_INJ_VALID) {
+		/* an interrupt frame pushed onto the APIC page: no instruction to emulate */
+		domain_crash(v->domain, "event delivery wrote to the local APIC page");
+		return true;
+	}
 	n = svm_fetch_instruction(v, insn);
 	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
 		domain_crash(v->domain, "unsupported write to the local APIC at RIP %#llx",
@@ -230,8 +285,11 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 		note_logical_setup(v, reg, value);
 		if (v->domain->privileged)
 			lapic_write_reg(reg, value);
-	} else if (reg != REG_ID) {
-		lapic_write_reg(reg, value);
+	} else if (v->domain->privileged) {
+		if (reg != REG_ID)
+			lapic_write_reg(reg, value);
+	} else {
+		guest_register_write(reg, value);
 	}
 	v->arch.vmcb->save.rip += st.length;
 	return true;

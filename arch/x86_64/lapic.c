@@ -132,7 +132,7 @@ void lapic_init_ap(void)
 	enable_local();
 }
 
-static void icr_wait_idle(void)
+void lapic_icr_wait_idle(void)
 {
 	if (x2apic)
 		return; /* x2APIC ICR writes do not have a pending state */
@@ -147,10 +147,10 @@ static void icr_send(uint32_t dest, uint32_t low)
 	if (x2apic) {
 		wrmsr(X2APIC_MSR_BASE + (REG_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
 	} else {
-		icr_wait_idle();
+		lapic_icr_wait_idle();
 		apic_write(REG_ICR_HI, dest << 24);
 		apic_write(REG_ICR_LO, low);
-		icr_wait_idle();
+		lapic_icr_wait_idle();
 	}
 	irq_restore(flags);
 }

@@ -333,8 +333,9 @@ static const struct exit_entry exit_table[] = {
  * from the APIC, a virtual interrupt, an NMI, an exception) leaves it in
  * EXITINTINFO and nowhere else: deliver it again on the next VMRUN, or it is
  * lost (a physical interrupt would stay in service in the APIC for good). A
- * handler that injects an event of its own replaces it. Software interrupts
- * are not re-injected: RIP still points at the INTn, which runs again.
+ * handler that injects an event of its own replaces it. Software interrupts,
+ * INT3 and INTO are not re-injected: RIP still points at the instruction,
+ * which runs again.
  */
 static void redeliver_interrupted_event(struct vmcb_control *c)
 {
@@ -342,6 +343,8 @@ static void redeliver_interrupted_event(struct vmcb_control *c)
 
 	if (!(info & EVENT_INJ_VALID))
 		return;
+	if (type == EVENT_INJ_TYPE_EXCEPTION && ((info & 0xff) == 3 || (info & 0xff) == 4))
+		return; /* #BP and #OF come from INT3/INTO, which run again */
 	if (type == EVENT_INJ_TYPE_INTR || type == EVENT_INJ_TYPE_NMI ||
 	    type == EVENT_INJ_TYPE_EXCEPTION)
 		c->event_inj = info;

@@ -196,6 +196,8 @@ static void probe_loads(struct xl_handle *h)
 	expect("a building domain for the LOAD probes (accepted)", (int)hypervisor_errno(h, id), 0);
 	if (id < 0)
 		return;
+	ret = xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, (uint32_t)id);
+	expect("UNPAUSE of a domain not built yet", hypervisor_errno(h, ret), EINVAL);
 	ret = load(h, (uint32_t)id, IMAGE_BYTES - 8, 16, 16, 0);
 	expect("LOAD beyond the images", hypervisor_errno(h, ret), EINVAL);
 	ret = load(h, (uint32_t)id, UINT64_MAX - 4, 16, 16, 0);

@@ -149,7 +149,7 @@ test_dom0_hostile_domctl() {
 		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
 		"domctl-probe: id above 32 bits: refused (got -2" \
 		"domctl-probe: shut down dom0: refused (got -2" \
-		"domctl-probe: 37 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: 38 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
 	test_result
 }
@@ -218,9 +218,11 @@ test_dom0_linux_guest() {
 	expect_log_regex "\(d1 hpc-linux\) \[ *[0-9.]+\] xen-lite-guest: memtotal [0-9]+ kB"
 	expect_no_log "hpc-linux) crashed" "IPI refused"
 	# typed into the second guest's shell through xl-lite console, answered there; then
-	# xl-lite shutdown, which its module turns into an orderly ACPI power off
+	# paused and unpaused, and xl-lite shutdown, which its module (running on the
+	# guest's timers, so they survived the pause) turns into an orderly ACPI power off
 	expect_log "xen-lite-dom0: shell: created 4" "xen-lite-dom0: shell-out: typed: 42" \
-		"xen-lite-dom0: shell: console exit 0" "xen-lite-dom0: shutdown: exit 0" \
+		"xen-lite-dom0: shell: console exit 0" "xen-lite-dom0: pause: exit 0" \
+		"xen-lite-dom0: unpause: exit 0" "xen-lite-dom0: shutdown: exit 0" \
 		"xenlite_guest: dom0 asks this guest to shut down" "domain d4 (shell): ACPI power off"
 	expect_log_regex "xen-lite-dom0: list: +4 shell +shutdown "
 	# a panicking Linux guest is marked crashed (its module reports the panic) and,

@@ -30,6 +30,8 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page);
 void lapic_timer_start_oneshot(uint32_t count);
 uint32_t lapic_timer_current(void);
 void lapic_timer_stop(void);
+/* Wait (bounded) until the last interrupt command has been sent (xAPIC). */
+void lapic_icr_wait_idle(void);
 /*
  * Put this CPU's APIC back the way the hypervisor set it up after a guest
  * drove it: every LVT masked, timer stopped, in-service interrupts ended,
