@@ -330,6 +330,19 @@ void svm_vcpu_block(struct vcpu *v)
 		irq_enable();
 }
 
+/*
+ * A guest's timer, LVTs and unfinished interrupts must not reach the
+ * hypervisor: reset the APIC, then take (and end, quietly) whatever the
+ * guest left pending in its IRR, in one short window with interrupts on.
+ */
+static void drain_guest_apic(struct percpu *cpu)
+{
+	lapic_reset_local();
+	cpu->draining_guest_irqs = true;
+	__asm__ volatile("sti; nop; nop; cli" ::: "memory");
+	cpu->draining_guest_irqs = false;
+}
+
 void arch_vcpu_run(struct vcpu *v)
 {
 	struct percpu *cpu = this_cpu();
@@ -370,7 +383,7 @@ out:
 	if (d->privileged)
 		lapic_timer_stop(); /* dom0's timer must not keep firing into the hypervisor */
 	else if (d->direct_apic)
-		lapic_reset_local(); /* nor a guest's timer, LVTs or unfinished interrupts */
+		drain_guest_apic(cpu);
 	cpu->runs_direct_apic = false;
 	v->run_state = VCPU_IDLE;
 }

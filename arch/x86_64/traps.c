@@ -140,7 +140,7 @@ void x86_trap(struct trap_frame *f)
 		return; /* no EOI for spurious interrupts */
 	if (handlers[vec])
 		handlers[vec](f);
-	else
+	else if (!this_cpu()->draining_guest_irqs)
 		report_unexpected_vector(vec);
 	lapic_eoi();
 }

@@ -53,6 +53,7 @@ struct percpu {
 	/* dom0 takes this CPU's interrupts directly: it is kicked with an NMI instead */
 	volatile bool runs_direct_apic; /* a direct_apic domain: kicked by NMI */
 	volatile bool nmi_kick;
+	volatile bool draining_guest_irqs; /* taking what a guest left pending in the APIC */
 	/* ASIDs handed out on this CPU (see svm_vcpu.c) */
 	uint32_t next_asid;
 	uint32_t asid_generation;
