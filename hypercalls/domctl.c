@@ -154,11 +154,21 @@ static void restart(struct domain *old)
 		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
 }
 
-/* The checks CREATE and CREATE_ELF share; the image sizes are checked by each. */
-static int check_request(const struct xl_domctl_create *req)
+/*
+ * Copy the request from dom0 and make the checks CREATE and CREATE_ELF
+ * share; what is particular to each is checked by it.
+ */
+static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_domctl_create *req)
 {
-	uint64_t min_mem = req->type == XL_GUEST_LINUX ? GUEST_LINUX_MIN_MEM : (2ULL << 20);
+	uint64_t min_mem;
 
+	if (size < sizeof(*req))
+		return -EINVAL;
+	if (copy_from_guest(v->domain, req, gpa, sizeof(*req)))
+		return -EFAULT;
+	min_mem = req->type == XL_GUEST_LINUX ? GUEST_LINUX_MIN_MEM : (2ULL << 20);
+	if (!req->image_size || req->image_size > XL_DOMCTL_MAX_IMAGE)
+		return -EINVAL;
 	if (!req->name[0] || !nul_terminated(req->name, sizeof(req->name)) ||
 	    !nul_terminated(req->cmdline, sizeof(req->cmdline)))
 		return -EINVAL;
@@ -183,15 +193,11 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	unsigned int cpu;
 	int err;
 
-	if (size < sizeof(req))
-		return -EINVAL;
-	if (copy_from_guest(v->domain, &req, gpa, sizeof(req)))
-		return -EFAULT;
-	err = check_request(&req);
+	err = read_request(v, gpa, size, &req);
 	if (err)
 		return err;
-	if (req.type != XL_GUEST_ELF || req.nr_vcpus > 1 || req.ramdisk_size || !req.image_size ||
-	    req.image_size > XL_DOMCTL_MAX_IMAGE || size - sizeof(req) < req.image_size)
+	if (req.type != XL_GUEST_ELF || req.nr_vcpus > 1 || req.ramdisk_size ||
+	    size - sizeof(req) < req.image_size)
 		return -EINVAL;
 	err = assign_cpus(&req.cpu, 1, &cpu);
 	if (err)
@@ -223,16 +229,11 @@ static int64_t create(struct vcpu *v, uint64_t gpa, uint64_t size)
 	struct domain *d;
 	int err;
 
-	if (size < sizeof(req))
-		return -EINVAL;
-	if (copy_from_guest(v->domain, &req, gpa, sizeof(req)))
-		return -EFAULT;
-	err = check_request(&req);
+	err = read_request(v, gpa, size, &req);
 	if (err)
 		return err;
 	if (!req.nr_vcpus || req.nr_vcpus > XL_MAX_GUEST_VCPUS ||
 	    (req.type == XL_GUEST_ELF && (req.nr_vcpus != 1 || req.ramdisk_size)) ||
-	    !req.image_size || req.image_size > XL_DOMCTL_MAX_IMAGE ||
 	    req.ramdisk_size > XL_DOMCTL_MAX_RAMDISK)
 		return -EINVAL;
 	err = assign_cpus(req.cpus, req.nr_vcpus, cpus);

@@ -16,27 +16,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 
-#define REG_ID 0x020
-#define REG_TPR 0x080
-#define REG_EOI 0x0B0
-#define REG_SVR 0x0F0
-#define REG_ESR 0x280
-#define REG_LVT_TIMER 0x320
-#define REG_LVT_THERMAL 0x330
-#define REG_LVT_PERF 0x340
-#define REG_LVT_LINT0 0x350
-#define REG_LVT_LINT1 0x360
-#define REG_LVT_ERROR 0x370
-#define REG_TIMER_INIT 0x380
-#define REG_TIMER_DIV 0x3E0
 #define LVT_DELIVERY_MODE (7u << 8)
-#define LVT_MASKED (1u << 16)
-#define REG_LDR 0x0D0
-#define REG_DFR 0x0E0
-#define REG_ICR_LO 0x300
-#define REG_ICR_HI 0x310
-#define ICR_LOGICAL_BIT (1u << 11)
-#define ICR_SHORTHAND_MASK (3u << 18)
 #define MAX_REFUSAL_REPORTS 16
 
 static unsigned int refusals;
@@ -139,14 +119,14 @@ static void emulate_nmi(struct domain *d, uint32_t target)
 static void send_physical(uint32_t id, uint32_t lo)
 {
 	lapic_icr_wait_idle(); /* the previous one may still be on its way */
-	lapic_write_reg(REG_ICR_HI, id << 24);
-	lapic_write_reg(REG_ICR_LO, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL_BIT);
+	lapic_write_reg(APIC_REG_ICR_HI, id << 24);
+	lapic_write_reg(APIC_REG_ICR_LO, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL);
 }
 
 /* A shorthand broadcast, as one physical IPI per CPU of the domain's (with or without the sender). */
 static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 {
-	uint32_t hi = lapic_read_reg(REG_ICR_HI);
+	uint32_t hi = lapic_read_reg(APIC_REG_ICR_HI);
 
 	for (unsigned int i = 0; i < v->domain->nr_vcpus; i++) {
 		uint32_t id = arch_cpu_apic_id(v->domain->vcpus[i]->pcpu);
@@ -155,23 +135,23 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 			continue;
 		send_physical(id, lo);
 	}
-	lapic_write_reg(REG_ICR_HI, hi);
+	lapic_write_reg(APIC_REG_ICR_HI, hi);
 }
 
 /* A logical destination, sent physically to each of the domain's CPUs it names (icr_policy.h). */
 static void send_logical(struct vcpu *v, uint32_t lo, uint32_t dest)
 {
-	uint32_t ids[ICR_MAX_OWNED], hi = lapic_read_reg(REG_ICR_HI);
+	uint32_t ids[ICR_MAX_OWNED], hi = lapic_read_reg(APIC_REG_ICR_HI);
 	unsigned int n = icr_logical_targets(lo, dest, &v->domain->arch.icr, ids);
 
 	for (unsigned int i = 0; i < n; i++)
 		send_physical(ids[i], lo);
-	lapic_write_reg(REG_ICR_HI, hi);
+	lapic_write_reg(APIC_REG_ICR_HI, hi);
 }
 
 static void write_icr(struct vcpu *v, uint32_t lo)
 {
-	uint32_t hi = lapic_read_reg(REG_ICR_HI), target = 0;
+	uint32_t hi = lapic_read_reg(APIC_REG_ICR_HI), target = 0;
 	/* a copy: the domain's vCPUs send at the same time, each is its own sender */
 	struct icr_owner sender = v->domain->arch.icr;
 	const char *why = "";
@@ -181,10 +161,10 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	a = icr_decide(lo, hi, &sender, &target, &why);
 	switch (a) {
 	case ICR_SEND:
-		if ((lo & ICR_LOGICAL_BIT) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
+		if ((lo & ICR_LOGICAL) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
 			send_logical(v, lo, hi >> 24);
 		else
-			lapic_write_reg(REG_ICR_LO, lo);
+			lapic_write_reg(APIC_REG_ICR_LO, lo);
 		break;
 	case ICR_EMULATE_INIT:
 	case ICR_EMULATE_SIPI:
@@ -216,9 +196,9 @@ static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 	struct icr_owner *own = &v->domain->arch.icr;
 	uint32_t id = arch_cpu_apic_id(v->pcpu);
 
-	if (reg == REG_DFR)
+	if (reg == APIC_REG_DFR)
 		own->dfr = value | 0x0FFFFFFF;
-	for (unsigned int i = 0; reg == REG_LDR && i < own->count; i++)
+	for (unsigned int i = 0; reg == APIC_REG_LDR && i < own->count; i++)
 		if (own->apic_id[i] == id)
 			own->ldr[i] = value;
 }
@@ -234,23 +214,23 @@ static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 static void guest_register_write(uint32_t reg, uint32_t value)
 {
 	switch (reg) {
-	case REG_TPR:
-	case REG_EOI:
-	case REG_SVR:
-	case REG_ESR:
-	case REG_ICR_HI:
-	case REG_TIMER_INIT:
-	case REG_TIMER_DIV:
+	case APIC_REG_TPR:
+	case APIC_REG_EOI:
+	case APIC_REG_SVR:
+	case APIC_REG_ESR:
+	case APIC_REG_ICR_HI:
+	case APIC_REG_TIMER_INIT:
+	case APIC_REG_TIMER_DIV:
 		lapic_write_reg(reg, value);
 		break;
-	case REG_LVT_TIMER:
-	case REG_LVT_THERMAL:
-	case REG_LVT_PERF:
-	case REG_LVT_LINT0:
-	case REG_LVT_LINT1:
-	case REG_LVT_ERROR:
+	case APIC_REG_LVT_TIMER:
+	case APIC_REG_LVT_THERMAL:
+	case APIC_REG_LVT_PERF:
+	case APIC_REG_LVT_LINT0:
+	case APIC_REG_LVT_LINT1:
+	case APIC_REG_LVT_ERROR:
 		if (value & LVT_DELIVERY_MODE)
-			value |= LVT_MASKED;
+			value |= APIC_LVT_MASKED;
 		lapic_write_reg(reg, value);
 		break;
 	default:
@@ -279,14 +259,14 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 		return true;
 	}
 	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
-	if (reg == REG_ICR_LO) {
+	if (reg == APIC_REG_ICR_LO) {
 		write_icr(v, value);
-	} else if (reg == REG_LDR || reg == REG_DFR) {
+	} else if (reg == APIC_REG_LDR || reg == APIC_REG_DFR) {
 		note_logical_setup(v, reg, value);
 		if (v->domain->privileged)
 			lapic_write_reg(reg, value);
 	} else if (v->domain->privileged) {
-		if (reg != REG_ID)
+		if (reg != APIC_REG_ID)
 			lapic_write_reg(reg, value);
 	} else {
 		guest_register_write(reg, value);

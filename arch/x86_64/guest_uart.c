@@ -31,7 +31,12 @@ static void pull_input(struct domain *d)
 {
 	struct vuart *u = &d->arch.uart;
 	char buf[VUART_RX_SIZE];
-	size_t n = domain_console_input(d, buf, VUART_RX_SIZE - u->rx_count);
+	size_t n;
+
+	/* a polling driver reads on every tick: most reads find nothing typed (a racy peek is enough) */
+	if (!__atomic_load_n(&d->console_in_count, __ATOMIC_RELAXED))
+		return;
+	n = domain_console_input(d, buf, VUART_RX_SIZE - u->rx_count);
 
 	for (size_t i = 0; i < n; i++)
 		vuart_receive(u, (uint8_t)buf[i]);

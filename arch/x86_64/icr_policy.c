@@ -2,9 +2,8 @@
 #include <arch/icr_policy.h>
 
 #define ICR_MODE(lo) (((lo) >> 8) & 7)
-#define ICR_LOGICAL (1u << 11)
 #define ICR_ASSERT (1u << 14)
-#define ICR_SHORTHAND(lo) (((lo) >> 18) & 3)
+#define ICR_SHORTHAND(lo) (((lo) & ICR_SHORTHAND_MASK) >> 18)
 #define MODE_FIXED 0
 #define MODE_LOWEST 1
 #define MODE_NMI 4

@@ -10,28 +10,8 @@
 #define APIC_BASE_X2APIC (1ULL << 10)
 #define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
 
-#define REG_ID 0x020
-#define REG_VERSION 0x030
-#define REG_TPR 0x080
-#define REG_EOI 0x0B0
-#define REG_LDR 0x0D0
-#define REG_DFR 0x0E0
-#define REG_SVR 0x0F0
-#define REG_ICR_LO 0x300
-#define REG_ICR_HI 0x310
-#define REG_LVT_TIMER 0x320
-#define REG_ISR 0x100 /* 8 registers, 16 bytes apart */
-#define REG_LVT_THERMAL 0x330
-#define REG_LVT_PERF 0x340
-#define REG_LVT_LINT0 0x350
-#define REG_LVT_LINT1 0x360
-#define REG_LVT_ERROR 0x370
-#define REG_TIMER_INIT 0x380
-#define REG_TIMER_CUR 0x390
-#define REG_TIMER_DIV 0x3E0
 
 #define SVR_ENABLE (1u << 8)
-#define LVT_MASKED (1u << 16)
 #define ICR_PENDING (1u << 12)
 #define ICR_LEVEL_ASSERT (1u << 14)
 #define ICR_FIXED 0x000
@@ -82,12 +62,12 @@ bool lapic_x2apic_mode(void)
 
 uint32_t lapic_id(void)
 {
-	return x2apic ? apic_read(REG_ID) : apic_read(REG_ID) >> 24;
+	return x2apic ? apic_read(APIC_REG_ID) : apic_read(APIC_REG_ID) >> 24;
 }
 
 void lapic_eoi(void)
 {
-	apic_write(REG_EOI, 0);
+	apic_write(APIC_REG_EOI, 0);
 }
 
 static void enable_local(void)
@@ -97,10 +77,10 @@ static void enable_local(void)
 	if (x2apic)
 		base |= APIC_BASE_X2APIC;
 	wrmsr(MSR_APIC_BASE, base);
-	apic_write(REG_TPR, 0);
-	apic_write(REG_LVT_TIMER, LVT_MASKED);
-	apic_write(REG_LVT_LINT0, LVT_MASKED);
-	apic_write(REG_SVR, SVR_ENABLE | VEC_APIC_SPURIOUS);
+	apic_write(APIC_REG_TPR, 0);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_REG_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_REG_SVR, SVR_ENABLE | VEC_APIC_SPURIOUS);
 }
 
 int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic)
@@ -123,7 +103,7 @@ int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic)
 	}
 	enable_local();
 	log_info("lapic: %s mode, boot CPU APIC id %u, version %#x\n", x2apic ? "x2APIC" : "xAPIC",
-		 lapic_id(), apic_read(REG_VERSION) & 0xff);
+		 lapic_id(), apic_read(APIC_REG_VERSION) & 0xff);
 	return 0;
 }
 
@@ -136,7 +116,7 @@ void lapic_icr_wait_idle(void)
 {
 	if (x2apic)
 		return; /* x2APIC ICR writes do not have a pending state */
-	for (int i = 0; i < 1000000 && (apic_read(REG_ICR_LO) & ICR_PENDING); i++)
+	for (int i = 0; i < 1000000 && (apic_read(APIC_REG_ICR_LO) & ICR_PENDING); i++)
 		cpu_relax();
 }
 
@@ -145,11 +125,11 @@ static void icr_send(uint32_t dest, uint32_t low)
 	uint64_t flags = irq_save();
 
 	if (x2apic) {
-		wrmsr(X2APIC_MSR_BASE + (REG_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
+		wrmsr(X2APIC_MSR_BASE + (APIC_REG_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
 	} else {
 		lapic_icr_wait_idle();
-		apic_write(REG_ICR_HI, dest << 24);
-		apic_write(REG_ICR_LO, low);
+		apic_write(APIC_REG_ICR_HI, dest << 24);
+		apic_write(APIC_REG_ICR_LO, low);
 		lapic_icr_wait_idle();
 	}
 	irq_restore(flags);
@@ -182,44 +162,44 @@ void lapic_send_sipi(uint32_t apic_id, uint8_t page)
 
 void lapic_timer_start_oneshot(uint32_t count)
 {
-	apic_write(REG_TIMER_DIV, 0x3); /* divide by 16 */
-	apic_write(REG_LVT_TIMER, LVT_MASKED);
-	apic_write(REG_TIMER_INIT, count);
+	apic_write(APIC_REG_TIMER_DIV, 0x3); /* divide by 16 */
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_REG_TIMER_INIT, count);
 }
 
 uint32_t lapic_timer_current(void)
 {
-	return apic_read(REG_TIMER_CUR);
+	return apic_read(APIC_REG_TIMER_CUR);
 }
 
 void lapic_timer_stop(void)
 {
-	apic_write(REG_LVT_TIMER, LVT_MASKED);
-	apic_write(REG_TIMER_INIT, 0);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
+	apic_write(APIC_REG_TIMER_INIT, 0);
 }
 
 static bool in_service(void)
 {
 	for (uint32_t i = 0; i < 8; i++)
-		if (apic_read(REG_ISR + i * 0x10))
+		if (apic_read(APIC_REG_ISR + i * 0x10))
 			return true;
 	return false;
 }
 
 void lapic_reset_local(void)
 {
-	static const uint32_t lvts[] = { REG_LVT_TIMER, REG_LVT_THERMAL, REG_LVT_PERF,
-					 REG_LVT_LINT0, REG_LVT_LINT1, REG_LVT_ERROR };
+	static const uint32_t lvts[] = { APIC_REG_LVT_TIMER, APIC_REG_LVT_THERMAL, APIC_REG_LVT_PERF,
+					 APIC_REG_LVT_LINT0, APIC_REG_LVT_LINT1, APIC_REG_LVT_ERROR };
 
 	for (unsigned int i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
-		apic_write(lvts[i], LVT_MASKED);
-	apic_write(REG_TIMER_INIT, 0);
+		apic_write(lvts[i], APIC_LVT_MASKED);
+	apic_write(APIC_REG_TIMER_INIT, 0);
 	if (!x2apic) {
-		apic_write(REG_LDR, 0); /* no logical destination may reach this CPU */
-		apic_write(REG_DFR, 0xFFFFFFFF);
+		apic_write(APIC_REG_LDR, 0); /* no logical destination may reach this CPU */
+		apic_write(APIC_REG_DFR, 0xFFFFFFFF);
 	}
 	/* interrupts the guest took but never finished block lower priorities */
 	for (unsigned int n = 0; n < 256 && in_service(); n++)
-		apic_write(REG_EOI, 0);
+		apic_write(APIC_REG_EOI, 0);
 	enable_local();
 }

@@ -15,6 +15,8 @@
 #include <xen-lite/types.h>
 
 #define ICR_MAX_OWNED 64
+#define ICR_LOGICAL (1u << 11) /* destination mode: logical */
+#define ICR_SHORTHAND_MASK (3u << 18)
 
 struct icr_owner {
 	unsigned int count;

@@ -7,6 +7,29 @@
 
 #include <xen-lite/types.h>
 
+/* xAPIC register offsets (x2APIC MSR = 0x800 + offset / 16) and bits both drivers use */
+#define APIC_REG_ID 0x020
+#define APIC_REG_VERSION 0x030
+#define APIC_REG_TPR 0x080
+#define APIC_REG_EOI 0x0B0
+#define APIC_REG_LDR 0x0D0
+#define APIC_REG_DFR 0x0E0
+#define APIC_REG_SVR 0x0F0
+#define APIC_REG_ISR 0x100 /* 8 registers, 16 bytes apart */
+#define APIC_REG_ESR 0x280
+#define APIC_REG_ICR_LO 0x300
+#define APIC_REG_ICR_HI 0x310
+#define APIC_REG_LVT_TIMER 0x320
+#define APIC_REG_LVT_THERMAL 0x330
+#define APIC_REG_LVT_PERF 0x340
+#define APIC_REG_LVT_LINT0 0x350
+#define APIC_REG_LVT_LINT1 0x360
+#define APIC_REG_LVT_ERROR 0x370
+#define APIC_REG_TIMER_INIT 0x380
+#define APIC_REG_TIMER_CUR 0x390
+#define APIC_REG_TIMER_DIV 0x3E0
+#define APIC_LVT_MASKED (1u << 16)
+
 /* Boot CPU: map and enable the APIC; returns 0 or -ENODEV. */
 int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic);
 /* Application processors: enable the already-chosen mode. */
