@@ -168,7 +168,14 @@ void dom0_console_poll(struct vcpu *v)
 
 	if (!port_base || v != dom0->vcpus[0])
 		return;
-	for (int n = 0; n < 64 && (c = uart_getc()) >= 0; n++)
+	/*
+	 * Bytes for dom0 are taken from the UART only while its queue has room
+	 * for them (and Ctrl-A presses held back): the rest wait in the
+	 * hardware, so pasted text is not cut.
+	 */
+	for (int n = 0; n < 64 && (!input_to_dom0 || vuart_rx_room(&uart) >= SWITCH_PRESSES) &&
+			(c = uart_getc()) >= 0;
+	     n++)
 		input_byte(c);
 	if (line_len && time_since_boot_us() - last_output_us > PARTIAL_FLUSH_US)
 		flush_line();

@@ -308,6 +308,8 @@ static const struct exit_entry exit_table[] = {
 	{ SVM_EXIT_HLT, EXIT_HLT, handle_hlt },
 	{ SVM_EXIT_INTR, EXIT_INTR, handle_nothing },
 	{ SVM_EXIT_NMI, EXIT_NMI, handle_nothing },
+	/* the guest can take the virtual interrupt it waits for: injected on the next VMRUN */
+	{ SVM_EXIT_VINTR, EXIT_INTR, handle_nothing },
 	{ SVM_EXIT_SHUTDOWN, EXIT_SHUTDOWN, handle_shutdown },
 	{ SVM_EXIT_VMRUN, EXIT_SVM_INSN, handle_refused_insn },
 	{ SVM_EXIT_VMLOAD, EXIT_SVM_INSN, handle_refused_insn },
@@ -350,11 +352,23 @@ static void redeliver_interrupted_event(struct vmcb_control *c)
 		c->event_inj = info;
 }
 
+/*
+ * An instruction right after STI (or MOV SS) runs in an interrupt shadow; once
+ * the hypervisor has completed it for the guest, the shadow is over - left
+ * set, it would hold back the next interrupt (or the injection of one).
+ */
+static void end_shadow_if_completed(struct vmcb *vmcb, uint64_t rip_at_exit)
+{
+	if (vmcb->save.rip != rip_at_exit)
+		vmcb->control.interrupt_shadow &= ~INTERRUPT_SHADOW;
+}
+
 void svm_handle_exit(struct vcpu *v)
 {
-	uint64_t code = v->arch.vmcb->control.exit_code;
+	struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t code = vmcb->control.exit_code, rip = vmcb->save.rip;
 
-	redeliver_interrupted_event(&v->arch.vmcb->control);
+	redeliver_interrupted_event(&vmcb->control);
 
 	if (v->domain->privileged)
 		dom0_console_poll(v); /* dom0 exits often enough to carry keyboard input */
@@ -364,6 +378,7 @@ void svm_handle_exit(struct vcpu *v)
 		if (exit_table[i].reason < EXIT_REASON_COUNT)
 			v->exits[exit_table[i].reason]++;
 		exit_table[i].handler(v);
+		end_shadow_if_completed(vmcb, rip);
 		return;
 	}
 	v->exits[EXIT_OTHER]++;

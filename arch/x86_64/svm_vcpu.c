@@ -154,6 +154,7 @@ int arch_vcpu_init(struct vcpu *v)
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.g_pat = PAT_DEFAULT;
 	v->arch.virq_vector = -1;
+	v->arch.virq_pending = -1;
 	vmcb->save.dr6 = 0xffff0ff0;
 	vmcb->save.dr7 = 0x400;
 	vmcb->save.rflags = 0x2;
@@ -279,6 +280,41 @@ static void assign_asid(struct vcpu *v, struct percpu *cpu)
 	v->arch.launched = false;
 }
 
+/*
+ * A virtual interrupt (dom0's console UART) stays pending here until it is
+ * injected as an event, at a VMRUN where the guest can take it (IF set, no
+ * interrupt shadow, no other event on its way). Until then V_IRQ with the
+ * VINTR intercept makes the guest exit as soon as it can. V_IRQ itself is
+ * not trusted to deliver it: upstream QEMU's TCG clears a pending V_IRQ when
+ * it dispatches a physical interrupt to the guest, and a lost transmit
+ * interrupt would stall dom0's console output for good.
+ */
+static void deliver_virtual_interrupt(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct vmcb_control *c = &vmcb->control;
+	int vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
+	bool window_was_open = c->intercept_misc1 & INTERCEPT_VINTR;
+
+	if (vec >= 0)
+		v->arch.virq_pending = vec;
+	c->v_intr &= V_INTR_MASKING;
+	c->intercept_misc1 &= ~INTERCEPT_VINTR;
+	if (v->arch.virq_pending >= 0) {
+		if (!(c->event_inj & EVENT_INJ_VALID) && (vmcb->save.rflags & RFLAGS_IF) &&
+		    !(c->interrupt_shadow & INTERRUPT_SHADOW)) {
+			c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_INTR |
+				       (uint8_t)v->arch.virq_pending;
+			v->arch.virq_pending = -1;
+		} else {
+			c->v_intr |= V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR;
+			c->intercept_misc1 |= INTERCEPT_VINTR;
+		}
+	}
+	if (window_was_open != !!(c->intercept_misc1 & INTERCEPT_VINTR) || (c->v_intr & V_IRQ))
+		v->arch.dirty |= VMCB_CLEAN_INTERCEPTS | VMCB_CLEAN_TPR;
+}
+
 static void prepare_vmrun(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
@@ -292,17 +328,10 @@ static void prepare_vmrun(struct vcpu *v)
 		v->arch.tlb_seen = gen;
 	}
 
-	/* a virtual interrupt (V_IRQ): delivered when the guest's IF allows, like a real one */
-	if (v->arch.virq_vector >= 0 && !(c->v_intr & V_IRQ)) {
-		int vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
-
-		if (vec >= 0)
-			c->v_intr = (c->v_intr & V_INTR_MASKING) | V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR |
-				    ((uint64_t)vec << 32);
-	}
 	if (v->arch.nmi_pending && !(c->event_inj & EVENT_INJ_VALID) &&
 	    __atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_ACQ_REL))
 		c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_NMI | 2;
+	deliver_virtual_interrupt(v);
 	/* clean bits: only on CPUs that have them, only after a first run */
 	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;
 	v->arch.dirty = 0;

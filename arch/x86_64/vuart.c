@@ -43,6 +43,11 @@ void vuart_receive(struct vuart *u, uint8_t byte)
 	u->rx_count++;
 }
 
+unsigned int vuart_rx_room(const struct vuart *u)
+{
+	return VUART_RX_SIZE - u->rx_count;
+}
+
 static uint8_t rx_take(struct vuart *u)
 {
 	uint8_t b;

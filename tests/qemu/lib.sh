@@ -40,19 +40,51 @@ test_result() {
 
 # qemu_boot NAME [QEMU ARGS...]: boot with COM1 in $LOGDIR/NAME.log, the
 # debug-exit device at 0xf4 and a timeout; sets LOG and QEMU_RC (124 = timed out).
+# A run about to time out leaves each CPU's registers and local APIC in
+# $LOG.state (QEMU's monitor, read through a pipe) and prints a summary.
 qemu_boot() {
-	local name=$1
+	local name=$1 mon watchdog
 	shift
 	LOG=$LOGDIR/$name.log
+	mon=$LOG.monitor
 	: >"$LOG"
+	rm -f "$LOG.state" "$mon.in" "$mon.out"
+	mkfifo "$mon.in" "$mon.out"
+	qemu_state_watchdog "$mon" "$LOG.state" $((QEMU_TIMEOUT - 4)) </dev/null >/dev/null 2>&1 &
+	watchdog=$!
 	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" \
-		-display none -monitor none -no-reboot -net none \
+		-display none -monitor pipe:"$mon" -no-reboot -net none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial file:"$LOG" "$@" </dev/null 2>"$LOG.stderr"
 	QEMU_RC=$?
+	kill "$watchdog" 2>/dev/null
+	wait "$watchdog" 2>/dev/null
+	rm -f "$mon.in" "$mon.out"
 	if [ "$QEMU_RC" -eq 124 ]; then
 		test_fail "QEMU timed out after ${QEMU_TIMEOUT}s"
+		qemu_state_summary "$LOG.state"
 	fi
+}
+
+# qemu_state_watchdog MONITOR FILE SECONDS: after SECONDS, ask QEMU's monitor
+# for every CPU's registers and local APIC; FILE gets the answers
+qemu_state_watchdog() {
+	local mon=$1 out=$2 t
+	sleep "$3" &
+	t=$!
+	trap 'kill $t 2>/dev/null; exit 0' TERM
+	wait "$t" || exit 0
+	# bounded: opening the pipe would wait for ever if QEMU has just gone
+	timeout 2 sh -c 'printf "info registers -a\ninfo lapic 0\ninfo lapic 1\ninfo lapic 2\ninfo lapic 3\n" >"$1"' \
+		sh "$mon.in"
+	timeout 2 cat "$mon.out" | sed 's/\x1b\[[0-9]*[A-Z]//g' >"$out"
+}
+
+# qemu_state_summary FILE: where each CPU was, and what its APIC held
+qemu_state_summary() {
+	[ -s "$1" ] || return 0
+	echo "    --- CPU state before the timeout (all of it in $1) ---"
+	grep -aE '^CPU#|^RIP=|^EIP=|^dumping local APIC|^(LVTT|Timer|ISR|IRR|APR)' "$1" | sed 's/^/    | /'
 }
 
 # ovmf_args NAME: firmware arguments with a fresh copy of the variable store

@@ -233,8 +233,12 @@ test_dom0_linux_guest() {
 		"domain d5 (panic) restarted as d6 (on_crash=restart)"
 	expect_log_regex "xen-lite-dom0: list: +6 panic +running "
 	# the crash came before the Linux guest finished: it kept running through it
-	if [ "$(grep -an 'crasher) crashed' "$LOG" | cut -d: -f1)" -gt \
-		"$(grep -an 'compute done' "$LOG" | cut -d: -f1)" ]; then
+	local crashed_at done_at
+	crashed_at=$(grep -an 'crasher) crashed' "$LOG" | head -1 | cut -d: -f1)
+	done_at=$(grep -an 'compute done' "$LOG" | head -1 | cut -d: -f1)
+	if [ -z "$crashed_at" ] || [ -z "$done_at" ]; then
+		test_fail "no crash of the crasher or no end of the computation in the log"
+	elif [ "$crashed_at" -gt "$done_at" ]; then
 		test_fail "the crashing guest ended after the Linux guest's computation"
 	fi
 	check_linux_compute_exits

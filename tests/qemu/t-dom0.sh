@@ -180,6 +180,9 @@ test_dom0_console_input() {
 		sleep 1
 		printf 'echo typed-into-dom0\n' >&4
 		wait_log "(d0) typed-into-dom0" 20
+		# a pasted line longer than the virtual UART's queue arrives whole
+		printf 'echo %s | wc -c\n' "$(head -c 1000 /dev/zero | tr '\0' p)" >&4
+		wait_log "(d0) 1001" 30
 		printf '\001\001\001hd' >&4
 		wait_log "d0 dom0" 20
 		printf '\001\001\001poweroff -f\n' >&4
@@ -193,6 +196,7 @@ test_dom0_console_input() {
 		"console: input now goes to the hypervisor" "console: keys for the hypervisor" \
 		"console: input now goes to dom0"
 	expect_log_regex "^\(XL\) d0 dom0 +state 1 vcpus 1 mem 512 MiB"
+	expect_log_regex "^\(d0\) 1001.?$"
 	test_result
 }
 

@@ -48,8 +48,10 @@ static void test_transmit_and_status(void **state)
 
 static void test_receive(void **state)
 {
+	assert_int_equal(vuart_rx_room(&u), VUART_RX_SIZE);
 	vuart_receive(&u, 'a');
 	vuart_receive(&u, 'b');
+	assert_int_equal(vuart_rx_room(&u), VUART_RX_SIZE - 2);
 	assert_int_equal(vuart_read(&u, 5) & 0x01, 1);
 	assert_int_equal(vuart_read(&u, 0), 'a');
 	assert_int_equal(vuart_read(&u, 0), 'b');
@@ -57,6 +59,7 @@ static void test_receive(void **state)
 	for (int i = 0; i < VUART_RX_SIZE + 5; i++)
 		vuart_receive(&u, 'x');
 	assert_int_equal(u.rx_dropped, 5);
+	assert_int_equal(vuart_rx_room(&u), 0);
 	vuart_write(&u, 2, 0x03); /* FIFO enable + clear receive */
 	assert_int_equal(vuart_read(&u, 5) & 0x01, 0);
 }

@@ -39,6 +39,7 @@ struct arch_vcpu {
 	volatile uint8_t sipi_vector;
 	volatile bool nmi_pending; /* a virtual NMI to inject (dom0's NMI IPIs) */
 	volatile int virq_vector; /* a virtual interrupt to raise (dom0's console UART), -1: none */
+	int virq_pending; /* taken from virq_vector, not injected yet (this CPU's only), -1: none */
 };
 
 #define VCPU_STARTED 0

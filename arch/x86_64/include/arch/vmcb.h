@@ -95,6 +95,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define INTERCEPT_NMI (1u << 1)
 #define INTERCEPT_SMI (1u << 2)
 #define INTERCEPT_INIT (1u << 3)
+#define INTERCEPT_VINTR (1u << 4)
 #define INTERCEPT_CPUID (1u << 18)
 #define INTERCEPT_RSM (1u << 19)
 #define INTERCEPT_INVD (1u << 22)
@@ -123,6 +124,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EXIT_NMI 0x061
 #define SVM_EXIT_SMI 0x062
 #define SVM_EXIT_INIT 0x063
+#define SVM_EXIT_VINTR 0x064
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_RSM 0x073
 #define SVM_EXIT_INVD 0x076
@@ -156,6 +158,10 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define V_IRQ (1ULL << 8)
 #define V_INTR_PRIO_MAX (0xFULL << 16)
 #define V_IGN_TPR (1ULL << 20)
+#define V_INTR_VECTOR_SHIFT 32
+
+/* interrupt_shadow */
+#define INTERRUPT_SHADOW (1ULL << 0)
 
 /* event_inj */
 #define EVENT_INJ_VALID (1ULL << 31)

@@ -32,6 +32,9 @@ void vuart_write(struct vuart *u, unsigned int offset, uint8_t value);
 /* Queue a received byte (dropped and counted when the queue is full). */
 void vuart_receive(struct vuart *u, uint8_t byte);
 
+/* How many received bytes still fit (feeders wait instead of dropping). */
+unsigned int vuart_rx_room(const struct vuart *u);
+
 /* True while the UART asserts its interrupt (an enabled condition, and OUT2 set). */
 bool vuart_irq_pending(const struct vuart *u);
 
