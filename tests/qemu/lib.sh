@@ -41,7 +41,9 @@ test_result() {
 # qemu_boot NAME [QEMU ARGS...]: boot with COM1 in $LOGDIR/NAME.log, the
 # debug-exit device at 0xf4 and a timeout; sets LOG and QEMU_RC (124 = timed out).
 # A run about to time out leaves each CPU's registers and local APIC in
-# $LOG.state (QEMU's monitor, read through a pipe) and prints a summary.
+# $LOG.state (QEMU's monitor, read through a pipe) and prints a summary; a
+# dom0 still taking interrupts first prints its timers and blocked tasks
+# (SysRq q and w, typed on the PS/2 keyboard; dom0's init enables SysRq).
 qemu_boot() {
 	local name=$1 mon watchdog
 	shift
@@ -50,7 +52,7 @@ qemu_boot() {
 	: >"$LOG"
 	rm -f "$LOG.state" "$mon.in" "$mon.out"
 	mkfifo "$mon.in" "$mon.out"
-	qemu_state_watchdog "$mon" "$LOG.state" $((QEMU_TIMEOUT - 4)) </dev/null >/dev/null 2>&1 &
+	qemu_state_watchdog "$mon" "$LOG" $((QEMU_TIMEOUT - 6)) </dev/null >/dev/null 2>&1 &
 	watchdog=$!
 	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" \
 		-display none -monitor pipe:"$mon" -no-reboot -net none \
@@ -62,29 +64,49 @@ qemu_boot() {
 	rm -f "$mon.in" "$mon.out"
 	if [ "$QEMU_RC" -eq 124 ]; then
 		test_fail "QEMU timed out after ${QEMU_TIMEOUT}s"
-		qemu_state_summary "$LOG.state"
+		qemu_state_summary "$LOG"
 	fi
 }
 
-# qemu_state_watchdog MONITOR FILE SECONDS: after SECONDS, ask QEMU's monitor
-# for every CPU's registers and local APIC; FILE gets the answers
+# qemu_state_watchdog MONITOR LOG SECONDS: after SECONDS, type SysRq q and w
+# (dom0's timers, blocked tasks) and ask QEMU's monitor for every CPU's
+# registers and local APIC: LOG.state gets the answers, LOG.lines how long
+# the serial log was before
 qemu_state_watchdog() {
-	local mon=$1 out=$2 t
+	local mon=$1 log=$2 t
 	sleep "$3" &
 	t=$!
 	trap 'kill $t 2>/dev/null; exit 0' TERM
 	wait "$t" || exit 0
+	wc -l <"$log" >"$log.lines"
 	# bounded: opening the pipe would wait for ever if QEMU has just gone
-	timeout 2 sh -c 'printf "info registers -a\ninfo lapic 0\ninfo lapic 1\ninfo lapic 2\ninfo lapic 3\n" >"$1"' \
-		sh "$mon.in"
-	timeout 2 cat "$mon.out" | sed 's/\x1b\[[0-9]*[A-Z]//g' >"$out"
+	qemu_monitor "$mon" "sendkey alt-sysrq-q" && sleep 1.5 && qemu_monitor "$mon" "sendkey alt-sysrq-w" &&
+		sleep 1 && qemu_monitor "$mon" "info registers -a" "info lapic 0" "info lapic 1" \
+		"info lapic 2" "info lapic 3"
+	timeout 1 cat "$mon.out" | sed 's/\x1b\[[0-9]*[A-Z]//g' >"$log.state"
 }
 
-# qemu_state_summary FILE: where each CPU was, and what its APIC held
+# qemu_monitor MONITOR COMMAND...: send commands to QEMU's monitor pipe
+qemu_monitor() {
+	local mon=$1
+	shift
+	timeout 1 sh -c 'printf "%s\n" "$@" >"$0"' "$mon.in" "$@"
+}
+
+# qemu_state_summary LOG: what the serial log said last before the watchdog,
+# dom0's clock event devices and timers (SysRq q), where each CPU was and
+# what its APIC held
 qemu_state_summary() {
-	[ -s "$1" ] || return 0
-	echo "    --- CPU state before the timeout (all of it in $1) ---"
-	grep -aE '^CPU#|^RIP=|^EIP=|^dumping local APIC|^(LVTT|Timer|ISR|IRR|APR)' "$1" | sed 's/^/    | /'
+	local before
+	[ -s "$1.state" ] || return 0
+	before=$(cat "$1.lines" 2>/dev/null || echo 0)
+	echo "    --- the serial log before the state dump (all of it in $1) ---"
+	head -n "$before" "$1" | tail -15 | sed 's/^/    | /'
+	echo "    --- dom0's timers (SysRq q), then the CPUs (all of it in $1.state) ---"
+	tail -n +"$((before + 1))" "$1" |
+		grep -aE 'now at|expires at|Tick Device|next_event|event_handler|Show Blocked|task:' |
+		head -40 | sed 's/^/    | /'
+	grep -aE '^CPU#|^RIP=|^EIP=|^dumping local APIC|^(LVTT|Timer|ISR|IRR|APR)' "$1.state" | sed 's/^/    | /'
 }
 
 # ovmf_args NAME: firmware arguments with a fresh copy of the variable store

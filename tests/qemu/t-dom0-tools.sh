@@ -205,7 +205,7 @@ test_dom0_linux_guest() {
 	# shuts down when dom0 asks
 	QEMU_TIMEOUT=150 qemu_boot dom0-linux -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
-		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=linux xl_linux_samples=30,$BUILD/dom0/initrd.cpio.gz"
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=linux xl_linux_samples=80,$BUILD/dom0/initrd.cpio.gz"
 	expect_rc 0
 	expect_log "xen-lite-dom0: linux: 1" "d1 (hpc-linux): Linux (protocol 2." \
 		"(d2 hello) PASS: hello" "domain d3 (crasher) crashed: triple fault" \
