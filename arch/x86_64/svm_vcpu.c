@@ -298,7 +298,8 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 
 	if (vec >= 0)
 		v->arch.virq_pending = vec;
-	c->v_intr &= V_INTR_MASKING;
+	/* V_TPR and the masking mode stay: an ELF guest's CR8 lives there */
+	c->v_intr &= ~(V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR | V_INTR_VECTOR);
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
 	if (v->arch.virq_pending >= 0) {
 		if (!(c->event_inj & EVENT_INJ_VALID) && (vmcb->save.rflags & RFLAGS_IF) &&

@@ -7,7 +7,8 @@
  *  - leaf 0x8000000A (SVM features): all four registers 0;
  *  - leaf 0x40000000: EAX >= 0x40000001, EBX/ECX/EDX = "xen-lite-abi";
  *  - leaf 0x40000001: EAX = XL_ABI_VERSION, EBX has CONSOLE and SHUTDOWN,
- *    ECX = the start info's domain_id.
+ *    ECX = the start info's domain_id;
+ *  - the task priority the guest put in CR8 is still there after an exit.
  */
 #include "guest.h"
 
@@ -15,6 +16,18 @@ static void show(uint32_t leaf, struct cpuid_regs r)
 {
 	gprintf("cpuid: leaf 0x%08x: eax 0x%08x ebx 0x%08x ecx 0x%08x edx 0x%08x\n", leaf, r.eax, r.ebx,
 		r.ecx, r.edx);
+}
+
+/* CR8 set, a CPUID exit, CR8 read back: the hypervisor must not reset it (V_TPR) */
+static uint64_t cr8_after_exit(uint64_t value)
+{
+	uint64_t back;
+
+	__asm__ volatile("mov %0, %%cr8" ::"r"(value) : "memory");
+	(void)cpuid(0, 0);
+	__asm__ volatile("mov %%cr8, %0" : "=r"(back)::"memory");
+	__asm__ volatile("mov %0, %%cr8" ::"r"(0ULL) : "memory");
+	return back;
 }
 
 void guest_main(const struct xl_start_info *si)
@@ -64,6 +77,8 @@ void guest_main(const struct xl_start_info *si)
 	CHECK((h1.ebx & (XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN)) == (XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN),
 	      "leaf 0x40000001 EBX 0x%x lacks CONSOLE|SHUTDOWN", h1.ebx);
 	CHECK(h1.ecx == si->domain_id, "leaf 0x40000001 ECX %u != domain_id %u", h1.ecx, si->domain_id);
+	uint64_t cr8 = cr8_after_exit(7);
+	CHECK(cr8 == 7, "CR8 was %llu after an exit, the guest wrote 7", (unsigned long long)cr8);
 	pass("cpuid: hypervisor leaves present, VMX/SVM hidden (vendor %s, ABI %u.%u)", vendor,
 	     h1.eax >> 16, h1.eax & 0xffff);
 }

@@ -158,7 +158,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define V_IRQ (1ULL << 8)
 #define V_INTR_PRIO_MAX (0xFULL << 16)
 #define V_IGN_TPR (1ULL << 20)
-#define V_INTR_VECTOR_SHIFT 32
+#define V_INTR_VECTOR (0xFFULL << 32)
 
 /* interrupt_shadow */
 #define INTERRUPT_SHADOW (1ULL << 0)
