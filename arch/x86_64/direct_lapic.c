@@ -238,27 +238,38 @@ static void guest_register_write(uint32_t reg, uint32_t value)
 	}
 }
 
-bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
+bool svm_decode_mmio_store32(struct vcpu *v, uint64_t gpa, const char *what, uint32_t *value,
+			     unsigned int *length)
 {
 	uint8_t insn[15];
 	struct store_insn st;
-	uint32_t reg = (uint32_t)(gpa & (PAGE_SIZE - 1)) & ~3u, value;
 	int n;
 
-	if (!v->domain->arch.lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != v->domain->arch.lapic_page)
-		return false;
 	if (v->arch.vmcb->control.exit_int_info & EVENT_INJ_VALID) {
-		/* an interrupt frame pushed onto the APIC page: no instruction to emulate */
-		domain_crash(v->domain, "event delivery wrote to the local APIC page");
-		return true;
+		/* an interrupt frame pushed onto the page: no instruction to emulate */
+		domain_crash(v->domain, "event delivery wrote to %s page", what);
+		return false;
 	}
 	n = svm_fetch_instruction(v, insn);
 	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
-		domain_crash(v->domain, "unsupported write to the local APIC at RIP %#llx",
+		domain_crash(v->domain, "unsupported write to %s at RIP %#llx", what,
 			     (unsigned long long)v->arch.vmcb->save.rip);
-		return true;
+		return false;
 	}
-	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
+	*value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
+	*length = st.length;
+	return true;
+}
+
+bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
+{
+	uint32_t reg = (uint32_t)(gpa & (PAGE_SIZE - 1)) & ~3u, value;
+	unsigned int length;
+
+	if (!v->domain->arch.lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != v->domain->arch.lapic_page)
+		return false;
+	if (!svm_decode_mmio_store32(v, gpa, "the local APIC", &value, &length))
+		return true;
 	if (reg == APIC_REG_ICR_LO) {
 		write_icr(v, value);
 	} else if (reg == APIC_REG_LDR || reg == APIC_REG_DFR) {
@@ -271,6 +282,6 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 	} else {
 		guest_register_write(reg, value);
 	}
-	v->arch.vmcb->save.rip += st.length;
+	v->arch.vmcb->save.rip += length;
 	return true;
 }

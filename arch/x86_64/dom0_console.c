@@ -8,7 +8,6 @@
  * which the hypervisor learns by trapping dom0's writes to the I/O APIC.
  */
 #include <arch/cpu.h>
-#include <arch/insn_decode.h>
 #include <arch/svm_internal.h>
 #include <arch/tsc.h>
 #include <arch/uart.h>
@@ -186,21 +185,13 @@ void dom0_console_poll(struct vcpu *v)
 
 bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa)
 {
-	uint8_t insn[15];
-	struct store_insn st;
-	unsigned int off = (unsigned int)(gpa & (PAGE_SIZE - 1));
+	unsigned int off = (unsigned int)(gpa & (PAGE_SIZE - 1)), length;
 	uint32_t value;
-	int n;
 
 	if (!ioapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != ioapic_page)
 		return false;
-	n = svm_fetch_instruction(v, insn);
-	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
-		domain_crash(v->domain, "unsupported write to the I/O APIC at RIP %#llx",
-			     (unsigned long long)v->arch.vmcb->save.rip);
+	if (!svm_decode_mmio_store32(v, gpa, "the I/O APIC", &value, &length))
 		return true;
-	}
-	value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
 	if (off == IOAPIC_REGSEL)
 		ioapic_sel = value & 0xff;
 	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin)
@@ -208,7 +199,7 @@ bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa)
 	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin + 1)
 		rte_hi = value;
 	ioapic_regs[off / 4] = value; /* and on to the hardware */
-	v->arch.vmcb->save.rip += st.length;
+	v->arch.vmcb->save.rip += length;
 	return true;
 }
 

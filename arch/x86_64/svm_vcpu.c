@@ -293,9 +293,13 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	struct vmcb_control *c = &vmcb->control;
-	int vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
 	bool window_was_open = c->intercept_misc1 & INTERCEPT_VINTR;
+	int vec;
 
+	/* every VMRUN passes here: nothing raised, nothing waiting is the common case */
+	if (v->arch.virq_vector < 0 && v->arch.virq_pending < 0 && !window_was_open)
+		return;
+	vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
 	if (vec >= 0)
 		v->arch.virq_pending = vec;
 	/* V_TPR and the masking mode stay: an ELF guest's CR8 lives there */

@@ -27,6 +27,15 @@ bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int op
 int svm_fetch_instruction(struct vcpu *v, uint8_t *buf);
 
 /*
+ * The aligned 32-bit store behind a write exit on a trapped MMIO page
+ * (what: "the local APIC", ...): its value and instruction length. False,
+ * with the domain crashed, when there is nothing to emulate: an event
+ * delivery wrote there, or the instruction is no such store.
+ */
+bool svm_decode_mmio_store32(struct vcpu *v, uint64_t gpa, const char *what, uint32_t *value,
+			     unsigned int *length);
+
+/*
  * A direct_apic domain's local APIC page is read-only in its nested tables
  * (direct_lapic.c): protect sets that up; write emulates one (true if handled).
  */
