@@ -73,6 +73,7 @@
 #define FADT_OFF_SLEEP_STATUS_REG 256
 #define FADT_WBINVD (1u << 0) /* required of every new ACPI system */
 #define FADT_RESET_REG_SUP (1u << 10)
+#define FADT_FORCE_APIC_PHYSICAL (1u << 19) /* the ICR policy refuses x2APIC logical IPIs */
 #define FADT_HW_REDUCED_ACPI (1u << 20)
 #define IAPC_VGA_NOT_PRESENT (1u << 2)
 #define IAPC_CMOS_RTC_NOT_PRESENT (1u << 5)
@@ -228,7 +229,8 @@ static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 	if (dsdt_gpa <= UINT32_MAX)
 		put32(t + FADT_OFF_DSDT, (uint32_t)dsdt_gpa);
 	put16(t + FADT_OFF_IAPC_BOOT_ARCH, IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
-	put32(t + FADT_OFF_FLAGS, FADT_WBINVD | FADT_RESET_REG_SUP | FADT_HW_REDUCED_ACPI);
+	put32(t + FADT_OFF_FLAGS,
+	      FADT_WBINVD | FADT_RESET_REG_SUP | FADT_FORCE_APIC_PHYSICAL | FADT_HW_REDUCED_ACPI);
 	put_gas_io8(t + FADT_OFF_RESET_REG, GUEST_ACPI_RESET_PORT);
 	t[FADT_OFF_RESET_VALUE] = GUEST_ACPI_RESET_VALUE;
 	t[FADT_OFF_MINOR_VERSION] = FADT_MINOR_VERSION;

@@ -31,10 +31,14 @@
 _Static_assert(GUEST_BOOT_AREA + LINUX_BOOT_AREA_PAGES * PAGE_SIZE <= GUEST_LOW_RAM_END,
 	       "the boot area fits in low RAM");
 
-/* The user's command line and what a guest without timer devices needs to calibrate. */
+/*
+ * The user's command line, what a guest without timer devices needs to
+ * calibrate, and noapic: there is no I/O APIC, and without it Linux would
+ * leave the x2APIC mode its CPUs start in for want of interrupt remapping.
+ */
 static int make_cmdline(char *out, const char *cmdline)
 {
-	int n = xl_snprintf(out, GUEST_CMDLINE_MAX, "%s%stsc_early_khz=%llu tsc=reliable", cmdline,
+	int n = xl_snprintf(out, GUEST_CMDLINE_MAX, "%s%stsc_early_khz=%llu tsc=reliable noapic", cmdline,
 			    *cmdline ? " " : "", (unsigned long long)arch_tsc_khz());
 
 	return n < 0 || n >= GUEST_CMDLINE_MAX ? -E2BIG : n;

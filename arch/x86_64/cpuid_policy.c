@@ -10,6 +10,7 @@ enum hidden_from {
 	ALL, /* dom0 too */
 	GUESTS, /* every domain but dom0 */
 	NO_APIC, /* domains that do not drive a local APIC (ELF guests) */
+	NO_X2APIC, /* domains whose CPUs do not run in x2APIC mode (all but Linux guests on x2APIC CPUs) */
 };
 
 struct cpuid_mask {
@@ -27,8 +28,8 @@ static const struct cpuid_mask masks[] = {
 	{ 1, ECX, BIT(5), 0, ALL, "VMX: guests cannot run a hypervisor" },
 	{ 1, ECX, BIT(6), 0, ALL, "SMX: no trusted-execution mode" },
 	{ 1, ECX, BIT(3), 0, ALL, "MONITOR/MWAIT: intercepted and refused (#UD)" },
-	{ 1, ECX, BIT(21), 0, ALL,
-	  "x2APIC: guests have no local APIC; dom0 shares CPU 0's with the hypervisor in xAPIC mode" },
+	{ 1, ECX, BIT(21), 0, NO_X2APIC,
+	  "x2APIC: ELF guests have no local APIC; dom0 shares CPU 0's with the hypervisor in xAPIC mode" },
 	{ 1, ECX, BIT(24), 0, NO_APIC, "TSC-deadline: ELF guests have no local APIC" },
 	{ 1, EDX, BIT(9), 0, NO_APIC,
 	  "APIC: ELF guests have no local APIC (dom0 and Linux guests drive their CPUs')" },
@@ -79,7 +80,8 @@ void cpuid_policy_apply(const struct domain *d, uint32_t leaf, uint32_t subleaf,
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(masks); i++) {
 		if (masks[i].leaf != leaf || (masks[i].who == GUESTS && d->privileged) ||
-		    (masks[i].who == NO_APIC && (d->direct_apic || d->privileged)))
+		    (masks[i].who == NO_APIC && (d->direct_apic || d->privileged)) ||
+		    (masks[i].who == NO_X2APIC && d->arch.x2apic))
 			continue;
 		*reg_ptr(r, masks[i].reg) &= ~masks[i].clear;
 		*reg_ptr(r, masks[i].reg) |= masks[i].set;

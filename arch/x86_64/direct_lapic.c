@@ -5,8 +5,11 @@
  * except interrupt command writes, which the ICR policy (arch/icr_policy.h)
  * lets through, emulates (INIT and SIPI to the domain's own secondary CPUs,
  * which start its vCPUs) or refuses, and APIC ID writes, which are dropped
- * (the hypervisor reaches each CPU by its APIC id).
+ * (the hypervisor reaches each CPU by its APIC id). A Linux guest on CPUs
+ * with x2APIC runs them in x2APIC mode instead: its register writes are
+ * MSRs, and only the ICR and LVT ones exit here (direct_lapic_x2apic_write()).
  */
+#include <arch/guest_policy.h>
 #include <arch/icr_policy.h>
 #include <arch/insn_decode.h>
 #include <arch/lapic.h>
@@ -14,9 +17,17 @@
 #include <arch/svm_internal.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 
 #define LVT_DELIVERY_MODE (7u << 8)
+/* the bits software may set in each LVT (vector, mode, polarity, trigger, mask, timer mode) */
+#define LVT_TIMER_BITS 0x000700FFu
+#define LVT_EVENT_BITS 0x000107FFu /* thermal, performance counters */
+#define LVT_LINT_BITS 0x0001A7FFu
+#define LVT_ERROR_BITS 0x000100FFu
+/* x2APIC ICR low word: vector, mode, logical, level, trigger, shorthand; the rest is reserved */
+#define X2APIC_ICR_BITS 0x000CCFFFu
 #define MAX_REFUSAL_REPORTS 16
 
 static unsigned int refusals;
@@ -73,11 +84,12 @@ struct vcpu *direct_lapic_vcpu_for_dest(struct domain *d, uint32_t dest, bool lo
 	return NULL;
 }
 
-static void refuse(const struct domain *d, uint32_t hi, uint32_t lo, const char *why)
+/* hi: the ICR's high word (xAPIC: destination in bits 31:24; x2APIC: all 32 bits) */
+static void refuse(const struct domain *d, uint32_t hi, uint32_t lo, uint32_t dest, const char *why)
 {
 	if (refusals++ < MAX_REFUSAL_REPORTS)
 		log_warn("d%u (%s): IPI refused (ICR %#010x:%08x, destination APIC id %u): %s\n", d->id,
-			 d->name, hi, lo, hi >> 24, why);
+			 d->name, hi, lo, dest, why);
 }
 
 /* INIT leaves a not-yet-started vCPU waiting; SIPI starts it in real mode at vector << 12. */
@@ -91,7 +103,7 @@ static void emulate_start(struct domain *d, enum icr_action a, uint32_t target, 
 	if (t->arch.start_state == VCPU_STARTED) {
 		/* a running CPU ignores SIPI; re-INIT (CPU offline/online) is not supported */
 		if (a == ICR_EMULATE_INIT)
-			refuse(d, hi, lo, "restarting a running vCPU is not supported");
+			refuse(d, hi, lo, hi >> 24, "restarting a running vCPU is not supported");
 		return;
 	}
 	if (a == ICR_EMULATE_SIPI && t->arch.start_state == VCPU_WAIT_SIPI) {
@@ -118,15 +130,25 @@ static void emulate_nmi(struct domain *d, uint32_t target)
 /* One physical IPI (no shorthand, physical destination) to the CPU with APIC id id. */
 static void send_physical(uint32_t id, uint32_t lo)
 {
-	lapic_icr_wait_idle(); /* the previous one may still be on its way */
-	lapic_write_reg(APIC_REG_ICR_HI, id << 24);
-	lapic_write_reg(APIC_REG_ICR_LO, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL);
+	lapic_send_icr(id, lo & ~ICR_SHORTHAND_MASK & ~ICR_LOGICAL);
+}
+
+/* xAPIC: the guest's ICR high word, which sending on its behalf overwrites */
+static uint32_t save_icr_hi(void)
+{
+	return lapic_x2apic_mode() ? 0 : lapic_read_reg(APIC_REG_ICR_HI);
+}
+
+static void restore_icr_hi(uint32_t hi)
+{
+	if (!lapic_x2apic_mode())
+		lapic_write_reg(APIC_REG_ICR_HI, hi);
 }
 
 /* A shorthand broadcast, as one physical IPI per CPU of the domain's (with or without the sender). */
 static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 {
-	uint32_t hi = lapic_read_reg(APIC_REG_ICR_HI);
+	uint32_t hi = save_icr_hi();
 
 	for (unsigned int i = 0; i < v->domain->nr_vcpus; i++) {
 		uint32_t id = arch_cpu_apic_id(v->domain->vcpus[i]->pcpu);
@@ -135,23 +157,24 @@ static void send_each(struct vcpu *v, uint32_t lo, bool self_too)
 			continue;
 		send_physical(id, lo);
 	}
-	lapic_write_reg(APIC_REG_ICR_HI, hi);
+	restore_icr_hi(hi);
 }
 
 /* A logical destination, sent physically to each of the domain's CPUs it names (icr_policy.h). */
 static void send_logical(struct vcpu *v, uint32_t lo, uint32_t dest)
 {
-	uint32_t ids[ICR_MAX_OWNED], hi = lapic_read_reg(APIC_REG_ICR_HI);
+	uint32_t ids[ICR_MAX_OWNED], hi = save_icr_hi();
 	unsigned int n = icr_logical_targets(lo, dest, &v->domain->arch.icr, ids);
 
 	for (unsigned int i = 0; i < n; i++)
 		send_physical(ids[i], lo);
-	lapic_write_reg(APIC_REG_ICR_HI, hi);
+	restore_icr_hi(hi);
 }
 
-static void write_icr(struct vcpu *v, uint32_t lo)
+/* An interrupt command; hi holds the destination as in the xAPIC (bits 31:24). */
+static void write_icr(struct vcpu *v, uint32_t lo, uint32_t hi)
 {
-	uint32_t hi = lapic_read_reg(APIC_REG_ICR_HI), target = 0;
+	uint32_t target = 0;
 	/* a copy: the domain's vCPUs send at the same time, each is its own sender */
 	struct icr_owner sender = v->domain->arch.icr;
 	const char *why = "";
@@ -163,8 +186,10 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	case ICR_SEND:
 		if ((lo & ICR_LOGICAL) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
 			send_logical(v, lo, hi >> 24);
+		else if (lapic_x2apic_mode())
+			lapic_send_icr(hi >> 24, lo);
 		else
-			lapic_write_reg(APIC_REG_ICR_LO, lo);
+			lapic_write_reg(APIC_REG_ICR_LO, lo); /* ICR_HI holds the guest's destination */
 		break;
 	case ICR_EMULATE_INIT:
 	case ICR_EMULATE_SIPI:
@@ -179,7 +204,7 @@ static void write_icr(struct vcpu *v, uint32_t lo)
 	case ICR_IGNORE:
 		break;
 	case ICR_REFUSE:
-		refuse(v->domain, hi, lo, why);
+		refuse(v->domain, hi, lo, hi >> 24, why);
 		break;
 	}
 }
@@ -201,6 +226,18 @@ static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 	for (unsigned int i = 0; reg == APIC_REG_LDR && i < own->count; i++)
 		if (own->apic_id[i] == id)
 			own->ldr[i] = value;
+}
+
+static uint32_t lvt_bits(uint32_t reg)
+{
+	switch (reg) {
+	case APIC_REG_LVT_TIMER: return LVT_TIMER_BITS;
+	case APIC_REG_LVT_THERMAL:
+	case APIC_REG_LVT_PERF: return LVT_EVENT_BITS;
+	case APIC_REG_LVT_LINT0:
+	case APIC_REG_LVT_LINT1: return LVT_LINT_BITS;
+	default: return LVT_ERROR_BITS;
+	}
 }
 
 /*
@@ -229,6 +266,8 @@ static void guest_register_write(uint32_t reg, uint32_t value)
 	case APIC_REG_LVT_LINT0:
 	case APIC_REG_LVT_LINT1:
 	case APIC_REG_LVT_ERROR:
+		/* read-only and reserved bits dropped: an x2APIC write with them would fault */
+		value &= lvt_bits(reg);
 		if (value & LVT_DELIVERY_MODE)
 			value |= APIC_LVT_MASKED;
 		lapic_write_reg(reg, value);
@@ -270,8 +309,10 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 		return false;
 	if (!svm_decode_mmio_store32(v, gpa, "the local APIC", &value, &length))
 		return true;
-	if (reg == APIC_REG_ICR_LO) {
-		write_icr(v, value);
+	if (v->domain->arch.x2apic) {
+		/* in x2APIC mode the page is not the APIC's: the write has no effect */
+	} else if (reg == APIC_REG_ICR_LO) {
+		write_icr(v, value, lapic_read_reg(APIC_REG_ICR_HI));
 	} else if (reg == APIC_REG_LDR || reg == APIC_REG_DFR) {
 		note_logical_setup(v, reg, value);
 		if (v->domain->privileged)
@@ -284,4 +325,34 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 	}
 	v->arch.vmcb->save.rip += length;
 	return true;
+}
+
+/*
+ * x2APIC mode (a Linux guest on x2APIC CPUs): the register writes the MSR
+ * policy intercepts - the interrupt command and the LVTs. The guest's FADT
+ * asks for physical destinations; logical ones (clusters of CPUs) and
+ * destinations beyond 8 bits, which no CPU of a domain has while the
+ * hypervisor addresses CPUs in xAPIC terms, are refused.
+ */
+int direct_lapic_x2apic_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	uint32_t reg = (msr - X2APIC_MSR_FIRST) * 16, lo = (uint32_t)value, dest = (uint32_t)(value >> 32);
+
+	if (reg != APIC_REG_ICR_LO) {
+		if (value >> 32)
+			return -EPERM; /* the upper half is reserved: #GP, as on the hardware */
+		guest_register_write(reg, lo);
+		return 0;
+	}
+	if (lo & ~X2APIC_ICR_BITS)
+		return -EPERM;
+	if (lo & ICR_SHORTHAND_MASK)
+		dest = 0;
+	if ((lo & ICR_LOGICAL) && !(lo & ICR_SHORTHAND_MASK))
+		refuse(v->domain, dest, lo, dest, "logical destinations in x2APIC mode (use physical)");
+	else if (dest > 0xFF)
+		refuse(v->domain, dest, lo, dest, "a destination beyond the domain's CPUs");
+	else
+		write_icr(v, lo, dest << 24);
+	return 0;
 }

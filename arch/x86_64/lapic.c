@@ -1,6 +1,7 @@
 /* Local APIC access in xAPIC or x2APIC mode (see arch/lapic.h). */
 #include <arch/cpu.h>
 #include <arch/lapic.h>
+#include <arch/percpu.h>
 #include <arch/trap.h>
 #include <xen-lite/arch.h>
 #include <xen-lite/errno.h>
@@ -23,18 +24,19 @@
 #define X2APIC_MSR_BASE 0x800
 
 static volatile uint32_t *xapic;
+/* the hypervisor's own mode; a guest CPU may run in x2APIC mode meanwhile (this_cpu()->apic_x2) */
 static bool x2apic;
 
 static uint32_t apic_read(uint32_t reg)
 {
-	if (x2apic)
+	if (this_cpu()->apic_x2)
 		return (uint32_t)rdmsr(X2APIC_MSR_BASE + (reg >> 4));
 	return xapic[reg / 4];
 }
 
 static void apic_write(uint32_t reg, uint32_t v)
 {
-	if (x2apic)
+	if (this_cpu()->apic_x2)
 		wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
 	else
 		xapic[reg / 4] = v;
@@ -57,12 +59,17 @@ uint64_t lapic_base_pa(void)
 
 bool lapic_x2apic_mode(void)
 {
-	return x2apic;
+	return this_cpu()->apic_x2;
+}
+
+bool lapic_cpu_has_x2apic(void)
+{
+	return cpuid(1).ecx & (1u << 21);
 }
 
 uint32_t lapic_id(void)
 {
-	return x2apic ? apic_read(APIC_REG_ID) : apic_read(APIC_REG_ID) >> 24;
+	return this_cpu()->apic_x2 ? apic_read(APIC_REG_ID) : apic_read(APIC_REG_ID) >> 24;
 }
 
 void lapic_eoi(void)
@@ -70,20 +77,39 @@ void lapic_eoi(void)
 	apic_write(APIC_REG_EOI, 0);
 }
 
+/*
+ * x2APIC back to xAPIC only through the disabled state (Intel SDM 10.12.5,
+ * AMD APM 16.9), which resets the APIC: firmware may hand over in x2APIC
+ * mode, and a guest's CPU leaves it that way.
+ */
+static void leave_x2apic(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_X2APIC))
+		return;
+	wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
+	wrmsr(MSR_APIC_BASE, (base & ~APIC_BASE_X2APIC) | APIC_BASE_ENABLE);
+}
+
 static void enable_local(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
+	uint64_t base;
 
+	if (!x2apic)
+		leave_x2apic();
+	base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
 	if (x2apic)
 		base |= APIC_BASE_X2APIC;
 	wrmsr(MSR_APIC_BASE, base);
+	this_cpu()->apic_x2 = x2apic;
 	apic_write(APIC_REG_TPR, 0);
 	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
 	apic_write(APIC_REG_LVT_LINT0, APIC_LVT_MASKED);
 	apic_write(APIC_REG_SVR, SVR_ENABLE | VEC_APIC_SPURIOUS);
 }
 
-int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic)
+int lapic_init_boot(uint64_t madt_lapic_addr, bool want_x2apic)
 {
 	struct cpuid_regs r = cpuid(1);
 	uint64_t base = rdmsr(MSR_APIC_BASE) & APIC_BASE_ADDR_MASK;
@@ -92,7 +118,7 @@ int lapic_init_boot(uint64_t madt_lapic_addr, bool allow_x2apic)
 		log_err("lapic: this CPU has no local APIC\n");
 		return -ENODEV;
 	}
-	x2apic = allow_x2apic && (r.ecx & (1u << 21));
+	x2apic = want_x2apic && (r.ecx & (1u << 21));
 	if (!x2apic) {
 		if (madt_lapic_addr && madt_lapic_addr != base)
 			log_warn("lapic: MADT says %#llx, APIC_BASE MSR says %#llx; using the MSR\n",
@@ -112,19 +138,27 @@ void lapic_init_ap(void)
 	enable_local();
 }
 
+void lapic_enter_x2apic(void)
+{
+	if (this_cpu()->apic_x2)
+		return;
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+	this_cpu()->apic_x2 = true;
+}
+
 void lapic_icr_wait_idle(void)
 {
-	if (x2apic)
+	if (this_cpu()->apic_x2)
 		return; /* x2APIC ICR writes do not have a pending state */
 	for (int i = 0; i < 1000000 && (apic_read(APIC_REG_ICR_LO) & ICR_PENDING); i++)
 		cpu_relax();
 }
 
-static void icr_send(uint32_t dest, uint32_t low)
+void lapic_send_icr(uint32_t dest, uint32_t low)
 {
 	uint64_t flags = irq_save();
 
-	if (x2apic) {
+	if (this_cpu()->apic_x2) {
 		wrmsr(X2APIC_MSR_BASE + (APIC_REG_ICR_LO >> 4), ((uint64_t)dest << 32) | low);
 	} else {
 		lapic_icr_wait_idle();
@@ -137,27 +171,27 @@ static void icr_send(uint32_t dest, uint32_t low)
 
 void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
 {
-	icr_send(apic_id, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
+	lapic_send_icr(apic_id, ICR_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
 void lapic_send_nmi(uint32_t apic_id)
 {
-	icr_send(apic_id, ICR_NMI | ICR_LEVEL_ASSERT);
+	lapic_send_icr(apic_id, ICR_NMI | ICR_LEVEL_ASSERT);
 }
 
 void lapic_send_nmi_all_but_self(void)
 {
-	icr_send(0, ICR_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+	lapic_send_icr(0, ICR_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
 }
 
 void lapic_send_init(uint32_t apic_id)
 {
-	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+	lapic_send_icr(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
 }
 
 void lapic_send_sipi(uint32_t apic_id, uint8_t page)
 {
-	icr_send(apic_id, ICR_STARTUP | ICR_LEVEL_ASSERT | page);
+	lapic_send_icr(apic_id, ICR_STARTUP | ICR_LEVEL_ASSERT | page);
 }
 
 void lapic_timer_start_oneshot(uint32_t count)
@@ -194,7 +228,7 @@ void lapic_reset_local(void)
 	for (unsigned int i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		apic_write(lvts[i], APIC_LVT_MASKED);
 	apic_write(APIC_REG_TIMER_INIT, 0);
-	if (!x2apic) {
+	if (!this_cpu()->apic_x2) {
 		apic_write(APIC_REG_LDR, 0); /* no logical destination may reach this CPU */
 		apic_write(APIC_REG_DFR, 0xFFFFFFFF);
 	}

@@ -4,6 +4,7 @@
  * registers listed here.
  */
 #include <arch/guest_policy.h>
+#include <arch/lapic.h>
 #include <arch/vmcb.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -38,6 +39,33 @@ static const struct msr_rule direct_apic_rules[] = {
 	{ MSR_APIC_BASE, MSR_PASS, MSR_EMULATE,
 	  "the APIC's address and mode are the hypervisor's; rewriting the same value is allowed" },
 	{ MSR_TSC_DEADLINE, MSR_PASS, MSR_PASS, "the CPU's own timer: the guest's alone" },
+};
+
+/*
+ * Linux guests on x2APIC CPUs (their CPUs run in x2APIC mode): every
+ * x2APIC register reads natively; the writes a kernel makes to its own
+ * CPU's APIC pass, so timer ticks and EOIs never exit; the interrupt
+ * command and the LVTs are filtered as the xAPIC page's are
+ * (direct_lapic.c); any other write gets #GP (read-only registers, and the
+ * APIC ID, which the hypervisor relies on, are read-only in x2APIC mode).
+ */
+#define X2APIC_OWN "the guest's own CPU's APIC: the guest's alone"
+static const struct msr_rule x2apic_rules[] = {
+	{ X2APIC_MSR(APIC_REG_TPR), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_EOI), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_SVR), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_ESR), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_TIMER_INIT), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_TIMER_DIV), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ X2APIC_MSR(APIC_REG_SELF_IPI), MSR_PASS, MSR_PASS, "an interrupt to the sender itself" },
+	{ X2APIC_MSR(APIC_REG_ICR_LO), MSR_PASS, MSR_EMULATE,
+	  "IPIs only within the domain (the ICR policy, icr_policy.c)" },
+	{ X2APIC_MSR(APIC_REG_LVT_TIMER), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ X2APIC_MSR(APIC_REG_LVT_THERMAL), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ X2APIC_MSR(APIC_REG_LVT_PERF), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ X2APIC_MSR(APIC_REG_LVT_LINT0), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ X2APIC_MSR(APIC_REG_LVT_LINT1), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ X2APIC_MSR(APIC_REG_LVT_ERROR), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
 };
 
 /*
@@ -81,10 +109,17 @@ const struct msr_rule *msr_rule_find_direct_apic(uint32_t msr)
 	return r ? r : msr_rule_find(msr);
 }
 
+const struct msr_rule *msr_rule_find_x2apic(uint32_t msr)
+{
+	return find_in(x2apic_rules, ARRAY_SIZE(x2apic_rules), msr);
+}
+
 static const struct msr_rule *rule_for(const struct vcpu *v, uint32_t msr)
 {
 	if (v->domain->privileged)
 		return msr_rule_find_dom0(msr);
+	if (v->domain->arch.x2apic && msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
+		return msr_rule_find_x2apic(msr);
 	return v->domain->direct_apic ? msr_rule_find_direct_apic(msr) : msr_rule_find(msr);
 }
 
@@ -130,9 +165,15 @@ void msrpm_build(uint8_t *msrpm)
 	apply_rules(msrpm, rules, ARRAY_SIZE(rules));
 }
 
-void msrpm_allow_direct_apic(uint8_t *msrpm)
+void msrpm_allow_direct_apic(uint8_t *msrpm, bool x2apic)
 {
 	apply_rules(msrpm, direct_apic_rules, ARRAY_SIZE(direct_apic_rules));
+	if (!x2apic)
+		return;
+	/* x2APIC registers: reads pass, writes are intercepted but for the table's */
+	for (uint32_t msr = X2APIC_MSR_FIRST; msr <= X2APIC_MSR_LAST; msr++)
+		apply_rules(msrpm, &(const struct msr_rule){ msr, MSR_PASS, MSR_DENY, "" }, 1);
+	apply_rules(msrpm, x2apic_rules, ARRAY_SIZE(x2apic_rules));
 }
 
 void msrpm_build_dom0(uint8_t *msrpm)
@@ -196,6 +237,8 @@ int msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 
 	if (!rule || rule->write != MSR_EMULATE)
 		return -EPERM;
+	if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
+		return direct_lapic_x2apic_write(v, msr, value);
 	switch (msr) {
 	case MSR_EFER:
 		return efer_write(v, value);

@@ -210,7 +210,14 @@ void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint6
 
 int arch_dom0_protect_lapic(struct domain *d)
 {
-	int err = direct_lapic_protect(d);
+	int err;
+
+	/* dom0 drives CPU 0's APIC through the xAPIC page, which x2APIC mode does not have */
+	if (lapic_x2apic_mode()) {
+		log_err("dom0: it needs the local APIC in xAPIC mode: boot without x2apic=on\n");
+		return -ENODEV;
+	}
+	err = direct_lapic_protect(d);
 
 	return err ? err : dom0_console_init(d, arch_ioapic_address());
 }
@@ -397,6 +404,8 @@ void arch_vcpu_run(struct vcpu *v)
 		irq_disable();
 	else
 		irq_enable();
+	if (d->arch.x2apic)
+		lapic_enter_x2apic();
 	if (v->arch.start_state != VCPU_STARTED && !wait_for_sipi(v))
 		goto out;
 	while (!domain_has_ended(d)) {
@@ -427,12 +436,15 @@ int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
 	uint64_t lapic = lapic_base_pa();
 	int err;
 
-	/* the guest reaches its APIC at the same address through MMIO: xAPIC mode only */
-	if (lapic_x2apic_mode())
-		return -ENODEV;
 	if (lapic < d->mem_size)
 		return -E2BIG;
-	msrpm_allow_direct_apic(d->arch.msrpm);
+	/*
+	 * x2APIC where the CPU has it: its registers are MSRs, so the timer and
+	 * EOI pass while the ICR is still filtered (no exit per timer tick).
+	 * Otherwise the xAPIC page, where every write exits.
+	 */
+	d->arch.x2apic = lapic_cpu_has_x2apic();
+	msrpm_allow_direct_apic(d->arch.msrpm, d->arch.x2apic);
 	err = arch_domain_map(d, lapic, lapic, PAGE_SIZE);
 	if (!err)
 		err = direct_lapic_protect(d);

@@ -119,6 +119,11 @@ static void test_leaf1_direct_apic(void **state)
 	r = apply(1, 0, 0, ALL_ONES);
 	assert_int_equal(r.ecx, ~(BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(27)));
 	assert_int_equal(r.edx, ~(BIT(7) | BIT(12) | BIT(14)));
+	/* on x2APIC CPUs their CPUs run in x2APIC mode, and CPUID says so */
+	dom.arch.x2apic = true;
+	r = apply(1, 0, 0, ALL_ONES);
+	assert_int_equal(r.ecx, ~(BIT(3) | BIT(5) | BIT(6) | BIT(27)));
+	dom.arch.x2apic = false;
 	dom.direct_apic = false;
 	/* dom0 sees all of these */
 	dom.privileged = true;

@@ -225,8 +225,8 @@ static void test_fadt(void **state)
 	assert_int_equal(get32(f + 4), 276);
 	assert_int_equal(f[8], 6); /* major version */
 	assert_int_equal(f[131], 4); /* minor version */
-	/* WBINVD, RESET_REG_SUP, HW_REDUCED_ACPI, and nothing else. */
-	assert_int_equal(get32(f + 112), (1u << 0) | (1u << 10) | (1u << 20));
+	/* WBINVD, RESET_REG_SUP, FORCE_APIC_PHYSICAL_DESTINATION_MODE, HW_REDUCED_ACPI, nothing else */
+	assert_int_equal(get32(f + 112), (1u << 0) | (1u << 10) | (1u << 19) | (1u << 20));
 	check_gas_io8(f + 116, 0x602); /* RESET_REG */
 	assert_int_equal(f[128], 0x01); /* RESET_VALUE */
 	assert_int_equal(get16(f + 129), 0); /* ARM_BOOT_ARCH */

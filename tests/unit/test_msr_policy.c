@@ -172,11 +172,76 @@ static void test_rule_find(void **state)
 	assert_null(msr_rule_find(0xFFFFFFFF));
 }
 
+/* ---- Linux guests: their local APIC ---- */
+
+static void test_msrpm_direct_apic(void **state)
+{
+	msrpm_allow_direct_apic(msrpm, false);
+	expect_bits(MSR_APIC_BASE, false, true);
+	expect_bits(MSR_TSC_DEADLINE, false, false);
+	/* xAPIC: the page, not the MSRs */
+	expect_bits(0x80B, true, true);
+	expect_bits(0x830, true, true);
+}
+
+/* x2APIC: every register reads natively; the timer and EOI are written natively, the ICR and LVTs exit */
+static void test_msrpm_x2apic(void **state)
+{
+	msrpm_allow_direct_apic(msrpm, true);
+	for (uint32_t msr = 0x800; msr <= 0x8FF; msr++) {
+		bool r, w;
+
+		assert_true(msrpm_bits(msr, &r, &w));
+		if (r)
+			fail_msg("x2APIC MSR %#x: reads are intercepted", msr);
+	}
+	expect_bits(0x80B, false, false); /* EOI */
+	expect_bits(0x808, false, false); /* TPR */
+	expect_bits(0x838, false, false); /* timer initial count */
+	expect_bits(0x83E, false, false); /* timer divide */
+	expect_bits(0x83F, false, false); /* self IPI */
+	expect_bits(0x830, false, true); /* ICR */
+	expect_bits(0x832, false, true); /* LVT timer */
+	expect_bits(0x835, false, true); /* LINT0 */
+	expect_bits(0x802, false, true); /* APIC ID: read-only */
+	expect_bits(0x80D, false, true); /* LDR: read-only */
+	expect_bits(0x8FF, false, true);
+	/* and nothing around the range */
+	expect_bits(0x7FF, true, true);
+	expect_bits(0x900, true, true);
+	expect_bits(MSR_APIC_BASE, false, true);
+}
+
+static void test_rule_find_x2apic(void **state)
+{
+	assert_int_equal(msr_rule_find_x2apic(0x80B)->write, MSR_PASS);
+	assert_int_equal(msr_rule_find_x2apic(0x838)->write, MSR_PASS);
+	assert_int_equal(msr_rule_find_x2apic(0x830)->write, MSR_EMULATE);
+	assert_int_equal(msr_rule_find_x2apic(0x837)->write, MSR_EMULATE);
+	assert_null(msr_rule_find_x2apic(0x802));
+	assert_null(msr_rule_find_x2apic(0x831)); /* no ICR high half in x2APIC mode */
+	assert_null(msr_rule_find_x2apic(MSR_EFER));
+}
+
 /* ---- emulation ------------------------------------------------------------------------ */
 
 static struct vcpu vcpu;
 static struct domain domain;
 static struct vmcb *vmcb;
+
+/* The x2APIC writes msr_policy.c hands to direct_lapic.c (not linked here): recorded. */
+static uint32_t x2apic_msr;
+static uint64_t x2apic_value;
+static unsigned int x2apic_writes;
+
+int direct_lapic_x2apic_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	assert_ptr_equal(v, &vcpu);
+	x2apic_msr = msr;
+	x2apic_value = value;
+	x2apic_writes++;
+	return 0;
+}
 
 static int vcpu_setup(void **state)
 {
@@ -381,6 +446,34 @@ static void test_dom0_apic_base(void **state)
 	domain.privileged = false;
 }
 
+/* An x2APIC guest's intercepted writes: ICR and LVTs to the APIC emulation, the rest #GP. */
+static void test_x2apic_writes(void **state)
+{
+	uint64_t value = 0;
+
+	domain.direct_apic = true;
+	domain.arch.x2apic = true;
+	x2apic_writes = 0;
+	assert_int_equal(msr_write(&vcpu, 0x830, 0x0000000300004021ULL), 0);
+	assert_int_equal(x2apic_writes, 1);
+	assert_int_equal(x2apic_msr, 0x830);
+	assert_int_equal(x2apic_value, 0x0000000300004021ULL);
+	assert_int_equal(msr_write(&vcpu, 0x832, 0x000200ecULL), 0);
+	assert_int_equal(x2apic_msr, 0x832);
+	/* read-only registers and unknown ones: #GP, nothing emulated */
+	assert_int_equal(msr_write(&vcpu, 0x802, 5), -EPERM);
+	assert_int_equal(msr_write(&vcpu, 0x80D, 1), -EPERM);
+	assert_int_equal(msr_write(&vcpu, 0x8FF, 0), -EPERM);
+	assert_int_equal(x2apic_writes, 2);
+	/* reads pass in the map; an intercepted one would be refused */
+	assert_int_equal(msr_read(&vcpu, 0x830, &value), -EPERM);
+	/* the same MSRs for a guest on an xAPIC CPU: #GP, never emulated */
+	domain.arch.x2apic = false;
+	assert_int_equal(msr_write(&vcpu, 0x830, 0x4021), -EPERM);
+	assert_int_equal(x2apic_writes, 2);
+	domain.direct_apic = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +484,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msrpm_nothing_else_open, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_rebuild, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test(test_rule_find),
+		cmocka_unit_test_setup_teardown(test_msrpm_direct_apic, msrpm_setup, msrpm_teardown),
+		cmocka_unit_test_setup_teardown(test_msrpm_x2apic, msrpm_setup, msrpm_teardown),
+		cmocka_unit_test(test_rule_find_x2apic),
+		cmocka_unit_test_setup_teardown(test_x2apic_writes, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_read_hides_svme, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_write, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_write_refused, vcpu_setup, vcpu_teardown),

@@ -35,6 +35,8 @@ const struct msr_rule *msr_rule_find(uint32_t msr); /* guests: not listed = deni
 const struct msr_rule *msr_rule_find_dom0(uint32_t msr); /* dom0: not listed = passed through */
 /* Linux guests (direct_apic): the guests' table plus their local APIC's registers */
 const struct msr_rule *msr_rule_find_direct_apic(uint32_t msr);
+/* ... and on x2APIC CPUs: which x2APIC register writes pass or are emulated (others: #GP) */
+const struct msr_rule *msr_rule_find_x2apic(uint32_t msr);
 
 /* XSETBV: may a guest set XCR0 = value on a CPU that supports these components? */
 bool xcr0_allowed(uint64_t value, uint64_t supported);
@@ -42,8 +44,11 @@ bool xcr0_allowed(uint64_t value, uint64_t supported);
 /* Fill an 8 KiB MSR permission map from a table (set bits intercept). */
 void msrpm_build(uint8_t *msrpm);
 void msrpm_build_dom0(uint8_t *msrpm);
-/* On a guest's map: also the direct_apic registers. */
-void msrpm_allow_direct_apic(uint8_t *msrpm);
+/* On a guest's map: also the direct_apic registers, and with x2apic the x2APIC MSRs. */
+void msrpm_allow_direct_apic(uint8_t *msrpm, bool x2apic);
+
+/* An x2APIC register write the table emulates (direct_lapic.c): 0 or -EPERM. */
+int direct_lapic_x2apic_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
 /* Intercepted accesses: 0, or -EPERM when the guest must get #GP. */
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);

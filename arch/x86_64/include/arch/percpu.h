@@ -34,6 +34,7 @@ struct percpu {
 	unsigned int index; /* 0 = boot CPU */
 	uint32_t apic_id;
 	volatile bool online;
+	bool apic_x2; /* this CPU's APIC is in x2APIC mode (see lapic.h) */
 	uint64_t stack_top;
 
 	uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));

@@ -56,6 +56,8 @@ struct arch_domain {
 	/* direct_apic domains (direct_lapic.c): the APIC page and whom the domain may interrupt */
 	uint64_t lapic_page;
 	struct icr_owner icr;
+	/* a Linux guest on CPUs with x2APIC: they run in x2APIC mode, the APIC MSRs pass (msr_policy.c) */
+	bool x2apic;
 	/* Linux guests: the 16550 at 0x3F8 that carries their console (guest_uart.c) */
 	bool has_uart;
 	spinlock_t uart_lock; /* the guest's vCPUs may print at once */
