@@ -17,6 +17,9 @@ OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 # TCG's SVM model; -rdtscp because TCG misreports intercepted RDTSCP (ENVIRONMENT.md)
 QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt}
+# the emulator and its first arguments: Debian's QEMU 7.2, or QEMU 10 (use_qemu10)
+QEMU_SYSTEM=(qemu-system-x86_64)
+QEMU10_ROOT=$BUILD/qemu10/root
 mkdir -p "$LOGDIR"
 
 TEST_FAILED=0
@@ -54,7 +57,7 @@ qemu_boot() {
 	mkfifo "$mon.in" "$mon.out"
 	qemu_state_watchdog "$mon" "$LOG" $((QEMU_TIMEOUT - 6)) </dev/null >/dev/null 2>&1 &
 	watchdog=$!
-	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" \
+	timeout -k 5 "$QEMU_TIMEOUT" "${QEMU_SYSTEM[@]}" -accel tcg -cpu "$QEMU_CPU" \
 		-display none -monitor pipe:"$mon" -no-reboot -net none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial file:"$LOG" "$@" </dev/null 2>"$LOG.stderr"
@@ -66,6 +69,20 @@ qemu_boot() {
 		test_fail "QEMU timed out after ${QEMU_TIMEOUT}s"
 		qemu_state_summary "$LOG"
 	fi
+}
+
+# use_qemu10: the following qemu_boot runs use QEMU 10 from bookworm-backports
+# (scripts/fetch-qemu10.sh, run by make check), whose TCG has x2APIC, on a CPU
+# that offers it; returns 1 with a test failure when it is not there.
+# (Set QEMU_SYSTEM and QEMU_CPU local first to keep it to one test.)
+use_qemu10() {
+	if [ ! -x "$QEMU10_ROOT/usr/bin/qemu-system-x86_64" ]; then
+		test_fail "no QEMU 10 in $QEMU10_ROOT: run scripts/fetch-qemu10.sh (make check does)"
+		return 1
+	fi
+	QEMU_SYSTEM=("$QEMU10_ROOT/usr/bin/qemu-system-x86_64" -L "$QEMU10_ROOT/usr/share/qemu"
+		-L "$QEMU10_ROOT/usr/share/seabios")
+	QEMU_CPU=EPYC,+svm,+npt,+x2apic
 }
 
 # qemu_state_watchdog MONITOR LOG SECONDS: after SECONDS, type SysRq q and w

@@ -270,6 +270,24 @@ test_guest_pause() {
 	test_result
 }
 
+# The contain group again with the hypervisor's APICs in x2APIC mode (x2apic=on), on
+# QEMU 10, whose TCG has it: starting the CPUs, the NMI kicks that pause and end the
+# guests, and the cross-CPU calls all go through the x2APIC interrupt command MSR
+test_guests_contain_x2apic() {
+	local -a QEMU_SYSTEM
+	local QEMU_CPU QEMU_TIMEOUT=180 spec=${GUEST_GROUP[contain]}
+	use_qemu10 || return 1
+	qemu_boot guests-contain-x2apic -machine q35 -smp 4 -m "${spec%%|*}" -kernel "$GUEST_KERNEL" \
+		-append "$GUEST_APPEND x2apic=on" -initrd "${spec#*|}"
+	expect_log "lapic: x2APIC mode" "smp: CPU 3 (APIC id 3) online"
+	expect_group_summary 4 2 2 0
+	expect_guest_pass bystander
+	expect_guest_pass pause_probe
+	expect_guest_crash wild_access "read at guest-physical 0x80001238 outside its memory"
+	expect_guest_crash triple_fault "triple fault"
+	test_result
+}
+
 # ---- group npt: permissions and unmapping in the nested page tables ----
 
 test_guests_npt_run() {
