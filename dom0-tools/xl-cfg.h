@@ -17,7 +17,7 @@ enum xl_on_crash { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY, XL_ON_CRASH_RESTAR
 #define XL_CFG_PATH_MAX 256 /* kernel and ramdisk paths, NUL included */
 #define XL_CFG_MAX_CPU 4095 /* the largest physical CPU number `cpus` accepts */
 #define XL_LINUX_MIN_MEMORY_MIB 64 /* the least memory a Linux guest is given */
-#define XL_LINUX_MAX_MEMORY_MIB 3072 /* its RAM is one range from 0, below the local APIC */
+#define XL_LINUX_MAX_MEMORY_MIB 524288 /* 512 GiB: GUEST_LINUX_MAX_MEM in the hypervisor */
 
 struct xl_cfg {
 	char name[XL_DOMAIN_NAME_MAX];

@@ -75,7 +75,7 @@ static struct domain *create_domain(const char *name, uint32_t type, uint64_t me
 	d->destroy_on_crash = flags & XL_CREATE_DESTROY_ON_CRASH;
 	d->restart_on_crash = flags & XL_CREATE_RESTART_ON_CRASH;
 	memcpy(d->cmdline, cmdline, strlen(cmdline) + 1);
-	*err = domain_alloc_memory(d, mem);
+	*err = type == XL_GUEST_LINUX ? guest_linux_alloc_memory(d, mem) : domain_alloc_memory(d, mem);
 	for (unsigned int i = 0; !*err && i < n; i++)
 		*err = domain_add_vcpu(d, cpus[i]);
 	if (*err) {

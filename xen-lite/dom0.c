@@ -265,7 +265,7 @@ static int build(struct domain *d, const struct boot_info *bi)
 		d->blocks[d->nr_blocks++] = (struct mem_block){ layout.ram[r].start, layout.ram[r].start,
 							       layout.ram[r].end - layout.ram[r].start };
 	add_page_zero(bi);
-	d->mem_size = layout.ram[layout.nram - 1].end;
+	d->mem_size = d->mem_end = layout.ram[layout.nram - 1].end;
 	err = map_identity(d, bi, MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN));
 	if (!err)
 		err = map_boot_info(d, bi);

@@ -136,23 +136,38 @@ static int add_block(struct domain *d, uint64_t gpa, uint64_t size)
 	return (int)(size >> PAGE_SHIFT);
 }
 
-int domain_alloc_memory(struct domain *d, uint64_t size)
+int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size)
 {
-	uint64_t gpa = d->mem_size;
+	uint64_t end = gpa + size;
 
-	if (!size || !IS_ALIGNED(size, PAGE_SIZE) || d->state != DOMAIN_BUILDING)
+	if (!size || !IS_ALIGNED(size | gpa, PAGE_SIZE) || end < gpa || gpa < d->mem_end ||
+	    d->state != DOMAIN_BUILDING)
 		return -EINVAL;
 	if ((size >> PAGE_SHIFT) > phys_pages.free_pages)
 		return -ENOMEM; /* fail at once rather than after zeroing what there is */
-	while (gpa < d->mem_size + size) {
-		int pages = add_block(d, gpa, block_size_for(gpa, d->mem_size + size - gpa));
+	while (gpa < end) {
+		int pages = add_block(d, gpa, block_size_for(gpa, end - gpa));
 
 		if (pages < 0)
 			return pages; /* what was added stays owned by d and goes with it */
 		gpa += (uint64_t)pages << PAGE_SHIFT;
 	}
-	d->mem_size = gpa;
+	d->mem_size += size;
+	d->mem_end = end;
 	return 0;
+}
+
+int domain_alloc_memory(struct domain *d, uint64_t size)
+{
+	return domain_alloc_memory_at(d, d->mem_end, size);
+}
+
+bool domain_is_ram(const struct domain *d, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < d->nr_blocks; i++)
+		if (gpa - d->blocks[i].gpa < d->blocks[i].size)
+			return true;
+	return false;
 }
 
 int domain_add_vcpu(struct domain *d, unsigned int pcpu)
@@ -319,7 +334,7 @@ static int guest_access(struct domain *d, uint64_t gpa, void *buf, uint64_t len,
 {
 	uint8_t *p = buf;
 
-	if (gpa + len < gpa || gpa + len > d->mem_size)
+	if (gpa + len < gpa || gpa + len > d->mem_end)
 		return -EFAULT;
 	while (len) {
 		const struct mem_block *b = NULL;
@@ -439,7 +454,7 @@ void domain_console_write(struct domain *d, const char *buf, size_t len)
 static bool inside_memory(struct domain *d, uint64_t gpa, uint64_t size)
 {
 	return size && IS_ALIGNED(gpa | size, PAGE_SIZE) && gpa + size > gpa &&
-	       gpa + size <= d->mem_size;
+	       gpa + size <= d->mem_end;
 }
 
 int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms)

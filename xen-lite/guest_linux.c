@@ -22,13 +22,13 @@
 #include <xen-lite/string.h>
 
 #define GUEST_BOOT_AREA 0x10000ULL
-#define GUEST_LOW_RAM_END 0x9F000ULL
+#define GUEST_CONV_RAM_END 0x9F000ULL
 #define GUEST_ACPI_BASE 0xE0000ULL
-#define GUEST_HIGH_RAM 0x100000ULL
+#define GUEST_EXT_RAM 0x100000ULL
 #define GUEST_UART_PORT 0x3F8
 #define GUEST_CMDLINE_MAX 512
 
-_Static_assert(GUEST_BOOT_AREA + LINUX_BOOT_AREA_PAGES * PAGE_SIZE <= GUEST_LOW_RAM_END,
+_Static_assert(GUEST_BOOT_AREA + LINUX_BOOT_AREA_PAGES * PAGE_SIZE <= GUEST_CONV_RAM_END,
 	       "the boot area fits in low RAM");
 
 /*
@@ -44,25 +44,57 @@ static int make_cmdline(char *out, const char *cmdline)
 	return n < 0 || n >= GUEST_CMDLINE_MAX ? -E2BIG : n;
 }
 
-static unsigned int make_e820(const struct domain *d, struct e820_entry *e820)
+/* Where RAM below the hole ends. */
+static uint64_t low_ram_end(const struct domain *d)
 {
-	e820[0] = (struct e820_entry){ 0, GUEST_LOW_RAM_END, E820_RAM };
-	e820[1] = (struct e820_entry){ GUEST_LOW_RAM_END, GUEST_HIGH_RAM - GUEST_LOW_RAM_END,
-				       E820_RESERVED };
-	e820[2] = (struct e820_entry){ GUEST_HIGH_RAM, d->mem_size - GUEST_HIGH_RAM, E820_RAM };
-	return 3;
+	return MIN(d->mem_size, GUEST_LINUX_HOLE_START);
 }
 
-/* The initramfs at the top of RAM, clear of the kernel's [load_addr, load_addr + init_size). */
+int guest_linux_alloc_memory(struct domain *d, uint64_t size)
+{
+	uint64_t low = MIN(size, GUEST_LINUX_HOLE_START);
+	int err = domain_alloc_memory_at(d, 0, low);
+
+	if (!err && size > low)
+		err = domain_alloc_memory_at(d, GUEST_LINUX_HOLE_END, size - low);
+	return err;
+}
+
+/* The layout guest_linux_alloc_memory() makes, and nothing else. */
+static bool memory_laid_out(const struct domain *d)
+{
+	uint64_t high = d->mem_size - low_ram_end(d);
+
+	return d->mem_end == (high ? GUEST_LINUX_HOLE_END + high : d->mem_size);
+}
+
+static unsigned int make_e820(const struct domain *d, struct e820_entry *e820)
+{
+	uint64_t high = d->mem_size - low_ram_end(d);
+
+	e820[0] = (struct e820_entry){ 0, GUEST_CONV_RAM_END, E820_RAM };
+	e820[1] = (struct e820_entry){ GUEST_CONV_RAM_END, GUEST_EXT_RAM - GUEST_CONV_RAM_END,
+				       E820_RESERVED };
+	e820[2] = (struct e820_entry){ GUEST_EXT_RAM, low_ram_end(d) - GUEST_EXT_RAM, E820_RAM };
+	if (!high)
+		return 3;
+	e820[3] = (struct e820_entry){ GUEST_LINUX_HOLE_END, high, E820_RAM };
+	return 4;
+}
+
+/*
+ * The initramfs at the top of RAM below the hole (where every kernel can
+ * reach it), clear of the kernel's [load_addr, load_addr + init_size).
+ */
 static int place_ramdisk(const struct domain *d, const struct linux_load_plan *plan, uint64_t size,
 			 uint64_t *at)
 {
-	uint64_t top = d->mem_size;
+	uint64_t top = low_ram_end(d);
 
 	*at = 0;
 	if (!size)
 		return 0;
-	if (size > top - GUEST_HIGH_RAM)
+	if (size > top - GUEST_EXT_RAM)
 		return -ENOMEM;
 	*at = ALIGN_DOWN(top - size, PAGE_SIZE);
 	if (*at < plan->load_addr + plan->init_size) {
@@ -92,8 +124,8 @@ static int write_acpi(struct domain *d, uint64_t lapic_gpa, uint8_t *page)
 static int build(struct domain *d, const uint8_t *kernel, uint64_t ksize, const void *ramdisk,
 		 uint64_t rsize, const char *cmdline, uint8_t *area)
 {
-	struct linux_range ram = { GUEST_HIGH_RAM, d->mem_size };
-	struct e820_entry e820[3];
+	struct linux_range ram = { GUEST_EXT_RAM, low_ram_end(d) };
+	struct e820_entry e820[4];
 	struct linux_load_plan plan;
 	struct linux_boot_args args;
 	uint64_t lapic_gpa, rd;
@@ -152,6 +184,8 @@ int guest_linux_build(struct domain *d, const void *kernel, uint64_t kernel_size
 		return -EINVAL;
 	if (d->mem_size > GUEST_LINUX_MAX_MEM)
 		return -E2BIG;
+	if (!memory_laid_out(d))
+		return -EINVAL;
 	scratch = alloc_pages(SCRATCH_SIZE);
 	if (!scratch)
 		return -ENOMEM;

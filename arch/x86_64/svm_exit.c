@@ -220,7 +220,7 @@ static void handle_npf(struct vcpu *v)
 	    (direct_lapic_write(v, gpa) || (v->domain->privileged && dom0_ioapic_write(v, gpa))))
 		return; /* a write to its local APIC or dom0's I/O APIC, emulated */
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
-	const char *why = gpa >= v->domain->mem_size && !v->domain->privileged ? "outside its memory" :
+	const char *why = !domain_is_ram(v->domain, gpa) && !v->domain->privileged ? "outside its memory" :
 			  err & 1 ? "not permitted there" : "to an unmapped page";
 
 	domain_crash(v->domain, "%s at guest-physical %#llx %s (RIP %#llx)", kind,

@@ -436,7 +436,7 @@ int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
 	uint64_t lapic = lapic_base_pa();
 	int err;
 
-	if (lapic < d->mem_size)
+	if (domain_is_ram(d, lapic))
 		return -E2BIG;
 	/*
 	 * x2APIC where the CPU has it: its registers are MSRs, so the timer and

@@ -94,7 +94,8 @@ struct domain {
 
 	struct mem_block blocks[DOMAIN_MAX_BLOCKS];
 	unsigned int nr_blocks;
-	uint64_t mem_size; /* guest-physical memory is [0, mem_size) */
+	uint64_t mem_size; /* bytes of guest RAM */
+	uint64_t mem_end; /* guest RAM lies below; [0, mem_end) but for a Linux guest's hole */
 
 	struct arch_domain arch;
 
@@ -127,6 +128,10 @@ struct domain *domain_create(const char *name, bool privileged, int *err);
  * 1 GiB, then 2 MiB, then 4 KiB blocks as size and alignment allow.
  */
 int domain_alloc_memory(struct domain *d, uint64_t size);
+/* The same at guest-physical gpa, at or above what the domain has (leaving a hole). */
+int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size);
+/* gpa lies in the domain's RAM. */
+bool domain_is_ram(const struct domain *d, uint64_t gpa);
 
 /* Add a vCPU pinned to a free physical CPU. */
 int domain_add_vcpu(struct domain *d, unsigned int pcpu);

@@ -153,8 +153,8 @@ static void probe_staged_creates(struct xl_handle *h)
 	r.mem_bytes = 32ull << 20;
 	probe_staged_create(h, "Linux guest below 64 MiB", &r, EINVAL);
 	linux_request(&r);
-	r.mem_bytes = 4ull << 30;
-	probe_staged_create(h, "Linux guest above 3 GiB", &r, E2BIG);
+	r.mem_bytes = 513ull << 30;
+	probe_staged_create(h, "Linux guest above 512 GiB", &r, E2BIG);
 	linux_request(&r);
 	r.type = 7;
 	probe_staged_create(h, "unknown guest type", &r, EINVAL);

@@ -282,6 +282,29 @@ test_dom0_linux_guest_x2apic() {
 	test_result
 }
 
+# A Linux guest larger than 3 GiB: RAM below the 3 GiB hole and from 4 GiB up, as its e820
+# map and MemTotal say; destroyed, the node is as before (QEMU -m 8G: room for 1 GiB
+# pages after dom0 and the hypervisor's own allocations)
+test_dom0_linux_guest_above_4g() {
+	local kb
+	QEMU_TIMEOUT=120 qemu_boot dom0-bigmem -machine q35 -smp 2 -m 8G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=bigmem,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: bigmem: created 1" "domain d1 (big) memory: 3584 MiB in " \
+		"xen-lite-dom0: destroy: exit 0" "xen-lite-dom0: bigmem: node unchanged"
+	expect_log_regex "\(d1 big\) \[ *[0-9.]+\] BIOS-e820: \[mem 0x0000000000100000-0x00000000bfffffff\] usable"
+	expect_log_regex "\(d1 big\) \[ *[0-9.]+\] BIOS-e820: \[mem 0x0000000100000000-0x000000011fffffff\] usable"
+	expect_log_regex "xen-lite-dom0: list: +1 big +running +1 +3584 "
+	kb=$(sed -nE 's/.*\(d1 big\) .*xen-lite-guest: memtotal ([0-9]+) kB.*/\1/p' "$LOG" | head -1)
+	# 3.5 GiB less what the kernel keeps for itself
+	if [ "${kb:-0}" -lt 3400000 ] || [ "${kb:-0}" -gt 3670016 ]; then
+		test_fail "the guest's MemTotal is '${kb:-none}' kB, expected about 3.5 GiB"
+	fi
+	expect_no_log "PANIC" "big) crashed"
+	test_result
+}
+
 # With x2apic=on the hypervisor's APICs are in x2APIC mode, where dom0's xAPIC page does
 # not exist: dom0 is refused with the reason, and the hypervisor halts cleanly
 test_dom0_refused_with_x2apic_on() {

@@ -257,13 +257,13 @@ static void test_new_key_errors(void **state)
 	expect_error(LINUX "cpus=2-4\nvcpus=2\n", "line 5: vcpus = 2 but cpus names 3 CPUs");
 	expect_error(LINUX "cpus=2,3\n", "line 5: vcpus = 1 (the default) but cpus names 2 CPUs");
 	expect_error(ELF "cpus=1,2\n", "line 4: vcpus = 1 (the default) but cpus names 2 CPUs");
-	/* Linux guests need 64 MiB, and have at most 3 GiB (RAM below the local APIC) */
+	/* Linux guests need 64 MiB, and have at most 512 GiB */
 	expect_error("name=l\ntype=linux\nkernel=k\nmemory=63\n",
-		     "line 4: memory must be 64 to 3072 (MiB) for type = \"linux\", not 63");
+		     "line 4: memory must be 64 to 524288 (MiB) for type = \"linux\", not 63");
 	expect_error("memory=2\nname=l\ntype=linux\nkernel=k\n",
-		     "line 1: memory must be 64 to 3072");
-	expect_error("name=l\ntype=linux\nkernel=k\nmemory=3073\n",
-		     "line 4: memory must be 64 to 3072 (MiB) for type = \"linux\", not 3073");
+		     "line 1: memory must be 64 to 524288");
+	expect_error("name=l\ntype=linux\nkernel=k\nmemory=524289\n",
+		     "line 4: memory must be 64 to 524288 (MiB) for type = \"linux\", not 524289");
 	/* the required keys are still reported first */
 	expect_error("type=linux\nramdisk=r\nname=l\nmemory=2\n", "kernel is required");
 }
