@@ -248,6 +248,22 @@ int64_t xl_create_staged(struct xl_handle *h, const struct xl_domctl_create *req
 		return id < 0 ? -1 : fail(h, XL_ERR_REPLY, EPROTO, "XL_DOMCTL_CREATE");
 	}
 	domid = (uint32_t)id;
+	/*
+	 * The memory is zeroed a step per call: dom0 never waits long in the
+	 * hypervisor. A hypervisor older than ABI 0.3 refuses the op (-EINVAL on a
+	 * domain that is building) and zeroes it all at START.
+	 */
+	for (int64_t left = 1, calls = 0; left > 0; calls++) {
+		left = xl_hypercall(h, "XL_DOMCTL_PREPARE", XL_HC_DOMCTL, XL_DOMCTL_PREPARE, NULL, 0, domid);
+		if (left < 0 && !calls && h->err.source == XL_ERR_HYPERVISOR && h->err.err == EINVAL) {
+			h->err = (struct xl_error){ XL_ERR_NONE, 0, NULL };
+			break;
+		}
+		if (left < 0) {
+			free(load);
+			return destroy_failed(h, domid);
+		}
+	}
 	while (offset < total) {
 		uint32_t len = xl_load_chunk_len(offset, kernel_size, ramdisk_size, XL_LOAD_CHUNK_MAX);
 		const char *src = offset < kernel_size ? (const char *)kernel + offset :

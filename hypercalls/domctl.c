@@ -102,6 +102,7 @@ static int start_loaded(struct domain *d)
 	const uint8_t *img = d->images;
 	int err;
 
+	domain_scrub(d, UINT64_MAX); /* what XL_DOMCTL_PREPARE has not zeroed yet */
 	if (d->guest_type == XL_GUEST_LINUX)
 		err = guest_linux_build(d, img, d->kernel_size, img + d->kernel_size, d->ramdisk_size,
 					d->cmdline);
@@ -276,6 +277,14 @@ static int64_t load(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t siz
 	return hdr.len;
 }
 
+/* XL_DOMCTL_PREPARE: the next step of zeroing a building domain's memory. */
+static int64_t prepare(struct domain *d)
+{
+	if (d->state != DOMAIN_BUILDING)
+		return -EINVAL;
+	return (int64_t)domain_scrub(d, XL_PREPARE_STEP);
+}
+
 static int64_t start(struct domain *d)
 {
 	if (d->state != DOMAIN_BUILDING || !d->images)
@@ -373,6 +382,8 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return load(v, d, gpa, size);
 	case XL_DOMCTL_START:
 		return start(d);
+	case XL_DOMCTL_PREPARE:
+		return prepare(d);
 	default:
 		return -EINVAL;
 	}

@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 2
+#define XL_ABI_VERSION_MINOR 3
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -142,6 +142,15 @@ struct xl_domain_info {
 #define XL_DOMCTL_CREATE 7 /* returns the id of a domain left building */
 #define XL_DOMCTL_LOAD 8 /* returns the bytes taken */
 #define XL_DOMCTL_START 9 /* returns 0 */
+/*
+ * PREPARE (arg = id; ABI 0.3): zero the next XL_PREPARE_STEP bytes of a
+ * building domain's memory; returns the bytes still to zero. Memory is
+ * zeroed before a guest runs whether or not PREPARE is called; calling it
+ * until it returns 0, between CREATE and START, keeps each hypercall short
+ * (a large guest's memory takes seconds to zero).
+ */
+#define XL_DOMCTL_PREPARE 10
+#define XL_PREPARE_STEP (256ULL << 20)
 
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {

@@ -126,13 +126,13 @@ static int add_block(struct domain *d, uint64_t gpa, uint64_t size)
 		page_free(&phys_pages, hpa, size);
 		return -ENOSPC;
 	}
-	memset(phys_to_virt(hpa), 0, size); /* never leak another owner's data */
 	err = arch_domain_map(d, gpa, hpa, size);
 	if (err) {
 		page_free(&phys_pages, hpa, size);
 		return err;
 	}
 	d->blocks[d->nr_blocks++] = (struct mem_block){ gpa, hpa, size };
+	d->unscrubbed += size; /* zeroed later, in bounded steps: domain_scrub() */
 	return (int)(size >> PAGE_SHIFT);
 }
 
@@ -160,6 +160,32 @@ int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size)
 int domain_alloc_memory(struct domain *d, uint64_t size)
 {
 	return domain_alloc_memory_at(d, d->mem_end, size);
+}
+
+/*
+ * Memory is zeroed before its domain can see it (never leaking another
+ * owner's data), but not when it is allocated: a large guest takes seconds,
+ * which dom0 would spend in one hypercall. The builder zeroes it in bounded
+ * steps (XL_DOMCTL_PREPARE), and what is left before the guest is built.
+ */
+uint64_t domain_scrub(struct domain *d, uint64_t budget)
+{
+	if (d->unscrubbed && budget)
+		d->scrub_steps++;
+	while (d->unscrubbed && budget) {
+		const struct mem_block *b = &d->blocks[d->scrub_block];
+		uint64_t n = MIN(budget, b->size - d->scrub_offset);
+
+		memset(phys_to_virt(b->hpa + d->scrub_offset), 0, n);
+		d->scrub_offset += n;
+		d->unscrubbed -= n;
+		budget -= n;
+		if (d->scrub_offset == b->size) {
+			d->scrub_block++;
+			d->scrub_offset = 0;
+		}
+	}
+	return d->unscrubbed;
 }
 
 bool domain_is_ram(const struct domain *d, uint64_t gpa)
@@ -237,6 +263,8 @@ int domain_unpause(struct domain *d)
 		kick_vcpus(d);
 		return 0;
 	}
+	ASSERT_MSG(!d->unscrubbed, "domain d%u started with %llu bytes not zeroed", d->id,
+		   (unsigned long long)d->unscrubbed);
 	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size)
 		return -EINVAL;
 	d->state = DOMAIN_RUNNING;

@@ -46,9 +46,10 @@ static void report_memory(struct domain *d)
 	struct npt_page_counts c;
 
 	domain_page_counts(d, &c);
-	log_info("domain d%u (%s) memory: %llu MiB in %llu x 1 GiB, %llu x 2 MiB, %llu x 4 KiB pages\n",
+	log_info("domain d%u (%s) memory: %llu MiB in %llu x 1 GiB, %llu x 2 MiB, %llu x 4 KiB pages, "
+		 "zeroed in %u step(s)\n",
 		 d->id, d->name, (unsigned long long)(d->mem_size >> 20), (unsigned long long)c.n1g,
-		 (unsigned long long)c.n2m, (unsigned long long)c.n4k);
+		 (unsigned long long)c.n2m, (unsigned long long)c.n4k, d->scrub_steps);
 }
 
 static int apply_page_rules(struct domain *d, const struct guest_spec *s)
@@ -74,6 +75,8 @@ int guest_build_elf(const char *name, uint64_t mem, unsigned int cpu, const void
 	if (!d)
 		return err;
 	err = domain_alloc_memory(d, mem);
+	if (!err)
+		domain_scrub(d, UINT64_MAX);
 	if (!err)
 		err = domain_add_vcpu(d, cpu);
 	if (!err)

@@ -96,6 +96,11 @@ struct domain {
 	unsigned int nr_blocks;
 	uint64_t mem_size; /* bytes of guest RAM */
 	uint64_t mem_end; /* guest RAM lies below; [0, mem_end) but for a Linux guest's hole */
+	/* zeroing before the domain first runs (domain_scrub): blocks[scrub_block] from scrub_offset */
+	uint64_t unscrubbed;
+	unsigned int scrub_steps; /* calls that zeroed something */
+	unsigned int scrub_block;
+	uint64_t scrub_offset;
 
 	struct arch_domain arch;
 
@@ -130,6 +135,12 @@ struct domain *domain_create(const char *name, bool privileged, int *err);
 int domain_alloc_memory(struct domain *d, uint64_t size);
 /* The same at guest-physical gpa, at or above what the domain has (leaving a hole). */
 int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size);
+/*
+ * Zero up to budget more bytes of the domain's memory (allocated, not yet
+ * zeroed); returns the bytes still to zero. A domain never runs before it
+ * returns 0.
+ */
+uint64_t domain_scrub(struct domain *d, uint64_t budget);
 /* gpa lies in the domain's RAM. */
 bool domain_is_ram(const struct domain *d, uint64_t gpa);
 

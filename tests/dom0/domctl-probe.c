@@ -208,12 +208,19 @@ static void probe_loads(struct xl_handle *h)
 	expect("LOAD reserved not 0", hypervisor_errno(h, ret), EINVAL);
 	ret = load(h, (uint32_t)id, 0, IMAGE_BYTES, IMAGE_BYTES, 0);
 	expect("LOAD of the whole image (accepted)", ret == IMAGE_BYTES ? 0 : -1, 0);
+	for (int n = 0; n < 64 && (ret = xl_domctl(h, "XL_DOMCTL_PREPARE", XL_DOMCTL_PREPARE, (uint32_t)id)) > 0; n++)
+		;
+	expect("PREPARE until all memory is zeroed (accepted)", ret == 0 ? 0 : -1, 0);
 	ret = xl_domctl(h, "XL_DOMCTL_START", XL_DOMCTL_START, (uint32_t)id);
 	expect("START of an image that is not ELF", hypervisor_errno(h, ret), ENOEXEC);
 	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, (uint32_t)id);
 	expect("a failed START leaves no domain", hypervisor_errno(h, ret), ENOENT);
 	ret = load(h, 0, 0, 16, 16, 0);
 	expect("LOAD into dom0", hypervisor_errno(h, ret), ENOENT);
+	ret = xl_domctl(h, "XL_DOMCTL_PREPARE", XL_DOMCTL_PREPARE, (uint32_t)id);
+	expect("PREPARE of a domain gone", hypervisor_errno(h, ret), ENOENT);
+	ret = xl_domctl(h, "XL_DOMCTL_PREPARE", XL_DOMCTL_PREPARE, 0);
+	expect("PREPARE of dom0", hypervisor_errno(h, ret), ENOENT);
 }
 
 static void probe_domain_ops(struct xl_handle *h)

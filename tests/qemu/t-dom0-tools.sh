@@ -149,7 +149,7 @@ test_dom0_hostile_domctl() {
 		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
 		"domctl-probe: id above 32 bits: refused (got -2" \
 		"domctl-probe: shut down dom0: refused (got -2" \
-		"domctl-probe: 38 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: 41 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
 	test_result
 }
@@ -302,6 +302,31 @@ test_dom0_linux_guest_above_4g() {
 		test_fail "the guest's MemTotal is '${kb:-none}' kB, expected about 3.5 GiB"
 	fi
 	expect_no_log "PANIC" "big) crashed"
+	test_result
+}
+
+# Memory a guest gets reads as zero: a guest fills 640 MiB with 0xA5 and is destroyed, the
+# next one on the same CPU finds only zeros - created from a config file (its memory
+# zeroed in XL_DOMCTL_PREPARE steps of 256 MiB, then the rest at START), and with
+# create-elf (CREATE_ELF, zeroed at once)
+test_dom0_guest_memory_zeroed() {
+	local name
+	qemu_boot dom0-scrub -machine q35 -smp 2 -m 2G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=scrub,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	for name in fill-config check-config fill-oneshot check-oneshot; do
+		expect_log "xen-lite-dom0: $name: exit 0"
+	done
+	expect_log_regex "\(d1 fill-config\) PASS: zeroed: filled [0-9]+ words of 640 MiB"
+	expect_log_regex "\(d3 fill-oneshot\) PASS: zeroed: filled [0-9]+ words of 640 MiB"
+	expect_log_regex "\(d2 check-config\) PASS: zeroed: [0-9]+ words of 640 MiB all read 0"
+	expect_log_regex "\(d4 check-oneshot\) PASS: zeroed: [0-9]+ words of 640 MiB all read 0"
+	# PREPARE took it in three calls (256 + 256 + 128 MiB); CREATE_ELF in one
+	expect_log "domain d2 (check-config) memory: 640 MiB in " "domain d4 (check-oneshot) memory: 640 MiB in "
+	expect_log_regex "domain d2 \(check-config\) memory: .* pages, zeroed in 3 step\(s\)"
+	expect_log_regex "domain d4 \(check-oneshot\) memory: .* pages, zeroed in 1 step\(s\)"
+	expect_no_log "FAIL" "PANIC"
 	test_result
 }
 
