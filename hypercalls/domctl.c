@@ -181,8 +181,8 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 	if (req->mem_bytes < min_mem || req->mem_bytes & (PAGE_SIZE - 1) ||
 	    req->mem_bytes > (1ULL << 40))
 		return -EINVAL;
-	if (req->type == XL_GUEST_LINUX && req->mem_bytes > GUEST_LINUX_MAX_MEM)
-		return -E2BIG;
+	if (req->mem_bytes > (req->type == XL_GUEST_LINUX ? GUEST_LINUX_MAX_MEM : GUEST_START_MAX_MEM))
+		return -E2BIG; /* before any of it is allocated and zeroed */
 	return 0;
 }
 
@@ -302,7 +302,7 @@ static int64_t console_read(struct vcpu *v, struct domain *d, uint64_t gpa, uint
 
 	if (size <= sizeof(hdr))
 		return -ENOSPC;
-	if (gpa + size < gpa || gpa + size > v->domain->mem_size)
+	if (!domain_range_is_ram(v->domain, gpa, size))
 		return -EFAULT;
 	n = domain_console_take(d, buf, MIN(size - sizeof(hdr), (uint64_t)sizeof(buf)), &hdr.dropped);
 	hdr.len = (uint32_t)n;

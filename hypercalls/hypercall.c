@@ -38,8 +38,8 @@ static int64_t console_read(struct vcpu *v, uint64_t gpa, uint64_t len)
 	size_t n;
 
 	len = MIN(len, (uint64_t)sizeof(buf));
-	if (gpa + len < gpa || gpa + len > v->domain->mem_size)
-		return -EFAULT;
+	if (!domain_range_is_ram(v->domain, gpa, len))
+		return -EFAULT; /* before any input is taken from the queue */
 	n = domain_console_input(v->domain, buf, len);
 	if (n && copy_to_guest(v->domain, gpa, buf, n))
 		return -EFAULT;
@@ -58,7 +58,7 @@ static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
 		return -EINVAL;
 	if (len > XL_CONSOLE_MAX_WRITE)
 		len = XL_CONSOLE_MAX_WRITE;
-	if (gpa + len < gpa || gpa + len > v->domain->mem_size)
+	if (!domain_range_is_ram(v->domain, gpa, len))
 		return -EFAULT; /* checked whole before anything is printed */
 	while (done < len) {
 		uint64_t n = MIN(len - done, sizeof(buf));

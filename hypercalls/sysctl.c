@@ -54,7 +54,7 @@ static int64_t sysctl_log_read(struct vcpu *v, uint64_t gpa, uint64_t size, uint
 
 	if (size <= sizeof(hdr))
 		return -ENOSPC;
-	if (gpa + size < gpa || gpa + size > v->domain->mem_size)
+	if (!domain_range_is_ram(v->domain, gpa, size))
 		return -EFAULT;
 	room = MIN(size - sizeof(hdr), (uint64_t)LOG_CHUNK_MAX);
 	memset(&hdr, 0, sizeof(hdr));

@@ -188,12 +188,33 @@ uint64_t domain_scrub(struct domain *d, uint64_t budget)
 	return d->unscrubbed;
 }
 
-bool domain_is_ram(const struct domain *d, uint64_t gpa)
+static const struct mem_block *block_at(const struct domain *d, uint64_t gpa)
 {
 	for (unsigned int i = 0; i < d->nr_blocks; i++)
 		if (gpa - d->blocks[i].gpa < d->blocks[i].size)
-			return true;
-	return false;
+			return &d->blocks[i];
+	return NULL;
+}
+
+bool domain_is_ram(const struct domain *d, uint64_t gpa)
+{
+	return block_at(d, gpa) != NULL;
+}
+
+bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len;
+
+	if (end < gpa)
+		return false;
+	while (gpa < end) {
+		const struct mem_block *b = block_at(d, gpa);
+
+		if (!b)
+			return false;
+		gpa = b->gpa + b->size;
+	}
+	return true;
 }
 
 int domain_add_vcpu(struct domain *d, unsigned int pcpu)

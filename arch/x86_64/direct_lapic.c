@@ -22,21 +22,23 @@
 
 #define LVT_DELIVERY_MODE (7u << 8)
 /* the bits software may set in each LVT (vector, mode, polarity, trigger, mask, timer mode) */
-#define LVT_TIMER_BITS 0x000700FFu
+#define LVT_TIMER_BITS 0x000300FFu /* and bit 18, TSC-deadline mode, where the CPU has it */
+#define LVT_TIMER_TSC_DEADLINE (1u << 18)
+#define LVT_TIMER_MODE (3u << 17) /* 3 is reserved */
 #define LVT_EVENT_BITS 0x000107FFu /* thermal, performance counters */
 #define LVT_LINT_BITS 0x0001A7FFu
 #define LVT_ERROR_BITS 0x000100FFu
+#define LVT_READ_ONLY ((1u << 12) | (1u << 14)) /* delivery status, remote IRR */
 /* x2APIC ICR low word: vector, mode, logical, level, trigger, shorthand; the rest is reserved */
 #define X2APIC_ICR_BITS 0x000CCFFFu
 #define MAX_REFUSAL_REPORTS 16
 
 static unsigned int refusals;
 
-/* The domain's APIC page, mapped (guests) or already identity-mapped (dom0), made read-only. */
-int direct_lapic_protect(struct domain *d)
+/* Whom the domain may interrupt: its own CPUs (the ICR policy's view). */
+void direct_lapic_set_owners(struct domain *d)
 {
 	struct icr_owner *own = &d->arch.icr;
-	uint64_t page = lapic_base_pa();
 
 	own->count = 0;
 	own->dfr = 0xFFFFFFFF;
@@ -44,6 +46,14 @@ int direct_lapic_protect(struct domain *d)
 		own->apic_id[own->count] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
 		own->ldr[own->count++] = 0;
 	}
+}
+
+/* The domain's APIC page, mapped (guests) or already identity-mapped (dom0), made read-only. */
+int direct_lapic_protect(struct domain *d)
+{
+	uint64_t page = lapic_base_pa();
+
+	direct_lapic_set_owners(d);
 	d->arch.lapic_page = page;
 	return arch_domain_protect(d, page, PAGE_SIZE, GUEST_PERM_READ);
 }
@@ -231,7 +241,8 @@ static void note_logical_setup(struct vcpu *v, uint32_t reg, uint32_t value)
 static uint32_t lvt_bits(uint32_t reg)
 {
 	switch (reg) {
-	case APIC_REG_LVT_TIMER: return LVT_TIMER_BITS;
+	case APIC_REG_LVT_TIMER:
+		return LVT_TIMER_BITS | (lapic_cpu_has_tsc_deadline() ? LVT_TIMER_TSC_DEADLINE : 0);
 	case APIC_REG_LVT_THERMAL:
 	case APIC_REG_LVT_PERF: return LVT_EVENT_BITS;
 	case APIC_REG_LVT_LINT0:
@@ -266,8 +277,10 @@ static void guest_register_write(uint32_t reg, uint32_t value)
 	case APIC_REG_LVT_LINT0:
 	case APIC_REG_LVT_LINT1:
 	case APIC_REG_LVT_ERROR:
-		/* read-only and reserved bits dropped: an x2APIC write with them would fault */
+		/* read-only and reserved bits dropped (the x2APIC path refuses reserved ones first) */
 		value &= lvt_bits(reg);
+		if (reg == APIC_REG_LVT_TIMER && (value & LVT_TIMER_MODE) == LVT_TIMER_MODE)
+			value &= ~LVT_TIMER_MODE;
 		if (value & LVT_DELIVERY_MODE)
 			value |= APIC_LVT_MASKED;
 		lapic_write_reg(reg, value);
@@ -309,9 +322,7 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 		return false;
 	if (!svm_decode_mmio_store32(v, gpa, "the local APIC", &value, &length))
 		return true;
-	if (v->domain->arch.x2apic) {
-		/* in x2APIC mode the page is not the APIC's: the write has no effect */
-	} else if (reg == APIC_REG_ICR_LO) {
+	if (reg == APIC_REG_ICR_LO) {
 		write_icr(v, value, lapic_read_reg(APIC_REG_ICR_HI));
 	} else if (reg == APIC_REG_LDR || reg == APIC_REG_DFR) {
 		note_logical_setup(v, reg, value);
@@ -339,8 +350,10 @@ int direct_lapic_x2apic_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	uint32_t reg = (msr - X2APIC_MSR_FIRST) * 16, lo = (uint32_t)value, dest = (uint32_t)(value >> 32);
 
 	if (reg != APIC_REG_ICR_LO) {
-		if (value >> 32)
-			return -EPERM; /* the upper half is reserved: #GP, as on the hardware */
+		/* reserved bits, or timer mode 3: #GP, as on the hardware (never the hypervisor's own) */
+		if (value >> 32 || (lo & ~LVT_READ_ONLY & ~lvt_bits(reg)) ||
+		    (reg == APIC_REG_LVT_TIMER && (lo & LVT_TIMER_MODE) == LVT_TIMER_MODE))
+			return -EPERM;
 		guest_register_write(reg, lo);
 		return 0;
 	}

@@ -67,6 +67,11 @@ bool lapic_cpu_has_x2apic(void)
 	return cpuid(1).ecx & (1u << 21);
 }
 
+bool lapic_cpu_has_tsc_deadline(void)
+{
+	return cpuid(1).ecx & (1u << 24);
+}
+
 uint32_t lapic_id(void)
 {
 	return this_cpu()->apic_x2 ? apic_read(APIC_REG_ID) : apic_read(APIC_REG_ID) >> 24;
@@ -88,6 +93,8 @@ static void leave_x2apic(void)
 
 	if (!(base & APIC_BASE_X2APIC))
 		return;
+	/* from here no MSR access: a disabled APIC faults it (an NMI's panic may come in between) */
+	this_cpu()->apic_x2 = false;
 	wrmsr(MSR_APIC_BASE, base & ~(APIC_BASE_X2APIC | APIC_BASE_ENABLE));
 	wrmsr(MSR_APIC_BASE, (base & ~APIC_BASE_X2APIC) | APIC_BASE_ENABLE);
 }

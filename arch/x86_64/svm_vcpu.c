@@ -445,9 +445,14 @@ int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
 	 */
 	d->arch.x2apic = lapic_cpu_has_x2apic();
 	msrpm_allow_direct_apic(d->arch.msrpm, d->arch.x2apic);
-	err = arch_domain_map(d, lapic, lapic, PAGE_SIZE);
-	if (!err)
-		err = direct_lapic_protect(d);
+	if (d->arch.x2apic) {
+		direct_lapic_set_owners(d); /* no page: in x2APIC mode it is not the APIC's */
+		err = 0;
+	} else {
+		err = arch_domain_map(d, lapic, lapic, PAGE_SIZE);
+		if (!err)
+			err = direct_lapic_protect(d);
+	}
 	if (!err)
 		guest_uart_init(d);
 	*lapic_gpa = lapic;

@@ -141,8 +141,9 @@ int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size);
  * returns 0.
  */
 uint64_t domain_scrub(struct domain *d, uint64_t budget);
-/* gpa lies in the domain's RAM. */
+/* gpa lies in the domain's RAM; so does all of [gpa, gpa + len). */
 bool domain_is_ram(const struct domain *d, uint64_t gpa);
+bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len);
 
 /* Add a vCPU pinned to a free physical CPU. */
 int domain_add_vcpu(struct domain *d, unsigned int pcpu);

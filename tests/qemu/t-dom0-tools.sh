@@ -378,7 +378,9 @@ test_dom0_linux_guest_x2apic_hostile() {
 		expect_log "xen-lite-guest: x2apic $what: ok"
 	done
 	expect_log "xen-lite-guest: x2apic reserved ICR bits: failed" \
-		"xen-lite-guest: x2apic APIC ID write: failed" "xen-lite-guest: x2apic LINT0 reads 00010700"
+		"xen-lite-guest: x2apic APIC ID write: failed" "xen-lite-guest: x2apic LINT0 reads 00010700" \
+		"xen-lite-guest: x2apic timer mode 3: failed" \
+		"xen-lite-guest: x2apic TSC-deadline mode without TSC-deadline: failed"
 	test_result
 }
 
@@ -390,7 +392,7 @@ test_dom0_linux_guest_xapic_no_x2apic_msrs() {
 	check_x2apic_hostile_common
 	for what in "fixed IPI to APIC id 0" "NMI to APIC id 0" "INIT to APIC id 3" \
 		"logical destination" "broadcast destination" "reserved ICR bits" "APIC ID write" \
-		"ExtINT LINT0"; do
+		"ExtINT LINT0" "timer mode 3" "TSC-deadline mode without TSC-deadline"; do
 		expect_log "xen-lite-guest: x2apic $what: failed"
 	done
 	expect_no_log "IPI refused"

@@ -51,6 +51,13 @@ int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
 	return 0;
 }
 
+/* the fake domain's RAM is [0, mem_size), no hole */
+bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
+{
+	assert_ptr_equal(d, &dom);
+	return gpa + len >= gpa && gpa + len <= d->mem_size;
+}
+
 void domain_console_write(struct domain *d, const char *buf, size_t len)
 {
 	assert_ptr_equal(d, &dom);

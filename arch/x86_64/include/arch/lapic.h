@@ -46,8 +46,9 @@ void lapic_init_ap(void);
 
 /* This CPU's APIC is in x2APIC mode now. */
 bool lapic_x2apic_mode(void);
-/* The CPU offers x2APIC mode (CPUID 1, ECX bit 21). */
+/* The CPU offers x2APIC mode (CPUID 1, ECX bit 21), the TSC-deadline timer (bit 24). */
 bool lapic_cpu_has_x2apic(void);
+bool lapic_cpu_has_tsc_deadline(void);
 /* Switch this CPU's APIC to x2APIC mode (for a guest; lapic_reset_local() switches back). */
 void lapic_enter_x2apic(void);
 /* Raw register access (offsets as in the xAPIC page) for emulating dom0's writes. */

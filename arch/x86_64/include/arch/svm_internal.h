@@ -41,6 +41,7 @@ bool svm_decode_mmio_store32(struct vcpu *v, uint64_t gpa, const char *what, uin
  */
 bool direct_lapic_write(struct vcpu *v, uint64_t gpa);
 int direct_lapic_protect(struct domain *d);
+void direct_lapic_set_owners(struct domain *d);
 
 
 /* dom0's intercepted I/O ports (the machine reset paths): true if handled. */
