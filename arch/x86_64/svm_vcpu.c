@@ -431,6 +431,29 @@ out:
 	v->run_state = VCPU_IDLE;
 }
 
+/*
+ * dom0's I/O APIC and MSIs address its vCPUs logically (flat: vCPU i is bit i,
+ * Linux's numbering), and an x2APIC-mode CPU with APIC id i < 16 matches
+ * such an 8-bit destination with bit i. So a guest CPU may run in x2APIC
+ * mode unless its APIC id is the index of a dom0 vCPU that runs elsewhere
+ * (machines whose CPU n has APIC id n never clash).
+ */
+static bool clashes_with_dom0_logical(const struct domain *d)
+{
+	const struct domain *dom0 = domain_find(0);
+
+	for (unsigned int i = 0; dom0 && i < d->nr_vcpus; i++) {
+		uint32_t id = arch_cpu_apic_id(d->vcpus[i]->pcpu);
+
+		if (id < dom0->nr_vcpus && arch_cpu_apic_id(dom0->vcpus[id]->pcpu) != id) {
+			log_warn("d%u (%s): xAPIC mode: its CPU %u (APIC id %u) would take dom0's logical interrupts in x2APIC mode\n",
+				 d->id, d->name, d->vcpus[i]->pcpu, id);
+			return true;
+		}
+	}
+	return false;
+}
+
 int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
 {
 	uint64_t lapic = lapic_base_pa();
@@ -443,7 +466,7 @@ int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
 	 * EOI pass while the ICR is still filtered (no exit per timer tick).
 	 * Otherwise the xAPIC page, where every write exits.
 	 */
-	d->arch.x2apic = lapic_cpu_has_x2apic();
+	d->arch.x2apic = lapic_cpu_has_x2apic() && !clashes_with_dom0_logical(d);
 	msrpm_allow_direct_apic(d->arch.msrpm, d->arch.x2apic);
 	if (d->arch.x2apic) {
 		direct_lapic_set_owners(d); /* no page: in x2APIC mode it is not the APIC's */
