@@ -205,8 +205,8 @@ bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
 {
 	uint64_t end = gpa + len;
 
-	if (end < gpa)
-		return false;
+	if (end < gpa || end > d->mem_end)
+		return false; /* also an empty range beyond the end, as the hypercall ABI says */
 	while (gpa < end) {
 		const struct mem_block *b = block_at(d, gpa);
 
