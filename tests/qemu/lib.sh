@@ -44,9 +44,9 @@ test_result() {
 # qemu_boot NAME [QEMU ARGS...]: boot with COM1 in $LOGDIR/NAME.log, the
 # debug-exit device at 0xf4 and a timeout; sets LOG and QEMU_RC (124 = timed out).
 # A run about to time out leaves each CPU's registers and local APIC in
-# $LOG.state (QEMU's monitor, read through a pipe) and prints a summary; a
-# dom0 still taking interrupts first prints its timers and blocked tasks
-# (SysRq q and w, typed on the PS/2 keyboard; dom0's init enables SysRq).
+# $LOG.state (QEMU's monitor, read through a pipe) and prints a summary; then
+# a dom0 still taking interrupts prints its timers and blocked tasks (SysRq q
+# and w, typed on the PS/2 keyboard; dom0's init enables SysRq).
 qemu_boot() {
 	local name=$1 mon watchdog
 	shift
@@ -85,10 +85,10 @@ use_qemu10() {
 	QEMU_CPU=EPYC,+svm,+npt,+x2apic
 }
 
-# qemu_state_watchdog MONITOR LOG SECONDS: after SECONDS, type SysRq q and w
-# (dom0's timers, blocked tasks) and ask QEMU's monitor for every CPU's
-# registers and local APIC: LOG.state gets the answers, LOG.lines how long
-# the serial log was before
+# qemu_state_watchdog MONITOR LOG SECONDS: after SECONDS, ask QEMU's monitor
+# for every CPU's registers and local APIC, then type SysRq q and w (dom0's
+# timers, blocked tasks): LOG.state gets the monitor's answers, LOG.lines how
+# long the serial log was before
 qemu_state_watchdog() {
 	local mon=$1 log=$2 t
 	sleep "$3" &
@@ -96,10 +96,12 @@ qemu_state_watchdog() {
 	trap 'kill $t 2>/dev/null; exit 0' TERM
 	wait "$t" || exit 0
 	wc -l <"$log" >"$log.lines"
-	# bounded: opening the pipe would wait for ever if QEMU has just gone
-	qemu_monitor "$mon" "sendkey alt-sysrq-q" && sleep 1.5 && qemu_monitor "$mon" "sendkey alt-sysrq-w" &&
-		sleep 1 && qemu_monitor "$mon" "info registers -a" "info lapic 0" "info lapic 1" \
-		"info lapic 2" "info lapic 3"
+	# the CPUs and APICs first, as the hang left them (SysRq's keyboard interrupt wakes
+	# dom0, which then re-arms its timer); bounded: opening the pipe would wait for ever
+	# if QEMU has just gone
+	qemu_monitor "$mon" "info registers -a" "info lapic 0" "info lapic 1" "info lapic 2" \
+		"info lapic 3" && sleep 1 && qemu_monitor "$mon" "sendkey alt-sysrq-q" && sleep 1.5 &&
+		qemu_monitor "$mon" "sendkey alt-sysrq-w" && sleep 1
 	timeout 1 cat "$mon.out" | sed 's/\x1b\[[0-9]*[A-Z]//g' >"$log.state"
 }
 
@@ -119,7 +121,7 @@ qemu_state_summary() {
 	before=$(cat "$1.lines" 2>/dev/null || echo 0)
 	echo "    --- the serial log before the state dump (all of it in $1) ---"
 	head -n "$before" "$1" | tail -15 | sed 's/^/    | /'
-	echo "    --- dom0's timers (SysRq q), then the CPUs (all of it in $1.state) ---"
+	echo "    --- dom0's timers (SysRq q), then the CPUs as the hang left them, before it (all in $1.state) ---"
 	tail -n +"$((before + 1))" "$1" |
 		grep -aE 'now at|expires at|Tick Device|next_event|event_handler|Show Blocked|task:' |
 		head -40 | sed 's/^/    | /'
