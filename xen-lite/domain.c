@@ -386,12 +386,9 @@ static int guest_access(struct domain *d, uint64_t gpa, void *buf, uint64_t len,
 	if (gpa + len < gpa || gpa + len > d->mem_end)
 		return -EFAULT;
 	while (len) {
-		const struct mem_block *b = NULL;
+		const struct mem_block *b = block_at(d, gpa);
 		uint64_t n;
 
-		for (unsigned int i = 0; i < d->nr_blocks && !b; i++)
-			if (gpa >= d->blocks[i].gpa && gpa < d->blocks[i].gpa + d->blocks[i].size)
-				b = &d->blocks[i];
 		if (!b)
 			return -EFAULT;
 		n = MIN(len, b->gpa + b->size - gpa);

@@ -26,6 +26,8 @@
 static volatile uint32_t *xapic;
 /* the hypervisor's own mode; a guest CPU may run in x2APIC mode meanwhile (this_cpu()->apic_x2) */
 static bool x2apic;
+/* what the CPU offers (CPUID 1), read once at boot: asked on guest exits */
+static bool cpu_has_x2apic, cpu_has_tsc_deadline;
 
 static uint32_t apic_read(uint32_t reg)
 {
@@ -64,12 +66,12 @@ bool lapic_x2apic_mode(void)
 
 bool lapic_cpu_has_x2apic(void)
 {
-	return cpuid(1).ecx & (1u << 21);
+	return cpu_has_x2apic;
 }
 
 bool lapic_cpu_has_tsc_deadline(void)
 {
-	return cpuid(1).ecx & (1u << 24);
+	return cpu_has_tsc_deadline;
 }
 
 uint32_t lapic_id(void)
@@ -125,7 +127,9 @@ int lapic_init_boot(uint64_t madt_lapic_addr, bool want_x2apic)
 		log_err("lapic: this CPU has no local APIC\n");
 		return -ENODEV;
 	}
-	x2apic = want_x2apic && (r.ecx & (1u << 21));
+	cpu_has_x2apic = r.ecx & (1u << 21);
+	cpu_has_tsc_deadline = r.ecx & (1u << 24);
+	x2apic = want_x2apic && cpu_has_x2apic;
 	if (!x2apic) {
 		if (madt_lapic_addr && madt_lapic_addr != base)
 			log_warn("lapic: MADT says %#llx, APIC_BASE MSR says %#llx; using the MSR\n",

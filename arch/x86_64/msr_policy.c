@@ -142,21 +142,23 @@ static int msrpm_offset(uint32_t msr, unsigned int *bit)
 	return -1;
 }
 
-/* Set (intercept) or clear (pass) the two bits of each rule. */
+/* Set (intercept) or clear (pass) an MSR's read and write bits. */
+static void msrpm_set(uint8_t *msrpm, uint32_t msr, bool read_exits, bool write_exits)
+{
+	unsigned int bit;
+	int off = msrpm_offset(msr, &bit);
+
+	if (off < 0)
+		return;
+	msrpm[off] &= (uint8_t)~(3u << bit);
+	msrpm[off] |= (uint8_t)(((unsigned int)read_exits | (unsigned int)write_exits << 1) << bit);
+}
+
+/* The two bits of each rule. */
 static void apply_rules(uint8_t *msrpm, const struct msr_rule *table, unsigned int n)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		unsigned int bit;
-		int off = msrpm_offset(table[i].msr, &bit);
-
-		if (off < 0)
-			continue;
-		msrpm[off] &= (uint8_t)~(3u << bit);
-		if (table[i].read != MSR_PASS)
-			msrpm[off] |= (uint8_t)(1u << bit);
-		if (table[i].write != MSR_PASS)
-			msrpm[off] |= (uint8_t)(1u << (bit + 1));
-	}
+	for (unsigned int i = 0; i < n; i++)
+		msrpm_set(msrpm, table[i].msr, table[i].read != MSR_PASS, table[i].write != MSR_PASS);
 }
 
 void msrpm_build(uint8_t *msrpm)
@@ -172,7 +174,7 @@ void msrpm_allow_direct_apic(uint8_t *msrpm, bool x2apic)
 		return;
 	/* x2APIC registers: reads pass, writes are intercepted but for the table's */
 	for (uint32_t msr = X2APIC_MSR_FIRST; msr <= X2APIC_MSR_LAST; msr++)
-		apply_rules(msrpm, &(const struct msr_rule){ msr, MSR_PASS, MSR_DENY, "" }, 1);
+		msrpm_set(msrpm, msr, false, true);
 	apply_rules(msrpm, x2apic_rules, ARRAY_SIZE(x2apic_rules));
 }
 
