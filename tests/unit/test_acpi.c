@@ -3,8 +3,9 @@
  * memory made of two regions: the first MiB (BDA, EBDA, BIOS area) and a
  * MiB of "firmware" memory at 0x7fe00000 where the tables live.
  *
- * The map callback hands out a freshly allocated copy of exactly the range
- * asked for, so AddressSanitizer flags any read past what was mapped.
+ * The fixture's map callback (acpi_fixture.c) hands out a freshly allocated
+ * copy of exactly the range asked for, so AddressSanitizer flags any read
+ * past what was mapped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,9 @@
 
 #include <xen-lite/acpi.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 
+#include "acpi_fixture.h"
 #include "log_capture.h"
 
 #define LOW_BASE 0x0ULL
@@ -26,171 +29,29 @@
 #define HIGH_SIZE 0x100000ULL
 #define UNMAPPED_PA 0x40000000ULL
 
-struct region {
-	uint64_t base, size;
-	uint8_t *buf;
-};
-
-static struct region regions[2];
-static void **bounces;
-static size_t bounce_count, bounce_cap;
 static uint64_t next_table_pa;
 static struct acpi_info info;
-
-/* ---- fake physical memory --------------------------------------------------- */
-
-static uint8_t *region_ptr(uint64_t pa, uint64_t len)
-{
-	for (size_t i = 0; i < 2; i++) {
-		struct region *r = &regions[i];
-
-		if (pa >= r->base && len <= r->size && pa - r->base <= r->size - len)
-			return r->buf + (pa - r->base);
-	}
-	return NULL;
-}
-
-static const void *fake_map(uint64_t pa, uint64_t len, void *ctx)
-{
-	const uint8_t *src = region_ptr(pa, len);
-	void *copy;
-
-	(void)ctx;
-	if (!src)
-		return NULL;
-	if (bounce_count == bounce_cap) {
-		bounce_cap = bounce_cap ? bounce_cap * 2 : 1024;
-		bounces = realloc(bounces, bounce_cap * sizeof(*bounces));
-		assert_non_null(bounces);
-	}
-	copy = malloc(len);
-	assert_non_null(copy);
-	memcpy(copy, src, len);
-	bounces[bounce_count++] = copy;
-	return copy;
-}
-
-/* Writable pointer into fake memory, for building tables. */
-static uint8_t *mem(uint64_t pa, uint64_t len)
-{
-	uint8_t *p = region_ptr(pa, len);
-
-	assert_non_null(p);
-	return p;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	regions[0] = (struct region){ LOW_BASE, LOW_SIZE, calloc(1, LOW_SIZE) };
-	regions[1] = (struct region){ HIGH_BASE, HIGH_SIZE, calloc(1, HIGH_SIZE) };
-	assert_non_null(regions[0].buf);
-	assert_non_null(regions[1].buf);
+	fake_mem_add(LOW_BASE, LOW_SIZE);
+	fake_mem_add(HIGH_BASE, HIGH_SIZE);
 	next_table_pa = HIGH_BASE + 0x1000;
 	memset(&info, 0xa5, sizeof(info)); /* acpi_parse must clear it */
 	log_capture_reset();
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < bounce_count; i++)
-		free(bounces[i]);
-	free(bounces);
-	bounces = NULL;
-	bounce_count = bounce_cap = 0;
-	free(regions[0].buf);
-	free(regions[1].buf);
-	return 0;
-}
-
 /* ---- table construction ------------------------------------------------------ */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-/* Set *csum so that the len bytes at p sum to zero. */
-static void fix_checksum(uint8_t *p, size_t len, uint8_t *csum)
-{
-	uint8_t sum = 0;
-
-	*csum = 0;
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	*csum = (uint8_t)(0x100 - sum);
-}
-
-/* A table under construction, appended to byte by byte. */
-struct tb {
-	uint64_t pa;
-	uint8_t *p;
-	uint32_t len;
-};
-
-#define TB_MAX 0x4000
-
+/* Each table gets the next TB_MAX bytes of the firmware memory. */
 static struct tb tb_begin(const char *sig)
 {
-	struct tb b = { .pa = next_table_pa, .len = 36 };
+	struct tb b = tb_mem(next_table_pa, sig);
 
 	next_table_pa += TB_MAX;
-	b.p = mem(b.pa, TB_MAX);
-	memcpy(b.p, sig, 4);
-	b.p[8] = 1; /* revision */
-	memcpy(b.p + 10, "XLTEST", 6);
-	memcpy(b.p + 16, "XLTABLE ", 8);
 	return b;
-}
-
-static void tb_u8(struct tb *b, uint8_t v)
-{
-	assert_true(b->len + 1 <= TB_MAX);
-	b->p[b->len++] = v;
-}
-
-static void tb_u16(struct tb *b, uint16_t v)
-{
-	assert_true(b->len + 2 <= TB_MAX);
-	put16(b->p + b->len, v);
-	b->len += 2;
-}
-
-static void tb_u32(struct tb *b, uint32_t v)
-{
-	assert_true(b->len + 4 <= TB_MAX);
-	put32(b->p + b->len, v);
-	b->len += 4;
-}
-
-static void tb_u64(struct tb *b, uint64_t v)
-{
-	assert_true(b->len + 8 <= TB_MAX);
-	put64(b->p + b->len, v);
-	b->len += 8;
-}
-
-/* Write the length and a valid checksum; returns the table's address. */
-static uint64_t tb_end(struct tb *b)
-{
-	put32(b->p + 4, b->len);
-	fix_checksum(b->p, b->len, &b->p[9]);
-	return b->pa;
 }
 
 static void corrupt_checksum(uint64_t pa)
@@ -228,10 +89,10 @@ static void make_rsdp(uint8_t r[36], uint8_t revision, uint32_t rsdt, uint64_t x
 	memcpy(r, "RSD PTR ", 8);
 	memcpy(r + 9, "XLTEST", 6);
 	r[15] = revision;
-	put32(r + 16, rsdt);
+	le32_put(r + 16, rsdt);
 	if (revision >= 2) {
-		put32(r + 20, 36);
-		put64(r + 24, xsdt);
+		le32_put(r + 20, 36);
+		le64_put(r + 24, xsdt);
 	}
 	fix_checksum(r, 20, &r[8]);
 	if (revision >= 2)
@@ -254,7 +115,7 @@ static int parse_v2(uint64_t rsdt, uint64_t xsdt)
 	return acpi_parse(r, 36, fake_map, NULL, &info);
 }
 
-/* MADT pieces */
+/* MADT pieces (the common entries are in the fixture) */
 
 static struct tb madt_begin(uint32_t lapic_addr, uint32_t flags)
 {
@@ -265,52 +126,11 @@ static struct tb madt_begin(uint32_t lapic_addr, uint32_t flags)
 	return b;
 }
 
-static void madt_lapic(struct tb *b, uint8_t uid, uint8_t apic_id, uint32_t flags)
-{
-	tb_u8(b, 0);
-	tb_u8(b, 8);
-	tb_u8(b, uid);
-	tb_u8(b, apic_id);
-	tb_u32(b, flags);
-}
-
-static void madt_ioapic(struct tb *b, uint8_t id, uint32_t addr, uint32_t gsi_base)
-{
-	tb_u8(b, 1);
-	tb_u8(b, 12);
-	tb_u8(b, id);
-	tb_u8(b, 0);
-	tb_u32(b, addr);
-	tb_u32(b, gsi_base);
-}
-
 static void madt_lapic_override(struct tb *b, uint64_t addr)
 {
-	tb_u8(b, 5);
-	tb_u8(b, 12);
+	madt_entry(b, 5, 12);
 	tb_u16(b, 0);
 	tb_u64(b, addr);
-}
-
-static void madt_x2apic(struct tb *b, uint32_t x2apic_id, uint32_t flags, uint32_t uid)
-{
-	tb_u8(b, 9);
-	tb_u8(b, 16);
-	tb_u16(b, 0);
-	tb_u32(b, x2apic_id);
-	tb_u32(b, flags);
-	tb_u32(b, uid);
-}
-
-/* An Interrupt Source Override: a type the parser must step over. */
-static void madt_iso(struct tb *b)
-{
-	tb_u8(b, 2);
-	tb_u8(b, 10);
-	tb_u8(b, 0);
-	tb_u8(b, 0);
-	tb_u32(b, 2);
-	tb_u16(b, 0);
 }
 
 static uint64_t make_simple_madt(void)
@@ -328,8 +148,8 @@ static struct tb fadt_begin(uint32_t len, uint32_t pm_tmr_blk, uint32_t flags)
 	struct tb b = tb_begin("FACP");
 
 	b.len = len;
-	put32(b.p + 76, pm_tmr_blk);
-	put32(b.p + 112, flags);
+	le32_put(b.p + 76, pm_tmr_blk);
+	le32_put(b.p + 112, flags);
 	return b;
 }
 
@@ -340,7 +160,7 @@ static void fadt_x_pm_tmr(struct tb *b, uint8_t space, uint64_t addr)
 	gas[0] = space;
 	gas[1] = 32; /* bit width */
 	gas[3] = 3; /* dword access */
-	put64(gas + 4, addr);
+	le64_put(gas + 4, addr);
 }
 
 static uint64_t make_empty_table(const char *sig)
@@ -509,7 +329,7 @@ static void test_rsdp_bad_extended_length(void **state)
 
 	(void)state;
 	make_rsdp(r, 2, 0, make_xsdt(NULL, 0));
-	put32(r + 20, 20);
+	le32_put(r + 20, 20);
 	fix_checksum(r, 36, &r[32]);
 	assert_int_equal(acpi_parse(r, 36, fake_map, NULL, &info), -EINVAL);
 	assert_true(log_capture_contains("RSDP: bad length"));
@@ -609,7 +429,7 @@ static void test_madt_cpus_and_ioapic(void **state)
 	(void)state;
 	madt_lapic(&b, 0, 0, 1);
 	madt_lapic(&b, 1, 2, 1);
-	madt_iso(&b);
+	madt_iso(&b, 0);
 	madt_lapic(&b, 2, 4, 0); /* disabled, not online-capable */
 	madt_lapic(&b, 3, 6, 2); /* online-capable only */
 	madt_ioapic(&b, 8, 0xfec00000, 0);
@@ -1045,7 +865,7 @@ static void test_table_body_outside_mapped_memory(void **state)
 
 	(void)state;
 	memcpy(t, "APIC", 4);
-	put32(t + 4, 0x1000);
+	le32_put(t + 4, 0x1000);
 	rsdt = make_rsdt(&pa, 1);
 	assert_int_equal(parse_v1(rsdt), 0);
 	assert_false(info.have_madt);
@@ -1062,8 +882,8 @@ static void test_absurd_table_length(void **state)
 	uint64_t rsdt;
 
 	(void)state;
-	put32(mem(huge, 36) + 4, 0xffffffff);
-	put32(mem(tiny, 36) + 4, 8);
+	le32_put(mem(huge, 36) + 4, 0xffffffff);
+	le32_put(mem(tiny, 36) + 4, 8);
 	rsdt = make_rsdt((uint64_t[]){ huge, tiny }, 2);
 	assert_int_equal(parse_v1(rsdt), 0);
 	assert_false(info.have_madt);
@@ -1081,7 +901,7 @@ static void test_root_absurd_length(void **state)
 	uint64_t rsdt = make_rsdt(NULL, 0);
 
 	(void)state;
-	put32(mem(rsdt, 36) + 4, 32u << 20);
+	le32_put(mem(rsdt, 36) + 4, 32u << 20);
 	assert_int_equal(parse_v1(rsdt), -ENOENT);
 	assert_true(log_capture_contains("RSDT at 0x7fe"));
 }
@@ -1107,7 +927,7 @@ static void place_rsdp(uint64_t pa, uint8_t revision)
 
 static void set_ebda(uint64_t ebda)
 {
-	put16(mem(0x40e, 2), (uint16_t)(ebda >> 4));
+	le16_put(mem(0x40e, 2), (uint16_t)(ebda >> 4));
 }
 
 static void test_legacy_rsdp_in_ebda(void **state)
@@ -1202,7 +1022,7 @@ static void test_legacy_scan_then_parse(void **state)
 	assert_int_equal(info.cpu_count, 2);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, acpi_fixture_teardown)
 
 int main(void)
 {

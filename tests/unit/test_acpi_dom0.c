@@ -19,7 +19,9 @@
 
 #include <xen-lite/acpi.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 
+#include "acpi_fixture.h"
 #include "log_capture.h"
 
 /* 4 MiB of "firmware" memory: room for a table longer than the 1 MiB limit. */
@@ -29,199 +31,28 @@
 #define DMAR_PA (MEM_BASE + 0x1000)
 #define IVRS_PA (MEM_BASE + 0x10000)
 
-#define TB_MAX 0x4000
 #define ENABLED 1u
 #define ONLINE_CAPABLE 2u
 
-static uint8_t *membuf;
-static void **allocs;
-static size_t alloc_count, alloc_cap;
-static unsigned int map_calls;
-static uint64_t map_max_len;
 static struct acpi_info info;
-
-/* Every heap block a test makes is freed by teardown, even after a failure. */
-static void *track(void *p)
-{
-	assert_non_null(p);
-	if (alloc_count == alloc_cap) {
-		alloc_cap = alloc_cap ? alloc_cap * 2 : 256;
-		allocs = realloc(allocs, alloc_cap * sizeof(*allocs));
-		assert_non_null(allocs);
-	}
-	allocs[alloc_count++] = p;
-	return p;
-}
-
-/* ---- fake physical memory --------------------------------------------------- */
-
-static uint8_t *region_ptr(uint64_t pa, uint64_t len)
-{
-	if (pa >= MEM_BASE && len <= MEM_SIZE && pa - MEM_BASE <= MEM_SIZE - len)
-		return membuf + (pa - MEM_BASE);
-	return NULL;
-}
-
-static const void *fake_map(uint64_t pa, uint64_t len, void *ctx)
-{
-	const uint8_t *src = region_ptr(pa, len);
-	uint8_t *copy;
-
-	(void)ctx;
-	map_calls++;
-	if (len > map_max_len)
-		map_max_len = len;
-	if (!src)
-		return NULL;
-	copy = track(malloc(len));
-	memcpy(copy, src, len);
-	return copy;
-}
-
-static uint8_t *mem(uint64_t pa, uint64_t len)
-{
-	uint8_t *p = region_ptr(pa, len);
-
-	assert_non_null(p);
-	return p;
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	membuf = calloc(1, MEM_SIZE);
-	assert_non_null(membuf);
-	map_calls = 0;
-	map_max_len = 0;
+	fake_mem_add(MEM_BASE, MEM_SIZE);
+	fake_map_calls = 0;
+	fake_map_max_len = 0;
 	memset(&info, 0, sizeof(info));
 	log_capture_reset();
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < alloc_count; i++)
-		free(allocs[i]);
-	free(allocs);
-	allocs = NULL;
-	alloc_count = alloc_cap = 0;
-	free(membuf);
-	membuf = NULL;
-	return 0;
-}
-
 /* ---- table construction ------------------------------------------------------ */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void fix_checksum(uint8_t *p, size_t len, uint8_t *csum)
-{
-	uint8_t sum = 0;
-
-	*csum = 0;
-	for (size_t i = 0; i < len; i++)
-		sum = (uint8_t)(sum + p[i]);
-	*csum = (uint8_t)(0x100 - sum);
-}
-
-/* A table under construction, in fake memory (pa != 0) or on the heap. */
-struct tb {
-	uint64_t pa;
-	uint8_t *p;
-	uint32_t len;
-};
-
-static void tb_header(struct tb *b, const char *sig)
-{
-	memcpy(b->p, sig, 4);
-	b->p[8] = 1; /* revision */
-	memcpy(b->p + 10, "XLTEST", 6);
-	memcpy(b->p + 16, "XLTABLE ", 8);
-	b->len = 36;
-}
-
-static struct tb tb_heap(const char *sig)
-{
-	struct tb b = { .p = track(calloc(1, TB_MAX)) };
-
-	tb_header(&b, sig);
-	return b;
-}
-
-static struct tb tb_mem(uint64_t pa, const char *sig)
-{
-	struct tb b = { .pa = pa, .p = mem(pa, TB_MAX) };
-
-	tb_header(&b, sig);
-	return b;
-}
-
-static void tb_u8(struct tb *b, uint8_t v)
-{
-	assert_true(b->len + 1 <= TB_MAX);
-	b->p[b->len++] = v;
-}
-
-static void tb_u16(struct tb *b, uint16_t v)
-{
-	assert_true(b->len + 2 <= TB_MAX);
-	put16(b->p + b->len, v);
-	b->len += 2;
-}
-
-static void tb_u32(struct tb *b, uint32_t v)
-{
-	assert_true(b->len + 4 <= TB_MAX);
-	put32(b->p + b->len, v);
-	b->len += 4;
-}
-
-static void tb_u64(struct tb *b, uint64_t v)
-{
-	assert_true(b->len + 8 <= TB_MAX);
-	put64(b->p + b->len, v);
-	b->len += 8;
-}
-
-static void tb_fill(struct tb *b, uint8_t v, uint32_t n)
-{
-	while (n--)
-		tb_u8(b, v);
-}
-
-/* Write the length and a valid checksum. */
-static void tb_end(struct tb *b)
-{
-	put32(b->p + 4, b->len);
-	fix_checksum(b->p, b->len, &b->p[9]);
-}
 
 /* A heap copy of the finished table with exactly extra more bytes (0xee). */
 static uint8_t *tb_exact(const struct tb *b, uint32_t extra)
 {
-	uint8_t *p = track(malloc(b->len + extra));
+	uint8_t *p = track_alloc(malloc(b->len + extra));
 
 	memcpy(p, b->p, b->len);
 	memset(p + b->len, 0xee, extra);
@@ -230,7 +61,7 @@ static uint8_t *tb_exact(const struct tb *b, uint32_t extra)
 
 static uint8_t *dup_buf(const uint8_t *p, size_t len)
 {
-	uint8_t *c = track(malloc(len ? len : 1));
+	uint8_t *c = track_alloc(malloc(len ? len : 1));
 
 	memcpy(c, p, len);
 	return c;
@@ -247,58 +78,10 @@ static struct tb madt_begin(void)
 	return b;
 }
 
-/* The add functions return the offset of the entry's flags. */
-static uint32_t madt_lapic(struct tb *b, uint8_t uid, uint8_t apic_id, uint32_t flags)
-{
-	uint32_t flags_off = b->len + 4;
-
-	tb_u8(b, 0);
-	tb_u8(b, 8);
-	tb_u8(b, uid);
-	tb_u8(b, apic_id);
-	tb_u32(b, flags);
-	return flags_off;
-}
-
-static uint32_t madt_x2apic(struct tb *b, uint32_t x2apic_id, uint32_t flags, uint32_t uid)
-{
-	uint32_t flags_off = b->len + 8;
-
-	tb_u8(b, 9);
-	tb_u8(b, 16);
-	tb_u16(b, 0);
-	tb_u32(b, x2apic_id);
-	tb_u32(b, flags);
-	tb_u32(b, uid);
-	return flags_off;
-}
-
-static void madt_ioapic(struct tb *b, uint8_t id, uint32_t addr, uint32_t gsi_base)
-{
-	tb_u8(b, 1);
-	tb_u8(b, 12);
-	tb_u8(b, id);
-	tb_u8(b, 0);
-	tb_u32(b, addr);
-	tb_u32(b, gsi_base);
-}
-
-/* Interrupt Source Override (type 2, 10 bytes): flags u16 at +8 set to 0xf. */
-static void madt_iso(struct tb *b)
-{
-	tb_u8(b, 2);
-	tb_u8(b, 10);
-	tb_u8(b, 0);
-	tb_u8(b, 0);
-	tb_u32(b, 2);
-	tb_u16(b, 0xf);
-}
-
 /* Local APIC NMI (type 4, 6 bytes): uid 0xff = all processors. */
 static void madt_lapic_nmi(struct tb *b)
 {
-	tb_u8(b, 4);
-	tb_u8(b, 6);
+	madt_entry(b, 4, 6);
 	tb_u8(b, 0xff);
 	tb_u16(b, 0x5);
 	tb_u8(b, 1);
@@ -314,7 +97,7 @@ static void assert_rewritten(const uint8_t *got, const uint8_t *orig, size_t len
 	uint8_t *want = dup_buf(orig, len);
 
 	for (unsigned int i = 0; i < n; i++)
-		put32(want + offs[i], get32(want + offs[i]) & ~(ENABLED | ONLINE_CAPABLE));
+		le32_put(want + offs[i], le32_get(want + offs[i]) & ~(ENABLED | ONLINE_CAPABLE));
 	fix_checksum(want, table_len, &want[9]);
 	assert_int_equal(acpi_checksum(got, table_len), 0);
 	for (size_t i = 0; i < len; i++)
@@ -339,10 +122,10 @@ static void test_madt_keep_boot_cpu(void **state)
 
 	assert_int_equal(acpi_madt_keep_only(t, b.len, (const uint32_t[]){ 0 }, 1), 3);
 	assert_rewritten(t, orig, b.len, b.len, off + 1, 3);
-	assert_int_equal(get32(t + off[0]), ENABLED); /* the kept CPU */
-	assert_int_equal(get32(t + off[1]), 0);
-	assert_int_equal(get32(t + off[3]), 0);
-	assert_int_equal(get32(t + 4), b.len); /* length untouched */
+	assert_int_equal(le32_get(t + off[0]), ENABLED); /* the kept CPU */
+	assert_int_equal(le32_get(t + off[1]), 0);
+	assert_int_equal(le32_get(t + off[3]), 0);
+	assert_int_equal(le32_get(t + 4), b.len); /* length untouched */
 }
 
 static void test_madt_keep_several(void **state)
@@ -362,9 +145,9 @@ static void test_madt_keep_several(void **state)
 
 	assert_int_equal(acpi_madt_keep_only(t, b.len, keep, 5), 3);
 	assert_rewritten(t, orig, b.len, b.len, (const uint32_t[]){ off[0], off[2], off[4] }, 3);
-	assert_int_equal(get32(t + off[1]), ENABLED);
-	assert_int_equal(get32(t + off[3]), ENABLED);
-	assert_int_equal(get32(t + off[5]), ENABLED);
+	assert_int_equal(le32_get(t + off[1]), ENABLED);
+	assert_int_equal(le32_get(t + off[3]), ENABLED);
+	assert_int_equal(le32_get(t + off[5]), ENABLED);
 }
 
 static void test_madt_keep_all(void **state)
@@ -403,9 +186,9 @@ static void test_madt_already_disabled_not_counted(void **state)
 	/* an empty keep list hides everything */
 	assert_int_equal(acpi_madt_keep_only(t, b.len, NULL, 0), 3);
 	assert_rewritten(t, orig, b.len, b.len, (const uint32_t[]){ off[1], off[2], off[4] }, 3);
-	assert_int_equal(get32(t + off[0]), 0);
-	assert_int_equal(get32(t + off[3]), 0x4);
-	assert_int_equal(get32(t + off[4]), 0xfffffff4);
+	assert_int_equal(le32_get(t + off[0]), 0);
+	assert_int_equal(le32_get(t + off[3]), 0x4);
+	assert_int_equal(le32_get(t + off[4]), 0xfffffff4);
 
 	/* a second pass has nothing left to do */
 	memcpy(orig, t, b.len);
@@ -432,8 +215,8 @@ static void test_madt_x2apic(void **state)
 
 	assert_int_equal(acpi_madt_keep_only(t, b.len, (const uint32_t[]){ 0, 0x1000 }, 2), 2);
 	assert_rewritten(t, orig, b.len, b.len, (const uint32_t[]){ off[1], off[3] }, 2);
-	assert_int_equal(get32(t + off[0]), ENABLED);
-	assert_int_equal(get32(t + off[2]), ENABLED);
+	assert_int_equal(le32_get(t + off[0]), ENABLED);
+	assert_int_equal(le32_get(t + off[2]), ENABLED);
 }
 
 static void test_madt_other_entries_untouched(void **state)
@@ -446,7 +229,7 @@ static void test_madt_other_entries_untouched(void **state)
 	madt_lapic(&b, 0, 0, ENABLED);
 	/* the address has bits 0-1 set where a CPU entry keeps its flags */
 	madt_ioapic(&b, 1, 0xfec00003, 0);
-	madt_iso(&b);
+	madt_iso(&b, 0xf); /* flags at +8, where an x2APIC entry keeps its flags */
 	madt_lapic_nmi(&b);
 	off = madt_lapic(&b, 1, 1, ENABLED);
 	madt_ioapic(&b, 2, 0xfec01003, 24);
@@ -615,7 +398,7 @@ static void test_madt_buffer_longer_than_table(void **state)
 
 	assert_int_equal(acpi_madt_keep_only(t, b.len, NULL, 0), 1);
 	assert_rewritten(t, orig, b.len, table_len, &off, 1);
-	assert_int_equal(get32(t + table_len + 4), ENABLED);
+	assert_int_equal(le32_get(t + table_len + 4), ENABLED);
 }
 
 static void test_madt_bad_checksum_rejected(void **state)
@@ -678,7 +461,7 @@ static void test_madt_bad_lengths_rejected(void **state)
 
 	/* a length field below the fixed MADT fields, checksum valid for it */
 	t = tb_exact(&b, 0);
-	put32(t + 4, 40);
+	le32_put(t + 4, 40);
 	fix_checksum(t, 40, &t[9]);
 	orig = dup_buf(t, b.len);
 	assert_int_equal(acpi_madt_keep_only(t, b.len, NULL, 0), -EINVAL);
@@ -810,7 +593,7 @@ static void test_iommu_none(void **state)
 {
 	(void)state;
 	assert_int_equal(regions(CAP), 0);
-	assert_int_equal(map_calls, 0);
+	assert_int_equal(fake_map_calls, 0);
 	assert_untouched_from(0);
 }
 
@@ -1025,7 +808,7 @@ static void test_iommu_length_past_end_stops(void **state)
 	ivrs_ivhd(&a, 0x10, 0xfeb80000);
 	ivrs_ivhd(&a, 0x40, 0xfeb90000);
 	tb_end(&a);
-	put32(a.p + 4, a.len - 1); /* the last IVHD now runs one byte past the end */
+	le32_put(a.p + 4, a.len - 1); /* the last IVHD now runs one byte past the end */
 	fix_checksum(a.p, a.len - 1, &a.p[9]);
 	info.dmar_addr = d.pa;
 	info.ivrs_addr = a.pa;
@@ -1071,7 +854,7 @@ static void test_iommu_unmapped(void **state)
 
 	/* header readable, body running off the end of memory */
 	memcpy(mem(tail, 4), "DMAR", 4);
-	put32(mem(tail + 4, 4), 64);
+	le32_put(mem(tail + 4, 4), 64);
 	info.dmar_addr = tail;
 	info.ivrs_addr = 0;
 	assert_int_equal(regions(CAP), 0);
@@ -1092,23 +875,23 @@ static void test_iommu_absurd_length(void **state)
 	info.dmar_addr = d.pa;
 
 	/* 1 MiB is the largest accepted: the fake memory has room for it */
-	put32(d.p + 4, 0x100000);
+	le32_put(d.p + 4, 0x100000);
 	assert_int_equal(regions(CAP), 1);
 	assert_region(&out[0], 0xfed90000, 0x1000, false);
 
-	map_max_len = 0;
-	put32(d.p + 4, 0x100001);
+	fake_map_max_len = 0;
+	le32_put(d.p + 4, 0x100001);
 	assert_int_equal(regions(CAP), 0);
-	assert_true(map_max_len <= 0x100000);
+	assert_true(fake_map_max_len <= 0x100000);
 
-	put32(d.p + 4, 0xffffffff);
+	le32_put(d.p + 4, 0xffffffff);
 	assert_int_equal(regions(CAP), 0);
-	assert_true(map_max_len <= 0x100000);
+	assert_true(fake_map_max_len <= 0x100000);
 
 	/* too short to hold the DMAR fields */
-	put32(d.p + 4, 47);
+	le32_put(d.p + 4, 47);
 	assert_int_equal(regions(CAP), 0);
-	put32(d.p + 4, 0);
+	le32_put(d.p + 4, 0);
 	assert_int_equal(regions(CAP), 0);
 	assert_untouched_from(0);
 }
@@ -1208,7 +991,7 @@ static void test_hide_length_field_larger(void **state)
 	assert_int_equal(acpi_hide_table(t, b.len - 1), -EINVAL);
 	assert_memory_equal(t, b.p, b.len);
 
-	put32(t + 4, 0xffffffff);
+	le32_put(t + 4, 0xffffffff);
 	fix_checksum(t, b.len, &t[9]); /* would only matter if the length were believed */
 	assert_int_equal(acpi_hide_table(t, b.len), -EINVAL);
 	assert_int_equal(t[0], 'D');
@@ -1220,14 +1003,14 @@ static void test_hide_length_field_too_small(void **state)
 	uint8_t *t = tb_exact(&b, 0), *orig;
 
 	(void)state;
-	put32(t + 4, 35);
+	le32_put(t + 4, 35);
 	fix_checksum(t, 35, &t[9]);
 	orig = dup_buf(t, b.len);
 	assert_int_equal(acpi_hide_table(t, b.len), -EINVAL);
 	assert_memory_equal(t, orig, b.len);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, acpi_fixture_teardown)
 
 int main(void)
 {

@@ -17,6 +17,7 @@
 #include <xen-lite/acpi.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/guest_acpi.h>
+#include <xen-lite/le.h>
 
 #include "log_capture.h"
 
@@ -51,21 +52,6 @@ static int teardown(void **state)
 
 /* ---- reading back ------------------------------------------------------------ */
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 static uint8_t sum(const uint8_t *p, size_t len)
 {
 	uint8_t s = 0;
@@ -95,27 +81,27 @@ static const uint8_t *table(uint64_t gpa, const char *sig)
 	assert_int_equal(gpa % 16, 0);
 	t = buf + (gpa - base);
 	assert_memory_equal(t, sig, 4);
-	len = get32(t + 4);
+	len = le32_get(t + 4);
 	assert_true(len >= HDR_LEN && len <= GUEST_ACPI_SIZE - (gpa - base));
 	assert_int_equal(sum(t, len), 0);
 	assert_memory_equal(t + 10, "XLITE ", 6);
 	assert_memory_equal(t + 16, "XENLITE ", 8);
-	assert_int_equal(get32(t + 24), 1);
+	assert_int_equal(le32_get(t + 24), 1);
 	assert_memory_equal(t + 28, "XLIT", 4);
-	assert_int_equal(get32(t + 32), 1);
+	assert_int_equal(le32_get(t + 32), 1);
 	return t;
 }
 
 static uint64_t xsdt_gpa(void)
 {
-	return get64(buf + 24);
+	return le64_get(buf + 24);
 }
 
 static const uint8_t *xsdt_entry(unsigned int i, const char *sig)
 {
 	const uint8_t *x = table(xsdt_gpa(), "XSDT");
 
-	return table(get64(x + HDR_LEN + 8 * i), sig);
+	return table(le64_get(x + HDR_LEN + 8 * i), sig);
 }
 
 static const uint8_t *fadt(void)
@@ -130,7 +116,7 @@ static const uint8_t *madt(void)
 
 static const uint8_t *dsdt(void)
 {
-	return table(get64(fadt() + 140), "DSDT");
+	return table(le64_get(fadt() + 140), "DSDT");
 }
 
 /* ---- RSDP and XSDT ------------------------------------------------------------ */
@@ -144,8 +130,8 @@ static void test_rsdp(void **state)
 	assert_int_equal(sum(buf, 36), 0);
 	assert_memory_equal(buf + 9, "XLITE ", 6);
 	assert_int_equal(buf[15], 2);
-	assert_int_equal(get32(buf + 16), 0); /* no RSDT */
-	assert_int_equal(get32(buf + 20), 36);
+	assert_int_equal(le32_get(buf + 16), 0); /* no RSDT */
+	assert_int_equal(le32_get(buf + 20), 36);
 	table(xsdt_gpa(), "XSDT");
 }
 
@@ -156,7 +142,7 @@ static void test_xsdt(void **state)
 	(void)state;
 	build(BASE, ids, NCPUS, PORT);
 	x = table(xsdt_gpa(), "XSDT");
-	assert_int_equal(get32(x + 4), HDR_LEN + 2 * 8);
+	assert_int_equal(le32_get(x + 4), HDR_LEN + 2 * 8);
 	assert_int_equal(x[8], 1);
 	fadt();
 	madt();
@@ -178,7 +164,7 @@ static void test_layout(void **state)
 	for (int i = 0; i < 4; i++) {
 		size_t off = (size_t)(tables[i] - buf);
 
-		for (size_t j = off; j < off + get32(tables[i] + 4); j++) {
+		for (size_t j = off; j < off + le32_get(tables[i] + 4); j++) {
 			assert_int_equal(used[j], 0);
 			used[j] = 1;
 		}
@@ -222,38 +208,38 @@ static void test_fadt(void **state)
 	(void)state;
 	build(BASE, ids, NCPUS, PORT);
 	f = fadt();
-	assert_int_equal(get32(f + 4), 276);
+	assert_int_equal(le32_get(f + 4), 276);
 	assert_int_equal(f[8], 6); /* major version */
 	assert_int_equal(f[131], 4); /* minor version */
 	/* WBINVD, RESET_REG_SUP, FORCE_APIC_PHYSICAL_DESTINATION_MODE, HW_REDUCED_ACPI, nothing else */
-	assert_int_equal(get32(f + 112), (1u << 0) | (1u << 10) | (1u << 19) | (1u << 20));
+	assert_int_equal(le32_get(f + 112), (1u << 0) | (1u << 10) | (1u << 19) | (1u << 20));
 	check_gas_io8(f + 116, 0x602); /* RESET_REG */
 	assert_int_equal(f[128], 0x01); /* RESET_VALUE */
-	assert_int_equal(get16(f + 129), 0); /* ARM_BOOT_ARCH */
+	assert_int_equal(le16_get(f + 129), 0); /* ARM_BOOT_ARCH */
 	check_gas_io8(f + 244, 0x600); /* SLEEP_CONTROL_REG */
 	check_gas_io8(f + 256, 0x601); /* SLEEP_STATUS_REG */
-	assert_int_equal(get64(f + 268), 0); /* hypervisor vendor identity */
+	assert_int_equal(le64_get(f + 268), 0); /* hypervisor vendor identity */
 	/* The legacy S5 path stays unused: no PM1 control blocks. */
-	assert_int_equal(get32(f + 64), 0); /* PM1a_CNT_BLK */
+	assert_int_equal(le32_get(f + 64), 0); /* PM1a_CNT_BLK */
 	assert_int_equal(f[89], 0); /* PM1_CNT_LEN */
-	assert_int_equal(get64(f + 172 + 4), 0); /* X_PM1a_CNT_BLK address */
-	assert_int_equal(get64(f + 184 + 4), 0); /* X_PM1b_CNT_BLK address */
-	boot_arch = get16(f + 109);
+	assert_int_equal(le64_get(f + 172 + 4), 0); /* X_PM1a_CNT_BLK address */
+	assert_int_equal(le64_get(f + 184 + 4), 0); /* X_PM1b_CNT_BLK address */
+	boot_arch = le16_get(f + 109);
 	assert_false(boot_arch & (1u << 0)); /* LEGACY_DEVICES */
 	assert_false(boot_arch & (1u << 1)); /* 8042 */
 	assert_true(boot_arch & (1u << 2)); /* VGA not present */
 	assert_false(boot_arch & (1u << 3)); /* MSI not supported */
 	assert_true(boot_arch & (1u << 5)); /* CMOS RTC not present */
-	assert_int_equal(get16(f + 46), 0); /* SCI_INT */
-	assert_int_equal(get32(f + 36), 0); /* FIRMWARE_CTRL: no FACS */
-	assert_int_equal(get64(f + 132), 0); /* X_FIRMWARE_CTRL */
-	assert_int_equal(get32(f + 76), 0); /* PM_TMR_BLK */
+	assert_int_equal(le16_get(f + 46), 0); /* SCI_INT */
+	assert_int_equal(le32_get(f + 36), 0); /* FIRMWARE_CTRL: no FACS */
+	assert_int_equal(le64_get(f + 132), 0); /* X_FIRMWARE_CTRL */
+	assert_int_equal(le32_get(f + 76), 0); /* PM_TMR_BLK */
 	assert_int_equal(f[91], 0); /* PM_TMR_LEN */
-	assert_int_equal(get64(f + 208 + 4), 0); /* X_PM_TMR_BLK address */
-	assert_int_equal(get32(f + 56), 0); /* PM1a_EVT_BLK */
-	assert_int_equal(get64(f + 148 + 4), 0); /* X_PM1a_EVT_BLK address */
+	assert_int_equal(le64_get(f + 208 + 4), 0); /* X_PM_TMR_BLK address */
+	assert_int_equal(le32_get(f + 56), 0); /* PM1a_EVT_BLK */
+	assert_int_equal(le64_get(f + 148 + 4), 0); /* X_PM1a_EVT_BLK address */
 	/* Both DSDT pointers name the same table. */
-	assert_int_equal(get32(f + 40), get64(f + 140));
+	assert_int_equal(le32_get(f + 40), le64_get(f + 140));
 	dsdt();
 }
 
@@ -265,8 +251,8 @@ static void test_fadt_dsdt_above_4g(void **state)
 	build(HIGH_BASE, ids, NCPUS, PORT);
 	assert_int_equal(sum(buf, 36), 0);
 	f = fadt();
-	assert_int_equal(get32(f + 40), 0);
-	assert_true(get64(f + 140) > UINT32_MAX);
+	assert_int_equal(le32_get(f + 40), 0);
+	assert_true(le64_get(f + 140) > UINT32_MAX);
 	dsdt();
 	madt();
 }
@@ -276,12 +262,12 @@ static void test_fadt_dsdt_above_4g(void **state)
 static void check_madt(const uint32_t *apic_ids, unsigned int n)
 {
 	const uint8_t *m = madt();
-	uint32_t len = get32(m + 4);
+	uint32_t len = le32_get(m + 4);
 
 	assert_int_equal(m[8], 5);
 	assert_int_equal(len, 44 + 8 * n);
-	assert_int_equal(get32(m + 36), LAPIC);
-	assert_int_equal(get32(m + 40), 0); /* no PCAT_COMPAT */
+	assert_int_equal(le32_get(m + 36), LAPIC);
+	assert_int_equal(le32_get(m + 40), 0); /* no PCAT_COMPAT */
 	for (unsigned int i = 0; i < n; i++) {
 		const uint8_t *e = m + 44 + 8 * i;
 
@@ -289,7 +275,7 @@ static void check_madt(const uint32_t *apic_ids, unsigned int n)
 		assert_int_equal(e[1], 8);
 		assert_int_equal(e[2], i);
 		assert_int_equal(e[3], apic_ids[i]);
-		assert_int_equal(get32(e + 4), 1); /* enabled */
+		assert_int_equal(le32_get(e + 4), 1); /* enabled */
 	}
 }
 
@@ -402,10 +388,10 @@ static uint64_t aml_integer(const uint8_t **p)
 		return q[1];
 	case 0x0b: /* WordPrefix */
 		*p = q + 3;
-		return get16(q + 1);
+		return le16_get(q + 1);
 	case 0x0c: /* DWordPrefix */
 		*p = q + 5;
-		return get32(q + 1);
+		return le32_get(q + 1);
 	default:
 		fail_msg("not an AML integer: opcode 0x%02x", q[0]);
 		return 0;
@@ -451,7 +437,7 @@ static void check_s5(const uint8_t **pp, const uint8_t *end)
  */
 static const uint8_t *dsdt_device(const uint8_t *d, const uint8_t **dev_end)
 {
-	const uint8_t *end = d + get32(d + 4);
+	const uint8_t *end = d + le32_get(d + 4);
 	const uint8_t *p = d + HDR_LEN, *pkg;
 	uint32_t len;
 
@@ -509,7 +495,7 @@ static void check_dsdt(uint16_t port)
 	 * The lengths add up: header, _S5 (14 bytes), ScopeOp, its 1-byte
 	 * PkgLength, "\_SB_", DeviceOp (2), its 1-byte PkgLength, "COM1", body.
 	 */
-	assert_int_equal(get32(dsdt() + 4),
+	assert_int_equal(le32_get(dsdt() + 4),
 			 HDR_LEN + 14 + 1 + 1 + 5 + 2 + 1 + 4 + (uint32_t)(dev_end - body));
 }
 
