@@ -1,19 +1,22 @@
 /*
- * XL_HC_DOMCTL: dom0 creates and controls guests (xl-lite create-elf,
- * destroy, pause, unpause). Every field of the request is checked before
- * anything is allocated, and a create that fails part-way leaves nothing.
+ * XL_HC_DOMCTL: dom0 creates and controls guests (xl-lite create, destroy,
+ * pause, unpause, console, shutdown). Each operation decodes and checks
+ * every field of the request before anything is allocated or changed, then
+ * invokes the guest lifecycle (xen-lite/guest.c), whose actions either
+ * succeed or leave nothing behind.
  */
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
 #include <xen-lite/domctl.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
-#include <xen-lite/guest_launch.h>
+#include <xen-lite/guest.h>
 #include <xen-lite/guest_linux.h>
 #include <xen-lite/guest_loader.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/log.h>
-#include <xen-lite/mm.h>
-#include <xen-lite/spinlock.h>
+#include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
 
 static bool nul_terminated(const char *s, size_t size)
@@ -22,137 +25,6 @@ static bool nul_terminated(const char *s, size_t size)
 		if (!s[i])
 			return true;
 	return false;
-}
-
-/*
- * Choose vCPU i's physical CPU for each entry of want (-1: any free one).
- * The named CPUs must be free (-EBUSY, also for one that does not exist)
- * and distinct (-EINVAL); the others take the lowest free CPUs nobody named.
- */
-static int assign_cpus(const int32_t *want, unsigned int n, unsigned int *out)
-{
-	bool taken[XL_SYSINFO_MAX_CPUS] = { false };
-	unsigned int next = 1;
-
-	for (unsigned int i = 0; i < n; i++) {
-		if (want[i] == -1)
-			continue;
-		if (want[i] < 0 || (want[i] < XL_SYSINFO_MAX_CPUS && taken[want[i]]))
-			return -EINVAL;
-		if (want[i] >= XL_SYSINFO_MAX_CPUS || !pcpu_is_free((unsigned int)want[i]))
-			return -EBUSY; /* taken, or no such CPU */
-		taken[want[i]] = true;
-		out[i] = (unsigned int)want[i];
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (want[i] != -1)
-			continue;
-		while (next < XL_SYSINFO_MAX_CPUS && (taken[next] || !pcpu_is_free(next)))
-			next++;
-		if (next == XL_SYSINFO_MAX_CPUS)
-			return -EBUSY;
-		taken[next] = true;
-		out[i] = next;
-	}
-	return 0;
-}
-
-/*
- * A building domain with its memory and CPUs, waiting for its images. Its
- * settings come from a validated request, or from the crashed domain it
- * replaces (on_crash=restart).
- */
-static struct domain *create_domain(const char *name, uint32_t type, uint64_t mem, uint32_t flags,
-				    const char *cmdline, const unsigned int *cpus, unsigned int n,
-				    int *err)
-{
-	struct domain *d = domain_create(name, false, err);
-
-	if (!d)
-		return NULL;
-	d->guest_type = type;
-	d->direct_apic = type == XL_GUEST_LINUX; /* before the vCPUs: it sets their intercepts */
-	d->destroy_on_crash = flags & XL_CREATE_DESTROY_ON_CRASH;
-	d->restart_on_crash = flags & XL_CREATE_RESTART_ON_CRASH;
-	memcpy(d->cmdline, cmdline, strlen(cmdline) + 1);
-	*err = type == XL_GUEST_LINUX ? guest_linux_alloc_memory(d, mem) : domain_alloc_memory(d, mem);
-	for (unsigned int i = 0; !*err && i < n; i++)
-		*err = domain_add_vcpu(d, cpus[i]);
-	if (*err) {
-		domain_destroy(d);
-		return NULL;
-	}
-	return d;
-}
-
-static void free_images(struct domain *d)
-{
-	if (d->images)
-		free_pages(d->images, d->kernel_size + d->ramdisk_size);
-	d->images = NULL;
-}
-
-/*
- * Build the guest from its loaded images and run it. The images are kept
- * for on_crash=restart and freed otherwise. A domain that cannot start is
- * destroyed: nothing is left behind.
- */
-static int start_loaded(struct domain *d)
-{
-	const uint8_t *img = d->images;
-	int err;
-
-	domain_scrub(d, UINT64_MAX); /* what XL_DOMCTL_PREPARE has not zeroed yet */
-	if (d->guest_type == XL_GUEST_LINUX)
-		err = guest_linux_build(d, img, d->kernel_size, img + d->kernel_size, d->ramdisk_size,
-					d->cmdline);
-	else
-		err = guest_load_elf(d, img, d->kernel_size, d->cmdline);
-	if (!d->restart_on_crash)
-		free_images(d);
-	if (!err)
-		err = guest_start(d);
-	if (err) {
-		log_warn("domain d%u (%s): cannot start: %s (%d)\n", d->id, d->name, errstr(err), err);
-		domain_destroy(d);
-	}
-	return err;
-}
-
-_Static_assert(sizeof(((struct domain *)0)->cmdline) == XL_CMDLINE_MAX,
-	       "a restart keeps the whole command line");
-
-/* on_crash=restart: the same images, memory, CPUs and command line in a fresh domain. */
-static void restart(struct domain *old)
-{
-	char name[DOMAIN_NAME_MAX], cmdline[XL_CMDLINE_MAX];
-	unsigned int cpus[DOMAIN_MAX_VCPUS], n = old->nr_vcpus, old_id = old->id;
-	uint64_t mem = old->mem_size, ksize = old->kernel_size, rsize = old->ramdisk_size;
-	uint32_t type = old->guest_type;
-	void *images = old->images;
-	struct domain *d;
-	int err;
-
-	memcpy(name, old->name, sizeof(name));
-	memcpy(cmdline, old->cmdline, sizeof(cmdline));
-	for (unsigned int i = 0; i < n; i++)
-		cpus[i] = old->vcpus[i]->pcpu;
-	old->images = NULL; /* taken over before the old domain goes */
-	if (domain_destroy(old)) {
-		free_pages(images, ksize + rsize);
-		return;
-	}
-	d = create_domain(name, type, mem, XL_CREATE_RESTART_ON_CRASH, cmdline, cpus, n, &err);
-	if (!d) {
-		free_pages(images, ksize + rsize);
-		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
-		return;
-	}
-	d->images = images;
-	d->kernel_size = ksize;
-	d->ramdisk_size = rsize;
-	if (!start_loaded(d))
-		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
 }
 
 /*
@@ -165,7 +37,7 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 
 	if (size < sizeof(*req))
 		return -EINVAL;
-	if (copy_from_guest(v->domain, req, gpa, sizeof(*req)))
+	if (copy_from_guest(v->domain, req, gpa_init(gpa), sizeof(*req)))
 		return -EFAULT;
 	min_mem = req->type == XL_GUEST_LINUX ? GUEST_LINUX_MIN_MEM : (2ULL << 20);
 	if (!req->image_size || req->image_size > XL_DOMCTL_MAX_IMAGE)
@@ -186,10 +58,27 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 	return 0;
 }
 
+/* What a validated request asks for, as the lifecycle takes it. */
+static struct guest_config config_of(const struct xl_domctl_create *req, const unsigned int *cpus,
+				     unsigned int nr_vcpus)
+{
+	return (struct guest_config){
+		.name = req->name,
+		.type = req->type,
+		.mem = req->mem_bytes,
+		.cmdline = req->cmdline,
+		.destroy_on_crash = req->flags & XL_CREATE_DESTROY_ON_CRASH,
+		.restart_on_crash = req->flags & XL_CREATE_RESTART_ON_CRASH,
+		.cpus = cpus,
+		.nr_vcpus = nr_vcpus,
+	};
+}
+
 /* XL_DOMCTL_CREATE_ELF: the whole ELF image in the request; built and started at once. */
 static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	struct xl_domctl_create req;
+	struct guest_config c;
 	struct domain *d;
 	unsigned int cpu;
 	int err;
@@ -200,21 +89,21 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 	if (req.type != XL_GUEST_ELF || req.nr_vcpus > 1 || req.ramdisk_size ||
 	    size - sizeof(req) < req.image_size)
 		return -EINVAL;
-	err = assign_cpus(&req.cpu, 1, &cpu);
+	err = pcpu_choose(&req.cpu, 1, &cpu);
 	if (err)
 		return err;
-	d = create_domain(req.name, XL_GUEST_ELF, req.mem_bytes, req.flags, req.cmdline, &cpu, 1, &err);
+	c = config_of(&req, &cpu, 1);
+	d = guest_create(&c, &err);
 	if (!d)
 		goto fail;
-	d->images = alloc_pages(req.image_size);
-	d->kernel_size = req.image_size;
-	err = d->images ? copy_from_guest(v->domain, d->images, gpa + sizeof(req), req.image_size) :
-			  -ENOMEM;
+	err = guest_alloc_images(d, req.image_size, 0);
+	if (!err)
+		err = guest_load_images(d, 0, v->domain, gpa_init(gpa + sizeof(req)), req.image_size);
 	if (err) {
 		domain_destroy(d);
 		goto fail;
 	}
-	err = start_loaded(d);
+	err = guest_launch(d);
 	if (!err)
 		return d->id;
 fail:
@@ -227,6 +116,7 @@ static int64_t create(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	struct xl_domctl_create req;
 	unsigned int cpus[XL_MAX_GUEST_VCPUS];
+	struct guest_config c;
 	struct domain *d;
 	int err;
 
@@ -237,21 +127,18 @@ static int64_t create(struct vcpu *v, uint64_t gpa, uint64_t size)
 	    (req.type == XL_GUEST_ELF && (req.nr_vcpus != 1 || req.ramdisk_size)) ||
 	    req.ramdisk_size > XL_DOMCTL_MAX_RAMDISK)
 		return -EINVAL;
-	err = assign_cpus(req.cpus, req.nr_vcpus, cpus);
+	err = pcpu_choose(req.cpus, req.nr_vcpus, cpus);
 	if (err)
 		return err;
-	d = create_domain(req.name, req.type, req.mem_bytes, req.flags, req.cmdline, cpus,
-			  req.nr_vcpus, &err);
+	c = config_of(&req, cpus, req.nr_vcpus);
+	d = guest_create(&c, &err);
 	if (!d)
 		return err;
-	d->kernel_size = req.image_size;
-	d->ramdisk_size = req.ramdisk_size;
-	d->images = alloc_pages(d->kernel_size + d->ramdisk_size);
-	if (!d->images) {
+	err = guest_alloc_images(d, req.image_size, req.ramdisk_size);
+	if (err) {
 		domain_destroy(d);
-		return -ENOMEM;
+		return err;
 	}
-	memset(d->images, 0, d->kernel_size + d->ramdisk_size); /* what LOAD never sends reads as 0 */
 	log_info("dom0: domain d%u (%s) created, %u vCPU(s), waiting for %llu bytes of images\n", d->id,
 		 d->name, d->nr_vcpus, (unsigned long long)(d->kernel_size + d->ramdisk_size));
 	return d->id;
@@ -267,12 +154,12 @@ static int64_t load(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t siz
 		return -EINVAL;
 	if (size < sizeof(hdr))
 		return -EINVAL;
-	if (copy_from_guest(v->domain, &hdr, gpa, sizeof(hdr)))
+	if (copy_from_guest(v->domain, &hdr, gpa_init(gpa), sizeof(hdr)))
 		return -EFAULT;
 	if (hdr.reserved || !hdr.len || hdr.len > size - sizeof(hdr) || hdr.offset > total ||
 	    hdr.len > total - hdr.offset)
 		return -EINVAL;
-	if (copy_from_guest(v->domain, (uint8_t *)d->images + hdr.offset, gpa + sizeof(hdr), hdr.len))
+	if (guest_load_images(d, hdr.offset, v->domain, gpa_init(gpa + sizeof(hdr)), hdr.len))
 		return -EFAULT;
 	return hdr.len;
 }
@@ -289,7 +176,7 @@ static int64_t start(struct domain *d)
 {
 	if (d->state != DOMAIN_BUILDING || !d->images)
 		return -EINVAL;
-	return start_loaded(d);
+	return guest_launch(d);
 }
 
 #define CONSOLE_CHUNK_MAX 4096
@@ -302,13 +189,13 @@ static int64_t console_read(struct vcpu *v, struct domain *d, uint64_t gpa, uint
 
 	if (size <= sizeof(hdr))
 		return -ENOSPC;
-	if (!domain_range_is_ram(v->domain, gpa, size))
+	if (!domain_range_is_ram(v->domain, gpa_init(gpa), size))
 		return -EFAULT;
 	n = domain_console_take(d, buf, MIN(size - sizeof(hdr), (uint64_t)sizeof(buf)), &hdr.dropped);
 	hdr.len = (uint32_t)n;
 	/* checked above: these copies cannot fail half-way through dom0's RAM holes */
-	if (copy_to_guest(v->domain, gpa + sizeof(hdr), buf, n) ||
-	    copy_to_guest(v->domain, gpa, &hdr, sizeof(hdr)))
+	if (copy_to_guest(v->domain, gpa_init(gpa + sizeof(hdr)), buf, n) ||
+	    copy_to_guest(v->domain, gpa_init(gpa), &hdr, sizeof(hdr)))
 		return -EFAULT;
 	return (int64_t)n;
 }
@@ -318,43 +205,9 @@ static int64_t console_type(struct vcpu *v, struct domain *d, uint64_t gpa, uint
 	char buf[DOMAIN_CONSOLE_INPUT];
 
 	size = MIN(size, (uint64_t)sizeof(buf));
-	if (copy_from_guest(v->domain, buf, gpa, size))
+	if (copy_from_guest(v->domain, buf, gpa_init(gpa), size))
 		return -EFAULT;
 	return (int64_t)domain_console_type(d, buf, size);
-}
-
-/*
- * One request at a time (dom0 may have several vCPUs): a domain found here
- * cannot be destroyed under the caller by another request.
- */
-static spinlock_t domctl_lock = SPINLOCK_INIT;
-
-static void reap_crashed(void)
-{
-	struct domain *d;
-	unsigned int restarts = 0;
-
-	/* one restart per request: a guest that crashes at once does not spin here */
-	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_reap()); n++) {
-		if (d->restart_on_crash && d->images) {
-			if (restarts++)
-				break;
-			restart(d);
-			continue;
-		}
-		log_info("domain d%u (%s) destroyed (on_crash=destroy)\n", d->id, d->name);
-		domain_destroy(d);
-	}
-}
-
-/* Only a guest that can still act on it is asked; it decides when (XL_SHUTDOWN_QUERY). */
-static int64_t request_shutdown(struct domain *d)
-{
-	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
-		return -EINVAL;
-	d->shutdown_requested = true;
-	log_info("domain d%u (%s): shutdown requested by dom0\n", d->id, d->name);
-	return 0;
 }
 
 static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
@@ -377,7 +230,7 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 	case XL_DOMCTL_CONSOLE_WRITE:
 		return console_type(v, d, gpa, size);
 	case XL_DOMCTL_SHUTDOWN:
-		return request_shutdown(d);
+		return guest_request_shutdown(d);
 	case XL_DOMCTL_LOAD:
 		return load(v, d, gpa, size);
 	case XL_DOMCTL_START:
@@ -389,25 +242,18 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 	}
 }
 
-void domctl_reap(void)
-{
-	spin_lock(&domctl_lock);
-	reap_crashed();
-	spin_unlock(&domctl_lock);
-}
-
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	int64_t ret;
 
-	spin_lock(&domctl_lock);
-	reap_crashed();
+	guest_lifecycle_lock();
+	guest_reap_crashed();
 	if (op == XL_DOMCTL_CREATE_ELF)
 		ret = create_elf(v, gpa, size);
 	else if (op == XL_DOMCTL_CREATE)
 		ret = create(v, gpa, size);
 	else
 		ret = on_domain(v, op, gpa, size, arg);
-	spin_unlock(&domctl_lock);
+	guest_lifecycle_unlock();
 	return ret;
 }

@@ -5,10 +5,12 @@
  */
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
+#include <xen-lite/domctl.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/hypercall.h>
 #include <xen-lite/log.h>
-#include <xen-lite/domctl.h>
 #include <xen-lite/sysctl.h>
 
 typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t args[6]);
@@ -32,7 +34,7 @@ static int64_t hc_version(struct vcpu *v, const uint64_t args[6])
 }
 
 /* What dom0 typed for this domain, at most len bytes, into guest memory at gpa. */
-static int64_t console_read(struct vcpu *v, uint64_t gpa, uint64_t len)
+static int64_t console_read(struct vcpu *v, gpa_t gpa, uint64_t len)
 {
 	char buf[DOMAIN_CONSOLE_INPUT];
 	size_t n;
@@ -48,7 +50,8 @@ static int64_t console_read(struct vcpu *v, uint64_t gpa, uint64_t len)
 
 static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
 {
-	uint64_t gpa = args[1], len = args[2];
+	gpa_t gpa = gpa_init(args[1]); /* the guest's number, a guest address from here on */
+	uint64_t len = args[2];
 	char buf[256];
 	uint64_t done = 0;
 
@@ -63,7 +66,7 @@ static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
 	while (done < len) {
 		uint64_t n = MIN(len - done, sizeof(buf));
 
-		if (copy_from_guest(v->domain, buf, gpa + done, n))
+		if (copy_from_guest(v->domain, buf, gpa_add(gpa, done), n))
 			return -EFAULT;
 		domain_console_write(v->domain, buf, n);
 		done += n;

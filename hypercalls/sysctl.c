@@ -4,18 +4,27 @@
  * checked before anything is written.
  */
 #include <xen-lite-abi.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
-#include <xen-lite/domctl.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/guest.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
 #include <xen-lite/sysctl.h>
 #include <xen-lite/version.h>
 
 #define LOG_CHUNK_MAX (64 * 1024)
+
+_Static_assert(DOMAIN_BUILDING == XL_DOMAIN_BUILDING && DOMAIN_RUNNING == XL_DOMAIN_RUNNING &&
+		       DOMAIN_PAUSED == XL_DOMAIN_PAUSED && DOMAIN_SHUTDOWN == XL_DOMAIN_SHUTDOWN &&
+		       DOMAIN_CRASHED == XL_DOMAIN_CRASHED && DOMAIN_DYING == XL_DOMAIN_DYING,
+	       "domain states are the ABI's");
+_Static_assert(DOMAIN_NAME_MAX == XL_DOMAIN_NAME_MAX, "domain names are the ABI's");
 
 static int64_t sysctl_info(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
@@ -41,7 +50,7 @@ static int64_t sysctl_info(struct vcpu *v, uint64_t gpa, uint64_t size)
 		si->cpu_owner[c] = c < si->nr_cpus ? pcpu_owner_id(c) : XL_CPU_FREE;
 		si->cpu_apic_id[c] = c < si->nr_cpus ? arch_cpu_apic_id(c) : 0;
 	}
-	err = copy_to_guest(v->domain, gpa, si, sizeof(*si));
+	err = copy_to_guest(v->domain, gpa_init(gpa), si, sizeof(*si));
 	xl_free(si);
 	return err;
 }
@@ -54,7 +63,7 @@ static int64_t sysctl_log_read(struct vcpu *v, uint64_t gpa, uint64_t size, uint
 
 	if (size <= sizeof(hdr))
 		return -ENOSPC;
-	if (!domain_range_is_ram(v->domain, gpa, size))
+	if (!domain_range_is_ram(v->domain, gpa_init(gpa), size))
 		return -EFAULT;
 	room = MIN(size - sizeof(hdr), (uint64_t)LOG_CHUNK_MAX);
 	memset(&hdr, 0, sizeof(hdr));
@@ -68,39 +77,73 @@ static int64_t sysctl_log_read(struct vcpu *v, uint64_t gpa, uint64_t size, uint
 
 		if (!n)
 			break;
-		if (copy_to_guest(v->domain, gpa + sizeof(hdr) + done, buf, n))
+		if (copy_to_guest(v->domain, gpa_init(gpa + sizeof(hdr) + done), buf, n))
 			return -EFAULT;
 		done += n;
 	}
 	hdr.len = (uint32_t)done;
 	hdr.next = pos;
 	hdr.head = MAX(log_ring_head(), pos); /* text logged meanwhile: next never passes head */
-	if (copy_to_guest(v->domain, gpa, &hdr, sizeof(hdr)))
+	if (copy_to_guest(v->domain, gpa_init(gpa), &hdr, sizeof(hdr)))
 		return -EFAULT;
 	return (int64_t)done;
+}
+
+/* A snapshot of the domain list in the ABI's format (struct xl_domain_info). */
+struct snapshot {
+	struct xl_domain_info *out;
+	unsigned int cap, n;
+};
+
+static void snapshot_one(const struct domain *d, void *ctx)
+{
+	struct snapshot *s = ctx;
+	struct xl_domain_info *o = &s->out[s->n];
+	uint64_t exits = 0;
+
+	if (s->n == s->cap)
+		return;
+	memset(o, 0, sizeof(*o));
+	o->domid = d->id;
+	o->state = (uint32_t)d->state; /* enum domain_state matches XL_DOMAIN_* */
+	memcpy(o->name, d->name, sizeof(o->name) - 1);
+	o->mem_bytes = domain_memory(d);
+	o->nr_vcpus = d->nr_vcpus;
+	o->first_cpu = d->nr_vcpus ? d->vcpus[0]->pcpu : 0;
+	for (unsigned int v = 0; v < d->nr_vcpus; v++) {
+		uint64_t sum = 0;
+
+		for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
+			sum += d->vcpus[v]->exits[r];
+		if (v < XL_MAX_GUEST_VCPUS)
+			o->vcpu_exits[v] = sum;
+		exits += sum;
+	}
+	o->exits = exits;
+	o->uptime_us = time_since_boot_us() - d->created_us;
+	s->n++;
 }
 
 static int64_t sysctl_domain_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
 	unsigned int cap = (unsigned int)MIN(size / sizeof(struct xl_domain_info), (uint64_t)MAX_DOMAINS);
-	struct xl_domain_info *list;
-	unsigned int n, total;
+	struct snapshot snap = { .cap = cap };
 	int err;
 
 	if (!cap)
 		return -ENOSPC;
-	list = xl_zalloc(cap * sizeof(*list));
-	if (!list)
+	snap.out = xl_zalloc(cap * sizeof(*snap.out));
+	if (!snap.out)
 		return -ENOMEM;
-	n = domains_snapshot(list, cap, &total);
-	err = copy_to_guest(v->domain, gpa, list, n * sizeof(*list));
-	xl_free(list);
-	return err ? err : (int64_t)n;
+	domain_for_each(snapshot_one, &snap);
+	err = copy_to_guest(v->domain, gpa_init(gpa), snap.out, snap.n * sizeof(*snap.out));
+	xl_free(snap.out);
+	return err ? err : (int64_t)snap.n;
 }
 
 int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
-	domctl_reap(); /* so that list and info never show what on_crash=destroy removes */
+	guests_reap(); /* so that list and info never show what on_crash=destroy removes */
 	switch (op) {
 	case XL_SYSCTL_INFO:
 		return sysctl_info(v, gpa, size);

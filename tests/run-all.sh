@@ -1,6 +1,6 @@
 #!/bin/bash
-# Run every test: host unit tests, the clang build, then the QEMU
-# integration tests (tests/qemu/t-*.sh). Ends with "N passed, N failed";
+# Run every test: host unit tests, the clang build, the layering check,
+# then the QEMU integration tests (tests/qemu/t-*.sh). Ends with "N passed, N failed";
 # exits non-zero if anything failed.
 #
 #   tests/run-all.sh [PATTERN]   only tests whose name contains PATTERN
@@ -68,6 +68,17 @@ run_clang_build() {
 	[ "$rc" -eq 0 ] || tail -30 "$BUILD/clang-build.log" | sed 's/^/    /'
 }
 
+# ---- the layering (Documentation/architecture.md) holds in the objects just built ----
+run_layers_check() {
+	local t0 rc out
+	selected build/layers || return 0
+	t0=$(date +%s)
+	out=$(python3 scripts/layers.py "$BUILD" 2>&1)
+	rc=$?
+	record build/layers "$rc" $(($(date +%s) - t0))
+	[ "$rc" -eq 0 ] || echo "$out" | tail -30 | sed 's/^/    /'
+}
+
 # ---- QEMU integration tests ----
 run_qemu_tests() {
 	local file base tests t t0 rc
@@ -103,6 +114,7 @@ run_qemu_tests() {
 
 run_unit_tests
 run_clang_build
+run_layers_check
 run_qemu_tests
 
 echo

@@ -1,9 +1,9 @@
 /* Console output and the log ring (see include/xen-lite/console.h). */
+#include <xen-lite/arch/time.h>
 #include <xen-lite/console.h>
 #include <xen-lite/format.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
-#include <xen-lite/time.h>
 
 #include <stdarg.h>
 

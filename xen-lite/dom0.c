@@ -4,9 +4,10 @@
  * hypervisor's or the guest pool's, load the bzImage and initrd, write the
  * boot parameters, and enter the kernel's 64-bit entry point on CPU 0.
  */
-#include <arch/page_table.h>
 #include <xen-lite-abi.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/dom0.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/dom0.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -14,10 +15,11 @@
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/log.h>
 #include <xen-lite/memmap.h>
-#include <xen-lite/modules.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/modules.h>
 #include <xen-lite/panic.h>
 #include <xen-lite/params.h>
+#include <xen-lite/run_slot.h>
 #include <xen-lite/string.h>
 
 #define DOM0_MAX_RANGES 64
@@ -42,9 +44,10 @@ bool dom0_kernel_given(const struct boot_info *bi)
 	return bi->module_count && strncmp(bi->modules[0].cmdline, "xl-guest", 8);
 }
 
-static void add_ram(uint64_t start, uint64_t end, void *ctx)
+static void add_ram(hpa_t claimed_start, hpa_t claimed_end, void *ctx)
 {
 	struct dom0_layout *l = ctx;
+	uint64_t start = hpa_addr(claimed_start), end = hpa_addr(claimed_end);
 
 	if (l->nram && l->ram[l->nram - 1].end == start) {
 		l->ram[l->nram - 1].end = end;
@@ -52,11 +55,10 @@ static void add_ram(uint64_t start, uint64_t end, void *ctx)
 		l->ram[l->nram++] = (struct linux_range){ start, end };
 	} else {
 		l->overflow = true; /* claimed, but beyond what dom0 is told: freed below */
-		page_free(&phys_pages, start, end - start);
+		phys_free(claimed_start, end - start);
 	}
 }
 
-/* Map [start, end) identity into dom0's nested tables, skipping what is not dom0's RAM. */
 /*
  * Page 0 (real-mode IVT, BIOS data area) is never handed out by the page
  * allocator but is firmware data Linux reads: it is dom0's, not a block the
@@ -76,6 +78,13 @@ static void add_page_zero(const struct boot_info *bi)
 	layout.nram++;
 }
 
+/* [start, start + size) of the machine at the same guest-physical address */
+static int map_same(struct domain *d, uint64_t start, uint64_t size)
+{
+	return arch_domain_map(d, gpa_init(start), hpa_init(start), size);
+}
+
+/* Map [0, limit) identity into dom0's nested tables, skipping what is not dom0's RAM. */
 static int map_identity(struct domain *d, const struct boot_info *bi, uint64_t limit)
 {
 	uint64_t pos = 0;
@@ -89,7 +98,7 @@ static int map_identity(struct domain *d, const struct boot_info *bi, uint64_t l
 		if (i < bi->mem_count && bi->mem[i].type != MEM_AVAILABLE)
 			continue;
 		hole_end = MIN(ALIGN_DOWN(hole_end, PAGE_SIZE), limit);
-		if (hole_end > pos && (err = arch_domain_map(d, pos, pos, hole_end - pos)))
+		if (hole_end > pos && (err = map_same(d, pos, hole_end - pos)))
 			return err;
 		pos = MAX(pos, hole_end);
 		if (i == bi->mem_count)
@@ -98,7 +107,7 @@ static int map_identity(struct domain *d, const struct boot_info *bi, uint64_t l
 		for (unsigned int r = 0; r < layout.nram; r++) {
 			uint64_t s = MAX(layout.ram[r].start, pos), e = MIN(layout.ram[r].end, region_end);
 
-			if (s < e && (err = arch_domain_map(d, s, s, e - s)))
+			if (s < e && (err = map_same(d, s, e - s)))
 				return err;
 		}
 		pos = MAX(pos, ALIGN_UP(region_end, PAGE_SIZE));
@@ -119,10 +128,10 @@ static int map_boot_info(struct domain *d, const struct boot_info *bi)
 
 	if (end <= start)
 		return 0;
-	err = arch_domain_map(d, start, start, end - start);
+	err = map_same(d, start, end - start);
 	if (err == -EEXIST)
 		return 0; /* not in available memory: already mapped with the machine's other regions */
-	return err ? err : arch_domain_protect(d, start, end - start, GUEST_PERM_READ);
+	return err ? err : arch_domain_protect(d, gpa_init(start), end - start, GUEST_PERM_READ);
 }
 
 static uint64_t dom0_ram_bytes(void)
@@ -240,7 +249,7 @@ static int build(struct domain *d, const struct boot_info *bi)
 	const char *cmdline = bi->modules[0].cmdline;
 	int n, err;
 
-	uint64_t free = phys_pages.free_pages << PAGE_SHIFT;
+	uint64_t free = phys_free_pages() << PAGE_SHIFT;
 	uint64_t reserve = MAX(HYPERVISOR_RESERVE_MIN, free / 64);
 	struct bzimage_info bz;
 
@@ -258,11 +267,12 @@ static int build(struct domain *d, const struct boot_info *bi)
 				 (unsigned long long)((free - reserve) >> 20));
 		want = free - reserve;
 	}
-	page_alloc_claim_lowest(&phys_pages, want, add_ram, &layout);
+	phys_claim_lowest(want, add_ram, &layout);
 	if (!layout.nram)
 		return -ENOMEM;
 	for (unsigned int r = 0; r < layout.nram; r++)
-		d->blocks[d->nr_blocks++] = (struct mem_block){ layout.ram[r].start, layout.ram[r].start,
+		d->blocks[d->nr_blocks++] = (struct mem_block){ gpa_init(layout.ram[r].start),
+							       hpa_init(layout.ram[r].start),
 							       layout.ram[r].end - layout.ram[r].start };
 	add_page_zero(bi);
 	d->mem_size = d->mem_end = layout.ram[layout.nram - 1].end;
@@ -299,7 +309,7 @@ static int build(struct domain *d, const struct boot_info *bi)
 		return err;
 	err = add_vcpus(d);
 	if (!err)
-		err = arch_dom0_protect_lapic(d); /* after the vCPUs: it learns which CPUs are dom0's */
+		err = arch_dom0_devices(d); /* after the vCPUs: it learns which CPUs are dom0's */
 	if (err)
 		return err;
 	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64, base + LINUX_AREA_PML4 * PAGE_SIZE,
@@ -347,7 +357,7 @@ void dom0_start(const struct boot_info *bi)
 	}
 	d->state = DOMAIN_RUNNING;
 	for (unsigned int i = 1; i < d->nr_vcpus; i++)
-		domain_run_vcpu(d->vcpus[i]); /* they wait for dom0's INIT and SIPI */
+		run_slot_give(d->vcpus[i]); /* they wait for dom0's INIT and SIPI */
 	log_info("dom0: entering the kernel on CPU 0 (%u vCPU(s))\n", d->nr_vcpus);
 	arch_vcpu_run(d->vcpus[0]);
 	report_end(d);

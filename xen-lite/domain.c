@@ -1,8 +1,8 @@
 /* Domain lifecycle and resource ownership (see include/xen-lite/domain.h). */
-#include <arch/cpu.h>
-#include <arch/percpu.h>
-#include <xen-lite-abi.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/relax.h>
+#include <xen-lite/arch/time.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -10,9 +10,10 @@
 #include <xen-lite/heap.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/pcpu.h>
+#include <xen-lite/run_slot.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
-#include <xen-lite/time.h>
 
 #include <stdarg.h>
 
@@ -21,8 +22,6 @@
 static spinlock_t domains_lock = SPINLOCK_INIT;
 static struct domain *domains[MAX_DOMAINS];
 static uint32_t next_domain_id = 1;
-/* which domain owns each physical CPU (NULL: free); CPU 0 is never given out */
-static struct domain *pcpu_owner[MAX_CPUS];
 
 static const char *const exit_names[EXIT_REASON_COUNT] = {
 	[EXIT_HYPERCALL] = "hypercall", [EXIT_CPUID] = "cpuid", [EXIT_MSR_READ] = "msr-read",
@@ -45,20 +44,6 @@ const char *exit_reason_name(enum exit_reason r)
 const char *domain_state_name(enum domain_state s)
 {
 	return s <= DOMAIN_DYING ? state_names[s] : "?";
-}
-
-bool pcpu_is_free(unsigned int cpu)
-{
-	return cpu > 0 && cpu < arch_cpus_online() && !pcpu_owner[cpu];
-}
-
-unsigned int pcpus_free(void)
-{
-	unsigned int n = 0;
-
-	for (unsigned int c = 1; c < arch_cpus_online(); c++)
-		n += pcpu_is_free(c);
-	return n;
 }
 
 struct domain *domain_create(const char *name, bool privileged, int *err)
@@ -109,26 +94,26 @@ static uint64_t block_size_for(uint64_t gpa, uint64_t remaining)
 	return PAGE_SIZE;
 }
 
-static int add_block(struct domain *d, uint64_t gpa, uint64_t size)
+static int add_block(struct domain *d, gpa_t gpa, uint64_t size)
 {
-	uint64_t hpa = 0;
+	hpa_t hpa = hpa_init(0);
 	int err;
 
 	/* fall back to smaller blocks when memory is too fragmented for large ones */
 	for (; size >= PAGE_SIZE; size = size == SIZE_1G ? SIZE_2M : PAGE_SIZE) {
-		hpa = page_alloc_range(&phys_pages, size, size, 0, UINT64_MAX);
-		if (hpa || size == PAGE_SIZE)
+		hpa = phys_alloc_aligned(size);
+		if (hpa_addr(hpa) || size == PAGE_SIZE)
 			break;
 	}
-	if (!hpa)
+	if (!hpa_addr(hpa))
 		return -ENOMEM;
 	if (d->nr_blocks == DOMAIN_MAX_BLOCKS) {
-		page_free(&phys_pages, hpa, size);
+		phys_free(hpa, size);
 		return -ENOSPC;
 	}
 	err = arch_domain_map(d, gpa, hpa, size);
 	if (err) {
-		page_free(&phys_pages, hpa, size);
+		phys_free(hpa, size);
 		return err;
 	}
 	d->blocks[d->nr_blocks++] = (struct mem_block){ gpa, hpa, size };
@@ -136,21 +121,21 @@ static int add_block(struct domain *d, uint64_t gpa, uint64_t size)
 	return (int)(size >> PAGE_SHIFT);
 }
 
-int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size)
+int domain_alloc_memory_at(struct domain *d, gpa_t start, uint64_t size)
 {
-	uint64_t end = gpa + size;
+	uint64_t at = gpa_addr(start), end = at + size;
 
-	if (!size || !IS_ALIGNED(size | gpa, PAGE_SIZE) || end < gpa || gpa < d->mem_end ||
+	if (!size || !IS_ALIGNED(size | at, PAGE_SIZE) || end < at || at < d->mem_end ||
 	    d->state != DOMAIN_BUILDING)
 		return -EINVAL;
-	if ((size >> PAGE_SHIFT) > phys_pages.free_pages)
+	if ((size >> PAGE_SHIFT) > phys_free_pages())
 		return -ENOMEM; /* fail at once rather than after zeroing what there is */
-	while (gpa < end) {
-		int pages = add_block(d, gpa, block_size_for(gpa, end - gpa));
+	while (at < end) {
+		int pages = add_block(d, gpa_init(at), block_size_for(at, end - at));
 
 		if (pages < 0)
 			return pages; /* what was added stays owned by d and goes with it */
-		gpa += (uint64_t)pages << PAGE_SHIFT;
+		at += (uint64_t)pages << PAGE_SHIFT;
 	}
 	d->mem_size += size;
 	d->mem_end = end;
@@ -159,7 +144,7 @@ int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size)
 
 int domain_alloc_memory(struct domain *d, uint64_t size)
 {
-	return domain_alloc_memory_at(d, d->mem_end, size);
+	return domain_alloc_memory_at(d, gpa_init(d->mem_end), size);
 }
 
 /*
@@ -176,7 +161,7 @@ uint64_t domain_scrub(struct domain *d, uint64_t budget)
 		const struct mem_block *b = &d->blocks[d->scrub_block];
 		uint64_t n = MIN(budget, b->size - d->scrub_offset);
 
-		memset(phys_to_virt(b->hpa + d->scrub_offset), 0, n);
+		memset(hpa_to_virt(hpa_add(b->hpa, d->scrub_offset)), 0, n);
 		d->scrub_offset += n;
 		d->unscrubbed -= n;
 		budget -= n;
@@ -188,39 +173,10 @@ uint64_t domain_scrub(struct domain *d, uint64_t budget)
 	return d->unscrubbed;
 }
 
-static const struct mem_block *block_at(const struct domain *d, uint64_t gpa)
-{
-	for (unsigned int i = 0; i < d->nr_blocks; i++)
-		if (gpa - d->blocks[i].gpa < d->blocks[i].size)
-			return &d->blocks[i];
-	return NULL;
-}
-
-bool domain_is_ram(const struct domain *d, uint64_t gpa)
-{
-	return block_at(d, gpa) != NULL;
-}
-
-bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
-{
-	uint64_t end = gpa + len;
-
-	if (end < gpa || end > d->mem_end)
-		return false; /* also an empty range beyond the end, as the hypercall ABI says */
-	while (gpa < end) {
-		const struct mem_block *b = block_at(d, gpa);
-
-		if (!b)
-			return false;
-		gpa = b->gpa + b->size;
-	}
-	return true;
-}
-
 int domain_add_vcpu(struct domain *d, unsigned int pcpu)
 {
 	struct vcpu *v;
-	int err = -EBUSY;
+	int err;
 
 	if (d->nr_vcpus == DOMAIN_MAX_VCPUS || d->state != DOMAIN_BUILDING)
 		return -EINVAL;
@@ -229,27 +185,22 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu)
 	v = alloc_page_zeroed();
 	if (!v)
 		return -ENOMEM;
-	spin_lock(&domains_lock);
-	/* CPU 0 is never a guest's; it is dom0's to run on */
-	if (pcpu_is_free(pcpu) || (d->privileged && pcpu == 0 && !pcpu_owner[0])) {
-		pcpu_owner[pcpu] = d;
-		err = 0;
+	err = pcpu_claim(pcpu, d);
+	if (err)
+		goto out;
+	v->domain = d;
+	v->id = d->nr_vcpus;
+	v->pcpu = pcpu;
+	err = arch_vcpu_init(v);
+	if (err) {
+		pcpu_release(pcpu);
+		goto out;
 	}
+	spin_lock(&domains_lock); /* a snapshot reads vcpus[] under it */
+	d->vcpus[d->nr_vcpus++] = v;
 	spin_unlock(&domains_lock);
-	if (!err) {
-		v->domain = d;
-		v->id = d->nr_vcpus;
-		v->pcpu = pcpu;
-		err = arch_vcpu_init(v);
-		spin_lock(&domains_lock); /* a snapshot reads vcpus[] under it */
-		if (err)
-			pcpu_owner[pcpu] = NULL;
-		else
-			d->vcpus[d->nr_vcpus++] = v;
-		spin_unlock(&domains_lock);
-		if (!err)
-			return 0;
-	}
+	return 0;
+out:
 	free_pages(v, PAGE_SIZE);
 	return err;
 }
@@ -259,12 +210,6 @@ static void kick_vcpus(struct domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpus[i]->pcpu != arch_cpu_index())
 			arch_kick_cpu(d->vcpus[i]->pcpu);
-}
-
-void domain_run_vcpu(struct vcpu *v)
-{
-	percpu_area[v->pcpu].run_vcpu = v;
-	arch_kick_cpu(v->pcpu);
 }
 
 int domain_pause(struct domain *d)
@@ -290,7 +235,7 @@ int domain_unpause(struct domain *d)
 		return -EINVAL;
 	d->state = DOMAIN_RUNNING;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		domain_run_vcpu(d->vcpus[i]);
+		run_slot_give(d->vcpus[i]);
 	return 0;
 }
 
@@ -332,7 +277,7 @@ static bool wait_vcpus_stopped(struct domain *d)
 
 		for (unsigned int i = 0; i < d->nr_vcpus; i++)
 			running |= d->vcpus[i]->run_state == VCPU_RUNNING ||
-				   percpu_area[d->vcpus[i]->pcpu].run_vcpu == d->vcpus[i];
+				   run_slot_holds(d->vcpus[i]);
 		if (!running)
 			return true;
 		if (time_since_boot_us() - start > DESTROY_TIMEOUT_US)
@@ -361,11 +306,11 @@ int domain_destroy(struct domain *d)
 		struct vcpu *v = d->vcpus[i];
 
 		arch_vcpu_free(v);
-		pcpu_owner[v->pcpu] = NULL;
+		pcpu_release(v->pcpu);
 		free_pages(v, PAGE_SIZE);
 	}
 	for (unsigned int i = 0; i < d->nr_blocks; i++)
-		page_free(&phys_pages, d->blocks[i].hpa, d->blocks[i].size);
+		phys_free(d->blocks[i].hpa, d->blocks[i].size);
 	if (d->images)
 		free_pages(d->images, d->kernel_size + d->ramdisk_size);
 	arch_domain_free(d);
@@ -378,132 +323,15 @@ int domain_destroy(struct domain *d)
 	return 0;
 }
 
-/* Walk guest-physical [gpa, gpa + len) block by block; -EFAULT if any part is not guest RAM. */
-static int guest_access(struct domain *d, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
+static bool inside_memory(struct domain *d, gpa_t start, uint64_t size)
 {
-	uint8_t *p = buf;
+	uint64_t gpa = gpa_addr(start);
 
-	if (gpa + len < gpa || gpa + len > d->mem_end)
-		return -EFAULT;
-	while (len) {
-		const struct mem_block *b = block_at(d, gpa);
-		uint64_t n;
-
-		if (!b)
-			return -EFAULT;
-		n = MIN(len, b->gpa + b->size - gpa);
-		if (to_guest)
-			memcpy(phys_to_virt(b->hpa + (gpa - b->gpa)), p, n);
-		else
-			memcpy(p, phys_to_virt(b->hpa + (gpa - b->gpa)), n);
-		p += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
-}
-
-int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
-{
-	return guest_access(d, gpa, dst, len, false);
-}
-
-int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
-{
-	return guest_access(d, gpa, (void *)src, len, true);
-}
-
-static void console_flush(struct domain *d)
-{
-	d->console_line[d->console_len] = '\0';
-	log_info("(d%u %s) %s\n", d->id, d->name, d->console_line);
-	d->console_len = 0;
-}
-
-static spinlock_t console_lock = SPINLOCK_INIT;
-
-static void ring_put(struct domain *d, char c)
-{
-	d->console_ring[d->console_head % DOMAIN_CONSOLE_RING] = c;
-	d->console_head++;
-	if (d->console_head - d->console_read > DOMAIN_CONSOLE_RING) {
-		d->console_read++; /* the oldest unread byte is overwritten */
-		d->console_dropped++;
-	}
-}
-
-size_t domain_console_take(struct domain *d, char *buf, size_t len, uint64_t *dropped)
-{
-	size_t n = 0;
-
-	spin_lock(&console_lock);
-	while (n < len && d->console_read < d->console_head)
-		buf[n++] = d->console_ring[d->console_read++ % DOMAIN_CONSOLE_RING];
-	*dropped = d->console_dropped;
-	d->console_dropped = 0;
-	spin_unlock(&console_lock);
-	return n;
-}
-
-size_t domain_console_type(struct domain *d, const char *buf, size_t len)
-{
-	size_t n = 0;
-
-	spin_lock(&console_lock);
-	for (; n < len && d->console_in_count < DOMAIN_CONSOLE_INPUT; n++) {
-		d->console_input[(d->console_in_head + d->console_in_count) % DOMAIN_CONSOLE_INPUT] = buf[n];
-		d->console_in_count++;
-	}
-	spin_unlock(&console_lock);
-	return n;
-}
-
-size_t domain_console_input(struct domain *d, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	spin_lock(&console_lock);
-	for (; n < len && d->console_in_count; n++) {
-		buf[n] = d->console_input[d->console_in_head];
-		d->console_in_head = (d->console_in_head + 1) % DOMAIN_CONSOLE_INPUT;
-		d->console_in_count--;
-	}
-	spin_unlock(&console_lock);
-	return n;
-}
-
-void domain_console_write(struct domain *d, const char *buf, size_t len)
-{
-	/* under the lock: dom0's vCPUs may write at the same time, and they share the line */
-	spin_lock(&console_lock);
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		ring_put(d, c);
-
-		if (c == '\n') {
-			console_flush(d);
-			continue;
-		}
-		if (c == '\r')
-			continue; /* a serial console's line end: the log has its own */
-		/* guest text must not drive the operator's terminal */
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			c = '?';
-		d->console_line[d->console_len++] = c;
-		if (d->console_len >= DOMAIN_CONSOLE_LINE - 1)
-			console_flush(d);
-	}
-	spin_unlock(&console_lock);
-}
-
-static bool inside_memory(struct domain *d, uint64_t gpa, uint64_t size)
-{
 	return size && IS_ALIGNED(gpa | size, PAGE_SIZE) && gpa + size > gpa &&
 	       gpa + size <= d->mem_end;
 }
 
-int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms)
+int domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms)
 {
 	if (!inside_memory(d, gpa, size) || !(perms & GUEST_PERM_READ) ||
 	    (perms & ~(GUEST_PERM_READ | GUEST_PERM_WRITE | GUEST_PERM_EXEC)))
@@ -511,7 +339,7 @@ int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int p
 	return arch_domain_protect(d, gpa, size, perms);
 }
 
-int domain_unmap(struct domain *d, uint64_t gpa, uint64_t size)
+int domain_unmap(struct domain *d, gpa_t gpa, uint64_t size)
 {
 	if (!inside_memory(d, gpa, size))
 		return -EINVAL;
@@ -523,14 +351,7 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c)
 	arch_domain_page_counts(d, c);
 }
 
-int pcpu_owner_id(unsigned int cpu)
-{
-	struct domain *d = cpu < MAX_CPUS ? pcpu_owner[cpu] : NULL;
-
-	return d ? (int)d->id : -1;
-}
-
-static uint64_t domain_bytes(const struct domain *d)
+uint64_t domain_memory(const struct domain *d)
 {
 	uint64_t sum = 0;
 
@@ -547,58 +368,21 @@ void domains_memory(uint64_t *dom0, uint64_t *guests)
 		if (!domains[i])
 			continue;
 		if (domains[i]->privileged)
-			*dom0 += domain_bytes(domains[i]);
+			*dom0 += domain_memory(domains[i]);
 		else
-			*guests += domain_bytes(domains[i]);
+			*guests += domain_memory(domains[i]);
 	}
 	spin_unlock(&domains_lock);
 }
 
-unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsigned int *total)
+void domain_for_each(void (*fn)(const struct domain *d, void *ctx), void *ctx)
 {
-	unsigned int n = 0;
-
-	*total = 0;
 	spin_lock(&domains_lock);
-	for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-		const struct domain *d = domains[i];
-		struct xl_domain_info *o = &out[n];
-		uint64_t exits = 0;
-
-		if (!d)
-			continue;
-		(*total)++;
-		if (n == cap)
-			continue;
-		memset(o, 0, sizeof(*o));
-		o->domid = d->id;
-		o->state = (uint32_t)d->state; /* enum domain_state matches XL_DOMAIN_* */
-		memcpy(o->name, d->name, sizeof(o->name) - 1);
-		o->mem_bytes = domain_bytes(d);
-		o->nr_vcpus = d->nr_vcpus;
-		o->first_cpu = d->nr_vcpus ? d->vcpus[0]->pcpu : 0;
-		for (unsigned int v = 0; v < d->nr_vcpus; v++) {
-			uint64_t sum = 0;
-
-			for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
-				sum += d->vcpus[v]->exits[r];
-			if (v < XL_MAX_GUEST_VCPUS)
-				o->vcpu_exits[v] = sum;
-			exits += sum;
-		}
-		o->exits = exits;
-		o->uptime_us = time_since_boot_us() - d->created_us;
-		n++;
-	}
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i])
+			fn(domains[i], ctx);
 	spin_unlock(&domains_lock);
-	return n;
 }
-
-_Static_assert(DOMAIN_BUILDING == XL_DOMAIN_BUILDING && DOMAIN_RUNNING == XL_DOMAIN_RUNNING &&
-		       DOMAIN_PAUSED == XL_DOMAIN_PAUSED && DOMAIN_SHUTDOWN == XL_DOMAIN_SHUTDOWN &&
-		       DOMAIN_CRASHED == XL_DOMAIN_CRASHED && DOMAIN_DYING == XL_DOMAIN_DYING,
-	       "domain states are the ABI's");
-_Static_assert(DOMAIN_NAME_MAX == XL_DOMAIN_NAME_MAX, "domain names are the ABI's");
 
 struct domain *domain_find(uint32_t id)
 {

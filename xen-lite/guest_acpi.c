@@ -21,6 +21,7 @@
  */
 #include <xen-lite/errno.h>
 #include <xen-lite/guest_acpi.h>
+#include <xen-lite/le.h>
 #include <xen-lite/string.h>
 
 #define TABLE_ALIGN 16
@@ -144,24 +145,6 @@ _Static_assert(ALIGN_UP(RSDP_LEN, TABLE_ALIGN) + ALIGN_UP(XSDT_LEN, TABLE_ALIGN)
 	       "guest ACPI tables fit their page");
 _Static_assert(DSDT_MAX_LEN <= AML_PKG_2BYTE_MAX, "every DSDT PkgLength fits the 2-byte form");
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /* The byte that makes len bytes (with it still zero) sum to 0 mod 256. */
 static uint8_t checksum_byte(const uint8_t *p, uint32_t len)
 {
@@ -176,13 +159,13 @@ static uint8_t checksum_byte(const uint8_t *p, uint32_t len)
 static void sdt_finish(uint8_t *t, const char *sig, uint32_t len, uint8_t revision)
 {
 	memcpy(t, sig, 4);
-	put32(t + SDT_OFF_LENGTH, len);
+	le32_put(t + SDT_OFF_LENGTH, len);
 	t[SDT_OFF_REVISION] = revision;
 	memcpy(t + SDT_OFF_OEM_ID, OEM_ID, 6);
 	memcpy(t + SDT_OFF_OEM_TABLE_ID, OEM_TABLE_ID, 8);
-	put32(t + SDT_OFF_OEM_REVISION, OEM_REVISION);
+	le32_put(t + SDT_OFF_OEM_REVISION, OEM_REVISION);
 	memcpy(t + SDT_OFF_CREATOR_ID, CREATOR_ID, 4);
-	put32(t + SDT_OFF_CREATOR_REVISION, CREATOR_REVISION);
+	le32_put(t + SDT_OFF_CREATOR_REVISION, CREATOR_REVISION);
 	t[SDT_OFF_CHECKSUM] = 0;
 	t[SDT_OFF_CHECKSUM] = checksum_byte(t, len);
 }
@@ -193,16 +176,16 @@ static void build_rsdp(uint8_t *r, uint64_t xsdt_gpa)
 	memcpy(r + RSDP_OFF_OEM_ID, OEM_ID, 6);
 	r[RSDP_OFF_REVISION] = RSDP_REVISION;
 	/* RsdtAddress stays 0: an OS reading revision 2 uses the XSDT. */
-	put32(r + RSDP_OFF_LENGTH, RSDP_LEN);
-	put64(r + RSDP_OFF_XSDT, xsdt_gpa);
+	le32_put(r + RSDP_OFF_LENGTH, RSDP_LEN);
+	le64_put(r + RSDP_OFF_XSDT, xsdt_gpa);
 	r[RSDP_OFF_CHECKSUM] = checksum_byte(r, RSDP_V1_LEN);
 	r[RSDP_OFF_EXT_CHECKSUM] = checksum_byte(r, RSDP_LEN);
 }
 
 static void build_xsdt(uint8_t *t, uint64_t fadt_gpa, uint64_t madt_gpa)
 {
-	put64(t + SDT_HDR_LEN, fadt_gpa);
-	put64(t + SDT_HDR_LEN + 8, madt_gpa);
+	le64_put(t + SDT_HDR_LEN, fadt_gpa);
+	le64_put(t + SDT_HDR_LEN + 8, madt_gpa);
 	sdt_finish(t, "XSDT", XSDT_LEN, XSDT_REVISION);
 }
 
@@ -213,7 +196,7 @@ static void put_gas_io8(uint8_t *gas, uint16_t port)
 	gas[1] = 8; /* register bit width */
 	gas[2] = 0; /* register bit offset */
 	gas[3] = GAS_ACCESS_BYTE;
-	put64(gas + GAS_OFF_ADDRESS, port);
+	le64_put(gas + GAS_OFF_ADDRESS, port);
 }
 
 /*
@@ -227,14 +210,14 @@ static void build_fadt(uint8_t *t, uint64_t dsdt_gpa)
 {
 	/* The 32-bit field too, for OSes that read only it; ACPICA accepts both when equal. */
 	if (dsdt_gpa <= UINT32_MAX)
-		put32(t + FADT_OFF_DSDT, (uint32_t)dsdt_gpa);
-	put16(t + FADT_OFF_IAPC_BOOT_ARCH, IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
-	put32(t + FADT_OFF_FLAGS,
+		le32_put(t + FADT_OFF_DSDT, (uint32_t)dsdt_gpa);
+	le16_put(t + FADT_OFF_IAPC_BOOT_ARCH, IAPC_VGA_NOT_PRESENT | IAPC_CMOS_RTC_NOT_PRESENT);
+	le32_put(t + FADT_OFF_FLAGS,
 	      FADT_WBINVD | FADT_RESET_REG_SUP | FADT_FORCE_APIC_PHYSICAL | FADT_HW_REDUCED_ACPI);
 	put_gas_io8(t + FADT_OFF_RESET_REG, GUEST_ACPI_RESET_PORT);
 	t[FADT_OFF_RESET_VALUE] = GUEST_ACPI_RESET_VALUE;
 	t[FADT_OFF_MINOR_VERSION] = FADT_MINOR_VERSION;
-	put64(t + FADT_OFF_X_DSDT, dsdt_gpa);
+	le64_put(t + FADT_OFF_X_DSDT, dsdt_gpa);
 	put_gas_io8(t + FADT_OFF_SLEEP_CONTROL_REG, GUEST_ACPI_SLEEP_CONTROL_PORT);
 	put_gas_io8(t + FADT_OFF_SLEEP_STATUS_REG, GUEST_ACPI_SLEEP_STATUS_PORT);
 	sdt_finish(t, "FACP", FADT_LEN, FADT_REVISION);
@@ -246,13 +229,13 @@ static uint32_t build_madt(uint8_t *t, uint32_t lapic_gpa, const uint32_t *apic_
 {
 	uint8_t *e = t + MADT_OFF_ENTRIES;
 
-	put32(t + MADT_OFF_LAPIC_ADDR, lapic_gpa);
+	le32_put(t + MADT_OFF_LAPIC_ADDR, lapic_gpa);
 	for (unsigned int i = 0; i < n; i++, e += MADT_LAPIC_LEN) {
 		e[0] = MADT_TYPE_LAPIC;
 		e[1] = MADT_LAPIC_LEN;
 		e[2] = (uint8_t)i; /* ACPI processor UID */
 		e[3] = (uint8_t)apic_ids[i];
-		put32(e + 4, MADT_LAPIC_ENABLED);
+		le32_put(e + 4, MADT_LAPIC_ENABLED);
 	}
 	sdt_finish(t, "APIC", (uint32_t)(e - t), MADT_REVISION);
 	return (uint32_t)(e - t);
@@ -308,7 +291,7 @@ static void aml_name_dword(struct aml *a, const char *name, uint32_t v)
 {
 	uint8_t le[4];
 
-	put32(le, v);
+	le32_put(le, v);
 	aml_byte(a, AML_NAME_OP);
 	aml_bytes(a, name, 4);
 	aml_byte(a, AML_DWORD_PREFIX);
@@ -352,8 +335,8 @@ static void aml_crs_io(struct aml *a, uint16_t port)
 			  RES_END_TAG, 0 /* checksum 0: not checked */ };
 	uint32_t pkg;
 
-	put16(res + 2, port); /* minimum base */
-	put16(res + 4, port); /* maximum base */
+	le16_put(res + 2, port); /* minimum base */
+	le16_put(res + 4, port); /* maximum base */
 	aml_byte(a, AML_NAME_OP);
 	aml_bytes(a, "_CRS", 4);
 	aml_byte(a, AML_BUFFER_OP);

@@ -3,18 +3,19 @@
  * own (queued while none is free), is watched from the boot CPU, reported
  * when it ends, destroyed, and its resources checked back into the pool.
  */
-#include <arch/cpu.h>
-#include <arch/svm.h>
-#include <xen-lite/arch.h>
+#include <xen-lite-abi.h>
+#include <xen-lite/arch/boot.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
 #include <xen-lite/format.h>
+#include <xen-lite/guest.h>
 #include <xen-lite/guest_launch.h>
-#include <xen-lite/guest_loader.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
-#include <xen-lite/time.h>
+#include <xen-lite/pcpu.h>
 
 #define MAX_LAUNCH BOOT_MAX_MODULES
 
@@ -41,62 +42,32 @@ static int pick_cpu(const struct guest_spec *s)
 	return -1;
 }
 
-static void report_memory(struct domain *d)
-{
-	struct npt_page_counts c;
-
-	domain_page_counts(d, &c);
-	log_info("domain d%u (%s) memory: %llu MiB in %llu x 1 GiB, %llu x 2 MiB, %llu x 4 KiB pages, "
-		 "zeroed in %u step(s)\n",
-		 d->id, d->name, (unsigned long long)(d->mem_size >> 20), (unsigned long long)c.n1g,
-		 (unsigned long long)c.n2m, (unsigned long long)c.n4k, d->scrub_steps);
-}
-
 static int apply_page_rules(struct domain *d, const struct guest_spec *s)
 {
 	int err = 0;
 
 	if (s->readonly_gpa != GUEST_NO_GPA)
-		err = domain_protect(d, s->readonly_gpa, PAGE_SIZE, GUEST_PERM_READ | GUEST_PERM_EXEC);
+		err = domain_protect(d, gpa_init(s->readonly_gpa), PAGE_SIZE,
+				     GUEST_PERM_READ | GUEST_PERM_EXEC);
 	if (!err && s->noexec_gpa != GUEST_NO_GPA)
-		err = domain_protect(d, s->noexec_gpa, PAGE_SIZE, GUEST_PERM_READ | GUEST_PERM_WRITE);
+		err = domain_protect(d, gpa_init(s->noexec_gpa), PAGE_SIZE,
+				     GUEST_PERM_READ | GUEST_PERM_WRITE);
 	if (!err && s->unmap_gpa != GUEST_NO_GPA)
-		err = domain_unmap(d, s->unmap_gpa, PAGE_SIZE);
+		err = domain_unmap(d, gpa_init(s->unmap_gpa), PAGE_SIZE);
 	return err;
-}
-
-int guest_build_elf(const char *name, uint64_t mem, unsigned int cpu, const void *image,
-		    uint64_t size, const char *cmdline, struct domain **out)
-{
-	int err;
-	struct domain *d = domain_create(name, false, &err);
-
-	*out = d;
-	if (!d)
-		return err;
-	err = domain_alloc_memory(d, mem);
-	if (!err)
-		domain_scrub(d, UINT64_MAX);
-	if (!err)
-		err = domain_add_vcpu(d, cpu);
-	if (!err)
-		err = guest_load_elf(d, image, size, cmdline);
-	return err;
-}
-
-int guest_start(struct domain *d)
-{
-	report_memory(d);
-	log_info("domain d%u (%s) starting on CPU %u\n", d->id, d->name, d->vcpus[0]->pcpu);
-	return domain_unpause(d);
 }
 
 static int build(struct launch *l, const struct boot_info *bi, unsigned int cpu)
 {
 	const struct boot_module *m = &bi->modules[l->spec.module];
-	int err = guest_build_elf(l->spec.name, l->spec.mem, cpu, phys_to_virt(m->start),
-				  m->end - m->start, m->cmdline, &l->d);
+	struct guest_config c = { .name = l->spec.name, .type = XL_GUEST_ELF, .mem = l->spec.mem,
+				  .cmdline = "", .cpus = &cpu, .nr_vcpus = 1 };
+	int err;
 
+	l->d = guest_create(&c, &err);
+	if (!l->d)
+		return err;
+	err = guest_build(l->d, phys_to_virt(m->start), m->end - m->start, NULL, 0, m->cmdline);
 	if (!err)
 		err = apply_page_rules(l->d, &l->spec);
 	return err ? err : guest_start(l->d);
@@ -216,11 +187,11 @@ void guests_launch_from_modules(const struct boot_info *bi)
 	static struct launch ls[MAX_LAUNCH];
 	struct launch_stats st = { 0 };
 	unsigned int n = collect(bi, ls);
-	uint64_t free_before = phys_pages.free_pages, cpus_before = pcpus_free();
+	uint64_t free_before = phys_free_pages(), cpus_before = pcpus_free();
 
 	if (!n)
 		return;
-	if (!svm_ready()) {
+	if (!arch_virt_ready()) {
 		log_err("%u guest module(s) not started: no usable SVM\n", n);
 		return;
 	}
@@ -233,6 +204,6 @@ void guests_launch_from_modules(const struct boot_info *bi)
 	log_info("test guests: %u run, %u powered off, %u crashed, %u timed out%s\n", st.run,
 		 st.powered_off, st.crashed, st.timed_out, st.failed ? ", some failed to start" : "");
 	log_info("resources after the guests: %llu pages free (%llu before), %u CPUs free (%llu before)\n",
-		 (unsigned long long)phys_pages.free_pages, (unsigned long long)free_before, pcpus_free(),
+		 (unsigned long long)phys_free_pages(), (unsigned long long)free_before, pcpus_free(),
 		 (unsigned long long)cpus_before);
 }

@@ -10,12 +10,13 @@
  *   the local APIC page   mapped read-only (writes filtered), above mem
  */
 #include <xen-lite-abi.h>
-#include <xen-lite/arch.h>
-#include <xen-lite/dom0.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/guest.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/format.h>
 #include <xen-lite/guest_acpi.h>
 #include <xen-lite/guest_linux.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
@@ -53,10 +54,10 @@ static uint64_t low_ram_end(const struct domain *d)
 int guest_linux_alloc_memory(struct domain *d, uint64_t size)
 {
 	uint64_t low = MIN(size, GUEST_LINUX_HOLE_START);
-	int err = domain_alloc_memory_at(d, 0, low);
+	int err = domain_alloc_memory_at(d, gpa_init(0), low);
 
 	if (!err && size > low)
-		err = domain_alloc_memory_at(d, GUEST_LINUX_HOLE_END, size - low);
+		err = domain_alloc_memory_at(d, gpa_init(GUEST_LINUX_HOLE_END), size - low);
 	return err;
 }
 
@@ -105,7 +106,7 @@ static int place_ramdisk(const struct domain *d, const struct linux_load_plan *p
 	return 0;
 }
 
-static int write_acpi(struct domain *d, uint64_t lapic_gpa, uint8_t *page)
+static int write_acpi(struct domain *d, gpa_t lapic, uint8_t *page)
 {
 	uint32_t ids[GUEST_ACPI_MAX_CPUS];
 	int err;
@@ -114,8 +115,8 @@ static int write_acpi(struct domain *d, uint64_t lapic_gpa, uint8_t *page)
 		return -E2BIG;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		ids[i] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
-	err = guest_acpi_build(page, GUEST_ACPI_BASE, lapic_gpa, ids, d->nr_vcpus, GUEST_UART_PORT);
-	return err ? err : copy_to_guest(d, GUEST_ACPI_BASE, page, GUEST_ACPI_SIZE);
+	err = guest_acpi_build(page, GUEST_ACPI_BASE, gpa_addr(lapic), ids, d->nr_vcpus, GUEST_UART_PORT);
+	return err ? err : copy_to_guest(d, gpa_init(GUEST_ACPI_BASE), page, GUEST_ACPI_SIZE);
 }
 
 /* Scratch: the boot area as it will be in the guest, then one page for the ACPI tables. */
@@ -128,7 +129,8 @@ static int build(struct domain *d, const uint8_t *kernel, uint64_t ksize, const 
 	struct e820_entry e820[4];
 	struct linux_load_plan plan;
 	struct linux_boot_args args;
-	uint64_t lapic_gpa, rd;
+	gpa_t lapic_gpa;
+	uint64_t rd;
 	uint8_t *bp = area + LINUX_AREA_BOOT_PARAMS * PAGE_SIZE;
 	char *line = (char *)area + LINUX_AREA_CMDLINE * PAGE_SIZE;
 	int n, err;
@@ -154,11 +156,13 @@ static int build(struct domain *d, const uint8_t *kernel, uint64_t ksize, const 
 					 .rsdp_pa = GUEST_ACPI_BASE };
 	err = linux_fill_boot_params(bp, kernel, ksize, &plan, e820, make_e820(d, e820), &args);
 	if (!err)
-		err = copy_to_guest(d, plan.load_addr, kernel + plan.setup_size, plan.payload_size);
+		err = copy_to_guest(d, gpa_init(plan.load_addr), kernel + plan.setup_size,
+				    plan.payload_size);
 	if (!err && rsize)
-		err = copy_to_guest(d, rd, ramdisk, rsize);
+		err = copy_to_guest(d, gpa_init(rd), ramdisk, rsize);
 	if (!err)
-		err = copy_to_guest(d, GUEST_BOOT_AREA, area, LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
+		err = copy_to_guest(d, gpa_init(GUEST_BOOT_AREA), area,
+				    LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
 	if (err)
 		return err;
 	arch_vcpu_set_linux_start(d->vcpus[0], plan.entry64,

@@ -1,8 +1,10 @@
 /* ELF guest loader (see include/xen-lite/guest_loader.h). */
-#include <arch/page_table.h>
 #include <xen-lite-abi.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/guest.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/guest_loader.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/string.h>
 
@@ -25,13 +27,12 @@ struct elf64_phdr {
 };
 
 /* Layout of the start area at the top of guest memory (offsets from its base). */
-#define AREA_PML4 0x0000
-#define AREA_PDPT 0x1000
-#define AREA_PD 0x2000 /* one page per GiB */
+#define AREA_PML4 0x0000 /* then the PDPT and a page directory per GiB */
 #define AREA_GDT 0xE000
 #define AREA_INFO 0xF000
 
-_Static_assert(AREA_PD + (GUEST_START_MAX_MEM >> 30) * 0x1000 <= AREA_GDT, "start area layout");
+_Static_assert(AREA_PML4 + ARCH_BOOT_TABLES_PAGES(GUEST_START_MAX_MEM) * 0x1000 <= AREA_GDT,
+	       "start area layout");
 _Static_assert(sizeof(struct xl_start_info) <= XL_START_AREA_SIZE - AREA_INFO, "start info fits");
 
 static int check_header(const struct elf64_ehdr *eh, uint64_t size)
@@ -80,7 +81,7 @@ static int load_segments(struct domain *d, const uint8_t *image, uint64_t size, 
 
 		memcpy(&ph, image + eh->phoff + i * sizeof(ph), sizeof(ph));
 		if (ph.type == PT_LOAD)
-			err = copy_to_guest(d, ph.paddr, image + ph.offset, ph.filesz);
+			err = copy_to_guest(d, gpa_init(ph.paddr), image + ph.offset, ph.filesz);
 	}
 	if (!err) /* not before the header is known to be there */
 		*entry = eh->entry;
@@ -90,26 +91,10 @@ static int load_segments(struct domain *d, const uint8_t *image, uint64_t size, 
 /* Page tables identity-mapping [0, mem) with 2 MiB pages, a GDT and the start info. */
 static void build_start_area(struct domain *d, uint8_t *area, uint64_t base, const char *cmdline)
 {
-	uint64_t *pml4 = (uint64_t *)(area + AREA_PML4), *pdpt = (uint64_t *)(area + AREA_PDPT);
-	uint64_t *gdt = (uint64_t *)(area + AREA_GDT);
 	struct xl_start_info *si = (struct xl_start_info *)(area + AREA_INFO);
-	uint64_t gib = ALIGN_UP(d->mem_size, SIZE_1G) >> 30;
 
-	pml4[0] = (base + AREA_PDPT) | PTE_P | PTE_W;
-	for (uint64_t g = 0; g < gib; g++) {
-		uint64_t *pd = (uint64_t *)(area + AREA_PD + g * PAGE_SIZE);
-
-		pdpt[g] = (base + AREA_PD + g * PAGE_SIZE) | PTE_P | PTE_W;
-		for (uint64_t i = 0; i < 512; i++) {
-			uint64_t pa = (g << 30) + (i << 21);
-
-			if (pa < d->mem_size)
-				pd[i] = pa | PTE_P | PTE_W | PTE_PS;
-		}
-	}
-	gdt[0] = 0;
-	gdt[XL_SEL_CODE / 8] = 0x00AF9B000000FFFFULL;
-	gdt[XL_SEL_DATA / 8] = 0x00CF93000000FFFFULL;
+	arch_guest_boot_tables(area + AREA_PML4, base + AREA_PML4, d->mem_size);
+	arch_guest_boot_gdt((uint64_t *)(area + AREA_GDT), XL_SEL_CODE, XL_SEL_DATA);
 	si->magic = XL_START_INFO_MAGIC;
 	si->version = XL_ABI_VERSION;
 	si->mem_size = d->mem_size;
@@ -136,7 +121,7 @@ int guest_load_elf(struct domain *d, const void *image, uint64_t size, const cha
 	if (!area)
 		return -ENOMEM;
 	build_start_area(d, area, base, cmdline);
-	err = copy_to_guest(d, base, area, XL_START_AREA_SIZE);
+	err = copy_to_guest(d, gpa_init(base), area, XL_START_AREA_SIZE);
 	xl_free(area);
 	if (!err)
 		arch_vcpu_set_start_state(d->vcpus[0], entry, base + AREA_PML4, base + AREA_GDT,

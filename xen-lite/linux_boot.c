@@ -6,11 +6,12 @@
  * header", "Details of header fields", "64-bit Boot Protocol") and
  * Documentation/arch/x86/zero-page.rst.
  */
-#include <arch/page_table.h>
+#include <xen-lite/arch/guest.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 #include <xen-lite/linux_boot.h>
-#include <xen-lite/memmap.h>
 #include <xen-lite/log.h>
+#include <xen-lite/memmap.h>
 #include <xen-lite/modules.h>
 #include <xen-lite/string.h>
 
@@ -65,44 +66,6 @@
 _Static_assert(sizeof(struct e820_entry) == 20, "boot_e820_entry is 20 bytes");
 _Static_assert(BP_E820_TABLE + LINUX_E820_MAX * 20 <= LINUX_BOOT_PARAMS_SIZE,
 	       "e820 table fits in the zero page");
-
-static uint16_t get16(const uint8_t *p, unsigned int off)
-{
-	return (uint16_t)(p[off] | (p[off + 1] << 8));
-}
-
-static uint32_t get32(const uint8_t *p, unsigned int off)
-{
-	return (uint32_t)get16(p, off) | (uint32_t)get16(p, off + 2) << 16;
-}
-
-static uint64_t get64(const uint8_t *p, unsigned int off)
-{
-	return (uint64_t)get32(p, off) | (uint64_t)get32(p, off + 4) << 32;
-}
-
-static void put8(uint8_t *p, unsigned int off, uint8_t v)
-{
-	p[off] = v;
-}
-
-static void put16(uint8_t *p, unsigned int off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, unsigned int off, uint32_t v)
-{
-	put16(p, off, (uint16_t)v);
-	put16(p, off + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, unsigned int off, uint64_t v)
-{
-	put32(p, off, (uint32_t)v);
-	put32(p, off + 4, (uint32_t)(v >> 32));
-}
 
 /* ---- e820 ------------------------------------------------------------------------ */
 
@@ -243,14 +206,14 @@ static int parse_header(const uint8_t *p, uint64_t size, struct linux_header *h)
 		return -EINVAL;
 	}
 	h->relocatable = bz.relocatable;
-	h->above_4g = (get16(p, HDR_XLOADFLAGS) & XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	h->above_4g = (le16_get(p + HDR_XLOADFLAGS) & XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
 	h->setup_size = ((uint64_t)bz.setup_sects + 1) * 512;
 	h->payload_size = size - h->setup_size;
-	h->pref_address = get64(p, HDR_PREF_ADDRESS);
-	h->init_size = get32(p, HDR_INIT_SIZE);
-	h->kernel_alignment = get32(p, HDR_KERNEL_ALIGNMENT);
-	h->cmdline_size = get32(p, HDR_CMDLINE_SIZE);
-	h->initrd_addr_max = get32(p, HDR_INITRD_ADDR_MAX);
+	h->pref_address = le64_get(p + HDR_PREF_ADDRESS);
+	h->init_size = le32_get(p + HDR_INIT_SIZE);
+	h->kernel_alignment = le32_get(p + HDR_KERNEL_ALIGNMENT);
+	h->cmdline_size = le32_get(p + HDR_CMDLINE_SIZE);
+	h->initrd_addr_max = le32_get(p + HDR_INITRD_ADDR_MAX);
 	if (h->init_size < h->payload_size) {
 		log_warn("linux: bzImage init_size %#x is smaller than its payload (%#llx bytes)\n",
 			 h->init_size, (unsigned long long)h->payload_size);
@@ -481,41 +444,41 @@ int linux_fill_boot_params(uint8_t *bp, const void *image, uint64_t image_size,
 	memcpy(bp + HDR_START, img + HDR_START, h.hdr_end - HDR_START);
 
 	/* ... then set the loader's fields; clear those the image has no business setting */
-	put16(bp, HDR_VID_MODE, VID_MODE_NORMAL);
-	put8(bp, HDR_TYPE_OF_LOADER, LOADER_UNDEFINED);
-	put8(bp, HDR_LOADFLAGS, LOADED_HIGH); /* no QUIET, KEEP_SEGMENTS, CAN_USE_HEAP */
+	le16_put(bp + HDR_VID_MODE, VID_MODE_NORMAL);
+	bp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
+	bp[HDR_LOADFLAGS] = LOADED_HIGH; /* no QUIET, KEEP_SEGMENTS, CAN_USE_HEAP */
 	if (plan->load_addr < SIZE_4G)
-		put32(bp, HDR_CODE32_START, (uint32_t)plan->load_addr); /* unused by the 64-bit entry */
-	put16(bp, HDR_HEAP_END_PTR, 0);
-	put8(bp, HDR_EXT_LOADER_VER, 0);
-	put8(bp, HDR_EXT_LOADER_TYPE, 0);
-	put32(bp, HDR_CMD_LINE_PTR, (uint32_t)args->cmdline_pa);
-	put32(bp, BP_EXT_CMD_LINE_PTR, (uint32_t)(args->cmdline_pa >> 32));
+		le32_put(bp + HDR_CODE32_START, (uint32_t)plan->load_addr); /* unused by the 64-bit entry */
+	le16_put(bp + HDR_HEAP_END_PTR, 0);
+	bp[HDR_EXT_LOADER_VER] = 0;
+	bp[HDR_EXT_LOADER_TYPE] = 0;
+	le32_put(bp + HDR_CMD_LINE_PTR, (uint32_t)args->cmdline_pa);
+	le32_put(bp + BP_EXT_CMD_LINE_PTR, (uint32_t)(args->cmdline_pa >> 32));
 	if (args->initrd_size) {
-		put32(bp, HDR_RAMDISK_IMAGE, (uint32_t)args->initrd_pa);
-		put32(bp, BP_EXT_RAMDISK_IMAGE, (uint32_t)(args->initrd_pa >> 32));
-		put32(bp, HDR_RAMDISK_SIZE, (uint32_t)args->initrd_size);
-		put32(bp, BP_EXT_RAMDISK_SIZE, (uint32_t)(args->initrd_size >> 32));
+		le32_put(bp + HDR_RAMDISK_IMAGE, (uint32_t)args->initrd_pa);
+		le32_put(bp + BP_EXT_RAMDISK_IMAGE, (uint32_t)(args->initrd_pa >> 32));
+		le32_put(bp + HDR_RAMDISK_SIZE, (uint32_t)args->initrd_size);
+		le32_put(bp + BP_EXT_RAMDISK_SIZE, (uint32_t)(args->initrd_size >> 32));
 	} else {
-		put32(bp, HDR_RAMDISK_IMAGE, 0);
-		put32(bp, HDR_RAMDISK_SIZE, 0);
+		le32_put(bp + HDR_RAMDISK_IMAGE, 0);
+		le32_put(bp + HDR_RAMDISK_SIZE, 0);
 	}
-	put32(bp, HDR_HARDWARE_SUBARCH, 0);
-	put64(bp, HDR_HARDWARE_SUBARCH_DATA, 0);
-	put64(bp, HDR_SETUP_DATA, 0);
+	le32_put(bp + HDR_HARDWARE_SUBARCH, 0);
+	le64_put(bp + HDR_HARDWARE_SUBARCH_DATA, 0);
+	le64_put(bp + HDR_SETUP_DATA, 0);
 	if (h.protocol >= PROTOCOL_ACPI_RSDP)
-		put64(bp, BP_ACPI_RSDP_ADDR, args->rsdp_pa);
+		le64_put(bp + BP_ACPI_RSDP_ADDR, args->rsdp_pa);
 	else if (args->rsdp_pa)
 		log_info("linux: boot protocol %u.%u has no acpi_rsdp_addr; the kernel finds the RSDP "
 			 "itself\n", h.protocol >> 8, h.protocol & 0xff);
 
-	put8(bp, BP_E820_ENTRIES, (uint8_t)e820_count);
+	bp[BP_E820_ENTRIES] = (uint8_t)e820_count;
 	for (unsigned int i = 0; i < e820_count; i++) {
 		unsigned int off = BP_E820_TABLE + i * 20;
 
-		put64(bp, off, e820[i].addr);
-		put64(bp, off + 8, e820[i].size);
-		put32(bp, off + 16, e820[i].type);
+		le64_put(bp + off, e820[i].addr);
+		le64_put(bp + off + 8, e820[i].size);
+		le32_put(bp + off + 16, e820[i].type);
 	}
 	return 0;
 }
@@ -524,20 +487,10 @@ int linux_fill_boot_params(uint8_t *bp, const void *image, uint64_t image_size,
 
 void linux_write_boot_area(uint8_t *area, uint64_t base)
 {
-	uint64_t *gdt = (uint64_t *)(area + LINUX_AREA_GDT * PAGE_SIZE);
-	uint64_t *pml4 = (uint64_t *)(area + LINUX_AREA_PML4 * PAGE_SIZE);
-	uint64_t *pdpt = pml4 + 512;
-
 	memset(area, 0, LINUX_BOOT_AREA_PAGES * PAGE_SIZE);
-	gdt[LINUX_BOOT_CS / 8] = 0x00AF9B000000FFFFULL; /* 64-bit code, flat */
-	gdt[LINUX_BOOT_DS / 8] = 0x00CF93000000FFFFULL; /* data, flat 4 GiB */
-	pml4[0] = (base + (LINUX_AREA_PML4 + 1) * PAGE_SIZE) | PTE_P | PTE_W;
-	for (uint64_t g = 0; g < 4; g++) {
-		uint64_t pd_page = LINUX_AREA_PML4 + 2 + g;
-		uint64_t *pd = (uint64_t *)(area + pd_page * PAGE_SIZE);
-
-		pdpt[g] = (base + pd_page * PAGE_SIZE) | PTE_P | PTE_W;
-		for (uint64_t i = 0; i < 512; i++)
-			pd[i] = ((g << 30) + (i << 21)) | PTE_P | PTE_W | PTE_PS;
-	}
+	arch_guest_boot_gdt((uint64_t *)(area + LINUX_AREA_GDT * PAGE_SIZE), LINUX_BOOT_CS,
+			    LINUX_BOOT_DS);
+	/* the first 4 GiB, where the kernel, its boot data and the initramfs are */
+	arch_guest_boot_tables(area + LINUX_AREA_PML4 * PAGE_SIZE, base + LINUX_AREA_PML4 * PAGE_SIZE,
+			       4ULL << 30);
 }

@@ -2,7 +2,8 @@
  * The generic boot sequence: parameters, console, memory, platform, CPUs,
  * then a summary that tests and operators read.
  */
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/boot.h>
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/console.h>
 #include <xen-lite/dom0.h>
 #include <xen-lite/guest_launch.h>

@@ -3,12 +3,12 @@
  * the loader's information structure, the modules), place the allocator's
  * bitmaps, build the page tables, then move the bitmaps to the direct map.
  */
-#include <arch/paging.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/log.h>
 #include <xen-lite/memmap.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/page_alloc.h>
 #include <xen-lite/panic.h>
 #include <xen-lite/string.h>
 
@@ -19,7 +19,7 @@ struct reserved_range {
 	uint64_t start, end;
 };
 
-struct page_allocator phys_pages;
+static struct page_allocator phys_pages;
 static struct reserved_range reserved[MAX_RESERVED];
 static unsigned int reserved_count;
 static uint64_t ram_available, module_bytes, bitmap_bytes;
@@ -95,6 +95,46 @@ void mm_init(struct boot_info *bi)
 	/* the bitmaps were reached through the identity map, which is gone now */
 	for (unsigned int i = 0; i < phys_pages.count; i++)
 		phys_pages.ranges[i].bitmap = phys_to_virt((uint64_t)(uintptr_t)phys_pages.ranges[i].bitmap);
+}
+
+hpa_t phys_alloc_aligned(uint64_t size)
+{
+	return hpa_init(page_alloc_range(&phys_pages, size, size, 0, UINT64_MAX));
+}
+
+hpa_t phys_alloc_page_below(uint64_t lowest, uint64_t limit)
+{
+	return hpa_init(page_alloc_range(&phys_pages, PAGE_SIZE, PAGE_SIZE, lowest, limit));
+}
+
+void phys_free(hpa_t hpa, uint64_t size)
+{
+	page_free(&phys_pages, hpa_addr(hpa), size);
+}
+
+uint64_t phys_free_pages(void)
+{
+	return phys_pages.free_pages;
+}
+
+struct claim_report {
+	void (*fn)(hpa_t start, hpa_t end, void *ctx);
+	void *ctx;
+};
+
+static void report_claimed(uint64_t start, uint64_t end, void *ctx)
+{
+	struct claim_report *r = ctx;
+
+	r->fn(hpa_init(start), hpa_init(end), r->ctx);
+}
+
+uint64_t phys_claim_lowest(uint64_t bytes, void (*fn)(hpa_t start, hpa_t end, void *ctx),
+			   void *ctx)
+{
+	struct claim_report r = { fn, ctx };
+
+	return page_alloc_claim_lowest(&phys_pages, bytes, report_claimed, &r);
 }
 
 void *alloc_pages(uint64_t size)

@@ -1,6 +1,7 @@
 /* Module checks at boot (see include/xen-lite/modules.h). */
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 #include <xen-lite/log.h>
 #include <xen-lite/modules.h>
 #include <xen-lite/string.h>
@@ -15,23 +16,18 @@
 #define LOADED_HIGH 0x01
 #define XLF_KERNEL_64 0x01
 
-static uint16_t get16(const uint8_t *p, unsigned int off)
-{
-	return (uint16_t)(p[off] | (p[off + 1] << 8));
-}
-
 int bzimage_probe(const void *data, uint64_t size, struct bzimage_info *out)
 {
 	const uint8_t *p = data;
 
 	memset(out, 0, sizeof(*out));
-	if (size < BZ_MIN_SIZE || get16(p, BZ_BOOT_FLAG) != 0xAA55 ||
+	if (size < BZ_MIN_SIZE || le16_get(p + BZ_BOOT_FLAG) != 0xAA55 ||
 	    memcmp(p + BZ_HEADER_MAGIC, "HdrS", 4))
 		return -ENOEXEC;
-	out->protocol = get16(p, BZ_VERSION);
+	out->protocol = le16_get(p + BZ_VERSION);
 	out->setup_sects = p[BZ_SETUP_SECTS] ? p[BZ_SETUP_SECTS] : 4;
 	out->relocatable = p[0x234] != 0;
-	out->xlf_kernel_64 = (get16(p, BZ_XLOADFLAGS) & XLF_KERNEL_64) != 0;
+	out->xlf_kernel_64 = (le16_get(p + BZ_XLOADFLAGS) & XLF_KERNEL_64) != 0;
 	if (out->protocol < BZIMAGE_MIN_PROTOCOL || !(p[BZ_LOADFLAGS] & LOADED_HIGH) ||
 	    !out->xlf_kernel_64)
 		return -EINVAL;

@@ -1,5 +1,5 @@
 /* panic(): report once, stop every CPU, then halt or reset per on_panic=. */
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/console.h>
 #include <xen-lite/format.h>

@@ -30,6 +30,9 @@ __attribute__((format(printf, 1, 2))) void printk(const char *fmt, ...);
 size_t log_ring_read(uint64_t *pos, char *buf, size_t len);
 uint64_t log_ring_head(void);
 
+/* A key typed at the hypervisor (xen-lite/console_keys.c): 'h' lists them. */
+void console_hypervisor_key(int c);
+
 /* The panic path takes the console even if another CPU died holding it. */
 void console_force_unlock(void);
 

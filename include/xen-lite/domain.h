@@ -7,7 +7,8 @@
 #ifndef XEN_LITE_DOMAIN_H
 #define XEN_LITE_DOMAIN_H
 
-#include <arch/svm.h>
+#include <xen-lite/addr.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/types.h>
 
 #define DOMAIN_NAME_MAX 32
@@ -51,7 +52,9 @@ enum exit_reason {
 };
 
 struct mem_block {
-	uint64_t gpa, hpa, size;
+	gpa_t gpa;
+	hpa_t hpa;
+	uint64_t size;
 };
 
 struct domain;
@@ -134,25 +137,18 @@ struct domain *domain_create(const char *name, bool privileged, int *err);
  */
 int domain_alloc_memory(struct domain *d, uint64_t size);
 /* The same at guest-physical gpa, at or above what the domain has (leaving a hole). */
-int domain_alloc_memory_at(struct domain *d, uint64_t gpa, uint64_t size);
+int domain_alloc_memory_at(struct domain *d, gpa_t gpa, uint64_t size);
 /*
  * Zero up to budget more bytes of the domain's memory (allocated, not yet
  * zeroed); returns the bytes still to zero. A domain never runs before it
  * returns 0.
  */
 uint64_t domain_scrub(struct domain *d, uint64_t budget);
-/* gpa lies in the domain's RAM; so does all of [gpa, gpa + len). */
-bool domain_is_ram(const struct domain *d, uint64_t gpa);
-bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len);
-
 /* Add a vCPU pinned to a free physical CPU. */
 int domain_add_vcpu(struct domain *d, unsigned int pcpu);
 
 /* Start every vCPU on its CPU (building -> running), or resume a paused domain. */
 int domain_unpause(struct domain *d);
-
-/* Tell a vCPU's physical CPU to run it (used for vCPUs started apart from the rest). */
-void domain_run_vcpu(struct vcpu *v);
 
 /* Stop a running domain's vCPUs in place (running -> paused); they keep their CPUs. */
 int domain_pause(struct domain *d);
@@ -175,39 +171,15 @@ uint64_t domain_exits(const struct domain *d, enum exit_reason r);
 /* Log the domain's exit counters by reason ("domain dN (name) exits: hypercall 3 ..."). */
 void domain_log_exits(const struct domain *d);
 
-/* Copy between hypervisor memory and guest-physical memory; 0 or -EFAULT. */
-int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len);
-int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
-
-/*
- * The guest console: text is sanitized, split into lines and logged as
- * "(dN name) ...", and kept in the domain's ring for dom0 (xl-lite console).
- */
-void domain_console_write(struct domain *d, const char *buf, size_t len);
-/* dom0 reads unread output (returns bytes, *dropped: bytes lost since the last read). */
-size_t domain_console_take(struct domain *d, char *buf, size_t len, uint64_t *dropped);
-/* dom0 types: queued for the guest's XL_CONSOLE_READ; returns bytes taken. */
-size_t domain_console_type(struct domain *d, const char *buf, size_t len);
-/* The guest reads what was typed. */
-size_t domain_console_input(struct domain *d, char *buf, size_t len);
-
-/* Nested-paging permissions for domain_protect(). */
-#define GUEST_PERM_READ 1u
-#define GUEST_PERM_WRITE 2u
-#define GUEST_PERM_EXEC 4u
-
 /*
  * Change the guest's access to [gpa, gpa + size) of its memory (4 KiB
  * aligned): new permissions, or unmap. Large pages are split as needed.
  * Returns once no vCPU can still use an old translation. 0, -EINVAL or -ENOMEM.
  */
-int domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms);
-int domain_unmap(struct domain *d, uint64_t gpa, uint64_t size);
+int domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms);
+int domain_unmap(struct domain *d, gpa_t gpa, uint64_t size);
 
 /* Page sizes backing the domain's nested page tables. */
-struct npt_page_counts {
-	uint64_t n1g, n2m, n4k;
-};
 void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* The domain with this id, or NULL. */
@@ -215,34 +187,14 @@ struct domain *domain_find(uint32_t id);
 /* A crashed domain created with on_crash=destroy or restart, or NULL. */
 struct domain *domain_find_crashed_to_reap(void);
 
-/* For dom0's tools: snapshots in the ABI's formats (hypercalls/xen-lite-abi.h). */
-struct xl_domain_info;
-unsigned int domains_snapshot(struct xl_domain_info *out, unsigned int cap, unsigned int *total);
-int pcpu_owner_id(unsigned int cpu); /* domain id, or -1 when free */
+/*
+ * Call fn for every domain under the domain list's lock (fn must not take
+ * it, nor sleep): what a snapshot for dom0's tools or the console reads.
+ */
+void domain_for_each(void (*fn)(const struct domain *d, void *ctx), void *ctx);
+/* Bytes of memory the domain owns. */
+uint64_t domain_memory(const struct domain *d);
+/* Memory owned by dom0, and by all the other domains. */
 void domains_memory(uint64_t *dom0, uint64_t *guests);
-
-/* Physical CPUs: which are free for guests. CPU 0 is the hypervisor's (and dom0's). */
-bool pcpu_is_free(unsigned int cpu);
-unsigned int pcpus_free(void);
-
-/* Architecture hooks (arch/x86_64/svm_*.c). */
-int arch_domain_init(struct domain *d);
-void arch_domain_free(struct domain *d);
-int arch_domain_map(struct domain *d, uint64_t gpa, uint64_t hpa, uint64_t size);
-int arch_domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms);
-int arch_domain_unmap(struct domain *d, uint64_t gpa, uint64_t size);
-void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
-int arch_vcpu_init(struct vcpu *v);
-void arch_vcpu_free(struct vcpu *v);
-/* 64-bit start: entry point, page tables, GDT, first argument register */
-void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
-			       uint16_t gdt_limit, uint64_t rdi);
-/* Run until the vCPU must stop (domain ended, paused or dying). */
-void arch_vcpu_run(struct vcpu *v);
-/* Log a vCPU's register state (crash reports). */
-void arch_vcpu_dump(struct vcpu *v, const char *why);
-/* Make a CPU running a guest leave it and look at its domain's state. */
-void arch_kick_cpu(unsigned int cpu);
-uint64_t arch_tsc_khz(void);
 
 #endif

@@ -8,7 +8,4 @@ struct vcpu;
 
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg);
 
-/* Destroy crashed on_crash=destroy domains (also done at every domctl). */
-void domctl_reap(void);
-
 #endif

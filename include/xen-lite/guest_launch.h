@@ -34,17 +34,6 @@ struct guest_spec {
 	unsigned int module;
 };
 
-struct domain;
-
-/*
- * Build an ELF guest with one vCPU on CPU cpu and mem bytes of memory
- * (left in the building state; *out is the domain even on failure, for the
- * caller to destroy), and start a built one.
- */
-int guest_build_elf(const char *name, uint64_t mem, unsigned int cpu, const void *image,
-		    uint64_t size, const char *cmdline, struct domain **out);
-int guest_start(struct domain *d);
-
 /* Parse one module command line; 0, -ENOENT if it is not an xl-guest line, -EINVAL if malformed. */
 int guest_spec_parse(const char *cmdline, struct guest_spec *spec);
 

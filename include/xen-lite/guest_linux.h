@@ -35,7 +35,4 @@ int guest_linux_alloc_memory(struct domain *d, uint64_t size);
 int guest_linux_build(struct domain *d, const void *kernel, uint64_t kernel_size,
 		      const void *ramdisk, uint64_t ramdisk_size, const char *cmdline);
 
-/* Architecture hook: map the vCPUs' local APIC page and set up the console UART. */
-int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa);
-
 #endif

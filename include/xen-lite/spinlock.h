@@ -2,6 +2,7 @@
 #ifndef XEN_LITE_SPINLOCK_H
 #define XEN_LITE_SPINLOCK_H
 
+#include <xen-lite/arch/relax.h>
 #include <xen-lite/types.h>
 
 typedef struct {
@@ -16,7 +17,7 @@ static inline void spin_lock(spinlock_t *l)
 	uint32_t ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		__asm__ volatile("pause" ::: "memory");
+		cpu_relax();
 }
 
 static inline bool spin_trylock(spinlock_t *l)

@@ -1,29 +1,10 @@
-/* Basic fixed-width types and address wrappers shared by the core and its host tests. */
+/* Basic fixed-width types and size helpers shared by the core and its host tests. */
 #ifndef XEN_LITE_TYPES_H
 #define XEN_LITE_TYPES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/*
- * Host-physical addresses are a distinct type so that passing one where a
- * hypervisor-virtual pointer (or, later, a guest-physical address) is
- * expected is a compile error rather than a silent bug.
- */
-typedef struct {
-	uint64_t val;
-} paddr_t;
-
-static inline paddr_t pa_make(uint64_t v)
-{
-	return (paddr_t){ v };
-}
-
-static inline uint64_t pa_val(paddr_t p)
-{
-	return p.val;
-}
 
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ULL << PAGE_SHIFT)

@@ -16,8 +16,9 @@
 
 #include <cmocka.h>
 
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 #include <xen-lite/modules.h>
 
 #include "log_capture.h"
@@ -68,23 +69,18 @@ static int teardown(void **state)
 
 /* ---- header construction ------------------------------------------------------------ */
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
 /* A plausible 64-bit relocatable bzImage header, boot protocol 2.15. */
 static void make_bzimage(uint8_t *p, uint16_t protocol)
 {
 	memset(p, 0, 0x240);
 	p[0x1f1] = 0x1b; /* setup_sects */
-	put16(p + 0x1fe, 0xaa55);
+	le16_put(p + 0x1fe, 0xaa55);
 	memcpy(p + 0x202, "HdrS", 4);
-	put16(p + 0x206, protocol);
+	le16_put(p + 0x206, protocol);
 	p[0x211] = 0x01; /* loadflags: LOADED_HIGH */
 	p[0x234] = 1; /* relocatable_kernel */
-	put16(p + 0x236, 0x0001 | 0x0002 | 0x0008); /* XLF_KERNEL_64 | CAN_BE_LOADED_ABOVE_4G | EFI_HANDOVER_64 */
+	/* xloadflags: XLF_KERNEL_64 | CAN_BE_LOADED_ABOVE_4G | EFI_HANDOVER_64 */
+	le16_put(p + 0x236, 0x0001 | 0x0002 | 0x0008);
 }
 
 /* Probe a copy of the first size bytes of img in a buffer of exactly that size. */
@@ -148,9 +144,9 @@ static void test_probe_not_a_bzimage(void **state)
 	assert_int_equal(probe(img, 0x200, &info), -ENOEXEC);
 	assert_int_equal(probe(img, 0, &info), -ENOEXEC);
 	/* no boot flag */
-	put16(img + 0x1fe, 0x55aa);
+	le16_put(img + 0x1fe, 0x55aa);
 	assert_int_equal(probe(img, KERNEL_SIZE, &info), -ENOEXEC);
-	put16(img + 0x1fe, 0);
+	le16_put(img + 0x1fe, 0);
 	assert_int_equal(probe(img, KERNEL_SIZE, &info), -ENOEXEC);
 	/* no "HdrS" */
 	make_bzimage(img, 0x020f);
@@ -183,7 +179,7 @@ static void test_probe_no_64bit_entry(void **state)
 	struct bzimage_info info;
 
 	make_bzimage(img, 0x020f);
-	put16(img + 0x236, 0x0002 | 0x0008); /* everything but XLF_KERNEL_64 */
+	le16_put(img + 0x236, 0x0002 | 0x0008); /* everything but XLF_KERNEL_64 */
 	assert_int_equal(probe(img, KERNEL_SIZE, &info), -EINVAL);
 	assert_false(info.xlf_kernel_64);
 	/* and a 64-bit kernel that is not loaded high (a zImage) */

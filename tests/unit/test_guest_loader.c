@@ -28,6 +28,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/guest_loader.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
 
 #include "log_capture.h"
@@ -58,8 +59,10 @@ static struct start_state {
 static unsigned int zallocs, frees;
 static bool zalloc_fails;
 
-int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+int copy_to_guest(struct domain *d, gpa_t at, const void *src, uint64_t len)
 {
+	uint64_t gpa = gpa_addr(at);
+
 	assert_ptr_equal(d, &dom);
 	if (gpa > dom.mem_size || len > dom.mem_size - gpa || !mem) {
 		bad_copies++;

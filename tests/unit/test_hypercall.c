@@ -19,7 +19,9 @@
 
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/hypercall.h>
 
 #include "log_capture.h"
@@ -40,8 +42,10 @@ static char crash_msg[256];
 
 /* ---- fakes ----------------------------------------------------------------------- */
 
-int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
+int copy_from_guest(struct domain *d, void *dst, gpa_t at, uint64_t len)
 {
+	uint64_t gpa = gpa_addr(at);
+
 	assert_ptr_equal(d, &dom);
 	if (gpa > d->mem_size || len > d->mem_size - gpa) {
 		bad_copies++;
@@ -52,8 +56,10 @@ int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, uint64_t len)
 }
 
 /* the fake domain's RAM is [0, mem_size), no hole */
-bool domain_range_is_ram(const struct domain *d, uint64_t gpa, uint64_t len)
+bool domain_range_is_ram(const struct domain *d, gpa_t at, uint64_t len)
 {
+	uint64_t gpa = gpa_addr(at);
+
 	assert_ptr_equal(d, &dom);
 	return gpa + len >= gpa && gpa + len <= d->mem_size;
 }
@@ -112,8 +118,10 @@ size_t domain_console_input(struct domain *d, char *buf, size_t len)
 	return n;
 }
 
-int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, uint64_t len)
+int copy_to_guest(struct domain *d, gpa_t at, const void *src, uint64_t len)
 {
+	uint64_t gpa = gpa_addr(at);
+
 	if (gpa + len < gpa || gpa + len > dom.mem_size)
 		return -EFAULT;
 	memcpy(mem + gpa, src, len);

@@ -19,8 +19,9 @@
 
 #include <cmocka.h>
 
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 #include <xen-lite/linux_boot.h>
 
 #include "log_capture.h"
@@ -62,39 +63,36 @@ static int teardown(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-/* ---- byte access ---------------------------------------------------------------------- */
+/* ---- byte access: the zero page's fields at their offsets (xen-lite/le.h) ------------- */
 
 static void put16(uint8_t *p, unsigned int off, uint16_t v)
 {
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
+	le16_put(p + off, v);
 }
 
 static void put32(uint8_t *p, unsigned int off, uint32_t v)
 {
-	put16(p, off, (uint16_t)v);
-	put16(p, off + 2, (uint16_t)(v >> 16));
+	le32_put(p + off, v);
 }
 
 static void put64(uint8_t *p, unsigned int off, uint64_t v)
 {
-	put32(p, off, (uint32_t)v);
-	put32(p, off + 4, (uint32_t)(v >> 32));
+	le64_put(p + off, v);
 }
 
 static uint16_t get16(const uint8_t *p, unsigned int off)
 {
-	return (uint16_t)(p[off] | p[off + 1] << 8);
+	return le16_get(p + off);
 }
 
 static uint32_t get32(const uint8_t *p, unsigned int off)
 {
-	return get16(p, off) | (uint32_t)get16(p, off + 2) << 16;
+	return le32_get(p + off);
 }
 
 static uint64_t get64(const uint8_t *p, unsigned int off)
 {
-	return get32(p, off) | (uint64_t)get32(p, off + 4) << 32;
+	return le64_get(p + off);
 }
 
 static bool all_zero(const uint8_t *p, size_t start, size_t end)

@@ -1,5 +1,6 @@
 /*
- * Host tests for the guest MSR policy (arch/x86_64/msr_policy.c): the MSR
+ * Host tests for the guest MSR policy (arch/x86_64/emul/msr_policy.c, and
+ * its SVM side in arch/x86_64/svm/svm_msrpm.c and svm_msr.c): the MSR
  * permission map built from the table, and the emulation of the MSRs that
  * are intercepted, against a fake vCPU with a zeroed VMCB.
  */
@@ -12,8 +13,8 @@
 
 #include <cmocka.h>
 
+#include "../../arch/x86_64/svm/svm.h"
 #include <arch/guest_policy.h>
-#include <arch/vmcb.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 

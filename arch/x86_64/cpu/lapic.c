@@ -3,7 +3,7 @@
 #include <arch/lapic.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 

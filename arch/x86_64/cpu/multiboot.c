@@ -10,6 +10,7 @@
  */
 #include <xen-lite/boot_info.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/le.h>
 #include <xen-lite/log.h>
 #include <xen-lite/string.h>
 #include <xen-lite/types.h>
@@ -33,16 +34,6 @@ enum str_status {
 	STR_UNTERMINATED, /* no NUL inside its container; kept what was there */
 	STR_UNREADABLE, /* could not be mapped; left empty */
 };
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 static void parser_init(struct mb_parser *ps, struct boot_info *bi, phys_map_fn map, void *ctx,
 			const char *proto)
@@ -303,7 +294,7 @@ static int mb2_check_mmap_tag(const uint8_t *tag, uint32_t size, uint32_t off)
 		log_err("multiboot2: memory map tag at offset %u too short (%u bytes)\n", off, size);
 		return -EINVAL;
 	}
-	entry_size = rd32(tag + 8);
+	entry_size = le32_get(tag + 8);
 	if (entry_size < MB2_MMAP_ENTRY_MIN) {
 		log_err("multiboot2: memory map entry_size %u is smaller than %u\n", entry_size,
 			MB2_MMAP_ENTRY_MIN);
@@ -322,8 +313,8 @@ static int mb2_check_tags(const uint8_t *info, uint32_t total)
 	uint64_t off = 8;
 
 	while (off + MB2_TAG_HDR <= total) {
-		uint32_t type = rd32(info + off);
-		uint32_t size = rd32(info + off + 4);
+		uint32_t type = le32_get(info + off);
+		uint32_t size = le32_get(info + off + 4);
 
 		if (size < MB2_TAG_HDR) {
 			log_err("multiboot2: tag type %u at offset %u has size %u (< %u)\n", type,
@@ -358,8 +349,8 @@ static int mb2_check_tags(const uint8_t *info, uint32_t total)
 
 static void mb2_parse_mmap(struct mb_parser *ps, const uint8_t *tag, uint32_t size)
 {
-	uint32_t entry_size = rd32(tag + 8);
-	uint32_t version = rd32(tag + 12);
+	uint32_t entry_size = le32_get(tag + 8);
+	uint32_t version = le32_get(tag + 12);
 	uint32_t off;
 
 	if (version != 0)
@@ -368,7 +359,7 @@ static void mb2_parse_mmap(struct mb_parser *ps, const uint8_t *tag, uint32_t si
 	for (off = MB2_MMAP_HDR; size - off >= entry_size; off += entry_size) {
 		const uint8_t *e = tag + off;
 
-		add_mem_region(ps, rd64(e), rd64(e + 8), rd32(e + 16));
+		add_mem_region(ps, le64_get(e), le64_get(e + 8), le32_get(e + 16));
 	}
 	if (off != size)
 		log_debug("multiboot2: %u trailing bytes in the memory map tag ignored\n", size - off);
@@ -384,7 +375,7 @@ static void mb2_parse_module(struct mb_parser *ps, const uint8_t *tag, uint32_t 
 		ps->mod_seen++;
 		return;
 	}
-	mod = claim_module(ps, rd32(tag + 8), rd32(tag + 12));
+	mod = claim_module(ps, le32_get(tag + 8), le32_get(tag + 12));
 	if (!mod)
 		return;
 	st = copy_bounded_string(mod->cmdline, sizeof(mod->cmdline), tag + MB2_MODULE_MIN,
@@ -401,10 +392,10 @@ static void mb2_parse_framebuffer(struct mb_parser *ps, const uint8_t *tag, uint
 		return;
 	}
 	fb->present = true;
-	fb->addr = rd64(tag + 8);
-	fb->pitch = rd32(tag + 16);
-	fb->width = rd32(tag + 20);
-	fb->height = rd32(tag + 24);
+	fb->addr = le64_get(tag + 8);
+	fb->pitch = le32_get(tag + 16);
+	fb->width = le32_get(tag + 20);
+	fb->height = le32_get(tag + 24);
 	fb->bpp = tag[28];
 	fb->type = tag[29];
 }
@@ -436,11 +427,11 @@ static void mb2_parse_efi_st(struct mb_parser *ps, const uint8_t *tag, uint32_t 
 	}
 	bi->efi = true;
 	if (is64) {
-		bi->efi_system_table = rd64(tag + 8);
+		bi->efi_system_table = le64_get(tag + 8);
 		ps->efi_st64_seen = true;
 	} else if (!ps->efi_st64_seen) {
 		/* Only useful as a hint; a 64-bit table pointer always takes precedence. */
-		bi->efi_system_table = rd32(tag + 8);
+		bi->efi_system_table = le32_get(tag + 8);
 	}
 }
 
@@ -482,7 +473,7 @@ static void mb2_parse_tag(struct mb_parser *ps, uint32_t type, const uint8_t *ta
 		break;
 	case MB2_TAG_LOAD_BASE:
 		if (size >= MB2_LOAD_BASE_MIN)
-			log_debug("multiboot2: image loaded at 0x%x\n", rd32(tag + 8));
+			log_debug("multiboot2: image loaded at 0x%x\n", le32_get(tag + 8));
 		break;
 	case MB2_TAG_BASIC_MEMINFO:
 		/* Deliberately unused: incomplete on UEFI, and tag 6 is mandatory here. */
@@ -498,8 +489,8 @@ static void mb2_parse_tags(struct mb_parser *ps, const uint8_t *info, uint32_t t
 
 	/* mb2_check_tags() has already proven every tag up to the end tag sound. */
 	while (off + MB2_TAG_HDR <= total) {
-		uint32_t type = rd32(info + off);
-		uint32_t size = rd32(info + off + 4);
+		uint32_t type = le32_get(info + off);
+		uint32_t size = le32_get(info + off + 4);
 
 		if (type == MB2_TAG_END)
 			break;
@@ -525,7 +516,7 @@ int multiboot2_parse(uint64_t info_pa, phys_map_fn map, void *ctx, struct boot_i
 			(unsigned long long)info_pa);
 		return -EINVAL;
 	}
-	total = rd32(info);
+	total = le32_get(info);
 	if (total < MB2_INFO_MIN || total > MB2_INFO_MAX) {
 		log_err("multiboot2: implausible total_size %u (must be %u..%u)\n", total,
 			MB2_INFO_MIN, MB2_INFO_MAX);
@@ -538,7 +529,7 @@ int multiboot2_parse(uint64_t info_pa, phys_map_fn map, void *ctx, struct boot_i
 		return -EINVAL;
 	}
 	/* Re-read: the first mapping may have been a different window onto the same bytes. */
-	if (rd32(info) != total) {
+	if (le32_get(info) != total) {
 		log_err("multiboot2: total_size changed while mapping\n");
 		return -EINVAL;
 	}
@@ -590,8 +581,8 @@ int multiboot2_parse(uint64_t info_pa, phys_map_fn map, void *ctx, struct boot_i
 
 static void mb1_parse_mmap(struct mb_parser *ps, const uint8_t *info)
 {
-	uint32_t len = rd32(info + MB1_OFF_MMAP_LENGTH);
-	uint32_t addr = rd32(info + MB1_OFF_MMAP_ADDR);
+	uint32_t len = le32_get(info + MB1_OFF_MMAP_LENGTH);
+	uint32_t addr = le32_get(info + MB1_OFF_MMAP_ADDR);
 	const uint8_t *map;
 	uint64_t off = 0;
 
@@ -608,14 +599,14 @@ static void mb1_parse_mmap(struct mb_parser *ps, const uint8_t *info)
 		return;
 	}
 	while (off + 4 <= len) {
-		uint32_t size = rd32(map + off);
+		uint32_t size = le32_get(map + off);
 
 		if (size < MB1_MMAP_ENTRY_MIN || size > len - off - 4) {
 			log_warn("multiboot1: bad memory map entry at offset %u (size %u); rest ignored\n",
 				 (unsigned int)off, size);
 			return;
 		}
-		add_mem_region(ps, rd64(map + off + 4), rd64(map + off + 12), rd32(map + off + 20));
+		add_mem_region(ps, le64_get(map + off + 4), le64_get(map + off + 12), le32_get(map + off + 20));
 		/* "size" excludes itself and may be larger than the fields we know. */
 		off += (uint64_t)size + 4;
 	}
@@ -627,8 +618,8 @@ static void mb1_parse_mmap(struct mb_parser *ps, const uint8_t *info)
 /* Without a memory map only mem_lower/mem_upper are left: two plain RAM ranges. */
 static void mb1_fallback_mem(struct mb_parser *ps, const uint8_t *info)
 {
-	uint32_t lower = rd32(info + MB1_OFF_MEM_LOWER);
-	uint32_t upper = rd32(info + MB1_OFF_MEM_UPPER);
+	uint32_t lower = le32_get(info + MB1_OFF_MEM_LOWER);
+	uint32_t upper = le32_get(info + MB1_OFF_MEM_UPPER);
 
 	log_warn("multiboot1: no memory map from the loader; using mem_lower/mem_upper as a fallback\n");
 	if (lower > MB1_LOWER_MEM_MAX_KIB) {
@@ -642,8 +633,8 @@ static void mb1_fallback_mem(struct mb_parser *ps, const uint8_t *info)
 
 static void mb1_parse_modules(struct mb_parser *ps, const uint8_t *info)
 {
-	uint32_t count = rd32(info + MB1_OFF_MODS_COUNT);
-	uint64_t addr = rd32(info + MB1_OFF_MODS_ADDR);
+	uint32_t count = le32_get(info + MB1_OFF_MODS_COUNT);
+	uint64_t addr = le32_get(info + MB1_OFF_MODS_ADDR);
 
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *e;
@@ -661,10 +652,10 @@ static void mb1_parse_modules(struct mb_parser *ps, const uint8_t *info)
 				 count - i);
 			return;
 		}
-		mod = claim_module(ps, rd32(e), rd32(e + 4));
+		mod = claim_module(ps, le32_get(e), le32_get(e + 4));
 		if (!mod)
 			continue;
-		st = copy_phys_string(ps, rd32(e + 8), mod->cmdline, sizeof(mod->cmdline));
+		st = copy_phys_string(ps, le32_get(e + 8), mod->cmdline, sizeof(mod->cmdline));
 		warn_string(ps, "command line", (int)(ps->mod_seen - 1), st, sizeof(mod->cmdline));
 	}
 }
@@ -674,10 +665,10 @@ static void mb1_parse_framebuffer(struct mb_parser *ps, const uint8_t *info)
 	struct boot_framebuffer *fb = &ps->bi->fb;
 
 	fb->present = true;
-	fb->addr = rd64(info + MB1_OFF_FB_ADDR);
-	fb->pitch = rd32(info + MB1_OFF_FB_PITCH);
-	fb->width = rd32(info + MB1_OFF_FB_WIDTH);
-	fb->height = rd32(info + MB1_OFF_FB_HEIGHT);
+	fb->addr = le64_get(info + MB1_OFF_FB_ADDR);
+	fb->pitch = le32_get(info + MB1_OFF_FB_PITCH);
+	fb->width = le32_get(info + MB1_OFF_FB_WIDTH);
+	fb->height = le32_get(info + MB1_OFF_FB_HEIGHT);
 	fb->bpp = info[MB1_OFF_FB_BPP];
 	fb->type = info[MB1_OFF_FB_TYPE];
 }
@@ -688,12 +679,12 @@ static void mb1_parse_strings(struct mb_parser *ps, const uint8_t *info, uint32_
 	enum str_status st;
 
 	if (flags & MB1_FLAG_CMDLINE) {
-		st = copy_phys_string(ps, rd32(info + MB1_OFF_CMDLINE), bi->cmdline,
+		st = copy_phys_string(ps, le32_get(info + MB1_OFF_CMDLINE), bi->cmdline,
 				      sizeof(bi->cmdline));
 		warn_string(ps, "command line", -1, st, sizeof(bi->cmdline));
 	}
 	if (flags & MB1_FLAG_LOADER_NAME) {
-		st = copy_phys_string(ps, rd32(info + MB1_OFF_LOADER_NAME), bi->loader_name,
+		st = copy_phys_string(ps, le32_get(info + MB1_OFF_LOADER_NAME), bi->loader_name,
 				      sizeof(bi->loader_name));
 		warn_string(ps, "boot loader name", -1, st, sizeof(bi->loader_name));
 	}
@@ -717,7 +708,7 @@ int multiboot1_parse(uint64_t info_pa, phys_map_fn map, void *ctx, struct boot_i
 	}
 	bi->info_start = info_pa;
 	bi->info_end = info_pa + MB1_INFO_SIZE;
-	flags = rd32(info + MB1_OFF_FLAGS);
+	flags = le32_get(info + MB1_OFF_FLAGS);
 
 	if (!(flags & (MB1_FLAG_MMAP | MB1_FLAG_MEM))) {
 		log_err("multiboot1: no memory map (flags 0x%x)\n", flags);

@@ -3,7 +3,7 @@
 #include <arch/memlayout.h>
 #include <arch/page_table.h>
 #include <arch/paging.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/panic.h>
@@ -68,7 +68,7 @@ static uint64_t alloc_table(void *ctx)
 {
 	/* before the switch only the boot identity map reaches a new table */
 	uint64_t limit = direct_map_ready ? UINT64_MAX : BOOT_IDENTITY_LIMIT;
-	uint64_t pa = page_alloc_range(&phys_pages, PAGE_SIZE, PAGE_SIZE, 0, limit);
+	uint64_t pa = hpa_addr(phys_alloc_page_below(0, limit));
 
 	if (pa)
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
@@ -212,7 +212,7 @@ void *arch_mmio_map(uint64_t pa, uint64_t size)
 
 uint64_t arch_make_trampoline_root(void)
 {
-	uint64_t root = page_alloc_range(&phys_pages, PAGE_SIZE, PAGE_SIZE, 0, BOOT_IDENTITY_LIMIT);
+	uint64_t root = hpa_addr(phys_alloc_page_below(0, BOOT_IDENTITY_LIMIT));
 	uint64_t *t;
 
 	if (!root)
@@ -221,7 +221,7 @@ uint64_t arch_make_trampoline_root(void)
 	memcpy(t, phys_to_virt(kernel_root), PAGE_SIZE);
 	t[0] = 0;
 	if (pt_map_range(&ops, root, 0, 0, SIZE_2M, PTE_W)) {
-		page_free(&phys_pages, root, PAGE_SIZE);
+		phys_free(hpa_init(root), PAGE_SIZE);
 		return 0;
 	}
 	return root;
@@ -236,8 +236,8 @@ void arch_free_trampoline_root(uint64_t root)
 		uint64_t *pdpt = phys_to_virt(pml4[0] & PTE_ADDR_MASK);
 
 		if ((pdpt[0] & PTE_P) && !(pdpt[0] & PTE_PS))
-			page_free(&phys_pages, pdpt[0] & PTE_ADDR_MASK, PAGE_SIZE);
-		page_free(&phys_pages, pml4[0] & PTE_ADDR_MASK, PAGE_SIZE);
+			phys_free(hpa_init(pdpt[0] & PTE_ADDR_MASK), PAGE_SIZE);
+		phys_free(hpa_init(pml4[0] & PTE_ADDR_MASK), PAGE_SIZE);
 	}
-	page_free(&phys_pages, root, PAGE_SIZE);
+	phys_free(hpa_init(root), PAGE_SIZE);
 }

@@ -4,14 +4,14 @@
 #include <arch/memlayout.h>
 #include <arch/paging.h>
 #include <arch/smp.h>
-#include <xen-lite/arch.h>
-#include <xen-lite/domain.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/run_slot.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
-#include <xen-lite/time.h>
 
 extern const char ap_trampoline_start[], ap_trampoline_params[], ap_trampoline_end[];
 extern const char ap_trampoline_gdt_offset[], ap_trampoline_protected_offset[],
@@ -79,20 +79,11 @@ int smp_call_on(unsigned int index, smp_call_fn fn, void *arg)
 
 void cpu_idle_loop(void)
 {
-	struct percpu *cpu = this_cpu();
-
 	for (;;) {
-		struct vcpu *v;
-
 		/* checked with interrupts off so the wake-up IPI cannot be missed before hlt */
 		irq_disable();
-		v = cpu->run_vcpu;
-		if (v) {
-			arch_vcpu_run(v);
-			__atomic_store_n(&cpu->run_vcpu, NULL, __ATOMIC_RELEASE);
-			continue;
-		}
-		cpu_idle_wait();
+		if (!run_slot_run())
+			cpu_idle_wait();
 	}
 }
 
@@ -152,7 +143,7 @@ static bool start_ap(struct percpu *cpu, struct ap_trampoline_params *p, uint64_
 /* Copy the trampoline below 1 MiB and fill in what does not change per CPU. */
 static struct ap_trampoline_params *install_trampoline(uint64_t *page_out)
 {
-	uint64_t page = page_alloc_range(&phys_pages, PAGE_SIZE, PAGE_SIZE, PAGE_SIZE, 0x100000);
+	uint64_t page = hpa_addr(phys_alloc_page_below(PAGE_SIZE, 0x100000));
 	uint64_t root = arch_make_trampoline_root();
 	struct ap_trampoline_params *p;
 	uint8_t *va;
@@ -191,6 +182,7 @@ unsigned int smp_boot_aps(const struct acpi_info *acpi, unsigned int maxcpus)
 	percpu_area[0].apic_id = lapic_id();
 	percpu_area[0].online = true;
 	trap_set_handler(VEC_CALL_FUNCTION, call_function_interrupt);
+	kick_init();
 	if (!acpi->cpu_count)
 		log_warn("smp: no CPUs listed in the MADT, running on the boot CPU only\n");
 	for (unsigned int i = 0; i < acpi->cpu_count; i++) {
@@ -224,7 +216,18 @@ unsigned int smp_boot_aps(const struct acpi_info *acpi, unsigned int maxcpus)
 	if (p) {
 		/* low memory is dom0's: give the trampoline back now the CPUs are up */
 		arch_free_trampoline_root(p->cr3);
-		page_free(&phys_pages, page, PAGE_SIZE);
+		phys_free(hpa_init(page), PAGE_SIZE);
 	}
 	return cpus_online;
+}
+
+uint32_t arch_cpu_apic_id(unsigned int cpu)
+{
+	return percpu_area[cpu].apic_id;
+}
+
+void arch_idle(void)
+{
+	log_info("idle: nothing left to run on CPU 0\n");
+	cpu_idle_loop();
 }

@@ -4,7 +4,7 @@
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/console.h>
 #include <xen-lite/log.h>
 #include <xen-lite/panic.h>

@@ -1,8 +1,9 @@
 /* TSC frequency determination and time since boot (see arch/tsc.h). */
 #include <arch/cpu.h>
 #include <arch/tsc.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/log.h>
-#include <xen-lite/time.h>
 
 #define PIT_HZ 1193182
 #define PIT_CH2 0x42
@@ -21,6 +22,11 @@ void tsc_mark_boot(void)
 }
 
 uint64_t tsc_khz(void)
+{
+	return khz;
+}
+
+uint64_t arch_tsc_khz(void)
 {
 	return khz;
 }

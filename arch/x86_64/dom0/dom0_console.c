@@ -6,19 +6,22 @@
  * by pressing Ctrl-A three times. The virtual UART's interrupt reaches dom0
  * as a virtual interrupt with the vector dom0 put in its I/O APIC entry,
  * which the hypervisor learns by trapping dom0's writes to the I/O APIC.
+ * The ports, the I/O APIC page and the input poll are registered as dom0's
+ * devices (arch/vdev.h).
  */
 #include <arch/cpu.h>
-#include <arch/svm_internal.h>
-#include <arch/tsc.h>
+#include <arch/direct_lapic.h>
+#include <arch/dom0_devices.h>
 #include <arch/uart.h>
+#include <arch/vdev.h>
 #include <arch/vuart.h>
-#include <xen-lite-abi.h>
-#include <xen-lite/arch.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/mm.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 #include <xen-lite/string.h>
-#include <xen-lite/time.h>
 
 #define SWITCH_KEY 0x01 /* Ctrl-A */
 #define SWITCH_PRESSES 3
@@ -40,7 +43,6 @@ static char line[LINE_MAX + 1];
 static unsigned int line_len;
 static uint64_t last_output_us;
 
-static uint64_t ioapic_page;
 static volatile uint32_t *ioapic_regs;
 static uint32_t ioapic_sel;
 static uint32_t rte_lo = 1u << 16, rte_hi; /* masked until dom0 programs it */
@@ -91,50 +93,16 @@ static void update_irq(struct vcpu *current)
 	irq_line = now;
 }
 
-bool dom0_console_io(struct vcpu *v, unsigned int port, uint64_t info)
+static enum vdev_io_result console_io(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	struct vmcb *vmcb = v->arch.vmcb;
-
-	if (!port_base || port < port_base || port >= port_base + 8u)
-		return false;
-	if (!(info & IOIO_SIZE8) || (info & (IOIO_STRING | IOIO_REP))) {
-		svm_inject_exception(v, 13, true, 0); /* UART registers are bytes */
-		return true;
-	}
-	if (info & IOIO_TYPE_IN)
-		vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | vuart_read(&uart, port - port_base);
+	if (io->size != 1 || io->string)
+		return VDEV_IO_GP; /* UART registers are bytes */
+	if (io->in)
+		io->value = vuart_read(&uart, io->port - port_base);
 	else
-		vuart_write(&uart, port - port_base, (uint8_t)vmcb->save.rax);
+		vuart_write(&uart, io->port - port_base, (uint8_t)io->value);
 	update_irq(v);
-	vmcb->save.rip = vmcb->control.exit_info2;
-	return true;
-}
-
-static void show_help(void)
-{
-	printk("(XL) console: keys for the hypervisor: 'h' this help, 'd' domains, 'm' memory;\n"
-	       "(XL) console: Ctrl-A three times gives the input back to dom0\n");
-}
-
-static void show_domains(void)
-{
-	struct xl_domain_info list[8];
-	unsigned int total, n = domains_snapshot(list, 8, &total);
-
-	for (unsigned int i = 0; i < n; i++)
-		printk("(XL) d%u %-16s state %u vcpus %u mem %llu MiB exits %llu\n", list[i].domid,
-		       list[i].name, list[i].state, list[i].nr_vcpus,
-		       (unsigned long long)(list[i].mem_bytes >> 20), (unsigned long long)list[i].exits);
-}
-
-static void hypervisor_key(int c)
-{
-	if (c == 'h' || c == '?')
-		show_help();
-	else if (c == 'd')
-		show_domains();
-	else if (c == 'm')
-		printk("(XL) memory: %u CPU(s) free for guests\n", pcpus_free());
+	return VDEV_IO_DONE;
 }
 
 static void deliver(int c)
@@ -142,7 +110,7 @@ static void deliver(int c)
 	if (input_to_dom0)
 		vuart_receive(&uart, (uint8_t)c);
 	else
-		hypervisor_key(c);
+		console_hypervisor_key(c);
 }
 
 static void input_byte(int c)
@@ -161,7 +129,7 @@ static void input_byte(int c)
 	deliver(c);
 }
 
-void dom0_console_poll(struct vcpu *v)
+static void console_poll(struct vcpu *v, void *opaque)
 {
 	int c;
 
@@ -183,15 +151,10 @@ void dom0_console_poll(struct vcpu *v)
 
 /* ---- dom0's I/O APIC: writes trapped to learn the UART's vector ---- */
 
-bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa)
+static void ioapic_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque)
 {
-	unsigned int off = (unsigned int)(gpa & (PAGE_SIZE - 1)), length;
-	uint32_t value;
+	unsigned int off = (unsigned int)(gpa_addr(gpa) & (PAGE_SIZE - 1));
 
-	if (!ioapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != ioapic_page)
-		return false;
-	if (!svm_decode_mmio_store32(v, gpa, "the I/O APIC", &value, &length))
-		return true;
 	if (off == IOAPIC_REGSEL)
 		ioapic_sel = value & 0xff;
 	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin)
@@ -199,26 +162,26 @@ bool dom0_ioapic_write(struct vcpu *v, uint64_t gpa)
 	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin + 1)
 		rte_hi = value;
 	ioapic_regs[off / 4] = value; /* and on to the hardware */
-	v->arch.vmcb->save.rip += length;
-	return true;
 }
 
 int dom0_console_init(struct domain *d, uint64_t ioapic_pa)
 {
+	int err;
+
 	dom0 = d;
 	port_base = uart_console_port();
 	if (!port_base)
 		return 0; /* no serial console: dom0 gets the port like any other */
 	irq_pin = port_base == 0x2f8 || port_base == 0x2e8 ? 3 : 4;
 	vuart_init(&uart, dom0_output, NULL);
-	for (unsigned int p = port_base; p < port_base + 8u; p++)
-		d->arch.iopm[p / 8] |= (uint8_t)(1u << (p % 8));
-	if (ioapic_pa) {
-		ioapic_regs = arch_mmio_map(ioapic_pa, PAGE_SIZE);
-		ioapic_page = ALIGN_DOWN(ioapic_pa, PAGE_SIZE);
-		if (!ioapic_regs)
-			return -1;
-		return arch_domain_protect(d, ioapic_page, PAGE_SIZE, GUEST_PERM_READ);
-	}
-	return 0;
+	err = vdev_io_register(d, port_base, 8, console_io, NULL);
+	if (!err)
+		err = vdev_poll_register(d, console_poll, NULL);
+	if (err || !ioapic_pa)
+		return err;
+	ioapic_regs = arch_mmio_map(ioapic_pa, PAGE_SIZE);
+	if (!ioapic_regs)
+		return -1;
+	return vdev_mmio_register(d, gpa_init(ALIGN_DOWN(ioapic_pa, PAGE_SIZE)), PAGE_SIZE,
+				  "the I/O APIC", ioapic_write, NULL);
 }

@@ -3,10 +3,13 @@
  * machine. A reset would take the hypervisor and every guest with it, so a
  * write that resets ends dom0 instead (Linux reboots, and panics with
  * panic=N, this way) and dom0_on_crash= decides about the node. Every other
- * access to these ports is carried out on the hardware for dom0.
+ * access to these ports is carried out on the hardware for dom0. Each port
+ * is one of dom0's devices (arch/vdev.h).
  */
 #include <arch/cpu.h>
-#include <arch/svm_internal.h>
+#include <arch/dom0_devices.h>
+#include <arch/vdev.h>
+#include <arch/vmm.h>
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
@@ -43,12 +46,6 @@ static const struct reset_port reset_ports[] = {
 	{ PORT_RESET_CTRL, resetctrl_resets },
 };
 
-void dom0_io_intercept_resets(uint8_t *iopm)
-{
-	for (unsigned int i = 0; i < ARRAY_SIZE(reset_ports); i++)
-		iopm[reset_ports[i].port / 8] |= (uint8_t)(1u << (reset_ports[i].port % 8));
-}
-
 static const struct reset_port *reset_port_at(unsigned int port)
 {
 	for (unsigned int i = 0; i < ARRAY_SIZE(reset_ports); i++)
@@ -75,11 +72,6 @@ static bool out_resets(unsigned int port, unsigned int size, uint32_t value)
 	return false;
 }
 
-static unsigned int access_size(uint64_t info)
-{
-	return info & IOIO_SIZE8 ? 1 : info & IOIO_SIZE16 ? 2 : 4;
-}
-
 static uint32_t hw_in(uint16_t port, unsigned int size)
 {
 	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
@@ -100,30 +92,32 @@ static void hw_out(uint16_t port, unsigned int size, uint32_t value)
  * access covering one of its bytes (a 32-bit write to 0xCF8 covers 0xCF9),
  * so anything that does not reset is carried out on the hardware as is.
  */
-bool dom0_io(struct vcpu *v, unsigned int port, uint64_t info)
+static enum vdev_io_result reset_port_io(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	struct vmcb *vmcb = v->arch.vmcb;
-	unsigned int size = access_size(info);
-	uint32_t value = (uint32_t)vmcb->save.rax;
-	uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
+	uint32_t mask = io->size == 4 ? 0xffffffffu : (1u << (8 * io->size)) - 1;
 
-	if (info & IOIO_TYPE_IN) {
-		uint32_t in = hw_in((uint16_t)port, size);
-
-		/* a 32-bit IN zero-extends into RAX; narrower ones keep the rest */
-		vmcb->save.rax = size == 4 ? in : (vmcb->save.rax & ~mask) | in;
-		vmcb->save.rip = vmcb->control.exit_info2;
-		return true;
+	if (io->string)
+		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
+	if (io->in) {
+		io->value = hw_in(io->port, io->size);
+		return VDEV_IO_DONE;
 	}
-	if (out_resets(port, size, value)) {
-		log_warn("dom0 reset the machine (port %#x, value %#x): a reboot or a panic\n", port,
-			 value & (uint32_t)mask);
-		svm_dump_guest(v, "dom0 reset request");
+	if (out_resets(io->port, io->size, io->value)) {
+		log_warn("dom0 reset the machine (port %#x, value %#x): a reboot or a panic\n", io->port,
+			 io->value & mask);
+		vcpu_dump(v, "dom0 reset request");
 		domain_shutdown(v->domain, XL_SHUTDOWN_REBOOT);
-		vmcb->save.rip = vmcb->control.exit_info2;
-		return true;
+		return VDEV_IO_DONE;
 	}
-	hw_out((uint16_t)port, size, value);
-	vmcb->save.rip = vmcb->control.exit_info2;
-	return true;
+	hw_out(io->port, io->size, io->value);
+	return VDEV_IO_DONE;
+}
+
+int dom0_io_init(struct domain *d)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(reset_ports) && !err; i++)
+		err = vdev_io_register(d, reset_ports[i].port, 1, reset_port_io, NULL);
+	return err;
 }

@@ -8,14 +8,14 @@
  * (the hypervisor reaches each CPU by its APIC id). A Linux guest on CPUs
  * with x2APIC runs them in x2APIC mode instead: its register writes are
  * MSRs, and only the ICR and LVT ones exit here (direct_lapic_x2apic_write()).
+ * The page is registered as the domain's device (arch/vdev.h).
  */
+#include <arch/direct_lapic.h>
 #include <arch/guest_policy.h>
 #include <arch/icr_policy.h>
-#include <arch/insn_decode.h>
 #include <arch/lapic.h>
-#include <arch/percpu.h>
-#include <arch/svm_internal.h>
-#include <xen-lite/arch.h>
+#include <arch/vdev.h>
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
@@ -46,29 +46,6 @@ void direct_lapic_set_owners(struct domain *d)
 		own->apic_id[own->count] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
 		own->ldr[own->count++] = 0;
 	}
-}
-
-/* The domain's APIC page, mapped (guests) or already identity-mapped (dom0), made read-only. */
-int direct_lapic_protect(struct domain *d)
-{
-	uint64_t page = lapic_base_pa();
-
-	direct_lapic_set_owners(d);
-	d->arch.lapic_page = page;
-	return arch_domain_protect(d, page, PAGE_SIZE, GUEST_PERM_READ);
-}
-
-uint64_t svm_guest_reg(struct vcpu *v, unsigned int reg)
-{
-	const struct guest_gprs *g = &v->arch.gprs;
-	const uint64_t others[16] = { 0, g->rcx, g->rdx, g->rbx, 0, g->rbp, g->rsi, g->rdi,
-				      g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
-
-	if (reg == 0)
-		return v->arch.vmcb->save.rax;
-	if (reg == 4)
-		return v->arch.vmcb->save.rsp;
-	return others[reg & 15];
 }
 
 static struct vcpu *vcpu_on_apic(struct domain *d, uint32_t apic_id)
@@ -290,38 +267,11 @@ static void guest_register_write(uint32_t reg, uint32_t value)
 	}
 }
 
-bool svm_decode_mmio_store32(struct vcpu *v, uint64_t gpa, const char *what, uint32_t *value,
-			     unsigned int *length)
+/* A write to the APIC page, decoded (arch/vdev.h); the registry moves RIP on. */
+static void lapic_page_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque)
 {
-	uint8_t insn[15];
-	struct store_insn st;
-	int n;
+	uint32_t reg = (uint32_t)(gpa_addr(gpa) & (PAGE_SIZE - 1)) & ~3u;
 
-	if (v->arch.vmcb->control.exit_int_info & EVENT_INJ_VALID) {
-		/* an interrupt frame pushed onto the page: no instruction to emulate */
-		domain_crash(v->domain, "event delivery wrote to %s page", what);
-		return false;
-	}
-	n = svm_fetch_instruction(v, insn);
-	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa & 3)) {
-		domain_crash(v->domain, "unsupported write to %s at RIP %#llx", what,
-			     (unsigned long long)v->arch.vmcb->save.rip);
-		return false;
-	}
-	*value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : svm_guest_reg(v, st.reg));
-	*length = st.length;
-	return true;
-}
-
-bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
-{
-	uint32_t reg = (uint32_t)(gpa & (PAGE_SIZE - 1)) & ~3u, value;
-	unsigned int length;
-
-	if (!v->domain->arch.lapic_page || ALIGN_DOWN(gpa, PAGE_SIZE) != v->domain->arch.lapic_page)
-		return false;
-	if (!svm_decode_mmio_store32(v, gpa, "the local APIC", &value, &length))
-		return true;
 	if (reg == APIC_REG_ICR_LO) {
 		write_icr(v, value, lapic_read_reg(APIC_REG_ICR_HI));
 	} else if (reg == APIC_REG_LDR || reg == APIC_REG_DFR) {
@@ -334,8 +284,14 @@ bool direct_lapic_write(struct vcpu *v, uint64_t gpa)
 	} else {
 		guest_register_write(reg, value);
 	}
-	v->arch.vmcb->save.rip += length;
-	return true;
+}
+
+/* The domain's APIC page, mapped (guests) or already identity-mapped (dom0), made read-only. */
+int direct_lapic_attach(struct domain *d)
+{
+	direct_lapic_set_owners(d);
+	return vdev_mmio_register(d, gpa_init(lapic_base_pa()), PAGE_SIZE, "the local APIC",
+				  lapic_page_write, NULL);
 }
 
 /*

@@ -1,17 +1,14 @@
 /*
- * The MSR policy for guests (see arch/guest_policy.h). Everything not in
- * the table is intercepted and refused with #GP: a guest only reaches the
- * registers listed here.
+ * The MSR policy (see arch/guest_policy.h), as tables: which registers each
+ * kind of domain reaches, and how. Everything not in a guest's tables is
+ * intercepted and refused with #GP. The vendor engine turns the tables into
+ * its intercept bitmap (svm/svm_msrpm.c) and emulates what they mark so.
  */
 #include <arch/guest_policy.h>
 #include <arch/lapic.h>
-#include <arch/vmcb.h>
 #include <xen-lite/domain.h>
-#include <xen-lite/errno.h>
-#include <xen-lite/string.h>
 
 
-#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR)
 
 static const struct msr_rule rules[] = {
 	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
@@ -114,79 +111,32 @@ const struct msr_rule *msr_rule_find_x2apic(uint32_t msr)
 	return find_in(x2apic_rules, ARRAY_SIZE(x2apic_rules), msr);
 }
 
-static const struct msr_rule *rule_for(const struct vcpu *v, uint32_t msr)
+const struct msr_rule *msr_rule_for(const struct domain *d, uint32_t msr)
 {
-	if (v->domain->privileged)
+	if (d->privileged)
 		return msr_rule_find_dom0(msr);
-	if (v->domain->arch.x2apic && msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
+	if (d->arch.x2apic && msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
 		return msr_rule_find_x2apic(msr);
-	return v->domain->direct_apic ? msr_rule_find_direct_apic(msr) : msr_rule_find(msr);
+	return d->direct_apic ? msr_rule_find_direct_apic(msr) : msr_rule_find(msr);
 }
 
-/* Byte offset of an MSR's two bits in the permission map, or -1 if it has none. */
-static int msrpm_offset(uint32_t msr, unsigned int *bit)
+const struct msr_rule *msr_rule_table(enum msr_table table, unsigned int *count)
 {
 	static const struct {
-		uint32_t base;
-		unsigned int offset;
-	} ranges[] = { { 0x00000000, 0x000 }, { 0xC0000000, 0x800 }, { 0xC0010000, 0x1000 } };
+		const struct msr_rule *rules;
+		unsigned int count;
+	} tables[] = {
+		[MSR_TABLE_GUEST] = { rules, ARRAY_SIZE(rules) },
+		[MSR_TABLE_DOM0] = { dom0_rules, ARRAY_SIZE(dom0_rules) },
+		[MSR_TABLE_DIRECT_APIC] = { direct_apic_rules, ARRAY_SIZE(direct_apic_rules) },
+		[MSR_TABLE_X2APIC] = { x2apic_rules, ARRAY_SIZE(x2apic_rules) },
+	};
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(ranges); i++) {
-		if (msr - ranges[i].base < 0x2000) {
-			uint32_t n = msr - ranges[i].base;
-
-			*bit = (n % 4) * 2;
-			return (int)(ranges[i].offset + n / 4);
-		}
-	}
-	return -1;
+	*count = tables[table].count;
+	return tables[table].rules;
 }
 
-/* Set (intercept) or clear (pass) an MSR's read and write bits. */
-static void msrpm_set(uint8_t *msrpm, uint32_t msr, bool read_exits, bool write_exits)
-{
-	unsigned int bit;
-	int off = msrpm_offset(msr, &bit);
-
-	if (off < 0)
-		return;
-	msrpm[off] &= (uint8_t)~(3u << bit);
-	msrpm[off] |= (uint8_t)(((unsigned int)read_exits | (unsigned int)write_exits << 1) << bit);
-}
-
-/* The two bits of each rule. */
-static void apply_rules(uint8_t *msrpm, const struct msr_rule *table, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		msrpm_set(msrpm, table[i].msr, table[i].read != MSR_PASS, table[i].write != MSR_PASS);
-}
-
-void msrpm_build(uint8_t *msrpm)
-{
-	memset(msrpm, 0xff, 8192);
-	apply_rules(msrpm, rules, ARRAY_SIZE(rules));
-}
-
-void msrpm_allow_direct_apic(uint8_t *msrpm, bool x2apic)
-{
-	apply_rules(msrpm, direct_apic_rules, ARRAY_SIZE(direct_apic_rules));
-	if (!x2apic)
-		return;
-	/* x2APIC registers: reads pass, writes are intercepted but for the table's */
-	for (uint32_t msr = X2APIC_MSR_FIRST; msr <= X2APIC_MSR_LAST; msr++)
-		msrpm_set(msrpm, msr, false, true);
-	apply_rules(msrpm, x2apic_rules, ARRAY_SIZE(x2apic_rules));
-}
-
-void msrpm_build_dom0(uint8_t *msrpm)
-{
-	/* the last quarter of the map is reserved and stays all ones */
-	memset(msrpm, 0, 0x1800);
-	memset(msrpm + 0x1800, 0xff, 8192 - 0x1800);
-	apply_rules(msrpm, dom0_rules, ARRAY_SIZE(dom0_rules));
-}
-
-static bool pat_valid(uint64_t pat)
+bool msr_pat_valid(uint64_t pat)
 {
 	for (int i = 0; i < 8; i++) {
 		uint8_t t = (pat >> (i * 8)) & 0xff;
@@ -197,62 +147,3 @@ static bool pat_valid(uint64_t pat)
 	return true;
 }
 
-int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
-{
-	struct vmcb *vmcb = v->arch.vmcb;
-	const struct msr_rule *rule = rule_for(v, msr);
-
-	if (!rule || rule->read != MSR_EMULATE)
-		return -EPERM;
-	switch (msr) {
-	case MSR_EFER:
-		*value = vmcb->save.efer & ~EFER_SVME;
-		return 0;
-	case MSR_PAT:
-		*value = vmcb->save.g_pat;
-		return 0;
-	case MSR_TSC:
-		*value = rdtsc() + vmcb->control.tsc_offset;
-		return 0;
-	}
-	return -EPERM;
-}
-
-static int efer_write(struct vcpu *v, uint64_t value)
-{
-	struct vmcb *vmcb = v->arch.vmcb;
-	uint64_t old = vmcb->save.efer;
-
-	if (value & ~EFER_GUEST_WRITABLE)
-		return -EPERM; /* reserved bits, and SVME */
-	/* LME may not change while paging is on (AMD APM 14.6) */
-	if ((value ^ old) & EFER_LME && vmcb->save.cr0 & (1ULL << 31))
-		return -EPERM;
-	vmcb->save.efer = (value & ~EFER_LMA) | (old & EFER_LMA) | EFER_SVME;
-	v->arch.dirty |= VMCB_CLEAN_CR;
-	return 0;
-}
-
-int msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
-{
-	const struct msr_rule *rule = rule_for(v, msr);
-
-	if (!rule || rule->write != MSR_EMULATE)
-		return -EPERM;
-	if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
-		return direct_lapic_x2apic_write(v, msr, value);
-	switch (msr) {
-	case MSR_EFER:
-		return efer_write(v, value);
-	case MSR_APIC_BASE:
-		/* rewriting the current value is harmless; anything else is refused */
-		return value == rdmsr(MSR_APIC_BASE) ? 0 : -EPERM;
-	case MSR_PAT:
-		if (!pat_valid(value))
-			return -EPERM;
-		v->arch.vmcb->save.g_pat = value;
-		v->arch.dirty |= VMCB_CLEAN_NP;
-		return 0;
-	}
-	return -EPERM;
-}

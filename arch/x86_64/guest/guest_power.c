@@ -4,8 +4,10 @@
  * the SLP_TYP of \_S5 to the sleep control register powers the domain off,
  * writing the reset value to the reset register reboots it - which, for a
  * guest, ends it with reason reboot. Other sleep states are not offered.
+ * The three byte registers are one device (arch/vdev.h).
  */
-#include <arch/svm_internal.h>
+#include <arch/guest_devices.h>
+#include <arch/vdev.h>
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/guest_acpi.h>
@@ -25,26 +27,25 @@ static void sleep_control(struct domain *d, uint8_t value)
 	domain_shutdown(d, XL_SHUTDOWN_POWEROFF);
 }
 
-bool guest_power_io(struct vcpu *v, unsigned int port, uint64_t info)
+static enum vdev_io_result power_io(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	struct vmcb *vmcb = v->arch.vmcb;
-	uint8_t value = (uint8_t)vmcb->save.rax;
+	uint8_t value = (uint8_t)io->value;
 
-	if (port < GUEST_ACPI_SLEEP_CONTROL_PORT || port > GUEST_ACPI_RESET_PORT)
-		return false;
-	if (!(info & IOIO_SIZE8) || (info & (IOIO_STRING | IOIO_REP))) {
-		svm_inject_exception(v, 13, true, 0); /* byte registers */
-		return true;
-	}
-	if (info & IOIO_TYPE_IN) {
-		value = port == GUEST_ACPI_SLEEP_STATUS_PORT ? WAK_STS : 0;
-		vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | value;
-	} else if (port == GUEST_ACPI_SLEEP_CONTROL_PORT) {
+	if (io->size != 1 || io->string)
+		return VDEV_IO_GP; /* byte registers */
+	if (io->in) {
+		io->value = io->port == GUEST_ACPI_SLEEP_STATUS_PORT ? WAK_STS : 0;
+	} else if (io->port == GUEST_ACPI_SLEEP_CONTROL_PORT) {
 		sleep_control(v->domain, value);
-	} else if (port == GUEST_ACPI_RESET_PORT && value == GUEST_ACPI_RESET_VALUE) {
+	} else if (io->port == GUEST_ACPI_RESET_PORT && value == GUEST_ACPI_RESET_VALUE) {
 		log_info("domain d%u (%s): ACPI reset\n", v->domain->id, v->domain->name);
 		domain_shutdown(v->domain, XL_SHUTDOWN_REBOOT);
 	}
-	vmcb->save.rip = vmcb->control.exit_info2;
-	return true;
+	return VDEV_IO_DONE;
+}
+
+int guest_power_init(struct domain *d)
+{
+	return vdev_io_register(d, GUEST_ACPI_SLEEP_CONTROL_PORT,
+				GUEST_ACPI_RESET_PORT - GUEST_ACPI_SLEEP_CONTROL_PORT + 1, power_io, NULL);
 }

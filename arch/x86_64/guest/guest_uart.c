@@ -5,9 +5,11 @@
  * guest looks at the UART. No interrupt: the guest's ACPI tables declare
  * the port without one, so Linux polls it (Documentation/guests.md).
  */
-#include <arch/svm_internal.h>
+#include <arch/guest_devices.h>
+#include <arch/vdev.h>
 #include <arch/vuart.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
 #include <xen-lite/spinlock.h>
 
 #define GUEST_UART_BASE 0x3F8
@@ -19,12 +21,6 @@ static void to_console(uint8_t byte, void *ctx)
 	domain_console_write(ctx, &c, 1);
 }
 
-void guest_uart_init(struct domain *d)
-{
-	vuart_init(&d->arch.uart, to_console, d);
-	d->arch.uart_lock = (spinlock_t)SPINLOCK_INIT;
-	d->arch.has_uart = true;
-}
 
 /* Typed input waits in the domain; the UART's receiver takes what it has room for. */
 static void pull_input(struct domain *d)
@@ -42,26 +38,27 @@ static void pull_input(struct domain *d)
 		vuart_receive(u, (uint8_t)buf[i]);
 }
 
-bool guest_uart_io(struct vcpu *v, unsigned int port, uint64_t info)
+static enum vdev_io_result uart_io(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	struct vmcb *vmcb = v->arch.vmcb;
 	struct vuart *u = &v->domain->arch.uart;
-	unsigned int reg = port - GUEST_UART_BASE;
+	unsigned int reg = io->port - GUEST_UART_BASE;
 
-	if (port < GUEST_UART_BASE || port >= GUEST_UART_BASE + 8)
-		return false;
-	if (!(info & IOIO_SIZE8) || (info & (IOIO_STRING | IOIO_REP))) {
-		svm_inject_exception(v, 13, true, 0); /* UART registers are bytes */
-		return true;
-	}
+	if (io->size != 1 || io->string)
+		return VDEV_IO_GP; /* UART registers are bytes */
 	spin_lock(&v->domain->arch.uart_lock);
-	if (info & IOIO_TYPE_IN) {
+	if (io->in) {
 		pull_input(v->domain); /* a polling driver looks at IIR or LSR first */
-		vmcb->save.rax = (vmcb->save.rax & ~0xffULL) | vuart_read(u, reg);
+		io->value = vuart_read(u, reg);
 	} else {
-		vuart_write(u, reg, (uint8_t)vmcb->save.rax);
+		vuart_write(u, reg, (uint8_t)io->value);
 	}
 	spin_unlock(&v->domain->arch.uart_lock);
-	vmcb->save.rip = vmcb->control.exit_info2;
-	return true;
+	return VDEV_IO_DONE;
+}
+
+int guest_uart_init(struct domain *d)
+{
+	vuart_init(&d->arch.uart, to_console, d);
+	d->arch.uart_lock = (spinlock_t)SPINLOCK_INIT;
+	return vdev_io_register(d, GUEST_UART_BASE, 8, uart_io, NULL);
 }

@@ -4,15 +4,14 @@
  * is identical). Every level carries the U bit: the CPU treats all nested
  * walks as user accesses (AMD APM 15.25.5).
  */
+#include "svm.h"
 #include <arch/cpu.h>
 #include <arch/page_table.h>
-#include <arch/svm.h>
-#include <xen-lite/arch.h>
-#include <xen-lite/domain.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
-#include <xen-lite/time.h>
 
 #define NPT_ATTRS (PTE_W | PTE_U) /* read, write, execute */
 
@@ -40,21 +39,21 @@ static struct pt_ops npt_ops(void)
 				.allow_1g = cpu_has_1g_pages() };
 }
 
-int npt_create(struct arch_domain *ad)
+int npt_create(struct domain *d)
 {
 	void *root = alloc_page_zeroed();
 
 	if (!root)
 		return -ENOMEM;
-	ad->npt_root = virt_to_phys(root);
+	d->arch.npt_root = virt_to_phys(root);
 	return 0;
 }
 
-int arch_domain_map(struct domain *d, uint64_t gpa, uint64_t hpa, uint64_t size)
+int npt_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size)
 {
 	struct pt_ops ops = npt_ops();
 
-	return pt_map_range(&ops, d->arch.npt_root, gpa, hpa, size, NPT_ATTRS);
+	return pt_map_range(&ops, d->arch.npt_root, gpa_addr(gpa), hpa_addr(hpa), size, NPT_ATTRS);
 }
 
 /*
@@ -85,19 +84,19 @@ static uint64_t perms_to_attrs(unsigned int perms)
 	       (perms & GUEST_PERM_EXEC ? 0 : PTE_NX);
 }
 
-int arch_domain_protect(struct domain *d, uint64_t gpa, uint64_t size, unsigned int perms)
+int npt_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms)
 {
 	struct pt_ops ops = npt_ops();
-	int err = pt_protect_range(&ops, d->arch.npt_root, gpa, size, perms_to_attrs(perms));
+	int err = pt_protect_range(&ops, d->arch.npt_root, gpa_addr(gpa), size, perms_to_attrs(perms));
 
 	shoot_down(d);
 	return err;
 }
 
-int arch_domain_unmap(struct domain *d, uint64_t gpa, uint64_t size)
+int npt_unmap(struct domain *d, gpa_t gpa, uint64_t size)
 {
 	struct pt_ops ops = npt_ops();
-	int err = pt_unmap_range(&ops, d->arch.npt_root, gpa, size);
+	int err = pt_unmap_range(&ops, d->arch.npt_root, gpa_addr(gpa), size);
 
 	shoot_down(d);
 	return err;
@@ -130,16 +129,16 @@ static void walk(uint64_t table, int level, struct npt_page_counts *c, bool free
 		free_pages(t, PAGE_SIZE);
 }
 
-void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c)
+void npt_page_counts(struct domain *d, struct npt_page_counts *c)
 {
 	memset(c, 0, sizeof(*c));
 	if (d->arch.npt_root)
 		walk(d->arch.npt_root, 3, c, false);
 }
 
-void npt_destroy(struct arch_domain *ad)
+void npt_destroy(struct domain *d)
 {
-	if (ad->npt_root)
-		walk(ad->npt_root, 3, NULL, true);
-	ad->npt_root = 0;
+	if (d->arch.npt_root)
+		walk(d->arch.npt_root, 3, NULL, true);
+	d->arch.npt_root = 0;
 }

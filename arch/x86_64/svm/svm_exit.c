@@ -2,15 +2,19 @@
  * #VMEXIT handling: one table entry per exit code we intercept, each with
  * the counter it feeds and its handler. Everything the guest controls
  * (registers, exit information, memory) is checked before use; anything
- * unexpected ends the guest, never the hypervisor.
+ * unexpected ends the guest, never the hypervisor. Port and MMIO accesses
+ * go to whichever device the domain registered for them (arch/vdev.h).
  */
+#include "svm.h"
 #include <arch/cpu.h>
+#include <arch/emul.h>
+#include <arch/fpu.h>
 #include <arch/guest_policy.h>
-#include <arch/page_table.h>
-#include <arch/svm_internal.h>
+#include <arch/vdev.h>
 #include <xen-lite-abi.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/hypercall.h>
 #include <xen-lite/log.h>
 #include <xen-lite/string.h>
@@ -23,81 +27,10 @@ struct exit_entry {
 	exit_handler_fn handler;
 };
 
-void svm_inject_exception(struct vcpu *v, unsigned int vector, bool has_error, uint32_t error)
-{
-	v->arch.vmcb->control.event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_EXCEPTION | vector |
-					  (has_error ? EVENT_INJ_ERROR_VALID : 0) |
-					  ((uint64_t)error << 32);
-}
-
-void svm_dump_guest(struct vcpu *v, const char *why)
-{
-	struct vmcb *vmcb = v->arch.vmcb;
-	struct domain *d = v->domain;
-
-	log_warn("d%u (%s) vcpu %u: %s: exit %#llx info1 %#llx info2 %#llx intinfo %#llx\n", d->id,
-		 d->name, v->id, why, (unsigned long long)vmcb->control.exit_code,
-		 (unsigned long long)vmcb->control.exit_info1,
-		 (unsigned long long)vmcb->control.exit_info2,
-		 (unsigned long long)vmcb->control.exit_int_info);
-	log_warn("  RIP %04x:%016llx RSP %016llx RAX %016llx RFLAGS %llx CPL %u\n",
-		 vmcb->save.cs.selector, (unsigned long long)vmcb->save.rip,
-		 (unsigned long long)vmcb->save.rsp, (unsigned long long)vmcb->save.rax,
-		 (unsigned long long)vmcb->save.rflags, vmcb->save.cpl);
-	log_warn("  CR0 %llx CR2 %llx CR3 %llx CR4 %llx EFER %llx\n",
-		 (unsigned long long)vmcb->save.cr0, (unsigned long long)vmcb->save.cr2,
-		 (unsigned long long)vmcb->save.cr3, (unsigned long long)vmcb->save.cr4,
-		 (unsigned long long)vmcb->save.efer);
-}
-
-/* 4-level walk of the guest's page tables (long mode only; others are identity). */
-int guest_virt_to_phys(struct vcpu *v, uint64_t gva, uint64_t *gpa)
-{
-	struct vmcb_save *s = &v->arch.vmcb->save;
-	uint64_t table = s->cr3 & PTE_ADDR_MASK;
-
-	if (!(s->cr0 & (1ULL << 31))) {
-		*gpa = gva;
-		return 0;
-	}
-	if (!(s->efer & (1ULL << 10)))
-		return -ENOSYS; /* 32-bit paging is not walked */
-	for (int level = 3; level >= 0; level--) {
-		uint64_t e, size = 1ULL << (12 + 9 * level);
-
-		if (copy_from_guest(v->domain, &e, table + ((gva >> (12 + 9 * level)) & 511) * 8, 8))
-			return -EFAULT;
-		if (!(e & PTE_P))
-			return -EFAULT;
-		if (level == 0 || (level < 3 && (e & PTE_PS))) {
-			*gpa = (e & PTE_ADDR_MASK & ~(size - 1)) | (gva & (size - 1));
-			return 0;
-		}
-		table = e & PTE_ADDR_MASK;
-	}
-	return -EFAULT;
-}
-
 static bool is_legacy_prefix(uint8_t b)
 {
 	return b == 0x66 || b == 0x67 || b == 0xf0 || b == 0xf2 || b == 0xf3 || b == 0x2e ||
 	       b == 0x36 || b == 0x3e || b == 0x26 || b == 0x64 || b == 0x65;
-}
-
-/* Fetch up to 15 bytes at RIP (they may cross a page). */
-int svm_fetch_instruction(struct vcpu *v, uint8_t *buf)
-{
-	const struct vmcb_save *s = &v->arch.vmcb->save;
-	/* outside long mode the instruction is at CS base + RIP (real and protected mode) */
-	uint64_t at = s->efer & (1ULL << 10) ? s->rip : s->cs.base + (s->rip & 0xffffffff);
-
-	for (unsigned int i = 0; i < 15; i++) {
-		uint64_t gpa;
-
-		if (guest_virt_to_phys(v, at + i, &gpa) || copy_from_guest(v->domain, &buf[i], gpa, 1))
-			return i ? (int)i : -EFAULT;
-	}
-	return 15;
 }
 
 bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len)
@@ -111,7 +44,7 @@ bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int op
 		vmcb->save.rip = vmcb->control.next_rip;
 		return true;
 	}
-	n = svm_fetch_instruction(v, insn);
+	n = vcpu_fetch_insn(v, insn);
 	while (i < (unsigned int)MAX(n, 0) && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
 		i++;
 	if (n < 0 || i + opcode_len > (unsigned int)n || memcmp(insn + i, opcode, opcode_len)) {
@@ -179,35 +112,45 @@ static void handle_msr(struct vcpu *v)
 	}
 }
 
-/* Guests own no I/O ports: reads see all ones (nothing there), writes are dropped. */
+/* The value an IN leaves in RAX: 8- and 16-bit INs keep the rest of it, a 32-bit IN zero-extends. */
+static void complete_in(struct vmcb *vmcb, unsigned int size, uint32_t value)
+{
+	uint64_t mask = size == 4 ? 0xffffffffULL : (1ULL << (8 * size)) - 1;
+
+	vmcb->save.rax = size == 4 ? value : (vmcb->save.rax & ~mask) | (value & mask);
+}
+
+/* A port a device registered goes to it; no other port is a guest's: reads see all ones, writes are dropped. */
 static void handle_ioio(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t info = vmcb->control.exit_info1;
-	unsigned int port = (unsigned int)(info >> IOIO_PORT_SHIFT) & 0xffff;
+	struct io_access io = {
+		.port = (uint16_t)(info >> IOIO_PORT_SHIFT),
+		.size = info & IOIO_SIZE8 ? 1 : info & IOIO_SIZE16 ? 2 : 4,
+		.in = info & IOIO_TYPE_IN,
+		.string = info & (IOIO_STRING | IOIO_REP),
+	};
 
-	if (v->domain->privileged && dom0_console_io(v, port, info))
-		return;
-	if (v->domain->arch.has_uart && (guest_uart_io(v, port, info) || guest_power_io(v, port, info)))
-		return; /* a Linux guest's console, or its ACPI power and reset registers */
-	if (v->domain->privileged && !(info & (IOIO_STRING | IOIO_REP)) && dom0_io(v, port, info))
-		return;
-	if (info & (IOIO_STRING | IOIO_REP)) {
-		log_debug("d%u: string I/O on port %#x refused (#GP)\n", v->domain->id, port);
+	io.value = io.in ? 0xffffffffu : (uint32_t)vmcb->save.rax;
+	switch (vdev_io(v, &io)) {
+	case VDEV_IO_GP:
 		svm_inject_exception(v, X86_VEC_GP, true, 0);
 		return;
+	case VDEV_IO_DONE:
+		break;
+	case VDEV_IO_UNCLAIMED:
+		if (io.string) {
+			log_debug("d%u: string I/O on port %#x refused (#GP)\n", v->domain->id, io.port);
+			svm_inject_exception(v, X86_VEC_GP, true, 0);
+			return;
+		}
+		log_debug("d%u: %s port %#x denied\n", v->domain->id, io.in ? "in" : "out", io.port);
+		io.value = 0xffffffffu; /* nothing there */
+		break;
 	}
-	if (info & IOIO_TYPE_IN) {
-		/* 8- and 16-bit IN keep the rest of RAX; a 32-bit IN zero-extends */
-		if (info & IOIO_SIZE8)
-			vmcb->save.rax |= 0xff;
-		else if (info & IOIO_SIZE16)
-			vmcb->save.rax |= 0xffff;
-		else
-			vmcb->save.rax = 0xffffffff;
-	}
-	log_debug("d%u: %s port %#x denied\n", v->domain->id, info & IOIO_TYPE_IN ? "in" : "out",
-		  port);
+	if (io.in)
+		complete_in(vmcb, io.size, io.value);
 	vmcb->save.rip = vmcb->control.exit_info2; /* IOIO exits always carry the next RIP */
 }
 
@@ -216,12 +159,14 @@ static void handle_npf(struct vcpu *v)
 	struct vmcb_control *c = &v->arch.vmcb->control;
 	uint64_t err = c->exit_info1, gpa = c->exit_info2;
 
-	if (v->domain->direct_apic && (err & 3) == 3 &&
-	    (direct_lapic_write(v, gpa) || (v->domain->privileged && dom0_ioapic_write(v, gpa))))
-		return; /* a write to its local APIC or dom0's I/O APIC, emulated */
+	/* a write to a present, read-only page: a device's registers (the local or I/O APIC) */
+	if ((err & 3) == 3 && vdev_mmio_write(v, gpa_init(gpa), c->exit_int_info & EVENT_INJ_VALID))
+		return;
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
-	const char *why = !domain_is_ram(v->domain, gpa) && !v->domain->privileged ? "outside its memory" :
-			  err & 1 ? "not permitted there" : "to an unmapped page";
+	const char *why = !domain_is_ram(v->domain, gpa_init(gpa)) && !v->domain->privileged ?
+				  "outside its memory" :
+			  err & 1 ? "not permitted there" :
+				    "to an unmapped page";
 
 	domain_crash(v->domain, "%s at guest-physical %#llx %s (RIP %#llx)", kind,
 		     (unsigned long long)gpa, why, (unsigned long long)v->arch.vmcb->save.rip);
@@ -234,7 +179,7 @@ static void handle_hlt(struct vcpu *v)
 	if (!svm_skip_instruction(v, op, 1))
 		return;
 	/* guests have no interrupt sources yet: a halted vCPU sleeps until its domain changes */
-	svm_vcpu_block(v);
+	vcpu_block(v);
 }
 
 static void handle_nothing(struct vcpu *v)
@@ -260,9 +205,7 @@ static void handle_xsetbv(struct vcpu *v)
 	static const uint8_t op[] = { 0x0f, 0x01, 0xd1 };
 	struct vmcb *vmcb = v->arch.vmcb;
 	uint64_t value = (vmcb->save.rax & 0xffffffff) | (v->arch.gprs.rdx << 32);
-	struct cpuid_regs r = cpuid_count(0xD, 0);
-
-	if ((uint32_t)v->arch.gprs.rcx != 0 || !xcr0_allowed(value, (uint64_t)r.edx << 32 | r.eax) ||
+	if ((uint32_t)v->arch.gprs.rcx != 0 || !xcr0_allowed(value, fpu_supported_xcr0()) ||
 	    vmcb->save.cpl) {
 		svm_inject_exception(v, X86_VEC_GP, true, 0);
 		return;
@@ -270,7 +213,7 @@ static void handle_xsetbv(struct vcpu *v)
 	if (!svm_skip_instruction(v, op, sizeof(op)))
 		return;
 	/* the CPU is this guest's alone and the host never uses XSAVE state */
-	svm_guest_xcr0_load(value);
+	fpu_load_guest_xcr0(value);
 }
 
 static void handle_reflect_exception(struct vcpu *v)
@@ -370,8 +313,7 @@ void svm_handle_exit(struct vcpu *v)
 
 	redeliver_interrupted_event(&vmcb->control);
 
-	if (v->domain->privileged)
-		dom0_console_poll(v); /* dom0 exits often enough to carry keyboard input */
+	vdev_poll(v); /* dom0 exits often enough to carry its console's keyboard input */
 	for (unsigned int i = 0; i < ARRAY_SIZE(exit_table); i++) {
 		if (exit_table[i].code != code)
 			continue;

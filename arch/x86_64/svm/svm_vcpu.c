@@ -1,23 +1,14 @@
 /*
- * vCPU state under SVM: the VMCB's initial contents, ASIDs and the TLB
- * flush policy, the guest's FPU state, and the run loop.
+ * vCPU state under SVM: the VMCB's initial contents, the start states,
+ * ASIDs and the TLB flush policy, event injection, and one entry into the
+ * guest (the run loop around it is vm/vcpu_run.c's).
  */
+#include "svm.h"
 #include <arch/cpu.h>
-#include <arch/guest_policy.h>
-#include <arch/lapic.h>
-#include <arch/percpu.h>
-#include <arch/svm_internal.h>
-#include <arch/tsc.h>
-#include <xen-lite/arch.h>
-#include <xen-lite/dom0.h>
-#include <xen-lite/domain.h>
+#include <arch/emul.h>
 #include <xen-lite/errno.h>
-#include <xen-lite/guest_linux.h>
-#include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
-
-#define VEC_KICK 0xF1 /* makes a CPU leave its guest; the handler does nothing */
 
 #define CR0_PE (1ULL << 0)
 #define CR0_MP (1ULL << 1)
@@ -30,85 +21,11 @@
 #define CR4_OSXMMEXCPT (1ULL << 10)
 #define PAT_DEFAULT 0x0007040600070406ULL
 
-#define XCR0_X87 1ULL
-#define XCR0_SSE 2ULL
-
 #define SEG_CODE64 0x0A9B /* present, DPL 0, execute/read, accessed, L, G */
 #define SEG_DATA 0x0C93 /* present, DPL 0, read/write, accessed, D/B, G */
 #define SEG_TSS64 0x008B /* present, busy 64-bit TSS */
 #define SEG_LDT 0x0082
 #define CR0_ET_NE (CR0_ET | CR0_NE)
-
-static uint8_t fpu_init_area[4096] __attribute__((aligned(64)));
-static uint64_t xsave_mask;
-
-static void kick_handler(struct trap_frame *f)
-{
-	(void)f;
-}
-
-void arch_kick_cpu(unsigned int cpu)
-{
-	struct percpu *p = &percpu_area[cpu];
-
-	if (cpu >= arch_cpus_online())
-		return;
-	if (p->runs_direct_apic) {
-		/* the guest's IDT would take a fixed-vector IPI; an NMI always exits to us */
-		__atomic_store_n(&p->nmi_kick, true, __ATOMIC_RELEASE);
-		lapic_send_nmi(p->apic_id);
-	} else {
-		lapic_send_ipi(p->apic_id, VEC_KICK);
-	}
-}
-
-uint64_t arch_tsc_khz(void)
-{
-	return tsc_khz();
-}
-
-static void xsetbv(uint32_t reg, uint64_t value)
-{
-	__asm__ volatile("xsetbv" ::"c"(reg), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
-}
-
-/* Components this CPU can save, limited to what fits the 4 KiB reset area. */
-static uint64_t supported_xsave_mask(void)
-{
-	struct cpuid_regs r;
-
-	if (!(cpuid(1).ecx & (1u << 26)) || cpuid(0).eax < 0xD)
-		return 0;
-	r = cpuid_count(0xD, 0);
-	if (r.ecx > sizeof(fpu_init_area))
-		return XCR0_X87 | XCR0_SSE | (r.eax & 4);
-	return ((uint64_t)r.edx << 32) | r.eax;
-}
-
-void svm_guest_xcr0_load(uint64_t value)
-{
-	xsetbv(0, value);
-}
-
-/*
- * Put the FPU, SSE and every XSAVE component into its initial state so a
- * guest never sees what an earlier guest left in this CPU's registers.
- */
-static void fpu_reset_for_guest(struct vcpu *v)
-{
-	/* FCW and MXCSR at their reset values; XSTATE_BV = 0 means "init state" */
-	*(uint16_t *)&fpu_init_area[0] = 0x037f;
-	*(uint32_t *)&fpu_init_area[24] = 0x1f80;
-	if (xsave_mask) {
-		xsetbv(0, xsave_mask);
-		__asm__ volatile("xrstor64 (%0)" ::"r"(fpu_init_area), "a"((uint32_t)xsave_mask),
-				 "d"((uint32_t)(xsave_mask >> 32))
-				 : "memory");
-		xsetbv(0, XCR0_X87 | XCR0_SSE);
-	} else {
-		__asm__ volatile("fxrstor64 (%0)" ::"r"(fpu_init_area) : "memory");
-	}
-}
 
 static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, uint32_t limit,
 			uint64_t base)
@@ -132,16 +49,13 @@ static void set_intercepts(struct vmcb_control *c, bool direct_apic)
 	}
 }
 
-int arch_vcpu_init(struct vcpu *v)
+int svm_vcpu_init(struct vcpu *v)
 {
 	struct vmcb *vmcb = alloc_page_zeroed();
 	struct domain *d = v->domain;
 
 	if (!vmcb)
 		return -ENOMEM;
-	if (!xsave_mask)
-		xsave_mask = supported_xsave_mask();
-	trap_set_handler(VEC_KICK, kick_handler);
 	v->arch.vmcb = vmcb;
 	v->arch.vmcb_pa = virt_to_phys(vmcb);
 	set_intercepts(&vmcb->control, d->direct_apic);
@@ -153,7 +67,6 @@ int arch_vcpu_init(struct vcpu *v)
 	vmcb->control.v_intr = d->direct_apic ? 0 : V_INTR_MASKING;
 	vmcb->save.efer = EFER_SVME;
 	vmcb->save.g_pat = PAT_DEFAULT;
-	v->arch.virq_vector = -1;
 	v->arch.virq_pending = -1;
 	vmcb->save.dr6 = 0xffff0ff0;
 	vmcb->save.dr7 = 0x400;
@@ -161,74 +74,41 @@ int arch_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
-void arch_vcpu_free(struct vcpu *v)
+void svm_vcpu_free(struct vcpu *v)
 {
 	if (v->arch.vmcb)
 		free_pages(v->arch.vmcb, PAGE_SIZE);
 	v->arch.vmcb = NULL;
 }
 
-void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
-			       uint16_t gdt_limit, uint64_t rdi)
+void svm_set_start(struct vcpu *v, const struct vcpu_start *start)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
 
-	set_segment(&s->cs, 0x08, SEG_CODE64, 0xffffffff, 0);
-	set_segment(&s->ds, 0x10, SEG_DATA, 0xffffffff, 0);
+	set_segment(&s->cs, start->cs, SEG_CODE64, 0xffffffff, 0);
+	set_segment(&s->ds, start->ds, SEG_DATA, 0xffffffff, 0);
 	s->es = s->ss = s->fs = s->gs = s->ds;
-	set_segment(&s->gdtr, 0, 0, gdt_limit, gdt_base);
+	set_segment(&s->gdtr, 0, 0, start->gdt_limit, start->gdt_base);
 	set_segment(&s->idtr, 0, 0, 0, 0);
 	set_segment(&s->ldtr, 0, SEG_LDT, 0, 0);
 	set_segment(&s->tr, 0, SEG_TSS64, 0x67, 0);
 	s->cpl = 0;
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP_BIT | CR0_PG;
-	s->cr3 = cr3;
+	s->cr3 = start->cr3;
 	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
 	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME;
-	s->rip = rip;
+	s->rip = start->rip;
 	s->rsp = 0;
 	s->rax = 0;
 	s->rflags = 0x2;
 	memset(&v->arch.gprs, 0, sizeof(v->arch.gprs));
-	v->arch.gprs.rdi = rdi;
+	v->arch.gprs.rdi = start->rdi;
+	v->arch.gprs.rsi = start->rsi;
 	v->arch.dirty = VMCB_CLEAN_ALL;
 }
 
-void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
-			       uint16_t gdt_limit, uint64_t boot_params)
-{
-	struct vmcb_save *s = &v->arch.vmcb->save;
-
-	arch_vcpu_set_start_state(v, rip, cr3, gdt_base, gdt_limit, 0);
-	/* Linux boot protocol, 64-bit entry: __BOOT_CS = 0x10, __BOOT_DS = 0x18, RSI = boot params */
-	s->cs.selector = 0x10;
-	s->ds.selector = 0x18;
-	s->es = s->ss = s->fs = s->gs = s->ds;
-	v->arch.gprs.rdi = 0;
-	v->arch.gprs.rsi = boot_params;
-}
-
-int arch_dom0_protect_lapic(struct domain *d)
-{
-	int err;
-
-	/* dom0 drives CPU 0's APIC through the xAPIC page, which x2APIC mode does not have */
-	if (lapic_x2apic_mode()) {
-		log_err("dom0: it needs the local APIC in xAPIC mode: boot without x2apic=on\n");
-		return -ENODEV;
-	}
-	err = direct_lapic_protect(d);
-
-	return err ? err : dom0_console_init(d, arch_ioapic_address());
-}
-
-void arch_vcpu_dump(struct vcpu *v, const char *why)
-{
-	svm_dump_guest(v, why);
-}
-
 /* The state a CPU has after INIT and a SIPI with this vector (real mode at vector << 12). */
-static void set_sipi_state(struct vcpu *v, uint8_t vector)
+void svm_set_sipi_start(struct vcpu *v, uint8_t vector)
 {
 	struct vmcb_save *s = &v->arch.vmcb->save;
 
@@ -252,26 +132,8 @@ static void set_sipi_state(struct vcpu *v, uint8_t vector)
 	v->arch.dirty = VMCB_CLEAN_ALL;
 }
 
-void arch_vcpu_wait_for_sipi(struct vcpu *v)
-{
-	v->arch.start_state = VCPU_WAIT_SIPI;
-}
-
-/* A secondary vCPU of dom0 waits, halted, for the SIPI its sibling sends through its APIC. */
-static bool wait_for_sipi(struct vcpu *v)
-{
-	while (__atomic_load_n(&v->arch.start_state, __ATOMIC_ACQUIRE) == VCPU_WAIT_SIPI &&
-	       !domain_has_ended(v->domain))
-		__asm__ volatile("hlt"); /* interrupts are off: the kick is an NMI */
-	if (domain_has_ended(v->domain))
-		return false;
-	set_sipi_state(v, v->arch.sipi_vector);
-	v->arch.start_state = VCPU_STARTED;
-	return true;
-}
-
 /* ASIDs are handed out per CPU; a reused one may still have TLB entries. */
-static void assign_asid(struct vcpu *v, struct percpu *cpu)
+static void assign_asid(struct vcpu *v, struct svm_cpu *cpu)
 {
 	if (cpu->next_asid >= svm_features.nr_asids) {
 		cpu->asid_generation++;
@@ -349,135 +211,19 @@ static void prepare_vmrun(struct vcpu *v)
 	v->arch.dirty = 0;
 }
 
-void svm_vcpu_block(struct vcpu *v)
+void svm_vcpu_load(struct vcpu *v)
 {
-	struct domain *d = v->domain;
-	enum domain_state s = d->state;
-
-	/*
-	 * A direct_apic domain's interrupts must wait in the APIC for its next
-	 * VMRUN, so its CPU halts with interrupts off and the NMI kick wakes it.
-	 * Others: checked with interrupts off, so the kick that changes the state
-	 * cannot slip in before hlt.
-	 */
-	irq_disable();
-	while (d->state == s && !domain_has_ended(d)) {
-		if (d->direct_apic)
-			__asm__ volatile("hlt" ::: "memory");
-		else
-			cpu_idle_wait();
-	}
-	if (!d->direct_apic)
-		irq_enable();
+	v->arch.tlb_seen = v->domain->arch.tlb_generation;
+	assign_asid(v, svm_this_cpu());
 }
 
-/*
- * A guest's timer, LVTs and unfinished interrupts must not reach the
- * hypervisor: reset the APIC, then take (and end, quietly) whatever the
- * guest left pending in its IRR, in one short window with interrupts on.
- */
-static void drain_guest_apic(struct percpu *cpu)
+void svm_vcpu_enter(struct vcpu *v)
 {
-	lapic_reset_local();
-	cpu->draining_guest_irqs = true;
-	__asm__ volatile("sti; nop; nop; cli" ::: "memory");
-	cpu->draining_guest_irqs = false;
-}
-
-void arch_vcpu_run(struct vcpu *v)
-{
-	struct percpu *cpu = this_cpu();
-	struct domain *d = v->domain;
-
-	v->run_state = VCPU_RUNNING;
-	v->arch.tlb_seen = d->arch.tlb_generation;
-	assign_asid(v, cpu);
-	fpu_reset_for_guest(v);
-	cpu->runs_direct_apic = d->direct_apic;
-	/*
-	 * ELF guests: with V_INTR_MASKING, host IF=1 makes physical interrupts
-	 * exit the guest. direct_apic domains: host IF stays 0, so an interrupt
-	 * that arrives while the hypervisor handles an exit waits and is
-	 * delivered to the guest by VMRUN.
-	 */
-	if (d->direct_apic)
-		irq_disable();
-	else
-		irq_enable();
-	if (d->arch.x2apic)
-		lapic_enter_x2apic();
-	if (v->arch.start_state != VCPU_STARTED && !wait_for_sipi(v))
-		goto out;
-	while (!domain_has_ended(d)) {
-		if (d->state == DOMAIN_PAUSED) {
-			svm_vcpu_block(v);
-			continue;
-		}
-		v->arch.in_guest = true;
-		prepare_vmrun(v);
-		svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, cpu->host_vmcb_pa);
-		v->arch.in_guest = false;
-		v->arch.launched = true;
-		v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
-		svm_handle_exit(v);
-	}
-out:
-	irq_disable();
-	if (d->privileged)
-		lapic_timer_stop(); /* dom0's timer must not keep firing into the hypervisor */
-	else if (d->direct_apic)
-		drain_guest_apic(cpu);
-	cpu->runs_direct_apic = false;
-	v->run_state = VCPU_IDLE;
-}
-
-/*
- * dom0's I/O APIC and MSIs address its vCPUs logically (flat: vCPU i is bit i,
- * Linux's numbering), and an x2APIC-mode CPU with APIC id i < 16 matches
- * such an 8-bit destination with bit i. So a guest CPU may run in x2APIC
- * mode unless its APIC id is the index of a dom0 vCPU that runs elsewhere
- * (machines whose CPU n has APIC id n never clash).
- */
-static bool clashes_with_dom0_logical(const struct domain *d)
-{
-	const struct domain *dom0 = domain_find(0);
-
-	for (unsigned int i = 0; dom0 && i < d->nr_vcpus; i++) {
-		uint32_t id = arch_cpu_apic_id(d->vcpus[i]->pcpu);
-
-		if (id < dom0->nr_vcpus && arch_cpu_apic_id(dom0->vcpus[id]->pcpu) != id) {
-			log_warn("d%u (%s): xAPIC mode: its CPU %u (APIC id %u) would take dom0's logical interrupts in x2APIC mode\n",
-				 d->id, d->name, d->vcpus[i]->pcpu, id);
-			return true;
-		}
-	}
-	return false;
-}
-
-int arch_linux_guest_platform(struct domain *d, uint64_t *lapic_gpa)
-{
-	uint64_t lapic = lapic_base_pa();
-	int err;
-
-	if (domain_is_ram(d, lapic))
-		return -E2BIG;
-	/*
-	 * x2APIC where the CPU has it: its registers are MSRs, so the timer and
-	 * EOI pass while the ICR is still filtered (no exit per timer tick).
-	 * Otherwise the xAPIC page, where every write exits.
-	 */
-	d->arch.x2apic = lapic_cpu_has_x2apic() && !clashes_with_dom0_logical(d);
-	msrpm_allow_direct_apic(d->arch.msrpm, d->arch.x2apic);
-	if (d->arch.x2apic) {
-		direct_lapic_set_owners(d); /* no page: in x2APIC mode it is not the APIC's */
-		err = 0;
-	} else {
-		err = arch_domain_map(d, lapic, lapic, PAGE_SIZE);
-		if (!err)
-			err = direct_lapic_protect(d);
-	}
-	if (!err)
-		guest_uart_init(d);
-	*lapic_gpa = lapic;
-	return err;
+	v->arch.in_guest = true;
+	prepare_vmrun(v);
+	svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, svm_this_cpu()->host_vmcb_pa);
+	v->arch.in_guest = false;
+	v->arch.launched = true;
+	v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
+	svm_handle_exit(v);
 }

@@ -3,8 +3,8 @@
  * One 4 KiB page per vCPU: the control area (intercepts, exit information,
  * event injection, nested paging) then the guest state save area.
  */
-#ifndef ARCH_VMCB_H
-#define ARCH_VMCB_H
+#ifndef SVM_VMCB_H
+#define SVM_VMCB_H
 
 #include <xen-lite/types.h>
 

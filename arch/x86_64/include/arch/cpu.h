@@ -3,6 +3,7 @@
 #define ARCH_CPU_H
 
 #include <arch/msr.h>
+#include <arch/relax.h>
 #include <xen-lite/types.h>
 
 
@@ -129,11 +130,6 @@ static inline uint64_t read_cr4(void)
 static inline void write_cr4(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
-}
-
-static inline void cpu_relax(void)
-{
-	__asm__ volatile("pause" ::: "memory");
 }
 
 static inline void irq_enable(void)

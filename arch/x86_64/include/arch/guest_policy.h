@@ -1,7 +1,9 @@
 /*
- * What guests see of the CPU: the CPUID policy and the MSR policy, as
- * tables so that the whole policy can be read in one place
- * (arch/x86_64/cpuid_policy.c, arch/x86_64/msr_policy.c).
+ * What guests see of the CPU: the CPUID policy, the MSR policy and the
+ * XSETBV policy, as tables so that the whole policy can be read in one
+ * place (emul/cpuid_policy.c, emul/msr_policy.c, emul/xcr0_policy.c). Any
+ * vendor engine applies them: SVM builds its MSR permission map from the
+ * tables (svm/svm_msrpm.c) and emulates the registers marked so (svm/svm_msr.c).
  */
 #ifndef ARCH_GUEST_POLICY_H
 #define ARCH_GUEST_POLICY_H
@@ -37,21 +39,17 @@ const struct msr_rule *msr_rule_find_dom0(uint32_t msr); /* dom0: not listed = p
 const struct msr_rule *msr_rule_find_direct_apic(uint32_t msr);
 /* ... and on x2APIC CPUs: which x2APIC register writes pass or are emulated (others: #GP) */
 const struct msr_rule *msr_rule_find_x2apic(uint32_t msr);
+/* The rule for an MSR in the domain's policy (by its kind), or NULL: denied (dom0: passed). */
+const struct msr_rule *msr_rule_for(const struct domain *d, uint32_t msr);
+
+/* The tables themselves, for building a vendor's intercept bitmap. */
+enum msr_table { MSR_TABLE_GUEST, MSR_TABLE_DOM0, MSR_TABLE_DIRECT_APIC, MSR_TABLE_X2APIC };
+const struct msr_rule *msr_rule_table(enum msr_table table, unsigned int *count);
+
+/* A guest PAT value: every entry a defined memory type. */
+bool msr_pat_valid(uint64_t pat);
 
 /* XSETBV: may a guest set XCR0 = value on a CPU that supports these components? */
 bool xcr0_allowed(uint64_t value, uint64_t supported);
-
-/* Fill an 8 KiB MSR permission map from a table (set bits intercept). */
-void msrpm_build(uint8_t *msrpm);
-void msrpm_build_dom0(uint8_t *msrpm);
-/* On a guest's map: also the direct_apic registers, and with x2apic the x2APIC MSRs. */
-void msrpm_allow_direct_apic(uint8_t *msrpm, bool x2apic);
-
-/* An x2APIC register write the table emulates (direct_lapic.c): 0 or -EPERM. */
-int direct_lapic_x2apic_write(struct vcpu *v, uint32_t msr, uint64_t value);
-
-/* Intercepted accesses: 0, or -EPERM when the guest must get #GP. */
-int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value);
-int msr_write(struct vcpu *v, uint32_t msr, uint64_t value);
 
 #endif

@@ -1,18 +1,10 @@
-/* The hypervisor's own address space (layout in arch/memlayout.h). */
+/* The hypervisor's own address space (layout in arch/memlayout.h), for the arch's own use. */
 #ifndef ARCH_PAGING_H
 #define ARCH_PAGING_H
 
 #include <xen-lite/boot_info.h>
 
-/* Physical range of the loaded image (from the linker script). */
-void arch_image_range(uint64_t *start, uint64_t *end);
-
-/*
- * Build the final page tables (image with per-section permissions, direct
- * map of every memory-map region, no low identity map) and switch to them.
- * Until then phys_to_virt() uses the boot identity map (low 4 GiB only).
- */
-void arch_paging_init(const struct mem_region *map, unsigned int count);
+/* arch_image_range() and arch_paging_init() are the core's: include/xen-lite/arch/mm.h */
 
 uint64_t arch_kernel_root(void);
 

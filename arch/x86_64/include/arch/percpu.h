@@ -5,10 +5,9 @@
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
+#include <arch/arch_types.h> /* MAX_CPUS */
 #include <arch/trap.h>
 #include <xen-lite/types.h>
-
-#define MAX_CPUS 256
 
 struct tss {
 	uint32_t reserved0;
@@ -27,8 +26,6 @@ struct tss {
 
 typedef void (*smp_call_fn)(void *arg);
 
-struct vcpu;
-
 struct percpu {
 	struct percpu *self;
 	unsigned int index; /* 0 = boot CPU */
@@ -46,18 +43,10 @@ struct percpu {
 	void *volatile call_arg;
 	volatile uint32_t call_done;
 
-	/* the vCPU this CPU is told to run (set by the control CPU, see domain_unpause) */
-	struct vcpu *volatile run_vcpu;
-	/* SVM: host save area and the host state VMLOAD/VMSAVE handle */
-	uint64_t svm_hsave_pa;
-	uint64_t host_vmcb_pa;
-	/* dom0 takes this CPU's interrupts directly: it is kicked with an NMI instead */
-	volatile bool runs_direct_apic; /* a direct_apic domain: kicked by NMI */
+	/* a guest that takes this CPU's interrupts directly runs here: kick it with an NMI (kick.c) */
+	volatile bool runs_direct_apic;
 	volatile bool nmi_kick;
 	volatile bool draining_guest_irqs; /* taking what a guest left pending in the APIC */
-	/* ASIDs handed out on this CPU (see svm_vcpu.c) */
-	uint32_t next_asid;
-	uint32_t asid_generation;
 };
 
 extern struct percpu percpu_area[MAX_CPUS];

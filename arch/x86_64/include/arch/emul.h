@@ -1,0 +1,41 @@
+/*
+ * Emulation built on the exit helpers (arch/vmm.h), for any vendor engine
+ * and every device model: reading the instruction a guest executed and
+ * walking its page tables (emul/guest_walk.c), and waiting while a vCPU has
+ * nothing to do (emul/vcpu_block.c).
+ */
+#ifndef ARCH_EMUL_H
+#define ARCH_EMUL_H
+
+#include <xen-lite/addr.h>
+#include <xen-lite/types.h>
+
+struct vcpu;
+
+#define X86_VEC_DB 1
+#define X86_VEC_UD 6
+#define X86_VEC_GP 13
+#define X86_VEC_AC 17
+#define X86_VEC_MC 18
+
+#define X86_MAX_INSN 15
+
+/* Translate a guest-virtual address through the guest's own page tables (long mode; else identity). */
+int vcpu_virt_to_phys(struct vcpu *v, uint64_t gva, gpa_t *gpa);
+
+/* Fetch up to 15 instruction bytes at the guest's RIP; returns how many, or -EFAULT. */
+int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf);
+
+/*
+ * The aligned 32-bit store behind a write exit on a trapped MMIO page
+ * (what: "the local APIC", ...): its value and instruction length. False,
+ * with the domain crashed, when there is nothing to emulate: an event
+ * delivery wrote there, or the instruction is no such store.
+ */
+bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
+			      bool during_event_delivery, uint32_t *value, unsigned int *length);
+
+/* Wait, with the CPU halted, until the vCPU's domain changes state. */
+void vcpu_block(struct vcpu *v);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * Devices register what they own. A device model's init registers, per
+ * domain, the I/O port ranges and the guest-physical MMIO ranges it
+ * emulates, each with its handler; the vendor engine's exit handlers
+ * decode the access, look it up here, and deny it exactly as before when
+ * nothing owns it. The exit handlers name no device (emul/vdev.c).
+ *
+ * Handlers run on the CPU of the vCPU that exited, with that CPU's
+ * interrupts off for domains that drive their own APIC; they may take
+ * spin locks no interrupt path takes, and must not wait for other CPUs.
+ */
+#ifndef ARCH_VDEV_H
+#define ARCH_VDEV_H
+
+#include <xen-lite/addr.h>
+#include <xen-lite/types.h>
+
+struct domain;
+struct vcpu;
+
+/* An intercepted IN or OUT, decoded by the vendor engine. */
+struct io_access {
+	uint16_t port;
+	uint8_t size; /* 1, 2 or 4 */
+	bool in;
+	bool string; /* INS/OUTS, or a REP prefix: no device emulates those */
+	uint32_t value; /* OUT: what is written; IN: what the handler reads (the engine masks it) */
+};
+
+enum vdev_io_result {
+	VDEV_IO_UNCLAIMED, /* not this device's to handle: the access is denied as any other */
+	VDEV_IO_DONE, /* done: the engine completes it (IN: the value into RAX) and moves RIP on */
+	VDEV_IO_GP, /* refused: the guest gets #GP at the instruction */
+};
+
+typedef enum vdev_io_result (*vdev_io_fn)(struct vcpu *v, struct io_access *io, void *opaque);
+/* A 32-bit store to a write-trapped MMIO range, already decoded; the engine moves RIP on. */
+typedef void (*vdev_mmio_write_fn)(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque);
+/* Called at every exit of the domain's vCPUs (dom0's console takes its keyboard input so). */
+typedef void (*vdev_poll_fn)(struct vcpu *v, void *opaque);
+
+#define VDEV_MAX_IO 8
+#define VDEV_MAX_MMIO 4
+#define VDEV_MAX_POLL 2
+
+struct vdev_table {
+	struct vdev_io_range {
+		uint16_t base, count;
+		vdev_io_fn fn;
+		void *opaque;
+	} io[VDEV_MAX_IO];
+	struct vdev_mmio_range {
+		gpa_t base;
+		uint64_t size;
+		const char *what; /* for crash reports: "the local APIC" */
+		vdev_mmio_write_fn fn;
+		void *opaque;
+	} mmio[VDEV_MAX_MMIO];
+	struct vdev_poll {
+		vdev_poll_fn fn;
+		void *opaque;
+	} poll[VDEV_MAX_POLL];
+	unsigned int nr_io, nr_mmio, nr_poll;
+};
+
+/*
+ * Ports [base, base + count) are the device's: intercepted from now on
+ * (dom0 reaches every other port directly; guests none) and handed to fn.
+ * An access overlapping the range is the device's. 0 or -ENOSPC.
+ */
+int vdev_io_register(struct domain *d, uint16_t base, uint16_t count, vdev_io_fn fn, void *opaque);
+/*
+ * Guest-physical [base, base + size) (mapped, page aligned) is the
+ * device's registers: read natively, written through fn. The range is
+ * made read-only in the nested tables. 0, -ENOSPC or a mapping error.
+ */
+int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *what,
+		       vdev_mmio_write_fn fn, void *opaque);
+int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque);
+
+/* ---- for the vendor engine's exit handlers ---- */
+
+/* The device owning the ports io touches, if any, handles it. */
+enum vdev_io_result vdev_io(struct vcpu *v, struct io_access *io);
+/*
+ * A write fault at gpa: if a device owns it, the store is decoded and
+ * handed to it, and RIP moved on - or the domain crashed when there is no
+ * such store (during_event_delivery: the CPU pushed an event frame there).
+ * Returns false when no device owns gpa.
+ */
+bool vdev_mmio_write(struct vcpu *v, gpa_t gpa, bool during_event_delivery);
+void vdev_poll(struct vcpu *v);
+
+#endif

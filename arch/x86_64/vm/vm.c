@@ -1,0 +1,53 @@
+/*
+ * Domains for the core (include/xen-lite/arch/vm.h and arch_virt_init()):
+ * the vendor engine the CPU has is chosen once at boot, and every request
+ * is handed to it (arch/vmm.h). Nothing here knows which engine it is.
+ */
+#include <arch/vendors.h>
+#include <arch/vmm.h>
+#include <xen-lite/arch/boot.h>
+#include <xen-lite/arch/vm.h>
+#include <xen-lite/domain.h>
+
+void arch_virt_init(void)
+{
+	const struct vmm_ops *ops = svm_probe(); /* Intel VMX: vmx_probe() when SVM is absent */
+
+	if (ops)
+		vmm_select(ops);
+}
+
+bool arch_virt_ready(void)
+{
+	return vmm != NULL;
+}
+
+int arch_domain_init(struct domain *d)
+{
+	return vmm->domain_init(d);
+}
+
+void arch_domain_free(struct domain *d)
+{
+	vmm->domain_free(d);
+}
+
+int arch_domain_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size)
+{
+	return vmm->map(d, gpa, hpa, size);
+}
+
+int arch_domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms)
+{
+	return vmm->protect(d, gpa, size, perms);
+}
+
+int arch_domain_unmap(struct domain *d, gpa_t gpa, uint64_t size)
+{
+	return vmm->unmap(d, gpa, size);
+}
+
+void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c)
+{
+	vmm->page_counts(d, c);
+}

@@ -1,0 +1,76 @@
+/*
+ * The arch interface, domains and vCPUs: what the core asks of the
+ * architecture for the domains it builds (arch/x86_64/vm/, which hands the
+ * work to the vendor engine the CPU has: AMD SVM in svm/). The structs the
+ * core embeds in its own (struct arch_domain in struct domain, struct
+ * arch_vcpu in struct vcpu) come from <arch/arch_types.h>.
+ *
+ * A domain is built on the control CPU while its vCPUs do not run; a vCPU
+ * runs only on its own physical CPU (arch_vcpu_run()).
+ */
+#ifndef XEN_LITE_ARCH_VM_H
+#define XEN_LITE_ARCH_VM_H
+
+#include <arch/arch_types.h>
+#include <xen-lite/addr.h>
+#include <xen-lite/types.h>
+
+struct domain;
+struct vcpu;
+
+/* Nested-paging permissions (arch_domain_protect(), domain_protect()). */
+#define GUEST_PERM_READ 1u
+#define GUEST_PERM_WRITE 2u
+#define GUEST_PERM_EXEC 4u
+
+/* Page sizes backing a domain's nested page tables. */
+struct npt_page_counts {
+	uint64_t n1g, n2m, n4k;
+};
+
+/*
+ * A new domain's architecture state (nested page tables, intercepts), by
+ * its kind (d->privileged, set before). 0 or -ENOMEM; arch_domain_free()
+ * cleans up after a failure too.
+ */
+int arch_domain_init(struct domain *d);
+void arch_domain_free(struct domain *d);
+
+/*
+ * Guest-physical [gpa, gpa + size) -> host-physical [hpa, ...), read,
+ * write and execute, with the largest pages alignment allows (4 KiB
+ * aligned). 0, -EINVAL, -EEXIST (part of it is mapped) or -ENOMEM.
+ */
+int arch_domain_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size);
+/*
+ * New permissions for, or no mapping of, a mapped range (large pages split
+ * as needed). Returns once no vCPU can still use an old translation.
+ */
+int arch_domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms);
+int arch_domain_unmap(struct domain *d, gpa_t gpa, uint64_t size);
+void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
+
+/* A vCPU's state (the core set v->domain, v->id, v->pcpu). 0 or -ENOMEM. */
+int arch_vcpu_init(struct vcpu *v);
+void arch_vcpu_free(struct vcpu *v);
+
+/* 64-bit start: entry point, page tables, GDT (code 0x08, data 0x10), first argument register. */
+void arch_vcpu_set_start_state(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
+			       uint16_t gdt_limit, uint64_t rdi);
+/* The Linux boot protocol's 64-bit entry (code 0x10, data 0x18, RSI = the boot parameters). */
+void arch_vcpu_set_linux_start(struct vcpu *v, uint64_t rip, uint64_t cr3, uint64_t gdt_base,
+			       uint16_t gdt_limit, uint64_t boot_params);
+/* A secondary vCPU starts as a CPU does: waiting for the domain's INIT and SIPI. */
+void arch_vcpu_wait_for_sipi(struct vcpu *v);
+
+/*
+ * Run the vCPU on this CPU (its own) until it must stop: its domain ended,
+ * or is dying. Pausing blocks inside. Called from the run slot
+ * (run_slot_run()) or, for dom0's first vCPU, by the boot CPU.
+ */
+void arch_vcpu_run(struct vcpu *v);
+
+/* Log a vCPU's register state (crash reports). */
+void arch_vcpu_dump(struct vcpu *v, const char *why);
+
+#endif
