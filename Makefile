@@ -55,12 +55,12 @@ $(BUILD)/xen-lite.elf: $(HV_OBJS) $(ARCH_DIR)/xen-lite.ld scripts/check-image.sh
 # tests/unit/test_NAME.c is linked with the sources listed (one per line) in
 # tests/unit/test_NAME.deps, the log capture and cmocka.
 HOST_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter -Ihypercalls \
-	-Iinclude -I$(ARCH_DIR)/include -Itests/unit -fsanitize=address,undefined -fno-omit-frame-pointer
+	-Iinclude -Itests/unit/host -I$(ARCH_DIR)/include -Itests/unit -fsanitize=address,undefined -fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/log_capture.c $$(wildcard tests/unit/*.h) \
+$(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/log_capture.c $$(wildcard tests/unit/*.h tests/unit/host/arch/*.h) \
 		$$(shell cat tests/unit/test_$$*.deps 2>/dev/null) $$(wildcard include/xen-lite/*.h \
 		include/xen-lite/arch/*.h $(ARCH_DIR)/include/arch/*.h $(ARCH_DIR)/svm/*.h)
 	@mkdir -p $(dir $@)

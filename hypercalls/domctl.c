@@ -27,6 +27,15 @@ static bool nul_terminated(const char *s, size_t size)
 	return false;
 }
 
+/* A name is printed on terminals and parsed from xl-lite list's columns: visible ASCII only. */
+static bool name_printable(const char *s)
+{
+	for (; *s; s++)
+		if (*s <= 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 /*
  * Copy the request from dom0 and make the checks CREATE and CREATE_ELF
  * share; what is particular to each is checked by it.
@@ -43,7 +52,7 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 	if (!req->image_size || req->image_size > XL_DOMCTL_MAX_IMAGE)
 		return -EINVAL;
 	if (!req->name[0] || !nul_terminated(req->name, sizeof(req->name)) ||
-	    !nul_terminated(req->cmdline, sizeof(req->cmdline)))
+	    !name_printable(req->name) || !nul_terminated(req->cmdline, sizeof(req->cmdline)))
 		return -EINVAL;
 	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) ||
 	    (req->flags & XL_CREATE_DESTROY_ON_CRASH && req->flags & XL_CREATE_RESTART_ON_CRASH))

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 
+/* taken with interrupts off: an interrupt handler on this CPU may log (never an NMI handler) */
 static spinlock_t console_lock = SPINLOCK_INIT;
 static console_write_fn output;
 static enum log_level level_limit = LOG_INFO;
@@ -50,9 +51,10 @@ static void emit_locked(const char *s, size_t len, bool to_device)
 
 void console_write(const char *s, size_t len)
 {
-	spin_lock(&console_lock);
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+
 	emit_locked(s, len, true);
-	spin_unlock(&console_lock);
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 void printk(const char *fmt, ...)
@@ -79,7 +81,7 @@ void xl_log(enum log_level level, const char *fmt, ...)
 	char buf[600];
 	size_t n;
 	va_list ap;
-	uint64_t us = time_since_boot_us();
+	uint64_t flags, us = time_since_boot_us();
 
 	n = (size_t)xl_snprintf(buf, sizeof(buf), "(XL) [%4u.%06u] %s", (unsigned)(us / 1000000),
 				(unsigned)(us % 1000000), level_tag[level]);
@@ -87,9 +89,9 @@ void xl_log(enum log_level level, const char *fmt, ...)
 	n += (size_t)xl_vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
 	n = MIN(n, sizeof(buf) - 1);
-	spin_lock(&console_lock);
+	flags = spin_lock_irqsave(&console_lock);
 	emit_locked(buf, n, level <= level_limit);
-	spin_unlock(&console_lock);
+	spin_unlock_irqrestore(&console_lock, flags);
 }
 
 uint64_t log_ring_head(void)
@@ -100,14 +102,14 @@ uint64_t log_ring_head(void)
 size_t log_ring_read(uint64_t *pos, char *buf, size_t len)
 {
 	size_t n = 0;
+	uint64_t flags = spin_lock_irqsave(&console_lock);
 
-	spin_lock(&console_lock);
 	if (ring_head - *pos > LOG_RING_SIZE)
 		*pos = ring_head - LOG_RING_SIZE;
 	while (n < len && *pos < ring_head) {
 		buf[n++] = ring[*pos % LOG_RING_SIZE];
 		(*pos)++;
 	}
-	spin_unlock(&console_lock);
+	spin_unlock_irqrestore(&console_lock, flags);
 	return n;
 }

@@ -5,6 +5,7 @@
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/domain_console.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/format.h>
 #include <xen-lite/heap.h>
@@ -71,11 +72,14 @@ struct domain *domain_create(const char *name, bool privileged, int *err)
 		*err = -ENOSPC;
 		return NULL;
 	}
-	memcpy(d->name, name, MIN(strlen(name), sizeof(d->name) - 1));
+	/* names are printed on the operator's terminal: nothing there may drive it */
+	for (size_t i = 0; i < MIN(strlen(name), sizeof(d->name) - 1); i++)
+		d->name[i] = name[i] < 0x20 || name[i] > 0x7e ? '?' : name[i];
 	d->state = DOMAIN_BUILDING;
 	d->privileged = privileged;
 	d->direct_apic = privileged;
 	d->created_us = time_since_boot_us();
+	domain_console_init(d);
 	*err = arch_domain_init(d);
 	if (*err) {
 		domain_destroy(d);
@@ -212,28 +216,49 @@ static void kick_vcpus(struct domain *d)
 			arch_kick_cpu(d->vcpus[i]->pcpu);
 }
 
+/*
+ * State changes race with the domain's own vCPUs (a crash, a shutdown) on
+ * other CPUs: each is one compare-and-swap, so none overwrites another.
+ */
+static bool change_state(struct domain *d, enum domain_state from, enum domain_state to)
+{
+	return __atomic_compare_exchange_n(&d->state, &from, to, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+/* Building, running or paused -> to; false if the domain has ended already. */
+static bool end_state(struct domain *d, enum domain_state to)
+{
+	enum domain_state now = __atomic_load_n(&d->state, __ATOMIC_SEQ_CST);
+
+	do {
+		if (now == DOMAIN_SHUTDOWN || now == DOMAIN_CRASHED || now == DOMAIN_DYING)
+			return false;
+	} while (!__atomic_compare_exchange_n(&d->state, &now, to, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_SEQ_CST));
+	return true;
+}
+
 int domain_pause(struct domain *d)
 {
-	if (d->state != DOMAIN_RUNNING)
+	if (!change_state(d, DOMAIN_RUNNING, DOMAIN_PAUSED))
 		return -EINVAL;
-	d->state = DOMAIN_PAUSED;
 	kick_vcpus(d);
 	return 0;
 }
 
 int domain_unpause(struct domain *d)
 {
-	if (d->state == DOMAIN_PAUSED) {
+	if (change_state(d, DOMAIN_PAUSED, DOMAIN_RUNNING)) {
 		/* its vCPUs are blocked in their run loops and see the change */
-		d->state = DOMAIN_RUNNING;
 		kick_vcpus(d);
 		return 0;
 	}
 	ASSERT_MSG(!d->unscrubbed, "domain d%u started with %llu bytes not zeroed", d->id,
 		   (unsigned long long)d->unscrubbed);
-	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size)
+	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size ||
+	    !change_state(d, DOMAIN_BUILDING, DOMAIN_RUNNING))
 		return -EINVAL;
-	d->state = DOMAIN_RUNNING;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		run_slot_give(d->vcpus[i]);
 	return 0;
@@ -247,23 +272,25 @@ bool domain_has_ended(const struct domain *d)
 
 void domain_shutdown(struct domain *d, int reason)
 {
-	if (domain_has_ended(d))
-		return;
+	if (!end_state(d, DOMAIN_SHUTDOWN))
+		return; /* only the first end counts: a crash is not overwritten */
 	d->shutdown_reason = reason;
-	d->state = DOMAIN_SHUTDOWN;
 	kick_vcpus(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
+	char reason[sizeof(d->crash_reason)];
 	va_list ap;
 
 	if (domain_has_ended(d))
 		return;
 	va_start(ap, fmt);
-	xl_vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
+	xl_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	d->state = DOMAIN_CRASHED;
+	if (!end_state(d, DOMAIN_CRASHED))
+		return; /* it ended meanwhile (another vCPU crashed it, or it shut down) */
+	memcpy(d->crash_reason, reason, sizeof(reason));
 	log_warn("domain d%u (%s) crashed: %s\n", d->id, d->name, d->crash_reason);
 	kick_vcpus(d);
 }

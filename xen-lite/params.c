@@ -22,6 +22,8 @@ static const char *const selftest_names[] = { "none", "ud", "pf", "ap-pf", "pani
 
 static const struct param_desc param_table[] = {
 	{ .name = "console", .type = PARAM_STRING, .value = params.console, .string_size = sizeof(params.console) },
+	{ .name = "console_delay_us", .type = PARAM_UINT, .value = &params.console_delay_us, .min = 0,
+	  .max = 100000 },
 	{ .name = "loglvl", .type = PARAM_ENUM, .value = &params.loglvl, .choices = loglvl_names },
 	{ .name = "maxcpus", .type = PARAM_UINT, .value = &params.maxcpus, .min = 1, .max = 256 },
 	{ .name = "x2apic", .type = PARAM_BOOL, .value = &params.x2apic },

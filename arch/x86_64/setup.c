@@ -12,6 +12,7 @@
 #include <arch/uart.h>
 #include <xen-lite/arch/boot.h>
 #include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/assert.h>
 #include <xen-lite/console.h>
 #include <xen-lite/log.h>
@@ -83,6 +84,15 @@ void arch_boot_main(uint64_t magic, uint64_t info_pa)
 	xl_main(&boot_info);
 }
 
+/* console_delay_us=: the console as slow as a real serial line (115200 baud: 87 us a byte), for tests */
+static void slow_uart_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		uart_write(&s[i], 1);
+		udelay(params.console_delay_us * (s[i] == '\n' ? 2 : 1));
+	}
+}
+
 void arch_console_init(const char *spec)
 {
 	uint16_t port;
@@ -94,7 +104,7 @@ void arch_console_init(const char *spec)
 		return;
 	}
 	uart_init(port, baud);
-	console_set_output(port ? uart_write : NULL);
+	console_set_output(!port ? NULL : params.console_delay_us ? slow_uart_write : uart_write);
 }
 
 void arch_platform_init(const struct boot_info *bi)

@@ -9,6 +9,7 @@
 
 #include <xen-lite/addr.h>
 #include <xen-lite/arch/vm.h>
+#include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 
 #define DOMAIN_NAME_MAX 32
@@ -18,6 +19,16 @@
 #define DOMAIN_CONSOLE_LINE 256
 #define DOMAIN_CONSOLE_RING 16384 /* output kept for dom0 while nobody reads it */
 #define DOMAIN_CONSOLE_INPUT 256
+/*
+ * What a domain may print on the hypervisor's console (a serial line of
+ * about 11 KiB/s): a burst, then a rate. Beyond it its lines stay in its
+ * ring for dom0 (xl-lite console) only.
+ */
+#define DOMAIN_CONSOLE_BURST (64 * 1024)
+#define DOMAIN_CONSOLE_RATE (4 * 1024) /* bytes a second */
+/* once over its budget a domain stays quiet until this much has come back (one notice each time) */
+#define DOMAIN_CONSOLE_RESUME (16 * 1024)
+#define DOMAIN_CONSOLE_LINE_COST 40 /* what the prefix and timestamp add to each line */
 
 /*
  * building -> running <-> paused; running -> shutdown (the guest asked) or
@@ -111,8 +122,14 @@ struct domain {
 	volatile bool shutdown_requested; /* by dom0; the guest polls with XL_SHUTDOWN_QUERY */
 	char crash_reason[160];
 
+	spinlock_t console_lock; /* the fields below; never held across device output */
 	char console_line[DOMAIN_CONSOLE_LINE];
 	unsigned int console_len;
+	bool console_split; /* the last line was cut at DOMAIN_CONSOLE_LINE: its newline is due */
+	/* what it may print on the hypervisor's console: bytes of budget, refilled over time */
+	uint64_t console_budget, console_budget_us; /* millionths of a byte; its last refill */
+	uint64_t console_hidden; /* lines kept from the hypervisor's console since the last notice */
+	bool console_quiet; /* over its budget, until DOMAIN_CONSOLE_RESUME came back */
 	/* the console as dom0 reads it: a bounded ring (oldest dropped, counted) and typed input */
 	char console_ring[DOMAIN_CONSOLE_RING];
 	uint64_t console_head, console_read; /* bytes written / read since creation */

@@ -1,6 +1,7 @@
 /*
  * A domain's console: what it prints is sanitized, split into lines and
- * logged as "(dN name) ...", and kept in a bounded ring for dom0 (xl-lite
+ * logged as "(dN name) ..." (within its budget, DOMAIN_CONSOLE_BURST and
+ * DOMAIN_CONSOLE_RATE), and kept in a bounded ring for dom0 (xl-lite
  * console); what dom0 types waits for the guest (xen-lite/domain_console.c).
  */
 #ifndef XEN_LITE_DOMAIN_CONSOLE_H
@@ -10,6 +11,8 @@
 
 struct domain;
 
+/* A new domain's console: empty, with its whole budget for the hypervisor's console. */
+void domain_console_init(struct domain *d);
 void domain_console_write(struct domain *d, const char *buf, size_t len);
 /* dom0 reads unread output (returns bytes, *dropped: bytes lost since the last read). */
 size_t domain_console_take(struct domain *d, char *buf, size_t len, uint64_t *dropped);

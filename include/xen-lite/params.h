@@ -21,6 +21,7 @@ enum selftest {
 
 struct params {
 	char console[32];
+	uint64_t console_delay_us; /* after each byte to the serial console: a slow line, for tests */
 	unsigned int loglvl; /* enum log_level */
 	uint64_t maxcpus;
 	bool x2apic;

@@ -2,6 +2,7 @@
 #ifndef XEN_LITE_SPINLOCK_H
 #define XEN_LITE_SPINLOCK_H
 
+#include <xen-lite/arch/irq.h>
 #include <xen-lite/arch/relax.h>
 #include <xen-lite/types.h>
 
@@ -32,6 +33,24 @@ static inline bool spin_trylock(spinlock_t *l)
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * For locks an interrupt handler on the same CPU may take (the console's):
+ * interrupts stay off while it is held. Never from an NMI.
+ */
+static inline uint64_t spin_lock_irqsave(spinlock_t *l)
+{
+	uint64_t flags = irq_save();
+
+	spin_lock(l);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
+{
+	spin_unlock(l);
+	irq_restore(flags);
 }
 
 #endif

@@ -76,3 +76,6 @@ void assert_failed(const char *file, int line, const char *fmt, ...)
 	fail_msg("unexpected assertion at %s:%d: %s", file, line, assert_msg);
 	abort();
 }
+
+/* the interrupt flag of tests/unit/host/arch/irqflags.h: on, as in the hypervisor's normal paths */
+bool host_irqs_on = true;

@@ -125,27 +125,61 @@ static void test_leaf1_direct_apic(void **state)
 	assert_int_equal(r.ecx, ~(BIT(3) | BIT(5) | BIT(6) | BIT(27)));
 	dom.arch.x2apic = false;
 	dom.direct_apic = false;
-	/* dom0 sees all of these */
+	/* dom0 sees all of these but machine checks, which are the hypervisor's */
 	dom.privileged = true;
 	r = apply(1, 0, 0, ALL_ONES);
-	assert_int_equal(r.edx, ~0u);
+	assert_int_equal(r.edx, ~(BIT(7) | BIT(14)));
 	dom.privileged = false;
 }
+
+/* SVM, SKINIT, MONITORX for everyone; what guests cannot use: IBS, WDT, LWP, TCE, counters, DBX, PTSC */
+#define GUEST_HIDDEN_80000001_ECX                                                            \
+	(BIT(2) | BIT(12) | BIT(29) | BIT(10) | BIT(13) | BIT(15) | BIT(17) | BIT(23) | BIT(24) | \
+	 BIT(26) | BIT(27) | BIT(28))
 
 static void test_leaf_80000001(void **state)
 {
 	struct cpuid_regs r = apply(0x80000001, 0, CR4_OSXSAVE, ALL_ONES);
 
-	expect_regs(r, ~0u, ~0u, ~(BIT(2) | BIT(12)), ~0u);
+	expect_regs(r, ~0u, ~0u, ~GUEST_HIDDEN_80000001_ECX, ~0u);
 	r = apply(0x80000001, 0, 0, PATTERN);
-	expect_regs(r, PATTERN.eax, PATTERN.ebx, PATTERN.ecx & ~(BIT(2) | BIT(12)), PATTERN.edx);
+	expect_regs(r, PATTERN.eax, PATTERN.ebx, PATTERN.ecx & ~GUEST_HIDDEN_80000001_ECX, PATTERN.edx);
+	dom.privileged = true;
+	r = apply(0x80000001, 0, 0, ALL_ONES);
+	expect_regs(r, ~0u, ~0u, ~(BIT(2) | BIT(12) | BIT(29)), ~0u);
+	dom.privileged = false;
+}
+
+/* Every feature shown works: what the hypervisor refuses is hidden (leaves 7 and 0x80000008). */
+static void test_refused_features_hidden(void **state)
+{
+	struct cpuid_regs r = apply(7, 0, 0, ALL_ONES);
+
+	/* LA57 (5-level paging: guest page walks are 4-level), RDT monitoring, speculation MSRs */
+	expect_regs(r, ~0u, ~(BIT(12) | BIT(15)), ~BIT(16), ~(BIT(26) | BIT(27) | BIT(31)));
+	r = apply(0x80000008, 0, 0, ALL_ONES);
+	expect_regs(r, ~0u,
+		    ~(BIT(4) | BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(24) |
+		      BIT(25)),
+		    ~0u, ~0u);
+	r = apply(0xA, 0, 0, ALL_ONES);
+	expect_regs(r, 0, 0, 0, 0);
+	/* dom0 keeps the speculation controls and counters (its MSRs pass), not LA57 */
+	dom.privileged = true;
+	r = apply(7, 0, 0, ALL_ONES);
+	expect_regs(r, ~0u, ~0u, ~BIT(16), ~0u);
+	r = apply(0x80000008, 0, 0, ALL_ONES);
+	expect_regs(r, ~0u, ~0u, ~0u, ~0u);
+	r = apply(0xA, 0, 0, ALL_ONES);
+	expect_regs(r, ~0u, ~0u, ~0u, ~0u);
+	dom.privileged = false;
 }
 
 static void test_other_leaves_unchanged(void **state)
 {
 	static const uint32_t leaves[] = {
-		0, 2, 4, 7, 0xb, 0xd, 0x14, 0x3fffffff,
-		0x80000000, 0x80000002, 0x80000008, 0x80000009, 0x8000000B, 0x8000001F,
+		0, 2, 4, 0xb, 0xd, 0x14, 0x3fffffff,
+		0x80000000, 0x80000002, 0x80000009, 0x8000000B, 0x8000001F,
 	};
 
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
@@ -168,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_svm_leaf_hidden),
 		cmocka_unit_test(test_leaf1),
 		cmocka_unit_test(test_leaf1_direct_apic),
+		cmocka_unit_test(test_refused_features_hidden),
 		cmocka_unit_test(test_leaf_80000001),
 		cmocka_unit_test(test_other_leaves_unchanged),
 	};

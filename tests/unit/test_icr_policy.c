@@ -107,6 +107,32 @@ static void test_refused(void **state)
 	assert_int_equal(decide(0x000c0400, 0, &flat, NULL), ICR_REFUSE); /* NMI broadcast */
 }
 
+/* Fixed vectors 0-31 are the exceptions': refused in every form, also to oneself. */
+static void test_exception_vectors_refused(void **state)
+{
+	for (uint32_t vec = 0; vec < 32; vec++) {
+		assert_int_equal(decide(0x00000000 | vec, 0, &alone, NULL), ICR_REFUSE);
+		assert_int_equal(decide(0x00040000 | vec, 0, &alone, NULL), ICR_REFUSE); /* self */
+		assert_int_equal(decide(0x000c0000 | vec, 0, &flat, NULL), ICR_REFUSE); /* all but self */
+		assert_int_equal(decide(0x00000100 | vec, 0, &alone, NULL), ICR_REFUSE); /* lowest */
+		assert_int_equal(decide(0x00000800 | vec, 0x01000000, &alone, NULL), ICR_REFUSE);
+	}
+	assert_int_equal(decide(0x00040020, 0, &alone, NULL), ICR_SEND); /* 32: the first allowed */
+	/* NMI, INIT and SIPI carry no interrupt vector: unaffected */
+	assert_int_equal(decide(0x00000412, 0x01000000, &flat, NULL), ICR_EMULATE_NMI);
+}
+
+/* A logical NMI (Linux's flat mode) to the domain's own CPUs is made virtual too; not beyond them. */
+static void test_logical_nmi(void **state)
+{
+	assert_int_equal(decide(0x00000c00, 0x02000000, &flat, NULL), ICR_EMULATE_NMI_LOGICAL);
+	assert_int_equal(decide(0x00000c00, 0x03000000, &flat, NULL), ICR_EMULATE_NMI_LOGICAL);
+	assert_int_equal(decide(0x00000c00, 0x04000000, &flat, NULL), ICR_REFUSE); /* not its CPU */
+	assert_int_equal(decide(0x00000c00, 0x06000000, &flat, NULL), ICR_REFUSE); /* partly */
+	assert_int_equal(decide(0x00000c00, 0x11000000, &cluster, NULL), ICR_EMULATE_NMI_LOGICAL);
+	assert_int_equal(decide(0x00080c00, 0, &flat, NULL), ICR_REFUSE); /* a broadcast NMI: as before */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +141,8 @@ int main(void)
 		cmocka_unit_test(test_start_own_cpu),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_nmi_and_broadcasts),
+		cmocka_unit_test(test_exception_vectors_refused),
+		cmocka_unit_test(test_logical_nmi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -414,7 +414,10 @@ static void test_dom0_map(void **state)
 	msrpm_build_dom0(msrpm);
 	/* ordinary MSRs of all three ranges pass through both ways */
 	expect_bits(0x0, false, false);
-	expect_bits(0x2FF, false, false); /* MTRR default type */
+	expect_bits(0x2FF, false, true); /* MTRR default type: read, writes dropped */
+	expect_bits(0x200, false, true); /* a variable MTRR */
+	expect_bits(0x403, false, true); /* a machine-check bank */
+	expect_bits(0x48, false, false); /* SPEC_CTRL: dom0's own */
 	expect_bits(0xC0000100, false, false);
 	expect_bits(0xC0011FFF, false, false);
 	/* the listed ones are intercepted as their rules say */
@@ -434,6 +437,15 @@ static void test_dom0_apic_base(void **state)
 {
 	uint64_t cur = 0;
 
+	/* what dom0 may not change for the whole node: writes dropped, reported as done */
+	domain.privileged = true;
+	assert_int_equal(msr_write(&vcpu, 0x2FF, 0), 0);
+	assert_int_equal(msr_write(&vcpu, 0x20F, 0), 0);
+	assert_int_equal(msr_write(&vcpu, 0x47F, 0), 0);
+	assert_int_equal(msr_write(&vcpu, 0xC0010020, 0), 0);
+	assert_null(msr_rule_find_dom0(0x210)); /* beyond the range: passes */
+	domain.privileged = false;
+
 	domain.privileged = true;
 	/* dom0 may not move or disable its local APIC (the check reads the real MSR, so
 	 * it cannot run here: only the rule is checked); the guest table does not list it */
@@ -448,6 +460,21 @@ static void test_dom0_apic_base(void **state)
 }
 
 /* An x2APIC guest's intercepted writes: ICR and LVTs to the APIC emulation, the rest #GP. */
+/* Linux on AMD reads NB_CFG at CPU bring-up: a guest sees extended config access on, writes dropped */
+static void test_nb_cfg(void **state)
+{
+	uint64_t value = 0;
+
+	assert_int_equal(msr_read(&vcpu, 0xC001001F, &value), 0);
+	assert_int_equal(value, 1ULL << 46);
+	assert_int_equal(msr_write(&vcpu, 0xC001001F, 0), 0);
+}
+
+static void test_msrpm_nb_cfg(void **state)
+{
+	expect_bits(0xC001001F, true, true);
+}
+
 static void test_x2apic_writes(void **state)
 {
 	uint64_t value = 0;
@@ -489,6 +516,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msrpm_x2apic, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test(test_rule_find_x2apic),
 		cmocka_unit_test_setup_teardown(test_x2apic_writes, vcpu_setup, vcpu_teardown),
+		cmocka_unit_test_setup_teardown(test_nb_cfg, vcpu_setup, vcpu_teardown),
+		cmocka_unit_test_setup_teardown(test_msrpm_nb_cfg, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_read_hides_svme, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_write, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_efer_write_refused, vcpu_setup, vcpu_teardown),

@@ -223,6 +223,14 @@ void lapic_timer_stop(void)
 	apic_write(APIC_REG_TIMER_INIT, 0);
 }
 
+bool lapic_in_service(unsigned int vector)
+{
+	/* before the APIC is set up (early boot faults) nothing is in service */
+	if (!this_cpu()->apic_x2 && !xapic)
+		return false;
+	return apic_read(APIC_REG_ISR + (vector / 32) * 0x10) & (1u << (vector % 32));
+}
+
 static bool in_service(void)
 {
 	for (uint32_t i = 0; i < 8; i++)

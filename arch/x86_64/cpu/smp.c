@@ -1,5 +1,6 @@
 /* AP bring-up with INIT-SIPI-SIPI, and the cross-CPU call primitive (see arch/smp.h). */
 #include <arch/cpu.h>
+#include <arch/kick.h>
 #include <arch/lapic.h>
 #include <arch/memlayout.h>
 #include <arch/paging.h>
@@ -84,6 +85,7 @@ void cpu_idle_loop(void)
 		irq_disable();
 		if (!run_slot_run())
 			cpu_idle_wait();
+		nmi_report_unexpected();
 	}
 }
 

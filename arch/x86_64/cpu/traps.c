@@ -1,5 +1,6 @@
 /* Exception and interrupt dispatch, and the register dump that a fatal fault prints. */
 #include <arch/cpu.h>
+#include <arch/kick.h>
 #include <arch/lapic.h>
 #include <arch/memlayout.h>
 #include <arch/percpu.h>
@@ -98,18 +99,34 @@ static void handle_exception(struct trap_frame *f)
 	panic_end();
 }
 
+/*
+ * Nothing here may take a lock or log: the NMI may have interrupted this
+ * CPU inside the console (or any lock's holder). A kick's only job was to
+ * end the guest; anything else is counted and reported later
+ * (nmi_report_unexpected()).
+ */
 static void handle_nmi(struct trap_frame *f)
 {
-	if (__atomic_exchange_n(&this_cpu()->nmi_kick, false, __ATOMIC_ACQ_REL))
-		return; /* a kick: its only job was to end the guest */
+	kick_nmi_fixup(f);
 	if (panic_in_progress()) {
 		/* another CPU panicked and is stopping us */
 		this_cpu()->online = false;
 		__atomic_fetch_add(&cpus_stopped, 1, __ATOMIC_RELEASE);
 		cpu_stop();
 	}
-	log_warn("unexpected NMI on CPU %u at RIP %#llx, ignored\n", this_cpu()->index,
-		 (unsigned long long)f->rip);
+	if (!kick_nmi_take())
+		__atomic_fetch_add(&this_cpu()->unexpected_nmis, 1, __ATOMIC_RELAXED);
+}
+
+void nmi_report_unexpected(void)
+{
+	struct percpu *cpu = this_cpu();
+	uint32_t n = __atomic_load_n(&cpu->unexpected_nmis, __ATOMIC_RELAXED);
+
+	if (n == cpu->unexpected_nmis_reported)
+		return;
+	cpu->unexpected_nmis_reported = n;
+	log_warn("%u unexpected NMI(s) on CPU %u so far, ignored\n", n, cpu->index);
 }
 
 /* Once per vector: after dom0 ends, its devices may go on interrupting CPU 0 for a while. */
@@ -124,6 +141,17 @@ static void report_unexpected_vector(unsigned int vec)
 		 this_cpu()->index);
 }
 
+/*
+ * Vectors 16-31 are exceptions, but the local APIC also accepts them as
+ * interrupt vectors: one a guest left pending (an IPI to itself, a timer it
+ * armed) arrives through the same gate. The APIC tells them apart: an
+ * interrupt is in service there, an exception is not.
+ */
+static bool is_apic_interrupt(unsigned int vec)
+{
+	return vec >= 16 && lapic_in_service(vec);
+}
+
 void x86_trap(struct trap_frame *f)
 {
 	unsigned int vec = (unsigned int)f->vector;
@@ -132,7 +160,7 @@ void x86_trap(struct trap_frame *f)
 		handle_nmi(f);
 		return;
 	}
-	if (vec < 32) {
+	if (vec < 32 && !is_apic_interrupt(vec)) {
 		handle_exception(f);
 		return;
 	}

@@ -18,9 +18,11 @@
 #include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/mm.h>
 #include <xen-lite/arch/time.h>
+#include <xen-lite/assert.h>
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/log.h>
+#include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
 
 #define SWITCH_KEY 0x01 /* Ctrl-A */
@@ -31,6 +33,12 @@
 #define IOAPIC_WIN 0x10
 #define IOAPIC_RTE_BASE 0x10
 
+/*
+ * All of it is shared by dom0's vCPUs, which reach it from their exits on
+ * their own CPUs at the same time: every access is under this lock (taken
+ * with interrupts off: dom0's exits are handled so; never from an NMI).
+ */
+static spinlock_t state_lock = SPINLOCK_INIT;
 static struct vuart uart;
 static struct domain *dom0;
 static uint16_t port_base;
@@ -64,6 +72,7 @@ static void dom0_output(uint8_t c, void *ctx)
 		flush_line();
 		return;
 	}
+	ASSERT(line_len < LINE_MAX); /* flushed at LINE_MAX, under the state lock */
 	/* dom0's escape sequences must not drive the operator's terminal */
 	line[line_len++] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
 	if (line_len == LINE_MAX)
@@ -95,13 +104,17 @@ static void update_irq(struct vcpu *current)
 
 static enum vdev_io_result console_io(struct vcpu *v, struct io_access *io, void *opaque)
 {
+	uint64_t flags;
+
 	if (io->size != 1 || io->string)
 		return VDEV_IO_GP; /* UART registers are bytes */
+	flags = spin_lock_irqsave(&state_lock);
 	if (io->in)
 		io->value = vuart_read(&uart, io->port - port_base);
 	else
 		vuart_write(&uart, io->port - port_base, (uint8_t)io->value);
 	update_irq(v);
+	spin_unlock_irqrestore(&state_lock, flags);
 	return VDEV_IO_DONE;
 }
 
@@ -131,10 +144,12 @@ static void input_byte(int c)
 
 static void console_poll(struct vcpu *v, void *opaque)
 {
+	uint64_t flags;
 	int c;
 
 	if (!port_base || v != dom0->vcpus[0])
 		return;
+	flags = spin_lock_irqsave(&state_lock);
 	/*
 	 * Bytes for dom0 are taken from the UART only while its queue has room
 	 * for them (and Ctrl-A presses held back): the rest wait in the
@@ -147,6 +162,7 @@ static void console_poll(struct vcpu *v, void *opaque)
 	if (line_len && time_since_boot_us() - last_output_us > PARTIAL_FLUSH_US)
 		flush_line();
 	update_irq(v);
+	spin_unlock_irqrestore(&state_lock, flags);
 }
 
 /* ---- dom0's I/O APIC: writes trapped to learn the UART's vector ---- */
@@ -154,6 +170,7 @@ static void console_poll(struct vcpu *v, void *opaque)
 static void ioapic_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque)
 {
 	unsigned int off = (unsigned int)(gpa_addr(gpa) & (PAGE_SIZE - 1));
+	uint64_t flags = spin_lock_irqsave(&state_lock);
 
 	if (off == IOAPIC_REGSEL)
 		ioapic_sel = value & 0xff;
@@ -162,6 +179,7 @@ static void ioapic_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque
 	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin + 1)
 		rte_hi = value;
 	ioapic_regs[off / 4] = value; /* and on to the hardware */
+	spin_unlock_irqrestore(&state_lock, flags);
 }
 
 int dom0_console_init(struct domain *d, uint64_t ioapic_pa)

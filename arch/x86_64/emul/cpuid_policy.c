@@ -35,10 +35,22 @@ static const struct cpuid_mask masks[] = {
 	  "APIC: ELF guests have no local APIC (dom0 and Linux guests drive their CPUs')" },
 	{ 1, EDX, BIT(12), 0, GUESTS,
 	  "MTRR: guests' memory types come from their PAT; the ranges are the host's" },
-	{ 1, EDX, BIT(7) | BIT(14), 0, GUESTS, "MCE/MCA: machine checks are the hypervisor's" },
 	{ 1, ECX, 0, BIT(31), ALL, "hypervisor present" },
+	{ 1, EDX, BIT(7) | BIT(14), 0, ALL, "MCE/MCA: machine checks are the hypervisor's, dom0's too" },
+	{ 7, ECX, BIT(16), 0, ALL, "LA57: the hypervisor walks 4-level guest page tables only" },
+	{ 7, EBX, BIT(12) | BIT(15), 0, GUESTS, "PQM/PQE (RDT): their MSRs are the host's" },
+	{ 7, EDX, BIT(26) | BIT(27) | BIT(31), 0, GUESTS,
+	  "IBRS/IBPB, STIBP, SSBD: their MSRs (SPEC_CTRL, PRED_CMD) are refused for guests" },
 	{ 0x80000001, ECX, BIT(2), 0, ALL, "SVM: guests cannot run a hypervisor" },
 	{ 0x80000001, ECX, BIT(12), 0, ALL, "SKINIT: refused (#UD)" },
+	{ 0x80000001, ECX, BIT(29), 0, ALL, "MONITORX/MWAITX: intercepted with MONITOR/MWAIT, refused (#UD)" },
+	{ 0x80000001, ECX, BIT(10) | BIT(13) | BIT(15) | BIT(17), 0, GUESTS,
+	  "IBS, watchdog timer, LWP, TCE: their MSRs and EFER.TCE are refused for guests" },
+	{ 0x80000001, ECX, BIT(23) | BIT(24) | BIT(26) | BIT(27) | BIT(28), 0, GUESTS,
+	  "performance counters, data breakpoint extensions, PTSC: their MSRs are refused for guests" },
+	{ 0x80000008, EBX, BIT(4), 0, GUESTS, "RDPRU: intercepted and refused (#UD)" },
+	{ 0x80000008, EBX, BIT(12) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18) | BIT(24) | BIT(25),
+	  0, GUESTS, "IBPB, IBRS, STIBP, SSBD and their variants: their MSRs are refused for guests" },
 };
 
 static uint32_t *reg_ptr(struct cpuid_regs *r, enum reg reg)
@@ -75,6 +87,10 @@ void cpuid_policy_apply(const struct domain *d, uint32_t leaf, uint32_t subleaf,
 		return;
 	}
 	if (leaf == 0x8000000A) { /* the SVM leaf: nothing to see */
+		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
+		return;
+	}
+	if (leaf == 0xA && !d->privileged) { /* Intel's performance monitoring: none for guests */
 		*r = (struct cpuid_regs){ 0, 0, 0, 0 };
 		return;
 	}

@@ -114,6 +114,16 @@ static void emulate_nmi(struct domain *d, uint32_t target)
 		arch_kick_cpu(t->pcpu);
 }
 
+/* An NMI to a logical destination: a virtual NMI to each of the domain's CPUs it names. */
+static void emulate_nmi_logical(struct vcpu *v, uint32_t lo, uint32_t dest)
+{
+	uint32_t ids[ICR_MAX_OWNED];
+	unsigned int n = icr_logical_targets(lo, dest, &v->domain->arch.icr, ids);
+
+	for (unsigned int i = 0; i < n; i++)
+		emulate_nmi(v->domain, ids[i]);
+}
+
 /* One physical IPI (no shorthand, physical destination) to the CPU with APIC id id. */
 static void send_physical(uint32_t id, uint32_t lo)
 {
@@ -183,7 +193,19 @@ static void write_icr(struct vcpu *v, uint32_t lo, uint32_t hi)
 		emulate_start(v->domain, a, target, hi, lo);
 		break;
 	case ICR_EMULATE_NMI:
-		emulate_nmi(v->domain, target);
+	case ICR_EMULATE_NMI_LOGICAL:
+		/*
+		 * Only dom0 gets virtual NMIs: a guest's NMI handler that never returns
+		 * would keep NMIs - and so the hypervisor's kicks - blocked on its CPU,
+		 * and the guest could no longer be paused or destroyed.
+		 */
+		if (!v->domain->privileged)
+			refuse(v->domain, hi, lo, hi >> 24,
+			       "NMIs are not delivered to guests (they could make a CPU unreachable)");
+		else if (a == ICR_EMULATE_NMI)
+			emulate_nmi(v->domain, target);
+		else
+			emulate_nmi_logical(v, lo, hi >> 24);
 		break;
 	case ICR_SEND_EACH:
 		send_each(v, lo, target);
@@ -229,6 +251,24 @@ static uint32_t lvt_bits(uint32_t reg)
 }
 
 /*
+ * An LVT entry may only deliver a fixed vector of 32 or more: an SMI, NMI,
+ * INIT or ExtINT delivery mode, or a vector where the exceptions are, is
+ * written masked (a low vector would reach the hypervisor's exception
+ * handlers once the guest has left the CPU).
+ */
+static uint32_t lvt_safe(uint32_t value)
+{
+	if ((value & LVT_DELIVERY_MODE) || (value & 0xff) < ICR_FIRST_VECTOR)
+		value |= APIC_LVT_MASKED;
+	return value;
+}
+
+static bool is_lvt(uint32_t reg)
+{
+	return reg >= APIC_REG_LVT_TIMER && reg <= APIC_REG_LVT_ERROR;
+}
+
+/*
  * A guest's other APIC writes: the registers a kernel uses for its own CPU
  * pass; an LVT may only deliver a fixed vector (an SMI, NMI, INIT or ExtINT
  * delivery mode is written masked); everything else - the APIC ID, the
@@ -258,9 +298,7 @@ static void guest_register_write(uint32_t reg, uint32_t value)
 		value &= lvt_bits(reg);
 		if (reg == APIC_REG_LVT_TIMER && (value & LVT_TIMER_MODE) == LVT_TIMER_MODE)
 			value &= ~LVT_TIMER_MODE;
-		if (value & LVT_DELIVERY_MODE)
-			value |= APIC_LVT_MASKED;
-		lapic_write_reg(reg, value);
+		lapic_write_reg(reg, lvt_safe(value));
 		break;
 	default:
 		break;
@@ -279,7 +317,10 @@ static void lapic_page_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *op
 		if (v->domain->privileged)
 			lapic_write_reg(reg, value);
 	} else if (v->domain->privileged) {
-		if (reg != APIC_REG_ID)
+		/* dom0 programs its LVTs as it likes (ExtINT, NMI), but never a fixed vector below 32 */
+		if (is_lvt(reg) && !(value & LVT_DELIVERY_MODE) && (value & 0xff) < ICR_FIRST_VECTOR)
+			lapic_write_reg(reg, value | APIC_LVT_MASKED);
+		else if (reg != APIC_REG_ID)
 			lapic_write_reg(reg, value);
 	} else {
 		guest_register_write(reg, value);

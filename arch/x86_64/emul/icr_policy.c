@@ -79,8 +79,16 @@ enum icr_action icr_decide(uint32_t icr_lo, uint32_t icr_hi, const struct icr_ow
 		*target = dest; /* a physical NMI would exit to the hypervisor: it is made virtual */
 		return ICR_EMULATE_NMI;
 	}
+	if (mode == MODE_NMI && ICR_SHORTHAND(icr_lo) == SHORTHAND_NONE && (icr_lo & ICR_LOGICAL) &&
+	    logical_owned(dest, own))
+		return ICR_EMULATE_NMI_LOGICAL; /* each CPU icr_logical_targets() names */
 	if (mode != MODE_FIXED && mode != MODE_LOWEST) {
 		*why = "NMI and SMI are the hypervisor's, but for NMIs to one of the domain's CPUs";
+		return ICR_REFUSE;
+	}
+	if ((icr_lo & 0xff) < ICR_FIRST_VECTOR) {
+		/* 0-15 are illegal; 16-31 would arrive where exceptions do, also in the hypervisor */
+		*why = "vectors 0-31 are the exceptions'";
 		return ICR_REFUSE;
 	}
 	switch (ICR_SHORTHAND(icr_lo)) {

@@ -11,21 +11,23 @@
 
 
 static const struct msr_rule rules[] = {
-	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
-	{ MSR_PAT, MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
-	{ MSR_TSC, MSR_EMULATE, MSR_DENY,
+	{ MSR1(MSR_EFER), MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
+	{ MSR1(MSR_PAT), MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
+	{ MSR1(MSR_TSC), MSR_EMULATE, MSR_DENY,
 	  "read emulated (QEMU's TCG returns 0 for a pass-through read); a write would move the host's TSC" },
-	{ MSR_FS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_KERNEL_GS_BASE, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_STAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_LSTAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_CSTAR, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_SFMASK, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_SYSENTER_CS, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_SYSENTER_ESP, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_SYSENTER_EIP, MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
-	{ MSR_TSC_AUX, MSR_PASS, MSR_PASS, "per-CPU id for RDTSCP; the CPU is the guest's alone" },
+	{ MSR1(MSR_FS_BASE), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_GS_BASE), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_KERNEL_GS_BASE), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_STAR), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_LSTAR), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_CSTAR), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_SFMASK), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_SYSENTER_CS), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_SYSENTER_ESP), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_SYSENTER_EIP), MSR_PASS, MSR_PASS, "switched by VMLOAD/VMSAVE" },
+	{ MSR1(MSR_TSC_AUX), MSR_PASS, MSR_PASS, "per-CPU id for RDTSCP; the CPU is the guest's alone" },
+	{ MSR1(MSR_AMD64_NB_CFG), MSR_EMULATE, MSR_DROP,
+	  "Linux on AMD reads it for PCI extended config access: shown enabled (guests have no PCI)" },
 };
 
 /*
@@ -33,9 +35,9 @@ static const struct msr_rule rules[] = {
  * guests' table they read the APIC base and use the TSC-deadline timer.
  */
 static const struct msr_rule direct_apic_rules[] = {
-	{ MSR_APIC_BASE, MSR_PASS, MSR_EMULATE,
+	{ MSR1(MSR_APIC_BASE), MSR_PASS, MSR_EMULATE,
 	  "the APIC's address and mode are the hypervisor's; rewriting the same value is allowed" },
-	{ MSR_TSC_DEADLINE, MSR_PASS, MSR_PASS, "the CPU's own timer: the guest's alone" },
+	{ MSR1(MSR_TSC_DEADLINE), MSR_PASS, MSR_PASS, "the CPU's own timer: the guest's alone" },
 };
 
 /*
@@ -48,21 +50,21 @@ static const struct msr_rule direct_apic_rules[] = {
  */
 #define X2APIC_OWN "the guest's own CPU's APIC: the guest's alone"
 static const struct msr_rule x2apic_rules[] = {
-	{ X2APIC_MSR(APIC_REG_TPR), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_EOI), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_SVR), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_ESR), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_TIMER_INIT), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_TIMER_DIV), MSR_PASS, MSR_PASS, X2APIC_OWN },
-	{ X2APIC_MSR(APIC_REG_SELF_IPI), MSR_PASS, MSR_PASS, "an interrupt to the sender itself" },
-	{ X2APIC_MSR(APIC_REG_ICR_LO), MSR_PASS, MSR_EMULATE,
+	{ MSR1(X2APIC_MSR(APIC_REG_TPR)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_EOI)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_SVR)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_ESR)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_TIMER_INIT)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_TIMER_DIV)), MSR_PASS, MSR_PASS, X2APIC_OWN },
+	{ MSR1(X2APIC_MSR(APIC_REG_SELF_IPI)), MSR_PASS, MSR_PASS, "an interrupt to the sender itself" },
+	{ MSR1(X2APIC_MSR(APIC_REG_ICR_LO)), MSR_PASS, MSR_EMULATE,
 	  "IPIs only within the domain (the ICR policy, icr_policy.c)" },
-	{ X2APIC_MSR(APIC_REG_LVT_TIMER), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
-	{ X2APIC_MSR(APIC_REG_LVT_THERMAL), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
-	{ X2APIC_MSR(APIC_REG_LVT_PERF), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
-	{ X2APIC_MSR(APIC_REG_LVT_LINT0), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
-	{ X2APIC_MSR(APIC_REG_LVT_LINT1), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
-	{ X2APIC_MSR(APIC_REG_LVT_ERROR), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_TIMER)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_THERMAL)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_PERF)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_LINT0)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_LINT1)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
+	{ MSR1(X2APIC_MSR(APIC_REG_LVT_ERROR)), MSR_PASS, MSR_EMULATE, "fixed vectors only" },
 };
 
 /*
@@ -71,20 +73,33 @@ static const struct msr_rule x2apic_rules[] = {
  * hypervisor or move state the hypervisor relies on.
  */
 static const struct msr_rule dom0_rules[] = {
-	{ MSR_EFER, MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
-	{ MSR_PAT, MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
-	{ MSR_TSC, MSR_EMULATE, MSR_DENY, "as for guests: TCG reads 0, a write moves the host's TSC" },
-	{ MSR_APIC_BASE, MSR_PASS, MSR_EMULATE,
+	{ MSR1(MSR_EFER), MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
+	{ MSR1(MSR_PAT), MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
+	{ MSR1(MSR_TSC), MSR_EMULATE, MSR_DENY, "as for guests: TCG reads 0, a write moves the host's TSC" },
+	{ MSR1(MSR_APIC_BASE), MSR_PASS, MSR_EMULATE,
 	  "moving or disabling CPU 0's local APIC would cut the hypervisor off from it" },
-	{ MSR_VM_CR, MSR_DENY, MSR_DENY, "SVM control is the hypervisor's" },
-	{ MSR_VM_HSAVE_PA, MSR_DENY, MSR_DENY, "the host save area is the hypervisor's" },
-	{ MSR_SYSCFG, MSR_PASS, MSR_DENY, "memory-encryption and MTRR-fixed-range control" },
+	{ MSR1(MSR_VM_CR), MSR_DENY, MSR_DENY, "SVM control is the hypervisor's" },
+	{ MSR1(MSR_VM_HSAVE_PA), MSR_DENY, MSR_DENY, "the host save area is the hypervisor's" },
+	{ MSR1(MSR_SYSCFG), MSR_PASS, MSR_DENY, "memory-encryption and MTRR-fixed-range control" },
+	/* writes dropped (dom0's Linux writes back what it read): they reach memory that is not dom0's */
+	{ MSRS(MSR_MTRR_PHYS_FIRST, MSR_MTRR_PHYS_LAST), MSR_PASS, MSR_DROP,
+	  "variable MTRRs: the memory types of the whole node" },
+	{ MSR1(MSR_MTRR_FIX_64K), MSR_PASS, MSR_DROP, "fixed MTRRs" },
+	{ MSRS(MSR_MTRR_FIX_16K, MSR_MTRR_FIX_16K + 1), MSR_PASS, MSR_DROP, "fixed MTRRs" },
+	{ MSRS(MSR_MTRR_FIX_4K, MSR_MTRR_FIX_4K + 7), MSR_PASS, MSR_DROP, "fixed MTRRs" },
+	{ MSR1(MSR_MTRR_DEF_TYPE), MSR_PASS, MSR_DROP, "MTRRs on or off, the default memory type" },
+	{ MSRS(MSR_MCG_STATUS, MSR_MCG_CTL), MSR_PASS, MSR_DROP, "machine checks are the hypervisor's" },
+	{ MSRS(MSR_MC_BANKS_FIRST, MSR_MC_BANKS_LAST), MSR_PASS, MSR_DROP, "machine-check banks" },
+	{ MSR1(MSR_HWCR), MSR_PASS, MSR_DROP, "hardware configuration of the CPU the hypervisor shares" },
+	{ MSR1(MSR_TOP_MEM), MSR_PASS, MSR_DROP, "where the node's DRAM ends" },
+	{ MSR1(MSR_TOP_MEM2), MSR_PASS, MSR_DROP, "where the node's DRAM above 4 GiB ends" },
+	{ MSR1(MSR_PATCH_LOADER), MSR_PASS, MSR_DROP, "microcode: one CPU's, loaded by dom0 for all" },
 };
 
 static const struct msr_rule *find_in(const struct msr_rule *table, unsigned int n, uint32_t msr)
 {
 	for (unsigned int i = 0; i < n; i++)
-		if (table[i].msr == msr)
+		if (msr >= table[i].msr && msr <= table[i].last)
 			return &table[i];
 	return NULL;
 }

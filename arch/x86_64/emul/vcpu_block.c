@@ -1,6 +1,7 @@
 /* A vCPU with nothing to do waits on its CPU until its domain changes state (arch/emul.h). */
 #include <arch/cpu.h>
 #include <arch/emul.h>
+#include <arch/kick.h>
 #include <xen-lite/domain.h>
 
 void vcpu_block(struct vcpu *v)
@@ -15,9 +16,13 @@ void vcpu_block(struct vcpu *v)
 	 * cannot slip in before hlt.
 	 */
 	irq_disable();
-	while (d->state == s && !domain_has_ended(d)) {
+	for (;;) {
+		uint32_t seq = cpu_kick_seq(); /* before the check: a kick after it stops the halt */
+
+		if (d->state != s || domain_has_ended(d))
+			break;
 		if (d->direct_apic)
-			__asm__ volatile("hlt" ::: "memory");
+			cpu_halt_unless_kicked(seq);
 		else
 			cpu_idle_wait();
 	}

@@ -9,6 +9,7 @@
 #include <arch/vmm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/log.h>
 
 int vdev_io_register(struct domain *d, uint16_t base, uint16_t count, vdev_io_fn fn, void *opaque)
 {
@@ -25,12 +26,15 @@ int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *
 		       vdev_mmio_write_fn fn, void *opaque)
 {
 	struct vdev_table *t = &d->arch.vdev;
+	int err;
 
 	if (t->nr_mmio == VDEV_MAX_MMIO)
 		return -ENOSPC;
-	t->mmio[t->nr_mmio++] = (struct vdev_mmio_range){ base, size, what, fn, opaque };
 	/* reads stay native; each write faults and comes to vdev_mmio_write() */
-	return vmm->protect(d, base, size, GUEST_PERM_READ);
+	err = vmm->protect(d, base, size, GUEST_PERM_READ);
+	if (!err) /* a range that could not be protected is nobody's */
+		t->mmio[t->nr_mmio++] = (struct vdev_mmio_range){ base, size, what, fn, opaque };
+	return err;
 }
 
 int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque)
@@ -81,4 +85,18 @@ void vdev_poll(struct vcpu *v)
 
 	for (unsigned int i = 0; i < t->nr_poll; i++)
 		t->poll[i].fn(v, t->poll[i].opaque);
+}
+
+bool vdev_log_denial(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	unsigned int n;
+
+	/* the domain's vCPUs exit at once on their CPUs: one count, taken atomically */
+	if (__atomic_load_n(&d->arch.denials_logged, __ATOMIC_RELAXED) >= VDEV_LOG_DENIALS)
+		return false;
+	n = __atomic_add_fetch(&d->arch.denials_logged, 1, __ATOMIC_RELAXED);
+	if (n == VDEV_LOG_DENIALS)
+		log_debug("d%u: further refused ports and MSRs are not logged\n", d->id);
+	return n <= VDEV_LOG_DENIALS;
 }

@@ -54,6 +54,8 @@ void svm_set_start(struct vcpu *v, const struct vcpu_start *s);
 void svm_set_sipi_start(struct vcpu *v, uint8_t vector);
 void svm_vcpu_load(struct vcpu *v);
 void svm_vcpu_enter(struct vcpu *v);
+/* The IRET that ends a virtual NMI's handler was intercepted (svm_exit.c). */
+void svm_nmi_iret(struct vcpu *v);
 
 /* ---- exits (svm_exit.c) and what their handlers share (svm_regs.c) ---- */
 void svm_handle_exit(struct vcpu *v);

@@ -33,26 +33,36 @@ static bool is_legacy_prefix(uint8_t b)
 	       b == 0x36 || b == 0x3e || b == 0x26 || b == 0x64 || b == 0x65;
 }
 
+/* The length of the instruction at RIP if it is opcode after any prefixes, else 0. */
+static unsigned int svm_insn_length(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len)
+{
+	uint8_t insn[15];
+	int n = vcpu_fetch_insn(v, insn);
+	unsigned int i = 0;
+
+	while (i < (unsigned int)MAX(n, 0) && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
+		i++;
+	if (n < 0 || i + opcode_len > (unsigned int)n || memcmp(insn + i, opcode, opcode_len))
+		return 0;
+	return i + opcode_len;
+}
+
 bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
-	uint8_t insn[15];
-	int n;
-	unsigned int i = 0;
+	unsigned int length;
 
 	if (svm_features.nrip_save) {
 		vmcb->save.rip = vmcb->control.next_rip;
 		return true;
 	}
-	n = vcpu_fetch_insn(v, insn);
-	while (i < (unsigned int)MAX(n, 0) && (is_legacy_prefix(insn[i]) || (insn[i] & 0xf0) == 0x40))
-		i++;
-	if (n < 0 || i + opcode_len > (unsigned int)n || memcmp(insn + i, opcode, opcode_len)) {
+	length = svm_insn_length(v, opcode, opcode_len);
+	if (!length) {
 		domain_crash(v->domain, "cannot decode the intercepted instruction at RIP %#llx",
 			     (unsigned long long)vmcb->save.rip);
 		return false;
 	}
-	vmcb->save.rip += i + opcode_len;
+	vmcb->save.rip += length;
 	return true;
 }
 
@@ -99,8 +109,9 @@ static void handle_msr(struct vcpu *v)
 	v->exits[write ? EXIT_MSR_WRITE : EXIT_MSR_READ]++;
 	err = write ? msr_write(v, msr, value) : msr_read(v, msr, &value);
 	if (err) {
-		log_debug("d%u: %s of MSR %#x refused (#GP)\n", v->domain->id, write ? "wrmsr" : "rdmsr",
-			  msr);
+		if (vdev_log_denial(v))
+			log_debug("d%u: %s of MSR %#x refused (#GP)\n", v->domain->id,
+				  write ? "wrmsr" : "rdmsr", msr);
 		svm_inject_exception(v, X86_VEC_GP, true, 0);
 		return;
 	}
@@ -141,11 +152,15 @@ static void handle_ioio(struct vcpu *v)
 		break;
 	case VDEV_IO_UNCLAIMED:
 		if (io.string) {
-			log_debug("d%u: string I/O on port %#x refused (#GP)\n", v->domain->id, io.port);
+			if (vdev_log_denial(v))
+				log_debug("d%u: string I/O on port %#x refused (#GP)\n", v->domain->id,
+					  io.port);
 			svm_inject_exception(v, X86_VEC_GP, true, 0);
 			return;
 		}
-		log_debug("d%u: %s port %#x denied\n", v->domain->id, io.in ? "in" : "out", io.port);
+		if (vdev_log_denial(v))
+			log_debug("d%u: %s port %#x denied\n", v->domain->id, io.in ? "in" : "out",
+				  io.port);
 		io.value = 0xffffffffu; /* nothing there */
 		break;
 	}
@@ -182,6 +197,11 @@ static void handle_hlt(struct vcpu *v)
 	vcpu_block(v);
 }
 
+static void handle_iret(struct vcpu *v)
+{
+	svm_nmi_iret(v); /* the guest runs the IRET itself */
+}
+
 static void handle_nothing(struct vcpu *v)
 {
 	/* INTR and NMI: the host takes the interrupt itself right after the world switch */
@@ -216,6 +236,34 @@ static void handle_xsetbv(struct vcpu *v)
 	fpu_load_guest_xcr0(value);
 }
 
+/*
+ * INVD would drop dirty cache lines that are not the guest's: dom0 gets the
+ * WBINVD it may have meant (firmware-style code), a guest nothing - its
+ * memory is write-back and coherent. WBINVD/WBNOINVD from a guest (only
+ * a guest's are intercepted) likewise: a flush of the whole cache would
+ * slow every other CPU of the node.
+ */
+static void handle_cache_flush(struct vcpu *v)
+{
+	static const uint8_t invd[] = { 0x0f, 0x08 }, wbinvd[] = { 0x0f, 0x09 };
+	bool is_invd = v->arch.vmcb->control.exit_code == SVM_EXIT_INVD;
+
+	/* without NRIP-save (QEMU's TCG) the bytes decide: QEMU 7.2 reports INVD as a WBINVD exit */
+	if (!svm_features.nrip_save)
+		is_invd = svm_insn_length(v, invd, sizeof(invd)) != 0;
+	/* WBNOINVD is F3 0F 09: the prefix is skipped like any other */
+	if (!svm_skip_instruction(v, is_invd ? invd : wbinvd, 2))
+		return;
+	if (is_invd && v->domain->privileged)
+		__asm__ volatile("wbinvd" ::: "memory");
+}
+
+static void handle_gp(struct vcpu *v)
+{
+	/* RDPMC: the guest sees no performance counters */
+	svm_inject_exception(v, X86_VEC_GP, true, 0);
+}
+
 static void handle_reflect_exception(struct vcpu *v)
 {
 	unsigned int vector = (unsigned int)(v->arch.vmcb->control.exit_code - SVM_EXIT_EXCP_BASE);
@@ -229,6 +277,9 @@ static void handle_machine_check(struct vcpu *v)
 	log_err("machine check while d%u (%s) was running on CPU %u\n", v->domain->id,
 		v->domain->name, v->pcpu);
 	domain_crash(v->domain, "machine check");
+	/* handled: a second machine check with MCIP still set would shut the CPU down */
+	if (cpuid(1).edx & (1u << 14))
+		wrmsr(MSR_MCG_STATUS, 0);
 }
 
 static void handle_invalid(struct vcpu *v)
@@ -251,6 +302,8 @@ static const struct exit_entry exit_table[] = {
 	{ SVM_EXIT_HLT, EXIT_HLT, handle_hlt },
 	{ SVM_EXIT_INTR, EXIT_INTR, handle_nothing },
 	{ SVM_EXIT_NMI, EXIT_NMI, handle_nothing },
+	/* the end of a virtual NMI's handler: the next virtual NMI may follow */
+	{ SVM_EXIT_IRET, EXIT_NMI, handle_iret },
 	/* the guest can take the virtual interrupt it waits for: injected on the next VMRUN */
 	{ SVM_EXIT_VINTR, EXIT_INTR, handle_nothing },
 	{ SVM_EXIT_SHUTDOWN, EXIT_SHUTDOWN, handle_shutdown },
@@ -265,6 +318,13 @@ static const struct exit_entry exit_table[] = {
 	{ SVM_EXIT_MWAIT, EXIT_OTHER, handle_refused_insn },
 	{ SVM_EXIT_MWAIT_COND, EXIT_OTHER, handle_refused_insn },
 	{ SVM_EXIT_RSM, EXIT_OTHER, handle_refused_insn },
+	{ SVM_EXIT_RDPRU, EXIT_OTHER, handle_refused_insn },
+	{ SVM_EXIT_RDPMC, EXIT_OTHER, handle_gp },
+	{ SVM_EXIT_INVD, EXIT_OTHER, handle_cache_flush },
+	{ SVM_EXIT_WBINVD, EXIT_OTHER, handle_cache_flush },
+	/* nothing sends them to a guest's CPU: taken, they would have reset or entered SMM in it */
+	{ SVM_EXIT_INIT, EXIT_OTHER, handle_nothing },
+	{ SVM_EXIT_SMI, EXIT_OTHER, handle_nothing },
 	{ SVM_EXIT_XSETBV, EXIT_XSETBV, handle_xsetbv },
 	{ SVM_EXIT_EXCP_BASE + X86_VEC_DB, EXIT_EXCEPTION, handle_reflect_exception },
 	{ SVM_EXIT_EXCP_BASE + X86_VEC_AC, EXIT_EXCEPTION, handle_reflect_exception },

@@ -9,6 +9,7 @@
 #include <arch/lapic.h>
 #include <xen-lite/errno.h>
 
+#define NB_CFG_EXT_CONFIG_SPACE (1ULL << 46) /* EnableCf8ExtCfg */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR)
 
 int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
@@ -27,6 +28,9 @@ int msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 		return 0;
 	case MSR_TSC:
 		*value = rdtsc() + vmcb->control.tsc_offset;
+		return 0;
+	case MSR_AMD64_NB_CFG:
+		*value = NB_CFG_EXT_CONFIG_SPACE; /* nothing to switch on: Linux leaves it alone */
 		return 0;
 	}
 	return -EPERM;
@@ -51,6 +55,8 @@ int msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 {
 	const struct msr_rule *rule = msr_rule_for(v->domain, msr);
 
+	if (rule && rule->write == MSR_DROP)
+		return 0;
 	if (!rule || rule->write != MSR_EMULATE)
 		return -EPERM;
 	if (msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)

@@ -46,7 +46,8 @@ static void apply_rules(uint8_t *msrpm, enum msr_table table)
 	const struct msr_rule *rules = msr_rule_table(table, &n);
 
 	for (unsigned int i = 0; i < n; i++)
-		msrpm_set(msrpm, rules[i].msr, rules[i].read != MSR_PASS, rules[i].write != MSR_PASS);
+		for (uint32_t msr = rules[i].msr; msr <= rules[i].last; msr++)
+			msrpm_set(msrpm, msr, rules[i].read != MSR_PASS, rules[i].write != MSR_PASS);
 }
 
 void msrpm_build(uint8_t *msrpm)

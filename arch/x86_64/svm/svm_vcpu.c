@@ -33,17 +33,24 @@ static void set_segment(struct vmcb_segment *s, uint16_t sel, uint16_t attrib, u
 	*s = (struct vmcb_segment){ sel, attrib, limit, base };
 }
 
-static void set_intercepts(struct vmcb_control *c, bool direct_apic)
+/* Documentation/exits.md gives the reason for each. */
+static void set_intercepts(struct vmcb_control *c, const struct domain *d)
 {
 	c->intercept_exceptions = (1u << X86_VEC_DB) | (1u << X86_VEC_AC) | (1u << X86_VEC_MC);
-	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_CPUID | INTERCEPT_HLT |
-			     INTERCEPT_INVLPGA | INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
+	c->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI | INTERCEPT_INIT |
+			     INTERCEPT_CPUID | INTERCEPT_HLT | INTERCEPT_INVD | INTERCEPT_INVLPGA |
+			     INTERCEPT_IOIO | INTERCEPT_MSR | INTERCEPT_SHUTDOWN |
 			     INTERCEPT_TASK_SWITCH | INTERCEPT_RSM;
 	c->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL | INTERCEPT_VMLOAD |
 			     INTERCEPT_VMSAVE | INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
 			     INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
 			     INTERCEPT_XSETBV;
-	if (direct_apic) {
+	if (!d->privileged) {
+		/* a whole-cache flush would slow the node's other CPUs; counters and RDPRU are hidden */
+		c->intercept_misc1 |= INTERCEPT_RDPMC;
+		c->intercept_misc2 |= INTERCEPT_WBINVD | INTERCEPT_RDPRU;
+	}
+	if (d->direct_apic) {
 		/* it takes its interrupts (its APIC timer, dom0's devices) directly and idles natively */
 		c->intercept_misc1 &= ~(INTERCEPT_INTR | INTERCEPT_HLT);
 	}
@@ -58,7 +65,7 @@ int svm_vcpu_init(struct vcpu *v)
 		return -ENOMEM;
 	v->arch.vmcb = vmcb;
 	v->arch.vmcb_pa = virt_to_phys(vmcb);
-	set_intercepts(&vmcb->control, d->direct_apic);
+	set_intercepts(&vmcb->control, d);
 	vmcb->control.iopm_base_pa = d->arch.iopm_pa;
 	vmcb->control.msrpm_base_pa = d->arch.msrpm_pa;
 	vmcb->control.np_enable = 1;
@@ -189,6 +196,42 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 		v->arch.dirty |= VMCB_CLEAN_INTERCEPTS | VMCB_CLEAN_TPR;
 }
 
+/*
+ * A virtual NMI (dom0's NMI IPIs to its own CPUs) blocks further NMIs in the
+ * guest until its handler's IRET, as a real one does: IRET is intercepted
+ * while one is in service, and the next is injected only once the IRET has
+ * run - at an exit where RIP has moved on from it. Injected sooner, it
+ * would re-enter the handler on the same stack.
+ */
+static void deliver_virtual_nmi(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct vmcb_control *c = &vmcb->control;
+
+	if (v->arch.nmi_iret_seen && vmcb->save.rip != v->arch.nmi_iret_rip)
+		v->arch.nmi_iret_seen = false;
+	if (!v->arch.nmi_pending || v->arch.nmi_in_service || v->arch.nmi_iret_seen ||
+	    (c->event_inj & EVENT_INJ_VALID) ||
+	    !__atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_ACQ_REL))
+		return;
+	c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_NMI | 2;
+	v->arch.nmi_in_service = true;
+	c->intercept_misc1 |= INTERCEPT_IRET;
+	v->arch.dirty |= VMCB_CLEAN_INTERCEPTS;
+}
+
+void svm_nmi_iret(struct vcpu *v)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+
+	vmcb->control.intercept_misc1 &= ~INTERCEPT_IRET;
+	v->arch.dirty |= VMCB_CLEAN_INTERCEPTS;
+	v->arch.nmi_in_service = false;
+	/* the IRET itself has not run yet: it does at the next VMRUN */
+	v->arch.nmi_iret_seen = true;
+	v->arch.nmi_iret_rip = vmcb->save.rip;
+}
+
 static void prepare_vmrun(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->arch.vmcb->control;
@@ -202,9 +245,7 @@ static void prepare_vmrun(struct vcpu *v)
 		v->arch.tlb_seen = gen;
 	}
 
-	if (v->arch.nmi_pending && !(c->event_inj & EVENT_INJ_VALID) &&
-	    __atomic_exchange_n(&v->arch.nmi_pending, false, __ATOMIC_ACQ_REL))
-		c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_NMI | 2;
+	deliver_virtual_nmi(v);
 	deliver_virtual_interrupt(v);
 	/* clean bits: only on CPUs that have them, only after a first run */
 	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;

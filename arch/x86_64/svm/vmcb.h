@@ -96,8 +96,10 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define INTERCEPT_SMI (1u << 2)
 #define INTERCEPT_INIT (1u << 3)
 #define INTERCEPT_VINTR (1u << 4)
+#define INTERCEPT_RDPMC (1u << 15)
 #define INTERCEPT_CPUID (1u << 18)
 #define INTERCEPT_RSM (1u << 19)
+#define INTERCEPT_IRET (1u << 20)
 #define INTERCEPT_INVD (1u << 22)
 #define INTERCEPT_HLT (1u << 24)
 #define INTERCEPT_INVLPGA (1u << 26)
@@ -113,10 +115,12 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define INTERCEPT_STGI (1u << 4)
 #define INTERCEPT_CLGI (1u << 5)
 #define INTERCEPT_SKINIT (1u << 6)
+#define INTERCEPT_WBINVD (1u << 9) /* WBINVD and WBNOINVD */
 #define INTERCEPT_MONITOR (1u << 10)
 #define INTERCEPT_MWAIT (1u << 11)
 #define INTERCEPT_MWAIT_COND (1u << 12)
 #define INTERCEPT_XSETBV (1u << 13)
+#define INTERCEPT_RDPRU (1u << 14)
 
 /* exit codes */
 #define SVM_EXIT_EXCP_BASE 0x040 /* + vector */
@@ -125,8 +129,10 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EXIT_SMI 0x062
 #define SVM_EXIT_INIT 0x063
 #define SVM_EXIT_VINTR 0x064
+#define SVM_EXIT_RDPMC 0x06f
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_RSM 0x073
+#define SVM_EXIT_IRET 0x074
 #define SVM_EXIT_INVD 0x076
 #define SVM_EXIT_HLT 0x078
 #define SVM_EXIT_INVLPGA 0x07a
@@ -141,10 +147,12 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EXIT_STGI 0x084
 #define SVM_EXIT_CLGI 0x085
 #define SVM_EXIT_SKINIT 0x086
+#define SVM_EXIT_WBINVD 0x089
 #define SVM_EXIT_MONITOR 0x08a
 #define SVM_EXIT_MWAIT 0x08b
 #define SVM_EXIT_MWAIT_COND 0x08c
 #define SVM_EXIT_XSETBV 0x08d
+#define SVM_EXIT_RDPRU 0x08e
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffULL /* VMRUN refused the guest state */
 

@@ -8,8 +8,11 @@
 #include <arch/cpu.h>
 #include <arch/emul.h>
 #include <arch/fpu.h>
+#include <arch/guest_leftovers.h>
+#include <arch/kick.h>
 #include <arch/lapic.h>
 #include <arch/percpu.h>
+#include <arch/trap.h>
 #include <arch/vmm.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
@@ -57,9 +60,14 @@ void arch_vcpu_dump(struct vcpu *v, const char *why)
 /* A secondary vCPU waits, halted, for the SIPI its sibling sends through its APIC. */
 static bool wait_for_sipi(struct vcpu *v)
 {
-	while (__atomic_load_n(&v->arch.start_state, __ATOMIC_ACQUIRE) == VCPU_WAIT_SIPI &&
-	       !domain_has_ended(v->domain))
-		__asm__ volatile("hlt"); /* interrupts are off: the kick is an NMI */
+	for (;;) {
+		uint32_t seq = cpu_kick_seq();
+
+		if (__atomic_load_n(&v->arch.start_state, __ATOMIC_ACQUIRE) != VCPU_WAIT_SIPI ||
+		    domain_has_ended(v->domain))
+			break;
+		cpu_halt_unless_kicked(seq); /* interrupts are off: the kick is an NMI */
+	}
 	if (domain_has_ended(v->domain))
 		return false;
 	vmm->set_sipi_start(v, v->arch.sipi_vector);
@@ -88,6 +96,7 @@ void arch_vcpu_run(struct vcpu *v)
 	v->run_state = VCPU_RUNNING;
 	vmm->vcpu_load(v);
 	fpu_reset_for_guest();
+	cpu_clear_guest_leftovers();
 	cpu->runs_direct_apic = d->direct_apic;
 	/*
 	 * ELF guests: with V_INTR_MASKING, host IF=1 makes physical interrupts
@@ -109,6 +118,7 @@ void arch_vcpu_run(struct vcpu *v)
 			continue;
 		}
 		vmm->vcpu_enter(v);
+		nmi_report_unexpected();
 	}
 out:
 	irq_disable();

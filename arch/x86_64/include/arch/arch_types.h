@@ -48,6 +48,10 @@ struct arch_vcpu {
 			volatile bool in_guest; /* between VMRUN and #VMEXIT (for TLB shootdowns) */
 			volatile uint32_t tlb_seen; /* the domain's tlb_generation flushed for */
 			int virq_pending; /* taken from virq_vector, not injected yet, -1: none */
+			/* a virtual NMI is being handled: the next waits for its IRET (and one more exit) */
+			bool nmi_in_service;
+			bool nmi_iret_seen;
+			uint64_t nmi_iret_rip;
 		};
 	};
 };
@@ -55,6 +59,7 @@ struct arch_vcpu {
 struct arch_domain {
 	/* the devices its exits reach: port and MMIO ranges with their handlers (emul/vdev.c) */
 	struct vdev_table vdev;
+	unsigned int denials_logged; /* refused ports and MSRs logged so far (vdev_log_denial()) */
 	/* domains that drive their CPUs' local APICs (emul/direct_lapic.c): whom they may interrupt */
 	struct icr_owner icr;
 	/* a Linux guest on CPUs with x2APIC: they run in x2APIC mode (guest/linux_platform.c) */

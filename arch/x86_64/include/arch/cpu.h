@@ -3,13 +3,13 @@
 #define ARCH_CPU_H
 
 #include <arch/msr.h>
+#include <arch/irqflags.h>
 #include <arch/relax.h>
 #include <xen-lite/types.h>
 
 
 #define CR0_WP (1ULL << 16)
 #define CR4_PGE (1ULL << 7)
-#define RFLAGS_IF (1ULL << 9)
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -130,30 +130,6 @@ static inline uint64_t read_cr4(void)
 static inline void write_cr4(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
-}
-
-static inline void irq_enable(void)
-{
-	__asm__ volatile("sti" ::: "memory");
-}
-
-static inline void irq_disable(void)
-{
-	__asm__ volatile("cli" ::: "memory");
-}
-
-static inline uint64_t irq_save(void)
-{
-	uint64_t flags;
-
-	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
-	return flags;
-}
-
-static inline void irq_restore(uint64_t flags)
-{
-	if (flags & RFLAGS_IF)
-		irq_enable();
 }
 
 /* sti; hlt back to back: an interrupt between them still wakes the hlt */

@@ -25,13 +25,17 @@ enum msr_action {
 	MSR_DENY, /* intercepted; the guest gets #GP */
 	MSR_PASS, /* not intercepted: the guest uses the real register, switched by VMLOAD/VMSAVE or harmless */
 	MSR_EMULATE, /* intercepted and handled by msr_emulate_* */
+	MSR_DROP, /* writes: intercepted and dropped, the guest sees success */
 };
 
 struct msr_rule {
-	uint32_t msr;
+	uint32_t msr, last; /* the MSRs msr..last: MSR1(m) for one, MSRS(first, last) for a range */
 	enum msr_action read, write;
 	const char *why;
 };
+
+#define MSR1(m) (m), (m)
+#define MSRS(first, last) (first), (last)
 
 const struct msr_rule *msr_rule_find(uint32_t msr); /* guests: not listed = denied */
 const struct msr_rule *msr_rule_find_dom0(uint32_t msr); /* dom0: not listed = passed through */

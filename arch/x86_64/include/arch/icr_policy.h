@@ -7,7 +7,8 @@
  * sender) are emulated, which is how it starts its secondary vCPUs; NMIs to
  * its CPUs become virtual NMIs; SMI, broadcasts, and anything aimed at a CPU
  * it does not own are refused or narrowed to its CPUs: the others are the
- * hypervisor's, dom0's and the other guests'.
+ * hypervisor's, dom0's and the other guests'. Fixed vectors 0-31 are
+ * refused: they are the exceptions'.
  */
 #ifndef ARCH_ICR_POLICY_H
 #define ARCH_ICR_POLICY_H
@@ -15,6 +16,7 @@
 #include <xen-lite/types.h>
 
 #define ICR_MAX_OWNED 64
+#define ICR_FIRST_VECTOR 32 /* lower fixed vectors are refused (the exceptions') */
 #define ICR_LOGICAL (1u << 11) /* destination mode: logical */
 #define ICR_SHORTHAND_MASK (3u << 18)
 
@@ -32,6 +34,7 @@ enum icr_action {
 	ICR_EMULATE_INIT, /* *target: the APIC id to put into wait-for-SIPI */
 	ICR_EMULATE_SIPI, /* *target: the APIC id to start at vector (ICR bits 0-7) */
 	ICR_EMULATE_NMI, /* *target: the APIC id whose vCPU gets a virtual NMI */
+	ICR_EMULATE_NMI_LOGICAL, /* a virtual NMI to each owned CPU the logical destination names */
 	ICR_SEND_EACH, /* a broadcast: send it to each of dom0's CPUs (*target: 1 = self too) */
 	ICR_REFUSE, /* *why says what */
 };

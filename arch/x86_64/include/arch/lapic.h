@@ -57,6 +57,8 @@ void lapic_write_reg(uint32_t reg, uint32_t value);
 uint64_t lapic_base_pa(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
+/* The interrupt with this vector is in service on this CPU (ISR bit; false before setup). */
+bool lapic_in_service(unsigned int vector);
 
 /* Write the interrupt command (low word as in the xAPIC) to physical destination dest. */
 void lapic_send_icr(uint32_t dest, uint32_t low);

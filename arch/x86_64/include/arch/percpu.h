@@ -45,7 +45,10 @@ struct percpu {
 
 	/* a guest that takes this CPU's interrupts directly runs here: kick it with an NMI (kick.c) */
 	volatile bool runs_direct_apic;
-	volatile bool nmi_kick;
+	volatile uint32_t kick_seq; /* kicks sent to this CPU, ever: a waiter halts only if none came */
+	volatile uint32_t nmi_kicks; /* kick NMIs sent and not yet taken (NMIs can merge) */
+	volatile uint32_t unexpected_nmis; /* counted in the NMI handler, reported outside it */
+	uint32_t unexpected_nmis_reported;
 	volatile bool draining_guest_irqs; /* taking what a guest left pending in the APIC */
 };
 

@@ -33,9 +33,6 @@ unsigned int smp_boot_aps(const struct acpi_info *acpi, unsigned int maxcpus);
  */
 int smp_call_on(unsigned int cpu, smp_call_fn fn, void *arg);
 
-/* Install the kick's (empty) interrupt handler (kick.c); before any guest runs. */
-void kick_init(void);
-
 /* What idle CPUs do: run the vCPU the core gives them (run_slot.h), else wait for interrupts. */
 __attribute__((noreturn)) void cpu_idle_loop(void);
 

@@ -27,5 +27,7 @@ void x86_trap(struct trap_frame *f);
 void trap_dump(const struct trap_frame *f, const char *why);
 typedef void (*irq_handler_fn)(struct trap_frame *f);
 void trap_set_handler(unsigned int vector, irq_handler_fn fn);
+/* Log the NMIs that were neither kicks nor a panic's, if any came since the last report. */
+void nmi_report_unexpected(void);
 
 #endif

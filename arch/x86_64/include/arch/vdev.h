@@ -91,4 +91,11 @@ enum vdev_io_result vdev_io(struct vcpu *v, struct io_access *io);
 bool vdev_mmio_write(struct vcpu *v, gpa_t gpa, bool during_event_delivery);
 void vdev_poll(struct vcpu *v);
 
+/*
+ * Whether to log a refused port or MSR access: the first VDEV_LOG_DENIALS of
+ * a domain (a guest's port-0x80 delays would fill the log otherwise).
+ */
+#define VDEV_LOG_DENIALS 16
+bool vdev_log_denial(struct vcpu *v);
+
 #endif
