@@ -32,33 +32,36 @@ dom0-images: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/initrd.cpio.gz
 $(DOM0_OUT)/vmlinuz:
 	$(Q)BUILD=$(BUILD) sh scripts/fetch-kernel.sh
 
-# ---- the control driver: kbuild on a copy of its sources, so that no object
+# ---- kernel modules: kbuild on a copy of their sources, so that no object
 # lands in the source tree; the copy keeps the relative path to hypercalls/.
 # The environment is cleared of this make's flags (CC=clang, V=, BUILD=, -j)
 # so kbuild uses the kernel's own compiler and settings. Debug info is
 # stripped, as in Debian's own modules.
-# pv-drivers/NAME/ -> $(DOM0_OUT)/NAME.ko, built in $(DOM0_OUT)/kmod-NAME
+# pv-drivers/NAME/ or tests/kmod/NAME/ -> $(DOM0_OUT)/NAME.ko, built in $(DOM0_OUT)/kmod-NAME
 $(DOM0_OUT)/%.ko: $(DOM0_OUT)/vmlinuz hypercalls/xen-lite-abi.h scripts/kernel-headers.sh mk/dom0.mk
 	$(Q)kdir=$$(BUILD=$(BUILD) sh scripts/kernel-headers.sh) && \
+	src=$$(dirname $$(ls pv-drivers/$*/Kbuild tests/kmod/$*/Kbuild 2>/dev/null | head -1)) && \
 	kmod=$(DOM0_OUT)/kmod-$* && rm -rf $$kmod && \
-	mkdir -p $$kmod/pv-drivers/$* $$kmod/hypercalls && \
-	cp pv-drivers/$*/Kbuild pv-drivers/$*/*.c $$kmod/pv-drivers/$*/ && \
-	if ls pv-drivers/$*/*.h >/dev/null 2>&1; then cp pv-drivers/$*/*.h $$kmod/pv-drivers/$*/; fi && \
+	mkdir -p $$kmod/$$src $$kmod/hypercalls && \
+	cp $$src/Kbuild $$src/*.c $$kmod/$$src/ && \
+	if ls $$src/*.h >/dev/null 2>&1; then cp $$src/*.h $$kmod/$$src/; fi && \
 	cp hypercalls/xen-lite-abi.h $$kmod/hypercalls/ && \
 	if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u CC -u V make -C "$$kdir" \
-		M=$$(cd $$kmod && pwd)/pv-drivers/$* modules >$(DOM0_OUT)/$*-build.log 2>&1; then \
+		M=$$(cd $$kmod && pwd)/$$src modules >$(DOM0_OUT)/$*-build.log 2>&1; then \
 		cat $(DOM0_OUT)/$*-build.log >&2; exit 1; \
 	fi && \
 	if grep -i 'warning' $(DOM0_OUT)/$*-build.log >&2; then \
 		echo "$*.ko: the build must be warning-free ($(DOM0_OUT)/$*-build.log)" >&2; \
 		exit 1; \
 	fi && \
-	strip --strip-debug -o $@ $$kmod/pv-drivers/$*/$*.ko
+	strip --strip-debug -o $@ $$kmod/$$src/$*.ko
 
 # the dom0 control device, and the Linux guests' module (dom0's shutdown requests)
 $(DOM0_OUT)/xenlite.ko: pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c \
 	pv-drivers/xenlite/xenlite-ioctl.h
 $(DOM0_OUT)/xenlite-guest.ko: pv-drivers/xenlite-guest/Kbuild pv-drivers/xenlite-guest/xenlite-guest.c
+# the tests' hostile Linux guest (tests/kmod/README.md)
+$(DOM0_OUT)/xenlite-hostile.ko: tests/kmod/xenlite-hostile/Kbuild tests/kmod/xenlite-hostile/xenlite-hostile.c
 
 # ---- the control tool: static, so the busybox initramfs needs no libc
 XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-lite-fmt.c dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c
@@ -75,15 +78,20 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
-DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe
+DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -Idom0-tools -o $@ tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c
 
+$(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -pthread -o $@ tests/dom0/uart-race.c
+
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
-	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf
+	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
+	$(BUILD)/guests/flood.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/
@@ -92,17 +100,19 @@ GUEST_LINUX_INITRD := $(GUEST_LINUX_OUT)/linux-initrd.cpio.gz
 DOM0_GUEST_FILES := $(DOM0_OUT)/vmlinuz $(GUEST_LINUX_INITRD)
 DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
 
-$(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko dom0-tools/guest-initrd/init \
-		scripts/mk-dom0-initrd.sh mk/dom0.mk
+$(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
+		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+		EXTRA_KOS=$(DOM0_OUT)/xenlite-hostile.ko \
 		DOM0_INIT=dom0-tools/guest-initrd/init \
 		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh
 
-$(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
+$(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) $(DOM0_GUEST_FILES) $(DOM0_CONFIGS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init \
 		scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
 		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" DOM0_GUEST_FILES="$(DOM0_GUEST_FILES)" \
 		DOM0_CONFIGS="$(DOM0_CONFIGS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \
+		EXTRA_KOS=$(DOM0_OUT)/xenlite-hostile.ko \
 		XL_LITE=$(DOM0_OUT)/xl-lite sh scripts/mk-dom0-initrd.sh

@@ -100,10 +100,11 @@ if [ -n "$MODULES" ]; then
 fi
 # the control driver, loaded by /init (modprobe xenlite; for a guest's initramfs
 # its module, modprobe xenlite-guest): kept under its own name
-if [ -n "$XENLITE_KO" ]; then
+# EXTRA_KOS: more out-of-tree modules the same way (a Linux guest's test module)
+for ko in $XENLITE_KO ${EXTRA_KOS:-}; do
 	mkdir -p "$STAGE/lib/modules/$ver/extra"
-	cp "$XENLITE_KO" "$STAGE/lib/modules/$ver/extra/$(basename "$XENLITE_KO")"
-fi
+	cp "$ko" "$STAGE/lib/modules/$ver/extra/$(basename "$ko")"
+done
 if [ -d "$STAGE/lib/modules/$ver" ]; then
 	"$BUSYBOX" depmod -b "$STAGE" "$ver"
 fi

@@ -81,6 +81,12 @@ static void probe_creates(struct xl_handle *h)
 	b.req.name[0] = '\0';
 	probe_create(h, "empty name", &b, sizeof(b), EINVAL);
 	base_request(&b);
+	snprintf(b.req.name, sizeof(b.req.name), "\x1b[2Jx");
+	probe_create(h, "name with an escape sequence", &b, sizeof(b), EINVAL);
+	base_request(&b);
+	snprintf(b.req.name, sizeof(b.req.name), "two words");
+	probe_create(h, "name with a space", &b, sizeof(b), EINVAL);
+	base_request(&b);
 	memset(b.req.cmdline, 'c', sizeof(b.req.cmdline));
 	probe_create(h, "cmdline not terminated", &b, sizeof(b), EINVAL);
 	base_request(&b);

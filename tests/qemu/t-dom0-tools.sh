@@ -146,10 +146,11 @@ test_dom0_hostile_domctl() {
 	expect_rc 0
 	expect_log "domctl-probe: destroy and restart on crash: refused (got -22, want -22)" \
 		"domctl-probe: name not terminated: refused" "domctl-probe: image beyond the buffer: refused" \
+		"domctl-probe: name with an escape sequence: refused" "domctl-probe: name with a space: refused" \
 		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
 		"domctl-probe: id above 32 bits: refused (got -2" \
 		"domctl-probe: shut down dom0: refused (got -2" \
-		"domctl-probe: 41 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: 43 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
 	test_result
 }
