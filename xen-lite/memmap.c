@@ -49,12 +49,19 @@ static void sort_u64(uint64_t *v, unsigned int n)
 	}
 }
 
+/* a firmware map of N copies of one region has N^2/2 overlapping pairs: a few say enough */
+#define MEMMAP_OVERLAP_WARNINGS 8
+
 static void warn_overlaps(const struct mem_region *r, unsigned int count)
 {
+	unsigned int overlaps = 0;
+
 	for (unsigned int i = 0; i < count; i++) {
 		for (unsigned int j = i + 1; j < count; j++) {
-			if (r[i].size && r[j].size && r[i].base < region_end(&r[j]) &&
-			    r[j].base < region_end(&r[i]))
+			if (!r[i].size || !r[j].size || r[i].base >= region_end(&r[j]) ||
+			    r[j].base >= region_end(&r[i]))
+				continue;
+			if (overlaps++ < MEMMAP_OVERLAP_WARNINGS)
 				log_warn("memmap: [%#llx-%#llx) %s overlaps [%#llx-%#llx) %s; "
 					 "the overlap is treated as %s\n",
 					 (unsigned long long)r[i].base, (unsigned long long)region_end(&r[i]),
@@ -64,6 +71,9 @@ static void warn_overlaps(const struct mem_region *r, unsigned int count)
 								  r[i].type : r[j].type));
 		}
 	}
+	if (overlaps > MEMMAP_OVERLAP_WARNINGS)
+		log_warn("memmap: %u overlapping pairs of regions in all, the first %u shown\n", overlaps,
+			 MEMMAP_OVERLAP_WARNINGS);
 }
 
 /* The winning type over [lo, hi), or 0 if no region covers it. */

@@ -105,6 +105,17 @@ static void test_hole_not_merged(void **state)
 	EXPECT(n, R(0x1000, 0x1000, AV), R(0x3000, 0x1000, AV));
 }
 
+/* A map of many copies of one region warns a few times, then once with the count. */
+static void test_overlap_warnings_bounded(void **state)
+{
+	for (unsigned int i = 0; i < 64; i++)
+		map[i] = (struct mem_region){ 0x100000, 0x100000, MEM_AVAILABLE };
+	log_capture_reset();
+	assert_int_equal(normalize(64), 1);
+	assert_int_equal(log_capture_count(LOG_WARN), 9);
+	assert_true(log_capture_contains("2016 overlapping pairs of regions in all, the first 8 shown"));
+}
+
 /* ---- overlaps ------------------------------------------------------------------ */
 
 static void test_overlap_reserved_wins(void **state)
@@ -413,6 +424,7 @@ int main(void)
 		T(test_merges_adjacent_same_type),
 		T(test_hole_not_merged),
 		T(test_overlap_reserved_wins),
+		T(test_overlap_warnings_bounded),
 		T(test_overlap_order_independent),
 		T(test_nested_region_splits),
 		T(test_nested_unaligned_reserved),
