@@ -81,9 +81,24 @@ run_layers_check() {
 
 # ---- QEMU integration tests ----
 run_qemu_tests() {
-	local file base tests t t0 rc
+	local file base tests t t0 rc preset=${TIME_SCALE:-} any_qemu=0
 	# shellcheck source=tests/qemu/lib.sh
 	source tests/qemu/lib.sh
+	for t in $(grep -ohE '^test_[a-zA-Z0-9_]+\(\)' tests/qemu/t-*.sh | tr -d '()'); do
+		selected "qemu/$t" && any_qemu=1
+	done
+	[ "$any_qemu" -eq 1 ] || return 0
+	# every QEMU bound scaled by how slow this machine is (TIME_SCALE=N skips measuring)
+	if [ -n "$preset" ]; then
+		if ! [[ "$preset" =~ ^[1-9][0-9]*$ ]]; then
+			echo "TIME_SCALE=$preset: a whole number from 1 up, or unset to measure this machine"
+			exit 2
+		fi
+		TIME_SCALE=$preset
+		echo "calibration: TIME_SCALE=$TIME_SCALE given: time bounds x $TIME_SCALE"
+	else
+		calibrate_time_scale
+	fi
 	for file in tests/qemu/t-*.sh; do
 		base=$(basename "$file" .sh)
 		base=${base#t-}

@@ -9,10 +9,19 @@
 #
 # Every QEMU run is bounded by a timeout; the serial log of the last run is
 # in $LOG (printed by the runner when a test fails).
+#
+# Timeouts are written for the machine the suite was tuned on and scaled by
+# TIME_SCALE (calibrate_time_scale: how much slower this machine boots dom0).
+# dom0's init gets the same factor (xl_scale=) for its own waits, and says
+# which step it is in ("xen-lite-dom0: step NAME") and which wait it gave up
+# on, so a timeout names its step.
 
 BUILD=${BUILD:-build}
 LOGDIR=${LOGDIR:-$BUILD/test-logs}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-60}
+TIME_SCALE=${TIME_SCALE:-1}
+# what calibrate_time_scale's boot took on the machine the bounds were written for
+CALIBRATION_REFERENCE_S=${CALIBRATION_REFERENCE_S:-6}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
 OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 # TCG's SVM model; -rdtscp because TCG misreports intercepted RDTSCP (ENVIRONMENT.md)
@@ -48,27 +57,69 @@ test_result() {
 # a dom0 still taking interrupts prints its timers and blocked tasks (SysRq q
 # and w, typed on the PS/2 keyboard; dom0's init enables SysRq).
 qemu_boot() {
-	local name=$1 mon watchdog
+	local name=$1 mon watchdog limit
 	shift
 	LOG=$LOGDIR/$name.log
 	mon=$LOG.monitor
+	limit=$(scaled_seconds "$QEMU_TIMEOUT")
 	: >"$LOG"
 	rm -f "$LOG.state" "$mon.in" "$mon.out"
 	mkfifo "$mon.in" "$mon.out"
-	qemu_state_watchdog "$mon" "$LOG" $((QEMU_TIMEOUT - 6)) </dev/null >/dev/null 2>&1 &
+	qemu_state_watchdog "$mon" "$LOG" $((limit - 6)) </dev/null >/dev/null 2>&1 &
 	watchdog=$!
-	timeout -k 5 "$QEMU_TIMEOUT" "${QEMU_SYSTEM[@]}" -accel tcg -cpu "$QEMU_CPU" \
+	# dom0's init (xl_test=...) scales its own waits the same way
+	timeout -k 5 "$limit" "${QEMU_SYSTEM[@]}" -accel tcg -cpu "$QEMU_CPU" \
 		-display none -monitor pipe:"$mon" -no-reboot -net none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial file:"$LOG" "$@" </dev/null 2>"$LOG.stderr"
+		-serial file:"$LOG" "${@//xl_test=/xl_scale=$TIME_SCALE xl_test=}" </dev/null 2>"$LOG.stderr"
 	QEMU_RC=$?
 	kill "$watchdog" 2>/dev/null
 	wait "$watchdog" 2>/dev/null
 	rm -f "$mon.in" "$mon.out"
 	if [ "$QEMU_RC" -eq 124 ]; then
-		test_fail "QEMU timed out after ${QEMU_TIMEOUT}s"
+		test_fail "QEMU timed out after ${limit}s (${QEMU_TIMEOUT}s x TIME_SCALE $TIME_SCALE)$(last_step "$LOG")"
 		qemu_state_summary "$LOG"
 	fi
+	# a wait dom0's init gave up on names its step
+	grep -a 'xen-lite-dom0: step .*: gave up' "$LOG" | tr -d '\r' | sed 's/^.*xen-lite-dom0: /dom0: /' |
+		while read -r line; do echo "    $line"; done | grep . && TEST_FAILED=1
+	return 0
+}
+
+# scaled_seconds N: N seconds on the reference machine, on this one
+scaled_seconds() {
+	echo $(($1 * TIME_SCALE))
+}
+
+# last_step LOG: ", in step NAME (begun at LINE of N)" for the last step dom0 began, if any
+last_step() {
+	local line
+	line=$(grep -an 'xen-lite-dom0: step ' "$1" | grep -v ': gave up after' | tail -1 | tr -d '\r')
+	[ -n "$line" ] || return 0
+	printf ', in step %s (begun at log line %s of %s)' "${line##*xen-lite-dom0: step }" "${line%%:*}" \
+		"$(wc -l <"$1")"
+}
+
+# calibrate_time_scale: sets TIME_SCALE from how long this machine takes to boot the
+# hypervisor and dom0 to its init and power off, against CALIBRATION_REFERENCE_S
+# (rounded up, at least 1)
+calibrate_time_scale() {
+	local t0 t1 rc
+	t0=$(date +%s%N)
+	QEMU_TIMEOUT=120 TIME_SCALE=1 qemu_boot calibrate -machine q35 -smp 2 -m 1G \
+		-kernel "$BUILD/xen-lite.elf" -append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=poweroff,$BUILD/dom0/initrd.cpio.gz"
+	rc=$QEMU_RC
+	t1=$(date +%s%N)
+	if [ "$rc" -ne 0 ] || ! grep -aq 'xen-lite-dom0: init reached' "$LOG"; then
+		TIME_SCALE=3
+		echo "calibration: the calibration boot failed (QEMU status $rc): time bounds x $TIME_SCALE"
+		return 0
+	fi
+	TIME_SCALE=$(awk -v ns=$((t1 - t0)) -v ref="$CALIBRATION_REFERENCE_S" \
+		'BEGIN { s = ns / 1e9 / ref; n = int(s); if (n < s) n++; if (n < 1) n = 1; print n }')
+	echo "calibration: dom0 booted and powered off in $(awk -v ns=$((t1 - t0)) 'BEGIN { printf "%.1f", ns / 1e9 }') s" \
+		"(reference ${CALIBRATION_REFERENCE_S} s): time bounds x $TIME_SCALE"
 }
 
 # use_qemu10: the following qemu_boot runs use QEMU 10 from bookworm-backports
