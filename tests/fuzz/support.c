@@ -95,9 +95,17 @@ void fuzz_log_reset(void)
 	memset(fuzz_log_count, 0, sizeof(fuzz_log_count));
 }
 
-void xl_log(enum log_level level, const char *fmt, ...)
+bool fuzz_verbose(void)
 {
 	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	return verbose;
+}
+
+void xl_log(enum log_level level, const char *fmt, ...)
+{
 	char msg[512];
 	va_list ap;
 
@@ -106,9 +114,7 @@ void xl_log(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if ((unsigned int)level < 4)
 		fuzz_log_count[level]++;
-	if (verbose < 0)
-		verbose = getenv("FUZZ_VERBOSE") != NULL;
-	if (verbose)
+	if (fuzz_verbose())
 		fprintf(stderr, "log[%d]: %s", level, msg);
 }
 

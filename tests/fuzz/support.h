@@ -53,6 +53,8 @@ __attribute__((noreturn, format(printf, 1, 2))) void fuzz_fail(const char *fmt, 
  */
 extern unsigned int fuzz_log_count[4];
 void fuzz_log_reset(void);
+/* FUZZ_VERBOSE is set: harnesses may say more about what they do (to stderr). */
+bool fuzz_verbose(void);
 
 /* ---- fake physical memory ----------------------------------------------------- */
 
