@@ -41,6 +41,13 @@ static void check_info(const struct acpi_info *info)
 		for (int c = 0; c < 4; c++)
 			FUZZ_CHECK(sig[c] >= 0x20 && sig[c] < 0x7f, "table %u: unprintable signature", i);
 	}
+	for (unsigned int i = 0; i < info->cpu_count; i++) {
+		FUZZ_CHECK(info->cpus[i].enabled || info->cpus[i].online_capable,
+			   "CPU %u recorded though neither enabled nor online-capable", i);
+		for (unsigned int j = 0; j < i; j++)
+			FUZZ_CHECK(info->cpus[i].apic_id != info->cpus[j].apic_id,
+				   "APIC id %#x recorded twice", info->cpus[i].apic_id);
+	}
 	for (unsigned int i = 0; i < info->mcfg_count; i++)
 		FUZZ_CHECK(info->mcfg[i].base && info->mcfg[i].bus_start <= info->mcfg[i].bus_end,
 			   "MCFG segment %u kept though invalid", i);
@@ -62,6 +69,35 @@ static uint8_t *table_copy(uint64_t pa, uint64_t len)
 	return copy;
 }
 
+/*
+ * After acpi_madt_keep_only(): no CPU entry outside keep is enabled or
+ * online-capable, up to where an entry's length is bad (where every MADT
+ * reader stops).
+ */
+static void check_kept(const uint8_t *madt, uint32_t len, const uint32_t *keep, unsigned int n)
+{
+	for (uint32_t off = 44; off + 2 <= len && madt[off + 1] >= 2 && madt[off + 1] <= len - off;
+	     off += madt[off + 1]) {
+		const uint8_t *e = madt + off;
+		uint32_t id, flags;
+		bool listed = false;
+
+		if (e[0] == 0 && e[1] >= 8) {
+			id = e[3];
+			memcpy(&flags, e + 4, 4);
+		} else if (e[0] == 9 && e[1] >= 16) {
+			memcpy(&id, e + 4, 4);
+			memcpy(&flags, e + 8, 4);
+		} else {
+			continue;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			listed |= keep[i] == id;
+		FUZZ_CHECK(listed || !(flags & 3), "APIC id %#x left enabled for dom0 at offset %u", id,
+			   off);
+	}
+}
+
 static void limit_madt(const struct acpi_info *info, unsigned int keep_n)
 {
 	uint32_t keep[ACPI_MAX_CPUS];
@@ -77,6 +113,7 @@ static void limit_madt(const struct acpi_info *info, unsigned int keep_n)
 	/* the table was accepted by acpi_parse(), checksum and all */
 	FUZZ_CHECK(n >= 0, "acpi_madt_keep_only() refused the MADT acpi_parse() used (%d)", n);
 	FUZZ_CHECK(acpi_checksum(madt, info->madt_len) == 0, "MADT checksum wrong after rewrite");
+	check_kept(madt, info->madt_len, keep, keep_n);
 	free(madt);
 }
 
