@@ -38,7 +38,6 @@ static struct vcpu dom0_vcpus[DOM0_VCPUS];
 static uint8_t *ram; /* dom0's RAM, at host-physical 0 */
 static size_t ram_size;
 static struct domain *guests[MAX_GUESTS];
-static int cpu_owner[NR_CPUS];
 static bool locked;
 static uint32_t next_id;
 static uint8_t fail;
@@ -99,47 +98,6 @@ uint64_t time_since_boot_us(void)
 	return clock_us += 10;
 }
 
-int pcpu_owner_id(unsigned int cpu)
-{
-	FUZZ_CHECK(cpu < NR_CPUS, "pcpu_owner_id(%u)", cpu);
-	return cpu_owner[cpu];
-}
-
-static bool cpu_free(unsigned int cpu)
-{
-	return cpu != 0 && cpu < NR_CPUS && cpu_owner[cpu] < 0;
-}
-
-/* xen-lite/pcpu.c's rules over the fake CPUs */
-int pcpu_choose(const int32_t *want, unsigned int n, unsigned int *out)
-{
-	bool taken[NR_CPUS] = { false };
-	unsigned int next = 1;
-
-	FUZZ_CHECK(n >= 1 && n <= XL_MAX_GUEST_VCPUS, "pcpu_choose() for %u vCPUs", n);
-	for (unsigned int i = 0; i < n; i++) {
-		if (want[i] == -1)
-			continue;
-		if (want[i] < 0 || (want[i] < NR_CPUS && taken[want[i]]))
-			return -EINVAL;
-		if (!cpu_free((unsigned int)want[i]))
-			return -EBUSY;
-		taken[want[i]] = true;
-		out[i] = (unsigned int)want[i];
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		if (want[i] != -1)
-			continue;
-		while (next < NR_CPUS && (taken[next] || !cpu_free(next)))
-			next++;
-		if (next == NR_CPUS)
-			return -EBUSY;
-		taken[next] = true;
-		out[i] = next;
-	}
-	return 0;
-}
-
 uint64_t log_ring_head(void)
 {
 	return log_head;
@@ -179,7 +137,7 @@ static void free_images(struct domain *d)
 static void free_guest(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
-		cpu_owner[d->vcpus[i]->pcpu] = -1;
+		pcpu_release(d->vcpus[i]->pcpu);
 		free(d->vcpus[i]);
 	}
 	free_images(d);
@@ -212,7 +170,7 @@ static struct domain *new_guest(const char *name, uint32_t type, uint64_t mem,
 		d->vcpus[i]->id = i;
 		d->vcpus[i]->pcpu = cpus[i];
 		d->vcpus[i]->exits[EXIT_HYPERCALL] = i + 1;
-		cpu_owner[cpus[i]] = (int)d->id;
+		FUZZ_CHECK(pcpu_claim(cpus[i], d) == 0, "CPU %u given to d%u is not free", cpus[i], d->id);
 	}
 	d->nr_vcpus = nr_vcpus;
 	*slot = d;
@@ -372,7 +330,7 @@ struct domain *guest_create(const struct guest_config *c, int *err)
 	FUZZ_CHECK(c->nr_vcpus >= 1 && c->nr_vcpus <= XL_MAX_GUEST_VCPUS && (linux || c->nr_vcpus == 1),
 		   "guest_create(): %u vCPUs", c->nr_vcpus);
 	for (unsigned int i = 0; i < c->nr_vcpus; i++) {
-		FUZZ_CHECK(cpu_free(c->cpus[i]), "guest_create(): CPU %u is not free", c->cpus[i]);
+		FUZZ_CHECK(pcpu_is_free(c->cpus[i]), "guest_create(): CPU %u is not free", c->cpus[i]);
 		for (unsigned int j = 0; j < i; j++)
 			FUZZ_CHECK(c->cpus[i] != c->cpus[j], "guest_create(): CPU %u twice", c->cpus[i]);
 	}
@@ -469,7 +427,7 @@ static void take_guest(struct fuzz_in *in)
 	struct domain *d;
 
 	for (unsigned int c = 1; c < NR_CPUS && got < n; c++)
-		if (cpu_free(c))
+		if (pcpu_is_free(c))
 			cpus[got++] = c;
 	d = got == n ? new_guest("guest", how & 0x40 ? XL_GUEST_LINUX : XL_GUEST_ELF, 64ULL << 20,
 				 cpus, n) :
@@ -505,8 +463,6 @@ static struct vcpu *fake_node_begin(const uint8_t *data, size_t size, struct fuz
 
 	memset(&dom0, 0, sizeof(dom0));
 	memset(dom0_vcpus, 0, sizeof(dom0_vcpus));
-	for (unsigned int c = 0; c < NR_CPUS; c++)
-		cpu_owner[c] = -1;
 	strcpy(dom0.name, "dom0");
 	dom0.privileged = true;
 	dom0.state = DOMAIN_RUNNING;
@@ -517,7 +473,7 @@ static struct vcpu *fake_node_begin(const uint8_t *data, size_t size, struct fuz
 		dom0_vcpus[i].id = i;
 		dom0_vcpus[i].pcpu = i;
 		dom0.vcpus[i] = &dom0_vcpus[i];
-		cpu_owner[i] = 0;
+		FUZZ_CHECK(pcpu_claim(i, &dom0) == 0, "dom0 cannot have CPU %u", i);
 	}
 	if (flags & F_HOLE) {
 		uint64_t split = (uint64_t)(fuzz_u8(in) + 1) * 256;
@@ -560,8 +516,13 @@ uint64_t fake_dom0_mem_end(void)
 	return dom0.mem_end;
 }
 
-void fake_request(struct fuzz_in *in, uint64_t a[4])
+static int64_t (*request_dispatch)(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size,
+				   uint64_t arg);
+
+static int64_t request(struct vcpu *v, struct fuzz_in *in)
 {
+	uint64_t a[4];
+
 	a[0] = fuzz_number(in, 0);
 	a[1] = fuzz_number(in, dom0.mem_end);
 	a[2] = fuzz_number(in, dom0.mem_end);
@@ -570,6 +531,7 @@ void fake_request(struct fuzz_in *in, uint64_t a[4])
 		fprintf(stderr, "request: op %#llx, buffer %#llx, size %#llx, arg %#llx\n",
 			(unsigned long long)a[0], (unsigned long long)a[1], (unsigned long long)a[2],
 			(unsigned long long)a[3]);
+	return request_dispatch(v, a[0], a[1], a[2], a[3]);
 }
 
 static void fake_node_check(int64_t ret)
@@ -587,6 +549,8 @@ static void fake_node_end(void)
 	for (unsigned int i = 0; i < MAX_GUESTS; i++)
 		if (guests[i])
 			free_guest(guests[i]);
+	for (unsigned int i = 0; i < dom0.nr_vcpus; i++)
+		pcpu_release(i);
 	free(ram);
 	ram = NULL;
 }
@@ -601,4 +565,10 @@ int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call)
 		fake_node_check(call(v, &in));
 	fake_node_end();
 	return 0;
+}
+
+int fake_node_run_requests(const uint8_t *data, size_t size, fake_dispatch_fn dispatch)
+{
+	request_dispatch = dispatch;
+	return fake_node_run(data, size, request);
 }

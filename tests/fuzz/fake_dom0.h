@@ -6,7 +6,8 @@
  * that each checks the contract its header states and fails the run when a
  * handler calls it with something the handler should have refused.
  * dom0's memory is reached through the real xen-lite/guest_memory.c, its
- * consoles through the real xen-lite/domain_console.c.
+ * consoles through the real xen-lite/domain_console.c, and CPUs are owned
+ * through the real xen-lite/pcpu.c (8 of them online).
  */
 #ifndef TESTS_FUZZ_FAKE_DOM0_H
 #define TESTS_FUZZ_FAKE_DOM0_H
@@ -34,7 +35,12 @@ int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call);
 /* Where dom0's RAM ends (an edge for fuzz_number()). */
 uint64_t fake_dom0_mem_end(void);
 
-/* A DOMCTL or SYSCTL request's four arguments: op, buffer, size, domain id or position. */
-void fake_request(struct fuzz_in *in, uint64_t a[4]);
+/*
+ * The same with DOMCTL or SYSCTL requests: per call, four numbers (op,
+ * buffer, size, domain id or log position) for dispatch.
+ */
+typedef int64_t (*fake_dispatch_fn)(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size,
+				    uint64_t arg);
+int fake_node_run_requests(const uint8_t *data, size_t size, fake_dispatch_fn dispatch);
 
 #endif

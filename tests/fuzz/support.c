@@ -76,16 +76,20 @@ size_t fuzz_bytes(struct fuzz_in *in, size_t n, const uint8_t **out)
 
 /* ---- checks and the hypervisor's hooks ---------------------------------------------- */
 
+static __attribute__((noreturn)) void fail_v(const char *fmt, va_list ap)
+{
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	abort();
+}
+
 void fuzz_fail(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("fuzz: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
+	fail_v(fmt, ap);
 }
 
 unsigned int fuzz_log_count[4];
@@ -123,13 +127,11 @@ void assert_failed(const char *file, int line, const char *fmt, ...);
 
 void assert_failed(const char *file, int line, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
+	fprintf(stderr, "fuzz: ASSERT at %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fuzz_fail("ASSERT at %s:%d: %s", file, line, msg);
+	fail_v(fmt, ap);
 }
 
 /* ---- fake physical memory ----------------------------------------------------- */
