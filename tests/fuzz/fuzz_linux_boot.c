@@ -65,12 +65,24 @@ static void check_e820(const struct e820_entry *e, int n, const struct linux_ran
 	}
 }
 
-/* linux_plan_load()'s promise: inside one RAM range, clear of the others, below 4 GiB unless allowed. */
-static void check_plan(const struct linux_load_plan *p, const struct linux_range *ram,
-		       unsigned int ram_n, const struct linux_range *avoid, unsigned int avoid_n)
+/*
+ * linux_plan_load()'s promise: inside one RAM range, clear of the avoided ones, below 4 GiB
+ * unless allowed, never below pref_address; exactly there if not relocatable, else there or
+ * aligned to kernel_alignment.
+ */
+static void check_plan(const struct linux_load_plan *p, const uint8_t *image,
+		       const struct linux_range *ram, unsigned int ram_n,
+		       const struct linux_range *avoid, unsigned int avoid_n)
 {
-	uint64_t a = p->load_addr, len = p->init_size;
+	uint64_t a = p->load_addr, len = p->init_size, pref = le64_get(image + 0x258);
+	uint64_t align = MAX(le32_get(image + 0x230), PAGE_SIZE);
 	bool inside = false;
+
+	FUZZ_CHECK(a >= pref, "kernel at %#llx, below pref_address %#llx", (unsigned long long)a,
+		   (unsigned long long)pref);
+	FUZZ_CHECK(a == pref || (p->relocatable && a % align == 0),
+		   "kernel at %#llx: not pref_address %#llx nor aligned to %#llx",
+		   (unsigned long long)a, (unsigned long long)pref, (unsigned long long)align);
 
 	FUZZ_CHECK(a >= 0x100000 && a + len >= a, "kernel at %#llx", (unsigned long long)a);
 	FUZZ_CHECK(p->above_4g || a + len <= SIZE_4G, "kernel above 4 GiB");
@@ -83,6 +95,33 @@ static void check_plan(const struct linux_load_plan *p, const struct linux_range
 		FUZZ_CHECK(avoid[i].start >= avoid[i].end || a + len <= avoid[i].start ||
 				   avoid[i].end <= a,
 			   "kernel overlaps avoided range %u", i);
+}
+
+static bool overlap(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
+{
+	return l1 && l2 && s1 < s2 + l2 && s2 < s1 + l1;
+}
+
+/* A zero page was filled: what it points at neither overlaps nor lies beyond the kernel's reach. */
+static void check_args(const struct linux_load_plan *p, const struct linux_boot_args *a,
+		       const uint8_t *image)
+{
+	uint64_t cl = a->cmdline_pa ? a->cmdline_len + 1 : 0, limit = p->above_4g ? UINT64_MAX : SIZE_4G;
+
+	FUZZ_CHECK(!overlap(p->load_addr, p->init_size, a->bp_pa, 4096) &&
+			   !overlap(p->load_addr, p->init_size, a->cmdline_pa, cl) &&
+			   !overlap(p->load_addr, p->init_size, a->initrd_pa, a->initrd_size) &&
+			   !overlap(a->bp_pa, 4096, a->cmdline_pa, cl) &&
+			   !overlap(a->bp_pa, 4096, a->initrd_pa, a->initrd_size) &&
+			   !overlap(a->cmdline_pa, cl, a->initrd_pa, a->initrd_size),
+		   "the kernel, zero page, command line and initrd overlap");
+	FUZZ_CHECK(a->bp_pa <= limit - 4096 && a->cmdline_pa <= limit - cl &&
+			   a->initrd_pa <= limit - a->initrd_size,
+		   "boot data beyond the kernel's reach");
+	FUZZ_CHECK(a->cmdline_len <= le32_get(image + 0x238), "command line longer than cmdline_size");
+	FUZZ_CHECK(!a->initrd_size || p->above_4g ||
+			   a->initrd_pa + a->initrd_size - 1 <= le32_get(image + 0x22c),
+		   "initrd above initrd_addr_max");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -130,15 +169,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err = linux_plan_load(image, n, ram, ram_n, avoid, avoid_n, &plan);
 	if (err == 0) {
-		check_plan(&plan, ram, ram_n, avoid, avoid_n);
+		check_plan(&plan, image, ram, ram_n, avoid, avoid_n);
 		err = linux_fill_boot_params(bp, image, n, &plan, e820, e820_n > 0 ? e820_n : 0, &args);
-		if (err == 0)
+		if (err == 0) {
 			FUZZ_CHECK(bp[0x1e8] == e820_n && bp[0x210] == 0xff && bp[0x211] == 0x01 &&
 					   le32_get(bp + 0x228) == (uint32_t)args.cmdline_pa,
 				   "zero page not filled as documented");
-		else
+			check_args(&plan, &args, image);
+		} else {
 			for (unsigned int i = 0; i < sizeof(bp); i++)
 				FUZZ_CHECK(!bp[i], "a refused zero page is not left zeroed");
+		}
 	}
 	free(image);
 	return 0;
