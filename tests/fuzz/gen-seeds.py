@@ -111,6 +111,21 @@ def mb2_seed(full):
     return u8(1) + m.bytes()
 
 
+def mb2_limits_seed():
+    """More modules and memory regions than boot_info holds (BOOT_MAX_MODULES, BOOT_MAX_MEM_REGIONS)."""
+    m = Mem()
+    off = 8
+    for i in range(17):
+        m.put(off, u32(3) + u32(24) + u32(0x1000000 + i * 0x1000) + u32(0x1001000 + i * 0x1000) + b"m\0")
+        off += 24
+    entries = b"".join(u64(i << 20) + u64(1 << 20) + u32(1 + i % 6) + u32(0) for i in range(257))
+    m.put(off, u32(6) + u32(16 + len(entries)) + u32(24) + u32(0) + entries)
+    off += 16 + len(entries)
+    m.put(off, u32(0) + u32(8))
+    m.put(0, u32(off + 8) + u32(0))
+    return u8(1) + m.bytes()
+
+
 def mb1_seed(with_mmap):
     m = Mem(116)
     flags = 0x1 | 0x4 | 0x8 | 0x200 | 0x1000
@@ -189,6 +204,26 @@ def acpi_memory(revision):
     if revision >= 2:
         checksum_fix(m, 0, 36, 32)
     return m.bytes()
+
+
+def acpi_limits_seed():
+    """Beyond acpi_info's arrays: 300 CPUs, 17 I/O APICs, 17 MCFG segments, 70 root entries."""
+    m = Mem(0x1000)
+    madt = u32(0xFEE00000) + u32(0)
+    madt += b"".join(u8(0) + u8(8) + u8(i & 0xFF) + u8(i & 0xFF) + u32(1) for i in range(250))
+    madt += b"".join(u8(9) + u8(16) + u16(0) + u32(0x100 + i) + u32(2) + u32(i) for i in range(50))
+    madt += b"".join(u8(1) + u8(12) + u8(i) + u8(0) + u32(0xFEC00000 + (i << 12)) + u32(24 * i)
+                     for i in range(17))
+    mcfg = bytes(8) + b"".join(u64(0xB0000000 + (i << 28)) + u16(i) + u8(0) + u8(255) + bytes(4)
+                               for i in range(17))
+    madt_pa = acpi_table(m, 0x300, b"APIC", madt, 3)
+    mcfg_pa = acpi_table(m, 0xF00, b"MCFG", mcfg)
+    xsdt = acpi_table(m, 0x40, b"XSDT", b"".join(u64(mcfg_pa if i % 2 else madt_pa) for i in range(70)))
+    rsdp = b"RSD PTR " + u8(0) + b"XLTEST" + u8(2) + u32(0) + u32(36) + u64(xsdt) + u8(0) + bytes(3)
+    m.put(0, rsdp)
+    checksum_fix(m, 0, 20, 8)
+    checksum_fix(m, 0, 36, 32)
+    return u8(0x02) + u16(0) + m.bytes()
 
 
 def acpi_seed(flags, revision):
@@ -362,9 +397,11 @@ def hypercall_seeds():
 def seeds():
     return {
         "multiboot": {"mb2-full": mb2_seed(True), "mb2-minimal": mb2_seed(False),
+                      "mb2-limits": mb2_limits_seed(),
                       "mb1-full": mb1_seed(True), "mb1-fallback-mem": mb1_seed(False)},
         "acpi": {"copy-v2": acpi_seed(0x02 | 0x20, 2), "copy-v1": acpi_seed(0x00, 0),
-                 "legacy-v2": acpi_seed(0x01 | 0x10, 2), "legacy-v1-fix": acpi_seed(0x09, 0)},
+                 "legacy-v2": acpi_seed(0x01 | 0x10, 2), "legacy-v1-fix": acpi_seed(0x09, 0),
+                 "limits": acpi_limits_seed()},
         "efi_config": {
             "simple": efi_config_seed("\\EFI\\BOOT\\BOOTX64.EFI",
                                       b"# xen-lite\ncmdline = console=com1 loglvl=debug\n"
@@ -373,6 +410,8 @@ def seeds():
             "bom-crlf": efi_config_seed("/EFI/xen-lite/xen-lite.efi",
                                         b"\xef\xbb\xbfcmdline=dom0_mem=1G\r\nmodule=/xl//dom0.bin\r"
                                         b"\tmodule  =  a/b\\c.img   x=1  \r\n\n# end"),
+            "long-cmdline": efi_config_seed("\\EFI\\BOOT\\BOOTX64.EFI", b"cmdline = " + b"x" * 1100 + b"\n"),
+            "long-line": efi_config_seed("\\EFI\\BOOT\\BOOTX64.EFI", b"module = m " + b"y" * 2100 + b"\n"),
         },
         "efi_image": {"two-segments": efi_image_seed()},
         "guest_elf": {"default": guest_elf_seed(0x0010, b"xl-guest name=hello"),
