@@ -92,13 +92,6 @@ void fuzz_fail(const char *fmt, ...)
 	fail_v(fmt, ap);
 }
 
-unsigned int fuzz_log_count[4];
-
-void fuzz_log_reset(void)
-{
-	memset(fuzz_log_count, 0, sizeof(fuzz_log_count));
-}
-
 bool fuzz_verbose(void)
 {
 	static int verbose = -1;
@@ -116,8 +109,6 @@ void xl_log(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if ((unsigned int)level < 4)
-		fuzz_log_count[level]++;
 	if (fuzz_verbose())
 		fprintf(stderr, "log[%d]: %s", level, msg);
 }

@@ -48,12 +48,10 @@ __attribute__((noreturn, format(printf, 1, 2))) void fuzz_fail(const char *fmt, 
 	} while (0)
 
 /*
+ * FUZZ_VERBOSE is set: harnesses may say more about what they do (to stderr).
  * xl_log() formats every message (so a bad argument is caught like any other
- * read) and prints it only when FUZZ_VERBOSE is set; it counts them per level.
+ * read) and prints it only then.
  */
-extern unsigned int fuzz_log_count[4];
-void fuzz_log_reset(void);
-/* FUZZ_VERBOSE is set: harnesses may say more about what they do (to stderr). */
 bool fuzz_verbose(void);
 
 /* ---- fake physical memory ----------------------------------------------------- */
