@@ -27,6 +27,7 @@
 #define BDA_EBDA_SEGMENT 0x40e
 #define EBDA_BASE 0x9fc00ULL
 #define BIOS_BASE 0xe0000ULL
+#define CONV_MEM_END 0xa0000ULL /* the VGA hole follows */
 #define RSDP_MAX 36
 
 static void check_info(const struct acpi_info *info)
@@ -205,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acpi_iommu_region regions[17];
 	uint8_t rsdp[RSDP_MAX] = { 0 };
 	unsigned int rsdp_len, n;
-	uint64_t rsdp_pa = 0;
+	uint64_t rsdp_pa = 0, ebda;
 	static uint8_t *mem;
 	size_t mem_len;
 	uint8_t flags;
@@ -213,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 3)
 		return 0;
 	flags = data[0];
+	ebda = (uint64_t)(data[1] | data[2] << 8) << 4;
 	mem_len = size - 3;
 	free(mem);
 	mem = malloc(mem_len ? mem_len : 1);
@@ -227,9 +229,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (flags & 1) {
 		if (acpi_find_rsdp_legacy(fuzz_mem_map, NULL, &rsdp_pa))
 			goto out;
-		FUZZ_CHECK(rsdp_pa % 16 == 0 && ((rsdp_pa >= EBDA_BASE && rsdp_pa < EBDA_BASE + 1024) ||
-						  (rsdp_pa >= BIOS_BASE && rsdp_pa < 0x100000)),
-			   "RSDP found at %#llx, outside the areas searched", (unsigned long long)rsdp_pa);
+		/* the first KiB of the EBDA, which lies in conventional memory, or the BIOS area */
+		FUZZ_CHECK(rsdp_pa % 16 == 0 &&
+				   ((rsdp_pa >= ebda && rsdp_pa < ebda + 1024 && rsdp_pa < CONV_MEM_END) ||
+				    (rsdp_pa >= BIOS_BASE && rsdp_pa < 0x100000)),
+			   "RSDP found at %#llx, outside the EBDA at %#llx and the BIOS area",
+			   (unsigned long long)rsdp_pa, (unsigned long long)ebda);
 		/* platform.c: the direct map, BOOT_RSDP_MAX bytes; memory past the input reads as 0 */
 		for (unsigned int i = 0; i < RSDP_MAX; i++) {
 			const uint8_t *b = fuzz_mem_map(rsdp_pa + i, 1, NULL);
