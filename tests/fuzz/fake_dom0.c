@@ -479,7 +479,6 @@ static struct vcpu *fake_node_begin(const uint8_t *data, size_t size, struct fuz
 		uint64_t split = (uint64_t)(fuzz_u8(in) + 1) * 256;
 
 		split = MIN(split, (uint64_t)size);
-
 		add_block(0, 0, split);
 		if (size > split)
 			add_block(split + HOLE, split, size - split);
@@ -516,8 +515,7 @@ uint64_t fake_dom0_mem_end(void)
 	return dom0.mem_end;
 }
 
-static int64_t (*request_dispatch)(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size,
-				   uint64_t arg);
+static fake_dispatch_fn request_dispatch;
 
 static int64_t request(struct vcpu *v, struct fuzz_in *in)
 {

@@ -10,6 +10,7 @@
  * command line and its length, initrd and its size, RSDP); then the image.
  * Numbers are read with fuzz_number(), near 4 GiB as the edge.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +117,7 @@ static void check_args(const struct linux_load_plan *p, const struct linux_boot_
 			   !overlap(a->cmdline_pa, cl, a->initrd_pa, a->initrd_size),
 		   "the kernel, zero page, command line and initrd overlap");
 	FUZZ_CHECK(a->bp_pa <= limit - 4096 && a->cmdline_pa <= limit - cl &&
-			   a->initrd_pa <= limit - a->initrd_size,
+			   (!a->initrd_size || a->initrd_pa <= limit - a->initrd_size),
 		   "boot data beyond the kernel's reach");
 	FUZZ_CHECK(a->cmdline_len <= le32_get(image + 0x238), "command line longer than cmdline_size");
 	FUZZ_CHECK(!a->initrd_size || p->above_4g ||
@@ -168,6 +169,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_e820(e820, e820_n, ram, ram_n);
 
 	err = linux_plan_load(image, n, ram, ram_n, avoid, avoid_n, &plan);
+	if (fuzz_verbose())
+		fprintf(stderr, "plan %d: kernel at %#llx, init_size %#llx, above_4g %d; zero page %#llx, "
+			"command line %#llx (%llu bytes), initrd %#llx (%#llx bytes)\n", err,
+			(unsigned long long)plan.load_addr, (unsigned long long)plan.init_size,
+			plan.above_4g, (unsigned long long)args.bp_pa, (unsigned long long)args.cmdline_pa,
+			(unsigned long long)args.cmdline_len, (unsigned long long)args.initrd_pa,
+			(unsigned long long)args.initrd_size);
 	if (err == 0) {
 		check_plan(&plan, image, ram, ram_n, avoid, avoid_n);
 		err = linux_fill_boot_params(bp, image, n, &plan, e820, e820_n > 0 ? e820_n : 0, &args);
