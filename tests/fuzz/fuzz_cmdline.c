@@ -44,7 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(params.debug_exit <= 0xffff, "debug_exit");
 	FUZZ_CHECK(!params.tsc_khz || (params.tsc_khz >= 1000 && params.tsc_khz <= 100000000),
 		   "tsc_khz");
-	FUZZ_CHECK(!params.dom0_mem || (params.dom0_mem >= (64ULL << 20) && params.dom0_mem <= (1ULL << 50)),
+	FUZZ_CHECK(!params.dom0_mem ||
+			   (params.dom0_mem >= (64ULL << 20) && params.dom0_mem <= (1ULL << 50)),
 		   "dom0_mem");
 
 	err = guest_spec_parse(line, &spec);

@@ -107,7 +107,8 @@ static bool overlap(uint64_t s1, uint64_t l1, uint64_t s2, uint64_t l2)
 static void check_args(const struct linux_load_plan *p, const struct linux_boot_args *a,
 		       const uint8_t *image)
 {
-	uint64_t cl = a->cmdline_pa ? a->cmdline_len + 1 : 0, limit = p->above_4g ? UINT64_MAX : SIZE_4G;
+	uint64_t cl = a->cmdline_pa ? a->cmdline_len + 1 : 0;
+	uint64_t limit = p->above_4g ? UINT64_MAX : SIZE_4G;
 
 	FUZZ_CHECK(!overlap(p->load_addr, p->init_size, a->bp_pa, 4096) &&
 			   !overlap(p->load_addr, p->init_size, a->cmdline_pa, cl) &&

@@ -952,7 +952,7 @@ static void test_legacy_rsdp_beyond_ebda_kib(void **state)
 	assert_int_equal(acpi_find_rsdp_legacy(fake_map, NULL, &pa), -ENOENT);
 }
 
-/* The EBDA is conventional memory: its first KiB is not searched past 640 KiB, into the VGA hole. */
+/* The EBDA is conventional memory: its first KiB is not searched past 640 KiB (the VGA hole). */
 static void test_legacy_rsdp_ebda_kib_ends_at_640k(void **state)
 {
 	uint64_t pa = 0;
