@@ -42,7 +42,7 @@ static unsigned int take_ranges(struct fuzz_in *in, struct linux_range *r, unsig
 	return n;
 }
 
-/* Sorted, disjoint, non-empty, touching entries of one type merged; RAM only inside dom0's ranges. */
+/* Sorted, disjoint, non-empty, touching entries of one type merged; RAM only in dom0's ranges. */
 static void check_e820(const struct e820_entry *e, int n, const struct linux_range *ram,
 		       unsigned int ram_n)
 {
