@@ -1,6 +1,6 @@
 #!/bin/bash
-# Run every test: host unit tests, the clang build, the layering check,
-# then the QEMU integration tests (tests/qemu/t-*.sh). Ends with "N passed, N failed";
+# Run every test: host unit tests, the clang build, the layering check, a smoke
+# run of the fuzz harnesses, then the QEMU integration tests (tests/qemu/t-*.sh). Ends with "N passed, N failed";
 # exits non-zero if anything failed.
 #
 #   tests/run-all.sh [PATTERN]   only tests whose name contains PATTERN
@@ -79,6 +79,32 @@ run_layers_check() {
 	[ "$rc" -eq 0 ] || echo "$out" | tail -30 | sed 's/^/    /'
 }
 
+# ---- each fuzz harness builds and survives its seeds and a short run (tests/fuzz/) ----
+run_fuzz_smoke() {
+	local src name bin t0 rc out tmp
+	for src in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$src" .c)
+		name=${name#fuzz_}
+		selected "fuzz/$name" || continue
+		t0=$(date +%s)
+		bin=$BUILD/fuzz/fuzz_$name
+		tmp=$(mktemp -d) # new inputs and a crash's input go here, not into the seeds
+		out=$(make -s BUILD="$BUILD" "$bin" 2>&1 &&
+			"$bin" -runs=2000 -max_total_time=3 -timeout=10 -artifact_prefix="$tmp/" \
+				"$tmp" "tests/fuzz/corpus/$name" 2>&1)
+		rc=$?
+		record "fuzz/$name" "$rc" $(($(date +%s) - t0))
+		if [ "$rc" -ne 0 ]; then
+			echo "$out" | grep -E 'error|ERROR|SUMMARY|fuzz:|runtime error' | head -20 | sed 's/^/    /'
+			for f in "$tmp"/crash-* "$tmp"/timeout-* "$tmp"/oom-*; do
+				[ -e "$f" ] && cp "$f" "$BUILD/fuzz-$name-${f##*/}" &&
+					echo "    the input: $BUILD/fuzz-$name-${f##*/}"
+			done
+		fi
+		rm -rf "$tmp"
+	done
+}
+
 # ---- QEMU integration tests ----
 run_qemu_tests() {
 	local file base tests t t0 rc preset=${TIME_SCALE:-} any_qemu=0
@@ -130,6 +156,7 @@ run_qemu_tests() {
 run_unit_tests
 run_clang_build
 run_layers_check
+run_fuzz_smoke
 run_qemu_tests
 
 echo

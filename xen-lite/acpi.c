@@ -295,8 +295,9 @@ int acpi_find_rsdp_legacy(phys_map_fn map, void *ctx, uint64_t *rsdp_pa)
 	if (bda) {
 		uint64_t ebda = (uint64_t)get_u16(bda) << 4;
 
+		/* an EBDA shorter than a KiB just below 640 KiB: stop at the VGA hole */
 		if (ebda >= EBDA_MIN && ebda < EBDA_MAX &&
-		    rsdp_scan(map, ctx, ebda, ebda + EBDA_SCAN_LEN, rsdp_pa))
+		    rsdp_scan(map, ctx, ebda, MIN(ebda + EBDA_SCAN_LEN, EBDA_MAX), rsdp_pa))
 			return 0;
 	}
 	if (rsdp_scan(map, ctx, BIOS_AREA_START, BIOS_AREA_END, rsdp_pa))

@@ -82,7 +82,7 @@ uint8_t acpi_checksum(const void *p, uint64_t len);
 
 /*
  * Look for the RSDP the legacy way: the first KiB of the EBDA (segment at
- * 0x40E) and the BIOS area 0xE0000-0xFFFFF, on 16-byte boundaries; a
+ * 0x40E; not past 0xA0000) and the BIOS area 0xE0000-0xFFFFF, on 16-byte boundaries; a
  * candidate counts only with a valid checksum. Returns 0 and sets *rsdp_pa,
  * or -ENOENT.
  */

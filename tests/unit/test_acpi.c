@@ -952,6 +952,20 @@ static void test_legacy_rsdp_beyond_ebda_kib(void **state)
 	assert_int_equal(acpi_find_rsdp_legacy(fake_map, NULL, &pa), -ENOENT);
 }
 
+/* The EBDA is conventional memory: its first KiB is not searched past 640 KiB (the VGA hole). */
+static void test_legacy_rsdp_ebda_kib_ends_at_640k(void **state)
+{
+	uint64_t pa = 0;
+
+	(void)state;
+	set_ebda(0x9fc20); /* only 0x3e0 bytes below 0xa0000 */
+	place_rsdp(0xa0000, 0);
+	assert_int_equal(acpi_find_rsdp_legacy(fake_map, NULL, &pa), -ENOENT);
+	place_rsdp(0x9ffe0, 0);
+	assert_int_equal(acpi_find_rsdp_legacy(fake_map, NULL, &pa), 0);
+	assert_int_equal(pa, 0x9ffe0);
+}
+
 static void test_legacy_rsdp_in_bios_area(void **state)
 {
 	uint64_t pa = 0;
@@ -1075,6 +1089,7 @@ int main(void)
 		T(test_garbage_signature_sanitised),
 		T(test_legacy_rsdp_in_ebda),
 		T(test_legacy_rsdp_beyond_ebda_kib),
+		T(test_legacy_rsdp_ebda_kib_ends_at_640k),
 		T(test_legacy_rsdp_in_bios_area),
 		T(test_legacy_rsdp_v2_needs_extended_checksum),
 		T(test_legacy_rsdp_last_slot),

@@ -1,0 +1,69 @@
+/*
+ * Fuzz the guest configuration files of `xl-lite create FILE`
+ * (dom0-tools/xl-cfg.c): xl_cfg_parse() and, for a file it accepts, the
+ * XL_DOMCTL_CREATE request built from it, checked against what the
+ * hypervisor's DOMCTL decoder accepts (hypercalls/domctl.c read_request).
+ *
+ * Input: the file's text (cut at the first NUL, as xl-lite reads it).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../dom0-tools/xl-cfg.h"
+
+#include "support.h"
+
+static void check_string(const char *s, size_t size, const char *what)
+{
+	FUZZ_CHECK(memchr(s, '\0', size), "%s not terminated", what);
+}
+
+static void check_request(const struct xl_domctl_create *r)
+{
+	check_string(r->name, sizeof(r->name), "the name");
+	check_string(r->cmdline, sizeof(r->cmdline), "the command line");
+	FUZZ_CHECK(r->name[0], "empty name");
+	FUZZ_CHECK(r->type == XL_GUEST_ELF || r->type == XL_GUEST_LINUX, "type %u", r->type);
+	FUZZ_CHECK(r->mem_bytes >= 2ULL << 20 && r->mem_bytes % 4096 == 0, "mem_bytes %#llx",
+		   (unsigned long long)r->mem_bytes);
+	FUZZ_CHECK(r->type != XL_GUEST_LINUX ||
+			   (r->mem_bytes >= (64ULL << 20) && r->mem_bytes <= (512ULL << 30)),
+		   "Linux guest of %#llx bytes", (unsigned long long)r->mem_bytes);
+	FUZZ_CHECK(r->nr_vcpus >= 1 && r->nr_vcpus <= XL_MAX_GUEST_VCPUS, "%u vCPUs", r->nr_vcpus);
+	FUZZ_CHECK(r->type != XL_GUEST_ELF || r->nr_vcpus == 1, "ELF guest with %u vCPUs",
+		   r->nr_vcpus);
+	FUZZ_CHECK(!(r->flags & ~3u) && r->flags != 3, "flags %#x", r->flags);
+	FUZZ_CHECK(r->cpu == r->cpus[0], "cpu is not cpus[0]");
+	for (unsigned int i = 0; i < XL_MAX_GUEST_VCPUS; i++) {
+		FUZZ_CHECK(r->cpus[i] >= -1 && r->cpus[i] <= XL_CFG_MAX_CPU, "cpus[%u] = %d", i,
+			   r->cpus[i]);
+		FUZZ_CHECK(i < r->nr_vcpus || r->cpus[i] == -1, "cpus[%u] set beyond the vCPUs", i);
+		for (unsigned int j = 0; j < i; j++)
+			FUZZ_CHECK(r->cpus[i] == -1 || r->cpus[i] != r->cpus[j], "CPU %d named twice",
+				   r->cpus[i]);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct xl_cfg cfg;
+	static struct xl_domctl_create req;
+	char err[256];
+	char *text = malloc(size + 1);
+
+	memcpy(text, data, size);
+	text[size] = '\0';
+	err[0] = '\0';
+	if (xl_cfg_parse(text, &cfg, err, sizeof(err))) {
+		FUZZ_CHECK(err[0], "refused without a message");
+	} else {
+		check_string(cfg.name, sizeof(cfg.name), "the name");
+		check_string(cfg.kernel, sizeof(cfg.kernel), "the kernel");
+		check_string(cfg.ramdisk, sizeof(cfg.ramdisk), "the ramdisk");
+		FUZZ_CHECK(cfg.kernel[0], "no kernel");
+		xl_cfg_to_create(&cfg, &req);
+		check_request(&req);
+	}
+	free(text);
+	return 0;
+}
