@@ -250,6 +250,11 @@ uint64_t domain_scrub(struct domain *d, uint64_t budget)
 	return d->unscrubbed;
 }
 
+bool domain_has_ended(const struct domain *d)
+{
+	return d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING;
+}
+
 void domain_shutdown(struct domain *d, int reason)
 {
 	FUZZ_CHECK(reason == XL_SHUTDOWN_POWEROFF || reason == XL_SHUTDOWN_REBOOT,

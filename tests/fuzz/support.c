@@ -187,3 +187,6 @@ const void *fuzz_mem_map(uint64_t pa, uint64_t len, void *ctx)
 	copies[copy_count++] = copy;
 	return copy;
 }
+
+/* the interrupt flag of tests/unit/host/arch/irqflags.h (the fuzzers share the unit tests' include path) */
+bool host_irqs_on = true;
