@@ -20,7 +20,7 @@ run: deps
 		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
 
 TEST_IMAGES := $(BUILD)/xen-lite-test.iso dom0-images $(BUILD)/xen-lite-dom0-test.iso \
-	$(BUILD)/xen-lite-dom0-smp-test.iso $(BUILD)/qemu10/version
+	$(BUILD)/xen-lite-dom0-smp-test.iso $(BUILD)/qemu10/version workload-images
 
 # QEMU 10 from bookworm-backports, unpacked under $(BUILD)/qemu10, never installed: the
 # x2APIC tests' emulator (scripts/fetch-qemu10.sh); fetched once

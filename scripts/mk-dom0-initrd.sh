@@ -9,7 +9,9 @@
 # owned by root, and /dev/console comes from the kernel's built-in initramfs.
 # Called by `make dom0-images` (mk/dom0.mk), which also builds the Linux guests'
 # initramfs with it (INITRD_OUT, INITRD_STAGE: where the archive and its staging
-# tree go; DOM0_GUEST_FILES: files copied as they are to /guests/).
+# tree go; DOM0_GUEST_FILES: files copied as they are to /guests/), and the
+# workload variants of both (mk/workload.mk; INITRD_TREES: directories whose
+# contents are copied into the root as they are, e.g. stress-ng and its libraries).
 set -eu
 
 BUILD=${BUILD:-build}
@@ -75,6 +77,11 @@ done
 for c in ${DOM0_CONFIGS:-}; do
 	mkdir -p "$STAGE/etc/xen-lite"
 	cp "$c" "$STAGE/etc/xen-lite/$(basename "$c")"
+done
+# whole trees (INITRD_TREES): programs with their libraries, laid out as in their root
+for t in ${INITRD_TREES:-}; do
+	[ -d "$t" ] || die "no directory $t"
+	cp -a "$t/." "$STAGE/"
 done
 echo "root:x:0:0:root:/root:/bin/sh" >"$STAGE/etc/passwd"
 echo "root:x:0:" >"$STAGE/etc/group"
