@@ -520,6 +520,12 @@ uint64_t fake_dom0_mem_end(void)
 	return dom0.mem_end;
 }
 
+const uint8_t *fake_dom0_ram(size_t *size)
+{
+	*size = ram_size;
+	return ram;
+}
+
 static fake_dispatch_fn request_dispatch;
 
 static int64_t request(struct vcpu *v, struct fuzz_in *in)

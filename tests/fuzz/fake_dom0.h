@@ -34,6 +34,8 @@ int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call);
 
 /* Where dom0's RAM ends (an edge for fuzz_number()). */
 uint64_t fake_dom0_mem_end(void);
+/* dom0's RAM as the handlers see it (the hole not included), and its size. */
+const uint8_t *fake_dom0_ram(size_t *size);
 
 /*
  * The same with DOMCTL or SYSCTL requests: per call, four numbers (op,
