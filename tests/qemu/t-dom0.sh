@@ -219,6 +219,19 @@ test_dom0_grub_bios() {
 	test_result
 }
 
+# make run's configuration: the GRUB ISO on QEMU 10 with x2APIC in the CPU (dom0's CPUs
+# stay in xAPIC mode)
+test_dom0_grub_bios_qemu10() {
+	local -a QEMU_SYSTEM
+	local QEMU_CPU
+	use_qemu10 || return 1
+	qemu_boot dom0-grub-bios-qemu10 -machine q35 -smp 2 -m 1G -cdrom "$DOM0_ISO"
+	expect_rc 0
+	expect_log "booted by GRUB" "via multiboot2"
+	expect_dom0_up 400000 524288
+	test_result
+}
+
 test_dom0_grub_bios_two_vcpus() {
 	qemu_boot dom0-grub-bios-smp -machine q35 -smp 2 -m 1G -cdrom "$DOM0_SMP_ISO"
 	expect_rc 0
