@@ -152,12 +152,13 @@ test_dom0_amd_iommu_reserved() {
 
 # wait_log PATTERN SECONDS: until the log has the fixed string
 wait_log() {
-	local i
-	for i in $(seq 1 $(($2 * 5))); do
+	local i limit
+	limit=$(scaled_seconds "$2")
+	for i in $(seq 1 $((limit * 5))); do
 		grep -aqF -- "$1" "$LOG" && return 0
 		sleep 0.2
 	done
-	test_fail "timed out waiting for: $1"
+	test_fail "timed out after ${limit}s waiting for: $1"
 	return 1
 }
 
@@ -170,7 +171,7 @@ test_dom0_console_input() {
 	mkfifo "$fifo.in" "$fifo.out"
 	cat "$fifo.out" >"$LOG" &
 	exec 4<>"$fifo.in"
-	timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -display none \
+	timeout -k 5 "$(scaled_seconds "$QEMU_TIMEOUT")" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -display none \
 		-monitor none -no-reboot -net none -machine q35 -smp 2 -m 1G \
 		-kernel "$BUILD/xen-lite.elf" -append "dom0_mem=512M" \
 		-initrd "$DOM0_KERNEL console=ttyS0,$DOM0_INITRD" -serial pipe:"$fifo" </dev/null \

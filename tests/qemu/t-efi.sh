@@ -52,7 +52,7 @@ efi_qemu() {
 			wait "$pid" 2>/dev/null
 			return 0
 		fi
-		if [ "$waited" -ge $((EFI_TIMEOUT * 5)) ]; then
+		if [ "$waited" -ge $(($(scaled_seconds "$EFI_TIMEOUT") * 5)) ]; then
 			kill "$pid" 2>/dev/null
 			wait "$pid" 2>/dev/null
 			return 124

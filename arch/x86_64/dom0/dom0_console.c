@@ -28,7 +28,8 @@
 #define SWITCH_KEY 0x01 /* Ctrl-A */
 #define SWITCH_PRESSES 3
 #define LINE_MAX 1024 /* JSON from xl-lite stays on one line */
-#define PARTIAL_FLUSH_US 50000 /* a prompt without a newline still shows */
+/* a prompt without a newline still shows, but not so soon that a slow writer's line is split */
+#define PARTIAL_FLUSH_US 500000
 #define IOAPIC_REGSEL 0x00
 #define IOAPIC_WIN 0x10
 #define IOAPIC_RTE_BASE 0x10
