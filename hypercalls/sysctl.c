@@ -34,8 +34,6 @@ static int64_t sysctl_info(struct vcpu *v, uint64_t gpa, uint64_t size)
 
 	if (size < sizeof(*si))
 		return -ENOSPC;
-	if (!domain_range_is_ram(v->domain, gpa_init(gpa), sizeof(*si)))
-		return -EFAULT; /* before a byte is written: no half-filled buffer */
 	si = xl_zalloc(sizeof(*si));
 	if (!si)
 		return -ENOMEM;

@@ -38,21 +38,23 @@ bool domain_range_is_ram(const struct domain *d, gpa_t gpa, uint64_t len)
 	return true;
 }
 
-/* Walk guest-physical [gpa, gpa + len) block by block; -EFAULT if any part is not guest RAM. */
+/*
+ * Walk guest-physical [gpa, gpa + len) block by block; -EFAULT if any part is
+ * not guest RAM - found before a byte is copied, so that a failed copy into
+ * the guest leaves nothing half-written there.
+ */
 static int guest_access(struct domain *d, gpa_t gpa, void *buf, uint64_t len, bool to_guest)
 {
 	uint64_t at = gpa_addr(gpa);
 	uint8_t *p = buf;
 
-	if (at + len < at || at + len > d->mem_end)
+	if (!domain_range_is_ram(d, gpa, len))
 		return -EFAULT;
 	while (len) {
-		const struct mem_block *b = block_at(d, gpa_init(at));
+		const struct mem_block *b = block_at(d, gpa_init(at)); /* there: checked above */
 		uint64_t offset, n;
 		void *host;
 
-		if (!b)
-			return -EFAULT;
 		offset = at - gpa_addr(b->gpa);
 		n = MIN(len, b->size - offset);
 		host = hpa_to_virt(hpa_add(b->hpa, offset));

@@ -16,7 +16,7 @@ struct domain;
 bool domain_is_ram(const struct domain *d, gpa_t gpa);
 bool domain_range_is_ram(const struct domain *d, gpa_t gpa, uint64_t len);
 
-/* Copy between hypervisor memory and guest-physical memory; 0 or -EFAULT (nothing beyond RAM). */
+/* Copy between hypervisor memory and guest-physical memory; 0, or -EFAULT with nothing copied. */
 int copy_from_guest(struct domain *d, void *dst, gpa_t gpa, uint64_t len);
 int copy_to_guest(struct domain *d, gpa_t gpa, const void *src, uint64_t len);
 
