@@ -216,6 +216,11 @@ static void kick_vcpus(struct domain *d)
 			arch_kick_cpu(d->vcpus[i]->pcpu);
 }
 
+static bool state_has_ended(enum domain_state s)
+{
+	return s == DOMAIN_SHUTDOWN || s == DOMAIN_CRASHED || s == DOMAIN_DYING;
+}
+
 /*
  * State changes race with the domain's own vCPUs (a crash, a shutdown) on
  * other CPUs: each is one compare-and-swap, so none overwrites another.
@@ -226,13 +231,23 @@ static bool change_state(struct domain *d, enum domain_state from, enum domain_s
 					   __ATOMIC_SEQ_CST);
 }
 
-/* Building, running or paused -> to; false if the domain has ended already. */
+/*
+ * The first end of a domain (a crash, a shutdown) claims it: only that one
+ * writes its reason, before the state says the domain has ended, so whoever
+ * sees the end reads the reason that goes with it.
+ */
+static bool claim_end(struct domain *d)
+{
+	return !domain_has_ended(d) && !__atomic_exchange_n(&d->end_claimed, true, __ATOMIC_ACQ_REL);
+}
+
+/* Building, running or paused -> to (a destroy's dying is left alone); after claim_end(). */
 static bool end_state(struct domain *d, enum domain_state to)
 {
 	enum domain_state now = __atomic_load_n(&d->state, __ATOMIC_SEQ_CST);
 
 	do {
-		if (now == DOMAIN_SHUTDOWN || now == DOMAIN_CRASHED || now == DOMAIN_DYING)
+		if (state_has_ended(now))
 			return false;
 	} while (!__atomic_compare_exchange_n(&d->state, &now, to, false, __ATOMIC_SEQ_CST,
 					      __ATOMIC_SEQ_CST));
@@ -256,8 +271,7 @@ int domain_unpause(struct domain *d)
 	}
 	ASSERT_MSG(!d->unscrubbed, "domain d%u started with %llu bytes not zeroed", d->id,
 		   (unsigned long long)d->unscrubbed);
-	if (d->state != DOMAIN_BUILDING || !d->nr_vcpus || !d->mem_size ||
-	    !change_state(d, DOMAIN_BUILDING, DOMAIN_RUNNING))
+	if (!d->nr_vcpus || !d->mem_size || !change_state(d, DOMAIN_BUILDING, DOMAIN_RUNNING))
 		return -EINVAL;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		run_slot_give(d->vcpus[i]);
@@ -266,31 +280,29 @@ int domain_unpause(struct domain *d)
 
 bool domain_has_ended(const struct domain *d)
 {
-	return d->state == DOMAIN_SHUTDOWN || d->state == DOMAIN_CRASHED || d->state == DOMAIN_DYING;
+	return state_has_ended(d->state);
 }
-
 
 void domain_shutdown(struct domain *d, int reason)
 {
-	if (!end_state(d, DOMAIN_SHUTDOWN))
+	if (!claim_end(d))
 		return; /* only the first end counts: a crash is not overwritten */
 	d->shutdown_reason = reason;
-	kick_vcpus(d);
+	if (end_state(d, DOMAIN_SHUTDOWN))
+		kick_vcpus(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
 {
-	char reason[sizeof(d->crash_reason)];
 	va_list ap;
 
-	if (domain_has_ended(d))
-		return;
+	if (!claim_end(d))
+		return; /* it ended already (another vCPU crashed it, or it shut down) */
 	va_start(ap, fmt);
-	xl_vsnprintf(reason, sizeof(reason), fmt, ap);
+	xl_vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
 	va_end(ap);
 	if (!end_state(d, DOMAIN_CRASHED))
-		return; /* it ended meanwhile (another vCPU crashed it, or it shut down) */
-	memcpy(d->crash_reason, reason, sizeof(reason));
+		return; /* being destroyed meanwhile */
 	log_warn("domain d%u (%s) crashed: %s\n", d->id, d->name, d->crash_reason);
 	kick_vcpus(d);
 }

@@ -88,6 +88,7 @@ struct domain {
 	uint32_t id;
 	char name[DOMAIN_NAME_MAX];
 	volatile enum domain_state state;
+	bool end_claimed; /* a crash or shutdown is under way: its reason is being written */
 	bool privileged; /* dom0 */
 	/*
 	 * dom0 and Linux guests drive their CPUs' local APICs: no interrupt or
