@@ -8,12 +8,25 @@
 #include <arch/guest_leftovers.h>
 #include <arch/lapic.h>
 
+/* Whether TSC_AUX exists (RDTSCP): the same on every CPU, read from CPUID once. */
+static bool cpu_has_tsc_aux(void)
+{
+	static int known = -1;
+	int has = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+	if (has < 0) {
+		has = !!(cpuid(0x80000001).edx & (1u << 27));
+		__atomic_store_n(&known, has, __ATOMIC_RELAXED);
+	}
+	return has;
+}
+
 void cpu_clear_guest_leftovers(void)
 {
 	uint64_t zero = 0;
 
 	__asm__ volatile("mov %0, %%db0; mov %0, %%db1; mov %0, %%db2; mov %0, %%db3" ::"r"(zero));
-	if (cpuid(0x80000001).edx & (1u << 27)) /* RDTSCP */
+	if (cpu_has_tsc_aux())
 		wrmsr(MSR_TSC_AUX, 0);
 	if (lapic_cpu_has_tsc_deadline())
 		wrmsr(MSR_TSC_DEADLINE, 0);

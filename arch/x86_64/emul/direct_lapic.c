@@ -256,9 +256,14 @@ static uint32_t lvt_bits(uint32_t reg)
  * written masked (a low vector would reach the hypervisor's exception
  * handlers once the guest has left the CPU).
  */
+static bool lvt_exception_vector(uint32_t value)
+{
+	return !(value & LVT_DELIVERY_MODE) && (value & 0xff) < ICR_FIRST_VECTOR;
+}
+
 static uint32_t lvt_safe(uint32_t value)
 {
-	if ((value & LVT_DELIVERY_MODE) || (value & 0xff) < ICR_FIRST_VECTOR)
+	if ((value & LVT_DELIVERY_MODE) || lvt_exception_vector(value))
 		value |= APIC_LVT_MASKED;
 	return value;
 }
@@ -318,7 +323,7 @@ static void lapic_page_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *op
 			lapic_write_reg(reg, value);
 	} else if (v->domain->privileged) {
 		/* dom0 programs its LVTs as it likes (ExtINT, NMI), but never a fixed vector below 32 */
-		if (is_lvt(reg) && !(value & LVT_DELIVERY_MODE) && (value & 0xff) < ICR_FIRST_VECTOR)
+		if (is_lvt(reg) && lvt_exception_vector(value))
 			lapic_write_reg(reg, value | APIC_LVT_MASKED);
 		else if (reg != APIC_REG_ID)
 			lapic_write_reg(reg, value);

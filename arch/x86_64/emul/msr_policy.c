@@ -8,8 +8,6 @@
 #include <arch/lapic.h>
 #include <xen-lite/domain.h>
 
-
-
 static const struct msr_rule rules[] = {
 	{ MSR1(MSR_EFER), MSR_EMULATE, MSR_EMULATE, "SVME must stay set and hidden; only known bits" },
 	{ MSR1(MSR_PAT), MSR_EMULATE, MSR_EMULATE, "the guest PAT lives in the VMCB (g_pat); validated" },
