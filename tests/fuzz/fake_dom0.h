@@ -1,8 +1,8 @@
 /*
  * A fake node for the hypercall harnesses (fuzz_domctl, fuzz_sysctl,
  * fuzz_hypercall): dom0, whose RAM is the fuzz input, a few guests, and the
- * core functions the handlers in hypercalls/ call, stubbed the way
- * tests/unit/test_hypercall.c stubs them (they record, never crash) - except
+ * core functions the handlers in hypercalls/ call, replaced by fakes as in
+ * tests/unit/test_hypercall.c (they record, never crash) - except
  * that each checks the contract its header states and fails the run when a
  * handler calls it with something the handler should have refused.
  * dom0's memory is reached through the real xen-lite/guest_memory.c, its

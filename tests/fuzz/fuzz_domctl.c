@@ -1,7 +1,7 @@
 /*
  * Fuzz the DOMCTL decoder (hypercalls/domctl.c, domctl_dispatch) with
  * hostile requests from a fake dom0 whose RAM is the input; the lifecycle
- * it calls is stubbed and checks that it is only asked what the decoder
+ * it calls is a fake that checks it is only asked what the decoder
  * should let through (tests/fuzz/fake_dom0.h has the input's layout).
  */
 #include <xen-lite/domctl.h>
