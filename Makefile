@@ -29,7 +29,7 @@ HV_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 
 
 # arch/x86_64 in layers (Documentation/architecture.md); efi/ is the loader, built apart
 ARCH_LAYERS := cpu emul svm vm dom0 guest
-HV_C_SRCS := $(wildcard xen-lite/*.c lib/*.c hypercalls/*.c $(ARCH_DIR)/*.c \
+HV_C_SRCS := $(wildcard xen-lite/*.c lib/*.c hypercalls/*.c iommu/*.c $(ARCH_DIR)/*.c \
 	$(foreach l,$(ARCH_LAYERS),$(ARCH_DIR)/$(l)/*.c))
 HV_S_SRCS := $(wildcard $(ARCH_DIR)/boot/*.S $(foreach l,$(ARCH_LAYERS),$(ARCH_DIR)/$(l)/*.S))
 HV_OBJS := $(HV_S_SRCS:%.S=$(BUILD)/hv/%.o) $(HV_C_SRCS:%.c=$(BUILD)/hv/%.o)

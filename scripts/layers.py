@@ -39,6 +39,7 @@ LAYERS = [
     ("arch/x86_64/vmx/", "vendor", 3),
     ("arch/x86_64/dom0/", "devices", 4),
     ("arch/x86_64/guest/", "devices", 4),
+    ("iommu/", "iommu", 4),  # the IOMMU drivers: platform devices the core reaches by their ops
     ("arch/x86_64/vm/", "vm", 5),
     ("arch/x86_64/setup.c", "vm", 5),
     ("xen-lite/", "core", 6),
@@ -63,6 +64,7 @@ CORE_SERVICES = {
     "xen-lite/cmdline.c",
     "xen-lite/memmap.c",
     "xen-lite/acpi.c",        # table parsers
+    "xen-lite/iommu_faults.c",  # DMA faults: collected where the platform polls, counted, logged
     "xen-lite/main.c",        # xl_main: the arch's boot stub hands over
     "hypercalls/hypercall.c",  # the hypercall entry an exit handler calls
 }

@@ -12,6 +12,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
+#include <xen-lite/iommu.h>
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/log.h>
 #include <xen-lite/memmap.h>
@@ -281,6 +282,8 @@ static int build(struct domain *d, const struct boot_info *bi)
 		err = map_boot_info(d, bi);
 	if (!err)
 		err = arch_dom0_reserve_iommus(d);
+	if (!err)
+		err = iommu_dom0_protect(d);
 	if (err)
 		return err;
 	n = linux_build_e820(bi->mem, bi->mem_count, layout.ram, layout.nram, e820, LINUX_E820_MAX);

@@ -8,6 +8,7 @@
 #include <xen-lite/dom0.h>
 #include <xen-lite/guest_launch.h>
 #include <xen-lite/heap.h>
+#include <xen-lite/iommu.h>
 #include <xen-lite/log.h>
 #include <xen-lite/memmap.h>
 #include <xen-lite/mm.h>
@@ -72,6 +73,7 @@ void xl_main(struct boot_info *bi)
 	cpus = arch_smp_init((unsigned int)params.maxcpus);
 	print_summary(cpus, bi);
 	arch_virt_init();
+	iommu_init();
 	guests_launch_from_modules(bi);
 	if (params.selftest)
 		arch_run_selftest(params.selftest);

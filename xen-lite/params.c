@@ -18,6 +18,7 @@ static const char *const loglvl_names[] = { "error", "warn", "info", "debug", NU
 static const char *const on_panic_names[] = { "halt", "reboot", NULL };
 static const char *const after_boot_names[] = { "idle", "halt", NULL };
 static const char *const dom0_on_crash_names[] = { "keep", "reboot", NULL };
+static const char *const iommu_names[] = { "on", "off", "required", NULL }; /* enum iommu_mode */
 static const char *const selftest_names[] = { "none", "ud", "pf", "ap-pf", "panic", "assert", NULL };
 
 static const struct param_desc param_table[] = {
@@ -38,6 +39,7 @@ static const struct param_desc param_table[] = {
 	  .max = 64 },
 	{ .name = "dom0_on_crash", .type = PARAM_ENUM, .value = &params.dom0_on_crash,
 	  .choices = dom0_on_crash_names },
+	{ .name = "iommu", .type = PARAM_ENUM, .value = &params.iommu, .choices = iommu_names },
 };
 
 int params_parse(const char *cmdline)

@@ -135,6 +135,7 @@ struct domain {
 	char console_ring[DOMAIN_CONSOLE_RING];
 	uint64_t console_head, console_read; /* bytes written / read since creation */
 	uint64_t console_dropped;
+	uint64_t dma_faults; /* DMA its devices tried that the IOMMU blocked (iommu_faults.c) */
 	char console_input[DOMAIN_CONSOLE_INPUT];
 	unsigned int console_in_head, console_in_count;
 };

@@ -33,6 +33,7 @@ struct params {
 	uint64_t dom0_mem; /* 0: all available memory */
 	uint64_t dom0_max_vcpus;
 	unsigned int dom0_on_crash;
+	unsigned int iommu; /* enum iommu_mode */
 };
 
 extern struct params params;

@@ -1,0 +1,49 @@
+/*
+ * The IOMMU as the core uses it (xen-lite/iommu.c, Documentation/iommu.md):
+ * found at boot, then dom0's devices limited by DMA to dom0's memory;
+ * faults collected, logged and counted per domain (xen-lite/iommu_faults.c).
+ */
+#ifndef XEN_LITE_IOMMU_H
+#define XEN_LITE_IOMMU_H
+
+#include <xen-lite/iommu_driver.h>
+#include <xen-lite/types.h>
+
+struct domain;
+
+enum iommu_mode { IOMMU_MODE_ON, IOMMU_MODE_OFF, IOMMU_MODE_REQUIRED }; /* iommu= */
+
+/* Boot, after memory and ACPI: find the IOMMUs (iommu= permitting). */
+void iommu_init(void);
+
+/*
+ * dom0's DMA protection: every device gets an IO address space that maps
+ * exactly dom0's RAM, and translation goes on. 0; 0 with a warning when
+ * there is no IOMMU (iommu=on) or iommu=off; -ENODEV when iommu=required
+ * and none protects the node (the reason is logged).
+ */
+int iommu_dom0_protect(struct domain *dom0);
+
+/* What xl-lite info shows. */
+struct iommu_status {
+	const char *driver; /* NULL: no IOMMU in use */
+	unsigned int units;
+	bool dma_remap, intr_remap;
+	uint64_t faults; /* since boot, all domains */
+};
+void iommu_get_status(struct iommu_status *st);
+
+/*
+ * Collect the faults the IOMMUs recorded: each is logged (at most a few a
+ * second, the rest counted in a summary line) and counted on the domain
+ * whose device it was. Cheap when called often: it reads the hardware at
+ * most every few milliseconds unless now is set. Never from an NMI.
+ */
+void iommu_poll_faults(bool now);
+
+/* For the fault collection: the driver in use (NULL: no translation), a device's domain. */
+const struct iommu_driver *iommu_active_driver(void);
+struct domain *iommu_device_owner(uint16_t segment, uint16_t bdf);
+uint64_t iommu_faults_total(void);
+
+#endif

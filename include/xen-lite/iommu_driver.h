@@ -1,0 +1,72 @@
+/*
+ * What an IOMMU driver (iommu/: AMD-Vi, VT-d) gives the core
+ * (xen-lite/iommu.c). A driver knows its hardware's tables and queues; the
+ * core decides what each IO address space maps and which devices use it.
+ *
+ * An IO address space ("space") is what the devices attached to it may
+ * reach by DMA: IO virtual addresses translated to host-physical ones, with
+ * read and write permission. Anything not mapped is blocked and reported as
+ * a fault. Calls come from one CPU at a time (the core serialises them),
+ * never from an interrupt or NMI path.
+ */
+#ifndef XEN_LITE_IOMMU_DRIVER_H
+#define XEN_LITE_IOMMU_DRIVER_H
+
+#include <xen-lite/addr.h>
+#include <xen-lite/types.h>
+
+#define IOMMU_READ 1u
+#define IOMMU_WRITE 2u
+
+struct iommu_space; /* the driver's */
+
+/* One DMA the hardware blocked, as the driver decoded it from its fault log. */
+struct iommu_fault {
+	uint16_t segment;
+	uint16_t bdf; /* requester id: bus << 8 | device << 3 | function */
+	uint64_t addr; /* the IO virtual address the device used */
+	bool write; /* false: a read, or the hardware does not say */
+	const char *what; /* the hardware's name for it: "IO page fault", ... */
+};
+
+typedef void (*iommu_fault_fn)(const struct iommu_fault *f, void *ctx);
+
+struct iommu_driver {
+	const char *name; /* "AMD-Vi", "VT-d" */
+	/*
+	 * Find the units the firmware's table (IVRS, DMAR) describes and set
+	 * up their queues and fault logs, translation still off. The number
+	 * of units found (0: none of this kind), or a negative errno when
+	 * units exist but cannot be used (the reason is logged).
+	 */
+	int (*probe)(void);
+	/* An empty space (every DMA blocked); id is the core's, unique while the space lives. */
+	struct iommu_space *(*space_create)(uint16_t id);
+	/* Free a space no device uses any more, and its tables. */
+	void (*space_destroy)(struct iommu_space *s);
+	/*
+	 * Map [iova, iova + size) to [hpa, hpa + size) with IOMMU_READ/WRITE:
+	 * 4 KiB-aligned, not mapped before (-EEXIST, nothing changed), large
+	 * pages where both sides are aligned. -ENOMEM leaves what was mapped.
+	 */
+	int (*map)(struct iommu_space *s, uint64_t iova, hpa_t hpa, uint64_t size, unsigned int perm);
+	/*
+	 * Give every device of every unit (all requester ids, also those no
+	 * table lists yet) this space, and turn translation on; the caches are
+	 * invalidated and the hardware has confirmed it before this returns.
+	 */
+	int (*enable)(struct iommu_space *everything);
+	/*
+	 * Call fn for each fault recorded since the last call, and make room
+	 * for more. Returns how many; a lost fault (log overflow) counts one
+	 * with addr ~0 and what "fault log overflowed".
+	 */
+	unsigned int (*poll_faults)(iommu_fault_fn fn, void *ctx);
+	/* Interrupt remapping in use: device interrupts are checked against a table. */
+	bool (*intr_remap)(void);
+};
+
+extern const struct iommu_driver amd_vi_driver; /* iommu/amd_vi.c */
+extern const struct iommu_driver vtd_driver; /* iommu/vtd.c */
+
+#endif

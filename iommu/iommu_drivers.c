@@ -1,0 +1,11 @@
+/* The IOMMU drivers of x86_64 nodes, in the order iommu_init() tries them. */
+#include <xen-lite/arch/iommu.h>
+
+static const struct iommu_driver *const drivers[] = {
+	NULL,
+};
+
+const struct iommu_driver *const *arch_iommu_drivers(void)
+{
+	return drivers;
+}
