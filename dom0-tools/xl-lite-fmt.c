@@ -16,11 +16,13 @@ static const struct {
 	{ "info", XL_CMD_INFO, "xl-lite info [--json]",
 	  "The hypervisor: its version and ABI, the TSC frequency, every physical CPU\n"
 	  "and the domain that owns it (or free), and where the memory went: total,\n"
-	  "hypervisor, dom0, guests and free, in MiB.", 0, 0 },
+	  "hypervisor, dom0, guests and free, in MiB; the IOMMU (driver, units,\n"
+	  "whether DMA and interrupt remapping are on) and the DMA it blocked.", 0, 0 },
 	{ "list", XL_CMD_LIST, "xl-lite list [--json]",
 	  "The domains: id, name, state, vCPUs, memory in MiB, the physical CPU of\n"
-	  "vCPU 0, the VM exits taken so far and their average rate; --json also\n"
-	  "gives each vCPU's exits (vcpu_exits).", 0, 0 },
+	  "vCPU 0, the VM exits taken so far and their average rate, and the DMA\n"
+	  "of its devices the IOMMU blocked; --json also gives each vCPU's exits\n"
+	  "(vcpu_exits).", 0, 0 },
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
 	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0 },
@@ -269,6 +271,16 @@ static void print_info_text(FILE *f, const struct xl_sysinfo *si)
 	fprintf(f, "memory dom0: %llu MiB\n", MIB(si->mem_dom0));
 	fprintf(f, "memory guests: %llu MiB\n", MIB(si->mem_guests));
 	fprintf(f, "memory free: %llu MiB\n", MIB(si->mem_free));
+	fputs("iommu: ", f);
+	if (strnlen(si->iommu, sizeof(si->iommu))) {
+		print_field(f, si->iommu, sizeof(si->iommu));
+		fprintf(f, ", %u unit(s), DMA remapping %s, interrupt remapping %s\n", si->iommu_units,
+			si->iommu_flags & XL_IOMMU_DMA_REMAP ? "on" : "off",
+			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "on" : "off");
+	} else {
+		fputs("none\n", f);
+	}
+	fprintf(f, "dma faults: %llu\n", (unsigned long long)si->dma_faults);
 }
 
 static void print_info_json(FILE *f, const struct xl_sysinfo *si)
@@ -289,8 +301,19 @@ static void print_info_json(FILE *f, const struct xl_sysinfo *si)
 		else
 			fprintf(f, "%d}", si->cpu_owner[c]);
 	}
+	fputs("],\"iommu\":", f);
+	if (strnlen(si->iommu, sizeof(si->iommu))) {
+		fputs("{\"driver\":", f);
+		xl_json_string(f, si->iommu, strnlen(si->iommu, sizeof(si->iommu)));
+		fprintf(f, ",\"units\":%u,\"dma_remap\":%s,\"intr_remap\":%s}", si->iommu_units,
+			si->iommu_flags & XL_IOMMU_DMA_REMAP ? "true" : "false",
+			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "true" : "false");
+	} else {
+		fputs("null", f);
+	}
+	fprintf(f, ",\"dma_faults\":%llu", (unsigned long long)si->dma_faults);
 	fprintf(f,
-		"],\"memory\":{\"total\":%llu,\"hypervisor\":%llu,\"dom0\":%llu,\"guests\":%llu,"
+		",\"memory\":{\"total\":%llu,\"hypervisor\":%llu,\"dom0\":%llu,\"guests\":%llu,"
 		"\"free\":%llu}}\n",
 		(unsigned long long)si->mem_total, (unsigned long long)si->mem_hypervisor,
 		(unsigned long long)si->mem_dom0, (unsigned long long)si->mem_guests,
@@ -331,9 +354,9 @@ void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n
 			xl_json_string(f, state, strlen(state));
 			fprintf(f,
 				",\"vcpus\":%u,\"first_cpu\":%u,\"memory\":%llu,\"exits\":%llu,"
-				"\"exits_per_s\":%llu,\"vcpu_exits\":[",
+				"\"exits_per_s\":%llu,\"dma_faults\":%llu,\"vcpu_exits\":[",
 				d->nr_vcpus, d->first_cpu, (unsigned long long)d->mem_bytes,
-				(unsigned long long)d->exits, exit_rate(d));
+				(unsigned long long)d->exits, exit_rate(d), (unsigned long long)d->dma_faults);
 			for (unsigned int v = 0; v < d->nr_vcpus && v < XL_MAX_GUEST_VCPUS; v++)
 				fprintf(f, "%s%llu", v ? "," : "", (unsigned long long)d->vcpu_exits[v]);
 			fputs("]}", f);
@@ -341,17 +364,18 @@ void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n
 		fputs("]}\n", f);
 		return;
 	}
-	fprintf(f, "%4s %-16s %-9s %5s %9s %4s %14s %9s\n", "ID", "NAME", "STATE", "VCPUS",
-		"MEM(MiB)", "CPU", "EXITS", "EXITS/S");
+	fprintf(f, "%4s %-16s %-9s %5s %9s %4s %14s %9s %10s\n", "ID", "NAME", "STATE", "VCPUS",
+		"MEM(MiB)", "CPU", "EXITS", "EXITS/S", "DMA-FAULTS");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct xl_domain_info *d = &doms[i];
 		size_t len = strnlen(d->name, sizeof(d->name));
 
 		fprintf(f, "%4u ", d->domid);
 		print_field(f, d->name, sizeof(d->name));
-		fprintf(f, "%*s %-9s %5u %9llu %4u %14llu %9llu\n", len < 16 ? (int)(16 - len) : 0, "",
+		fprintf(f, "%*s %-9s %5u %9llu %4u %14llu %9llu %10llu\n", len < 16 ? (int)(16 - len) : 0, "",
 			xl_state_name(d->state, sbuf, sizeof(sbuf)), d->nr_vcpus, MIB(d->mem_bytes),
-			d->first_cpu, (unsigned long long)d->exits, exit_rate(d));
+			d->first_cpu, (unsigned long long)d->exits, exit_rate(d),
+			(unsigned long long)d->dma_faults);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <xen-lite/guest.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
+#include <xen-lite/iommu.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
@@ -25,6 +26,18 @@ _Static_assert(DOMAIN_BUILDING == XL_DOMAIN_BUILDING && DOMAIN_RUNNING == XL_DOM
 		       DOMAIN_CRASHED == XL_DOMAIN_CRASHED && DOMAIN_DYING == XL_DOMAIN_DYING,
 	       "domain states are the ABI's");
 _Static_assert(DOMAIN_NAME_MAX == XL_DOMAIN_NAME_MAX, "domain names are the ABI's");
+
+static void fill_iommu(struct xl_sysinfo *si)
+{
+	struct iommu_status st;
+
+	iommu_get_status(&st);
+	if (st.driver)
+		memcpy(si->iommu, st.driver, MIN(strlen(st.driver), sizeof(si->iommu) - 1));
+	si->iommu_units = st.units;
+	si->iommu_flags = (st.dma_remap ? XL_IOMMU_DMA_REMAP : 0) | (st.intr_remap ? XL_IOMMU_INTR_REMAP : 0);
+	si->dma_faults = st.faults;
+}
 
 static int64_t sysctl_info(struct vcpu *v, uint64_t gpa, uint64_t size)
 {
@@ -50,6 +63,7 @@ static int64_t sysctl_info(struct vcpu *v, uint64_t gpa, uint64_t size)
 		si->cpu_owner[c] = c < si->nr_cpus ? pcpu_owner_id(c) : XL_CPU_FREE;
 		si->cpu_apic_id[c] = c < si->nr_cpus ? arch_cpu_apic_id(c) : 0;
 	}
+	fill_iommu(si);
 	err = copy_to_guest(v->domain, gpa_init(gpa), si, sizeof(*si));
 	xl_free(si);
 	return err;
@@ -110,6 +124,7 @@ static void snapshot_one(const struct domain *d, void *ctx)
 	o->mem_bytes = domain_memory(d);
 	o->nr_vcpus = d->nr_vcpus;
 	o->first_cpu = d->nr_vcpus ? d->vcpus[0]->pcpu : 0;
+	o->dma_faults = __atomic_load_n(&d->dma_faults, __ATOMIC_RELAXED);
 	for (unsigned int v = 0; v < d->nr_vcpus; v++) {
 		uint64_t sum = 0;
 
@@ -146,6 +161,7 @@ static int64_t sysctl_domain_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	guests_reap(); /* so that list and info never show what on_crash=destroy removes */
+	iommu_poll_faults(true); /* and the DMA faults are counted up to now */
 	switch (op) {
 	case XL_SYSCTL_INFO:
 		return sysctl_info(v, gpa, size);

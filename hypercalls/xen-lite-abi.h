@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 3
+#define XL_ABI_VERSION_MINOR 4
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -88,7 +88,15 @@ struct xl_sysinfo {
 	char version[32]; /* the hypervisor's version string */
 	int32_t cpu_owner[XL_SYSINFO_MAX_CPUS]; /* domain id per physical CPU, or XL_CPU_FREE */
 	uint32_t cpu_apic_id[XL_SYSINFO_MAX_CPUS];
+	/* since 0.4: the IOMMU (Documentation/iommu.md) */
+	char iommu[16]; /* the driver in use ("AMD-Vi", "VT-d"), "" when none */
+	uint32_t iommu_units;
+	uint32_t iommu_flags; /* XL_IOMMU_* */
+	uint64_t dma_faults; /* DMA the IOMMUs blocked since boot, all domains */
 };
+
+#define XL_IOMMU_DMA_REMAP 1u /* devices reach only their domain's memory */
+#define XL_IOMMU_INTR_REMAP 2u /* device interrupts are checked against a table */
 
 /* The hypervisor's log ring, read from position pos (a running byte count since boot). */
 struct xl_log_chunk {
@@ -119,6 +127,7 @@ struct xl_domain_info {
 	uint64_t exits; /* VM exits so far, all reasons */
 	uint64_t uptime_us; /* microseconds since the domain was created (exits / uptime = rate) */
 	uint64_t vcpu_exits[XL_MAX_GUEST_VCPUS]; /* exits per vCPU (the first 16 of dom0's) */
+	uint64_t dma_faults; /* since 0.4: DMA of its devices the IOMMU blocked */
 };
 
 /*

@@ -78,11 +78,15 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
-DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race
+DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -Idom0-tools -o $@ tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c
+
+$(DOM0_OUT)/edu-dma: tests/dom0/edu-dma.c mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/edu-dma.c
 
 $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 	@mkdir -p $(dir $@)

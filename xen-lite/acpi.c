@@ -745,10 +745,10 @@ int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsig
 #define AMD_IOMMU_MMIO_LARGE 0x80000 /* with extended features: up to 512 KiB */
 
 static unsigned int add_region(struct acpi_iommu_region *out, unsigned int n, unsigned int cap,
-			       uint64_t base, uint64_t size, bool amd)
+			       struct acpi_iommu_region r)
 {
-	if (n < cap && base)
-		out[n++] = (struct acpi_iommu_region){ base, size, amd };
+	if (n < cap && r.base)
+		out[n++] = r;
 	return n;
 }
 
@@ -767,13 +767,19 @@ static unsigned int scan_iommu_table(const uint8_t *t, uint32_t len, bool amd,
 		if (elen < 4 || off + elen > len)
 			break;
 		if (elen >= 16 && !amd && get_u16(t + off) == DMAR_TYPE_DRHD)
-			n = add_region(out, n, cap, get_u64(t + off + 8),
-				       (uint64_t)PAGE_SIZE << (t[off + 5] & 0xf), false);
-		else if (elen >= 16 && amd &&
+			n = add_region(out, n, cap,
+				       (struct acpi_iommu_region){ .base = get_u64(t + off + 8),
+								   .size = (uint64_t)PAGE_SIZE << (t[off + 5] & 0xf),
+								   .segment = get_u16(t + off + 6) });
+		else if (elen >= 18 && amd &&
 			 (type == IVHD_TYPE_10 || type == IVHD_TYPE_11 || type == IVHD_TYPE_40))
-			n = add_region(out, n, cap, get_u64(t + off + 8),
-				       type == IVHD_TYPE_10 ? AMD_IOMMU_MMIO_SMALL : AMD_IOMMU_MMIO_LARGE,
-				       true);
+			n = add_region(out, n, cap,
+				       (struct acpi_iommu_region){
+					       .base = get_u64(t + off + 8),
+					       .size = type == IVHD_TYPE_10 ? AMD_IOMMU_MMIO_SMALL : AMD_IOMMU_MMIO_LARGE,
+					       .amd = true,
+					       .devid = get_u16(t + off + 4),
+					       .segment = get_u16(t + off + 16) });
 		off += elen;
 	}
 	return n;

@@ -113,6 +113,8 @@ int acpi_madt_keep_only(uint8_t *madt, uint64_t len, const uint32_t *keep, unsig
 struct acpi_iommu_region {
 	uint64_t base, size;
 	bool amd;
+	uint16_t segment; /* PCI segment group of the devices it translates */
+	uint16_t devid; /* AMD-Vi: the IOMMU's own PCI requester id (bus << 8 | devfn) */
 };
 unsigned int acpi_iommu_regions(phys_map_fn map, void *ctx, const struct acpi_info *info,
 				struct acpi_iommu_region *out, unsigned int cap);

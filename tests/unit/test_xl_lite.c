@@ -371,7 +371,26 @@ static void test_info_text(void **state)
 					  "memory hypervisor: 66 MiB\n"
 					  "memory dom0: 512 MiB\n"
 					  "memory guests: 0 MiB\n"
-					  "memory free: 443 MiB\n");
+					  "memory free: 443 MiB\n"
+					  "iommu: none\n"
+					  "dma faults: 0\n");
+	cap_free(&c);
+
+	/* with an IOMMU: its driver, units and what is on */
+	strcpy(si.iommu, "AMD-Vi");
+	si.iommu_units = 1;
+	si.iommu_flags = XL_IOMMU_DMA_REMAP;
+	si.dma_faults = 3;
+	cap_open(&c);
+	xl_print_info(c.f, &si, false);
+	assert_non_null(strstr(cap_text(&c), "\niommu: AMD-Vi, 1 unit(s), DMA remapping on, interrupt "
+					     "remapping off\ndma faults: 3\n"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_info(c.f, &si, true);
+	assert_non_null(strstr(cap_text(&c), ",\"iommu\":{\"driver\":\"AMD-Vi\",\"units\":1,"
+					     "\"dma_remap\":true,\"intr_remap\":false},\"dma_faults\":3,"
+					     "\"memory\":{"));
 	cap_free(&c);
 }
 
@@ -422,7 +441,7 @@ static void test_info_json(void **state)
 	assert_string_equal(cap_text(&c),
 			    "{\"version\":\"0.1.0\",\"abi\":\"0.1\",\"abi_version\":1,\"tsc_khz\":2994123,"
 			    "\"nr_cpus\":2,\"cpus\":[{\"cpu\":0,\"apic_id\":0,\"owner\":0},"
-			    "{\"cpu\":1,\"apic_id\":1,\"owner\":null}],"
+			    "{\"cpu\":1,\"apic_id\":1,\"owner\":null}],\"iommu\":null,\"dma_faults\":0,"
 			    "\"memory\":{\"total\":1071644672,\"hypervisor\":69210112,"
 			    "\"dom0\":536870912,\"guests\":0,\"free\":465563648}}\n");
 	assert_json_line(cap_text(&c));
@@ -477,6 +496,7 @@ static void fill_domains(struct xl_domain_info *d)
 	d[1].vcpu_exits[0] = 5;
 	d[1].vcpu_exits[1] = 0;
 	d[1].uptime_us = 500; /* too young for a rate */
+	d[1].dma_faults = 4;
 	d[2].domid = 4000000000u;
 	d[2].state = 99;
 	memset(d[2].name, 'n', sizeof(d[2].name)); /* 32 characters, unterminated */
@@ -495,16 +515,16 @@ static void test_list_text(void **state)
 	cap_open(&c);
 	xl_print_domains(c.f, d, 2, false);
 	assert_string_equal(cap_text(&c),
-			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS   EXITS/S\n"
-			    "   0 dom0             running       1       512    0         123456     61728\n"
-			    "   7 hpc \"job\"        crashed       2      2048    2              5         0\n");
+			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS   EXITS/S DMA-FAULTS\n"
+			    "   0 dom0             running       1       512    0         123456     61728          0\n"
+			    "   7 hpc \"job\"        crashed       2      2048    2              5         0          4\n");
 	cap_free(&c);
 
 	cap_open(&c);
 	xl_print_domains(c.f, d, 3, false);
 	assert_non_null(strstr(cap_text(&c), "\n4000000000 nnnnn?nnnnnnnnnnnnnnnnnnnnnnnnnn state-99 "));
 	/* huge counts do not overflow the rate: UINT64_MAX exits over 3 s */
-	assert_non_null(strstr(cap_text(&c), " 18446744073709551615 6148914691236517205\n"));
+	assert_non_null(strstr(cap_text(&c), " 18446744073709551615 6148914691236517205          0\n"));
 	cap_free(&c);
 
 	/* no domains: the header alone */
@@ -526,7 +546,7 @@ static void test_list_json(void **state)
 	assert_string_equal(cap_text(&c),
 			    "{\"domains\":[{\"id\":0,\"name\":\"dom0\",\"state\":\"running\",\"vcpus\":1,"
 			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456,\"exits_per_s\":61728,"
-			    "\"vcpu_exits\":[123456]}]}\n");
+			    "\"dma_faults\":0,\"vcpu_exits\":[123456]}]}\n");
 	assert_json_line(cap_text(&c));
 	cap_free(&c);
 
@@ -535,6 +555,7 @@ static void test_list_json(void **state)
 	assert_json_line(cap_text(&c));
 	assert_non_null(strstr(cap_text(&c), "\"name\":\"hpc \\\"job\\\"\",\"state\":\"crashed\""));
 	assert_non_null(strstr(cap_text(&c), "\"state\":\"state-99\""));
+	assert_non_null(strstr(cap_text(&c), "\"exits_per_s\":0,\"dma_faults\":4,"));
 	assert_non_null(strstr(cap_text(&c), "nnnnn\\nnnn"));
 	cap_free(&c);
 

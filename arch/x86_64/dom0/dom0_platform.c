@@ -8,6 +8,7 @@
 #include <arch/lapic.h>
 #include <arch/paging.h>
 #include <arch/platform.h>
+#include <arch/vdev.h>
 #include <arch/vmm.h>
 #include <xen-lite/acpi.h>
 #include <xen-lite/arch/cpu.h>
@@ -15,6 +16,7 @@
 #include <xen-lite/arch/mm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/iommu.h>
 #include <xen-lite/log.h>
 #include <xen-lite/string.h>
 
@@ -81,6 +83,12 @@ int arch_dom0_reserve_iommus(struct domain *d)
 	return 0;
 }
 
+/* DMA faults are collected where dom0's CPU exits anyway: no timer, no interrupt of our own */
+static void poll_iommu(struct vcpu *v, void *opaque)
+{
+	iommu_poll_faults(false);
+}
+
 int arch_dom0_devices(struct domain *d)
 {
 	int err;
@@ -93,5 +101,7 @@ int arch_dom0_devices(struct domain *d)
 	err = dom0_io_init(d);
 	if (!err)
 		err = direct_lapic_attach(d);
+	if (!err)
+		err = vdev_poll_register(d, poll_iommu, NULL);
 	return err ? err : dom0_console_init(d, platform_ioapic_address());
 }

@@ -1,0 +1,110 @@
+#!/bin/bash
+# The IOMMU (Documentation/iommu.md): dom0's devices reach dom0's memory by
+# DMA and nothing else. QEMU's `edu` device, driven from dom0
+# (tests/dom0/edu-dma.c), DMAs into dom0's own pages (must work), into the
+# hypervisor's log ring (must not land: dom0 then reads the ring back with
+# xl-lite dmesg) and into the guest pool (must not land, and is logged).
+
+IOMMU_KERNEL=$BUILD/dom0/vmlinuz
+IOMMU_INITRD=$BUILD/dom0/initrd.cpio.gz
+# free memory of the guest pool on a 1 GiB machine whose dom0 has 512 MiB
+IOMMU_POOL_TARGET=0x30000000
+
+setup_iommu() {
+	make -s BUILD="$BUILD" dom0-images
+}
+
+# phys_of SYMBOL: the physical address of a symbol of the hypervisor image (its ELF load segments)
+phys_of() {
+	local va type off vaddr paddr filesz memsz rest
+	va=$(nm "$BUILD/xen-lite.elf" | awk -v s="$1" '$3 == s { print $1; exit }')
+	[ -n "$va" ] || return 1
+	va=$((0x$va))
+	while read -r type off vaddr paddr filesz memsz rest; do
+		[ "$type" = LOAD ] || continue
+		if [ $((va - vaddr)) -ge 0 ] && [ $((va - vaddr)) -lt $((memsz)) ]; then
+			printf '%#x\n' $((va - vaddr + paddr))
+			return 0
+		fi
+	done < <(readelf -lW "$BUILD/xen-lite.elf")
+	return 1
+}
+
+# iommu_boot NAME XEN-ARGS DOM0-ARGS [QEMU ARGS...]: q35, 2 CPUs, 1 GiB, edu on pcie.0 able to
+# address all memory (its default mask is 28 bits)
+iommu_boot() {
+	local name=$1 xen=$2 linux=$3
+	shift 3
+	qemu_boot "$name" -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" -append "$xen" \
+		-initrd "$IOMMU_KERNEL console=ttyS0 $linux,$IOMMU_INITRD" \
+		-device edu,dma_mask=0xffffffffffffffff "$@"
+}
+
+# expect_dma_contained RING: what every IOMMU must give: dom0's own DMA works, the
+# hypervisor's log ring (at RING) is not written, dom0 runs on and powers off
+expect_dma_contained() {
+	expect_rc 0
+	expect_log "iommu: DMA remapping on: dom0's devices reach dom0's" \
+		"xen-lite-dom0: edu-dma: own memory ok" \
+		"xen-lite-dom0: edu-dma: wrote 4095 bytes to $1" \
+		"xen-lite-dom0: edu-dma: wrote 4095 bytes to $IOMMU_POOL_TARGET" \
+		"xen-lite-dom0: dma: marks in the hypervisor's log: 0"
+	expect_no_log "PANIC" "crashed" "Kernel panic"
+}
+
+# expect_dma_faults_reported: the pool target lies where dom0's space has no mapping at
+# all: the fault is logged with device and address and counted on dom0
+expect_dma_faults_reported() {
+	expect_log_regex "iommu: DMA (write|access) blocked: device 0000:00:0[0-9a-f]\.0, address $IOMMU_POOL_TARGET, domain dom0"
+	expect_log_regex "xen-lite-dom0: dma: list: +0 dom0 .* +[1-9][0-9]*.?$"
+	expect_log_regex "xen-lite-dom0: dma: info: dma faults: [1-9]"
+}
+
+# a disk on q35's AHCI controller (00:1f.2), which dom0's stock ahci driver reads by DMA
+iommu_disk() {
+	local disk=$LOGDIR/$1-disk.img
+	printf 'XENLITE-DISK-MARKER: read by DMA through the IOMMU\n' >"$disk"
+	truncate -s 1M "$disk"
+	echo "-drive file=$disk,format=raw,if=none,id=disk0 -device ide-hd,drive=disk0,bus=ide.0"
+}
+
+test_iommu_amd_dom0_dma_contained() {
+	local ring
+	ring=$(phys_of ring) || { test_fail "no symbol 'ring' in the hypervisor image"; test_result; return; }
+	# shellcheck disable=SC2046 # the disk's options are words
+	iommu_boot iommu-amd-dma "dom0_mem=512M" \
+		"xl_modules=ahci+sd_mod xl_disk=/dev/sda xl_test=dma xl_dma=$ring+$IOMMU_POOL_TARGET" \
+		-device amd-iommu $(iommu_disk iommu-amd)
+	expect_dma_contained "$ring"
+	expect_log "xen-lite-dom0: disk /dev/sda: XENLITE-DISK-MARKER: read by DMA through the IOMMU"
+	# QEMU's AMD-Vi model never writes its event log (its amdvi_test_mask() ORs where it
+	# should AND, so amdvi_log_event() always returns early): faults are not visible here
+	expect_log "iommu: AMD-Vi, 1 unit(s)" \
+		"xen-lite-dom0: dma: info: iommu: AMD-Vi, 1 unit(s), DMA remapping on, interrupt remapping off"
+	test_result
+}
+
+# the same DMA with iommu=off lands: the test above can see it when it does
+test_iommu_off_dma_lands() {
+	local ring
+	ring=$(phys_of ring) || { test_fail "no symbol 'ring' in the hypervisor image"; test_result; return; }
+	iommu_boot iommu-off-dma "dom0_mem=512M iommu=off" "xl_test=dma xl_dma=$ring+$IOMMU_POOL_TARGET" \
+		-device amd-iommu
+	expect_rc 0
+	expect_log "iommu: off (iommu=off)" "xen-lite-dom0: edu-dma: own memory ok" \
+		"xen-lite-dom0: dma: info: iommu: none"
+	expect_log_regex "xen-lite-dom0: dma: marks in the hypervisor's log: [1-9]"
+	expect_no_log "iommu: DMA remapping on" "DMA write blocked" "DMA access blocked"
+	test_result
+}
+
+test_iommu_required_without_one() {
+	iommu_boot iommu-required "dom0_mem=512M iommu=required after_boot=halt debug_exit=0xf4" \
+		"xl_test=poweroff"
+	expect_rc 1
+	expect_log "iommu: none found" \
+		"iommu: iommu=required but the node has no usable IOMMU: dom0 is not started" \
+		"dom0: cannot start"
+	expect_no_log "xen-lite-dom0: init reached" "iommu: DMA remapping on"
+	test_result
+}
