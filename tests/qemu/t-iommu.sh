@@ -108,3 +108,35 @@ test_iommu_required_without_one() {
 	expect_no_log "xen-lite-dom0: init reached" "iommu: DMA remapping on"
 	test_result
 }
+
+# expect_config_guarded: the IOMMU function's command register did not change, edu's did
+expect_config_guarded() {
+	local line before after
+	expect_rc 0
+	expect_log "dom0: a write to the PCI configuration of the AMD-Vi unit"
+	line=$(grep -a "xen-lite-dom0: pci-config: iommu " "$LOG" | tr -d '\r' | head -1)
+	before=$(echo "$line" | sed -nE 's/.*command ([0-9a-f]+) -> ([0-9a-f]+)$/\1/p')
+	after=$(echo "$line" | sed -nE 's/.*command ([0-9a-f]+) -> ([0-9a-f]+)$/\2/p')
+	if [ -z "$before" ] || [ "$before" != "$after" ]; then
+		test_fail "the IOMMU's command register changed or was not read: '${line:-no line}'"
+	fi
+	line=$(grep -a "xen-lite-dom0: pci-config: edu " "$LOG" | tr -d '\r' | head -1)
+	before=$(echo "$line" | sed -nE 's/.*command ([0-9a-f]+) -> ([0-9a-f]+)$/\1/p')
+	after=$(echo "$line" | sed -nE 's/.*command ([0-9a-f]+) -> ([0-9a-f]+)$/\2/p')
+	if [ -z "$before" ] || [ $((0x$before ^ 4)) -ne $((0x${after:-0})) ]; then
+		test_fail "edu's command register did not take the write: '${line:-no line}'"
+	fi
+	expect_no_log "PANIC" "crashed" "Kernel panic"
+}
+
+# dom0 writes the AMD-Vi unit's configuration: refused through the legacy ports (Linux's
+# way to the first 256 bytes) and through its page of the ECAM window
+test_iommu_amd_config_kept_from_dom0() {
+	iommu_boot iommu-amd-config "dom0_mem=512M" "iomem=relaxed xl_test=pci_config" -device amd-iommu
+	expect_config_guarded
+	expect_log_regex "the AMD-Vi unit \(0000:00:0[0-9a-f]\.0, offset 0x4, port 0xcfc\) refused"
+	expect_log_regex "the AMD-Vi unit \(0000:00:0[0-9a-f]\.0, offset 0x4, ECAM\) refused"
+	# read back through ECAM: unchanged
+	expect_log_regex "xen-lite-dom0: pci-config: iommu .* ecam command ([0-9a-f]+) -> 0x0*\1.?$"
+	test_result
+}

@@ -78,6 +78,49 @@ static void test_mov_imm_and_xchg(void **state)
 	assert_int_equal(s.source, STORE_FROM_REG);
 }
 
+/* byte stores (Linux writes PCI configuration space through ECAM with movb/movw/movl) */
+static void test_byte_stores(void **state)
+{
+	/* mov %al,(%rdx) */
+	static const uint8_t a[] = { 0x88, 0x02 };
+	/* mov %bh,0x4(%rcx): register 7 without REX is BH, bits 8-15 of RBX */
+	static const uint8_t b[] = { 0x88, 0x79, 0x04 };
+	/* mov %sil,(%rdi): with a REX prefix, register 6 is SIL */
+	static const uint8_t c[] = { 0x40, 0x88, 0x37 };
+	/* mov %r10b,(%rax) */
+	static const uint8_t d[] = { 0x44, 0x88, 0x10 };
+	/* movb $0x5a,0x3c(%rbx), with an operand-size prefix that does not change the size */
+	static const uint8_t e[] = { 0x66, 0xc6, 0x43, 0x3c, 0x5a };
+	/* C6 /1 is not a store */
+	static const uint8_t f[] = { 0xc6, 0x08, 0x01 };
+	/* movb $imm with the immediate missing */
+	static const uint8_t g[] = { 0xc6, 0x00 };
+	struct store_insn s;
+
+	s = decode_ok(a, sizeof(a));
+	assert_int_equal(s.size, 1);
+	assert_int_equal(s.length, 2);
+	assert_int_equal(s.reg, 0);
+	assert_false(s.high8);
+	s = decode_ok(b, sizeof(b));
+	assert_int_equal(s.reg, 3); /* rbx */
+	assert_true(s.high8);
+	assert_int_equal(s.length, 3);
+	s = decode_ok(c, sizeof(c));
+	assert_int_equal(s.reg, 6);
+	assert_false(s.high8);
+	s = decode_ok(d, sizeof(d));
+	assert_int_equal(s.reg, 10);
+	assert_false(s.high8);
+	s = decode_ok(e, sizeof(e));
+	assert_int_equal(s.size, 1);
+	assert_int_equal(s.source, STORE_FROM_IMM);
+	assert_int_equal(s.imm, 0x5a);
+	assert_int_equal(s.length, 5);
+	assert_int_equal(decode_store(f, sizeof(f), &s), -EINVAL);
+	assert_int_equal(decode_store(g, sizeof(g), &s), -EINVAL);
+}
+
 static void test_refused(void **state)
 {
 	static const uint8_t load[] = { 0x8b, 0x02 }; /* mov (%rdx),%eax: not a store */
@@ -101,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mov_reg_forms),
 		cmocka_unit_test(test_mov_imm_and_xchg),
+		cmocka_unit_test(test_byte_stores),
 		cmocka_unit_test(test_refused),
 	};
 

@@ -83,7 +83,7 @@ static struct {
 	unsigned int calls;
 	bool succeed;
 	uint32_t value;
-	unsigned int length;
+	unsigned int length, size, sizes;
 	uint64_t gpa;
 	const char *what;
 	bool during_event_delivery;
@@ -100,6 +100,22 @@ bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what, bool 
 		return false;
 	*value = decode.value;
 	*length = decode.length;
+	return true;
+}
+
+bool vcpu_decode_mmio_store(struct vcpu *v, gpa_t gpa, const char *what, bool during_event_delivery,
+			    unsigned int sizes, struct mmio_store *out)
+{
+	decode.calls++;
+	decode.gpa = gpa_addr(gpa);
+	decode.what = what;
+	decode.during_event_delivery = during_event_delivery;
+	decode.sizes = sizes;
+	if (!decode.succeed)
+		return false;
+	out->value = decode.value;
+	out->size = decode.size;
+	out->length = decode.length;
 	return true;
 }
 
@@ -132,6 +148,19 @@ static void device_mmio_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *o
 	dev->v = v;
 	dev->gpa = gpa_addr(gpa);
 	dev->value = value;
+}
+
+static unsigned int store_size;
+
+static void device_mmio_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size, void *opaque)
+{
+	struct device *dev = opaque;
+
+	dev->mmio_calls++;
+	dev->v = v;
+	dev->gpa = gpa_addr(gpa);
+	dev->value = (uint32_t)value;
+	store_size = size;
 }
 
 static void device_poll(struct vcpu *v, void *opaque)
@@ -353,6 +382,31 @@ static void test_mmio_write_inside_range_reaches_handler_and_advances_rip(void *
 	assert_int_equal(advanced.bytes, 3);
 }
 
+/* A range that takes stores of several sizes: the decoder is told which, the handler gets the size. */
+static void test_mmio_sized_stores_reach_handler(void **state)
+{
+	assert_int_equal(vdev_mmio_register_stores(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "config space", 1 | 2 | 4,
+						   device_mmio_store, &dev_a),
+			 0);
+	assert_int_equal(protected.perms, GUEST_PERM_READ);
+	decode.succeed = true;
+	decode.value = 0x5a;
+	decode.size = 1;
+	decode.length = 3;
+	assert_true(vdev_mmio_write(&vcpu, gpa_init(MMIO_BASE + 0x3c), false));
+	assert_int_equal(decode.sizes, 1 | 2 | 4);
+	assert_int_equal(dev_a.mmio_calls, 1);
+	assert_int_equal(dev_a.gpa, MMIO_BASE + 0x3c);
+	assert_int_equal(dev_a.value, 0x5a);
+	assert_int_equal(store_size, 1);
+	assert_int_equal(advanced.bytes, 3);
+	/* a store the decoder refuses (the domain is crashed there): no handler, RIP stays */
+	decode.succeed = false;
+	assert_true(vdev_mmio_write(&vcpu, gpa_init(MMIO_BASE + 0x40), false));
+	assert_int_equal(dev_a.mmio_calls, 1);
+	assert_int_equal(advanced.calls, 1);
+}
+
 static void test_mmio_write_reaches_the_owning_device(void **state)
 {
 	assert_int_equal(vdev_mmio_register(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "a", device_mmio_write, &dev_a),
@@ -475,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mmio_register_returns_mapping_error, setup),
 		cmocka_unit_test_setup(test_mmio_register_refuses_when_table_is_full, setup),
 		cmocka_unit_test_setup(test_mmio_write_inside_range_reaches_handler_and_advances_rip, setup),
+		cmocka_unit_test_setup(test_mmio_sized_stores_reach_handler, setup),
 		cmocka_unit_test_setup(test_mmio_write_reaches_the_owning_device, setup),
 		cmocka_unit_test_setup(test_mmio_write_outside_range_is_not_claimed, setup),
 		cmocka_unit_test_setup(test_mmio_write_failed_decode_calls_no_handler, setup),

@@ -57,12 +57,10 @@ static const struct reset_port *reset_port_at(unsigned int port)
 /*
  * Whether an OUT of size bytes at port resets the machine: any byte it
  * writes to a reset port with a resetting value counts (a word at 0x91
- * writes 0x92 too), except a dword at 0xCF8, which is PCI's CONFIG_ADDRESS.
+ * writes 0x92 too); a dword at 0xCF8 is PCI's CONFIG_ADDRESS and never comes here.
  */
 static bool out_resets(unsigned int port, unsigned int size, uint32_t value)
 {
-	if (size == 4 && port == PORT_RESET_CTRL - 1)
-		return false;
 	for (unsigned int i = 0; i < size; i++) {
 		const struct reset_port *rp = reset_port_at(port + i);
 
@@ -98,6 +96,8 @@ static enum vdev_io_result reset_port_io(struct vcpu *v, struct io_access *io, v
 
 	if (io->string)
 		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
+	if (io->size == 4 && io->port == PORT_RESET_CTRL - 1)
+		return dom0_pci_address(io); /* PCI's CONFIG_ADDRESS */
 	if (io->in) {
 		io->value = hw_in(io->port, io->size);
 		return VDEV_IO_DONE;

@@ -76,6 +76,11 @@ int arch_dom0_reserve_iommus(struct domain *d)
 		log_info("dom0: %s IOMMU registers [%#llx-%#llx) kept from dom0\n",
 			 r[i].amd ? "AMD-Vi" : "VT-d", (unsigned long long)r[i].base,
 			 (unsigned long long)(r[i].base + r[i].size));
+		/* an AMD-Vi unit is a PCI function too: its capability holds the registers' base */
+		if (r[i].amd)
+			err = dom0_pci_guard(d, r[i].segment, r[i].devid, "the AMD-Vi unit");
+		if (err)
+			return err;
 	}
 	/* without its table dom0 does not look for the IOMMU at all */
 	hide_table(acpi->dmar_addr, "DMAR");
@@ -99,6 +104,8 @@ int arch_dom0_devices(struct domain *d)
 		return -ENODEV;
 	}
 	err = dom0_io_init(d);
+	if (!err)
+		err = dom0_pci_init(d);
 	if (!err)
 		err = direct_lapic_attach(d);
 	if (!err)

@@ -69,12 +69,13 @@ int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf)
 	return X86_MAX_INSN;
 }
 
-bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
-			      bool during_event_delivery, uint32_t *value, unsigned int *length)
+bool vcpu_decode_mmio_store(struct vcpu *v, gpa_t gpa, const char *what, bool during_event_delivery,
+			    unsigned int sizes, struct mmio_store *out)
 {
 	uint8_t insn[X86_MAX_INSN];
 	struct store_insn st;
 	struct vcpu_context ctx;
+	uint64_t value;
 	int n;
 
 	if (during_event_delivery) {
@@ -83,13 +84,30 @@ bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
 		return false;
 	}
 	n = vcpu_fetch_insn(v, insn);
-	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || st.size != 4 || (gpa_addr(gpa) & 3)) {
+	if (n < 0 || decode_store(insn, (unsigned int)n, &st) || !(sizes & st.size) ||
+	    (gpa_addr(gpa) & (st.size - 1))) {
 		vcpu_get_context(v, &ctx);
 		domain_crash(v->domain, "unsupported write to %s at RIP %#llx", what,
 			     (unsigned long long)ctx.rip);
 		return false;
 	}
-	*value = (uint32_t)(st.source == STORE_FROM_IMM ? st.imm : vcpu_get_reg(v, st.reg));
+	value = st.source == STORE_FROM_IMM ? st.imm : vcpu_get_reg(v, st.reg);
+	if (st.high8)
+		value >>= 8;
+	out->size = st.size;
+	out->value = st.size == 8 ? value : value & ((1ULL << (8 * st.size)) - 1);
+	out->length = st.length;
+	return true;
+}
+
+bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
+			      bool during_event_delivery, uint32_t *value, unsigned int *length)
+{
+	struct mmio_store st;
+
+	if (!vcpu_decode_mmio_store(v, gpa, what, during_event_delivery, 4, &st))
+		return false;
+	*value = (uint32_t)st.value;
 	*length = st.length;
 	return true;
 }

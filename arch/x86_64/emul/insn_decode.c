@@ -62,20 +62,26 @@ int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *ou
 	if (rex & 8)
 		size = 8; /* REX.W wins over 0x66 */
 	op = bytes[i++];
-	if (op != 0x89 && op != 0x87 && op != 0xc7)
+	if (op != 0x89 && op != 0x87 && op != 0xc7 && op != 0x88 && op != 0xc6)
 		return -EINVAL;
-	if (op == 0xc7 && ((bytes[i < avail ? i : 0] >> 3) & 7) != 0)
-		return -EINVAL; /* C7 /0 only */
+	if ((op == 0xc7 || op == 0xc6) && ((bytes[i < avail ? i : 0] >> 3) & 7) != 0)
+		return -EINVAL; /* C6 /0 and C7 /0 only */
+	if (op == 0x88 || op == 0xc6)
+		size = 1; /* MOV r/m8: no prefix changes that */
 	m = modrm_length(bytes + i, avail - i, addr32);
 	if (m < 0)
 		return m;
 	out->size = size;
 	out->reg = ((bytes[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
-	out->source = op == 0xc7 ? STORE_FROM_IMM : STORE_FROM_REG;
+	/* without a REX prefix, byte registers 4-7 are AH, CH, DH, BH */
+	out->high8 = size == 1 && !rex && out->reg >= 4;
+	if (out->high8)
+		out->reg -= 4;
+	out->source = op == 0xc7 || op == 0xc6 ? STORE_FROM_IMM : STORE_FROM_REG;
 	out->imm = 0;
 	i += (unsigned int)m;
-	if (op == 0xc7) {
-		unsigned int isz = size == 2 ? 2 : 4; /* imm32 sign-extended for 64-bit */
+	if (out->source == STORE_FROM_IMM) {
+		unsigned int isz = size == 1 ? 1 : size == 2 ? 2 : 4; /* imm32 sign-extended for 64-bit */
 		uint64_t v = 0;
 
 		if (i + isz > avail)

@@ -22,8 +22,7 @@ int vdev_io_register(struct domain *d, uint16_t base, uint16_t count, vdev_io_fn
 	return 0;
 }
 
-int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *what,
-		       vdev_mmio_write_fn fn, void *opaque)
+static int add_mmio(struct domain *d, const struct vdev_mmio_range *r)
 {
 	struct vdev_table *t = &d->arch.vdev;
 	int err;
@@ -31,10 +30,24 @@ int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *
 	if (t->nr_mmio == VDEV_MAX_MMIO)
 		return -ENOSPC;
 	/* reads stay native; each write faults and comes to vdev_mmio_write() */
-	err = vmm->protect(d, base, size, GUEST_PERM_READ);
+	err = vmm->protect(d, r->base, r->size, GUEST_PERM_READ);
 	if (!err) /* a range that could not be protected is nobody's */
-		t->mmio[t->nr_mmio++] = (struct vdev_mmio_range){ base, size, what, fn, opaque };
+		t->mmio[t->nr_mmio++] = *r;
 	return err;
+}
+
+int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *what,
+		       vdev_mmio_write_fn fn, void *opaque)
+{
+	return add_mmio(d, &(struct vdev_mmio_range){ .base = base, .size = size, .what = what, .fn = fn,
+						      .sizes = 4, .opaque = opaque });
+}
+
+int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const char *what,
+			      unsigned int sizes, vdev_mmio_store_fn fn, void *opaque)
+{
+	return add_mmio(d, &(struct vdev_mmio_range){ .base = base, .size = size, .what = what,
+						      .store_fn = fn, .sizes = sizes, .opaque = opaque });
 }
 
 int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque)
@@ -65,12 +78,18 @@ bool vdev_mmio_write(struct vcpu *v, gpa_t gpa, bool during_event_delivery)
 
 	for (unsigned int i = 0; i < t->nr_mmio; i++) {
 		const struct vdev_mmio_range *r = &t->mmio[i];
+		struct mmio_store st;
 		uint32_t value;
 		unsigned int length;
 
 		if (gpa_addr(gpa) - gpa_addr(r->base) >= r->size)
 			continue;
-		if (vcpu_decode_mmio_store32(v, gpa, r->what, during_event_delivery, &value, &length)) {
+		if (r->store_fn) {
+			if (vcpu_decode_mmio_store(v, gpa, r->what, during_event_delivery, r->sizes, &st)) {
+				r->store_fn(v, gpa, st.value, st.size, r->opaque);
+				vcpu_advance_rip(v, st.length);
+			}
+		} else if (vcpu_decode_mmio_store32(v, gpa, r->what, during_event_delivery, &value, &length)) {
 			r->fn(v, gpa, value, r->opaque);
 			vcpu_advance_rip(v, length);
 		}

@@ -35,6 +35,14 @@ int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf);
 bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
 			      bool during_event_delivery, uint32_t *value, unsigned int *length);
 
+/* The same for stores of the sizes given (a mask of byte counts: 1 | 2 | 4 | 8), aligned. */
+struct mmio_store {
+	uint64_t value; /* zero-extended */
+	unsigned int size, length; /* bytes stored; the instruction's length */
+};
+bool vcpu_decode_mmio_store(struct vcpu *v, gpa_t gpa, const char *what, bool during_event_delivery,
+			    unsigned int sizes, struct mmio_store *out);
+
 /* Wait, with the CPU halted, until the vCPU's domain changes state. */
 void vcpu_block(struct vcpu *v);
 

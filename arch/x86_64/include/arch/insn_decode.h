@@ -14,9 +14,10 @@ enum store_source { STORE_FROM_REG, STORE_FROM_IMM };
 
 struct store_insn {
 	unsigned int length; /* bytes, prefixes included */
-	unsigned int size; /* operand bytes: 2, 4 or 8 */
+	unsigned int size; /* operand bytes: 1, 2, 4 or 8 */
 	enum store_source source;
 	unsigned int reg; /* 0-15 in the ModRM.reg + REX.R numbering (RAX=0 ... R15=15) */
+	bool high8; /* a byte store from AH, CH, DH or BH: bits 8-15 of register reg (0-3) */
 	uint64_t imm; /* sign-extended immediate, for STORE_FROM_IMM */
 };
 

@@ -36,11 +36,14 @@ enum vdev_io_result {
 typedef enum vdev_io_result (*vdev_io_fn)(struct vcpu *v, struct io_access *io, void *opaque);
 /* A 32-bit store to a write-trapped MMIO range, already decoded; the engine moves RIP on. */
 typedef void (*vdev_mmio_write_fn)(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque);
+/* A store of any size the range accepts (1, 2, 4 or 8 bytes), decoded; the engine moves RIP on. */
+typedef void (*vdev_mmio_store_fn)(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size,
+				   void *opaque);
 /* Called at every exit of the domain's vCPUs (dom0's console takes its keyboard input so). */
 typedef void (*vdev_poll_fn)(struct vcpu *v, void *opaque);
 
 #define VDEV_MAX_IO 8
-#define VDEV_MAX_MMIO 4
+#define VDEV_MAX_MMIO 8
 #define VDEV_MAX_POLL 2
 
 struct vdev_table {
@@ -53,7 +56,9 @@ struct vdev_table {
 		gpa_t base;
 		uint64_t size;
 		const char *what; /* for crash reports: "the local APIC" */
-		vdev_mmio_write_fn fn;
+		vdev_mmio_write_fn fn; /* aligned 32-bit stores only */
+		vdev_mmio_store_fn store_fn; /* or: the sizes in the mask `sizes` */
+		unsigned int sizes;
 		void *opaque;
 	} mmio[VDEV_MAX_MMIO];
 	struct vdev_poll {
@@ -76,6 +81,9 @@ int vdev_io_register(struct domain *d, uint16_t base, uint16_t count, vdev_io_fn
  */
 int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *what,
 		       vdev_mmio_write_fn fn, void *opaque);
+/* The same for registers written with stores of the sizes in the mask sizes (1 | 2 | 4 | 8). */
+int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const char *what,
+			      unsigned int sizes, vdev_mmio_store_fn fn, void *opaque);
 int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque);
 
 /* ---- for the vendor engine's exit handlers ---- */

@@ -1,0 +1,135 @@
+/*
+ * dom0's PCI configuration space: direct, except that the functions the
+ * hypervisor keeps (an AMD-Vi unit carries its capability, and with it the
+ * base of its registers, in a PCI function) take no writes from dom0: dom0
+ * may read them, as lspci does, but not turn their bus mastering off or
+ * move their registers. Both ways in are covered: the legacy ports
+ * (CONFIG_ADDRESS, a dword at 0xCF8, and CONFIG_DATA at 0xCFC-0xCFF), whose
+ * accesses the hypervisor carries out itself under one lock so that no
+ * other vCPU can change the address between the check and the access, and
+ * the function's page of the ECAM window (MCFG), written through a trap.
+ */
+#include <arch/cpu.h>
+#include <arch/dom0_devices.h>
+#include <arch/platform.h>
+#include <arch/vdev.h>
+#include <xen-lite/acpi.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/log.h>
+#include <xen-lite/spinlock.h>
+
+#define PORT_CONFIG_ADDRESS 0xcf8
+#define PORT_CONFIG_DATA 0xcfc
+#define CONFIG_ENABLE (1u << 31)
+#define MAX_GUARDED 8
+
+struct guarded_function {
+	uint16_t segment, bdf;
+	const char *what;
+	bool reported[2]; /* through the ports, through ECAM */
+};
+
+static struct guarded_function guarded[MAX_GUARDED];
+static unsigned int nr_guarded;
+static spinlock_t config_lock; /* CONFIG_ADDRESS and the access it selects, together */
+static uint32_t config_address; /* dom0's, as the hardware register would hold it */
+
+static struct guarded_function *guarded_at(uint16_t segment, uint16_t bdf)
+{
+	for (unsigned int i = 0; i < nr_guarded; i++)
+		if (guarded[i].segment == segment && guarded[i].bdf == bdf)
+			return &guarded[i];
+	return NULL;
+}
+
+static void refuse(struct guarded_function *g, unsigned int offset, bool ecam)
+{
+	if (g->reported[ecam])
+		return;
+	g->reported[ecam] = true; /* once per function and way: dom0 may retry in a loop */
+	log_warn("dom0: a write to the PCI configuration of %s (%04x:%02x:%02x.%u, offset %#x, %s) refused\n",
+		 g->what, g->segment, g->bdf >> 8, (g->bdf >> 3) & 0x1f, g->bdf & 7, offset,
+		 ecam ? "ECAM" : "port 0xcfc");
+}
+
+enum vdev_io_result dom0_pci_address(struct io_access *io)
+{
+	uint64_t flags = spin_lock_irqsave(&config_lock);
+
+	if (io->in)
+		io->value = config_address;
+	else
+		config_address = io->value;
+	spin_unlock_irqrestore(&config_lock, flags);
+	return VDEV_IO_DONE;
+}
+
+static enum vdev_io_result config_data(struct vcpu *v, struct io_access *io, void *opaque)
+{
+	unsigned int offset = (config_address & 0xfc) + (io->port - PORT_CONFIG_DATA);
+	struct guarded_function *g;
+	uint64_t flags;
+
+	if (io->string)
+		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
+	flags = spin_lock_irqsave(&config_lock);
+	g = config_address & CONFIG_ENABLE ? guarded_at(0, (uint16_t)(config_address >> 8)) : NULL;
+	if (!io->in && g) {
+		refuse(g, offset, false);
+	} else {
+		outl(PORT_CONFIG_ADDRESS, config_address);
+		if (io->in)
+			io->value = io->size == 1 ? inb(io->port) : io->size == 2 ? inw(io->port) : inl(io->port);
+		else if (io->size == 1)
+			outb(io->port, (uint8_t)io->value);
+		else if (io->size == 2)
+			outw(io->port, (uint16_t)io->value);
+		else
+			outl(io->port, io->value);
+	}
+	spin_unlock_irqrestore(&config_lock, flags);
+	return VDEV_IO_DONE;
+}
+
+static void ecam_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size, void *opaque)
+{
+	refuse(opaque, (unsigned int)(gpa_addr(gpa) & 0xfff), true);
+}
+
+int dom0_pci_init(struct domain *d)
+{
+	return vdev_io_register(d, PORT_CONFIG_DATA, 4, config_data, NULL);
+}
+
+/* The ECAM page of a function, or 0 when no MCFG window covers its bus. */
+static uint64_t ecam_page(uint16_t segment, uint16_t bdf)
+{
+	const struct acpi_info *acpi = platform_acpi();
+	unsigned int bus = bdf >> 8;
+
+	for (unsigned int i = 0; i < acpi->mcfg_count; i++) {
+		const struct acpi_mcfg_seg *m = &acpi->mcfg[i];
+
+		if (m->segment == segment && bus >= m->bus_start && bus <= m->bus_end)
+			return m->base + ((uint64_t)bdf << 12); /* the base is bus 0's */
+	}
+	return 0;
+}
+
+int dom0_pci_guard(struct domain *d, uint16_t segment, uint16_t bdf, const char *what)
+{
+	struct guarded_function *g = guarded_at(segment, bdf);
+	uint64_t page = ecam_page(segment, bdf);
+
+	if (g)
+		return 0;
+	if (nr_guarded == MAX_GUARDED)
+		return -ENOSPC;
+	g = &guarded[nr_guarded++];
+	*g = (struct guarded_function){ segment, bdf, what, { false, false } };
+	/* without an ECAM window the legacy ports are the only way in */
+	return page ? vdev_mmio_register_stores(d, gpa_init(page), PAGE_SIZE, what, 1 | 2 | 4 | 8,
+						ecam_store, g)
+		    : 0;
+}
