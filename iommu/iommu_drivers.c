@@ -2,6 +2,7 @@
 #include <xen-lite/arch/iommu.h>
 
 static const struct iommu_driver *const drivers[] = {
+	&vtd_driver,
 	NULL,
 };
 
