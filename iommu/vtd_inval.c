@@ -52,10 +52,12 @@ int vtd_inval_init(struct vtd_unit *u)
 	u->queue_status = (volatile uint32_t *)status;
 	u->queue_tail = 0;
 	err = vtd_set_command(u, VTD_GCMD_QIE, true, "invalidation queue enable");
-	if (!err)
-		return 0;
-	u->queue = NULL;
-	u->queue_status = NULL;
+	if (err) {
+		/* the pages stay allocated: a unit that did not answer may still read them */
+		u->queue = NULL;
+		u->queue_status = NULL;
+	}
+	return err;
 fail:
 	if (queue)
 		free_pages(queue, PAGE_SIZE);
