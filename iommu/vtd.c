@@ -157,7 +157,8 @@ static int choose_formats(void)
 	walks_snoop = true;
 	for (unsigned int i = 0; i < nr_units; i++) {
 		const struct vtd_unit *u = &units[i];
-		uint64_t width = 1ULL << (VTD_CAP_MGAW(u->cap) + 1);
+		unsigned int mgaw = VTD_CAP_MGAW(u->cap) + 1;
+		uint64_t width = mgaw < 64 ? 1ULL << mgaw : ~0ULL; /* 6 bits: a hostile 63 must not shift by 64 */
 
 		sagaw &= VTD_CAP_SAGAW(u->cap);
 		sllps &= VTD_CAP_SLLPS(u->cap);
