@@ -3,6 +3,7 @@
 
 static const struct iommu_driver *const drivers[] = {
 	&amd_vi_driver,
+	&vtd_driver,
 	NULL,
 };
 
