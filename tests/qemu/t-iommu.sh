@@ -84,6 +84,24 @@ test_iommu_amd_dom0_dma_contained() {
 	test_result
 }
 
+test_iommu_vtd_dom0_dma_contained() {
+	local ring
+	ring=$(phys_of ring) || { test_fail "no symbol 'ring' in the hypervisor image"; test_result; return; }
+	# shellcheck disable=SC2046 # the disk's options are words
+	iommu_boot iommu-vtd-dma "dom0_mem=512M" \
+		"xl_modules=ahci+sd_mod xl_disk=/dev/sda xl_test=dma xl_dma=$ring+$IOMMU_POOL_TARGET" \
+		-device intel-iommu $(iommu_disk iommu-vtd)
+	expect_dma_contained "$ring"
+	expect_log "xen-lite-dom0: disk /dev/sda: XENLITE-DISK-MARKER: read by DMA through the IOMMU"
+	# QEMU's VT-d model records faults: they are logged and counted on dom0, the ring's too
+	expect_dma_faults_reported
+	expect_log_regex "iommu: DMA write blocked: device 0000:00:0[0-9a-f]\.0, address $(printf '%#x' $((ring & ~0xfff))), domain dom0"
+
+	expect_log "iommu: VT-d, 1 unit(s)" \
+		"xen-lite-dom0: dma: info: iommu: VT-d, 1 unit(s), DMA remapping on, interrupt remapping off"
+	test_result
+}
+
 # the same DMA with iommu=off lands: the test above can see it when it does
 test_iommu_off_dma_lands() {
 	local ring
