@@ -57,6 +57,17 @@ struct iommu_driver {
 	 */
 	int (*enable)(struct iommu_space *everything);
 	/*
+	 * After enable(): give one device (segment, requester id) this space
+	 * instead of the one it has. What the units cached for it (its entry,
+	 * the translations of the space it leaves) is invalidated, and the
+	 * hardware has confirmed it, before this returns: from then on the
+	 * device reaches what s maps and nothing else. 0; -ENODEV when no unit
+	 * serves the segment; -ETIMEDOUT when a unit does not confirm (the
+	 * device may then still use the old space: the caller must not reuse
+	 * that space's memory for anything else).
+	 */
+	int (*attach)(struct iommu_space *s, uint16_t segment, uint16_t bdf);
+	/*
 	 * Call fn for each fault recorded since the last call, and make room
 	 * for more. Returns how many; a lost fault (log overflow) counts one
 	 * with addr ~0 and what "fault log overflowed".
