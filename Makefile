@@ -62,7 +62,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/unit/%)
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c tests/unit/log_capture.c $$(wildcard tests/unit/*.h tests/unit/host/arch/*.h) \
 		$$(shell cat tests/unit/test_$$*.deps 2>/dev/null) $$(wildcard include/xen-lite/*.h \
-		include/xen-lite/arch/*.h $(ARCH_DIR)/include/arch/*.h $(ARCH_DIR)/svm/*.h)
+		include/xen-lite/arch/*.h $(ARCH_DIR)/include/arch/*.h $(ARCH_DIR)/svm/*.h hypercalls/*.h \
+		iommu/*.h dom0-tools/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka
 

@@ -183,6 +183,22 @@ int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t d
 	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, domid);
 }
 
+int xl_pci_assignable(struct xl_handle *h, uint32_t op, uint64_t arg)
+{
+	const char *call = op == XL_DOMCTL_PCI_ASSIGNABLE_ADD ? "XL_DOMCTL_PCI_ASSIGNABLE_ADD"
+							       : "XL_DOMCTL_PCI_ASSIGNABLE_REMOVE";
+
+	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, arg) < 0 ? -1 : 0;
+}
+
+int xl_pci_list(struct xl_handle *h, struct xl_pci_device *out, unsigned int max)
+{
+	int64_t n = xl_hypercall(h, "XL_SYSCTL_PCI_LIST", XL_HC_SYSCTL, XL_SYSCTL_PCI_LIST, out,
+				 (size_t)max * sizeof(*out), 0);
+
+	return n < 0 || n > INT32_MAX ? -1 : (int)n;
+}
+
 uint32_t xl_load_chunk_len(uint64_t offset, uint64_t kernel_size, uint64_t ramdisk_size,
 			   size_t chunk_max)
 {

@@ -111,6 +111,10 @@ int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_c
 int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, size_t len);
 /* XL_DOMCTL_DESTROY / PAUSE / UNPAUSE on a domain id. */
 int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid);
+/* XL_DOMCTL_PCI_ASSIGNABLE_ADD/REMOVE: arg is XL_PCI_SBDF() | XL_PCI_CHECK_ONLY. 0 or -1. */
+int xl_pci_assignable(struct xl_handle *h, uint32_t op, uint64_t arg);
+/* XL_SYSCTL_PCI_LIST: up to max functions; returns how many there are, or -1. */
+int xl_pci_list(struct xl_handle *h, struct xl_pci_device *out, unsigned int max);
 
 /*
  * One line describing *e, without the program name and newline, e.g.

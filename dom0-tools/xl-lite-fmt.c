@@ -53,6 +53,18 @@ static const struct {
 	  "terminal, the input is sent and the command returns once the guest has been\n"
 	  "quiet for a second after it. Output written while nobody is attached is kept\n"
 	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1 },
+	{ "pci-assignable-add", XL_CMD_PCI_ASSIGNABLE_ADD, "xl-lite pci-assignable-add BDF",
+	  "Take PCI function BDF (SSSS:BB:DD.F or BB:DD.F) from dom0 so that it can be\n"
+	  "given to a guest: the hypervisor checks it first (it exists, on the root bus,\n"
+	  "not a bridge nor an IOMMU, an IOMMU translates DMA); then dom0's driver is\n"
+	  "unbound, the device reset (when Linux offers a reset for it), and the\n"
+	  "hypervisor moves it out of dom0's IO space: its DMA is blocked, its bus\n"
+	  "mastering off. A refused function is left as it was.", 1, 1 },
+	{ "pci-assignable-remove", XL_CMD_PCI_ASSIGNABLE_REMOVE, "xl-lite pci-assignable-remove BDF",
+	  "Give an assignable PCI function back to dom0: into dom0's IO space again,\n"
+	  "then Linux is asked to bind a driver to it.", 1, 1 },
+	{ "pci-assignable-list", XL_CMD_PCI_ASSIGNABLE_LIST, "xl-lite pci-assignable-list [--json]",
+	  "The PCI functions taken from dom0, one a line.", 0, 0 },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0 },
 };
 
@@ -156,6 +168,8 @@ void xl_print_help(FILE *f, enum xl_cmd topic)
 	      "  info           the hypervisor: version, ABI, TSC, CPUs and their owners, memory\n"
 	      "  list           the domains: id, name, state, vCPUs, memory, VM exits\n"
 	      "  dmesg          the hypervisor's log ring\n"
+	      "  pci-assignable-add BDF | pci-assignable-remove BDF | pci-assignable-list\n"
+	      "                 take a PCI function from dom0 for guests, give it back, list\n"
 	      "  help [COMMAND] this text, or a command's\n"
 	      "\n"
 	      "Options:\n"
@@ -165,6 +179,72 @@ void xl_print_help(FILE *f, enum xl_cmd topic)
 	      "Exit status: 0 done, 1 the hypervisor or the driver failed (the cause is\n"
 	      "printed), 2 usage error.\n",
 	      f);
+}
+
+static bool parse_hex(const char *s, size_t len, unsigned int max, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	if (!len || len > 4)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned int d = c >= '0' && c <= '9' ? (unsigned int)(c - '0')
+				 : c >= 'a' && c <= 'f' ? (unsigned int)(c - 'a' + 10)
+				 : c >= 'A' && c <= 'F' ? (unsigned int)(c - 'A' + 10)
+							: 16;
+
+		if (d == 16)
+			return false;
+		v = v * 16 + d;
+	}
+	*out = v;
+	return v <= max;
+}
+
+bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf)
+{
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *dot;
+	unsigned int seg = 0, bus, dev, fn;
+
+	if (c2) {
+		if (!parse_hex(s, (size_t)(c1 - s), 0xffff, &seg))
+			return false;
+		s = c1 + 1;
+		c1 = c2;
+	}
+	dot = c1 ? strchr(c1 + 1, '.') : NULL;
+	if (!c1 || !dot || !parse_hex(s, (size_t)(c1 - s), 0xff, &bus) ||
+	    !parse_hex(c1 + 1, (size_t)(dot - c1 - 1), 0x1f, &dev) || !parse_hex(dot + 1, strlen(dot + 1), 7, &fn))
+		return false;
+	*segment = (uint16_t)seg;
+	*bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
+	return true;
+}
+
+const char *xl_format_bdf(uint16_t segment, uint16_t bdf, char *buf, size_t size)
+{
+	snprintf(buf, size, "%04x:%02x:%02x.%u", segment, bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+	return buf;
+}
+
+void xl_print_pci_list(FILE *f, const struct xl_pci_device *d, unsigned int n, bool json)
+{
+	char b[16];
+
+	if (json)
+		fputs("{\"devices\":[", f);
+	for (unsigned int i = 0; i < n; i++) {
+		const char *state = d[i].state == XL_PCI_ASSIGNABLE ? "assignable" : "unknown";
+
+		xl_format_bdf(d[i].segment, d[i].bdf, b, sizeof(b));
+		if (json)
+			fprintf(f, "%s{\"bdf\":\"%s\",\"state\":\"%s\"}", i ? "," : "", b, state);
+		else
+			fprintf(f, "%s %s\n", b, state);
+	}
+	if (json)
+		fputs("]}\n", f);
 }
 
 const char *xl_state_name(uint32_t state, char *buf, size_t size)

@@ -31,6 +31,9 @@ enum xl_cmd {
 	XL_CMD_SHUTDOWN,
 	XL_CMD_CONSOLE,
 	XL_CMD_CREATE,
+	XL_CMD_PCI_ASSIGNABLE_ADD,
+	XL_CMD_PCI_ASSIGNABLE_REMOVE,
+	XL_CMD_PCI_ASSIGNABLE_LIST,
 };
 
 #define XL_MAX_ARGS 4
@@ -51,6 +54,16 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err);
 
 /* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
 void xl_print_help(FILE *f, enum xl_cmd topic);
+
+/*
+ * A PCI function as "SSSS:BB:DD.F" or "BB:DD.F" (hex; device 0-1f, function
+ * 0-7): true with *segment and *bdf set, false for anything else.
+ */
+bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
+/* "SSSS:BB:DD.F" (buf: at least 13 bytes) */
+const char *xl_format_bdf(uint16_t segment, uint16_t bdf, char *buf, size_t size);
+/* pci-assignable-list: one function a line, or {"devices":[...]} */
+void xl_print_pci_list(FILE *f, const struct xl_pci_device *d, unsigned int n, bool json);
 
 /* "running", "paused", ... or "state-N" (buf: at least 16 bytes) */
 const char *xl_state_name(uint32_t state, char *buf, size_t size);

@@ -2,6 +2,7 @@
  * xl-lite: xen-lite's control tool in dom0 (Documentation/tools.md).
  *
  *   xl-lite info | list | dmesg [--json]     xl-lite help [COMMAND]
+ *   xl-lite pci-assignable-add | -remove BDF, pci-assignable-list (xl-pci.c)
  *
  * Talks to the hypervisor through /dev/xenlite (libxl-lite); the output is
  * made by xl-lite-fmt.c. Exit status: 0 done, 1 the hypervisor or the driver
@@ -20,6 +21,7 @@
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
 #include "xl-cfg.h"
 #include "xl-lite-fmt.h"
+#include "xl-pci.h"
 
 /* domains asked for per XL_SYSCTL_DOMAIN_LIST (64 bytes each: 16 KiB) */
 #define LIST_MAX 256
@@ -385,6 +387,11 @@ int main(int argc, char **argv)
 		break;
 	case XL_CMD_CREATE:
 		rc = cmd_create(&h, &a);
+		break;
+	case XL_CMD_PCI_ASSIGNABLE_ADD:
+	case XL_CMD_PCI_ASSIGNABLE_REMOVE:
+	case XL_CMD_PCI_ASSIGNABLE_LIST:
+		rc = xl_cmd_pci(&h, &a);
 		break;
 	default:
 		rc = XL_EXIT_USAGE;

@@ -16,6 +16,7 @@
 #include <xen-lite/guest_loader.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/log.h>
+#include <xen-lite/pci_devices.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
 
@@ -251,6 +252,18 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 	}
 }
 
+/* arg: XL_PCI_SBDF() | XL_PCI_CHECK_ONLY; any other bit set is an error */
+static int64_t pci_assignable(uint64_t op, uint64_t arg)
+{
+	uint16_t segment = (uint16_t)(arg >> 16), bdf = (uint16_t)arg;
+
+	if (arg & ~(XL_PCI_CHECK_ONLY | 0xffffffffULL))
+		return -EINVAL;
+	if (op == XL_DOMCTL_PCI_ASSIGNABLE_ADD)
+		return pci_assignable_add(segment, bdf, arg & XL_PCI_CHECK_ONLY);
+	return arg & XL_PCI_CHECK_ONLY ? -EINVAL : pci_assignable_remove(segment, bdf);
+}
+
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	int64_t ret;
@@ -261,6 +274,8 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 		ret = create_elf(v, gpa, size);
 	else if (op == XL_DOMCTL_CREATE)
 		ret = create(v, gpa, size);
+	else if (op == XL_DOMCTL_PCI_ASSIGNABLE_ADD || op == XL_DOMCTL_PCI_ASSIGNABLE_REMOVE)
+		ret = pci_assignable(op, arg);
 	else
 		ret = on_domain(v, op, gpa, size, arg);
 	guest_lifecycle_unlock();

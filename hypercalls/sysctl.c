@@ -14,6 +14,7 @@
 #include <xen-lite/heap.h>
 #include <xen-lite/iommu.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/pci_devices.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
 #include <xen-lite/sysctl.h>
@@ -158,6 +159,20 @@ static int64_t sysctl_domain_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 	return err ? err : (int64_t)snap.n;
 }
 
+static int64_t sysctl_pci_list(struct vcpu *v, uint64_t gpa, uint64_t size)
+{
+	struct pci_device_entry e[PCI_MAX_TAKEN];
+	struct xl_pci_device out[PCI_MAX_TAKEN];
+	unsigned int cap = (unsigned int)MIN(size / sizeof(out[0]), (uint64_t)PCI_MAX_TAKEN);
+	unsigned int n = pci_devices_list(e, PCI_MAX_TAKEN);
+
+	for (unsigned int i = 0; i < n && i < cap; i++)
+		out[i] = (struct xl_pci_device){ e[i].segment, e[i].bdf, XL_PCI_ASSIGNABLE };
+	if (cap && copy_to_guest(v->domain, gpa_init(gpa), out, MIN(n, cap) * sizeof(out[0])))
+		return -EFAULT;
+	return n;
+}
+
 int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	guests_reap(); /* so that list and info never show what on_crash=destroy removes */
@@ -165,6 +180,8 @@ int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 	switch (op) {
 	case XL_SYSCTL_INFO:
 		return sysctl_info(v, gpa, size);
+	case XL_SYSCTL_PCI_LIST:
+		return sysctl_pci_list(v, gpa, size);
 	case XL_SYSCTL_LOG_READ:
 		return sysctl_log_read(v, gpa, size, arg);
 	case XL_SYSCTL_DOMAIN_LIST:

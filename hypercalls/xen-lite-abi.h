@@ -72,6 +72,7 @@
 #define XL_SYSCTL_INFO 0 /* fills struct xl_sysinfo; returns 0 */
 #define XL_SYSCTL_LOG_READ 1 /* arg = ring position; fills struct xl_log_chunk; returns bytes of text */
 #define XL_SYSCTL_DOMAIN_LIST 2 /* fills struct xl_domain_info[]; returns the number of domains */
+#define XL_SYSCTL_PCI_LIST 3 /* ABI 0.4: fills struct xl_pci_device[]; returns how many there are */
 
 #define XL_SYSINFO_MAX_CPUS 256
 #define XL_CPU_FREE (-1) /* in xl_sysinfo.cpu_owner: not given to any domain */
@@ -97,6 +98,14 @@ struct xl_sysinfo {
 
 #define XL_IOMMU_DMA_REMAP 1u /* devices reach only their domain's memory */
 #define XL_IOMMU_INTR_REMAP 2u /* device interrupts are checked against a table */
+
+/* A PCI function the hypervisor has taken from dom0 (XL_SYSCTL_PCI_LIST). */
+struct xl_pci_device {
+	uint16_t segment;
+	uint16_t bdf; /* bus << 8 | device << 3 | function */
+	uint32_t state; /* XL_PCI_* */
+};
+#define XL_PCI_ASSIGNABLE 1 /* its DMA blocked, waiting for a guest */
 
 /* The hypervisor's log ring, read from position pos (a running byte count since boot). */
 struct xl_log_chunk {
@@ -160,6 +169,18 @@ struct xl_domain_info {
  */
 #define XL_DOMCTL_PREPARE 10
 #define XL_PREPARE_STEP (256ULL << 20)
+/*
+ * PCI functions taken from dom0 (ABI 0.4, Documentation/iommu.md); arg =
+ * XL_PCI_SBDF(segment, bus, device, function), with XL_PCI_CHECK_ONLY for
+ * the checks alone. ADD returns 0 or -ENODEV (no such function), -EXDEV
+ * (not on bus 0), -EPERM (a bridge or an IOMMU), -EBUSY (taken already),
+ * -ENXIO (no IOMMU translates DMA); REMOVE 0 or -ENOENT (not taken).
+ */
+#define XL_DOMCTL_PCI_ASSIGNABLE_ADD 11
+#define XL_DOMCTL_PCI_ASSIGNABLE_REMOVE 12
+#define XL_PCI_SBDF(seg, bus, dev, fn) \
+	(((uint64_t)(seg) << 16) | ((uint64_t)(bus) << 8) | ((uint64_t)(dev) << 3) | (uint64_t)(fn))
+#define XL_PCI_CHECK_ONLY (1ULL << 32)
 
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {

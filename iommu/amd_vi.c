@@ -266,19 +266,26 @@ static int amd_vi_map(struct iommu_space *s, uint64_t iova, hpa_t hpa, uint64_t 
 
 /* ---- translation on -------------------------------------------------------------- */
 
+static uint64_t dte_translating(const struct iommu_space *s)
+{
+	return DTE_VALID | DTE_TRANSLATION_VALID | (uint64_t)AMD_VI_PT_LEVELS << DTE_MODE_SHIFT |
+	       virt_to_phys(s->pt.root) | AMD_VI_PTE_IR | AMD_VI_PTE_IW;
+}
+
+static void set_device(uint32_t id, const struct iommu_space *s)
+{
+	volatile uint64_t *dte = &device_table[id * 4];
+
+	dte[1] = s->id; /* the domain id tags its cached translations */
+	dte[2] = 0; /* interrupts untranslated */
+	dte[3] = 0;
+	dte[0] = dte_translating(s); /* last: the word with the valid bits */
+}
+
 static void set_all_devices(const struct iommu_space *s)
 {
-	uint64_t q0 = DTE_VALID | DTE_TRANSLATION_VALID | (uint64_t)AMD_VI_PT_LEVELS << DTE_MODE_SHIFT |
-		      virt_to_phys(s->pt.root) | AMD_VI_PTE_IR | AMD_VI_PTE_IW;
-
-	for (uint32_t id = 0; id < DEVTAB_ENTRIES; id++) {
-		uint64_t *dte = &device_table[id * 4];
-
-		dte[1] = s->id; /* the domain id tags its cached translations */
-		dte[2] = 0; /* interrupts untranslated */
-		dte[3] = 0;
-		dte[0] = q0;
-	}
+	for (uint32_t id = 0; id < DEVTAB_ENTRIES; id++)
+		set_device(id, s);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
@@ -309,6 +316,34 @@ static int amd_vi_enable(struct iommu_space *s)
 		all_units_off();
 	else
 		translating = true;
+	spin_unlock(&cmd_lock);
+	return err;
+}
+
+/*
+ * One device into another space. A unit reads an entry again only after it
+ * is invalidated (or dropped from its cache): the two words are written
+ * domain id first, then the root, and the entry and both spaces'
+ * translations are invalidated on every unit (they share the table).
+ */
+static int amd_vi_attach(struct iommu_space *s, uint16_t segment, uint16_t bdf)
+{
+	uint16_t old_id = (uint16_t)device_table[bdf * 4 + 1];
+	const uint32_t dte[4] = { bdf, CMD_INVALIDATE_DEVTAB_ENTRY << 28, 0, 0 };
+	const uint32_t old_pages[4] = { 0, old_id | CMD_INVALIDATE_PAGES << 28, 0xfffff003u, 0x7fffffffu };
+	int err = 0;
+
+	if (segment || !translating)
+		return -ENODEV;
+	spin_lock(&cmd_lock);
+	set_device(bdf, s);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < nr_units && !err; i++)
+		if (!cmd_queue(&units[i], dte) || !cmd_queue(&units[i], old_pages) || !cmd_sync(&units[i])) {
+			log_err("iommu: AMD-Vi unit at %#llx does not confirm device %02x:%02x.%u's move\n",
+				(unsigned long long)units[i].base, bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+			err = -ETIMEDOUT;
+		}
 	spin_unlock(&cmd_lock);
 	return err;
 }
@@ -387,6 +422,7 @@ const struct iommu_driver amd_vi_driver = {
 	.space_destroy = amd_vi_space_destroy,
 	.map = amd_vi_map,
 	.enable = amd_vi_enable,
+	.attach = amd_vi_attach,
 	.poll_faults = amd_vi_poll_faults,
 	.intr_remap = amd_vi_intr_remap,
 };

@@ -9,6 +9,7 @@ const char *errstr(int err)
 	case EPERM: return "not permitted";
 	case ENOENT: return "not found";
 	case EIO: return "I/O error";
+	case ENXIO: return "no such device or address";
 	case E2BIG: return "too large";
 	case ENOEXEC: return "not a valid executable";
 	case EAGAIN: return "try again";
@@ -16,6 +17,7 @@ const char *errstr(int err)
 	case EFAULT: return "bad address";
 	case EBUSY: return "busy";
 	case EEXIST: return "already exists";
+	case EXDEV: return "cross-device";
 	case ENODEV: return "no such device";
 	case EINVAL: return "invalid argument";
 	case ENOSPC: return "no space left (too many pieces)";

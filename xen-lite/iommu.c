@@ -12,13 +12,16 @@
 #include <xen-lite/iommu.h>
 #include <xen-lite/log.h>
 #include <xen-lite/params.h>
+#include <xen-lite/pci_devices.h>
 
-/* the space every device starts in: dom0's (the core's id for it) */
+/* the core's ids for its spaces: dom0's, which every device starts in, and the empty one */
 #define DOM0_SPACE_ID 1
+#define QUARANTINE_SPACE_ID 2
 
 static const struct iommu_driver *driver;
 static unsigned int units;
 static struct iommu_space *dom0_space;
+static struct iommu_space *quarantine; /* maps nothing: where a device taken from dom0 waits */
 static struct domain *dom0_domain;
 
 void iommu_init(void)
@@ -110,5 +113,23 @@ const struct iommu_driver *iommu_active_driver(void)
 
 struct domain *iommu_device_owner(uint16_t segment, uint16_t bdf)
 {
-	return dom0_domain; /* every device is dom0's until devices can be assigned */
+	return pci_device_is_dom0s(segment, bdf) ? dom0_domain : NULL;
+}
+
+int iommu_quarantine_device(uint16_t segment, uint16_t bdf)
+{
+	if (!dom0_space)
+		return -ENXIO;
+	if (!driver->attach)
+		return -ENOSYS; /* this driver cannot move one device yet */
+	if (!quarantine)
+		quarantine = driver->space_create(QUARANTINE_SPACE_ID);
+	return quarantine ? driver->attach(quarantine, segment, bdf) : -ENOMEM;
+}
+
+int iommu_return_device(uint16_t segment, uint16_t bdf)
+{
+	if (!dom0_space)
+		return -ENXIO;
+	return driver->attach ? driver->attach(dom0_space, segment, bdf) : -ENOSYS;
 }

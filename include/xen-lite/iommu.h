@@ -24,6 +24,14 @@ void iommu_init(void);
  */
 int iommu_dom0_protect(struct domain *dom0);
 
+/*
+ * A device out of dom0's IO space into an empty one (every DMA blocked and
+ * reported), and back. 0, -ENXIO when no IOMMU translates, -ENOMEM, or the
+ * driver's error (iommu_driver.h's attach()).
+ */
+int iommu_quarantine_device(uint16_t segment, uint16_t bdf);
+int iommu_return_device(uint16_t segment, uint16_t bdf);
+
 /* What xl-lite info shows. */
 struct iommu_status {
 	const char *driver; /* NULL: no IOMMU in use */

@@ -158,3 +158,48 @@ test_iommu_amd_config_kept_from_dom0() {
 	expect_log_regex "xen-lite-dom0: pci-config: iommu .* ecam command ([0-9a-f]+) -> 0x0*\1.?$"
 	test_result
 }
+
+# expect_assignable: xl-lite pci-assignable-* with edu (its DMA into dom0's memory is the
+# proof of where it stands) and AHCI (a stock driver unbound and bound again), and refusals
+expect_assignable() {
+	expect_rc 0
+	expect_log "xen-lite-dom0: assignable: own-before rc 0" \
+		"xen-lite-dom0: assignable: add: 0000:00:02.0: assignable" "xen-lite-dom0: assignable: add rc 0" \
+		"xen-lite-dom0: assignable: list: 0000:00:02.0 assignable" \
+		"xen-lite-dom0: assignable: own-taken rc 1" \
+		"xen-lite-dom0: assignable: add-again: xl-lite: 0000:00:02.0: already assignable" \
+		"xen-lite-dom0: assignable: add-again rc 1" \
+		"xen-lite-dom0: assignable: add-missing: xl-lite: 0000:00:1e.0: no such PCI function" \
+		"xen-lite-dom0: assignable: add-missing rc 1" \
+		"xen-lite-dom0: assignable: add-bridge: xl-lite: 0000:00:00.0: a bridge or an IOMMU cannot be given to a guest" \
+		"xen-lite-dom0: assignable: add-bad rc 2" \
+		"xen-lite-dom0: assignable: remove: 0000:00:02.0: given back to dom0" \
+		"xen-lite-dom0: assignable: remove-again: xl-lite: 0000:00:02.0: not assignable (dom0 has it)" \
+		"xen-lite-dom0: assignable: own-back rc 0" \
+		"xen-lite-dom0: assignable: add-ahci: 0000:00:1f.2: unbound from dom0's driver ahci" \
+		"xen-lite-dom0: assignable: ahci driver: " \
+		"xen-lite-dom0: assignable: remove-ahci rc 0" \
+		"xen-lite-dom0: assignable: ahci driver: ahci" \
+		'xen-lite-dom0: assignable: list-end: {"devices":[]}' \
+		"xen-lite-dom0: assignable: log: " \
+		"pci: 0000:00:02.0 taken from dom0: assignable, its DMA blocked" \
+		"pci: 0000:00:02.0 given back to dom0"
+	expect_no_log "PANIC" "crashed" "Kernel panic"
+}
+
+test_iommu_amd_pci_assignable() {
+	iommu_boot iommu-amd-assignable "dom0_mem=512M" "xl_modules=ahci xl_test=assignable" -device amd-iommu
+	expect_assignable
+	expect_log "xen-lite-dom0: assignable: add-iommu: xl-lite: 0000:00:03.0: a bridge or an IOMMU cannot be given to a guest"
+	test_result
+}
+
+# without an IOMMU translating, nothing can be taken from dom0
+test_iommu_off_pci_assignable_refused() {
+	iommu_boot iommu-off-assignable "dom0_mem=512M iommu=off" "xl_test=assignable" -device amd-iommu
+	expect_rc 0
+	expect_log "xen-lite-dom0: assignable: add: xl-lite: 0000:00:02.0: no IOMMU translates DMA on this node (none, or iommu=off): assignment needs one" \
+		"xen-lite-dom0: assignable: own-taken rc 0"
+	expect_no_log "taken from dom0"
+	test_result
+}

@@ -241,6 +241,74 @@ static void test_parse_commands(void **state)
 	assert_string_equal(a.args[0], "7");
 }
 
+static void test_parse_pci_commands(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-add", "00:02.0", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_ADD);
+	assert_string_equal(a.args[0], "00:02.0");
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-remove", "0000:00:02.0", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_REMOVE);
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-list", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_LIST);
+	assert_true(a.json);
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-add", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-list", "00:02.0", NULL), XL_EXIT_USAGE);
+}
+
+static void test_bdf(void **state)
+{
+	uint16_t seg = 0xaaaa, bdf = 0xaaaa;
+	char b[16];
+
+	assert_true(xl_parse_bdf("00:02.0", &seg, &bdf));
+	assert_int_equal(seg, 0);
+	assert_int_equal(bdf, 0x10);
+	assert_true(xl_parse_bdf("0001:ff:1f.7", &seg, &bdf));
+	assert_int_equal(seg, 1);
+	assert_int_equal(bdf, 0xffff);
+	assert_true(xl_parse_bdf("0000:00:1F.2", &seg, &bdf));
+	assert_int_equal(bdf, 0xfa);
+	assert_string_equal(xl_format_bdf(0, 0xfa, b, sizeof(b)), "0000:00:1f.2");
+	/* device 0x20, function 8, bus 0x100, a 5-digit segment, junk, missing parts */
+	seg = bdf = 0x1234;
+	assert_false(xl_parse_bdf("00:20.0", &seg, &bdf));
+	assert_false(xl_parse_bdf("00:02.8", &seg, &bdf));
+	assert_false(xl_parse_bdf("100:02.0", &seg, &bdf));
+	assert_false(xl_parse_bdf("10000:00:02.0", &seg, &bdf));
+	assert_false(xl_parse_bdf("00:02.0x", &seg, &bdf));
+	assert_false(xl_parse_bdf("00:02", &seg, &bdf));
+	assert_false(xl_parse_bdf("02.0", &seg, &bdf));
+	assert_false(xl_parse_bdf("", &seg, &bdf));
+	assert_false(xl_parse_bdf("0:0:0:0.0", &seg, &bdf));
+	assert_false(xl_parse_bdf("-1:02.0", &seg, &bdf));
+	assert_int_equal(seg, 0x1234); /* untouched on failure */
+	assert_int_equal(bdf, 0x1234);
+}
+
+static void test_pci_list(void **state)
+{
+	const struct xl_pci_device d[2] = { { 0, 0x10, XL_PCI_ASSIGNABLE }, { 1, 0xfa, 99 } };
+	struct capture c;
+
+	cap_open(&c);
+	xl_print_pci_list(c.f, d, 2, false);
+	assert_string_equal(cap_text(&c), "0000:00:02.0 assignable\n0001:00:1f.2 unknown\n");
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_pci_list(c.f, d, 2, true);
+	assert_string_equal(cap_text(&c), "{\"devices\":[{\"bdf\":\"0000:00:02.0\",\"state\":\"assignable\"},"
+					  "{\"bdf\":\"0001:00:1f.2\",\"state\":\"unknown\"}]}\n");
+	assert_json_line(cap_text(&c));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_pci_list(c.f, d, 0, true);
+	assert_string_equal(cap_text(&c), "{\"devices\":[]}\n");
+	cap_free(&c);
+}
+
 static void test_parse_help(void **state)
 {
 	struct xl_args a;
@@ -950,6 +1018,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_checker_itself),
 		cmocka_unit_test(test_parse_commands),
+		cmocka_unit_test(test_parse_pci_commands),
+		cmocka_unit_test(test_bdf),
+		cmocka_unit_test(test_pci_list),
 		cmocka_unit_test(test_parse_help),
 		cmocka_unit_test(test_parse_usage_errors),
 		cmocka_unit_test(test_help_text),

@@ -9,17 +9,15 @@
  * other vCPU can change the address between the check and the access, and
  * the function's page of the ECAM window (MCFG), written through a trap.
  */
-#include <arch/cpu.h>
 #include <arch/dom0_devices.h>
+#include <arch/pci_config.h>
 #include <arch/platform.h>
 #include <arch/vdev.h>
 #include <xen-lite/acpi.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
-#include <xen-lite/spinlock.h>
 
-#define PORT_CONFIG_ADDRESS 0xcf8
 #define PORT_CONFIG_DATA 0xcfc
 #define CONFIG_ENABLE (1u << 31)
 #define MAX_GUARDED 8
@@ -32,8 +30,7 @@ struct guarded_function {
 
 static struct guarded_function guarded[MAX_GUARDED];
 static unsigned int nr_guarded;
-static spinlock_t config_lock; /* CONFIG_ADDRESS and the access it selects, together */
-static uint32_t config_address; /* dom0's, as the hardware register would hold it */
+static uint32_t config_address; /* dom0's, as the hardware register would hold it (config lock) */
 
 static struct guarded_function *guarded_at(uint16_t segment, uint16_t bdf)
 {
@@ -55,13 +52,13 @@ static void refuse(struct guarded_function *g, unsigned int offset, bool ecam)
 
 enum vdev_io_result dom0_pci_address(struct io_access *io)
 {
-	uint64_t flags = spin_lock_irqsave(&config_lock);
+	uint64_t flags = pci_config_lock();
 
 	if (io->in)
 		io->value = config_address;
 	else
 		config_address = io->value;
-	spin_unlock_irqrestore(&config_lock, flags);
+	pci_config_unlock(flags);
 	return VDEV_IO_DONE;
 }
 
@@ -73,22 +70,15 @@ static enum vdev_io_result config_data(struct vcpu *v, struct io_access *io, voi
 
 	if (io->string)
 		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
-	flags = spin_lock_irqsave(&config_lock);
+	flags = pci_config_lock();
 	g = config_address & CONFIG_ENABLE ? guarded_at(0, (uint16_t)(config_address >> 8)) : NULL;
-	if (!io->in && g) {
+	if (!io->in && g)
 		refuse(g, offset, false);
-	} else {
-		outl(PORT_CONFIG_ADDRESS, config_address);
-		if (io->in)
-			io->value = io->size == 1 ? inb(io->port) : io->size == 2 ? inw(io->port) : inl(io->port);
-		else if (io->size == 1)
-			outb(io->port, (uint8_t)io->value);
-		else if (io->size == 2)
-			outw(io->port, (uint16_t)io->value);
-		else
-			outl(io->port, io->value);
-	}
-	spin_unlock_irqrestore(&config_lock, flags);
+	else if (io->in)
+		io->value = pci_conf1_data(config_address, io->port, io->size, false, 0);
+	else
+		pci_conf1_data(config_address, io->port, io->size, true, io->value);
+	pci_config_unlock(flags);
 	return VDEV_IO_DONE;
 }
 
