@@ -1,11 +1,13 @@
 /*
  * The Intel VT-d driver (include/xen-lite/iommu_driver.h): DMA remapping in
  * legacy (non-scalable) mode. Every unit the DMAR table lists gets the same
- * tables: a root table whose 256 bus entries all point to one context table
- * whose 256 entries all give the enabled space - so every requester id of
- * the unit's segment, listed in the DMAR or not, is translated by that
- * space's second-level tables (iommu/vtd_pt.c). Interrupt remapping is not
- * used. Notes and measurements: Documentation/iommu-vtd-notes.md.
+ * entries: a root table whose 256 bus entries point to one shared context
+ * table whose 256 entries all give the enabled space - so every requester id
+ * of the unit's segment, listed in the DMAR or not, is translated by that
+ * space's second-level tables (iommu/vtd_pt.c). A device attached to another
+ * space gets its own entry in a context table of its bus's own
+ * (iommu/vtd_ctx.c). Interrupt remapping is not used. Notes and
+ * measurements: Documentation/iommu-vtd-notes.md.
  */
 #include <arch/platform.h>
 #include <xen-lite/acpi.h>
@@ -21,11 +23,6 @@
 #define SAGAW_4_LEVELS (1u << 2) /* 48-bit */
 #define SLLPS_2M (1u << 0)
 #define SLLPS_1G (1u << 1)
-
-#define ROOT_PRESENT 1ULL
-#define CONTEXT_PRESENT 1ULL /* translation type 00: untranslated requests, second-level tables */
-#define CONTEXT_AW(levels) ((uint64_t)(levels) - 2) /* 1: 3 levels, 2: 4 levels */
-#define CONTEXT_DID(id) ((uint64_t)(id) << 8)
 
 struct iommu_space {
 	struct vtd_pt pt;
@@ -78,12 +75,6 @@ static const struct vtd_pt_ops written_back_ops = {
 	.table_ptr = pt_table,
 	.write_back = pt_write_back,
 };
-
-static void write_back_if_needed(const void *p, size_t len)
-{
-	if (!walks_snoop)
-		vtd_write_back(p, len);
-}
 
 /* ---- probe ----------------------------------------------------------------------- */
 
@@ -183,11 +174,7 @@ static void unit_release(struct vtd_unit *u)
 {
 	if (u->queue)
 		vtd_set_command(u, VTD_GCMD_QIE, false, "invalidation queue disable");
-	if (u->root_table)
-		free_pages(u->root_table, PAGE_SIZE);
-	if (u->context_table)
-		free_pages(u->context_table, PAGE_SIZE);
-	u->root_table = u->context_table = NULL;
+	vtd_ctx_destroy(&u->ctx);
 	/* the queue's pages stay: the unit may still read them if disabling failed */
 	u->queue = NULL;
 }
@@ -196,10 +183,9 @@ static int unit_setup(struct vtd_unit *u)
 {
 	int err;
 
-	u->root_table = alloc_page_zeroed();
-	u->context_table = alloc_page_zeroed();
-	if (!u->root_table || !u->context_table)
-		return -ENOMEM;
+	err = vtd_ctx_init(&u->ctx, walks_snoop ? &snooped_ops : &written_back_ops);
+	if (err)
+		return err;
 	vtd_faults_init(u);
 	err = vtd_inval_init(u);
 	if (!err)
@@ -220,6 +206,12 @@ static int probe(void)
 	for (unsigned int i = 0; i < n && !err; i++) {
 		if (r[i].amd)
 			continue;
+		if (r[i].segment) {
+			log_err("vtd: unit %#llx serves PCI segment %u: only segment 0 is supported\n",
+				(unsigned long long)r[i].base, r[i].segment);
+			err = -ENODEV;
+			break;
+		}
 		if (nr_units == VTD_MAX_UNITS) {
 			log_err("vtd: more than %u units\n", VTD_MAX_UNITS);
 			err = -ENODEV;
@@ -306,21 +298,17 @@ static int map(struct iommu_space *s, uint64_t iova, hpa_t hpa, uint64_t size, u
 
 static int unit_enable(struct vtd_unit *u, const struct iommu_space *s)
 {
-	uint64_t context_pa = virt_to_phys(u->context_table);
+	uint64_t entry[2];
 	int err;
 
-	for (unsigned int i = 0; i < 256; i++) {
-		u->context_table[2 * i + 1] = CONTEXT_AW(s->pt.levels) | CONTEXT_DID(s->id);
-		u->context_table[2 * i] = s->pt.root | CONTEXT_PRESENT;
-		u->root_table[2 * i] = context_pa | ROOT_PRESENT;
-		u->root_table[2 * i + 1] = 0;
-	}
-	write_back_if_needed(u->context_table, PAGE_SIZE);
-	write_back_if_needed(u->root_table, PAGE_SIZE);
-	vtd_write64(u, VTD_REG_RTADDR, virt_to_phys(u->root_table)); /* TTM 00: legacy mode */
+	vtd_context_entry(&s->pt, s->id, entry);
+	vtd_ctx_fill(&u->ctx, entry); /* written back */
+	vtd_write64(u, VTD_REG_RTADDR, u->ctx.root); /* TTM 00: legacy mode */
 	err = vtd_set_command(u, VTD_GCMD_SRTP, true, "root table pointer");
 	if (!err)
 		err = vtd_inval_all(u);
+	if (!err)
+		vtd_ctx_free_unused(&u->ctx); /* buses' own tables of an earlier enable() */
 	if (!err)
 		err = vtd_set_command(u, VTD_GCMD_TE, true, "translation enable");
 	return err;
@@ -341,6 +329,56 @@ static int enable(struct iommu_space *s)
 	while (i--)
 		vtd_set_command(&units[i], VTD_GCMD_TE, false, "translation disable");
 	translating = false;
+	return err;
+}
+
+/* ---- one device into another space ---------------------------------------------- */
+
+static int flush_context_all(void *ctx)
+{
+	return vtd_inval_context_all(ctx);
+}
+
+static int flush_device_left(uint16_t did, uint16_t bdf, void *ctx)
+{
+	return vtd_inval_device_left(ctx, did, bdf);
+}
+
+static int flush_device_entered(uint16_t did, uint16_t bdf, void *ctx)
+{
+	return vtd_inval_device_entered(ctx, did, bdf);
+}
+
+/*
+ * Every unit of the segment gets the device's new entry: the one whose scope
+ * holds the device uses it, the others never read it (the DMAR's device
+ * scopes are not parsed).
+ */
+static int attach(struct iommu_space *s, uint16_t segment, uint16_t bdf)
+{
+	uint64_t entry[2];
+	int err = 0;
+
+	if (segment != 0 || !nr_units)
+		return -ENODEV;
+	if (!translating)
+		return -EINVAL;
+	vtd_context_entry(&s->pt, s->id, entry);
+	for (unsigned int i = 0; i < nr_units && !err; i++) {
+		struct vtd_unit *u = &units[i];
+		const struct vtd_ctx_flush flush = {
+			.context_all = flush_context_all,
+			.device_left = flush_device_left,
+			.device_entered = flush_device_entered,
+			.ctx = u,
+		};
+
+		err = vtd_ctx_attach(&u->ctx, bdf, entry, &flush);
+		if (err)
+			log_err("vtd: unit %#llx: device %04x:%02x:%02x.%u into space %u: error %d\n",
+				(unsigned long long)u->base, segment, bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7,
+				s->id, err);
+	}
 	return err;
 }
 
@@ -365,6 +403,7 @@ const struct iommu_driver vtd_driver = {
 	.space_destroy = space_destroy,
 	.map = map,
 	.enable = enable,
+	.attach = attach,
 	.poll_faults = poll_faults,
 	.intr_remap = intr_remap,
 };

@@ -9,6 +9,8 @@
 #include <xen-lite/iommu_driver.h>
 #include <xen-lite/types.h>
 
+#include "vtd_ctx.h"
+
 #define VTD_MAX_UNITS 8
 
 /* registers (offsets from the unit's base) */
@@ -65,8 +67,7 @@ struct vtd_unit {
 	volatile uint8_t *regs;
 	uint64_t base, reg_size;
 	uint64_t cap, ecap;
-	uint64_t *root_table; /* 256 root entries, one per bus */
-	uint64_t *context_table; /* 256 context entries, shared by every bus */
+	struct vtd_ctx ctx; /* root and context tables; ctx.root 0: none yet */
 	uint64_t *queue; /* invalidation queue: 256 descriptors of 16 bytes; NULL: registers */
 	volatile uint32_t *queue_status; /* written by the invalidation wait descriptor */
 	unsigned int queue_tail;
@@ -107,6 +108,12 @@ void vtd_write_back(const void *p, size_t len);
 int vtd_inval_init(struct vtd_unit *u);
 /* Flush write buffers, then invalidate the context cache and the IOTLB globally, and wait. */
 int vtd_inval_all(struct vtd_unit *u);
+/* The same for the context cache only (a root entry changed). */
+int vtd_inval_context_all(struct vtd_unit *u);
+/* Requester sid's context entry (domain id did) was made not present: its cached entry, did's IOTLB. */
+int vtd_inval_device_left(struct vtd_unit *u, uint16_t did, uint16_t sid);
+/* Requester sid's entry was made present (domain id did): caching mode and write buffers only. */
+int vtd_inval_device_entered(struct vtd_unit *u, uint16_t did, uint16_t sid);
 
 /* iommu/vtd_faults.c: mask the fault interrupt (faults are polled) and drop stale records */
 void vtd_faults_init(struct vtd_unit *u);

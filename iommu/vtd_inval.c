@@ -2,8 +2,9 @@
  * Invalidating a VT-d unit's caches (Intel VT-d spec, 6.5): through the
  * invalidation queue where the unit has one (ECAP.QI; once the queue is on,
  * the register interface must not be used), through CCMD and the IOTLB
- * registers where not. Only global invalidation is used: the hypervisor
- * changes context entries and mappings rarely (at dom0's start).
+ * registers where not. Global invalidation when translation is turned on
+ * or mappings are added; device-selective (context cache) and
+ * domain-selective (IOTLB) when one device changes space (attach).
  */
 #include <xen-lite/arch/time.h>
 #include <xen-lite/errno.h>
@@ -14,20 +15,31 @@
 
 #define QUEUE_ENTRIES 256 /* IQA.QS = 0: one 4 KiB page of 128-bit descriptors */
 
+/* granularities, as both the descriptors and the registers encode them */
+#define GRAN_GLOBAL 1ULL
+#define GRAN_DOMAIN 2ULL
+#define GRAN_DEVICE 3ULL /* context cache: one requester id */
+
 /* queued descriptors, low quadword */
-#define DESC_CONTEXT_GLOBAL (0x1ULL | 1ULL << 4)
-#define DESC_IOTLB_GLOBAL (0x2ULL | 1ULL << 4)
+#define DESC_CONTEXT(g, did, sid) (0x1ULL | (g) << 4 | (uint64_t)(did) << 16 | (uint64_t)(sid) << 32)
+#define DESC_IOTLB(g, did) (0x2ULL | (g) << 4 | (uint64_t)(did) << 16)
 #define DESC_IOTLB_DW (1ULL << 6)
 #define DESC_IOTLB_DR (1ULL << 7)
 #define DESC_WAIT_STATUS_WRITE (0x5ULL | 1ULL << 5) /* SW: write status data when done */
 
 /* register interface */
+#define CCMD(g, did, sid) (1ULL << 63 | (g) << 61 | (uint64_t)(sid) << 16 | (uint64_t)(did))
 #define CCMD_ICC (1ULL << 63)
-#define CCMD_GLOBAL (1ULL << 61)
+#define IOTLB(g, did) (1ULL << 63 | (g) << 60 | (uint64_t)(did) << 32)
 #define IOTLB_IVT (1ULL << 63)
-#define IOTLB_GLOBAL (1ULL << 60)
 #define IOTLB_DR (1ULL << 49)
 #define IOTLB_DW (1ULL << 48)
+
+/* What to invalidate: the context cache (granularity 0: not), then the IOTLB (0: not). */
+struct inval {
+	uint64_t context, context_did, sid;
+	uint64_t iotlb, iotlb_did;
+};
 
 static bool walks_snoop(const struct vtd_unit *u)
 {
@@ -106,33 +118,99 @@ static uint64_t drain_bits(const struct vtd_unit *u, uint64_t dr, uint64_t dw)
 	return (u->cap & VTD_CAP_DRD ? dr : 0) | (u->cap & VTD_CAP_DWD ? dw : 0);
 }
 
-static int inval_by_registers(struct vtd_unit *u)
+static int inval_by_registers(struct vtd_unit *u, const struct inval *w)
 {
 	unsigned int iotlb = VTD_ECAP_IRO(u->ecap) * 16 + 8;
 	int err;
 
-	vtd_write64(u, VTD_REG_CCMD, CCMD_ICC | CCMD_GLOBAL);
-	err = vtd_wait64(u, VTD_REG_CCMD, CCMD_ICC, 0, "context cache invalidation");
-	if (err)
-		return err;
-	vtd_write64(u, iotlb, IOTLB_IVT | IOTLB_GLOBAL | drain_bits(u, IOTLB_DR, IOTLB_DW));
+	if (w->context) {
+		vtd_write64(u, VTD_REG_CCMD, CCMD(w->context, w->context_did, w->sid));
+		err = vtd_wait64(u, VTD_REG_CCMD, CCMD_ICC, 0, "context cache invalidation");
+		if (err)
+			return err;
+	}
+	if (!w->iotlb)
+		return 0;
+	vtd_write64(u, iotlb, IOTLB(w->iotlb, w->iotlb_did) | drain_bits(u, IOTLB_DR, IOTLB_DW));
 	return vtd_wait64(u, iotlb, IOTLB_IVT, 0, "IOTLB invalidation");
+}
+
+static int flush_write_buffer(struct vtd_unit *u)
+{
+	uint32_t settings = vtd_read32(u, VTD_REG_GSTS) & VTD_GSTS_SETTINGS;
+
+	vtd_write32(u, VTD_REG_GCMD, settings | VTD_GCMD_WBF);
+	return vtd_wait32(u, VTD_REG_GSTS, VTD_GCMD_WBF, 0, "write buffer flush");
+}
+
+/* Invalidate what w says, in that order, and wait for the unit to confirm it. */
+static int invalidate(struct vtd_unit *u, const struct inval *w)
+{
+	if (!u->queue)
+		return inval_by_registers(u, w);
+	if (w->context)
+		queue_put(u, DESC_CONTEXT(w->context, w->context_did, w->sid), 0);
+	if (w->iotlb)
+		queue_put(u, DESC_IOTLB(w->iotlb, w->iotlb_did) | drain_bits(u, DESC_IOTLB_DR, DESC_IOTLB_DW), 0);
+	return queue_run(u);
 }
 
 int vtd_inval_all(struct vtd_unit *u)
 {
-	if (u->cap & VTD_CAP_RWBF) {
-		uint32_t settings = vtd_read32(u, VTD_REG_GSTS) & VTD_GSTS_SETTINGS;
-		int err;
+	const struct inval w = { .context = GRAN_GLOBAL, .iotlb = GRAN_GLOBAL };
 
-		vtd_write32(u, VTD_REG_GCMD, settings | VTD_GCMD_WBF);
-		err = vtd_wait32(u, VTD_REG_GSTS, VTD_GCMD_WBF, 0, "write buffer flush");
+	if (u->cap & VTD_CAP_RWBF) {
+		int err = flush_write_buffer(u);
+
 		if (err)
 			return err;
 	}
-	if (!u->queue)
-		return inval_by_registers(u);
-	queue_put(u, DESC_CONTEXT_GLOBAL, 0);
-	queue_put(u, DESC_IOTLB_GLOBAL | drain_bits(u, DESC_IOTLB_DR, DESC_IOTLB_DW), 0);
-	return queue_run(u);
+	return invalidate(u, &w);
+}
+
+int vtd_inval_context_all(struct vtd_unit *u)
+{
+	const struct inval w = { .context = GRAN_GLOBAL };
+
+	if (u->cap & VTD_CAP_RWBF) {
+		int err = flush_write_buffer(u);
+
+		if (err)
+			return err;
+	}
+	return invalidate(u, &w);
+}
+
+int vtd_inval_device_left(struct vtd_unit *u, uint16_t did, uint16_t sid)
+{
+	const struct inval w = {
+		.context = GRAN_DEVICE, .context_did = did, .sid = sid,
+		.iotlb = GRAN_DOMAIN, .iotlb_did = did,
+	};
+
+	if (u->cap & VTD_CAP_RWBF) {
+		int err = flush_write_buffer(u);
+
+		if (err)
+			return err;
+	}
+	return invalidate(u, &w);
+}
+
+int vtd_inval_device_entered(struct vtd_unit *u, uint16_t did, uint16_t sid)
+{
+	/* under caching mode the not-present entry may be cached, tagged with domain id 0 (spec 6.1) */
+	const struct inval w = {
+		.context = GRAN_DEVICE, .context_did = 0, .sid = sid,
+		.iotlb = GRAN_DOMAIN, .iotlb_did = did,
+	};
+
+	if (u->cap & VTD_CAP_RWBF) {
+		int err = flush_write_buffer(u);
+
+		if (err)
+			return err;
+	}
+	/* otherwise not-present entries are not cached: nothing to invalidate */
+	return u->cap & VTD_CAP_CM ? invalidate(u, &w) : 0;
 }
