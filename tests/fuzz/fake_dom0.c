@@ -19,6 +19,9 @@
 #include <xen-lite/heap.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
+#include <xen-lite/arch/pci.h>
+#include <xen-lite/iommu.h>
+#include <xen-lite/pci_devices.h>
 
 #define NR_CPUS 8
 #define MAX_GUESTS 6
@@ -553,8 +556,73 @@ static void fake_node_check(int64_t ret)
 	FUZZ_CHECK(ret > -4096, "returned %lld, not an errno", (long long)ret);
 }
 
+/* ---- the IOMMU and bus 0: a host bridge at 00:00.0, an endpoint at 00:02.0, an IOMMU at 00:03.0 ---- */
+
+static uint16_t fake_command[256];
+
+static uint32_t fake_class(uint16_t bdf)
+{
+	return bdf == 0x00 ? 0x0600 : bdf == 0x10 ? 0x00ff : bdf == 0x18 ? 0x0806 : 0;
+}
+
+uint32_t arch_pci_config_read(uint16_t bdf, unsigned int offset, unsigned int size)
+{
+	FUZZ_CHECK(offset < 256 && size && size <= 4 && !(offset & (size - 1)), "bad config read");
+	if (bdf >> 8 || !fake_class(bdf))
+		return size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
+	if (offset == 0x04)
+		return fake_command[bdf];
+	return offset == 0x08 ? fake_class(bdf) << 16 : 0x1234;
+}
+
+void arch_pci_config_write(uint16_t bdf, unsigned int offset, unsigned int size, uint32_t value)
+{
+	/* only a function that passed the checks has its command register written */
+	FUZZ_CHECK(bdf == 0x10 && offset == 0x04 && size == 2, "config write to %#x+%#x", bdf, offset);
+	fake_command[bdf] = (uint16_t)value;
+}
+
+static const struct iommu_driver fake_iommu = { .name = "fake" };
+
+const struct iommu_driver *iommu_active_driver(void)
+{
+	return &fake_iommu;
+}
+
+int iommu_quarantine_device(uint16_t segment, uint16_t bdf)
+{
+	FUZZ_CHECK(!segment && bdf == 0x10, "quarantined %x:%#x, which the checks should refuse", segment, bdf);
+	return 0;
+}
+
+int iommu_return_device(uint16_t segment, uint16_t bdf)
+{
+	FUZZ_CHECK(!segment && bdf == 0x10, "returned %x:%#x, which was never taken", segment, bdf);
+	return 0;
+}
+
+void iommu_poll_faults(bool now)
+{
+}
+
+void iommu_get_status(struct iommu_status *st)
+{
+	*st = (struct iommu_status){ .driver = "fake", .units = 1, .dma_remap = true };
+}
+
+/* what a run took from dom0 is given back: the next run starts from the same node */
+static void give_back_devices(void)
+{
+	struct pci_device_entry e[PCI_MAX_TAKEN];
+	unsigned int n = pci_devices_list(e, PCI_MAX_TAKEN);
+
+	for (unsigned int i = 0; i < n && i < PCI_MAX_TAKEN; i++)
+		FUZZ_CHECK(!pci_assignable_remove(e[i].segment, e[i].bdf), "cannot give back");
+}
+
 static void fake_node_end(void)
 {
+	give_back_devices();
 	for (unsigned int i = 0; i < MAX_GUESTS; i++)
 		if (guests[i])
 			free_guest(guests[i]);
