@@ -9,7 +9,7 @@
 #define LINE_MAX_LEN 512
 
 /* the keys checked again once the whole file is read, by the line that set them */
-enum { AT_RAMDISK, AT_MEMORY, AT_VCPUS, AT_CPUS, AT_COUNT };
+enum { AT_RAMDISK, AT_MEMORY, AT_VCPUS, AT_CPUS, AT_PCI, AT_COUNT };
 
 struct parser {
 	struct xl_cfg *c;
@@ -148,6 +148,94 @@ static int parse_cpus(struct parser *p, const char *v)
 	}
 }
 
+static bool parse_hex(const char *s, size_t len, unsigned int max, unsigned int *out)
+{
+	unsigned int v = 0;
+
+	if (!len || len > 4)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned int d = c >= '0' && c <= '9' ? (unsigned int)(c - '0')
+				 : c >= 'a' && c <= 'f' ? (unsigned int)(c - 'a' + 10)
+				 : c >= 'A' && c <= 'F' ? (unsigned int)(c - 'A' + 10)
+							: 16;
+
+		if (d == 16)
+			return false;
+		v = v * 16 + d;
+	}
+	*out = v;
+	return v <= max;
+}
+
+bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf)
+{
+	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *dot;
+	unsigned int seg = 0, bus, dev, fn;
+
+	if (c2) {
+		if (!parse_hex(s, (size_t)(c1 - s), 0xffff, &seg))
+			return false;
+		s = c1 + 1;
+		c1 = c2;
+	}
+	dot = c1 ? strchr(c1 + 1, '.') : NULL;
+	if (!c1 || !dot || !parse_hex(s, (size_t)(c1 - s), 0xff, &bus) ||
+	    !parse_hex(c1 + 1, (size_t)(dot - c1 - 1), 0x1f, &dev) || !parse_hex(dot + 1, strlen(dot + 1), 7, &fn))
+		return false;
+	*segment = (uint16_t)seg;
+	*bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
+	return true;
+}
+
+/* pci = [ "0000:00:02.0", "00:03.0" ]: one to XL_MAX_GUEST_PCI functions, none twice */
+static int parse_pci(struct parser *p, const char *v)
+{
+	struct xl_cfg *c = p->c;
+	char buf[LINE_MAX_LEN], *s, *item, *comma;
+	size_t len;
+
+	snprintf(p->why, sizeof(p->why), "must be a list of PCI functions like [ \"0000:00:02.0\" ]");
+	if (copy_string(buf, sizeof(buf), v))
+		return -1;
+	s = trim(buf);
+	len = strlen(s);
+	if (len < 2 || s[0] != '[' || s[len - 1] != ']')
+		return -1;
+	s[len - 1] = '\0';
+	c->nr_pci = 0;
+	for (item = s + 1;; item = comma + 1) {
+		uint16_t seg, bdf;
+		char *t;
+
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		t = trim(item);
+		len = strlen(t);
+		if (len < 2 || t[0] != '"' || t[len - 1] != '"')
+			return -1;
+		t[len - 1] = '\0';
+		if (!xl_parse_bdf(t + 1, &seg, &bdf)) {
+			snprintf(p->why, sizeof(p->why), "has '%.20s', not a PCI function (SSSS:BB:DD.F)", t + 1);
+			return -1;
+		}
+		if (c->nr_pci == XL_MAX_GUEST_PCI) {
+			snprintf(p->why, sizeof(p->why), "names more than %d functions", XL_MAX_GUEST_PCI);
+			return -1;
+		}
+		for (unsigned int i = 0; i < c->nr_pci; i++)
+			if (c->pci[i] == ((uint32_t)seg << 16 | bdf)) {
+				snprintf(p->why, sizeof(p->why), "names %s twice", t + 1);
+				return -1;
+			}
+		c->pci[c->nr_pci++] = (uint32_t)seg << 16 | bdf;
+		if (!comma)
+			return 0;
+	}
+}
+
 /* Set one key; -1 with the reason in *why (NULL: an unknown key). */
 static int set_key(struct parser *p, const char *key, const char *v, unsigned int line,
 		   const char **why)
@@ -201,6 +289,21 @@ static int set_key(struct parser *p, const char *key, const char *v, unsigned in
 			c->type = XL_GUEST_ELF;
 		else if (!strcmp(v, "linux"))
 			c->type = XL_GUEST_LINUX;
+		else
+			return -1;
+		return 0;
+	}
+	if (!strcmp(key, "pci")) {
+		*why = p->why;
+		p->at[AT_PCI] = line;
+		return parse_pci(p, v);
+	}
+	if (!strcmp(key, "on_dma_fault")) {
+		*why = "must be \"crash\" or \"log\"";
+		if (!strcmp(v, "crash"))
+			c->on_dma_fault = XL_DMA_FAULT_CRASH;
+		else if (!strcmp(v, "log"))
+			c->on_dma_fault = XL_DMA_FAULT_LOG;
 		else
 			return -1;
 		return 0;
@@ -263,6 +366,11 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 		snprintf(err, err_size,
 			 "line %u: ramdisk needs type = \"linux\" (ELF guests take no ramdisk)",
 			 p->at[AT_RAMDISK]);
+		return -1;
+	}
+	if (c->nr_pci && (c->type != XL_GUEST_ELF || c->on_crash == XL_ON_CRASH_RESTART)) {
+		snprintf(err, err_size, "line %u: pci needs type = \"elf\" and no on_crash = \"restart\" "
+			 "(not yet for Linux guests, nor rebuilt on a crash)", p->at[AT_PCI]);
 		return -1;
 	}
 	if (c->type == XL_GUEST_ELF && c->vcpus > 1) {
@@ -338,4 +446,7 @@ void xl_cfg_to_create(const struct xl_cfg *c, struct xl_domctl_create *req)
 	req->flags = c->on_crash == XL_ON_CRASH_DESTROY ? XL_CREATE_DESTROY_ON_CRASH :
 		     c->on_crash == XL_ON_CRASH_RESTART ? XL_CREATE_RESTART_ON_CRASH :
 							  0;
+	req->nr_pci = c->nr_pci;
+	req->on_dma_fault = c->on_dma_fault;
+	memcpy(req->pci, c->pci, sizeof(req->pci));
 }

@@ -37,7 +37,16 @@ struct xl_cfg {
 	unsigned int nr_cpus;
 	int cpu; /* vCPU 0's physical CPU (cpus[0]): -1 for any free CPU */
 	enum xl_on_crash on_crash;
+	uint32_t pci[XL_MAX_GUEST_PCI]; /* pci = [ "SSSS:BB:DD.F", ... ]: segment << 16 | bdf */
+	unsigned int nr_pci;
+	uint32_t on_dma_fault; /* XL_DMA_FAULT_CRASH (default) or XL_DMA_FAULT_LOG */
 };
+
+/*
+ * A PCI function as "SSSS:BB:DD.F" or "BB:DD.F" (hex; device 0-1f, function
+ * 0-7): true with *segment and *bdf set, false for anything else.
+ */
+bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
 
 /*
  * Parse a configuration file's text. Returns 0, or -1 with a message like

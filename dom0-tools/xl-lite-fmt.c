@@ -181,47 +181,6 @@ void xl_print_help(FILE *f, enum xl_cmd topic)
 	      f);
 }
 
-static bool parse_hex(const char *s, size_t len, unsigned int max, unsigned int *out)
-{
-	unsigned int v = 0;
-
-	if (!len || len > 4)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		unsigned int d = c >= '0' && c <= '9' ? (unsigned int)(c - '0')
-				 : c >= 'a' && c <= 'f' ? (unsigned int)(c - 'a' + 10)
-				 : c >= 'A' && c <= 'F' ? (unsigned int)(c - 'A' + 10)
-							: 16;
-
-		if (d == 16)
-			return false;
-		v = v * 16 + d;
-	}
-	*out = v;
-	return v <= max;
-}
-
-bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf)
-{
-	const char *c1 = strchr(s, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *dot;
-	unsigned int seg = 0, bus, dev, fn;
-
-	if (c2) {
-		if (!parse_hex(s, (size_t)(c1 - s), 0xffff, &seg))
-			return false;
-		s = c1 + 1;
-		c1 = c2;
-	}
-	dot = c1 ? strchr(c1 + 1, '.') : NULL;
-	if (!c1 || !dot || !parse_hex(s, (size_t)(c1 - s), 0xff, &bus) ||
-	    !parse_hex(c1 + 1, (size_t)(dot - c1 - 1), 0x1f, &dev) || !parse_hex(dot + 1, strlen(dot + 1), 7, &fn))
-		return false;
-	*segment = (uint16_t)seg;
-	*bdf = (uint16_t)(bus << 8 | dev << 3 | fn);
-	return true;
-}
-
 const char *xl_format_bdf(uint16_t segment, uint16_t bdf, char *buf, size_t size)
 {
 	snprintf(buf, size, "%04x:%02x:%02x.%u", segment, bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);

@@ -55,11 +55,6 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err);
 /* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
 void xl_print_help(FILE *f, enum xl_cmd topic);
 
-/*
- * A PCI function as "SSSS:BB:DD.F" or "BB:DD.F" (hex; device 0-1f, function
- * 0-7): true with *segment and *bdf set, false for anything else.
- */
-bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
 /* "SSSS:BB:DD.F" (buf: at least 13 bytes) */
 const char *xl_format_bdf(uint16_t segment, uint16_t bdf, char *buf, size_t size);
 /* pci-assignable-list: one function a line, or {"devices":[...]} */

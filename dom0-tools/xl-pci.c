@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "xl-cfg.h"
 #include "xl-pci.h"
 
 #define SYSFS_PCI "/sys/bus/pci"
@@ -37,7 +38,7 @@ static const char *refusal(int err, bool add)
 	case ENODEV: return "no such PCI function";
 	case EXDEV: return "not on the root bus: whether a bridge isolates it is not checked";
 	case EPERM: return "a bridge or an IOMMU cannot be given to a guest";
-	case EBUSY: return "already assignable";
+	case EBUSY: return add ? "already assignable" : "a guest has it: destroy the guest first";
 	case ENXIO: return "no IOMMU translates DMA on this node (none, or iommu=off): assignment needs one";
 	case ENOENT: return add ? "not found" : "not assignable (dom0 has it)";
 	default: return NULL;

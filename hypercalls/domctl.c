@@ -65,7 +65,28 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 		return -EINVAL;
 	if (req->mem_bytes > (req->type == XL_GUEST_LINUX ? GUEST_LINUX_MAX_MEM : GUEST_START_MAX_MEM))
 		return -E2BIG; /* before any of it is allocated and zeroed */
+	/* devices: ELF guests (they find them in their start info), not rebuilt on a crash */
+	if (req->nr_pci > XL_MAX_GUEST_PCI ||
+	    (req->on_dma_fault != XL_DMA_FAULT_CRASH && req->on_dma_fault != XL_DMA_FAULT_LOG) ||
+	    (req->nr_pci && (req->type != XL_GUEST_ELF || req->flags & XL_CREATE_RESTART_ON_CRASH)))
+		return -EINVAL;
 	return 0;
+}
+
+_Static_assert(XL_MAX_GUEST_PCI == DOMAIN_MAX_PCI, "a guest's PCI functions are the ABI's");
+
+/* The devices the request names, into a domain just created; on an error it is destroyed. */
+static int give_devices(struct domain *d, const struct xl_domctl_create *req)
+{
+	int err;
+
+	d->dma_fault_log = req->on_dma_fault == XL_DMA_FAULT_LOG;
+	err = pci_assign_to_domain(d, req->pci, req->nr_pci);
+	if (err) {
+		log_warn("dom0: %s: its PCI functions cannot be given: %s (%d)\n", d->name, errstr(err), err);
+		domain_destroy(d);
+	}
+	return err;
 }
 
 /* What a validated request asks for, as the lifecycle takes it. */
@@ -104,7 +125,7 @@ static int64_t create_elf(struct vcpu *v, uint64_t gpa, uint64_t size)
 		return err;
 	c = config_of(&req, &cpu, 1);
 	d = guest_create(&c, &err);
-	if (!d)
+	if (!d || (err = give_devices(d, &req)))
 		goto fail;
 	err = guest_alloc_images(d, req.image_size, 0);
 	if (!err)
@@ -143,6 +164,9 @@ static int64_t create(struct vcpu *v, uint64_t gpa, uint64_t size)
 	c = config_of(&req, cpus, req.nr_vcpus);
 	d = guest_create(&c, &err);
 	if (!d)
+		return err;
+	err = give_devices(d, &req);
+	if (err)
 		return err;
 	err = guest_alloc_images(d, req.image_size, req.ramdisk_size);
 	if (err) {

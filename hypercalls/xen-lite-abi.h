@@ -119,6 +119,7 @@ struct xl_log_chunk {
 
 #define XL_DOMAIN_NAME_MAX 32
 #define XL_MAX_GUEST_VCPUS 16 /* vCPUs of a guest */
+#define XL_MAX_GUEST_PCI 4 /* PCI functions given to a guest */
 #define XL_DOMAIN_BUILDING 0
 #define XL_DOMAIN_RUNNING 1
 #define XL_DOMAIN_PAUSED 2
@@ -208,7 +209,14 @@ struct xl_domctl_create {
 	uint32_t ramdisk_size; /* CREATE, Linux only: initramfs bytes LOAD sends after the kernel; 0: none */
 	uint32_t nr_vcpus; /* CREATE: 1 to XL_MAX_GUEST_VCPUS (ELF: 1); CREATE_ELF: 0 or 1 */
 	int32_t cpus[XL_MAX_GUEST_VCPUS]; /* CREATE: vCPU i's physical CPU, or -1 for any free one */
+	/* ABI 0.4: PCI functions given to the guest (ELF guests), each assignable (segment << 16 | bdf) */
+	uint32_t nr_pci;
+	uint32_t on_dma_fault; /* XL_DMA_FAULT_*: what a DMA its devices make outside its memory does */
+	uint32_t pci[XL_MAX_GUEST_PCI];
 };
+
+#define XL_DMA_FAULT_CRASH 0 /* the guest is crashed (the default) */
+#define XL_DMA_FAULT_LOG 1 /* logged and counted only */
 
 /* XL_DOMCTL_LOAD: len bytes of the images at offset (the kernel from 0, the ramdisk after it). */
 struct xl_domctl_load {
@@ -242,6 +250,15 @@ struct xl_start_info {
 	uint32_t vcpu_id;
 	uint64_t tsc_khz; /* the TSC frequency, for timekeeping without calibration */
 	char cmdline[256]; /* the guest's command line, NUL-terminated */
+	/* ABI 0.4: its PCI functions; a memory BAR is mapped at its own address (bar == host address) */
+	uint32_t nr_pci;
+	uint32_t reserved;
+	struct xl_start_pci {
+		uint16_t segment, bdf;
+		uint32_t reserved;
+		uint64_t bar[6]; /* guest-physical address of memory BAR i, 0 for none (or I/O) */
+		uint64_t bar_size[6];
+	} pci[XL_MAX_GUEST_PCI];
 };
 
 #endif

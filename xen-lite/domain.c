@@ -10,6 +10,7 @@
 #include <xen-lite/format.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/log.h>
+#include <xen-lite/pci_devices.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/run_slot.h>
@@ -334,6 +335,12 @@ int domain_destroy(struct domain *d)
 	if (!wait_vcpus_stopped(d)) {
 		log_err("domain d%u (%s): a CPU did not leave the guest; resources kept\n", d->id,
 			d->name);
+		return -EBUSY;
+	}
+	/* its devices first: none may reach its memory once that is reused */
+	if (pci_release_domain(d)) {
+		log_err("domain d%u (%s): its devices were not confirmed out of its memory; resources kept\n",
+			d->id, d->name);
 		return -EBUSY;
 	}
 	/* a snapshot (dom0's list, on another CPU) reads the vCPUs under the lock: hide them first */

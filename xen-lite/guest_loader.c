@@ -102,6 +102,13 @@ static void build_start_area(struct domain *d, uint8_t *area, uint64_t base, con
 	si->vcpu_id = 0;
 	si->tsc_khz = arch_tsc_khz();
 	memcpy(si->cmdline, cmdline, MIN(strlen(cmdline), sizeof(si->cmdline) - 1));
+	si->nr_pci = d->nr_pci;
+	for (unsigned int i = 0; i < d->nr_pci; i++) {
+		si->pci[i].segment = d->pci[i].segment;
+		si->pci[i].bdf = d->pci[i].bdf;
+		memcpy(si->pci[i].bar, d->pci[i].bar, sizeof(si->pci[i].bar));
+		memcpy(si->pci[i].bar_size, d->pci[i].bar_size, sizeof(si->pci[i].bar_size));
+	}
 }
 
 int guest_load_elf(struct domain *d, const void *image, uint64_t size, const char *cmdline)

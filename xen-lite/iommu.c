@@ -92,6 +92,10 @@ int iommu_dom0_protect(struct domain *d)
 		return refuse_unprotected("its IOMMU could not be set up");
 	}
 	dom0_domain = d;
+	/* made now, not at the first device taken: taking one then allocates nothing */
+	quarantine = driver->space_create(QUARANTINE_SPACE_ID);
+	if (!quarantine)
+		log_warn("iommu: no memory for the empty IO space: no device can be taken from dom0\n");
 	log_info("iommu: DMA remapping on: dom0's devices reach dom0's %u RAM range(s) only\n",
 		 d->nr_blocks);
 	return 0;
@@ -111,9 +115,9 @@ const struct iommu_driver *iommu_active_driver(void)
 	return dom0_space ? driver : NULL;
 }
 
-struct domain *iommu_device_owner(uint16_t segment, uint16_t bdf)
+struct domain *iommu_dom0_domain(void)
 {
-	return pci_device_is_dom0s(segment, bdf) ? dom0_domain : NULL;
+	return dom0_domain;
 }
 
 int iommu_quarantine_device(uint16_t segment, uint16_t bdf)
@@ -122,9 +126,39 @@ int iommu_quarantine_device(uint16_t segment, uint16_t bdf)
 		return -ENXIO;
 	if (!driver->attach)
 		return -ENOSYS; /* this driver cannot move one device yet */
-	if (!quarantine)
-		quarantine = driver->space_create(QUARANTINE_SPACE_ID);
 	return quarantine ? driver->attach(quarantine, segment, bdf) : -ENOMEM;
+}
+
+int iommu_domain_attach(struct domain *d, uint16_t segment, uint16_t bdf)
+{
+	int err = 0;
+
+	if (!dom0_space)
+		return -ENXIO;
+	if (!driver->attach)
+		return -ENOSYS;
+	if (!d->io_space) {
+		/* ids 1 and 2 are dom0's and the empty space; a guest's follow, unique while it lives */
+		d->io_space = driver->space_create((uint16_t)(16 + d->id % 0xff00));
+		if (!d->io_space)
+			return -ENOMEM;
+		/* the guest's devices use the addresses it uses: guest-physical, to its blocks */
+		for (unsigned int b = 0; b < d->nr_blocks && !err; b++)
+			err = driver->map(d->io_space, gpa_addr(d->blocks[b].gpa), d->blocks[b].hpa,
+					  d->blocks[b].size, IOMMU_READ | IOMMU_WRITE);
+		if (err) {
+			iommu_domain_space_free(d);
+			return err;
+		}
+	}
+	return driver->attach(d->io_space, segment, bdf);
+}
+
+void iommu_domain_space_free(struct domain *d)
+{
+	if (d->io_space)
+		driver->space_destroy(d->io_space);
+	d->io_space = NULL;
 }
 
 int iommu_return_device(uint16_t segment, uint16_t bdf)

@@ -8,6 +8,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/iommu.h>
 #include <xen-lite/log.h>
+#include <xen-lite/pci_devices.h>
 #include <xen-lite/spinlock.h>
 
 #define POLL_INTERVAL_US 5000
@@ -31,11 +32,10 @@ static void new_window(uint64_t now)
 
 static void report(const struct iommu_fault *f, void *ctx)
 {
-	struct domain *owner = iommu_device_owner(f->segment, f->bdf);
+	char owner[DOMAIN_NAME_MAX];
 
 	__atomic_add_fetch(&total, 1, __ATOMIC_RELAXED);
-	if (owner)
-		__atomic_add_fetch(&owner->dma_faults, 1, __ATOMIC_RELAXED);
+	pci_device_fault(f->segment, f->bdf, f->addr, owner, sizeof(owner)); /* counted, maybe crashed */
 	new_window(*(const uint64_t *)ctx);
 	if (logged_in_window++ >= LOG_BURST) {
 		unlogged++;
@@ -43,7 +43,7 @@ static void report(const struct iommu_fault *f, void *ctx)
 	}
 	log_warn("iommu: DMA %s blocked: device %04x:%02x:%02x.%u, address %#llx, domain %s (%s)\n",
 		 f->write ? "write" : "access", f->segment, f->bdf >> 8, (f->bdf >> 3) & 0x1f, f->bdf & 7,
-		 (unsigned long long)f->addr, owner ? owner->name : "none", f->what);
+		 (unsigned long long)f->addr, owner, f->what);
 }
 
 void iommu_poll_faults(bool now)

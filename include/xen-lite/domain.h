@@ -84,6 +84,10 @@ struct vcpu {
 	struct arch_vcpu arch;
 };
 
+#define DOMAIN_MAX_PCI 4
+
+struct iommu_space;
+
 struct domain {
 	uint32_t id;
 	char name[DOMAIN_NAME_MAX];
@@ -136,6 +140,14 @@ struct domain {
 	uint64_t console_head, console_read; /* bytes written / read since creation */
 	uint64_t console_dropped;
 	uint64_t dma_faults; /* DMA its devices tried that the IOMMU blocked (iommu_faults.c) */
+	/* PCI functions given to it (pci_devices.c), and the IO address space they use (iommu.c) */
+	struct domain_pci {
+		uint16_t segment, bdf;
+		uint64_t bar[6], bar_size[6]; /* memory BARs, mapped at their own address; 0: none */
+	} pci[DOMAIN_MAX_PCI];
+	unsigned int nr_pci;
+	bool dma_fault_log; /* on_dma_fault=log: a blocked DMA is counted, the domain not crashed */
+	struct iommu_space *io_space;
 	char console_input[DOMAIN_CONSOLE_INPUT];
 	unsigned int console_in_head, console_in_count;
 };

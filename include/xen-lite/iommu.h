@@ -32,6 +32,15 @@ int iommu_dom0_protect(struct domain *dom0);
 int iommu_quarantine_device(uint16_t segment, uint16_t bdf);
 int iommu_return_device(uint16_t segment, uint16_t bdf);
 
+/*
+ * A guest's device into the guest's IO space, which maps the guest's RAM at
+ * its guest-physical addresses (created with the first device). 0, -ENXIO,
+ * -ENOSYS, -ENOMEM or the driver's error.
+ */
+int iommu_domain_attach(struct domain *d, uint16_t segment, uint16_t bdf);
+/* Free the guest's IO space: only once none of its devices can use it any more. */
+void iommu_domain_space_free(struct domain *d);
+
 /* What xl-lite info shows. */
 struct iommu_status {
 	const char *driver; /* NULL: no IOMMU in use */
@@ -49,9 +58,9 @@ void iommu_get_status(struct iommu_status *st);
  */
 void iommu_poll_faults(bool now);
 
-/* For the fault collection: the driver in use (NULL: no translation), a device's domain. */
+/* For the fault collection: the driver in use (NULL: no translation), dom0 once protected. */
 const struct iommu_driver *iommu_active_driver(void);
-struct domain *iommu_device_owner(uint16_t segment, uint16_t bdf);
+struct domain *iommu_dom0_domain(void);
 uint64_t iommu_faults_total(void);
 
 #endif

@@ -108,20 +108,35 @@ static void reg64(unsigned int off, uint64_t v)
 	*(volatile uint64_t *)(regs + off) = v;
 }
 
-/* One transfer; the device runs it 100 ms (virtual) later and clears the start bit. */
-static int transfer(uint64_t src, uint64_t dst, uint32_t count, bool to_ram)
+static bool idle(void)
 {
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 
+	for (int i = 0; i < 3000; i++) {
+		if (!(*(volatile uint64_t *)(regs + REG_CMD) & CMD_START))
+			return true;
+		nanosleep(&pause, NULL);
+	}
+	return false;
+}
+
+/*
+ * One transfer; the device runs it 100 ms (virtual) later and clears the
+ * start bit. It ignores its registers while a transfer is pending - one a
+ * guest started just before it was destroyed, say - so first it must be idle.
+ */
+static int transfer(uint64_t src, uint64_t dst, uint32_t count, bool to_ram)
+{
+	if (!idle()) {
+		errno = EBUSY;
+		return fail("the device stays busy");
+	}
 	reg64(REG_SRC, src);
 	reg64(REG_DST, dst);
 	reg64(REG_COUNT, count);
 	reg64(REG_CMD, CMD_START | (to_ram ? CMD_TO_RAM : 0));
-	for (int i = 0; i < 3000; i++) {
-		if (!(*(volatile uint64_t *)(regs + REG_CMD) & CMD_START))
-			return 0;
-		nanosleep(&pause, NULL);
-	}
+	if (idle())
+		return 0;
 	errno = ETIMEDOUT;
 	return fail("the transfer did not end");
 }

@@ -139,6 +139,8 @@ static void free_images(struct domain *d)
 
 static void free_guest(struct domain *d)
 {
+	/* as the real destroy: the guest's devices back into the empty space first */
+	FUZZ_CHECK(!pci_release_domain(d), "a guest's devices could not be taken back");
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		pcpu_release(d->vcpus[i]->pcpu);
 		free(d->vcpus[i]);
@@ -559,6 +561,8 @@ static void fake_node_check(int64_t ret)
 /* ---- the IOMMU and bus 0: a host bridge at 00:00.0, an endpoint at 00:02.0, an IOMMU at 00:03.0 ---- */
 
 static uint16_t fake_command[256];
+static uint32_t fake_bar0 = 0xfea00000; /* 00:02.0's BAR0: 1 MiB of 32-bit memory */
+static bool fake_bar0_sizing;
 
 static uint32_t fake_class(uint16_t bdf)
 {
@@ -572,14 +576,50 @@ uint32_t arch_pci_config_read(uint16_t bdf, unsigned int offset, unsigned int si
 		return size == 4 ? 0xffffffffu : size == 2 ? 0xffffu : 0xffu;
 	if (offset == 0x04)
 		return fake_command[bdf];
+	if (offset == 0x10 && bdf == 0x10)
+		return fake_bar0_sizing ? 0xfff00000u : fake_bar0;
+	if (offset > 0x10 && offset < 0x28)
+		return 0; /* no other BAR */
 	return offset == 0x08 ? fake_class(bdf) << 16 : 0x1234;
 }
 
 void arch_pci_config_write(uint16_t bdf, unsigned int offset, unsigned int size, uint32_t value)
 {
-	/* only a function that passed the checks has its command register written */
-	FUZZ_CHECK(bdf == 0x10 && offset == 0x04 && size == 2, "config write to %#x+%#x", bdf, offset);
-	fake_command[bdf] = (uint16_t)value;
+	/* only a function that passed the checks is written: its command register and BARs */
+	FUZZ_CHECK(bdf == 0x10 && ((offset == 0x04 && size == 2) || (offset >= 0x10 && offset < 0x28 && size == 4)),
+		   "config write to %#x+%#x", bdf, offset);
+	if (offset == 0x04)
+		fake_command[bdf] = (uint16_t)value;
+	else if (offset == 0x10)
+		fake_bar0_sizing = value == 0xffffffffu;
+}
+
+int arch_domain_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size)
+{
+	FUZZ_CHECK(!d->privileged && gpa_addr(gpa) == hpa_addr(hpa) && gpa_addr(gpa) >= d->mem_end,
+		   "a BAR mapped into dom0, elsewhere than at its address, or on the guest's RAM");
+	return 0;
+}
+
+size_t strlcpy(char *dst, const char *src, size_t size)
+{
+	snprintf(dst, size, "%s", src);
+	return strlen(src);
+}
+
+struct domain *iommu_dom0_domain(void)
+{
+	return &dom0;
+}
+
+int iommu_domain_attach(struct domain *d, uint16_t segment, uint16_t bdf)
+{
+	FUZZ_CHECK(!d->privileged && !segment && bdf == 0x10, "attached %x:%#x to d%u", segment, bdf, d->id);
+	return 0;
+}
+
+void iommu_domain_space_free(struct domain *d)
+{
 }
 
 static const struct iommu_driver fake_iommu = { .name = "fake" };

@@ -217,6 +217,35 @@ static void test_errors(void **state)
 	expect_error("just words\n", "line 1: expected 'key = value'");
 }
 
+static void test_pci(void **state)
+{
+	struct xl_domctl_create req;
+
+	assert_int_equal(parse(ELF "pci = [ \"0000:00:02.0\", \"00:1f.2\" ]\non_dma_fault = \"log\"\n"), 0);
+	assert_int_equal(cfg.nr_pci, 2);
+	assert_int_equal(cfg.pci[0], 0x10);
+	assert_int_equal(cfg.pci[1], 0xfa);
+	assert_int_equal(cfg.on_dma_fault, XL_DMA_FAULT_LOG);
+	xl_cfg_to_create(&cfg, &req);
+	assert_int_equal(req.nr_pci, 2);
+	assert_int_equal(req.pci[1], 0xfa);
+	assert_int_equal(req.on_dma_fault, XL_DMA_FAULT_LOG);
+	/* the default: crash */
+	assert_int_equal(parse(ELF "pci = [\"0001:02:03.4\"]\n"), 0);
+	assert_int_equal(cfg.pci[0], 0x1021c);
+	assert_int_equal(cfg.on_dma_fault, XL_DMA_FAULT_CRASH);
+	expect_error(ELF "pci = 00:02.0\n", "line 4: pci must be a list of PCI functions");
+	expect_error(ELF "pci = [ 00:02.0 ]\n", "line 4: pci must be a list");
+	expect_error(ELF "pci = [ \"00:20.0\" ]\n", "line 4: pci has '00:20.0', not a PCI function");
+	expect_error(ELF "pci = [ \"00:02.0\", \"0000:00:02.0\" ]\n", "line 4: pci names 0000:00:02.0 twice");
+	expect_error(ELF "pci = [ \"00:01.0\", \"00:02.0\", \"00:03.0\", \"00:04.0\", \"00:05.0\" ]\n",
+		     "line 4: pci names more than 4 functions");
+	expect_error(ELF "pci = [ ]\n", "line 4: pci must be a list");
+	expect_error(ELF "on_dma_fault = ignore\n", "line 4: on_dma_fault must be \"crash\" or \"log\"");
+	expect_error(LINUX "pci = [ \"00:02.0\" ]\n", "line 5: pci needs type = \"elf\"");
+	expect_error(ELF "on_crash = restart\npci = [ \"00:02.0\" ]\n", "line 5: pci needs type");
+}
+
 static void test_new_key_errors(void **state)
 {
 	/* type */
@@ -300,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_forms),
 		cmocka_unit_test(test_to_create),
 		cmocka_unit_test(test_new_key_errors),
+		cmocka_unit_test(test_pci),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

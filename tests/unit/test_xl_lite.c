@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../../dom0-tools/libxl-lite.h"
+#include "../../dom0-tools/xl-cfg.h"
 #include "../../dom0-tools/xl-lite-fmt.h"
 
 /* ---- capturing a FILE's output ---- */
