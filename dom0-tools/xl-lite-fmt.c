@@ -64,7 +64,10 @@ static const struct {
 	  "Give an assignable PCI function back to dom0: into dom0's IO space again,\n"
 	  "then Linux is asked to bind a driver to it.", 1, 1 },
 	{ "pci-assignable-list", XL_CMD_PCI_ASSIGNABLE_LIST, "xl-lite pci-assignable-list [--json]",
-	  "The PCI functions taken from dom0, one a line.", 0, 0 },
+	  "The PCI functions taken from dom0, one a line: assignable, or assigned and\n"
+	  "to which domain.", 0, 0 },
+	{ "pci-list", XL_CMD_PCI_LIST, "xl-lite pci-list ID [--json]",
+	  "The PCI functions domain ID has.", 1, 1 },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0 },
 };
 
@@ -194,13 +197,21 @@ void xl_print_pci_list(FILE *f, const struct xl_pci_device *d, unsigned int n, b
 	if (json)
 		fputs("{\"devices\":[", f);
 	for (unsigned int i = 0; i < n; i++) {
-		const char *state = d[i].state == XL_PCI_ASSIGNABLE ? "assignable" : "unknown";
+		const char *state = d[i].state == XL_PCI_ASSIGNABLE ? "assignable"
+				    : d[i].state == XL_PCI_ASSIGNED ? "assigned"
+								     : "unknown";
 
 		xl_format_bdf(d[i].segment, d[i].bdf, b, sizeof(b));
-		if (json)
-			fprintf(f, "%s{\"bdf\":\"%s\",\"state\":\"%s\"}", i ? "," : "", b, state);
-		else
+		if (json) {
+			fprintf(f, "%s{\"bdf\":\"%s\",\"state\":\"%s\"", i ? "," : "", b, state);
+			if (d[i].state == XL_PCI_ASSIGNED)
+				fprintf(f, ",\"domid\":%u", d[i].domid);
+			fputc('}', f);
+		} else if (d[i].state == XL_PCI_ASSIGNED) {
+			fprintf(f, "%s %s d%u\n", b, state, d[i].domid);
+		} else {
 			fprintf(f, "%s %s\n", b, state);
+		}
 	}
 	if (json)
 		fputs("]}\n", f);

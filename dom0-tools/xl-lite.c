@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 	case XL_CMD_PCI_ASSIGNABLE_ADD:
 	case XL_CMD_PCI_ASSIGNABLE_REMOVE:
 	case XL_CMD_PCI_ASSIGNABLE_LIST:
+	case XL_CMD_PCI_LIST:
 		rc = xl_cmd_pci(&h, &a);
 		break;
 	default:

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -116,7 +118,15 @@ int xl_cmd_pci(struct xl_handle *h, const struct xl_args *a)
 	char name[16];
 	int n;
 
-	if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST) {
+	if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST || a->cmd == XL_CMD_PCI_LIST) {
+		char *end;
+		unsigned long id = a->cmd == XL_CMD_PCI_LIST ? strtoul(a->args[0], &end, 10) : 0;
+		unsigned int kept = 0;
+
+		if (a->cmd == XL_CMD_PCI_LIST && (!*a->args[0] || *end || a->args[0][0] == '-' || id > UINT32_MAX)) {
+			fprintf(stderr, "xl-lite: '%s' is not a domain id\n", a->args[0]);
+			return XL_EXIT_USAGE;
+		}
 		n = xl_pci_list(h, d, LIST_MAX);
 		if (n < 0) {
 			char msg[256];
@@ -124,7 +134,10 @@ int xl_cmd_pci(struct xl_handle *h, const struct xl_args *a)
 			fprintf(stderr, "xl-lite: %s\n", xl_error_message(&h->err, msg, sizeof(msg)));
 			return XL_EXIT_ERROR;
 		}
-		xl_print_pci_list(stdout, d, n < LIST_MAX ? (unsigned int)n : LIST_MAX, a->json);
+		for (int i = 0; i < n && i < LIST_MAX; i++)
+			if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST || (d[i].state == XL_PCI_ASSIGNED && d[i].domid == id))
+				d[kept++] = d[i];
+		xl_print_pci_list(stdout, d, kept, a->json);
 		return XL_EXIT_OK;
 	}
 	if (!xl_parse_bdf(a->args[0], &segment, &bdf)) {

@@ -167,7 +167,9 @@ static int64_t sysctl_pci_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 	unsigned int n = pci_devices_list(e, PCI_MAX_TAKEN);
 
 	for (unsigned int i = 0; i < n && i < cap; i++)
-		out[i] = (struct xl_pci_device){ e[i].segment, e[i].bdf, XL_PCI_ASSIGNABLE };
+		out[i] = (struct xl_pci_device){ e[i].segment, e[i].bdf,
+						 e[i].state == PCI_DEVICE_ASSIGNED ? XL_PCI_ASSIGNED : XL_PCI_ASSIGNABLE,
+						 e[i].domid, 0 };
 	if (cap && copy_to_guest(v->domain, gpa_init(gpa), out, MIN(n, cap) * sizeof(out[0])))
 		return -EFAULT;
 	return n;

@@ -104,8 +104,11 @@ struct xl_pci_device {
 	uint16_t segment;
 	uint16_t bdf; /* bus << 8 | device << 3 | function */
 	uint32_t state; /* XL_PCI_* */
+	uint32_t domid; /* XL_PCI_ASSIGNED: the guest that has it */
+	uint32_t reserved;
 };
 #define XL_PCI_ASSIGNABLE 1 /* its DMA blocked, waiting for a guest */
+#define XL_PCI_ASSIGNED 2 /* a guest's */
 
 /* The hypervisor's log ring, read from position pos (a running byte count since boot). */
 struct xl_log_chunk {

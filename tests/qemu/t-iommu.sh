@@ -233,11 +233,15 @@ expect_guest_dma() {
 		"xen-lite-dom0: dom0s: exit 1" \
 		"xen-lite-dom0: held: xl-lite: 0000:00:02.0: a guest has it: destroy the guest first" \
 		"xen-lite-dom0: held: exit 1" \
+		"xen-lite-dom0: pci-list-dom0: exit 0" \
 		"xen-lite-dom0: back: 0000:00:02.0 assignable" \
 		"xen-lite-dom0: dma cycles: 50" \
 		"xen-lite-dom0: give-back: 0000:00:02.0: given back to dom0" \
 		"xen-lite-dom0: guest-dma: node unchanged" \
 		"xen-lite-dom0: edu-dma: own memory ok"
+	expect_log_regex "xen-lite-dom0: held-list: 0000:00:02\.0 assigned d[0-9]+.?$"
+	expect_log_regex "xen-lite-dom0: pci-list: 0000:00:02\.0 assigned d[0-9]+.?$"
+	expect_no_log "xen-lite-dom0: pci-list-dom0: 0000"
 	expect_no_log "PANIC" "Kernel panic" "(dom0) crashed" "dom0 crashed"
 }
 

@@ -291,12 +291,21 @@ static void test_bdf(void **state)
 
 static void test_pci_list(void **state)
 {
-	const struct xl_pci_device d[2] = { { 0, 0x10, XL_PCI_ASSIGNABLE }, { 1, 0xfa, 99 } };
+	const struct xl_pci_device d[3] = { { 0, 0x10, XL_PCI_ASSIGNABLE, 0, 0 }, { 1, 0xfa, 99, 0, 0 },
+					    { 0, 0x18, XL_PCI_ASSIGNED, 7, 0 } };
 	struct capture c;
 
 	cap_open(&c);
 	xl_print_pci_list(c.f, d, 2, false);
 	assert_string_equal(cap_text(&c), "0000:00:02.0 assignable\n0001:00:1f.2 unknown\n");
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_pci_list(c.f, &d[2], 1, false);
+	assert_string_equal(cap_text(&c), "0000:00:03.0 assigned d7\n");
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_pci_list(c.f, &d[2], 1, true);
+	assert_string_equal(cap_text(&c), "{\"devices\":[{\"bdf\":\"0000:00:03.0\",\"state\":\"assigned\",\"domid\":7}]}\n");
 	cap_free(&c);
 	cap_open(&c);
 	xl_print_pci_list(c.f, d, 2, true);
