@@ -22,7 +22,7 @@
 # tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
 
 DOM0_OUT := $(BUILD)/dom0
-DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci
+DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme
 DOM0_INITRD_GZIP ?= 9
 
 .PHONY: dom0-images

@@ -15,6 +15,7 @@
  * while a report holds it, as its release needs the lock too.
  */
 #include <xen-lite/arch/pci.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -35,6 +36,16 @@
 #define BAR_64BIT 0x4
 #define CLASS_BRIDGE 0x06
 #define CLASS_IOMMU 0x0806
+#define PCI_STATUS 0x06
+#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_CAP_PTR 0x34
+#define PCI_CAP_ID_EXP 0x10
+#define PCI_EXP_DEVCAP 4
+#define PCI_EXP_DEVCAP_FLR (1u << 28)
+#define PCI_EXP_DEVCTL 8
+#define PCI_EXP_DEVCTL_FLR (1u << 15)
+#define FLR_WAIT_US 100000 /* the function is back 100 ms after a reset (PCIe base spec) */
+#define HEADER_DWORDS 16
 
 struct taken_function {
 	struct pci_device_entry e;
@@ -136,6 +147,45 @@ unsigned int pci_devices_list(struct pci_device_entry *out, unsigned int cap)
 		out[i] = taken[i].e;
 	spin_unlock_irqrestore(&taken_lock, flags);
 	return n;
+}
+
+/* The PCI Express capability, or 0 (the list walked at most 48 steps: a loop ends too). */
+static unsigned int express_capability(uint16_t bdf)
+{
+	unsigned int pos;
+
+	if (!(arch_pci_config_read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+		return 0;
+	pos = arch_pci_config_read(bdf, PCI_CAP_PTR, 1) & 0xfc;
+	for (unsigned int steps = 0; pos >= 0x40 && steps < 48; steps++) {
+		if ((arch_pci_config_read(bdf, pos, 1)) == PCI_CAP_ID_EXP)
+			return pos;
+		pos = arch_pci_config_read(bdf, pos + 1, 1) & 0xfc;
+	}
+	return 0;
+}
+
+/*
+ * A function level reset, when the function offers one: what a guest left
+ * running in it stops. Its configuration header (BARs dom0 gave it) is
+ * saved and written back after, bus mastering off. false: no FLR.
+ */
+static bool reset_function(uint16_t bdf)
+{
+	unsigned int cap = express_capability(bdf);
+	uint32_t header[HEADER_DWORDS];
+
+	if (!cap || !(arch_pci_config_read(bdf, cap + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
+		return false;
+	for (unsigned int i = 0; i < HEADER_DWORDS; i++)
+		header[i] = arch_pci_config_read(bdf, 4 * i, 4);
+	arch_pci_config_write(bdf, cap + PCI_EXP_DEVCTL, 2,
+			      arch_pci_config_read(bdf, cap + PCI_EXP_DEVCTL, 2) | PCI_EXP_DEVCTL_FLR);
+	udelay(FLR_WAIT_US);
+	for (unsigned int i = HEADER_DWORDS; i-- > 2;) /* BARs and the rest, then the command word */
+		arch_pci_config_write(bdf, 4 * i, 4, header[i]);
+	arch_pci_config_write(bdf, PCI_COMMAND, 2, header[1] & 0xffff & ~PCI_COMMAND_MASTER);
+	return true;
 }
 
 /* ---- a guest's functions ------------------------------------------------------ */
@@ -257,6 +307,9 @@ int pci_release_domain(struct domain *d)
 		err = iommu_quarantine_device(p->segment, p->bdf);
 		if (err)
 			break; /* it may still reach the guest's memory: keep it */
+		if (reset_function(p->bdf))
+			log_info("pci: %04x:%02x:%02x.%u reset (function level)\n", p->segment, p->bdf >> 8,
+				 (p->bdf >> 3) & 0x1f, p->bdf & 7);
 		flags = spin_lock_irqsave(&taken_lock);
 		t = find(p->segment, p->bdf);
 		if (t >= 0) {

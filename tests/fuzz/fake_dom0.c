@@ -607,6 +607,10 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	return strlen(src);
 }
 
+void udelay(uint64_t us)
+{
+}
+
 struct domain *iommu_dom0_domain(void)
 {
 	return &dom0;

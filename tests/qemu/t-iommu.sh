@@ -264,3 +264,39 @@ test_iommu_amd_guest_dma() {
 	expect_guest_dma
 	test_result
 }
+
+# an NVMe controller (dom0's stock nvme driver reads its disk) taken from dom0, given to an
+# ELF guest, reset by FLR when the guest is destroyed, given back: dom0 reads the disk again
+expect_nvme_round_trip() {
+	expect_rc 0
+	expect_log "xen-lite-dom0: nvme: disk before: XENLITE-DISK-MARKER: read by DMA through the IOMMU" \
+		"unbound from dom0's driver nvme" "xen-lite-dom0: take: exit 0" \
+		"xen-lite-dom0: nvmeguest: exit 0" "xen-lite-dom0: nvmeguest-destroy: exit 0" \
+		"reset (function level)" "xen-lite-dom0: give-back: exit 0" \
+		"xen-lite-dom0: nvme: disk after: XENLITE-DISK-MARKER: read by DMA through the IOMMU"
+	expect_log_regex "xen-lite-dom0: nvmeguest-pci: 0000:00:0[0-9a-f]\\.0 assigned d[0-9]+.?$"
+	expect_no_log "PANIC" "Kernel panic" "dom0 crashed"
+}
+
+nvme_disk() {
+	local disk=$LOGDIR/$1-nvme.img
+	printf 'XENLITE-DISK-MARKER: read by DMA through the IOMMU\n' >"$disk"
+	truncate -s 1M "$disk"
+	echo "-drive file=$disk,format=raw,if=none,id=nvme0 -device nvme,serial=xenlite,drive=nvme0"
+}
+
+test_iommu_amd_nvme_round_trip() {
+	# shellcheck disable=SC2046 # the disk's options are words
+	IOMMU_CPUS=3 iommu_boot iommu-amd-nvme "dom0_mem=512M" "xl_modules=nvme xl_test=nvme_guest" \
+		-device amd-iommu $(nvme_disk iommu-amd)
+	expect_nvme_round_trip
+	test_result
+}
+
+test_iommu_vtd_nvme_round_trip() {
+	# shellcheck disable=SC2046 # the disk's options are words
+	IOMMU_CPUS=3 iommu_boot iommu-vtd-nvme "dom0_mem=512M" "xl_modules=nvme xl_test=nvme_guest" \
+		-device intel-iommu $(nvme_disk iommu-vtd)
+	expect_nvme_round_trip
+	test_result
+}

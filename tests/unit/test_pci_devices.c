@@ -23,6 +23,8 @@
 /* ---- a bus 0 of fake functions: vendor, class, command register ---- */
 
 struct fake_function {
+	bool express_flr; /* a PCI Express capability at 0x40 offering function level reset */
+	unsigned int resets;
 	uint16_t vendor, command;
 	uint32_t class_rev; /* class << 8 | prog-if, then revision: the dword at 0x08 */
 	uint32_t bar[6], bar_mask[6]; /* BARs: what they hold, which bits are writable */
@@ -39,6 +41,16 @@ uint32_t arch_pci_config_read(uint16_t bdf, unsigned int offset, unsigned int si
 		return fn[bdf].vendor;
 	if (offset == 0x04)
 		return fn[bdf].command;
+	if (offset == 0x06)
+		return fn[bdf].express_flr ? 0x10 : 0; /* a capability list */
+	if (offset == 0x34)
+		return 0x40;
+	if (offset == 0x40 || offset == 0x41) /* the capability's id, and the end of the list */
+		return offset == 0x40 ? 0x10 : 0;
+	if (offset == 0x44)
+		return 1u << 28;
+	if (offset == 0x48)
+		return 0;
 	if (offset == 0x08)
 		return fn[bdf].class_rev;
 	if (offset >= 0x10 && offset < 0x28) {
@@ -63,9 +75,23 @@ void arch_pci_config_write(uint16_t bdf, unsigned int offset, unsigned int size,
 			fn[bdf].bar[i] = value;
 		return;
 	}
+	if (offset == 0x48) { /* device control: a reset clears the BARs and the command */
+		assert_true(fn[bdf].express_flr);
+		assert_true(value & (1u << 15));
+		fn[bdf].resets++;
+		memset(fn[bdf].bar, 0, sizeof(fn[bdf].bar));
+		fn[bdf].command = 0;
+		return;
+	}
+	if (offset < 0x40 && size == 4)
+		return; /* the header written back after a reset: nothing else here to keep */
 	assert_int_equal(offset, 0x04); /* else only the command register is written */
 	assert_int_equal(size, 2);
 	fn[bdf].command = (uint16_t)value;
+}
+
+void udelay(uint64_t us)
+{
 }
 
 /* ---- the guest's nested paging, and its end ---- */
@@ -325,6 +351,24 @@ static void test_give_to_guest_and_back(void **state)
 	assert_int_equal(dom0.dma_faults, 1);
 }
 
+/* a function offering FLR is reset when the guest goes, its BARs given back as they were */
+static void test_reset_on_release(void **state)
+{
+	const uint32_t edu = EDU;
+
+	memset(guest.pci, 0, sizeof(guest.pci));
+	guest.nr_pci = 0;
+	fn[EDU].express_flr = true;
+	assert_int_equal(pci_assignable_add(0, EDU, false), 0);
+	assert_int_equal(pci_assign_to_domain(&guest, &edu, 1), 0);
+	assert_int_equal(fn[EDU].resets, 0);
+	assert_int_equal(pci_release_domain(&guest), 0);
+	assert_int_equal(fn[EDU].resets, 1);
+	assert_int_equal(fn[EDU].bar[0], 0xfea00000);
+	assert_int_equal(fn[EDU].bar[2], 0x0000000c);
+	assert_int_equal(fn[EDU].command & 0x6, 0x2); /* decoding back, bus mastering off */
+}
+
 static void test_guest_refusals(void **state)
 {
 	const uint32_t twice[2] = { EDU, EDU }, five[5] = { 1, 2, 3, 4, 5 }, edu = EDU;
@@ -374,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup(test_table_full, setup),
 		cmocka_unit_test_setup(test_give_to_guest_and_back, setup),
 		cmocka_unit_test_setup(test_guest_refusals, setup),
+		cmocka_unit_test_setup(test_reset_on_release, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
