@@ -1,8 +1,8 @@
 # ---- benchmarks: figures, not assertions (tests/bench/) ----------------------
 # Linux to init natively, as xen-lite's dom0 and as the dom0 of Debian's stock
 # Xen 4.17 (PVH, then PV; mk/xen-bench.mk), the ratios against native (the dom0
-# cost), then the exit and hypercall costs measured inside a guest, and the exits
-# a Linux guest takes while it computes.
+# cost), then the exit and hypercall costs measured inside a guest, the exits
+# a Linux guest takes while it computes, and an NVMe read through the IOMMU.
 bench: deps
 	@$(MAKE) --no-print-directory all dom0-images
 	@$(MAKE) --no-print-directory xen-bench-iso
@@ -19,3 +19,5 @@ bench: deps
 	@bash tests/bench/run-bench.sh
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/bench-linux-guest.sh
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-iommu.sh
