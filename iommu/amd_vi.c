@@ -21,6 +21,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
+#include "amd_vi_dte.h"
 #include "amd_vi_event.h"
 #include "amd_vi_pt.h"
 
@@ -51,9 +52,6 @@
 #define DEVTAB_ENTRIES 65536
 #define DEVTAB_BYTES (DEVTAB_ENTRIES * 32ULL)
 #define DEVTAB_SIZE_FIELD (DEVTAB_BYTES / 4096 - 1)
-#define DTE_VALID (1ULL << 0)
-#define DTE_TRANSLATION_VALID (1ULL << 1)
-#define DTE_MODE_SHIFT 9
 
 /* command buffer and event log: one page each, 256 entries of 16 bytes (length field 8 = 2^8) */
 #define RING_BYTES 4096u
@@ -90,6 +88,7 @@ static spinlock_t cmd_lock;
 static volatile uint64_t completion_word; /* what a completion wait stores */
 static uint64_t completion_seq;
 static bool translating;
+static const struct iommu_space *default_space; /* dom0's: what enable() gave every device */
 
 static uint64_t reg_read(const struct amd_vi_unit *u, unsigned int reg)
 {
@@ -266,20 +265,17 @@ static int amd_vi_map(struct iommu_space *s, uint64_t iova, hpa_t hpa, uint64_t 
 
 /* ---- translation on -------------------------------------------------------------- */
 
-static uint64_t dte_translating(const struct iommu_space *s)
-{
-	return DTE_VALID | DTE_TRANSLATION_VALID | (uint64_t)AMD_VI_PT_LEVELS << DTE_MODE_SHIFT |
-	       virt_to_phys(s->pt.root) | AMD_VI_PTE_IR | AMD_VI_PTE_IW;
-}
-
+/* dom0's devices (the space enable() gave every device) pass their interrupts; others' are blocked */
 static void set_device(uint32_t id, const struct iommu_space *s)
 {
 	volatile uint64_t *dte = &device_table[id * 4];
+	uint64_t w[4];
 
-	dte[1] = s->id; /* the domain id tags its cached translations */
-	dte[2] = 0; /* interrupts untranslated */
-	dte[3] = 0;
-	dte[0] = dte_translating(s); /* last: the word with the valid bits */
+	amd_vi_dte_compose(virt_to_phys(s->pt.root), s->id, s == default_space, w);
+	dte[1] = w[1];
+	dte[2] = w[2];
+	dte[3] = w[3];
+	dte[0] = w[0]; /* last: the word with the valid bits */
 }
 
 static void set_all_devices(const struct iommu_space *s)
@@ -300,6 +296,7 @@ static int amd_vi_enable(struct iommu_space *s)
 {
 	int err = 0;
 
+	default_space = s;
 	set_all_devices(s);
 	spin_lock(&cmd_lock);
 	for (unsigned int i = 0; i < nr_units && !err; i++) {

@@ -260,8 +260,15 @@ test_iommu_vtd_guest_dma() {
 }
 
 test_iommu_amd_guest_dma() {
-	IOMMU_CPUS=3 iommu_boot iommu-amd-guest-dma "dom0_mem=512M" "xl_test=guest_dma xl_dma_faults=0" -device amd-iommu
+	IOMMU_CPUS=3 iommu_boot iommu-amd-guest-dma "dom0_mem=512M" "xl_test=guest_dma xl_dma_faults=0 xl_dma_irq=1" \
+		-device amd-iommu
 	expect_guest_dma
+	# the guest's device also wrote 4095 bytes of "EDU-DMA!" onto the interrupt window: the
+	# node and dom0 carry on (QEMU's model delivered nothing there even with the interrupt
+	# map not valid, so this does not show the blocking itself: test_amd_vi_dte checks
+	# the entries)
+	expect_log "dmalog) edu_dma: wrote 4095 bytes to 0xfee00000"
+	expect_no_log "No irq handler for vector" "unexpected interrupt"
 	test_result
 }
 
