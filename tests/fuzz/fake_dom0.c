@@ -666,10 +666,10 @@ static void give_back_devices(void)
 
 static void fake_node_end(void)
 {
-	give_back_devices();
 	for (unsigned int i = 0; i < MAX_GUESTS; i++)
 		if (guests[i])
-			free_guest(guests[i]);
+			free_guest(guests[i]); /* their devices back to the assignable list */
+	give_back_devices();
 	for (unsigned int i = 0; i < dom0.nr_vcpus; i++)
 		pcpu_release(i);
 	free(ram);

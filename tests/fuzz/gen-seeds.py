@@ -328,12 +328,17 @@ def node(guests=(), log_head=0x1234):
     return out + num(log_head)
 
 
+CREATE_SIZE = 408  # struct xl_domctl_create (ABI 0.4)
+
+
 def create_request(name, type_, mem, image_size, nr_vcpus=1, cpus=(), ramdisk=0, flags=0, cpu=-1,
-                   cmdline=b"xl-guest name=x"):
+                   cmdline=b"xl-guest name=x", pci=(), on_dma_fault=0):
     cpus = list(cpus) + [-1] * (16 - len(cpus))
+    pcis = list(pci) + [0] * (4 - len(pci))
     return (name.ljust(32, b"\0") + u64(mem) + struct.pack("<i", cpu) + u32(image_size)
             + cmdline.ljust(256, b"\0") + u32(flags) + u32(type_) + u32(ramdisk) + u32(nr_vcpus)
-            + b"".join(struct.pack("<i", c) for c in cpus))
+            + b"".join(struct.pack("<i", c) for c in cpus)
+            + u32(len(pci)) + u32(on_dma_fault) + b"".join(u32(x) for x in pcis))
 
 
 def with_memory(head, blobs, size=0x800):
@@ -354,28 +359,38 @@ def domctl_seeds():
     elf = guest_elf_seed(0, b"")[4:]
     create_elf = create_request(b"elf", 0, 4 << 20, len(elf), cpu=2)
     create_linux = create_request(b"linux", 1, 64 << 20, 0x400, 2, (-1, 3), ramdisk=0x100, flags=2)
+    # the fake node's bus: an endpoint at 00:02.0 (0x10), a bridge at 00:00.0, an IOMMU at 00:03.0
+    create_dev = create_request(b"dev", 0, 4 << 20, len(elf), cpu=2, pci=(0x10,), on_dma_fault=1)
     load = u64(0) + u32(0x100) + u32(0) + bytes(0x100)
     running = [(1, 0x01), (2, 0x2C), (1, 0xA2)]  # running; paused, with images; building, with a ramdisk
     return {
-        "create-elf": with_memory(node() + calls([(0, REQ, 384 + len(elf), 0)]),
+        "create-elf": with_memory(node() + calls([(0, REQ, CREATE_SIZE + len(elf), 0)]),
                                   [(REQ, create_elf + elf)]),
         "create-load-start": with_memory(
-            node() + calls([(7, REQ, 384, 0), (8, 0x400, 16 + 0x100, 1), (10, 0, 0, 1), (9, 0, 0, 1)]),
+            node() + calls([(7, REQ, CREATE_SIZE, 0), (8, 0x400, 16 + 0x100, 1), (10, 0, 0, 1), (9, 0, 0, 1)]),
             [(REQ, create_linux), (0x400, load)], 0x600),
         "control": with_memory(
             node(running) + calls([(2, 0, 0, 1), (3, 0, 0, 2), (4, 0x500, 0x100, 1), (5, 0x600, 8, 1),
                                    (6, 0, 0, 1), (8, 0x700, 0x20, 3), (1, 0, 0, 2), (3, 0, 0, 0)]),
             [(0x600, b"ls -l\n\0\0"), (0x700, u64(0x10) + u32(0x10) + u32(0) + bytes(16))]),
+        # take 00:02.0 (checked first), refuse the bridge and the IOMMU, give it to a guest,
+        # try to give it back while the guest has it, destroy the guest, give it back
+        "pci": with_memory(
+            node() + calls([(11, 0, 0, 0x10 | 1 << 32), (11, 0, 0, 0x10), (11, 0, 0, 0), (11, 0, 0, 0x18),
+                            (0, REQ, CREATE_SIZE + len(elf), 0), (12, 0, 0, 0x10), (1, 0, 0, 1),
+                            (12, 0, 0, 0x10)]),
+            [(REQ, create_dev + elf)]),
     }
 
 
 def sysctl_seeds():
     guests = [(2, 0x01), (1, 0x04)]
     return {
-        "info": with_memory(node() + calls([(0, 0x100, 2136, 0)]), [], 0x100 + 2136),
+        "info": with_memory(node() + calls([(0, 0x100, 2168, 0)]), [], 0x100 + 2168),
         "log": with_memory(node(log_head=0x12345) + calls([(1, 0x100, 0x200, 0), (1, 0x100, 0x40, 0x12300)]),
                            [], 0x400),
-        "list": with_memory(node(guests) + calls([(2, 0x100, 3 * 200, 0), (2, 0x100, 200, 0)]), [], 0x400),
+        "list": with_memory(node(guests) + calls([(2, 0x100, 3 * 208, 0), (2, 0x100, 208, 0)]), [], 0x400),
+        "pci-list": with_memory(node() + calls([(3, 0x100, 4 * 16, 0), (3, 0x100, 8, 0)]), [], 0x200),
     }
 
 
@@ -389,8 +404,8 @@ def hypercall_seeds():
         "guest": with_memory(node() + u8(5) + hc(1, 0, 0) + hc(1, 0, 1) + hc(1, 1, 0, 0x100, len(text))
                              + hc(1, 1, 1, 0x180, 16) + hc(1, 2, 3) + hc(1, 2, 2, 0x2A),
                              [(0x100, text)], 0x200),
-        "dom0": with_memory(node([(1, 0x01)]) + u8(3) + hc(0, 3, 0, 0x100, 2136) + hc(0, 3, 2, 0x100, 400)
-                            + hc(0, 4, 2, 0, 0, 1) + hc(0, 4, 6, 0, 0, 1), [], 0x100 + 2136),
+        "dom0": with_memory(node([(1, 0x01)]) + u8(3) + hc(0, 3, 0, 0x100, 2168) + hc(0, 3, 2, 0x100, 416)
+                            + hc(0, 4, 2, 0, 0, 1) + hc(0, 4, 6, 0, 0, 1), [], 0x100 + 2168),
     }
 
 
