@@ -29,13 +29,8 @@ uint32_t pci_conf1_data(uint32_t address, uint16_t port, unsigned int size, bool
 {
 	outl(PORT_CONFIG_ADDRESS, address);
 	if (!write)
-		return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-	if (size == 1)
-		outb(port, (uint8_t)value);
-	else if (size == 2)
-		outw(port, (uint16_t)value);
-	else
-		outl(port, value);
+		return port_in(port, size);
+	port_out(port, size, value);
 	return 0;
 }
 

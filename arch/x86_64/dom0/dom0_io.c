@@ -70,21 +70,6 @@ static bool out_resets(unsigned int port, unsigned int size, uint32_t value)
 	return false;
 }
 
-static uint32_t hw_in(uint16_t port, unsigned int size)
-{
-	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
-}
-
-static void hw_out(uint16_t port, unsigned int size, uint32_t value)
-{
-	if (size == 1)
-		outb(port, (uint8_t)value);
-	else if (size == 2)
-		outw(port, (uint16_t)value);
-	else
-		outl(port, value);
-}
-
 /*
  * An access that touches a reset port: the permission map intercepts every
  * access covering one of its bytes (a 32-bit write to 0xCF8 covers 0xCF9),
@@ -99,7 +84,7 @@ static enum vdev_io_result reset_port_io(struct vcpu *v, struct io_access *io, v
 	if (io->size == 4 && io->port == PORT_RESET_CTRL - 1)
 		return dom0_pci_address(io); /* PCI's CONFIG_ADDRESS */
 	if (io->in) {
-		io->value = hw_in(io->port, io->size);
+		io->value = port_in(io->port, io->size);
 		return VDEV_IO_DONE;
 	}
 	if (out_resets(io->port, io->size, io->value)) {
@@ -109,7 +94,7 @@ static enum vdev_io_result reset_port_io(struct vcpu *v, struct io_access *io, v
 		domain_shutdown(v->domain, XL_SHUTDOWN_REBOOT);
 		return VDEV_IO_DONE;
 	}
-	hw_out(io->port, io->size, io->value);
+	port_out(io->port, io->size, io->value);
 	return VDEV_IO_DONE;
 }
 

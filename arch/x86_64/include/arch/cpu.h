@@ -90,6 +90,22 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* An IN or OUT of size 1, 2 or 4 bytes, as an intercepted access names it. */
+static inline uint32_t port_in(uint16_t port, unsigned int size)
+{
+	return size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+}
+
+static inline void port_out(uint16_t port, unsigned int size, uint32_t value)
+{
+	if (size == 1)
+		outb(port, (uint8_t)value);
+	else if (size == 2)
+		outw(port, (uint16_t)value);
+	else
+		outl(port, value);
+}
+
 static inline uint64_t read_cr0(void)
 {
 	uint64_t v;
