@@ -368,9 +368,9 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 			 p->at[AT_RAMDISK]);
 		return -1;
 	}
-	if (c->nr_pci && (c->type != XL_GUEST_ELF || c->on_crash == XL_ON_CRASH_RESTART)) {
-		snprintf(err, err_size, "line %u: pci needs type = \"elf\" and no on_crash = \"restart\" "
-			 "(not yet for Linux guests, nor rebuilt on a crash)", p->at[AT_PCI]);
+	if (c->nr_pci && c->on_crash == XL_ON_CRASH_RESTART) {
+		snprintf(err, err_size, "line %u: pci needs no on_crash = \"restart\" "
+			 "(a guest with devices is not rebuilt on a crash)", p->at[AT_PCI]);
 		return -1;
 	}
 	if (c->type == XL_GUEST_ELF && c->vcpus > 1) {

@@ -6,8 +6,10 @@
  *   phantom function) is translated like the others, never let through;
  * - per unit a command buffer (invalidations, then a completion wait the
  *   CPU polls for) and an event log the core polls for faults;
- * - interrupts pass untranslated (the entries' interrupt map is not valid):
- *   interrupt remapping comes with device assignment.
+ * - interrupts: dom0's devices pass theirs untranslated (dom0 programs its
+ *   MSIs); a guest's device gets a remapping table whose entries the core
+ *   sets from the MSIs the guest asked for (intr_set), and every other
+ *   device's interrupts are blocked.
  */
 #include <arch/paging.h>
 #include <arch/platform.h>
@@ -23,6 +25,7 @@
 #include <xen-lite/string.h>
 #include "amd_vi_dte.h"
 #include "amd_vi_event.h"
+#include "amd_vi_irt.h"
 #include "amd_vi_pt.h"
 
 #define MAX_UNITS 8
@@ -61,6 +64,7 @@
 #define CMD_COMPLETION_WAIT 1u
 #define CMD_INVALIDATE_DEVTAB_ENTRY 2u
 #define CMD_INVALIDATE_PAGES 3u
+#define CMD_INVALIDATE_INTERRUPT_TABLE 5u
 #define CMD_INVALIDATE_ALL 8u
 #define COMPLETION_TIMEOUT_US 1000000
 
@@ -89,6 +93,14 @@ static volatile uint64_t completion_word; /* what a completion wait stores */
 static uint64_t completion_seq;
 static bool translating;
 static const struct iommu_space *default_space; /* dom0's: what enable() gave every device */
+
+/* the interrupt remapping tables of guests' devices (cmd_lock) */
+#define MAX_IRTS 32
+static struct device_irt {
+	uint16_t bdf;
+	uint32_t *table; /* AMD_VI_IRT_ENTRIES entries, in a page of its own */
+} irts[MAX_IRTS];
+static unsigned int nr_irts;
 
 static uint64_t reg_read(const struct amd_vi_unit *u, unsigned int reg)
 {
@@ -265,13 +277,28 @@ static int amd_vi_map(struct iommu_space *s, uint64_t iova, hpa_t hpa, uint64_t 
 
 /* ---- translation on -------------------------------------------------------------- */
 
-/* dom0's devices (the space enable() gave every device) pass their interrupts; others' are blocked */
+static struct device_irt *irt_of(uint32_t id)
+{
+	for (unsigned int i = 0; i < nr_irts; i++)
+		if (irts[i].bdf == id)
+			return &irts[i];
+	return NULL;
+}
+
+/*
+ * dom0's devices (the space enable() gave every device) pass their
+ * interrupts; a device with a remapping table has them remapped; others'
+ * are blocked.
+ */
 static void set_device(uint32_t id, const struct iommu_space *s)
 {
 	volatile uint64_t *dte = &device_table[id * 4];
+	const struct device_irt *irt = nr_irts ? irt_of(id) : NULL;
 	uint64_t w[4];
 
 	amd_vi_dte_compose(virt_to_phys(s->pt.root), s->id, s == default_space, w);
+	if (irt)
+		w[2] = amd_vi_dte_intr_remapped(virt_to_phys(irt->table));
 	dte[1] = w[1];
 	dte[2] = w[2];
 	dte[3] = w[3];
@@ -330,9 +357,17 @@ static int amd_vi_attach(struct iommu_space *s, uint16_t segment, uint16_t bdf)
 	const uint32_t old_pages[4] = { 0, old_id | CMD_INVALIDATE_PAGES << 28, 0xfffff003u, 0x7fffffffu };
 	int err = 0;
 
+	struct device_irt *irt;
+	uint32_t *dropped = NULL;
+
 	if (segment || !translating)
 		return -ENODEV;
 	spin_lock(&cmd_lock);
+	irt = irt_of(bdf);
+	if (irt) { /* a guest's table goes with the guest: interrupts blocked until the next one's */
+		dropped = irt->table;
+		*irt = irts[--nr_irts];
+	}
 	set_device(bdf, s);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (unsigned int i = 0; i < nr_units && !err; i++)
@@ -342,6 +377,65 @@ static int amd_vi_attach(struct iommu_space *s, uint16_t segment, uint16_t bdf)
 			err = -ETIMEDOUT;
 		}
 	spin_unlock(&cmd_lock);
+	if (dropped && !err)
+		free_pages(dropped, PAGE_SIZE); /* else a unit may still read it: kept */
+	return err;
+}
+
+/* ---- interrupt remapping --------------------------------------------------------- */
+
+/* The table of a device a guest has, made (every entry off) and put in its entry on first use. */
+static struct device_irt *irt_get(uint16_t bdf, bool *made)
+{
+	struct device_irt *irt = irt_of(bdf);
+	uint32_t *table;
+
+	*made = false;
+	if (irt || nr_irts == MAX_IRTS || !(table = alloc_page_zeroed()))
+		return irt;
+	irt = &irts[nr_irts++];
+	*irt = (struct device_irt){ bdf, table };
+	*made = true;
+	return irt;
+}
+
+/*
+ * Entry index of the device's table: vector to APIC id dest, or off. The
+ * entry is written before the units drop what they cached of the table (and,
+ * for a new table, of the device's entry, now pointing at it).
+ */
+static int amd_vi_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+			   struct iommu_msi *msg)
+{
+	const uint32_t inval_dte[4] = { bdf, CMD_INVALIDATE_DEVTAB_ENTRY << 28, 0, 0 };
+	const uint32_t inval_irt[4] = { bdf, CMD_INVALIDATE_INTERRUPT_TABLE << 28, 0, 0 };
+	struct device_irt *irt;
+	bool made;
+	int err = 0;
+
+	if (segment || !translating)
+		return -ENODEV;
+	if (index >= AMD_VI_IRT_ENTRIES || (vector && !amd_vi_irte_compose(dest, vector)))
+		return -EINVAL;
+	spin_lock(&cmd_lock);
+	irt = irt_get(bdf, &made);
+	if (!irt) {
+		spin_unlock(&cmd_lock);
+		return -ENOMEM;
+	}
+	__atomic_store_n(&irt->table[index], amd_vi_irte_compose(dest, vector), __ATOMIC_SEQ_CST);
+	if (made) {
+		device_table[bdf * 4 + 2] = amd_vi_dte_intr_remapped(virt_to_phys(irt->table));
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	}
+	for (unsigned int i = 0; i < nr_units && !err; i++)
+		if ((made && !cmd_queue(&units[i], inval_dte)) || !cmd_queue(&units[i], inval_irt) ||
+		    !cmd_sync(&units[i]))
+			err = -ETIMEDOUT;
+	spin_unlock(&cmd_lock);
+	/* the message that selects the entry: fixed type (data bits 10:8 clear), the index */
+	msg->addr = 0xfee00000u;
+	msg->data = index;
 	return err;
 }
 
@@ -407,9 +501,10 @@ static unsigned int amd_vi_poll_faults(iommu_fault_fn fn, void *ctx)
 	return n;
 }
 
+/* guests' devices' interrupts go through their tables */
 static bool amd_vi_intr_remap(void)
 {
-	return false;
+	return translating;
 }
 
 const struct iommu_driver amd_vi_driver = {
@@ -422,4 +517,5 @@ const struct iommu_driver amd_vi_driver = {
 	.attach = amd_vi_attach,
 	.poll_faults = amd_vi_poll_faults,
 	.intr_remap = amd_vi_intr_remap,
+	.intr_set = amd_vi_intr_set,
 };

@@ -107,7 +107,7 @@ DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
 
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
 		EXTRA_KOS=$(DOM0_OUT)/xenlite-hostile.ko \
 		DOM0_INIT=dom0-tools/guest-initrd/init \
 		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh

@@ -65,6 +65,7 @@ CORE_SERVICES = {
     "xen-lite/memmap.c",
     "xen-lite/acpi.c",        # table parsers
     "xen-lite/iommu_faults.c",  # DMA faults: collected where the platform polls, counted, logged
+    "xen-lite/iommu_intr.c",  # interrupt remapping entries a guest's device model asks for
     "xen-lite/main.c",        # xl_main: the arch's boot stub hands over
     "hypercalls/hypercall.c",  # the hypercall entry an exit handler calls
 }

@@ -101,12 +101,13 @@
 
 /* 5.2.11.1: revision 2 makes AML integers 64-bit. */
 #define DSDT_REVISION 2
-#define DSDT_MAX_LEN 256 /* generous: the DSDT below is fixed, 99 bytes */
+#define DSDT_MAX_LEN 2048 /* generous: 99 bytes, and 1.3 KiB with a host bridge of 24 windows */
 
 /* 20.2 opcodes */
 #define AML_ZERO_OP 0x00
 #define AML_NAME_OP 0x08
 #define AML_BYTE_PREFIX 0x0A
+#define AML_WORD_PREFIX 0x0B
 #define AML_DWORD_PREFIX 0x0C
 #define AML_SCOPE_OP 0x10
 #define AML_BUFFER_OP 0x11
@@ -118,11 +119,23 @@
 
 /* EISAID("PNP0501"), a 16550-compatible UART: "PNP" in three 5-bit letters, 0x0501, big-endian. */
 #define EISAID_PNP0501 0x0105D041u
+#define EISAID_PNP0A03 0x030AD041u /* a PCI host bridge */
 
 /* 6.4.2.5 / 6.4.2.9 */
 #define RES_IO_PORT 0x47 /* small item 0x08, 7 bytes */
 #define RES_IO_DECODE16 0x01
 #define RES_END_TAG 0x79 /* small item 0x0F, 1 byte */
+/* 6.4.3.5: address space descriptors (large items) */
+#define RES_WORD_ADDRESS 0x88
+#define RES_WORD_ADDRESS_LEN 13
+#define RES_QWORD_ADDRESS 0x8A
+#define RES_QWORD_ADDRESS_LEN 43
+#define RES_TYPE_MEMORY 0
+#define RES_TYPE_BUS 2
+#define RES_FLAGS_PRODUCER_FIXED 0x0C /* a producer, positive decode, minimum and maximum fixed */
+#define RES_MEM_READ_WRITE 0x01 /* non-cacheable */
+#define PCI_CONFIG_PORT 0xCF8
+#define PCI_CONFIG_PORTS 8
 #define UART_PORTS 8
 #define IO_PORT_MAX 0xFFFFu
 
@@ -347,8 +360,85 @@ static void aml_crs_io(struct aml *a, uint16_t port)
 	pkg_close(a, pkg);
 }
 
-/* Name (_S5, ...); Scope (\_SB) { Device (COM1) { _HID PNP0501, _UID 0, _CRS } } */
-static uint32_t build_dsdt(uint8_t *t, uint16_t uart_port)
+/* Name (_CRS, Buffer () { res }), its size as a byte or a word */
+static void aml_crs(struct aml *a, const uint8_t *res, uint32_t n)
+{
+	uint32_t pkg;
+
+	aml_byte(a, AML_NAME_OP);
+	aml_bytes(a, "_CRS", 4);
+	aml_byte(a, AML_BUFFER_OP);
+	pkg = pkg_open(a);
+	if (n <= 0xFF) {
+		aml_byte(a, AML_BYTE_PREFIX);
+		aml_byte(a, (uint8_t)n);
+	} else {
+		aml_byte(a, AML_WORD_PREFIX);
+		aml_byte(a, (uint8_t)n);
+		aml_byte(a, (uint8_t)(n >> 8));
+	}
+	aml_bytes(a, res, n);
+	pkg_close(a, pkg);
+}
+
+/* One QWordMemory window, [base, base + size): read-write, non-cacheable, untranslated. */
+static uint32_t res_memory_window(uint8_t *r, const struct guest_acpi_window *w)
+{
+	memset(r, 0, 3 + RES_QWORD_ADDRESS_LEN);
+	r[0] = RES_QWORD_ADDRESS;
+	le16_put(r + 1, RES_QWORD_ADDRESS_LEN);
+	r[3] = RES_TYPE_MEMORY;
+	r[4] = RES_FLAGS_PRODUCER_FIXED;
+	r[5] = RES_MEM_READ_WRITE;
+	le64_put(r + 14, w->base); /* after the granularity: minimum, maximum, translation, length */
+	le64_put(r + 22, w->base + w->size - 1);
+	le64_put(r + 38, w->size);
+	return 3 + RES_QWORD_ADDRESS_LEN;
+}
+
+/*
+ * Device (PCI0) { _HID PNP0A03, _UID 0, _CRS { bus 0, the configuration
+ * ports, a memory window per BAR } }: where Linux looks for a root bus (it
+ * scans none on an ACPI machine unless one is declared), and the ranges
+ * its devices' BARs may occupy.
+ */
+static void aml_pci_root(struct aml *a, const struct guest_acpi_pci *pci)
+{
+	uint8_t res[16 + 8 + GUEST_ACPI_MAX_WINDOWS * (3 + RES_QWORD_ADDRESS_LEN) + 2] = { 0 };
+	uint32_t n = 0, dev;
+
+	res[n++] = RES_WORD_ADDRESS;
+	le16_put(res + n, RES_WORD_ADDRESS_LEN);
+	n += 2;
+	res[n++] = RES_TYPE_BUS;
+	res[n++] = RES_FLAGS_PRODUCER_FIXED;
+	n += 1 + 2 + 2 + 2 + 2; /* type flags, granularity, minimum 0, maximum 0, translation */
+	le16_put(res + n, 1); /* length: one bus */
+	n += 2;
+	res[n++] = RES_IO_PORT;
+	res[n++] = RES_IO_DECODE16;
+	le16_put(res + n, PCI_CONFIG_PORT);
+	le16_put(res + n + 2, PCI_CONFIG_PORT);
+	res[n + 4] = 1;
+	res[n + 5] = PCI_CONFIG_PORTS;
+	n += 6;
+	for (unsigned int i = 0; i < pci->nr_windows; i++)
+		n += res_memory_window(res + n, &pci->windows[i]);
+	res[n++] = RES_END_TAG;
+	res[n++] = 0;
+
+	aml_byte(a, AML_EXT_OP_PREFIX);
+	aml_byte(a, AML_DEVICE_OP);
+	dev = pkg_open(a);
+	aml_bytes(a, "PCI0", 4);
+	aml_name_dword(a, "_HID", EISAID_PNP0A03);
+	aml_name_zero(a, "_UID");
+	aml_crs(a, res, n);
+	pkg_close(a, dev);
+}
+
+/* Name (_S5, ...); Scope (\_SB) { Device (COM1) { _HID PNP0501, _UID 0, _CRS }, [PCI0] } */
+static uint32_t build_dsdt(uint8_t *t, uint16_t uart_port, const struct guest_acpi_pci *pci)
 {
 	struct aml a = { t, SDT_HDR_LEN };
 	uint32_t scope, dev;
@@ -365,12 +455,26 @@ static uint32_t build_dsdt(uint8_t *t, uint16_t uart_port)
 	aml_name_zero(&a, "_UID");
 	aml_crs_io(&a, uart_port);
 	pkg_close(&a, dev);
+	if (pci)
+		aml_pci_root(&a, pci);
 	pkg_close(&a, scope);
 	sdt_finish(t, "DSDT", a.len, DSDT_REVISION);
 	return a.len;
 }
 
 /* ---- the page -------------------------------------------------------------- */
+
+static bool windows_ok(const struct guest_acpi_pci *pci)
+{
+	if (!pci)
+		return true;
+	if (pci->nr_windows > GUEST_ACPI_MAX_WINDOWS)
+		return false;
+	for (unsigned int i = 0; i < pci->nr_windows; i++)
+		if (!pci->windows[i].size || pci->windows[i].base + pci->windows[i].size - 1 < pci->windows[i].base)
+			return false;
+	return true;
+}
 
 static bool args_ok(uint64_t base_gpa, uint64_t lapic_gpa, const uint32_t *apic_ids,
 		    unsigned int n, uint16_t uart_port)
@@ -390,11 +494,12 @@ static bool args_ok(uint64_t base_gpa, uint64_t lapic_gpa, const uint32_t *apic_
 }
 
 int guest_acpi_build(uint8_t *buf, uint64_t base_gpa, uint64_t lapic_gpa,
-		     const uint32_t *apic_ids, unsigned int n, uint16_t uart_port)
+		     const uint32_t *apic_ids, unsigned int n, uint16_t uart_port,
+		     const struct guest_acpi_pci *pci)
 {
 	uint32_t xsdt, fadt, madt, dsdt;
 
-	if (!args_ok(base_gpa, lapic_gpa, apic_ids, n, uart_port))
+	if (!args_ok(base_gpa, lapic_gpa, apic_ids, n, uart_port) || !windows_ok(pci))
 		return -EINVAL;
 	memset(buf, 0, GUEST_ACPI_SIZE);
 
@@ -403,7 +508,7 @@ int guest_acpi_build(uint8_t *buf, uint64_t base_gpa, uint64_t lapic_gpa,
 	madt = ALIGN_UP(fadt + FADT_LEN, TABLE_ALIGN);
 	dsdt = ALIGN_UP(madt + build_madt(buf + madt, (uint32_t)lapic_gpa, apic_ids, n),
 			TABLE_ALIGN);
-	build_dsdt(buf + dsdt, uart_port);
+	build_dsdt(buf + dsdt, uart_port, pci);
 	build_fadt(buf + fadt, base_gpa + dsdt);
 	build_xsdt(buf + xsdt, base_gpa + fadt, base_gpa + madt);
 	build_rsdp(buf, base_gpa + xsdt);

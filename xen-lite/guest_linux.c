@@ -106,16 +106,31 @@ static int place_ramdisk(const struct domain *d, const struct linux_load_plan *p
 	return 0;
 }
 
+/* The guest's PCI functions' memory BARs, the windows of its root bus. */
+static void pci_windows(const struct domain *d, struct guest_acpi_pci *pci)
+{
+	pci->nr_windows = 0;
+	for (unsigned int i = 0; i < d->nr_pci; i++)
+		for (unsigned int b = 0; b < 6; b++)
+			if (d->pci[i].bar_size[b] && pci->nr_windows < GUEST_ACPI_MAX_WINDOWS)
+				pci->windows[pci->nr_windows++] =
+					(struct guest_acpi_window){ d->pci[i].bar[b], d->pci[i].bar_size[b] };
+}
+
 static int write_acpi(struct domain *d, gpa_t lapic, uint8_t *page)
 {
 	uint32_t ids[GUEST_ACPI_MAX_CPUS];
+	struct guest_acpi_pci pci;
 	int err;
 
+	_Static_assert(DOMAIN_MAX_PCI * 6 <= GUEST_ACPI_MAX_WINDOWS, "a window for every BAR");
 	if (d->nr_vcpus > GUEST_ACPI_MAX_CPUS)
 		return -E2BIG;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		ids[i] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
-	err = guest_acpi_build(page, GUEST_ACPI_BASE, gpa_addr(lapic), ids, d->nr_vcpus, GUEST_UART_PORT);
+	pci_windows(d, &pci);
+	err = guest_acpi_build(page, GUEST_ACPI_BASE, gpa_addr(lapic), ids, d->nr_vcpus, GUEST_UART_PORT,
+			       d->nr_pci ? &pci : NULL);
 	return err ? err : copy_to_guest(d, gpa_init(GUEST_ACPI_BASE), page, GUEST_ACPI_SIZE);
 }
 

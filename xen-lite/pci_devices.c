@@ -40,6 +40,10 @@
 #define PCI_STATUS_CAP_LIST 0x10
 #define PCI_CAP_PTR 0x34
 #define PCI_CAP_ID_EXP 0x10
+#define PCI_CAP_ID_MSI 0x05
+#define PCI_CAP_ID_MSIX 0x11
+#define PCI_MSI_ENABLE 0x1
+#define PCI_MSIX_ENABLE 0x8000
 #define PCI_EXP_DEVCAP 4
 #define PCI_EXP_DEVCAP_FLR (1u << 28)
 #define PCI_EXP_DEVCTL 8
@@ -149,8 +153,8 @@ unsigned int pci_devices_list(struct pci_device_entry *out, unsigned int cap)
 	return n;
 }
 
-/* The PCI Express capability, or 0 (the list walked at most 48 steps: a loop ends too). */
-static unsigned int express_capability(uint16_t bdf)
+/* The capability id's offset, or 0 (the list walked at most 48 steps: a loop ends too). */
+static unsigned int find_capability(uint16_t bdf, unsigned int id)
 {
 	unsigned int pos;
 
@@ -158,11 +162,22 @@ static unsigned int express_capability(uint16_t bdf)
 		return 0;
 	pos = arch_pci_config_read(bdf, PCI_CAP_PTR, 1) & 0xfc;
 	for (unsigned int steps = 0; pos >= 0x40 && steps < 48; steps++) {
-		if ((arch_pci_config_read(bdf, pos, 1)) == PCI_CAP_ID_EXP)
+		if (arch_pci_config_read(bdf, pos, 1) == id)
 			return pos;
 		pos = arch_pci_config_read(bdf, pos + 1, 1) & 0xfc;
 	}
 	return 0;
+}
+
+/* MSI and MSI-X off: whatever a guest programmed is sent no more. */
+static void interrupts_off(uint16_t bdf)
+{
+	unsigned int msi = find_capability(bdf, PCI_CAP_ID_MSI), msix = find_capability(bdf, PCI_CAP_ID_MSIX);
+
+	if (msi)
+		arch_pci_config_write(bdf, msi + 2, 2, arch_pci_config_read(bdf, msi + 2, 2) & ~PCI_MSI_ENABLE);
+	if (msix)
+		arch_pci_config_write(bdf, msix + 2, 2, arch_pci_config_read(bdf, msix + 2, 2) & ~PCI_MSIX_ENABLE);
 }
 
 /*
@@ -172,7 +187,7 @@ static unsigned int express_capability(uint16_t bdf)
  */
 static bool reset_function(uint16_t bdf)
 {
-	unsigned int cap = express_capability(bdf);
+	unsigned int cap = find_capability(bdf, PCI_CAP_ID_EXP);
 	uint32_t header[HEADER_DWORDS];
 
 	if (!cap || !(arch_pci_config_read(bdf, cap + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
@@ -217,6 +232,18 @@ static unsigned int read_bar(uint16_t bdf, unsigned int i, uint64_t *addr, uint6
 	return wide ? 2 : 1;
 }
 
+/* Whether [addr, addr + size) meets the guest's RAM (a Linux guest's hole is not RAM). */
+static bool meets_ram(const struct domain *d, uint64_t addr, uint64_t size)
+{
+	for (unsigned int b = 0; b < d->nr_blocks; b++) {
+		uint64_t start = gpa_addr(d->blocks[b].gpa);
+
+		if (addr < start + d->blocks[b].size && start < addr + size)
+			return true;
+	}
+	return false;
+}
+
 /* Find its memory BARs and map them into d at their own addresses. */
 static int map_bars(struct domain *d, struct domain_pci *p)
 {
@@ -227,7 +254,7 @@ static int map_bars(struct domain *d, struct domain_pci *p)
 		uint64_t addr, size;
 		unsigned int step = read_bar(p->bdf, i, &addr, &size);
 
-		if (size && (!addr || (addr | size) & (PAGE_SIZE - 1) || addr < d->mem_end || addr + size < addr))
+		if (size && (!addr || (addr | size) & (PAGE_SIZE - 1) || addr + size < addr || meets_ram(d, addr, size)))
 			err = -EINVAL; /* a page shared with something else, or on the guest's RAM */
 		else if (size)
 			err = arch_domain_map(d, gpa_init(addr), hpa_init(addr), size);
@@ -304,6 +331,7 @@ int pci_release_domain(struct domain *d)
 		int t;
 
 		set_command(p->bdf, 0, PCI_COMMAND_MASTER);
+		interrupts_off(p->bdf);
 		err = iommu_quarantine_device(p->segment, p->bdf);
 		if (err)
 			break; /* it may still reach the guest's memory: keep it */

@@ -41,6 +41,16 @@ int iommu_domain_attach(struct domain *d, uint16_t segment, uint16_t bdf);
 /* Free the guest's IO space: only once none of its devices can use it any more. */
 void iommu_domain_space_free(struct domain *d);
 
+/*
+ * A guest's device's interrupt through the IOMMU's remapping table (the
+ * driver's intr_set(), iommu_driver.h): entry index delivers vector to APIC
+ * id dest, or nothing with vector 0; *msg is what the device must send.
+ * -ENOSYS when the IOMMU in use does not remap interrupts (the caller then
+ * programs a checked message as it is), -ENXIO without an IOMMU.
+ */
+int iommu_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+		   struct iommu_msi *msg);
+
 /* What xl-lite info shows. */
 struct iommu_status {
 	const char *driver; /* NULL: no IOMMU in use */

@@ -7,7 +7,8 @@
  * reach by DMA: IO virtual addresses translated to host-physical ones, with
  * read and write permission. Anything not mapped is blocked and reported as
  * a fault. Calls come from one CPU at a time (the core serialises them),
- * never from an interrupt or NMI path.
+ * never from an interrupt or NMI path - but for intr_set(), which a guest's
+ * exit may call on any CPU at any time: the driver serialises it itself.
  */
 #ifndef XEN_LITE_IOMMU_DRIVER_H
 #define XEN_LITE_IOMMU_DRIVER_H
@@ -27,6 +28,12 @@ struct iommu_fault {
 	uint64_t addr; /* the IO virtual address the device used */
 	bool write; /* false: a read, or the hardware does not say */
 	const char *what; /* the hardware's name for it: "IO page fault", ... */
+};
+
+/* An MSI as a device sends it: the address and data words it writes. */
+struct iommu_msi {
+	uint64_t addr;
+	uint32_t data;
 };
 
 typedef void (*iommu_fault_fn)(const struct iommu_fault *f, void *ctx);
@@ -75,6 +82,19 @@ struct iommu_driver {
 	unsigned int (*poll_faults)(iommu_fault_fn fn, void *ctx);
 	/* Interrupt remapping in use: device interrupts are checked against a table. */
 	bool (*intr_remap)(void);
+	/*
+	 * Interrupt remapping for a device attach() gave a guest's space:
+	 * entry index of the device's table delivers
+	 * vector, fixed and edge-triggered, to the CPU whose APIC id is dest
+	 * (physical) - or, with vector 0, nothing. *msg is what the device
+	 * must send to use the entry. Every other interrupt the device sends
+	 * is blocked; the entries go when the device moves to another space.
+	 * The hardware has confirmed the change before this returns. 0,
+	 * -EINVAL (an index or destination the table cannot take), -ENOMEM,
+	 * -ENODEV, -ETIMEDOUT. NULL: the driver does not remap interrupts.
+	 */
+	int (*intr_set)(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+			struct iommu_msi *msg);
 };
 
 extern const struct iommu_driver amd_vi_driver; /* iommu/amd_vi.c */

@@ -64,7 +64,7 @@ static uint8_t sum(const uint8_t *p, size_t len)
 static void build(uint64_t at, const uint32_t *apic_ids, unsigned int n, uint16_t port)
 {
 	base = at;
-	assert_int_equal(guest_acpi_build(buf, at, LAPIC, apic_ids, n, port), 0);
+	assert_int_equal(guest_acpi_build(buf, at, LAPIC, apic_ids, n, port, NULL), 0);
 }
 
 /*
@@ -308,7 +308,7 @@ static void expect_einval(uint64_t at, uint64_t lapic, const uint32_t *apic_ids,
 			  uint16_t port)
 {
 	memset(buf, 0xaa, GUEST_ACPI_SIZE);
-	assert_int_equal(guest_acpi_build(buf, at, lapic, apic_ids, n, port), -EINVAL);
+	assert_int_equal(guest_acpi_build(buf, at, lapic, apic_ids, n, port, NULL), -EINVAL);
 	for (size_t i = 0; i < GUEST_ACPI_SIZE; i++)
 		assert_int_equal(buf[i], 0xaa);
 }
@@ -337,10 +337,10 @@ static void test_refusals(void **state)
 	expect_einval(BASE, LAPIC, ids, NCPUS, 0x602);
 
 	/* The edges that are still fine. */
-	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, many, GUEST_ACPI_MAX_CPUS, 0xfff8), 0);
-	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, 0x5f8), 0);
-	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, 0x603), 0);
-	assert_int_equal(guest_acpi_build(buf, UINT64_MAX - 0xfff, 0xffffffffULL, ids, NCPUS, PORT), 0);
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, many, GUEST_ACPI_MAX_CPUS, 0xfff8, NULL), 0);
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, 0x5f8, NULL), 0);
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, 0x603, NULL), 0);
+	assert_int_equal(guest_acpi_build(buf, UINT64_MAX - 0xfff, 0xffffffffULL, ids, NCPUS, PORT, NULL), 0);
 }
 
 /* ---- DSDT AML ----------------------------------------------------------------------- */
@@ -516,6 +516,87 @@ static void test_dsdt_other_port(void **state)
 	check_dsdt(0x2f8);
 }
 
+/*
+ * A guest with PCI functions: after COM1 the scope holds Device (PCI0) with
+ * _HID PNP0A03, _UID 0 and a _CRS that a resource walker reads as bus 0,
+ * the configuration ports and one memory window per BAR, then the end tag.
+ */
+static void test_dsdt_pci_root(void **state)
+{
+	static const uint8_t pci0[] = { 0x5b, 0x82 };
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03 };
+	static const uint8_t crs[] = { 0x08, '_', 'C', 'R', 'S', 0x11 };
+	static const uint8_t bus[] = { 0x88, 13, 0, 2, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
+	static const uint8_t io[] = { 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 };
+	const struct guest_acpi_pci pci = { 2, { { 0xfeb10000, 0x4000 }, { 0x800000000ULL, 0x100000 } } };
+	const uint8_t *d, *end, *p, *pkg;
+	uint32_t len;
+	uint64_t size;
+
+	(void)state;
+	base = BASE;
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, PORT, &pci), 0);
+	d = dsdt(); /* checksum, length and place checked */
+	end = d + le32_get(d + 4);
+	p = find(d + HDR_LEN, end, "PCI0", 4);
+	assert_non_null(p);
+	assert_memory_equal(p - 4, pci0, 2); /* DeviceOp, then a 2-byte PkgLength */
+	pkg = p - 2;
+	len = pkg_length(&pkg);
+	assert_ptr_equal(p - 2 + len, end); /* the last thing in the scope */
+	assert_non_null(find(p, end, hid, sizeof(hid)));
+	p = find(p, end, crs, sizeof(crs));
+	assert_non_null(p);
+	p += sizeof(crs);
+	pkg = p;
+	len = pkg_length(&p);
+	assert_ptr_equal(pkg + len, end);
+	size = aml_integer(&p);
+	assert_int_equal(size, sizeof(bus) + sizeof(io) + 2 * 46 + 2);
+	assert_ptr_equal(p + size, end); /* the buffer fills the package */
+	assert_memory_equal(p, bus, sizeof(bus));
+	p += sizeof(bus);
+	assert_memory_equal(p, io, sizeof(io));
+	p += sizeof(io);
+	for (unsigned int i = 0; i < 2; i++, p += 46) {
+		assert_int_equal(p[0], 0x8a);
+		assert_int_equal(le16_get(p + 1), 43);
+		assert_int_equal(p[3], 0); /* memory */
+		assert_int_equal(p[4], 0x0c); /* producer, fixed minimum and maximum */
+		assert_int_equal(p[5], 0x01); /* read-write */
+		assert_int_equal(le64_get(p + 6), 0); /* granularity */
+		assert_int_equal(le64_get(p + 14), pci.windows[i].base);
+		assert_int_equal(le64_get(p + 22), pci.windows[i].base + pci.windows[i].size - 1);
+		assert_int_equal(le64_get(p + 30), 0); /* no translation */
+		assert_int_equal(le64_get(p + 38), pci.windows[i].size);
+	}
+	assert_int_equal(p[0], 0x79);
+	assert_ptr_equal(p + 2, end);
+}
+
+static void test_pci_windows_refused(void **state)
+{
+	struct guest_acpi_pci pci = { 1, { { 0xfeb10000, 0 } } };
+	uint32_t many[GUEST_ACPI_MAX_CPUS];
+
+	(void)state;
+	for (unsigned int i = 0; i < GUEST_ACPI_MAX_CPUS; i++)
+		many[i] = i;
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, PORT, &pci), -EINVAL); /* empty */
+	pci.windows[0] = (struct guest_acpi_window){ 0xfffffffffffff000ULL, 0x2000 };
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, PORT, &pci), -EINVAL); /* wraps */
+	pci.nr_windows = GUEST_ACPI_MAX_WINDOWS + 1;
+	pci.windows[0] = (struct guest_acpi_window){ 0xfeb10000, 0x1000 };
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, ids, NCPUS, PORT, &pci), -EINVAL);
+	/* the most windows fit the page */
+	pci.nr_windows = GUEST_ACPI_MAX_WINDOWS;
+	for (unsigned int i = 0; i < GUEST_ACPI_MAX_WINDOWS; i++)
+		pci.windows[i] = (struct guest_acpi_window){ 0x100000000ULL * (i + 1), 0x1000 };
+	base = BASE;
+	assert_int_equal(guest_acpi_build(buf, BASE, LAPIC, many, GUEST_ACPI_MAX_CPUS, PORT, &pci), 0);
+	dsdt();
+}
+
 /* ---- the hypervisor's own parser -------------------------------------------------- */
 
 static const void *page_map(uint64_t pa, uint64_t len, void *ctx)
@@ -571,6 +652,8 @@ int main(void)
 		T(test_refusals),
 		T(test_dsdt_aml),
 		T(test_dsdt_other_port),
+		T(test_dsdt_pci_root),
+		T(test_pci_windows_refused),
 		T(test_hypervisor_parser_accepts),
 	};
 

@@ -296,7 +296,8 @@ static void test_table_full(void **state)
 	assert_int_equal(pci_devices_list(NULL, 0), PCI_MAX_TAKEN);
 }
 
-static struct domain guest = { .id = 5, .name = "g", .mem_end = 4 << 20 };
+static struct domain guest = { .id = 5, .name = "g", .mem_end = 4 << 20, .nr_blocks = 1,
+			       .blocks = { { .size = 4 << 20 } } };
 
 static void test_give_to_guest_and_back(void **state)
 {
@@ -381,6 +382,11 @@ static void test_guest_refusals(void **state)
 	assert_int_equal(pci_assign_to_domain(&guest, five, 5), -EINVAL);
 	/* a BAR on the guest's RAM: refused, and what was done is undone */
 	fn[EDU].bar[0] = 0x100000;
+	assert_int_equal(pci_assign_to_domain(&guest, &edu, 1), -EINVAL);
+	assert_int_equal(guest.nr_pci, 0);
+	spaces_freed = 0;
+	/* one page of it on the RAM is as bad; a hole between RAM blocks is not RAM */
+	fn[EDU].bar[0] = 0x3ff000;
 	assert_int_equal(pci_assign_to_domain(&guest, &edu, 1), -EINVAL);
 	assert_int_equal(guest.nr_pci, 0);
 	assert_int_equal(spaces_freed, 1);

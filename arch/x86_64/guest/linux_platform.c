@@ -1,11 +1,12 @@
 /*
  * A Linux guest's platform (arch_linux_guest_platform(),
  * include/xen-lite/arch/guest.h): its CPUs' local APICs - in x2APIC mode
- * where the CPU has it, else through the xAPIC page - its console UART and
- * its ACPI power registers.
+ * where the CPU has it, else through the xAPIC page - its console UART,
+ * its ACPI power registers and, when it has PCI functions, their bus.
  */
 #include <arch/direct_lapic.h>
 #include <arch/guest_devices.h>
+#include <arch/guest_pci.h>
 #include <arch/lapic.h>
 #include <arch/vmm.h>
 #include <xen-lite/arch/cpu.h>
@@ -65,6 +66,8 @@ int arch_linux_guest_platform(struct domain *d, gpa_t *lapic_gpa)
 		err = guest_uart_init(d);
 	if (!err)
 		err = guest_power_init(d);
+	if (!err)
+		err = guest_pci_init(d);
 	*lapic_gpa = lapic;
 	return err;
 }

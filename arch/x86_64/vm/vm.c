@@ -3,6 +3,7 @@
  * the vendor engine the CPU has is chosen once at boot, and every request
  * is handed to it (arch/vmm.h). Nothing here knows which engine it is.
  */
+#include <arch/guest_pci.h>
 #include <arch/vendors.h>
 #include <arch/vmm.h>
 #include <xen-lite/arch/boot.h>
@@ -29,6 +30,7 @@ int arch_domain_init(struct domain *d)
 
 void arch_domain_free(struct domain *d)
 {
+	guest_pci_free(d);
 	vmm->domain_free(d);
 }
 

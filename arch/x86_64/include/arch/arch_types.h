@@ -17,6 +17,7 @@
 #define MAX_CPUS 256
 
 struct vmcb;
+struct guest_pci;
 
 /* Guest general-purpose registers the world switch saves (SVM keeps RAX and RSP in the VMCB). */
 struct guest_gprs {
@@ -67,6 +68,8 @@ struct arch_domain {
 	/* Linux guests: the 16550 that carries their console (guest/guest_uart.c) */
 	spinlock_t uart_lock; /* the guest's vCPUs may print at once */
 	struct vuart uart;
+	/* Linux guests with PCI functions: their bus (guest/guest_pci.c) */
+	struct guest_pci *guest_pci;
 	union {
 		struct { /* AMD SVM (svm/) */
 			uint64_t npt_root; /* physical address of the nested PML4 */

@@ -1,0 +1,82 @@
+/*
+ * A Linux guest's PCI bus (guest/guest_pci.c, Documentation/iommu.md): the
+ * functions given to it, each behind a configuration space the hypervisor
+ * presents (guest/guest_pci_config.c), with their MSI and MSI-X messages
+ * checked and routed to the guest's own CPUs (guest/guest_msi.c,
+ * guest/guest_msix.c). Bus 0 holds a host bridge at slot 0 and the guest's
+ * functions at slots 1, 2, ... in the order of its configuration, each as
+ * function 0 of its slot.
+ */
+#ifndef ARCH_GUEST_PCI_H
+#define ARCH_GUEST_PCI_H
+
+#include <xen-lite/iommu_driver.h>
+#include <xen-lite/spinlock.h>
+#include <xen-lite/types.h>
+
+struct domain;
+struct domain_pci;
+
+#define GUEST_MSIX_MAX 256 /* MSI-X entries a function may use (the rest stay masked) */
+#define GUEST_MSI_INDEX 256 /* the remapping entry of a function's MSI (MSI-X use 0..255) */
+
+/* What the guest wrote into one MSI-X table entry. */
+struct guest_msix_entry {
+	uint32_t addr_lo, addr_hi, data, ctrl;
+};
+
+struct guest_pci_fn {
+	struct domain_pci *dev; /* the core's record: requester id, BARs */
+	/* real capabilities shown to the guest (0: none): MSI, MSI-X, PCI Express */
+	uint8_t cap_msi, cap_msix, cap_exp;
+	uint32_t bar_written[6]; /* what the guest last wrote to each BAR register (sizing) */
+	/* MSI as the guest sees it */
+	uint16_t msi_ctrl;
+	uint32_t msi_addr_lo, msi_addr_hi;
+	uint16_t msi_data;
+	/* MSI-X: the table's host-physical address, its mapping and what the guest wrote */
+	uint64_t msix_table;
+	uint32_t msix_bytes; /* the whole table */
+	unsigned int msix_entries; /* those the guest may use: the table's, at most GUEST_MSIX_MAX */
+	volatile uint32_t *msix_real;
+	struct guest_msix_entry msix[GUEST_MSIX_MAX];
+	bool refused_reported;
+};
+
+struct guest_pci {
+	spinlock_t lock; /* the configuration address and every function's state */
+	uint32_t config_address;
+	unsigned int nr_fns;
+	struct guest_pci_fn fn[];
+};
+
+/* The guest's bus, when it has functions: its ports, its tables' traps. 0 or an errno. */
+int guest_pci_init(struct domain *d);
+/* Free it with the domain (the functions are the core's to take back). */
+void guest_pci_free(struct domain *d);
+
+/* Configuration space of a function of the guest (guest_pci_config.c), under the bus lock. */
+uint32_t guest_pci_config_read(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size);
+void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size,
+			    uint32_t value);
+/* The host bridge at slot 0: a read of its configuration. */
+uint32_t guest_pci_bridge_read(unsigned int offset, unsigned int size);
+
+/*
+ * A message the guest asked a function to send (guest_msi.c): if it is a
+ * fixed (or lowest-priority) edge interrupt with a vector of 32 or more
+ * to one of the guest's CPUs, physically addressed, *out is what the device
+ * must send instead - through the IOMMU's remapping entry index where it
+ * remaps interrupts, else the same message - and 0 is returned. -EINVAL
+ * otherwise (logged once per function), or the IOMMU's error.
+ */
+int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index, uint64_t addr, uint32_t data,
+		    struct iommu_msi *out);
+
+/*
+ * MSI-X (guest_msix.c): find the function's table, mask every entry and
+ * trap the guest's writes to it; each entry the guest unmasks is routed.
+ */
+int guest_msix_init(struct domain *d, struct guest_pci_fn *f);
+
+#endif
