@@ -22,7 +22,7 @@
 # tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
 
 DOM0_OUT := $(BUILD)/dom0
-DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme
+DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme e1000e
 DOM0_INITRD_GZIP ?= 9
 
 .PHONY: dom0-images
@@ -107,7 +107,7 @@ DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
 
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
 		EXTRA_KOS=$(DOM0_OUT)/xenlite-hostile.ko \
 		DOM0_INIT=dom0-tools/guest-initrd/init \
 		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh
