@@ -105,6 +105,51 @@ run_fuzz_smoke() {
 	done
 }
 
+# ---- the Debian packages (make deb, Documentation/install.md): lintian finds no error,
+# each holds what it must, the DKMS source builds with the command its dkms.conf gives
+# DKMS against the dom0 kernel's headers, and make install fills a DESTDIR ----
+run_package_check() {
+	local t0 rc=0 out tmp deb ver kdir src
+	selected build/deb || return 0
+	t0=$(date +%s)
+	tmp=$(mktemp -d)
+	ver=$(sed -n 's/^#define XEN_LITE_VERSION "\(.*\)"/\1/p' include/xen-lite/version.h)
+	out=$({
+		make -s BUILD="$BUILD" deb "$BUILD/dom0/xenlite.ko" >/dev/null &&
+			lintian --fail-on error --tag-display-limit 0 "$BUILD"/pkg/*.deb
+	} 2>&1) || rc=1
+	for want in "xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.elf" \
+		"xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.efi" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/sbin/xl-lite" \
+		"xen-lite-dkms_$ver-1_all.deb ./usr/src/xenlite-$ver/dkms.conf"; do
+		deb=${want%% *}
+		dpkg-deb -c "$BUILD/pkg/$deb" 2>/dev/null | grep -q " ${want#* }\$" ||
+			{ out="$out"$'\n'"$deb lacks ${want#* }"; rc=1; }
+	done
+	# DKMS runs MAKE[0] in ${dkms_tree}/NAME/VERSION/build, a copy of the source
+	if [ "$rc" -eq 0 ] && dpkg-deb -x "$BUILD/pkg/xen-lite-dkms_$ver-1_all.deb" "$tmp/root" &&
+		kdir=$(BUILD=$BUILD sh scripts/kernel-headers.sh); then
+		src=$tmp/dkms/xenlite/$ver/build
+		mkdir -p "$src" && cp -a "$tmp/root/usr/src/xenlite-$ver/." "$src/"
+		# shellcheck disable=SC2016 # expanded by that bash, from dkms.conf
+		out="$out"$'\n'$(cd "$src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u CC -u V \
+			bash -c 'kernel_source_dir=$1 dkms_tree=$2; source ./dkms.conf; eval "${MAKE[0]}"' \
+			_ "$kdir" "$tmp/dkms" 2>&1) || rc=1
+		[ -f "$src/pv-drivers/xenlite/xenlite.ko" ] || { out="$out"$'\n'"DKMS built no xenlite.ko"; rc=1; }
+	else
+		rc=1
+	fi
+	if ! make -s BUILD="$BUILD" install DESTDIR="$tmp/destdir" >/dev/null 2>&1 ||
+		! [ -f "$tmp/destdir/boot/xen-lite-$ver.elf" ] || ! [ -x "$tmp/destdir/usr/sbin/xl-lite" ] ||
+		! [ -f "$tmp/destdir/usr/src/xenlite-$ver/dkms.conf" ]; then
+		out="$out"$'\n'"make install: the files are not all in DESTDIR"
+		rc=1
+	fi
+	rm -rf "$tmp"
+	record build/deb "$rc" $(($(date +%s) - t0))
+	[ "$rc" -eq 0 ] || echo "$out" | grep -v '^$' | tail -30 | sed 's/^/    /'
+}
+
 # ---- QEMU integration tests ----
 run_qemu_tests() {
 	local file base tests t t0 rc preset=${TIME_SCALE:-} any_qemu=0
@@ -157,6 +202,7 @@ run_unit_tests
 run_clang_build
 run_layers_check
 run_fuzz_smoke
+run_package_check
 run_qemu_tests
 
 echo

@@ -1,0 +1,25 @@
+# ---- installing and packaging (Documentation/install.md) ----------------------
+# make install DESTDIR=... [PREFIX=/usr]   the hypervisor's images under /boot, xl-lite,
+#                                          dom0's control device as DKMS source, the docs
+# make deb                                 Debian packages in $(BUILD)/pkg (packaging/mk-debs.sh)
+# xl-lite for a package: linked against the system's libc, hardened as Debian builds
+# its own (the static one in $(BUILD)/dom0 is for the busybox initramfs).
+PREFIX ?= /usr
+XEN_LITE_RELEASE := $(shell sed -n 's/^\#define XEN_LITE_VERSION "\(.*\)"/\1/p' include/xen-lite/version.h)
+PKG_XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -g0 -s \
+	-fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -pie -Wl,-z,relro,-z,now \
+	-Ipv-drivers/xenlite -Ihypercalls
+
+$(BUILD)/pkg/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/package.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITE_SRCS)
+
+PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite
+
+.PHONY: install deb
+install: $(PKG_INPUTS)
+	$(Q)test -n "$(DESTDIR)" || { echo "make install: give DESTDIR=DIR (files go under DIR$(PREFIX) and DIR/boot)"; exit 2; }
+	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) PREFIX=$(PREFIX) sh packaging/install.sh all "$(DESTDIR)"
+
+deb: $(PKG_INPUTS)
+	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) sh packaging/mk-debs.sh

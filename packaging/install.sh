@@ -1,0 +1,58 @@
+#!/bin/sh
+# Install xen-lite's parts under DESTDIR (make install, and each Debian package's
+# tree for make deb: packaging/mk-debs.sh). Usage:
+#   install.sh PART DESTDIR     PART: hypervisor | utils | dkms | all
+# Environment: BUILD (the build directory), PREFIX (default /usr), VERSION,
+# DOCDIR (default PREFIX/share/doc/xen-lite).
+set -eu
+part=$1
+dest=$2
+: "${BUILD:?}" "${VERSION:?}"
+PREFIX=${PREFIX:-/usr}
+DOCDIR=${DOCDIR:-$PREFIX/share/doc/xen-lite}
+
+hypervisor() {
+	# the image GRUB loads (multiboot2, ELF) and the one UEFI starts, versioned as Xen's are;
+	# the ELF without its symbols ($BUILD/xen-lite.elf keeps them for debugging)
+	install -d "$dest/boot"
+	strip -o "$dest/boot/xen-lite-$VERSION.elf" "$BUILD/xen-lite.elf"
+	chmod 0644 "$dest/boot/xen-lite-$VERSION.elf"
+	install -D -m 0644 "$BUILD/xen-lite.efi" "$dest/boot/xen-lite-$VERSION.efi"
+	install -D -m 0644 Documentation/boot.md "$dest$DOCDIR/boot.md"
+	install -D -m 0644 Documentation/grub.cfg.example "$dest$DOCDIR/examples/grub.cfg"
+}
+
+utils() {
+	install -D -m 0755 "$BUILD/pkg/xl-lite" "$dest$PREFIX/sbin/xl-lite"
+	for cfg in dom0-tools/examples/*.cfg; do
+		install -D -m 0644 "$cfg" "$dest$DOCDIR/examples/$(basename "$cfg")"
+	done
+	for doc in config.md tools.md iommu.md linux-guests.md; do
+		install -D -m 0644 "Documentation/$doc" "$dest$DOCDIR/$doc"
+	done
+}
+
+# dom0's control device as DKMS source: rebuilt for every kernel dom0 boots
+dkms() {
+	src=$dest$PREFIX/src/xenlite-$VERSION
+	install -D -m 0644 pv-drivers/xenlite/Kbuild "$src/pv-drivers/xenlite/Kbuild"
+	install -D -m 0644 pv-drivers/xenlite/xenlite.c "$src/pv-drivers/xenlite/xenlite.c"
+	install -D -m 0644 pv-drivers/xenlite/xenlite-ioctl.h "$src/pv-drivers/xenlite/xenlite-ioctl.h"
+	install -D -m 0644 hypercalls/xen-lite-abi.h "$src/hypercalls/xen-lite-abi.h"
+	sed "s/@VERSION@/$VERSION/" packaging/dkms.conf >"$src/dkms.conf"
+	chmod 0644 "$src/dkms.conf"
+}
+
+case "$part" in
+hypervisor | utils | dkms) "$part" ;;
+all)
+	hypervisor
+	utils
+	dkms
+	install -D -m 0644 README.md "$dest$DOCDIR/README.md"
+	;;
+*)
+	echo "install.sh: unknown part '$part'" >&2
+	exit 2
+	;;
+esac
