@@ -409,6 +409,38 @@ def hypercall_seeds():
     }
 
 
+def pci_address(slot, reg):
+    """fuzz_guest_pci: CONFIG_ADDRESS for slot 1 (the function) or 0 (the bridge)"""
+    return u8(0) + u8(1) + u8(0) + u8(0) + u8(0) + u32(0) + u8(0) + u8(slot) + u8(reg)
+
+
+def pci_write32(value):
+    """fuzz_guest_pci: a dword to CONFIG_DATA"""
+    return u8(0) + u8(1) + u8(4) + u8(2) + u8(0) + u32(value) + u8(1)
+
+
+def pci_config(reg, value):
+    return pci_address(1, reg) + pci_write32(value)
+
+
+def msix_field(entry, field, value):
+    """fuzz_guest_pci: a 4-byte store to an MSI-X entry's field (0 address, 1 high, 2 data, 3 control)"""
+    return u8(1) + u8(0) + u8(2) + u16(0) + u8(1) + u16(entry) + u8(field) + u64(value)
+
+
+def guest_pci_seeds():
+    msi = (pci_config(0x44, 0xFEE03000) + pci_config(0x48, 0) + pci_config(0x4C, 0x41)
+           + pci_config(0x40, 0x00010000))
+    msix = (pci_config(0x60, 0x80000000) + msix_field(0, 0, 0xFEE05000) + msix_field(0, 1, 0)
+            + msix_field(0, 2, 0x45) + msix_field(0, 3, 0) + msix_field(3, 0, 0xFEE00000)
+            + msix_field(3, 2, 0x30) + msix_field(3, 3, 0))
+    sizing = pci_config(0x10, 0xFFFFFFFF) + pci_address(1, 0x10) + u8(0) + u8(1) + u8(4) + u8(2) + u8(1) \
+        + u32(0) + u8(1) + pci_config(0x10, 0x10000000) + pci_config(0x04, 0)
+    return {"msi-direct": u8(0) + u16(65) + msi, "msi-remapped": u8(1) + u16(65) + msi,
+            "msix-direct": u8(0) + u16(65) + msix, "msix-remapped": u8(1) + u16(65) + msix,
+            "bar-sizing": u8(0) + u16(299) + sizing}
+
+
 def seeds():
     return {
         "multiboot": {"mb2-full": mb2_seed(True), "mb2-minimal": mb2_seed(False),
@@ -439,6 +471,7 @@ def seeds():
         "domctl": domctl_seeds(),
         "sysctl": sysctl_seeds(),
         "hypercall": hypercall_seeds(),
+        "guest_pci": guest_pci_seeds(),
     }
 
 

@@ -1,0 +1,303 @@
+/*
+ * Fuzz what a Linux guest reaches of its PCI functions (arch/guest_pci.h):
+ * the configuration ports (guest_pci.c, guest_pci_config.c) and the
+ * MSI-X table's trapped pages (guest_msix.c), with the message checks of
+ * guest_msi.c between them and the device. Behind them a fake function:
+ * 256 bytes of configuration space with a 64-bit BAR holding the MSI-X
+ * table, MSI and PCI Express capabilities, and its table's real bytes.
+ *
+ * Input: a mode byte (the IOMMU remaps interrupts or not; the table's size),
+ * then operations: CONFIG_ADDRESS writes, CONFIG_DATA accesses of any size,
+ * stores of any size anywhere around the table's pages. After each, the
+ * promise: whatever the device may send - MSI when enabled, each unmasked
+ * MSI-X entry - is a fixed interrupt with a vector of 32 or more to one of
+ * the guest's CPUs (directly, or through a remapping entry the fake IOMMU
+ * was given with such a vector and CPU); the BAR never moves, memory
+ * decoding never goes off, no write reaches the PCI Express capability.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <arch/guest_pci.h>
+#include <arch/vdev.h>
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/mm.h>
+#include <xen-lite/arch/pci.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
+#include <xen-lite/iommu.h>
+
+#include "support.h"
+
+#define BDF 0x20 /* 00:04.0 */
+#define BAR0 0xfeb00000ULL
+#define BAR0_SIZE 0x10000ULL
+#define TABLE_OFFSET 0x2000u
+#define CAP_MSI 0x40
+#define CAP_MSIX 0x60
+#define CAP_EXP 0x80
+#define NR_CPUS 2
+#define REMAP_ENTRIES 512
+
+static uint8_t config[256];
+static uint8_t exp_cap_before[0x3c];
+/*
+ * The table's real bytes, as arch_mmio_map() hands them out: one buffer for every
+ * run, as guest_msix.c keeps its mappings (MMIO is mapped once, for good).
+ */
+static uint8_t *table_page;
+static bool remapping;
+static struct remap_entry {
+	bool set;
+	uint32_t dest;
+	uint8_t vector;
+} remap[REMAP_ENTRIES];
+static struct vdev_io_range io;
+static struct vdev_mmio_range mmio;
+
+/* ---- the fake platform ---------------------------------------------------------- */
+
+uint32_t arch_pci_config_read(uint16_t bdf, unsigned int offset, unsigned int size)
+{
+	uint32_t v = 0;
+
+	FUZZ_CHECK(offset < 256 && !(offset & (size - 1)) && (size == 1 || size == 2 || size == 4),
+		   "config read %#x/%u", offset, size);
+	if (bdf == 0)
+		return 0x29c08086; /* the node's host bridge */
+	if (bdf != BDF)
+		return 0xffffffffu;
+	memcpy(&v, config + offset, size);
+	if (offset == 0x10 && v == 0xffffffffu)
+		return 0;
+	return v;
+}
+
+void arch_pci_config_write(uint16_t bdf, unsigned int offset, unsigned int size, uint32_t value)
+{
+	FUZZ_CHECK(bdf == BDF, "a write to function %#x, not the guest's", bdf);
+	FUZZ_CHECK(offset < 256 && !(offset & (size - 1)) && (size == 1 || size == 2 || size == 4),
+		   "config write %#x/%u", offset, size);
+	FUZZ_CHECK(offset < CAP_EXP || offset >= CAP_EXP + 0x3c, "a write to the PCI Express capability");
+	FUZZ_CHECK(offset < 0x10 || offset >= 0x28, "a BAR written");
+	memcpy(config + offset, &value, size);
+}
+
+void *xl_zalloc(size_t size)
+{
+	FUZZ_CHECK(size <= (1u << 20), "xl_zalloc(%zu)", size);
+	return calloc(1, size);
+}
+
+void xl_free(void *p)
+{
+	free(p);
+}
+
+uint32_t arch_cpu_apic_id(unsigned int cpu)
+{
+	return cpu * 2 + 1; /* CPUs 1 and 2: APIC ids 3 and 5 */
+}
+
+void *arch_mmio_map(uint64_t pa, uint64_t size)
+{
+	FUZZ_CHECK(pa == BAR0 + TABLE_OFFSET && size <= 2 * PAGE_SIZE, "mmio map %#llx+%#llx",
+		   (unsigned long long)pa, (unsigned long long)size);
+	return table_page;
+}
+
+int iommu_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+		   struct iommu_msi *msg)
+{
+	if (!remapping)
+		return -ENOSYS;
+	FUZZ_CHECK(bdf == BDF && index < REMAP_ENTRIES, "remapping entry %u of %#x", index, bdf);
+	FUZZ_CHECK(vector >= 32 && (dest == 3 || dest == 5), "remapped to %u/%#x", dest, vector);
+	remap[index] = (struct remap_entry){ true, dest, vector };
+	msg->addr = 0xfee00000u;
+	msg->data = index;
+	return 0;
+}
+
+int vdev_io_register(struct domain *d, uint16_t base, uint16_t count, vdev_io_fn fn, void *opaque)
+{
+	io = (struct vdev_io_range){ base, count, fn, opaque };
+	return 0;
+}
+
+int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const char *what, unsigned int sizes,
+			      vdev_mmio_store_fn fn, void *opaque)
+{
+	FUZZ_CHECK(gpa_addr(base) == BAR0 + TABLE_OFFSET, "trap at %#llx", (unsigned long long)gpa_addr(base));
+	mmio = (struct vdev_mmio_range){ .base = base, .size = size, .store_fn = fn, .sizes = sizes, .opaque = opaque };
+	return 0;
+}
+
+/* ---- the function ----------------------------------------------------------------- */
+
+static void put16(unsigned int off, uint16_t v)
+{
+	memcpy(config + off, &v, 2);
+}
+
+static void put32(unsigned int off, uint32_t v)
+{
+	memcpy(config + off, &v, 4);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void make_function(unsigned int entries)
+{
+	memset(config, 0, sizeof(config));
+	put32(0x00, 0x00101b36);
+	put16(0x04, 0x0006); /* memory, bus master */
+	put16(0x06, 0x0010); /* capability list */
+	put32(0x08, 0x01080200);
+	put32(0x10, (uint32_t)BAR0 | 0x4); /* 64-bit memory BAR */
+	put32(0x14, 0);
+	config[0x34] = CAP_MSI;
+	config[CAP_MSI] = 0x05;
+	config[CAP_MSI + 1] = CAP_MSIX;
+	put16(CAP_MSI + 2, 0x0180 | (3 << 1)); /* 64-bit, per-vector masks, 8 vectors offered */
+	config[CAP_MSIX] = 0x11;
+	config[CAP_MSIX + 1] = CAP_EXP;
+	put16(CAP_MSIX + 2, (uint16_t)(entries - 1));
+	put32(CAP_MSIX + 4, TABLE_OFFSET); /* BIR 0 */
+	put32(CAP_MSIX + 8, 0x8000);
+	config[CAP_EXP] = 0x10;
+	config[CAP_EXP + 1] = 0;
+	put32(CAP_EXP + 4, 1u << 28); /* FLR offered */
+	memcpy(exp_cap_before, config + CAP_EXP, sizeof(exp_cap_before));
+}
+
+static bool guest_destination(uint64_t addr, uint32_t data)
+{
+	uint32_t dest = (uint32_t)(addr >> 12) & 0xff;
+
+	return (addr & ~0xff000ULL) == 0xfee00000u && (dest == 3 || dest == 5) && (data & 0xff) >= 32 &&
+	       !(data & ~0xffu);
+}
+
+/* What the device may send, given what the hypervisor wrote into it. */
+static void check_message(uint64_t addr, uint32_t data, const char *what)
+{
+	if (remapping) {
+		FUZZ_CHECK(addr == 0xfee00000u && data < REMAP_ENTRIES && remap[data].set,
+			   "%s sends %#llx/%#x, no entry of its own", what, (unsigned long long)addr, data);
+		return;
+	}
+	FUZZ_CHECK(guest_destination(addr, data), "%s sends %#llx/%#x", what, (unsigned long long)addr, data);
+}
+
+static void check_device(unsigned int entries)
+{
+	uint16_t msi_ctrl;
+
+	memcpy(&msi_ctrl, config + CAP_MSI + 2, 2);
+	if (msi_ctrl & 1) {
+		FUZZ_CHECK(!(msi_ctrl & (7 << 4)), "MSI with more than one vector");
+		check_message(get32(config + CAP_MSI + 4) | (uint64_t)get32(config + CAP_MSI + 8) << 32,
+			      get32(config + CAP_MSI + 12) & 0xffff, "MSI");
+	}
+	for (unsigned int i = 0; i < entries; i++) {
+		const uint8_t *e = table_page + 16 * i;
+
+		if (!(get32(e + 12) & 1))
+			check_message(get32(e) | (uint64_t)get32(e + 4) << 32, get32(e + 8), "an MSI-X entry");
+	}
+	FUZZ_CHECK(get32(config + 0x10) == ((uint32_t)BAR0 | 0x4) && get32(config + 0x14) == 0, "the BAR moved");
+	FUZZ_CHECK(config[0x04] & 0x2, "memory decoding off");
+	FUZZ_CHECK(!memcmp(exp_cap_before, config + CAP_EXP, sizeof(exp_cap_before)), "PCI Express changed");
+}
+
+/* ---- the guest -------------------------------------------------------------------- */
+
+/* Input: port, size, direction, value, then a selector; 0 mod 4: a well-formed address instead. */
+static void config_access(struct vcpu *v, struct fuzz_in *in)
+{
+	static const uint8_t sizes[] = { 1, 2, 4 };
+	struct io_access a = { 0 };
+
+	a.port = (uint16_t)(0xcf8 + fuzz_u8(in) % 8);
+	a.size = sizes[fuzz_u8(in) % 3];
+	a.in = fuzz_u8(in) & 1;
+	a.value = fuzz_u32(in);
+	if (fuzz_u8(in) % 4 == 0) { /* the bridge (slot 0), the function (1), nothing (2) */
+		uint32_t slot = fuzz_u8(in) % 3;
+
+		a.port = 0xcf8;
+		a.size = 4;
+		a.in = false;
+		a.value = 0x80000000u | slot << 11 | (fuzz_u8(in) & 0xfcu);
+	}
+	FUZZ_CHECK(io.fn(v, &a, io.opaque) == VDEV_IO_DONE, "a port access not done");
+}
+
+/* Input: size, an offset in or around the trapped pages, a selector (odd: an entry's field), value. */
+static void table_store(struct vcpu *v, struct fuzz_in *in)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	unsigned int size = sizes[fuzz_u8(in) % 4];
+	uint64_t at = gpa_addr(mmio.base) + fuzz_u16(in) % (mmio.size + 16);
+
+	if (fuzz_u8(in) & 1) {
+		uint64_t entry = fuzz_u16(in) % 64;
+
+		at = gpa_addr(mmio.base) + entry * 16 + (fuzz_u8(in) % 4) * 4;
+	}
+	mmio.store_fn(v, gpa_init(at), fuzz_u64(in), size, mmio.opaque);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_in in = { data, size };
+	static struct domain d;
+	static struct vcpu vcpus[NR_CPUS];
+	uint8_t mode = fuzz_u8(&in);
+	unsigned int entries = 1 + fuzz_u16(&in) % 300;
+	int err;
+
+	remapping = mode & 1;
+	memset(remap, 0, sizeof(remap));
+	memset(&d, 0, sizeof(d));
+	d.id = 7;
+	strcpy(d.name, "fuzzed");
+	d.nr_vcpus = NR_CPUS;
+	for (unsigned int i = 0; i < NR_CPUS; i++) {
+		vcpus[i] = (struct vcpu){ .domain = &d, .id = i, .pcpu = i + 1 };
+		d.vcpus[i] = &vcpus[i];
+	}
+	d.nr_pci = 1;
+	d.pci[0] = (struct domain_pci){ .segment = 0, .bdf = BDF };
+	d.pci[0].bar[0] = BAR0;
+	d.pci[0].bar_size[0] = BAR0_SIZE;
+	make_function(entries);
+	if (!table_page)
+		table_page = malloc(2 * PAGE_SIZE);
+	memset(table_page, 0, 2 * PAGE_SIZE);
+	memset(&io, 0, sizeof(io));
+	memset(&mmio, 0, sizeof(mmio));
+
+	err = guest_pci_init(&d);
+	FUZZ_CHECK(!err && io.fn && mmio.store_fn, "guest_pci_init() %d", err);
+	for (unsigned int i = 0; i < (entries < 256 ? entries : 256); i++)
+		FUZZ_CHECK(get32(table_page + 16 * i + 12) & 1, "entry %u not masked at the start", i);
+	while (in.len) {
+		struct vcpu *v = &vcpus[fuzz_u8(&in) % NR_CPUS];
+
+		if (fuzz_u8(&in) % 3)
+			config_access(v, &in);
+		else
+			table_store(v, &in);
+		check_device(entries);
+	}
+	guest_pci_free(&d);
+	return 0;
+}
