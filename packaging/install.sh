@@ -18,6 +18,9 @@ hypervisor() {
 	strip -o "$dest/boot/xen-lite-$VERSION.elf" "$BUILD/xen-lite.elf"
 	chmod 0644 "$dest/boot/xen-lite-$VERSION.elf"
 	install -D -m 0644 "$BUILD/xen-lite.efi" "$dest/boot/xen-lite-$VERSION.efi"
+	# update-grub's entries for it, and their settings
+	install -D -m 0755 packaging/20_xen_lite "$dest/etc/grub.d/20_xen_lite"
+	install -D -m 0644 packaging/xen-lite.cfg "$dest/etc/default/grub.d/xen-lite.cfg"
 	install -D -m 0644 Documentation/boot.md "$dest$DOCDIR/boot.md"
 	install -D -m 0644 Documentation/grub.cfg.example "$dest$DOCDIR/examples/grub.cfg"
 }

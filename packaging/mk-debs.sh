@@ -27,7 +27,7 @@ package() {
 	install -D -m 0644 packaging/copyright "$root/usr/share/doc/$name/copyright"
 	sed "s/@VERSION@/$VERSION-$REV/" packaging/changelog | gzip -9n >"$root/usr/share/doc/$name/changelog.Debian.gz"
 	chmod 0644 "$root/usr/share/doc/$name/changelog.Debian.gz"
-	for script in postinst prerm; do
+	for script in postinst prerm postrm; do
 		if [ -f "packaging/$name.$script" ]; then
 			sed "s/@VERSION@/$VERSION/" "packaging/$name.$script" >"$root/DEBIAN/$script"
 			chmod 0755 "$root/DEBIAN/$script"
@@ -48,6 +48,11 @@ package() {
 	} >"$root/DEBIAN/control"
 	(cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) \
 		>"$root/DEBIAN/md5sums"
+	# what is under /etc is the site's once installed: dpkg keeps its changes
+	if [ -d "$root/etc" ]; then
+		(cd "$root" && find etc -type f -printf '/%p\n' | sort) >"$root/DEBIAN/conffiles"
+		chmod 0644 "$root/DEBIAN/conffiles"
+	fi
 	chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 	find "$root" -type d -exec chmod 0755 {} +
 	dpkg-deb --root-owner-group -Zxz --build "$root" "$OUT/${name}_$VERSION-${REV}_$arch.deb" >/dev/null
@@ -63,7 +68,9 @@ package xen-lite-hypervisor amd64 kernel \
  a stock Linux kernel running as dom0, and runs HPC guests on dedicated
  cores with large-page memory and devices assigned through the IOMMU.
  .
- This package holds the hypervisor images under /boot."
+ This package holds the hypervisor images under /boot and the script that
+ gives update-grub an entry per dom0 kernel (/etc/grub.d/20_xen_lite,
+ settings in /etc/default/grub.d/xen-lite.cfg)."
 package xen-lite-utils amd64 admin \
 	"Depends: libc6 (>= $(libc_version "$BUILD/pkg/xl-lite"))\nRecommends: xen-lite-dkms" \
 	"xen-lite's management tool for dom0" \
