@@ -393,27 +393,29 @@ static char *trim(char *s)
 	return s;
 }
 
-/* name: what the hypervisor takes (visible ASCII), and not digits, which xl-lite reads as an id */
+const char *xl_domain_name_problem(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= XL_DOMAIN_NAME_MAX)
+		return "must be 1 to 31 characters";
+	for (const char *s = name; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return "must be visible ASCII characters, without spaces";
+	if (strspn(name, "0123456789") == len)
+		return "must not be a number: xl-lite takes a number as a domain id";
+	return NULL;
+}
+
 static int set_name(struct parser *p, const struct value *v)
 {
-	const char *s = v->text;
-	size_t digits = strspn(s, "0123456789");
+	const char *problem = xl_domain_name_problem(v->text);
 
-	snprintf(p->why, sizeof(p->why), "must be 1 to %d characters", XL_DOMAIN_NAME_MAX - 1);
-	if (!*s || copy_string(p->c->name, sizeof(p->c->name), s))
-		return -1;
-	for (; *s; s++) {
-		if (*s <= ' ' || *s > '~') {
-			snprintf(p->why, sizeof(p->why),
-				 "must be visible ASCII characters, without spaces");
-			return -1;
-		}
-	}
-	if (!v->text[digits]) {
-		snprintf(p->why, sizeof(p->why),
-			 "must not be a number: xl-lite takes a number as a domain id");
+	if (problem) {
+		snprintf(p->why, sizeof(p->why), "%s", problem);
 		return -1;
 	}
+	strcpy(p->c->name, v->text);
 	return 0;
 }
 

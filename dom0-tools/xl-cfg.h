@@ -44,6 +44,13 @@ struct xl_cfg {
 };
 
 /*
+ * Why a domain name cannot be used, or NULL: 1 to 31 visible ASCII
+ * characters (what the hypervisor takes), and not only digits, which
+ * xl-lite would read as a domain id.
+ */
+const char *xl_domain_name_problem(const char *name);
+
+/*
  * A PCI function as "SSSS:BB:DD.F" or "BB:DD.F" (hex; device 0-1f, function
  * 0-7): true with *segment and *bdf set, false for anything else.
  */
