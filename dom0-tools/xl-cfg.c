@@ -583,55 +583,57 @@ static int set_pci(struct parser *p, const struct value *v)
 	return 0;
 }
 
-/* One of a few words: its index, or -1 with why "must be "a", "b" or "c"". */
-static int choose(struct parser *p, const char *v, const char *const *words, unsigned int n)
+struct word {
+	const char *name;
+	uint32_t value;
+};
+
+#define NR_WORDS(w) (sizeof(w) / sizeof((w)[0]))
+
+/* One of a few words: its value in *out, or -1 with why "must be "a", "b" or "c"". */
+static int choose(struct parser *p, const char *v, const struct word *words, unsigned int n,
+		  uint32_t *out)
 {
 	size_t len = 0;
 
-	for (unsigned int i = 0; i < n; i++)
-		if (!strcmp(v, words[i]))
-			return (int)i;
+	for (unsigned int i = 0; i < n; i++) {
+		if (!strcmp(v, words[i].name)) {
+			*out = words[i].value;
+			return 0;
+		}
+	}
 	len += (size_t)snprintf(p->why, sizeof(p->why), "must be");
 	for (unsigned int i = 0; i < n && len < sizeof(p->why); i++)
 		len += (size_t)snprintf(p->why + len, sizeof(p->why) - len, "%s\"%s\"",
-					!i ? " " : i + 1 < n ? ", " : " or ", words[i]);
+					!i ? " " : i + 1 < n ? ", " : " or ", words[i].name);
 	return -1;
 }
 
 static int set_type(struct parser *p, const struct value *v)
 {
-	static const char *const words[] = { "elf", "linux" };
-	static const uint32_t types[] = { XL_GUEST_ELF, XL_GUEST_LINUX };
-	int i = choose(p, v->text, words, 2);
+	static const struct word types[] = { { "elf", XL_GUEST_ELF }, { "linux", XL_GUEST_LINUX } };
 
-	if (i < 0)
-		return -1;
-	p->c->type = types[i];
-	return 0;
+	return choose(p, v->text, types, NR_WORDS(types), &p->c->type);
 }
 
 static int set_on_dma_fault(struct parser *p, const struct value *v)
 {
-	static const char *const words[] = { "crash", "log" };
-	static const uint32_t modes[] = { XL_DMA_FAULT_CRASH, XL_DMA_FAULT_LOG };
-	int i = choose(p, v->text, words, 2);
+	static const struct word modes[] = { { "crash", XL_DMA_FAULT_CRASH },
+					     { "log", XL_DMA_FAULT_LOG } };
 
-	if (i < 0)
-		return -1;
-	p->c->on_dma_fault = modes[i];
-	return 0;
+	return choose(p, v->text, modes, NR_WORDS(modes), &p->c->on_dma_fault);
 }
 
 static int set_on_crash(struct parser *p, const struct value *v)
 {
-	static const char *const words[] = { "preserve", "destroy", "restart" };
-	static const enum xl_on_crash actions[] = { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY,
-						    XL_ON_CRASH_RESTART };
-	int i = choose(p, v->text, words, 3);
+	static const struct word actions[] = { { "preserve", XL_ON_CRASH_PRESERVE },
+					       { "destroy", XL_ON_CRASH_DESTROY },
+					       { "restart", XL_ON_CRASH_RESTART } };
+	uint32_t action;
 
-	if (i < 0)
+	if (choose(p, v->text, actions, NR_WORDS(actions), &action))
 		return -1;
-	p->c->on_crash = actions[i];
+	p->c->on_crash = (enum xl_on_crash)action;
 	return 0;
 }
 
