@@ -1,151 +1,306 @@
-/* Guest configuration files (see xl-cfg.h and Documentation/config.md). */
+/*
+ * Guest configuration files (see xl-cfg.h and Documentation/config.md): the
+ * xl.cfg syntax first (settings, strings, lists, with line and column in
+ * every syntax error), then the keys and what each accepts, then the checks
+ * that need the whole file.
+ */
 #include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xl-cfg.h"
 
-#define LINE_MAX_LEN 512
+#define VALUE_MAX 512 /* a value's text once escapes are resolved, NUL included */
+#define LIST_MAX 32 /* items in one list: more than any key takes */
 
-/* the keys checked again once the whole file is read, by the line that set them */
-enum { AT_RAMDISK, AT_MEMORY, AT_VCPUS, AT_CPUS, AT_PCI, AT_COUNT };
+enum value_kind { VALUE_BARE, VALUE_STRING, VALUE_LIST };
+
+/*
+ * One setting's value. A string or a bare value is text; a list's items
+ * are in text one after the other, each NUL-terminated.
+ */
+struct value {
+	enum value_kind kind;
+	char text[VALUE_MAX];
+	size_t used; /* bytes of text filled, NULs included */
+	const char *item[LIST_MAX];
+	bool item_quoted[LIST_MAX];
+	unsigned int nr_items;
+};
+
+/* the keys, in the order of the table in set_value() */
+enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
+	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_CRASH, KEY_COUNT };
 
 struct parser {
 	struct xl_cfg *c;
-	unsigned int at[AT_COUNT]; /* line of the last assignment; 0: not in the file */
-	char why[128]; /* a reason built for one value */
+	const char *p; /* the next character to read */
+	const char *line_start;
+	unsigned int line;
+	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not in the file */
+	char why[128]; /* the reason a value is refused */
+	char *err;
+	size_t err_size;
 };
 
-static char *trim(char *s)
+static unsigned int column(const struct parser *p, const char *at)
 {
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
+	return (unsigned int)(at - p->line_start) + 1;
 }
 
-/* A value is bare or in double quotes; a '#' outside quotes starts a comment. */
-static int unquote(char *v, char *err, size_t err_size, unsigned int line)
+/* A syntax error at character `at` of the current line: "line L, column C: ...". */
+static int syntax_error(struct parser *p, const char *at, const char *fmt, ...)
 {
 	size_t n;
+	va_list ap;
 
-	if (v[0] != '"') {
-		char *hash = strchr(v, '#');
+	snprintf(p->err, p->err_size, "line %u, column %u: ", p->line, column(p, at));
+	n = strlen(p->err);
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->err_size - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
 
-		char *t;
+/* 'c', or byte 0xNN for a character that would not print */
+static const char *shown(char c, char *buf, size_t size)
+{
+	if (isgraph((unsigned char)c))
+		snprintf(buf, size, "'%c'", c);
+	else
+		snprintf(buf, size, "byte 0x%02x", (unsigned char)c);
+	return buf;
+}
 
-		if (hash)
-			*hash = '\0';
-		t = trim(v);
-		memmove(v, t, strlen(t) + 1); /* trim() may return a pointer into v */
-		return 0;
+static int unexpected(struct parser *p, const char *where)
+{
+	char buf[16];
+
+	return syntax_error(p, p->p, "unexpected %s %s", shown(*p->p, buf, sizeof(buf)), where);
+}
+
+/* ---- the syntax ---- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* what may stand in a bare value: not a blank, newline, quote, or , ; # [ ] */
+static bool is_bare(char c)
+{
+	return c && !is_blank(c) && c != '\n' && !strchr("\"',;#[]", c);
+}
+
+static bool is_key_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
+}
+
+static void skip_blanks(struct parser *p)
+{
+	while (is_blank(*p->p))
+		p->p++;
+}
+
+static void skip_comment(struct parser *p)
+{
+	if (*p->p == '#')
+		while (*p->p && *p->p != '\n')
+			p->p++;
+}
+
+static void next_line(struct parser *p)
+{
+	p->p++;
+	p->line++;
+	p->line_start = p->p;
+}
+
+/* Inside a list: blanks, comments and newlines. */
+static void skip_space_and_lines(struct parser *p)
+{
+	for (;;) {
+		skip_blanks(p);
+		skip_comment(p);
+		if (*p->p != '\n')
+			return;
+		next_line(p);
 	}
-	n = strlen(v);
-	if (n < 2 || !strchr(v + 1, '"')) {
-		snprintf(err, err_size, "line %u: unterminated string", line);
-		return -1;
-	}
-	*strchr(v + 1, '"') = '\0';
-	memmove(v, v + 1, strlen(v + 1) + 1);
+}
+
+static int append(struct parser *p, struct value *v, char c, const char *at)
+{
+	if (v->used == sizeof(v->text))
+		return syntax_error(p, at, "a value longer than %d characters", VALUE_MAX - 1);
+	v->text[v->used++] = c;
 	return 0;
 }
 
-static int number(const char *v, unsigned long long max, unsigned long long *out)
+/* The character a backslash escape in a string stands for, or 0 for an unknown one. */
+static char escaped(char c)
 {
-	char *end;
-
-	if (!*v || !isdigit((unsigned char)*v))
-		return -1;
-	*out = strtoull(v, &end, 10);
-	return *end || *out > max ? -1 : 0;
+	switch (c) {
+	case '"': return '"';
+	case '\'': return '\'';
+	case '\\': return '\\';
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	default: return 0;
+	}
 }
 
-static int copy_string(char *dst, size_t size, const char *v)
+static int unknown_escape(struct parser *p, const char *backslash)
 {
-	if (strlen(v) >= size)
-		return -1;
-	strcpy(dst, v);
-	return 0;
+	static const char *const known = "\\\" \\' \\\\ \\n \\t \\r";
+
+	if (isgraph((unsigned char)backslash[1]))
+		return syntax_error(p, backslash, "unknown escape '\\%c' in a string (%s are known)",
+				    backslash[1], known);
+	return syntax_error(p, backslash, "unknown escape: '\\' before byte 0x%02x in a string "
+			    "(%s are known)", (unsigned char)backslash[1], known);
+}
+
+/* A string in single or double quotes, escapes resolved, onto v->text (NUL-terminated). */
+static int read_string(struct parser *p, struct value *v)
+{
+	const char *open = p->p;
+	char quote = *p->p++;
+
+	for (;;) {
+		const char *at = p->p;
+		char c = *p->p++;
+
+		if (!c || c == '\n')
+			return syntax_error(p, open, "unterminated string");
+		if (c == quote)
+			return append(p, v, '\0', at);
+		if (c == '\\') {
+			if (!*p->p || *p->p == '\n')
+				return syntax_error(p, open, "unterminated string");
+			c = escaped(*p->p);
+			if (!c)
+				return unknown_escape(p, at);
+			p->p++;
+		}
+		if (append(p, v, c, at))
+			return -1;
+	}
+}
+
+/* A list's bare item: a run of bare characters, onto v->text. */
+static int read_word(struct parser *p, struct value *v)
+{
+	while (is_bare(*p->p)) {
+		if (append(p, v, *p->p, p->p))
+			return -1;
+		p->p++;
+	}
+	return append(p, v, '\0', p->p);
 }
 
 /*
- * cpus: "any", or physical CPUs one per vCPU in order: "2", "2,3", "2-3",
- * "0,2-3", or the xl.cfg list [2, 3] (elements may be quoted: ["2", "3"]).
- * Fills c->cpus[0..nr_cpus); -1 with the reason in p->why.
+ * A bare value: words and commas, blanks only next to a comma ("3, 2"), so
+ * that `memory = 64 64` is refused rather than read as 64 or "64 64".
  */
-static int parse_cpus(struct parser *p, const char *v)
+static int read_bare(struct parser *p, struct value *v)
 {
-	static const char *const syntax =
-		"must be a physical CPU number, CPUs like \"2,3\" or \"2-3\" (one per vCPU), "
-		"or \"any\"";
-	struct xl_cfg *c = p->c;
-	char buf[LINE_MAX_LEN], *s, *item, *comma;
-	size_t len;
+	for (;;) {
+		const char *after;
 
-	c->nr_cpus = 0;
-	snprintf(p->why, sizeof(p->why), "%s", syntax);
-	if (!strcmp(v, "any"))
-		return 0;
-	if (copy_string(buf, sizeof(buf), v))
-		return -1;
-	s = trim(buf);
-	len = strlen(s);
-	if (s[0] == '[') {
-		if (len < 2 || s[len - 1] != ']') {
-			snprintf(p->why, sizeof(p->why), "is a list without its closing ']'");
-			return -1;
-		}
-		s[len - 1] = '\0';
-		s++;
-	}
-	for (item = s;; item = comma + 1) {
-		unsigned long long lo, hi;
-		char *t, *dash;
-
-		comma = strchr(item, ',');
-		if (comma)
-			*comma = '\0';
-		t = trim(item);
-		len = strlen(t);
-		if (len >= 2 && t[0] == '"' && t[len - 1] == '"') {
-			t[len - 1] = '\0';
-			t = trim(t + 1);
-		}
-		dash = strchr(t, '-');
-		if (dash)
-			*dash = '\0';
-		if (number(trim(t), XL_CFG_MAX_CPU, &lo) ||
-		    number(dash ? trim(dash + 1) : trim(t), XL_CFG_MAX_CPU, &hi))
-			return -1;
-		if (lo > hi) {
-			snprintf(p->why, sizeof(p->why), "has a range running backwards (%llu-%llu)",
-				 lo, hi);
-			return -1;
-		}
-		for (unsigned long long cpu = lo; cpu <= hi; cpu++) {
-			if (c->nr_cpus == XL_MAX_GUEST_VCPUS) {
-				snprintf(p->why, sizeof(p->why),
-					 "names more than %d CPUs (one per vCPU, at most %d vCPUs)",
-					 XL_MAX_GUEST_VCPUS, XL_MAX_GUEST_VCPUS);
+		while (is_bare(*p->p) || *p->p == ',') {
+			if (append(p, v, *p->p, p->p))
 				return -1;
-			}
-			for (unsigned int i = 0; i < c->nr_cpus; i++) {
-				if (c->cpus[i] == (int)cpu) {
-					snprintf(p->why, sizeof(p->why),
-						 "names CPU %llu twice (one CPU per vCPU)", cpu);
-					return -1;
-				}
-			}
-			c->cpus[c->nr_cpus++] = (int)cpu;
+			p->p++;
 		}
-		if (!comma)
-			return 0;
+		for (after = p->p; is_blank(*after); after++)
+			;
+		if (after == p->p || (*after != ',' && p->p[-1] != ','))
+			return append(p, v, '\0', p->p);
+		for (; p->p < after; p->p++)
+			if (append(p, v, *p->p, p->p))
+				return -1;
 	}
+}
+
+static int read_item(struct parser *p, struct value *v)
+{
+	if (v->nr_items == LIST_MAX)
+		return syntax_error(p, p->p, "a list of more than %d items", LIST_MAX);
+	v->item[v->nr_items] = v->text + v->used;
+	v->item_quoted[v->nr_items] = *p->p == '"' || *p->p == '\'';
+	v->nr_items++;
+	if (*p->p == '"' || *p->p == '\'')
+		return read_string(p, v);
+	if (is_bare(*p->p))
+		return read_word(p, v);
+	return unexpected(p, "in a list");
+}
+
+/* [ item, item, ... ] across lines, comments between items, a last comma allowed */
+static int read_list(struct parser *p, struct value *v, const char *key, size_t key_len)
+{
+	unsigned int line = p->line;
+
+	p->p++;
+	for (;;) {
+		skip_space_and_lines(p);
+		if (*p->p == ']')
+			break;
+		if (!*p->p)
+			goto unclosed;
+		if (read_item(p, v))
+			return -1;
+		skip_space_and_lines(p);
+		if (*p->p == ']')
+			break;
+		if (!*p->p)
+			goto unclosed;
+		if (*p->p != ',')
+			return unexpected(p, "in a list (a ',' or the closing ']' missing?)");
+		p->p++;
+	}
+	p->p++;
+	return 0;
+unclosed:
+	snprintf(p->err, p->err_size, "line %u: %.*s is a list without its closing ']'", line,
+		 (int)key_len, key);
+	return -1;
+}
+
+static int read_value(struct parser *p, struct value *v, const char *key, size_t key_len)
+{
+	memset(v, 0, sizeof(*v));
+	if (*p->p == '[') {
+		v->kind = VALUE_LIST;
+		return read_list(p, v, key, key_len);
+	}
+	if (*p->p == '"' || *p->p == '\'') {
+		v->kind = VALUE_STRING;
+		return read_string(p, v);
+	}
+	v->kind = VALUE_BARE;
+	return read_bare(p, v); /* nothing at all is an empty value: `cmdline =` */
+}
+
+/* After a value: blanks, a comment, then the end of the line, a ';' or the end of the file. */
+static int end_of_setting(struct parser *p)
+{
+	skip_blanks(p);
+	skip_comment(p);
+	if (*p->p == ';') {
+		p->p++;
+		return 0;
+	}
+	if (*p->p == '\n') {
+		next_line(p);
+		return 0;
+	}
+	return *p->p ? unexpected(p, "after the value") : 0;
 }
 
 static bool parse_hex(const char *s, size_t len, unsigned int max, unsigned int *out)
@@ -189,167 +344,385 @@ bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf)
 	return true;
 }
 
-/* pci = [ "0000:00:02.0", "00:03.0" ]: one to XL_MAX_GUEST_PCI functions, none twice */
-static int parse_pci(struct parser *p, const char *v)
+/* ---- the keys ---- */
+
+/*
+ * A number in decimal or hex (0x...) at the start of s, never octal: "010"
+ * is 10, as a reader expects. *end is where it stops. -1 if s does not start
+ * with a digit, or the number does not fit.
+ */
+static int read_number(const char *s, const char **end, unsigned long long *out)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	char *stop;
+
+	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+		return -1;
+	errno = 0;
+	*out = strtoull(digits, &stop, hex ? 16 : 10);
+	*end = stop;
+	return errno ? -1 : 0;
+}
+
+/* A whole value that is a number of at most max. */
+static int number(const char *v, unsigned long long max, unsigned long long *out)
+{
+	const char *end;
+
+	return read_number(v, &end, out) || *end || *out > max ? -1 : 0;
+}
+
+static int copy_string(char *dst, size_t size, const char *v)
+{
+	if (strlen(v) >= size)
+		return -1;
+	strcpy(dst, v);
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+const char *xl_domain_name_problem(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= XL_DOMAIN_NAME_MAX)
+		return "must be 1 to 31 characters";
+	for (const char *s = name; *s; s++)
+		if (*s <= ' ' || *s > '~')
+			return "must be visible ASCII characters, without spaces";
+	if (strspn(name, "0123456789") == len)
+		return "must not be a number: xl-lite takes a number as a domain id";
+	return NULL;
+}
+
+static int set_name(struct parser *p, const struct value *v)
+{
+	const char *problem = xl_domain_name_problem(v->text);
+
+	if (problem) {
+		snprintf(p->why, sizeof(p->why), "%s", problem);
+		return -1;
+	}
+	strcpy(p->c->name, v->text);
+	return 0;
+}
+
+static int set_path(struct parser *p, char *dst, size_t size, const char *v)
+{
+	snprintf(p->why, sizeof(p->why), "must be a path of at most %zu characters", size - 1);
+	return !*v ? -1 : copy_string(dst, size, v);
+}
+
+static int set_kernel(struct parser *p, const struct value *v)
+{
+	return set_path(p, p->c->kernel, sizeof(p->c->kernel), v->text);
+}
+
+static int set_ramdisk(struct parser *p, const struct value *v)
+{
+	return set_path(p, p->c->ramdisk, sizeof(p->c->ramdisk), v->text);
+}
+
+static int set_cmdline(struct parser *p, const struct value *v)
+{
+	snprintf(p->why, sizeof(p->why), "must be at most %d characters", XL_CMDLINE_MAX - 1);
+	p->c->have_cmdline = true;
+	return copy_string(p->c->cmdline, sizeof(p->c->cmdline), v->text);
+}
+
+/*
+ * memory: MiB, or KiB to TiB with a k, m, g or t suffix (either case) when
+ * that is a whole number of MiB: 2g is 2048, 1536k is refused.
+ */
+static int set_memory(struct parser *p, const struct value *v)
+{
+	static const char units[] = "kmgt";
+	unsigned long long n, max = 1ULL << 20;
+	const char *end, *unit;
+
+	snprintf(p->why, sizeof(p->why), "must be a size in MiB, 2 to %llu (or with a k, m, g "
+		 "or t suffix)", max);
+	if (read_number(v->text, &end, &n))
+		return -1;
+	unit = *end ? strchr(units, tolower((unsigned char)*end)) : units + 1;
+	if (!unit || (*end && end[1]) || n > max << 10)
+		return -1;
+	if (unit == units && n % 1024) {
+		snprintf(p->why, sizeof(p->why), "must be a whole number of MiB (%.20s is not)",
+			 v->text);
+		return -1;
+	}
+	n = unit == units ? n >> 10 : n << (10 * (unit - units - 1));
+	if (n < 2 || n > max)
+		return -1;
+	p->c->memory_mib = n;
+	return 0;
+}
+
+static int set_vcpus(struct parser *p, const struct value *v)
+{
+	unsigned long long n;
+
+	snprintf(p->why, sizeof(p->why), "must be a number from 1 to %d", XL_MAX_GUEST_VCPUS);
+	if (number(v->text, XL_MAX_GUEST_VCPUS, &n) || n < 1)
+		return -1;
+	p->c->vcpus = (unsigned int)n;
+	return 0;
+}
+
+/* One CPU or a range of them ("2", "2-3") for the next vCPUs, in order. */
+static int add_cpus(struct parser *p, char *item)
 {
 	struct xl_cfg *c = p->c;
-	char buf[LINE_MAX_LEN], *s, *item, *comma;
-	size_t len;
+	char *dash = strchr(item, '-');
+	unsigned long long lo, hi;
 
-	snprintf(p->why, sizeof(p->why), "must be a list of PCI functions like [ \"0000:00:02.0\" ]");
-	if (copy_string(buf, sizeof(buf), v))
+	if (dash)
+		*dash = '\0';
+	if (number(trim(item), XL_CFG_MAX_CPU, &lo) ||
+	    number(dash ? trim(dash + 1) : trim(item), XL_CFG_MAX_CPU, &hi))
 		return -1;
-	s = trim(buf);
-	len = strlen(s);
-	if (len < 2 || s[0] != '[' || s[len - 1] != ']')
+	if (lo > hi) {
+		snprintf(p->why, sizeof(p->why), "has a range running backwards (%llu-%llu)", lo, hi);
 		return -1;
-	s[len - 1] = '\0';
-	c->nr_pci = 0;
-	for (item = s + 1;; item = comma + 1) {
-		uint16_t seg, bdf;
-		char *t;
+	}
+	for (unsigned long long cpu = lo; cpu <= hi; cpu++) {
+		if (c->nr_cpus == XL_MAX_GUEST_VCPUS) {
+			snprintf(p->why, sizeof(p->why),
+				 "names more than %d CPUs (one per vCPU, at most %d vCPUs)",
+				 XL_MAX_GUEST_VCPUS, XL_MAX_GUEST_VCPUS);
+			return -1;
+		}
+		for (unsigned int i = 0; i < c->nr_cpus; i++) {
+			if (c->cpus[i] == (int)cpu) {
+				snprintf(p->why, sizeof(p->why),
+					 "names CPU %llu twice (one CPU per vCPU)", cpu);
+				return -1;
+			}
+		}
+		c->cpus[c->nr_cpus++] = (int)cpu;
+	}
+	return 0;
+}
 
+/*
+ * cpus: "any", or physical CPUs one per vCPU in order: "2", "2,3", "2-3",
+ * "0,2-3", or the list [2, 3] (items quoted or not, each a CPU or a range).
+ * Fills c->cpus[0..nr_cpus).
+ */
+static int set_cpus(struct parser *p, const struct value *v)
+{
+	char buf[VALUE_MAX], *item, *comma;
+
+	p->c->nr_cpus = 0;
+	snprintf(p->why, sizeof(p->why), "must be a physical CPU number, CPUs like \"2,3\" or "
+		 "\"2-3\" (one per vCPU), or \"any\"");
+	if (v->kind == VALUE_LIST) {
+		for (unsigned int i = 0; i < v->nr_items; i++)
+			if (copy_string(buf, sizeof(buf), v->item[i]) || add_cpus(p, buf))
+				return -1;
+		return v->nr_items ? 0 : -1;
+	}
+	if (!strcmp(v->text, "any"))
+		return 0;
+	snprintf(buf, sizeof(buf), "%s", v->text);
+	for (item = buf;; item = comma + 1) {
 		comma = strchr(item, ',');
 		if (comma)
 			*comma = '\0';
-		t = trim(item);
-		len = strlen(t);
-		if (len < 2 || t[0] != '"' || t[len - 1] != '"')
+		if (add_cpus(p, item))
 			return -1;
-		t[len - 1] = '\0';
-		if (!xl_parse_bdf(t + 1, &seg, &bdf)) {
-			snprintf(p->why, sizeof(p->why), "has '%.20s', not a PCI function (SSSS:BB:DD.F)", t + 1);
+		if (!comma)
+			return 0;
+	}
+}
+
+/* pci = [ "0000:00:02.0", "00:03.0" ]: one to XL_MAX_GUEST_PCI functions, none twice */
+static int set_pci(struct parser *p, const struct value *v)
+{
+	struct xl_cfg *c = p->c;
+
+	snprintf(p->why, sizeof(p->why), "must be a list of PCI functions like [ \"0000:00:02.0\" ]");
+	if (v->kind != VALUE_LIST || !v->nr_items)
+		return -1;
+	c->nr_pci = 0;
+	for (unsigned int i = 0; i < v->nr_items; i++) {
+		const char *s = v->item[i];
+		uint16_t seg, bdf;
+
+		if (!v->item_quoted[i])
+			return -1;
+		if (!xl_parse_bdf(s, &seg, &bdf)) {
+			snprintf(p->why, sizeof(p->why), "has '%.20s', not a PCI function (SSSS:BB:DD.F)", s);
 			return -1;
 		}
 		if (c->nr_pci == XL_MAX_GUEST_PCI) {
 			snprintf(p->why, sizeof(p->why), "names more than %d functions", XL_MAX_GUEST_PCI);
 			return -1;
 		}
-		for (unsigned int i = 0; i < c->nr_pci; i++)
-			if (c->pci[i] == ((uint32_t)seg << 16 | bdf)) {
-				snprintf(p->why, sizeof(p->why), "names %s twice", t + 1);
+		for (unsigned int j = 0; j < c->nr_pci; j++) {
+			if (c->pci[j] == ((uint32_t)seg << 16 | bdf)) {
+				snprintf(p->why, sizeof(p->why), "names %.20s twice", s);
 				return -1;
 			}
+		}
 		c->pci[c->nr_pci++] = (uint32_t)seg << 16 | bdf;
-		if (!comma)
-			return 0;
 	}
+	return 0;
 }
 
-/* Set one key; -1 with the reason in *why (NULL: an unknown key). */
-static int set_key(struct parser *p, const char *key, const char *v, unsigned int line,
-		   const char **why)
-{
-	struct xl_cfg *c = p->c;
-	unsigned long long n;
+struct word {
+	const char *name;
+	uint32_t value;
+};
 
-	if (!strcmp(key, "name")) {
-		*why = "must be 1 to 31 characters";
-		return !*v ? -1 : copy_string(c->name, sizeof(c->name), v);
+#define NR_WORDS(w) (sizeof(w) / sizeof((w)[0]))
+
+/* One of a few words: its value in *out, or -1 with why "must be "a", "b" or "c"". */
+static int choose(struct parser *p, const char *v, const struct word *words, unsigned int n,
+		  uint32_t *out)
+{
+	size_t len = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (!strcmp(v, words[i].name)) {
+			*out = words[i].value;
+			return 0;
+		}
 	}
-	if (!strcmp(key, "kernel")) {
-		*why = "must be a path of at most 255 characters";
-		return !*v ? -1 : copy_string(c->kernel, sizeof(c->kernel), v);
-	}
-	if (!strcmp(key, "ramdisk")) {
-		*why = "must be a path of at most 255 characters";
-		p->at[AT_RAMDISK] = line;
-		return !*v ? -1 : copy_string(c->ramdisk, sizeof(c->ramdisk), v);
-	}
-	if (!strcmp(key, "cmdline")) {
-		*why = "must be at most 255 characters";
-		c->have_cmdline = true;
-		return copy_string(c->cmdline, sizeof(c->cmdline), v);
-	}
-	if (!strcmp(key, "memory")) {
-		*why = "must be a size in MiB, 2 to 1048576";
-		if (number(v, 1ULL << 20, &n) || n < 2)
-			return -1;
-		c->memory_mib = n;
-		p->at[AT_MEMORY] = line;
-		return 0;
-	}
-	if (!strcmp(key, "vcpus")) {
-		snprintf(p->why, sizeof(p->why), "must be a number from 1 to %d", XL_MAX_GUEST_VCPUS);
-		*why = p->why;
-		if (number(v, XL_MAX_GUEST_VCPUS, &n) || n < 1)
-			return -1;
-		c->vcpus = (unsigned int)n;
-		p->at[AT_VCPUS] = line;
-		return 0;
-	}
-	if (!strcmp(key, "cpus")) {
-		*why = p->why;
-		p->at[AT_CPUS] = line;
-		return parse_cpus(p, v);
-	}
-	if (!strcmp(key, "type")) {
-		*why = "must be \"elf\" or \"linux\"";
-		if (!strcmp(v, "elf"))
-			c->type = XL_GUEST_ELF;
-		else if (!strcmp(v, "linux"))
-			c->type = XL_GUEST_LINUX;
-		else
-			return -1;
-		return 0;
-	}
-	if (!strcmp(key, "pci")) {
-		*why = p->why;
-		p->at[AT_PCI] = line;
-		return parse_pci(p, v);
-	}
-	if (!strcmp(key, "on_dma_fault")) {
-		*why = "must be \"crash\" or \"log\"";
-		if (!strcmp(v, "crash"))
-			c->on_dma_fault = XL_DMA_FAULT_CRASH;
-		else if (!strcmp(v, "log"))
-			c->on_dma_fault = XL_DMA_FAULT_LOG;
-		else
-			return -1;
-		return 0;
-	}
-	if (!strcmp(key, "on_crash")) {
-		*why = "must be \"preserve\", \"destroy\" or \"restart\"";
-		if (!strcmp(v, "preserve"))
-			c->on_crash = XL_ON_CRASH_PRESERVE;
-		else if (!strcmp(v, "destroy"))
-			c->on_crash = XL_ON_CRASH_DESTROY;
-		else if (!strcmp(v, "restart"))
-			c->on_crash = XL_ON_CRASH_RESTART;
-		else
-			return -1;
-		return 0;
-	}
-	*why = NULL;
+	len += (size_t)snprintf(p->why, sizeof(p->why), "must be");
+	for (unsigned int i = 0; i < n && len < sizeof(p->why); i++)
+		len += (size_t)snprintf(p->why + len, sizeof(p->why) - len, "%s\"%s\"",
+					!i ? " " : i + 1 < n ? ", " : " or ", words[i].name);
 	return -1;
 }
 
-static int parse_line(struct parser *p, char *s, unsigned int line, char *err, size_t err_size)
+static int set_type(struct parser *p, const struct value *v)
 {
-	char *eq, *key, *value;
-	const char *why;
+	static const struct word types[] = { { "elf", XL_GUEST_ELF }, { "linux", XL_GUEST_LINUX } };
 
-	s = trim(s);
-	if (!*s || *s == '#')
-		return 0;
-	eq = strchr(s, '=');
-	if (!eq) {
-		snprintf(err, err_size, "line %u: expected 'key = value'", line);
+	return choose(p, v->text, types, NR_WORDS(types), &p->c->type);
+}
+
+static int set_on_dma_fault(struct parser *p, const struct value *v)
+{
+	static const struct word modes[] = { { "crash", XL_DMA_FAULT_CRASH },
+					     { "log", XL_DMA_FAULT_LOG } };
+
+	return choose(p, v->text, modes, NR_WORDS(modes), &p->c->on_dma_fault);
+}
+
+static int set_on_crash(struct parser *p, const struct value *v)
+{
+	static const struct word actions[] = { { "preserve", XL_ON_CRASH_PRESERVE },
+					       { "destroy", XL_ON_CRASH_DESTROY },
+					       { "restart", XL_ON_CRASH_RESTART } };
+	uint32_t action;
+
+	if (choose(p, v->text, actions, NR_WORDS(actions), &action))
+		return -1;
+	p->c->on_crash = (enum xl_on_crash)action;
+	return 0;
+}
+
+static const struct key_rule {
+	const char *name;
+	bool takes_list; /* cpus and pci; every other key takes one value */
+	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
+} keys[KEY_COUNT] = {
+	[KEY_NAME] = { "name", false, set_name },
+	[KEY_TYPE] = { "type", false, set_type },
+	[KEY_KERNEL] = { "kernel", false, set_kernel },
+	[KEY_RAMDISK] = { "ramdisk", false, set_ramdisk },
+	[KEY_CMDLINE] = { "cmdline", false, set_cmdline },
+	[KEY_MEMORY] = { "memory", false, set_memory },
+	[KEY_VCPUS] = { "vcpus", false, set_vcpus },
+	[KEY_CPUS] = { "cpus", true, set_cpus },
+	[KEY_PCI] = { "pci", true, set_pci },
+	[KEY_ON_DMA_FAULT] = { "on_dma_fault", false, set_on_dma_fault },
+	[KEY_ON_CRASH] = { "on_crash", false, set_on_crash },
+};
+
+static int find_key(const char *key, size_t len)
+{
+	for (int k = 0; k < KEY_COUNT; k++)
+		if (strlen(keys[k].name) == len && !memcmp(keys[k].name, key, len))
+			return k;
+	return -1;
+}
+
+/* Give the key of line `line` its value: each key once, and a value it takes. */
+static int set_value(struct parser *p, const char *key, size_t len, unsigned int line,
+		     const struct value *v)
+{
+	int k = find_key(key, len);
+
+	if (k < 0) {
+		snprintf(p->err, p->err_size, "line %u: unknown key '%.*s'", line,
+			 (int)(len < 40 ? len : 40), key);
 		return -1;
 	}
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
-	if (unquote(value, err, err_size, line))
+	if (p->at[k]) {
+		snprintf(p->err, p->err_size, "line %u: %s given twice (first on line %u)", line,
+			 keys[k].name, p->at[k]);
 		return -1;
-	if (set_key(p, key, value, line, &why)) {
-		if (why)
-			snprintf(err, err_size, "line %u: %s %s", line, key, why);
-		else
-			snprintf(err, err_size, "line %u: unknown key '%s'", line, key);
+	}
+	p->at[k] = line;
+	if (v->kind == VALUE_LIST && !keys[k].takes_list) {
+		snprintf(p->err, p->err_size, "line %u: %s takes one value, not a list", line,
+			 keys[k].name);
+		return -1;
+	}
+	if (keys[k].set(p, v)) {
+		snprintf(p->err, p->err_size, "line %u: %s %s", line, keys[k].name, p->why);
 		return -1;
 	}
 	return 0;
+}
+
+/* key = value, then the end of the line or a ';'; an empty line or a comment alone is nothing */
+static int read_setting(struct parser *p)
+{
+	struct value v;
+	const char *key;
+	unsigned int line;
+	size_t len;
+
+	skip_blanks(p);
+	skip_comment(p);
+	if (*p->p == '\n') {
+		next_line(p);
+		return 0;
+	}
+	if (*p->p == ';' || !*p->p) {
+		p->p += !!*p->p;
+		return 0;
+	}
+	key = p->p;
+	while (is_key_char(*p->p))
+		p->p++;
+	len = (size_t)(p->p - key);
+	skip_blanks(p);
+	if (!len || *p->p != '=')
+		return syntax_error(p, p->p, "expected 'key = value'");
+	p->p++;
+	skip_blanks(p);
+	line = p->line;
+	if (read_value(p, &v, key, len) || end_of_setting(p))
+		return -1;
+	return set_value(p, key, len, line, &v);
 }
 
 /* What only the whole file can tell: the keys that must agree with each other. */
@@ -365,23 +738,23 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 	if (c->type == XL_GUEST_ELF && c->ramdisk[0]) {
 		snprintf(err, err_size,
 			 "line %u: ramdisk needs type = \"linux\" (ELF guests take no ramdisk)",
-			 p->at[AT_RAMDISK]);
+			 p->at[KEY_RAMDISK]);
 		return -1;
 	}
 	if (c->nr_pci && c->on_crash == XL_ON_CRASH_RESTART) {
 		snprintf(err, err_size, "line %u: pci needs no on_crash = \"restart\" "
-			 "(a guest with devices is not rebuilt on a crash)", p->at[AT_PCI]);
+			 "(a guest with devices is not rebuilt on a crash)", p->at[KEY_PCI]);
 		return -1;
 	}
 	if (c->type == XL_GUEST_ELF && c->vcpus > 1) {
 		snprintf(err, err_size,
 			 "line %u: vcpus must be 1 for type = \"elf\" (ELF guests have one vCPU)",
-			 p->at[AT_VCPUS]);
+			 p->at[KEY_VCPUS]);
 		return -1;
 	}
 	if (c->nr_cpus && c->nr_cpus != c->vcpus) {
 		snprintf(err, err_size, "line %u: vcpus = %u%s but cpus names %u CPU%s (one per vCPU)",
-			 p->at[AT_CPUS], c->vcpus, p->at[AT_VCPUS] ? "" : " (the default)",
+			 p->at[KEY_CPUS], c->vcpus, p->at[KEY_VCPUS] ? "" : " (the default)",
 			 c->nr_cpus, c->nr_cpus == 1 ? "" : "s");
 		return -1;
 	}
@@ -389,7 +762,7 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 					  c->memory_mib > XL_LINUX_MAX_MEMORY_MIB)) {
 		snprintf(err, err_size,
 			 "line %u: memory must be %d to %d (MiB) for type = \"linux\", not %llu",
-			 p->at[AT_MEMORY], XL_LINUX_MIN_MEMORY_MIB, XL_LINUX_MAX_MEMORY_MIB,
+			 p->at[KEY_MEMORY], XL_LINUX_MIN_MEMORY_MIB, XL_LINUX_MAX_MEMORY_MIB,
 			 (unsigned long long)c->memory_mib);
 		return -1;
 	}
@@ -398,29 +771,15 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 
 int xl_cfg_parse(const char *text, struct xl_cfg *c, char *err, size_t err_size)
 {
-	struct parser p = { .c = c };
-	char buf[LINE_MAX_LEN];
-	unsigned int line = 0;
+	struct parser p = { .c = c, .p = text, .line_start = text, .line = 1, .err = err,
+			    .err_size = err_size };
 
 	memset(c, 0, sizeof(*c));
 	c->type = XL_GUEST_ELF;
 	c->vcpus = 1;
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-
-		line++;
-		if (len >= sizeof(buf)) {
-			snprintf(err, err_size, "line %u: longer than %d characters", line,
-				 LINE_MAX_LEN - 1);
+	while (*p.p)
+		if (read_setting(&p))
 			return -1;
-		}
-		memcpy(buf, text, len);
-		buf[len] = '\0';
-		if (parse_line(&p, buf, line, err, err_size))
-			return -1;
-		text += len + (nl ? 1 : 0);
-	}
 	if (check_file(&p, err, err_size))
 		return -1;
 	for (unsigned int i = c->nr_cpus; i < XL_MAX_GUEST_VCPUS; i++)

@@ -1,7 +1,8 @@
 /*
- * Guest configuration files for `xl-lite create FILE`, in the spirit of
- * xl.cfg: one `key = value` per line, `#` comments, values quoted or bare.
- * Documentation/config.md is the reference.
+ * Guest configuration files for `xl-lite create FILE`, in xl.cfg's syntax:
+ * `key = value` settings ended by a newline or a ';', `#` comments, values
+ * in single or double quotes (with backslash escapes), bare, or lists that
+ * may span lines. Documentation/config.md is the reference.
  */
 #ifndef XL_CFG_H
 #define XL_CFG_H
@@ -43,14 +44,23 @@ struct xl_cfg {
 };
 
 /*
+ * Why a domain name cannot be used, or NULL: 1 to 31 visible ASCII
+ * characters (what the hypervisor takes), and not only digits, which
+ * xl-lite would read as a domain id.
+ */
+const char *xl_domain_name_problem(const char *name);
+
+/*
  * A PCI function as "SSSS:BB:DD.F" or "BB:DD.F" (hex; device 0-1f, function
  * 0-7): true with *segment and *bdf set, false for anything else.
  */
 bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
 
 /*
- * Parse a configuration file's text. Returns 0, or -1 with a message like
- * "line 3: unknown key 'memroy'" in err. Required: name, kernel, memory.
+ * Parse a configuration file's text. Returns 0, or -1 with a message in
+ * err: "line 3, column 13: unexpected 'b' after the value" for the syntax,
+ * "line 3: unknown key 'memroy'" for a key or its value, each key at most
+ * once. Required: name, kernel, memory.
  * Checked once the whole file is read (the message names the line of the
  * key at fault): a ramdisk or more than one vCPU only with type "linux",
  * cpus naming exactly vcpus CPUs, at least 64 MiB for a Linux guest.

@@ -12,63 +12,66 @@ static const struct {
 	const char *usage;
 	const char *what;
 	unsigned int min_args, max_args;
+	bool takes_domain; /* args[0] names a domain: an id or a name */
 } commands[] = {
 	{ "info", XL_CMD_INFO, "xl-lite info [--json]",
 	  "The hypervisor: its version and ABI, the TSC frequency, every physical CPU\n"
 	  "and the domain that owns it (or free), and where the memory went: total,\n"
 	  "hypervisor, dom0, guests and free, in MiB; the IOMMU (driver, units,\n"
-	  "whether DMA and interrupt remapping are on) and the DMA it blocked.", 0, 0 },
+	  "whether DMA and interrupt remapping are on) and the DMA it blocked.", 0, 0, false },
 	{ "list", XL_CMD_LIST, "xl-lite list [--json]",
 	  "The domains: id, name, state, vCPUs, memory in MiB, the physical CPU of\n"
 	  "vCPU 0, the VM exits taken so far and their average rate, and the DMA\n"
 	  "of its devices the IOMMU blocked; --json also gives each vCPU's exits\n"
-	  "(vcpu_exits).", 0, 0 },
+	  "(vcpu_exits).", 0, 0, false },
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [--json]",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
-	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0 },
+	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0, false },
 	{ "create", XL_CMD_CREATE, "xl-lite create FILE",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
 	  "cmdline, on_crash (preserve, destroy or restart). A bad file is refused\n"
 	  "with the line and the reason, and nothing is created. Prints the new\n"
 	  "domain's id.",
-	  1, 1 },
+	  1, 1, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "Create a guest from a 64-bit ELF image (a lightweight kernel or a test guest)\n"
 	  "with MEM_MIB MiB of memory (default 2) on physical CPU CPU (default: any free\n"
 	  "one) and start it. Its command line is \"xl-guest name=NAME\". Prints the\n"
 	  "new domain's id. The image must fit the driver's 64 KiB transfer.",
-	  2, 4 },
-	{ "destroy", XL_CMD_DESTROY, "xl-lite destroy ID",
-	  "Stop domain ID and give its CPUs and memory back.", 1, 1 },
-	{ "pause", XL_CMD_PAUSE, "xl-lite pause ID", "Stop domain ID's vCPUs where they are.", 1, 1 },
-	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause ID", "Let a paused domain run again.", 1, 1 },
-	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown ID",
-	  "Ask domain ID to shut down. The guest sees the request when it next asks\n"
+	  2, 4, false },
+	{ "destroy", XL_CMD_DESTROY, "xl-lite destroy DOMAIN",
+	  "Stop DOMAIN and give its CPUs and memory back.", 1, 1, true },
+	{ "pause", XL_CMD_PAUSE, "xl-lite pause DOMAIN", "Stop DOMAIN's vCPUs where they are.", 1, 1,
+	  true },
+	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause DOMAIN", "Let a paused domain run again.", 1, 1,
+	  true },
+	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown DOMAIN",
+	  "Ask DOMAIN to shut down. The guest sees the request when it next asks\n"
 	  "(XL_SHUTDOWN_QUERY) and ends itself; one that never asks keeps running\n"
-	  "(xl-lite destroy ends it at once).", 1, 1 },
-	{ "console", XL_CMD_CONSOLE, "xl-lite console ID",
-	  "Attach to domain ID's console: its output since the last read, then live;\n"
+	  "(xl-lite destroy ends it at once).", 1, 1, true },
+	{ "console", XL_CMD_CONSOLE, "xl-lite console DOMAIN",
+	  "Attach to DOMAIN's console: its output since the last read, then live;\n"
 	  "what you type goes to the guest. Ctrl-] detaches. With standard input not a\n"
 	  "terminal, the input is sent and the command returns once the guest has been\n"
 	  "quiet for a second after it. Output written while nobody is attached is kept\n"
-	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1 },
+	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1, true },
 	{ "pci-assignable-add", XL_CMD_PCI_ASSIGNABLE_ADD, "xl-lite pci-assignable-add BDF",
 	  "Take PCI function BDF (SSSS:BB:DD.F or BB:DD.F) from dom0 so that it can be\n"
 	  "given to a guest: the hypervisor checks it first (it exists, on the root bus,\n"
 	  "not a bridge nor an IOMMU, an IOMMU translates DMA); then dom0's driver is\n"
 	  "unbound, the device reset (when Linux offers a reset for it), and the\n"
 	  "hypervisor moves it out of dom0's IO space: its DMA is blocked, its bus\n"
-	  "mastering off. A refused function is left as it was.", 1, 1 },
+	  "mastering off. A refused function is left as it was.", 1, 1, false },
 	{ "pci-assignable-remove", XL_CMD_PCI_ASSIGNABLE_REMOVE, "xl-lite pci-assignable-remove BDF",
 	  "Give an assignable PCI function back to dom0: into dom0's IO space again,\n"
-	  "then Linux is asked to bind a driver to it.", 1, 1 },
+	  "then Linux is asked to bind a driver to it.", 1, 1, false },
 	{ "pci-assignable-list", XL_CMD_PCI_ASSIGNABLE_LIST, "xl-lite pci-assignable-list [--json]",
 	  "The PCI functions taken from dom0, one a line: assignable, or assigned and\n"
-	  "to which domain.", 0, 0 },
-	{ "pci-list", XL_CMD_PCI_LIST, "xl-lite pci-list ID [--json]",
-	  "The PCI functions domain ID has.", 1, 1 },
-	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0 },
+	  "to which domain.", 0, 0, false },
+	{ "pci-list", XL_CMD_PCI_LIST, "xl-lite pci-list DOMAIN [--json]",
+	  "The PCI functions DOMAIN has.", 1, 1, true },
+	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "This text, or a command's.", 0, 0, false },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -101,8 +104,18 @@ __attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const ch
 	return XL_EXIT_USAGE;
 }
 
+/* Why s is not a domain id though it is written as one, or NULL. */
+static const char *bad_id_reason(enum xl_domain_lookup r)
+{
+	return r == XL_DOMAIN_LEADING_ZERO ? "a domain id is decimal, without leading zeros"
+	       : r == XL_DOMAIN_ID_TOO_LARGE ? "too large for a domain id"
+					     : NULL;
+}
+
 int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
 {
+	const char *bad_id;
+	uint32_t id;
 	bool help = false;
 	const char *extra = NULL;
 
@@ -151,7 +164,84 @@ int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err)
 		return usage_error(err, "unexpected argument '%s'", extra);
 	if (a->nargs < commands[command_index(a->cmd)].min_args)
 		return usage_error(err, "missing arguments: %s", commands[command_index(a->cmd)].usage);
+	/* an id written wrong is refused before the device is opened */
+	bad_id = commands[command_index(a->cmd)].takes_domain
+			 ? bad_id_reason(xl_parse_domid(a->args[0], &id))
+			 : NULL;
+	if (bad_id)
+		return usage_error(err, "%s: %s", a->args[0], bad_id);
 	return XL_EXIT_OK;
+}
+
+bool xl_cmd_takes_domain(enum xl_cmd cmd)
+{
+	int c = command_index(cmd);
+
+	return c >= 0 && commands[c].takes_domain;
+}
+
+enum xl_domain_lookup xl_parse_domid(const char *s, uint32_t *domid)
+{
+	size_t digits = strspn(s, "0123456789");
+	unsigned long long id = 0;
+
+	if (!digits || s[digits])
+		return XL_DOMAIN_NO_SUCH_NAME; /* not a number: a name */
+	if (s[0] == '0' && digits > 1)
+		return XL_DOMAIN_LEADING_ZERO;
+	for (size_t i = 0; i < digits; i++) {
+		id = id * 10 + (unsigned long long)(s[i] - '0');
+		if (id > UINT32_MAX)
+			return XL_DOMAIN_ID_TOO_LARGE;
+	}
+	*domid = (uint32_t)id;
+	return XL_DOMAIN_FOUND;
+}
+
+enum xl_domain_lookup xl_find_domain(const char *arg, xl_domain_list_fn list, void *ctx,
+				     struct xl_domain_info *doms, unsigned int max, uint32_t *domid)
+{
+	enum xl_domain_lookup r = xl_parse_domid(arg, domid);
+	unsigned int found = 0;
+	int n;
+
+	if (r != XL_DOMAIN_NO_SUCH_NAME)
+		return r;
+	n = list(ctx, doms, max);
+	if (n < 0)
+		return XL_DOMAIN_LIST_FAILED;
+	for (unsigned int i = 0; i < (unsigned int)n && i < max; i++) {
+		/* a name that fills the field has no NUL: compare within it */
+		if (strlen(arg) < sizeof(doms[i].name) &&
+		    !strncmp(doms[i].name, arg, sizeof(doms[i].name))) {
+			*domid = doms[i].domid;
+			found++;
+		}
+	}
+	return found == 1 ? XL_DOMAIN_FOUND : found ? XL_DOMAIN_NAME_TWICE : XL_DOMAIN_NO_SUCH_NAME;
+}
+
+int xl_domain_lookup_error(FILE *err, enum xl_domain_lookup result, const char *arg)
+{
+	switch (result) {
+	case XL_DOMAIN_FOUND:
+		return XL_EXIT_OK;
+	case XL_DOMAIN_LIST_FAILED:
+		return XL_EXIT_ERROR;
+	case XL_DOMAIN_LEADING_ZERO:
+	case XL_DOMAIN_ID_TOO_LARGE:
+		fprintf(err, "xl-lite: %s: %s\n", arg, bad_id_reason(result));
+		return XL_EXIT_USAGE;
+	case XL_DOMAIN_NAME_TWICE:
+		fprintf(err, "xl-lite: more than one domain is named '%s': give its id\n", arg);
+		return XL_EXIT_ERROR;
+	case XL_DOMAIN_NO_SUCH_NAME:
+	default:
+		/* "0x10" is a name here: say why it was not taken as an id */
+		fprintf(err, "xl-lite: no domain named '%s'%s\n", arg,
+			arg[0] >= '0' && arg[0] <= '9' ? " (a domain id is decimal)" : "");
+		return XL_EXIT_ERROR;
+	}
 }
 
 void xl_print_help(FILE *f, enum xl_cmd topic)
@@ -160,6 +250,8 @@ void xl_print_help(FILE *f, enum xl_cmd topic)
 
 	if (c >= 0 && topic != XL_CMD_HELP) {
 		fprintf(f, "usage: %s\n\n%s\n", commands[c].usage, commands[c].what);
+		if (commands[c].takes_domain)
+			fputs("\nDOMAIN is the domain's id (decimal, no leading zeros) or its name.\n", f);
 		fputs("\n--json, -j  print one JSON object on one line instead of text\n", f);
 		return;
 	}

@@ -45,6 +45,7 @@ struct xl_args {
 	bool json;
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
+	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */
 };
 
 /*
@@ -52,6 +53,43 @@ struct xl_args {
  * printing "xl-lite: WHY" and a hint to err.
  */
 int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err);
+
+/* Whether the command's first argument names a domain (destroy, pause, console, ...). */
+bool xl_cmd_takes_domain(enum xl_cmd cmd);
+
+/*
+ * A domain as a command names it, as Xen's xl takes it: decimal digits are
+ * its id, anything else its name. Leading zeros are refused, not read:
+ * "010" is more likely a typo, or meant as octal 8, than domain 10.
+ */
+enum xl_domain_lookup {
+	XL_DOMAIN_FOUND,
+	XL_DOMAIN_LIST_FAILED, /* the list call failed (its own error says why) */
+	XL_DOMAIN_LEADING_ZERO,
+	XL_DOMAIN_ID_TOO_LARGE, /* above 4294967295 */
+	XL_DOMAIN_NO_SUCH_NAME,
+	XL_DOMAIN_NAME_TWICE, /* the hypervisor does not keep names unique */
+};
+
+/* s as a domain id: XL_DOMAIN_FOUND with *domid, the two refusals, or NO_SUCH_NAME for a name. */
+enum xl_domain_lookup xl_parse_domid(const char *s, uint32_t *domid);
+
+/*
+ * The domain arg names: an id is taken as it is (whether that domain exists
+ * is for the hypervisor to say); a name is looked up in the domains list()
+ * returns into doms[0..max) (the number filled in, or < 0).
+ */
+typedef int (*xl_domain_list_fn)(void *ctx, struct xl_domain_info *doms, unsigned int max);
+enum xl_domain_lookup xl_find_domain(const char *arg, xl_domain_list_fn list, void *ctx,
+				     struct xl_domain_info *doms, unsigned int max, uint32_t *domid);
+
+/*
+ * Say on err why arg names no domain ("xl-lite: no domain named 'web'") and
+ * return the exit status: XL_EXIT_USAGE for an id written wrong,
+ * XL_EXIT_ERROR for a name no domain (or more than one) has. Prints nothing
+ * for XL_DOMAIN_LIST_FAILED, whose cause the caller has.
+ */
+int xl_domain_lookup_error(FILE *err, enum xl_domain_lookup result, const char *arg);
 
 /* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
 void xl_print_help(FILE *f, enum xl_cmd topic);

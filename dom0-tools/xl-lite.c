@@ -84,13 +84,14 @@ static int cmd_dmesg(struct xl_handle *h, bool json)
 	return XL_EXIT_OK;
 }
 
+/* Decimal digits only: never octal ("010" is 10) nor hex, as in a configuration file. */
 static bool parse_number(const char *s, unsigned long long max, unsigned long long *out)
 {
 	char *end;
 
 	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && *s && !*end && *out <= max;
+	*out = strtoull(s, &end, 10);
+	return !errno && *s >= '0' && *s <= '9' && !*end && *out <= max;
 }
 
 /* "64 MiB", "64 KiB" or "65240 bytes": a size limit for messages */
@@ -184,6 +185,10 @@ static int cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
 	char *image;
 	int64_t id;
 
+	if (xl_domain_name_problem(a->args[0])) {
+		fprintf(stderr, "xl-lite: create-elf: NAME %s\n", xl_domain_name_problem(a->args[0]));
+		return XL_EXIT_USAGE;
+	}
 	if ((a->nargs > 2 && !parse_number(a->args[2], 1ULL << 20, &mem)) ||
 	    (a->nargs > 3 && !parse_number(a->args[3], 4095, &cpu))) {
 		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
@@ -254,13 +259,7 @@ static int cmd_create(struct xl_handle *h, const struct xl_args *a)
 
 static int cmd_domctl(struct xl_handle *h, const struct xl_args *a, uint32_t op, const char *call)
 {
-	unsigned long long id;
-
-	if (!parse_number(a->args[0], 0xffffffffULL, &id)) {
-		fprintf(stderr, "xl-lite: '%s' is not a domain id\n", a->args[0]);
-		return XL_EXIT_USAGE;
-	}
-	if (xl_domctl(h, call, op, (uint32_t)id) < 0)
+	if (xl_domctl(h, call, op, a->domid) < 0)
 		return report(&h->err);
 	return XL_EXIT_OK;
 }
@@ -291,11 +290,12 @@ static int cmd_console(struct xl_handle *h, const struct xl_args *a)
 	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
 	bool tty = isatty(STDIN_FILENO), input_done = false;
 	struct termios saved, raw;
-	unsigned long long id;
+	uint32_t id = a->domid;
 	int quiet_ms = 0, rc = XL_EXIT_OK;
 
-	if (!parse_number(a->args[0], 0xffffffffULL, &id) || id == 0) {
-		fprintf(stderr, "xl-lite: '%s' is not a guest's domain id\n", a->args[0]);
+	if (id == 0) {
+		fprintf(stderr, "xl-lite: '%s' is dom0, not a guest: it has no console here\n",
+			a->args[0]);
 		return XL_EXIT_USAGE;
 	}
 	if (tty) {
@@ -303,11 +303,11 @@ static int cmd_console(struct xl_handle *h, const struct xl_args *a)
 		raw = saved;
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-		fprintf(stderr, "xl-lite: attached to domain %llu's console; Ctrl-] detaches\r\n", id);
+		fprintf(stderr, "xl-lite: attached to domain %u's console; Ctrl-] detaches\r\n", id);
 	}
 	for (;;) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int64_t out = drain_console(h, (uint32_t)id, chunk);
+		int64_t out = drain_console(h, id, chunk);
 
 		if (out < 0) {
 			rc = report(&h->err);
@@ -323,7 +323,7 @@ static int cmd_console(struct xl_handle *h, const struct xl_args *a)
 
 			if (detach)
 				n = detach - buf;
-			if (n > 0 && xl_console_write(h, (uint32_t)id, buf, (size_t)n) < 0) {
+			if (n > 0 && xl_console_write(h, id, buf, (size_t)n) < 0) {
 				rc = report(&h->err);
 				break;
 			}
@@ -342,6 +342,56 @@ static int cmd_console(struct xl_handle *h, const struct xl_args *a)
 	return rc;
 }
 
+static int list_domains(void *h, struct xl_domain_info *doms, unsigned int max)
+{
+	return xl_domain_list(h, doms, max);
+}
+
+/* The domain a command's first argument names, by id or by name, into a->domid. */
+static int find_domain(struct xl_handle *h, struct xl_args *a)
+{
+	static struct xl_domain_info doms[LIST_MAX];
+	enum xl_domain_lookup r = xl_find_domain(a->args[0], list_domains, h, doms, LIST_MAX,
+						 &a->domid);
+
+	if (r == XL_DOMAIN_LIST_FAILED)
+		return report(&h->err);
+	return xl_domain_lookup_error(stderr, r, a->args[0]);
+}
+
+static int run_command(struct xl_handle *h, const struct xl_args *a)
+{
+	switch (a->cmd) {
+	case XL_CMD_INFO:
+		return cmd_info(h, a->json);
+	case XL_CMD_LIST:
+		return cmd_list(h, a->json);
+	case XL_CMD_DMESG:
+		return cmd_dmesg(h, a->json);
+	case XL_CMD_CREATE_ELF:
+		return cmd_create_elf(h, a);
+	case XL_CMD_DESTROY:
+		return cmd_domctl(h, a, XL_DOMCTL_DESTROY, "XL_DOMCTL_DESTROY");
+	case XL_CMD_PAUSE:
+		return cmd_domctl(h, a, XL_DOMCTL_PAUSE, "XL_DOMCTL_PAUSE");
+	case XL_CMD_UNPAUSE:
+		return cmd_domctl(h, a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
+	case XL_CMD_SHUTDOWN:
+		return cmd_domctl(h, a, XL_DOMCTL_SHUTDOWN, "XL_DOMCTL_SHUTDOWN");
+	case XL_CMD_CONSOLE:
+		return cmd_console(h, a);
+	case XL_CMD_CREATE:
+		return cmd_create(h, a);
+	case XL_CMD_PCI_ASSIGNABLE_ADD:
+	case XL_CMD_PCI_ASSIGNABLE_REMOVE:
+	case XL_CMD_PCI_ASSIGNABLE_LIST:
+	case XL_CMD_PCI_LIST:
+		return xl_cmd_pci(h, a);
+	default:
+		return XL_EXIT_USAGE;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct xl_handle h;
@@ -357,47 +407,9 @@ int main(int argc, char **argv)
 	}
 	if (xl_open(&h) < 0)
 		return report(&h.err);
-	switch (a.cmd) {
-	case XL_CMD_INFO:
-		rc = cmd_info(&h, a.json);
-		break;
-	case XL_CMD_LIST:
-		rc = cmd_list(&h, a.json);
-		break;
-	case XL_CMD_DMESG:
-		rc = cmd_dmesg(&h, a.json);
-		break;
-	case XL_CMD_CREATE_ELF:
-		rc = cmd_create_elf(&h, &a);
-		break;
-	case XL_CMD_DESTROY:
-		rc = cmd_domctl(&h, &a, XL_DOMCTL_DESTROY, "XL_DOMCTL_DESTROY");
-		break;
-	case XL_CMD_PAUSE:
-		rc = cmd_domctl(&h, &a, XL_DOMCTL_PAUSE, "XL_DOMCTL_PAUSE");
-		break;
-	case XL_CMD_UNPAUSE:
-		rc = cmd_domctl(&h, &a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
-		break;
-	case XL_CMD_SHUTDOWN:
-		rc = cmd_domctl(&h, &a, XL_DOMCTL_SHUTDOWN, "XL_DOMCTL_SHUTDOWN");
-		break;
-	case XL_CMD_CONSOLE:
-		rc = cmd_console(&h, &a);
-		break;
-	case XL_CMD_CREATE:
-		rc = cmd_create(&h, &a);
-		break;
-	case XL_CMD_PCI_ASSIGNABLE_ADD:
-	case XL_CMD_PCI_ASSIGNABLE_REMOVE:
-	case XL_CMD_PCI_ASSIGNABLE_LIST:
-	case XL_CMD_PCI_LIST:
-		rc = xl_cmd_pci(&h, &a);
-		break;
-	default:
-		rc = XL_EXIT_USAGE;
-		break;
-	}
+	rc = xl_cmd_takes_domain(a.cmd) ? find_domain(&h, &a) : XL_EXIT_OK;
+	if (rc == XL_EXIT_OK)
+		rc = run_command(&h, &a);
 	xl_close(&h);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("xl-lite: stdout");

@@ -119,14 +119,8 @@ int xl_cmd_pci(struct xl_handle *h, const struct xl_args *a)
 	int n;
 
 	if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST || a->cmd == XL_CMD_PCI_LIST) {
-		char *end;
-		unsigned long id = a->cmd == XL_CMD_PCI_LIST ? strtoul(a->args[0], &end, 10) : 0;
 		unsigned int kept = 0;
 
-		if (a->cmd == XL_CMD_PCI_LIST && (!*a->args[0] || *end || a->args[0][0] == '-' || id > UINT32_MAX)) {
-			fprintf(stderr, "xl-lite: '%s' is not a domain id\n", a->args[0]);
-			return XL_EXIT_USAGE;
-		}
 		n = xl_pci_list(h, d, LIST_MAX);
 		if (n < 0) {
 			char msg[256];
@@ -135,7 +129,7 @@ int xl_cmd_pci(struct xl_handle *h, const struct xl_args *a)
 			return XL_EXIT_ERROR;
 		}
 		for (int i = 0; i < n && i < LIST_MAX; i++)
-			if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST || (d[i].state == XL_PCI_ASSIGNED && d[i].domid == id))
+			if (a->cmd == XL_CMD_PCI_ASSIGNABLE_LIST || (d[i].state == XL_PCI_ASSIGNED && d[i].domid == a->domid))
 				d[kept++] = d[i];
 		xl_print_pci_list(stdout, d, kept, a->json);
 		return XL_EXIT_OK;

@@ -124,18 +124,19 @@ static void test_cpus_forms(void **state)
 		assert_int_equal(cfg.cpus[forms[i].n], -1);
 		assert_int_equal(cfg.cpu, forms[i].cpu[0]);
 	}
-	/* "any", for any number of vCPUs; a later cpus replaces an earlier one */
+	/* "any", for any number of vCPUs */
 	assert_int_equal(parse("name=l\ntype=linux\nkernel=k\nmemory=64\nvcpus=3\ncpus=any\n"), 0);
 	assert_int_equal(cfg.nr_cpus, 0);
 	assert_int_equal(cfg.cpus[0], -1);
 	assert_int_equal(cfg.cpus[2], -1);
-	assert_int_equal(parse("name=l\nkernel=k\nmemory=2\ncpus=5,6\ncpus=any\n"), 0);
+	assert_int_equal(parse("name=l\nkernel=k\nmemory=2\ncpus=any\n"), 0);
 	assert_int_equal(cfg.nr_cpus, 0);
 	assert_int_equal(cfg.cpu, -1);
-	assert_int_equal(parse("name=l\nkernel=k\nmemory=2\ncpus=5,6\ncpus=7\n"), 0);
-	assert_int_equal(cfg.nr_cpus, 1);
-	assert_int_equal(cfg.cpus[0], 7);
-	assert_int_equal(cfg.cpus[1], -1);
+	/* hex numbers, and decimal with leading zeros (never octal) */
+	assert_int_equal(parse(LINUX "vcpus=0x2\ncpus=[0x10, 010]\n"), 0);
+	assert_int_equal(cfg.vcpus, 2);
+	assert_int_equal(cfg.cpus[0], 16);
+	assert_int_equal(cfg.cpus[1], 10);
 	/* all 16 vCPUs pinned with one range */
 	assert_int_equal(parse(LINUX "vcpus=16\ncpus=\"16-31\"\n"), 0);
 	assert_int_equal(cfg.cpus[0], 16);
@@ -212,9 +213,10 @@ static void test_errors(void **state)
 	expect_error("name=a\nkernel=k\nmemory=2\non_crash=reboot\n", "line 4: on_crash must be");
 	assert_int_equal(parse("name=a\nkernel=k\nmemory=2\non_crash=restart\n"), 0);
 	assert_int_equal(cfg.on_crash, XL_ON_CRASH_RESTART);
-	expect_error("name=\"unterminated\nkernel=k\nmemory=2\n", "line 1: unterminated string");
+	expect_error("name=\"unterminated\nkernel=k\nmemory=2\n", "line 1, column 6: unterminated string");
 	expect_error("name=0123456789012345678901234567890123\n", "line 1: name must be 1 to 31");
-	expect_error("just words\n", "line 1: expected 'key = value'");
+	expect_error("just words\n", "line 1, column 6: expected 'key = value'");
+	expect_error("name=a\n= 2\n", "line 2, column 1: expected 'key = value'");
 }
 
 static void test_pci(void **state)
@@ -259,7 +261,7 @@ static void test_new_key_errors(void **state)
 	expect_error(LINUX "ramdisk=\"\"\n", "line 5: ramdisk must be a path");
 	expect_error(ELF "ramdisk=/guests/initrd\n", "line 4: ramdisk needs type = \"linux\"");
 	expect_error("ramdisk=r\ntype=elf\n" ELF, "line 1: ramdisk needs type = \"linux\"");
-	expect_error("type=linux\nramdisk=r\n" ELF "type=elf\n", "line 2: ramdisk needs type");
+	expect_error("ramdisk=r\n" ELF "type=elf\n", "line 1: ramdisk needs type");
 	/* vcpus: 1 to 16; ELF guests have one */
 	expect_error(LINUX "vcpus=0\n", "line 5: vcpus must be a number from 1 to 16");
 	expect_error(LINUX "vcpus=17\n", "line 5: vcpus must be a number from 1 to 16");
@@ -301,6 +303,171 @@ static void test_new_key_errors(void **state)
 	expect_error("type=linux\nramdisk=r\nname=l\nmemory=2\n", "kernel is required");
 }
 
+/* ---- the xl.cfg syntax ---- */
+
+static void test_quotes_and_escapes(void **state)
+{
+	assert_int_equal(parse("name='lwk'\nkernel='/guests/a b.elf'\nmemory='64'\n"), 0);
+	assert_string_equal(cfg.name, "lwk");
+	assert_string_equal(cfg.kernel, "/guests/a b.elf");
+	assert_true(cfg.memory_mib == 64);
+	/* each quote inside the other, and escaped inside its own */
+	assert_int_equal(parse(ELF "cmdline='say \"hi\"'\n"), 0);
+	assert_string_equal(cfg.cmdline, "say \"hi\"");
+	assert_int_equal(parse(ELF "cmdline=\"it's \\\"x\\\"\"\n"), 0);
+	assert_string_equal(cfg.cmdline, "it's \"x\"");
+	assert_int_equal(parse(ELF "cmdline='it\\'s'\n"), 0);
+	assert_string_equal(cfg.cmdline, "it's");
+	assert_int_equal(parse(ELF "cmdline=\"a\\\\b\\tc\\nd\\re\\\"\"\n"), 0);
+	assert_string_equal(cfg.cmdline, "a\\b\tc\nd\re\"");
+	/* '#' and ';' inside a string are the string's */
+	assert_int_equal(parse(ELF "cmdline='a # b; c=d' # a comment\n"), 0);
+	assert_string_equal(cfg.cmdline, "a # b; c=d");
+	assert_int_equal(parse(ELF "cmdline=\"\"\n"), 0);
+	assert_string_equal(cfg.cmdline, "");
+	/* an unknown escape, with the backslash's column */
+	expect_error(ELF "cmdline=\"a\\qb\"\n", "line 4, column 11: unknown escape '\\q' in a string");
+	expect_error(ELF "cmdline='\\x41'\n", "line 4, column 10: unknown escape '\\x'");
+	expect_error(ELF "cmdline='\\\x01'\n", "line 4, column 10: unknown escape: '\\' before byte 0x01");
+	/* unterminated: the column of the opening quote; a string ends on its line */
+	expect_error(ELF "cmdline = 'abc\n", "line 4, column 11: unterminated string");
+	expect_error(ELF "cmdline = \"abc'\n", "line 4, column 11: unterminated string");
+	expect_error(ELF "cmdline = \"abc\\\"\n", "line 4, column 11: unterminated string");
+	expect_error(ELF "cmdline = \"abc\\\n\"\n", "line 4, column 11: unterminated string");
+	expect_error(ELF "\n\ncmdline = 'abc", "line 6, column 11: unterminated string");
+}
+
+static void test_separators(void **state)
+{
+	assert_int_equal(parse("name=\"a\"; memory=64\nkernel=k\n"), 0);
+	assert_string_equal(cfg.name, "a");
+	assert_true(cfg.memory_mib == 64);
+	assert_int_equal(parse("name='a';kernel=k;memory=2;\n;; # nothing\n\n  \t\n"), 0);
+	assert_string_equal(cfg.kernel, "k");
+	assert_int_equal(parse("name = a ; kernel = k # ; memory = 3\nmemory = 2"), 0);
+	assert_true(cfg.memory_mib == 2);
+	/* the line of an error is the line of its setting */
+	expect_error("name=a; kernel=k\nmemory=2; vcpus=0\n", "line 2: vcpus must be a number");
+	expect_error("name=a;name=b\n", "line 1: name given twice (first on line 1)");
+}
+
+static void test_lists(void **state)
+{
+	assert_int_equal(parse(ELF "pci = [ \"00:02.0\",\n"
+				   "        '00:03.0',   # the second\n"
+				   "\n"
+				   "        # a comment line inside\n"
+				   "        \"0000:00:04.0\", ]\n"
+				   "on_dma_fault = log\n"),
+			 0);
+	assert_int_equal(cfg.nr_pci, 3);
+	assert_int_equal(cfg.pci[0], 0x10);
+	assert_int_equal(cfg.pci[1], 0x18);
+	assert_int_equal(cfg.pci[2], 0x20);
+	assert_int_equal(cfg.on_dma_fault, XL_DMA_FAULT_LOG);
+	assert_int_equal(parse(LINUX "vcpus=2\ncpus = [\n  2,\n  3,\n]\n"), 0);
+	assert_int_equal(cfg.cpus[0], 2);
+	assert_int_equal(cfg.cpus[1], 3);
+	/* a line after a list spanning lines counts its lines */
+	expect_error(ELF "pci = [\n\"00:02.0\"\n]\nmemroy = 3\n", "line 7: unknown key 'memroy'");
+	/* unclosed: the line the list opens on */
+	expect_error(ELF "pci = [ \"00:02.0\",\n  \"00:03.0\"\n", "line 4: pci is a list without its closing ']'");
+	expect_error(ELF "pci = [", "line 4: pci is a list without its closing ']'");
+	/* a missing comma, a setting swallowed by a missing ']', and other stray characters */
+	expect_error(ELF "pci = [ \"00:02.0\" \"00:03.0\" ]\n",
+		     "line 4, column 19: unexpected '\"' in a list (a ',' or the closing ']' missing?)");
+	expect_error(LINUX "cpus = [ 2, 3\nvcpus = 2\n", "line 6, column 1: unexpected 'v' in a list");
+	expect_error(LINUX "cpus = [ 2, , 3 ]\n", "line 5, column 13: unexpected ',' in a list");
+	expect_error(LINUX "cpus = [ [2] ]\n", "line 5, column 10: unexpected '[' in a list");
+	expect_error(LINUX "cpus = [ 2 ] ]\n", "line 5, column 14: unexpected ']' after the value");
+	/* a key that takes one value */
+	expect_error("name = [ \"a\" ]\n", "line 1: name takes one value, not a list");
+	expect_error(ELF "on_crash = [ destroy ]\n", "line 4: on_crash takes one value, not a list");
+}
+
+static void test_trailing_text(void **state)
+{
+	expect_error("name=a\nkernel=k\nmemory = 64 64\n", "line 3, column 13: unexpected '6' after the value");
+	expect_error("name = \"a\" b\n", "line 1, column 12: unexpected 'b' after the value");
+	expect_error("name = 'a''b'\n", "line 1, column 11: unexpected ''' after the value");
+	expect_error("kernel = /guests/my guest.elf\n", "line 1, column 21: unexpected 'g' after the value");
+	expect_error("name=a\nkernel=k\nmemory = 64]\n", "line 3, column 12: unexpected ']' after the value");
+	expect_error("name=a\nkernel=k\nmemory = 64 \x01\n", "line 3, column 13: unexpected byte 0x01 after the value");
+	expect_error(LINUX "cpus = \"2\", \"3\"\n", "line 5, column 11: unexpected ',' after the value");
+	/* blanks around a bare value's commas are part of it; a comment or a ';' may follow */
+	assert_int_equal(parse("name=a\nkernel=k\nmemory = 64 \t # MiB\n"), 0);
+	assert_true(cfg.memory_mib == 64);
+	assert_int_equal(parse(LINUX "vcpus=3\ncpus = 4 , 5,6 ;\n"), 0);
+	assert_int_equal(cfg.cpus[0], 4);
+	assert_int_equal(cfg.cpus[2], 6);
+}
+
+static void test_numbers_and_sizes(void **state)
+{
+	static const struct {
+		const char *memory;
+		unsigned long long mib;
+	} sizes[] = {
+		{ "64", 64 },	       { "010", 10 },	    { "0x40", 64 },	   { "0X40", 64 },
+		{ "64m", 64 },	       { "64M", 64 },	    { "2g", 2048 },	   { "2G", 2048 },
+		{ "1t", 1048576 },     { "1T", 1048576 },   { "65536k", 64 },	   { "2048K", 2 },
+		{ "0x40m", 64 },       { "0x1g", 1024 },    { "\"2g\"", 2048 },    { "'512m'", 512 },
+		{ "1048576", 1048576 }, { "1024g", 1048576 },
+	};
+	static const char *const bad[] = { "1", "0", "1048577", "2t", "1025g", "1024k",
+					   "64 m", "64mb", "64MiB", "2.5g", "0x", "0xg", "x40",
+					   "-64", "+64", "64e", "", "99999999999999999999999" };
+	char text[128];
+
+	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		snprintf(text, sizeof(text), "name=a\nkernel=k\nmemory=%s\n", sizes[i].memory);
+		if (parse(text))
+			fail_msg("memory=%s refused: %s", sizes[i].memory, err);
+		if (cfg.memory_mib != sizes[i].mib)
+			fail_msg("memory=%s is %llu MiB, not %llu", sizes[i].memory,
+				 (unsigned long long)cfg.memory_mib, sizes[i].mib);
+	}
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "name=a\nkernel=k\nmemory=%s\n", bad[i]);
+		if (parse(text) == 0)
+			fail_msg("memory=%s accepted as %llu MiB", bad[i], (unsigned long long)cfg.memory_mib);
+		if (!strstr(err, "line 3"))
+			fail_msg("memory=%s: '%s' does not name line 3", bad[i], err);
+	}
+	/* a size that is not a whole number of MiB says so */
+	expect_error("name=a\nkernel=k\nmemory=1536k\n", "line 3: memory must be a whole number of MiB (1536k is not)");
+	expect_error("name=a\nkernel=k\nmemory=1g5\n", "line 3: memory must be a size in MiB");
+	/* suffixes are for sizes only */
+	expect_error(LINUX "vcpus=2k\n", "line 5: vcpus must be a number");
+	expect_error(LINUX "vcpus=0x\n", "line 5: vcpus must be a number");
+	assert_int_equal(parse(LINUX "vcpus=010\n"), 0);
+	assert_int_equal(cfg.vcpus, 10);
+	assert_int_equal(parse(LINUX "vcpus=0x10\n"), 0);
+	assert_int_equal(cfg.vcpus, 16);
+}
+
+static void test_keys_once(void **state)
+{
+	expect_error(ELF "memory=4\n", "line 4: memory given twice (first on line 3)");
+	expect_error("cpus=5,6\nname=l\nkernel=k\nmemory=2\ncpus=any\n", "line 5: cpus given twice (first on line 1)");
+	expect_error("type=linux\nramdisk=r\n" ELF "type=elf\n", "line 6: type given twice (first on line 1)");
+	/* the second time is refused before its value is looked at */
+	expect_error(ELF "memory=1\n", "line 4: memory given twice");
+}
+
+static void test_names(void **state)
+{
+	assert_int_equal(parse("name=0x10\nkernel=k\nmemory=2\n"), 0);
+	assert_string_equal(cfg.name, "0x10");
+	assert_int_equal(parse("name=1st-guest\nkernel=k\nmemory=2\n"), 0);
+	expect_error("name=12\n", "line 1: name must not be a number: xl-lite takes a number as a domain id");
+	expect_error("name='007'\n", "line 1: name must not be a number");
+	expect_error("name='my guest'\n", "line 1: name must be visible ASCII characters, without spaces");
+	expect_error("name='a\\tb'\n", "line 1: name must be visible ASCII");
+	expect_error("name=\"caf\xc3\xa9\"\n", "line 1: name must be visible ASCII");
+	expect_error("name=''\n", "line 1: name must be 1 to 31 characters");
+}
+
 /* The examples dom0 carries in /etc/xen-lite/ parse (the tests run from the top of the tree). */
 static void test_shipped_examples(void **state)
 {
@@ -334,6 +501,13 @@ int main(void)
 		cmocka_unit_test(test_to_create),
 		cmocka_unit_test(test_new_key_errors),
 		cmocka_unit_test(test_pci),
+		cmocka_unit_test(test_quotes_and_escapes),
+		cmocka_unit_test(test_separators),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_trailing_text),
+		cmocka_unit_test(test_numbers_and_sizes),
+		cmocka_unit_test(test_keys_once),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * Host tests for xl-lite, the dom0 control tool (dom0-tools/): argument
  * parsing, the text and JSON output of info, list and dmesg from filled-in
  * structures, the log-reading loop over a fake log ring, the check of
- * XL_SYSCTL_LOG_READ replies and the error messages. No device involved:
+ * XL_SYSCTL_LOG_READ replies and the error messages, domains named by id
+ * or by name over a fake domain list. No device involved:
  * xl-lite-fmt.c and the pure parts of libxl-lite.c are linked directly.
  * Every JSON output is also run through a small strict JSON parser.
  */
@@ -667,6 +668,169 @@ static void test_json_string(void **state)
 	cap_free(&c);
 }
 
+/* ---- domains by id or by name, over a fake domain list ---- */
+
+struct fake_domains {
+	struct xl_domain_info doms[8];
+	int result; /* what the list call returns: the number of domains, or < 0 */
+	unsigned int calls;
+};
+
+static int fake_list(void *ctx, struct xl_domain_info *doms, unsigned int max)
+{
+	struct fake_domains *f = ctx;
+	unsigned int n = f->result < 0 ? 0 : (unsigned int)f->result;
+
+	f->calls++;
+	memcpy(doms, f->doms, (n < max ? n : max) * sizeof(*doms));
+	return f->result;
+}
+
+static void add_domain(struct fake_domains *f, uint32_t id, const char *name)
+{
+	struct xl_domain_info *d = &f->doms[f->result++];
+
+	memset(d, 0, sizeof(*d));
+	d->domid = id;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+}
+
+static void test_domid_decimal(void **state)
+{
+	static const char *const names[] = { "0x10", "0X10", "-1", "+1", " 1", "1 ", "",
+					     "1e3", "web", "1st", "0b1" };
+	uint32_t id = 12345;
+
+	assert_int_equal(xl_parse_domid("0", &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 0);
+	assert_int_equal(xl_parse_domid("7", &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 7);
+	assert_int_equal(xl_parse_domid("4294967295", &id), XL_DOMAIN_FOUND);
+	assert_true(id == 4294967295u);
+	/* leading zeros: a typo guard, neither octal (8) nor quietly 10 */
+	id = 12345;
+	assert_int_equal(xl_parse_domid("010", &id), XL_DOMAIN_LEADING_ZERO);
+	assert_int_equal(xl_parse_domid("00", &id), XL_DOMAIN_LEADING_ZERO);
+	assert_int_equal(xl_parse_domid("4294967296", &id), XL_DOMAIN_ID_TOO_LARGE);
+	assert_int_equal(xl_parse_domid("99999999999999999999999", &id), XL_DOMAIN_ID_TOO_LARGE);
+	assert_int_equal(id, 12345);
+	/* anything but decimal digits is a name */
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_int_equal(xl_parse_domid(names[i], &id), XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(id, 12345);
+}
+
+static void test_find_domain(void **state)
+{
+	static struct xl_domain_info doms[8];
+	struct fake_domains f = { .result = 0 };
+	uint32_t id = 0;
+
+	add_domain(&f, 0, "dom0");
+	add_domain(&f, 3, "web");
+	add_domain(&f, 7, "db");
+	/* an id: taken as it is, without asking for the list (the hypervisor says if it exists) */
+	assert_int_equal(xl_find_domain("3", fake_list, &f, doms, 8, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 3);
+	assert_int_equal(xl_find_domain("42", fake_list, &f, doms, 8, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 42);
+	assert_int_equal(xl_find_domain("010", fake_list, &f, doms, 8, &id), XL_DOMAIN_LEADING_ZERO);
+	assert_int_equal(f.calls, 0);
+	/* a name: looked up in the list, exactly */
+	assert_int_equal(xl_find_domain("web", fake_list, &f, doms, 8, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 3);
+	assert_int_equal(f.calls, 1);
+	assert_int_equal(xl_find_domain("dom0", fake_list, &f, doms, 8, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 0);
+	id = 99;
+	assert_int_equal(xl_find_domain("Web", fake_list, &f, doms, 8, &id), XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(xl_find_domain("we", fake_list, &f, doms, 8, &id), XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(xl_find_domain("web ", fake_list, &f, doms, 8, &id), XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(xl_find_domain("0x3", fake_list, &f, doms, 8, &id), XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(id, 99);
+	/* the hypervisor does not keep names unique: two domains named web are refused */
+	add_domain(&f, 9, "web");
+	assert_int_equal(xl_find_domain("web", fake_list, &f, doms, 8, &id), XL_DOMAIN_NAME_TWICE);
+	assert_int_equal(xl_find_domain("db", fake_list, &f, doms, 8, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 7);
+	/* only the domains the buffer holds are looked at, whatever the count says */
+	assert_int_equal(xl_find_domain("web", fake_list, &f, doms, 2, &id), XL_DOMAIN_FOUND);
+	assert_int_equal(id, 3);
+	/* a name filling its field with no NUL is compared within the field */
+	memset(f.doms[1].name, 'a', sizeof(f.doms[1].name));
+	assert_int_equal(xl_find_domain("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", fake_list, &f, doms, 8, &id),
+			 XL_DOMAIN_NO_SUCH_NAME);
+	assert_int_equal(xl_find_domain("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", fake_list, &f, doms, 8, &id),
+			 XL_DOMAIN_NO_SUCH_NAME);
+	/* the list call failing */
+	f.result = -1;
+	assert_int_equal(xl_find_domain("db", fake_list, &f, doms, 8, &id), XL_DOMAIN_LIST_FAILED);
+}
+
+static void expect_lookup_error(enum xl_domain_lookup r, const char *arg, int status, const char *text)
+{
+	struct capture c;
+
+	cap_open(&c);
+	assert_int_equal(xl_domain_lookup_error(c.f, r, arg), status);
+	assert_string_equal(cap_text(&c) ? cap_text(&c) : "", text);
+	cap_free(&c);
+}
+
+static void test_domain_lookup_errors(void **state)
+{
+	expect_lookup_error(XL_DOMAIN_FOUND, "3", XL_EXIT_OK, "");
+	expect_lookup_error(XL_DOMAIN_LIST_FAILED, "web", XL_EXIT_ERROR, ""); /* the caller says why */
+	expect_lookup_error(XL_DOMAIN_LEADING_ZERO, "010", XL_EXIT_USAGE,
+			    "xl-lite: 010: a domain id is decimal, without leading zeros\n");
+	expect_lookup_error(XL_DOMAIN_ID_TOO_LARGE, "4294967296", XL_EXIT_USAGE,
+			    "xl-lite: 4294967296: too large for a domain id\n");
+	expect_lookup_error(XL_DOMAIN_NO_SUCH_NAME, "web", XL_EXIT_ERROR,
+			    "xl-lite: no domain named 'web'\n");
+	expect_lookup_error(XL_DOMAIN_NO_SUCH_NAME, "0x10", XL_EXIT_ERROR,
+			    "xl-lite: no domain named '0x10' (a domain id is decimal)\n");
+	expect_lookup_error(XL_DOMAIN_NAME_TWICE, "web", XL_EXIT_ERROR,
+			    "xl-lite: more than one domain is named 'web': give its id\n");
+}
+
+static void test_commands_taking_a_domain(void **state)
+{
+	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "console",
+					    "pci-list" };
+	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
+					       "pci-assignable-add", "pci-assignable-remove",
+					       "pci-assignable-list", "help" };
+	struct xl_args a;
+	struct capture c;
+	char err[256];
+
+	for (unsigned int i = 0; i < sizeof(with) / sizeof(with[0]); i++) {
+		assert_int_equal(parse(&a, err, sizeof(err), with[i], "web", NULL), XL_EXIT_OK);
+		assert_true(xl_cmd_takes_domain(a.cmd));
+		assert_string_equal(a.args[0], "web");
+		cap_open(&c);
+		xl_print_help(c.f, a.cmd);
+		assert_non_null(strstr(cap_text(&c), " DOMAIN"));
+		assert_non_null(strstr(cap_text(&c), "DOMAIN is the domain's id (decimal, no leading "
+						     "zeros) or its name."));
+		cap_free(&c);
+	}
+	for (unsigned int i = 0; i < sizeof(without) / sizeof(without[0]); i++) {
+		assert_int_equal(parse(&a, err, sizeof(err), without[i], "--help", NULL), XL_EXIT_OK);
+		assert_false(xl_cmd_takes_domain(a.topic));
+	}
+	assert_false(xl_cmd_takes_domain(XL_CMD_HELP));
+	assert_false(xl_cmd_takes_domain(XL_CMD_NONE));
+	/* an id written wrong is a usage error at once, before any device access */
+	assert_int_equal(parse(&a, err, sizeof(err), "destroy", "010", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: 010: a domain id is decimal, without leading zeros\n"
+				 "Try 'xl-lite help'.\n");
+	assert_int_equal(parse(&a, err, sizeof(err), "pci-list", "4294967296", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: 4294967296: too large for a domain id\nTry 'xl-lite help'.\n");
+	assert_int_equal(parse(&a, err, sizeof(err), "console", "0x10", NULL), XL_EXIT_OK); /* a name */
+	assert_int_equal(parse(&a, err, sizeof(err), "create-elf", "010", "f", NULL), XL_EXIT_OK);
+}
+
 /* ---- dmesg over a fake log ring ---- */
 
 struct fake_ring {
@@ -1053,6 +1217,10 @@ int main(void)
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_load_chunks),
 		cmocka_unit_test(test_create_staged_errors),
+		cmocka_unit_test(test_domid_decimal),
+		cmocka_unit_test(test_find_domain),
+		cmocka_unit_test(test_domain_lookup_errors),
+		cmocka_unit_test(test_commands_taking_a_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
