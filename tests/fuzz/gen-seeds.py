@@ -298,6 +298,10 @@ XL_CFGS = {
              b'cmdline = "console=ttyS0 quiet"\non_crash = "preserve"\n',
     "list": b'name=l\ntype=linux\nkernel=k\nmemory=64\nvcpus=4\ncpus=["1", 3, "5-6"]\non_crash=restart\n',
     "minimal": b"name=a\nkernel=k\nmemory=2\n",
+    "xl-syntax": b"name='nvme-1'; type = 'linux'; kernel = \"/guests/vm\\\"linuz\"\nmemory = 0x100\n"
+                 b"pci = [ '0000:00:04.0',\n        \"00:05.0\",  # the NIC\n]\n"
+                 b"cmdline = 'console=ttyS0 \\'quoted\\' \\\\ \\t'\n",
+    "sizes": b"name=s\nkernel=k\nmemory=2g\nvcpus=010\n",
 }
 
 CMDLINES = {
