@@ -208,6 +208,7 @@ static int parse_one(char *tok, const struct param_desc *table, unsigned int cou
 	char *eq = strchr(tok, '=');
 	const char *value = NULL;
 	const struct param_desc *p;
+	char canonical[CMDLINE_MAX_TOKEN];
 	int err;
 
 	if (eq) {
@@ -222,6 +223,13 @@ static int parse_one(char *tok, const struct param_desc *table, unsigned int cou
 	if (!p) {
 		log_warn("cmdline: unknown parameter '%s' ignored\n", tok);
 		return 1;
+	}
+	err = value && p->alias ? p->alias(value, canonical, sizeof(canonical)) : 0;
+	if (err < 0)
+		return 1; /* refused, and said why */
+	if (err > 0) {
+		log_info("cmdline: %s=%s read as %s=%s\n", tok, value, tok, canonical);
+		value = canonical;
 	}
 	err = apply_param(p, value);
 	if (err) {

@@ -266,6 +266,10 @@ static int build(struct domain *d, const struct boot_info *bi)
 			log_warn("dom0: dom0_mem=%llu MiB is more than can be given; using %llu MiB\n",
 				 (unsigned long long)(want >> 20),
 				 (unsigned long long)((free - reserve) >> 20));
+		else
+			log_warn("dom0: no dom0_mem= given: dom0 takes all %llu MiB and no memory is left for "
+				 "guests (give dom0_mem=SIZE to keep some)\n",
+				 (unsigned long long)((free - reserve) >> 20));
 		want = free - reserve;
 	}
 	phys_claim_lowest(want, add_ram, &layout);

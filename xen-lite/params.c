@@ -2,6 +2,7 @@
 #include <xen-lite/cmdline.h>
 #include <xen-lite/log.h>
 #include <xen-lite/params.h>
+#include <xen-lite/params_xen.h>
 
 struct params params = {
 	.console = "com1,115200",
@@ -25,7 +26,8 @@ static const struct param_desc param_table[] = {
 	{ .name = "console", .type = PARAM_STRING, .value = params.console, .string_size = sizeof(params.console) },
 	{ .name = "console_delay_us", .type = PARAM_UINT, .value = &params.console_delay_us, .min = 0,
 	  .max = 100000 },
-	{ .name = "loglvl", .type = PARAM_ENUM, .value = &params.loglvl, .choices = loglvl_names },
+	{ .name = "loglvl", .type = PARAM_ENUM, .value = &params.loglvl, .choices = loglvl_names,
+	  .alias = xen_form_loglvl },
 	{ .name = "maxcpus", .type = PARAM_UINT, .value = &params.maxcpus, .min = 1, .max = 256 },
 	{ .name = "x2apic", .type = PARAM_BOOL, .value = &params.x2apic },
 	{ .name = "tsc_khz", .type = PARAM_UINT, .value = &params.tsc_khz, .min = 1000, .max = 100000000 },
@@ -34,9 +36,9 @@ static const struct param_desc param_table[] = {
 	{ .name = "debug_exit", .type = PARAM_UINT, .value = &params.debug_exit, .min = 1, .max = 0xffff },
 	{ .name = "selftest", .type = PARAM_ENUM, .value = &params.selftest, .choices = selftest_names },
 	{ .name = "dom0_mem", .type = PARAM_SIZE, .value = &params.dom0_mem, .min = 64ULL << 20,
-	  .max = 1ULL << 50 },
+	  .max = 1ULL << 50, .alias = xen_form_dom0_mem },
 	{ .name = "dom0_max_vcpus", .type = PARAM_UINT, .value = &params.dom0_max_vcpus, .min = 1,
-	  .max = 64 },
+	  .max = 64, .alias = xen_form_dom0_max_vcpus },
 	{ .name = "dom0_on_crash", .type = PARAM_ENUM, .value = &params.dom0_on_crash,
 	  .choices = dom0_on_crash_names },
 	{ .name = "iommu", .type = PARAM_ENUM, .value = &params.iommu, .choices = iommu_names },

@@ -25,6 +25,14 @@ struct param_desc {
 	uint64_t min, max;
 	size_t string_size;
 	const char *const *choices; /* NULL-terminated */
+	/*
+	 * Optional: a form of the value another hypervisor's command line uses
+	 * (Xen's, xen-lite/params_xen.c). 0: not such a form, parsed as it is;
+	 * 1: rewritten into this parameter's own form in canonical[size];
+	 * negative: a form that means something else here, refused - the
+	 * reason, naming xen-lite's form, already logged.
+	 */
+	int (*alias)(const char *value, char *canonical, size_t size);
 };
 
 #define CMDLINE_MAX_TOKEN 256

@@ -305,6 +305,8 @@ XL_CFGS = {
 }
 
 CMDLINES = {
+    "xen-forms": b"dom0_mem=min:512M,max:4G,2G dom0_max_vcpus=1-4 loglvl=all loglvl=all/all "
+                 b"dom0_mem=-1G dom0_mem=1048576,max:2G loglvl=warning loglvl=none dom0_max_vcpus=4-1",
     "params": b"console=com1,115200 loglvl=debug maxcpus=4 x2apic tsc_khz=2000000 on_panic=reboot "
               b"after_boot=halt debug_exit=0xf4 selftest=none dom0_mem=512M dom0_max_vcpus=2 "
               b"dom0_on_crash=keep",

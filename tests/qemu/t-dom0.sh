@@ -64,6 +64,26 @@ test_dom0_mem_parameter() {
 	test_result
 }
 
+# Xen's forms of the parameters an operator brings (Documentation/boot.md): the same
+# meaning, with a line saying how each was read
+test_dom0_xen_forms() {
+	dom0_boot dom0-xen-forms "dom0_mem=256M,max:256M dom0_max_vcpus=1-2 loglvl=all" "xl_test=poweroff"
+	expect_rc 0
+	expect_log "dom0_mem=256M,max:256M read as dom0_mem=268435456" \
+		"dom0_max_vcpus=1-2 read as dom0_max_vcpus=2" "loglvl=all read as loglvl=debug" "dom0: 256 MiB in"
+	expect_dom0_up 180000 262144 2
+	test_result
+}
+
+# without dom0_mem dom0 takes the guests' memory too: said, not silent
+test_dom0_mem_missing_said() {
+	dom0_boot dom0-no-mem "" "xl_test=poweroff"
+	expect_rc 0
+	expect_log "dom0: no dom0_mem= given: dom0 takes all"
+	expect_dom0_up 800000 1048576
+	test_result
+}
+
 test_dom0_reads_disk() {
 	local disk=$LOGDIR/dom0-disk.img
 	printf 'XENLITE-DISK-MARKER: dom0 read this from a virtio disk\n' >"$disk"
