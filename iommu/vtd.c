@@ -6,8 +6,9 @@
  * of the unit's segment, listed in the DMAR or not, is translated by that
  * space's second-level tables (iommu/vtd_pt.c). A device attached to another
  * space gets its own entry in a context table of its bus's own
- * (iommu/vtd_ctx.c). Interrupt remapping is not used. Notes and
- * measurements: Documentation/iommu-vtd-notes.md.
+ * (iommu/vtd_ctx.c). Interrupt remapping (iommu/vtd_ir.c), where every unit
+ * has it: guests' devices send remappable messages whose entries name their
+ * requester id. Notes and measurements: Documentation/iommu-vtd-notes.md.
  */
 #include <arch/platform.h>
 #include <xen-lite/acpi.h>
@@ -38,6 +39,7 @@ static uint64_t iova_limit;
 static uint32_t domain_ids;
 static bool walks_snoop; /* every unit's page walks snoop the CPU caches (ECAP.C) */
 static bool translating;
+static bool remapping_interrupts;
 
 /* ---- page-table memory ----------------------------------------------------------- */
 
@@ -314,6 +316,34 @@ static int unit_enable(struct vtd_unit *u, const struct iommu_space *s)
 	return err;
 }
 
+/*
+ * Interrupt remapping on every unit, or on none. Compatibility-format
+ * messages - what dom0 programs into its devices - still pass: dom0's
+ * interrupts are not remapped yet (Documentation/iommu.md).
+ */
+static void enable_interrupt_remapping(void)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < nr_units; i++)
+		if (!vtd_ir_supported(&units[i])) {
+			log_info("vtd: unit %#llx has no interrupt remapping (or no queue): not used\n",
+				 (unsigned long long)units[i].base);
+			return;
+		}
+	for (i = 0; i < nr_units && !err; i++)
+		err = vtd_ir_enable(&units[i], true);
+	if (err) {
+		log_err("vtd: interrupt remapping could not be turned on (%d): not used\n", err);
+		while (i--)
+			vtd_set_command(&units[i], VTD_GCMD_IRE, false, "interrupt remapping disable");
+		return;
+	}
+	remapping_interrupts = true;
+	log_info("vtd: interrupt remapping on: guests' devices send remappable messages; compatibility format passes (dom0's)\n");
+}
+
 static int enable(struct iommu_space *s)
 {
 	unsigned int i;
@@ -323,6 +353,7 @@ static int enable(struct iommu_space *s)
 		err = unit_enable(&units[i], s);
 	if (!err) {
 		translating = true;
+		enable_interrupt_remapping();
 		return 0;
 	}
 	/* translation off again on every unit touched, the failed one too: nothing failed stays on */
@@ -363,6 +394,9 @@ static int attach(struct iommu_space *s, uint16_t segment, uint16_t bdf)
 		return -ENODEV;
 	if (!translating)
 		return -EINVAL;
+	/* a guest's remapping entries go with the guest */
+	if (remapping_interrupts && (err = vtd_ir_release_device(units, nr_units, bdf)))
+		return err;
 	vtd_context_entry(&s->pt, s->id, entry);
 	for (unsigned int i = 0; i < nr_units && !err; i++) {
 		struct vtd_unit *u = &units[i];
@@ -393,7 +427,17 @@ static unsigned int poll_faults(iommu_fault_fn fn, void *ctx)
 
 static bool intr_remap(void)
 {
-	return false;
+	return remapping_interrupts;
+}
+
+static int intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+		    struct iommu_msi *msg)
+{
+	if (!remapping_interrupts)
+		return -ENOSYS; /* the caller writes the checked message itself */
+	if (segment)
+		return -ENODEV;
+	return vtd_ir_set_guest(units, nr_units, bdf, index, dest, vector, msg);
 }
 
 const struct iommu_driver vtd_driver = {
@@ -406,4 +450,5 @@ const struct iommu_driver vtd_driver = {
 	.attach = attach,
 	.poll_faults = poll_faults,
 	.intr_remap = intr_remap,
+	.intr_set = intr_set,
 };

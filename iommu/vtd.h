@@ -26,6 +26,7 @@
 #define VTD_REG_IQH 0x80
 #define VTD_REG_IQT 0x88
 #define VTD_REG_IQA 0x90
+#define VTD_REG_IRTA 0xb8
 
 /* CAP */
 #define VTD_CAP_ND(c) ((unsigned int)((c) & 7)) /* 2^(4 + 2 ND) domain ids */
@@ -42,6 +43,7 @@
 /* ECAP */
 #define VTD_ECAP_C (1ULL << 0) /* page walks snoop the CPU's caches */
 #define VTD_ECAP_QI (1ULL << 1)
+#define VTD_ECAP_IR (1ULL << 3)
 #define VTD_ECAP_IRO(e) ((unsigned int)((e) >> 8) & 0x3ff) /* IOTLB registers, 16-byte units */
 
 /* GCMD / GSTS: same bit positions, command and its status */
@@ -50,6 +52,8 @@
 #define VTD_GCMD_WBF (1u << 27)
 #define VTD_GCMD_QIE (1u << 26)
 #define VTD_GCMD_IRE (1u << 25)
+#define VTD_GCMD_SIRTP (1u << 24)
+#define VTD_GCMD_CFI (1u << 23)
 /* the status bits that are settings (TE, AFL, QIE, IRE, CFI), to write back with a command */
 #define VTD_GSTS_SETTINGS 0x96FFFFFFu
 
@@ -114,6 +118,19 @@ int vtd_inval_context_all(struct vtd_unit *u);
 int vtd_inval_device_left(struct vtd_unit *u, uint16_t did, uint16_t sid);
 /* Requester sid's entry was made present (domain id did): caching mode and write buffers only. */
 int vtd_inval_device_entered(struct vtd_unit *u, uint16_t did, uint16_t sid);
+
+/* Drop cached interrupt remapping entries: entry, or every one (entry < 0); queued invalidation only. */
+int vtd_inval_iec(struct vtd_unit *u, int entry);
+
+/* iommu/vtd_ir.c: interrupt remapping, for units with it and a queue */
+bool vtd_ir_supported(const struct vtd_unit *u);
+/* The shared table into the unit, its cache dropped, remapping on (compatibility-format messages passed or blocked). */
+int vtd_ir_enable(struct vtd_unit *u, bool compat_allowed);
+/* The entry of message index of guest device bdf: to dest with vector; *msg selects it. */
+int vtd_ir_set_guest(struct vtd_unit *units, unsigned int n, uint16_t bdf, unsigned int index, uint32_t dest,
+		     uint8_t vector, struct iommu_msi *msg);
+/* bdf's entries gone (it left its guest), confirmed by every unit. */
+int vtd_ir_release_device(struct vtd_unit *units, unsigned int n, uint16_t bdf);
 
 /* iommu/vtd_faults.c: mask the fault interrupt (faults are polled) and drop stale records */
 void vtd_faults_init(struct vtd_unit *u);

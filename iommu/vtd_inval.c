@@ -26,6 +26,8 @@
 #define DESC_IOTLB_DW (1ULL << 6)
 #define DESC_IOTLB_DR (1ULL << 7)
 #define DESC_WAIT_STATUS_WRITE (0x5ULL | 1ULL << 5) /* SW: write status data when done */
+#define DESC_IEC 0x4ULL
+#define DESC_IEC_INDEX (1ULL << 4) /* G: one entry (IIDX, mask 0), else every entry */
 
 /* register interface */
 #define CCMD(g, did, sid) (1ULL << 63 | (g) << 61 | (uint64_t)(sid) << 16 | (uint64_t)(did))
@@ -213,4 +215,12 @@ int vtd_inval_device_entered(struct vtd_unit *u, uint16_t did, uint16_t sid)
 	}
 	/* otherwise not-present entries are not cached: nothing to invalidate */
 	return u->cap & VTD_CAP_CM ? invalidate(u, &w) : 0;
+}
+
+int vtd_inval_iec(struct vtd_unit *u, int entry)
+{
+	if (!u->queue)
+		return -ENODEV; /* interrupt remapping is only used with a queue */
+	queue_put(u, entry < 0 ? DESC_IEC : DESC_IEC | DESC_IEC_INDEX | (uint64_t)entry << 32, 0);
+	return queue_run(u);
 }
