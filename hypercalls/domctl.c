@@ -55,6 +55,8 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 	if (!req->name[0] || !nul_terminated(req->name, sizeof(req->name)) ||
 	    !name_printable(req->name) || !nul_terminated(req->cmdline, sizeof(req->cmdline)))
 		return -EINVAL;
+	if (domain_name_taken(req->name))
+		return -EEXIST;
 	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) ||
 	    (req->flags & XL_CREATE_DESTROY_ON_CRASH && req->flags & XL_CREATE_RESTART_ON_CRASH))
 		return -EINVAL;

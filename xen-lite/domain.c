@@ -442,6 +442,17 @@ struct domain *domain_find(uint32_t id)
 	return found;
 }
 
+bool domain_name_taken(const char *name)
+{
+	bool taken = false;
+
+	spin_lock(&domains_lock);
+	for (unsigned int i = 0; i < MAX_DOMAINS && !taken; i++)
+		taken = domains[i] && !strncmp(domains[i]->name, name, sizeof(domains[i]->name));
+	spin_unlock(&domains_lock);
+	return taken;
+}
+
 struct domain *domain_find_crashed_to_reap(void)
 {
 	struct domain *found = NULL;

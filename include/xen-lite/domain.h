@@ -215,6 +215,8 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_find(uint32_t id);
+/* Whether a domain (dom0 included) has this name: names are unique, tools find domains by them. */
+bool domain_name_taken(const char *name);
 /* A crashed domain created with on_crash=destroy or restart, or NULL. */
 struct domain *domain_find_crashed_to_reap(void);
 

@@ -214,6 +214,12 @@ static void probe_loads(struct xl_handle *h)
 	expect("LOAD reserved not 0", hypervisor_errno(h, ret), EINVAL);
 	ret = load(h, (uint32_t)id, 0, IMAGE_BYTES, IMAGE_BYTES, 0);
 	expect("LOAD of the whole image (accepted)", ret == IMAGE_BYTES ? 0 : -1, 0);
+	/* names are unique: xl-lite finds domains by name */
+	ret = xl_hypercall(h, "XL_DOMCTL_CREATE", XL_HC_DOMCTL, XL_DOMCTL_CREATE, &b.req, sizeof(b.req), 0);
+	expect("a second domain with a name in use", hypervisor_errno(h, ret), EEXIST);
+	snprintf(b.req.name, sizeof(b.req.name), "dom0");
+	ret = xl_hypercall(h, "XL_DOMCTL_CREATE", XL_HC_DOMCTL, XL_DOMCTL_CREATE, &b.req, sizeof(b.req), 0);
+	expect("a domain named dom0", hypervisor_errno(h, ret), EEXIST);
 	for (int n = 0; n < 64 && (ret = xl_domctl(h, "XL_DOMCTL_PREPARE", XL_DOMCTL_PREPARE, (uint32_t)id)) > 0; n++)
 		;
 	expect("PREPARE until all memory is zeroed (accepted)", ret == 0 ? 0 : -1, 0);

@@ -192,6 +192,16 @@ struct domain *domain_find(uint32_t id)
 	return NULL;
 }
 
+bool domain_name_taken(const char *name)
+{
+	if (!strncmp(dom0.name, name, sizeof(dom0.name)))
+		return true;
+	for (unsigned int i = 0; i < MAX_GUESTS; i++)
+		if (guests[i] && !strncmp(guests[i]->name, name, sizeof(guests[i]->name)))
+			return true;
+	return false;
+}
+
 void domain_for_each(void (*fn)(const struct domain *d, void *ctx), void *ctx)
 {
 	fn(&dom0, ctx);

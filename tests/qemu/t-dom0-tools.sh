@@ -150,7 +150,9 @@ test_dom0_hostile_domctl() {
 		"domctl-probe: memory above 1 TiB: refused" "domctl-probe: dom0's CPU: refused (got -16" \
 		"domctl-probe: id above 32 bits: refused (got -2" \
 		"domctl-probe: shut down dom0: refused (got -2" \
-		"domctl-probe: 43 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: a second domain with a name in use: refused (got -17" \
+		"domctl-probe: a domain named dom0: refused (got -17" \
+		"domctl-probe: 45 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open" "xen-lite-dom0: list:    1 "
 	test_result
 }
