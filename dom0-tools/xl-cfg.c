@@ -741,11 +741,6 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 			 p->at[KEY_RAMDISK]);
 		return -1;
 	}
-	if (c->nr_pci && c->on_crash == XL_ON_CRASH_RESTART) {
-		snprintf(err, err_size, "line %u: pci needs no on_crash = \"restart\" "
-			 "(a guest with devices is not rebuilt on a crash)", p->at[KEY_PCI]);
-		return -1;
-	}
 	if (c->type == XL_GUEST_ELF && c->vcpus > 1) {
 		snprintf(err, err_size,
 			 "line %u: vcpus must be 1 for type = \"elf\" (ELF guests have one vCPU)",

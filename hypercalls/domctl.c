@@ -67,10 +67,8 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 		return -EINVAL;
 	if (req->mem_bytes > (req->type == XL_GUEST_LINUX ? GUEST_LINUX_MAX_MEM : GUEST_START_MAX_MEM))
 		return -E2BIG; /* before any of it is allocated and zeroed */
-	/* devices: not for guests rebuilt on a crash */
 	if (req->nr_pci > XL_MAX_GUEST_PCI ||
-	    (req->on_dma_fault != XL_DMA_FAULT_CRASH && req->on_dma_fault != XL_DMA_FAULT_LOG) ||
-	    (req->nr_pci && req->flags & XL_CREATE_RESTART_ON_CRASH))
+	    (req->on_dma_fault != XL_DMA_FAULT_CRASH && req->on_dma_fault != XL_DMA_FAULT_LOG))
 		return -EINVAL;
 	return 0;
 }

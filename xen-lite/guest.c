@@ -12,6 +12,7 @@
 #include <xen-lite/guest_loader.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/log.h>
+#include <xen-lite/pci_devices.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
@@ -121,11 +122,18 @@ int guest_launch(struct domain *d)
 	return err;
 }
 
-/* on_crash=restart: the same images, memory, CPUs and command line in a fresh domain. */
+/*
+ * on_crash=restart: the same images, memory, CPUs, command line and PCI
+ * functions in a fresh domain. The functions go back to the assignable list
+ * with the old domain (quiesced, reset where they can be) and are given to
+ * the new one before it starts.
+ */
 static void restart(struct domain *old)
 {
 	char name[DOMAIN_NAME_MAX], cmdline[XL_CMDLINE_MAX];
-	unsigned int cpus[DOMAIN_MAX_VCPUS], old_id = old->id;
+	unsigned int cpus[DOMAIN_MAX_VCPUS], old_id = old->id, nr_pci = old->nr_pci;
+	uint32_t sbdf[DOMAIN_MAX_PCI];
+	bool dma_fault_log = old->dma_fault_log;
 	struct guest_config c = { .name = name, .type = old->guest_type, .mem = old->mem_size,
 				  .cmdline = cmdline, .restart_on_crash = true, .cpus = cpus,
 				  .nr_vcpus = old->nr_vcpus };
@@ -138,6 +146,8 @@ static void restart(struct domain *old)
 	memcpy(cmdline, old->cmdline, sizeof(cmdline));
 	for (unsigned int i = 0; i < c.nr_vcpus; i++)
 		cpus[i] = old->vcpus[i]->pcpu;
+	for (unsigned int i = 0; i < nr_pci; i++)
+		sbdf[i] = (uint32_t)old->pci[i].segment << 16 | old->pci[i].bdf;
 	old->images = NULL; /* taken over before the old domain goes */
 	if (domain_destroy(old)) {
 		free_pages(images, ksize + rsize);
@@ -152,6 +162,14 @@ static void restart(struct domain *old)
 	d->images = images;
 	d->kernel_size = ksize;
 	d->ramdisk_size = rsize;
+	d->dma_fault_log = dma_fault_log;
+	err = pci_assign_to_domain(d, sbdf, nr_pci);
+	if (err) {
+		log_warn("domain %s: restart failed: its PCI functions cannot be given again: %s (%d)\n", name,
+			 errstr(err), err);
+		domain_destroy(d); /* the images with it */
+		return;
+	}
 	if (!guest_launch(d))
 		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
 }

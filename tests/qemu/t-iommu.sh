@@ -247,6 +247,11 @@ expect_guest_dma() {
 		"xen-lite-dom0: guest-dma: node unchanged" \
 		"xen-lite-dom0: edu-dma: own memory ok"
 	expect_log_regex "xen-lite-dom0: held-list: 0000:00:02\.0 assigned d[0-9]+.?$"
+	# the restarted guest got the device again
+	local restarted
+	restarted=$(grep -aoE "\(phoenix\) restarted as d[0-9]+" "$LOG" | head -n 1 | grep -oE "[0-9]+$")
+	[ -n "$restarted" ] || test_fail "phoenix was not restarted"
+	expect_log "pci: 0000:00:02.0 given to d${restarted:-none} (phoenix)" "xen-lite-dom0: phoenix: exit 0"
 	expect_log_regex "xen-lite-dom0: pci-list: 0000:00:02\.0 assigned d[0-9]+.?$"
 	expect_no_log "xen-lite-dom0: pci-list-dom0: 0000"
 	expect_no_log "PANIC" "Kernel panic" "(dom0) crashed" "dom0 crashed"

@@ -244,8 +244,10 @@ static void test_pci(void **state)
 		     "line 4: pci names more than 4 functions");
 	expect_error(ELF "pci = [ ]\n", "line 4: pci must be a list");
 	expect_error(ELF "on_dma_fault = ignore\n", "line 4: on_dma_fault must be \"crash\" or \"log\"");
-	expect_error(ELF "on_crash = restart\npci = [ \"00:02.0\" ]\n", "line 5: pci needs no on_crash = \"restart\"");
-	expect_error(LINUX "pci = [ \"00:04.0\" ]\non_crash = restart\n", "line 5: pci needs no on_crash");
+	/* a guest restarted on a crash gets its devices again */
+	assert_int_equal(parse(ELF "on_crash = restart\npci = [ \"00:02.0\" ]\n"), 0);
+	assert_int_equal(cfg.nr_pci, 1);
+	assert_int_equal(cfg.on_crash, XL_ON_CRASH_RESTART);
 	/* Linux guests take devices too */
 	assert_int_equal(parse(LINUX "pci = [ \"00:04.0\" ]\n"), 0);
 	assert_int_equal(cfg.nr_pci, 1);
