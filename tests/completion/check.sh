@@ -5,7 +5,7 @@
 #   tests/completion/check.sh XL_LITE     XL_LITE: a built xl-lite (help needs no device)
 # Prints what is wrong; exits 0 when nothing is.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 XL=$(realpath "$1")
 COMPLETION=dom0-tools/xl-lite.bash-completion
 bad=0
@@ -26,14 +26,14 @@ esac
 STUB
 chmod +x "$stub/xl-lite"
 PATH=$stub:$PATH
-# shellcheck source=/dev/null
+# shellcheck source=dom0-tools/xl-lite.bash-completion
 source "$COMPLETION"
 
 sorted() { tr ' ' '\n' | grep -v '^$' | sort | tr '\n' ' '; }
 
 # the commands: those of the general help ("  NAME  summary" lines)
 want=$(xl-lite help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p' | sorted)
-have=$(echo $_xl_lite_commands | sorted)
+have=$(echo "$_xl_lite_commands" | sorted)
 [ "$want" = "$have" ] || fail "commands: xl-lite help has '$want', the completion '$have'"
 
 # each command's options: those of its help ("  -x, --long  ..." lines); help's help is
