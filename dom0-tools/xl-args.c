@@ -219,17 +219,21 @@ static int take_word(const char *s, struct xl_args *a, struct parse_state *st, F
 	return XL_EXIT_OK;
 }
 
-/* An option getopt_long refused: unknown, or given a value it does not take. */
+/*
+ * An option getopt_long refused. glibc sets optopt to the letter of an
+ * unknown short option, to the value of a known long option given a value
+ * ("--json=1"), and to 0 for an unknown long option (then argv[at - 1]).
+ */
 static int bad_option(char *const argv[], int at, FILE *err)
 {
 	const char *typed = argv[at - 1];
+	int known = optopt ? option_of_letter(optopt) : -1;
 
-	if (optopt && !(typed[0] == '-' && typed[1] == '-'))
+	if (known >= 0)
+		return usage_error(err, "option '--%s' takes no value", options[known].name);
+	if (optopt)
 		return usage_error(err, "unknown option '-%c'", optopt);
-	if (strchr(typed, '='))
-		return usage_error(err, "option '%.*s' takes no value", (int)(strchr(typed, '=') - typed),
-				   typed);
-	return usage_error(err, "unknown option '%s'", typed);
+	return usage_error(err, "unknown option '%.*s'", (int)strcspn(typed, "="), typed);
 }
 
 static void record_option(int opt, int longindex, struct parse_state *st)

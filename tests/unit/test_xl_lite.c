@@ -892,6 +892,10 @@ static void test_parse_option_errors(void **state)
 	expect_usage("xl-lite: unknown option '-x'\n", "list", "-x", NULL);
 	expect_usage("xl-lite: unknown option '--bogus'\n", "--bogus", "list", NULL);
 	expect_usage("xl-lite: option '--json' takes no value\n", "list", "--json=1", NULL);
+	expect_usage("xl-lite: unknown option '--verbose'\n", "list", "--verbose=3", NULL);
+	/* in a cluster, after a long option: the letter, whatever came before */
+	expect_usage("xl-lite: unknown option '-x'\n", "--json", "-lx", "list");
+	expect_usage("xl-lite: unknown option '-x'\n", "--json", "-xl", "list");
 	/* an option of another command */
 	expect_usage("xl-lite: info: no option '-l' (see 'xl-lite help info')\n", "info", "-l", NULL);
 	expect_usage("xl-lite: destroy: no option '--json'", "destroy", "web", "--json");
