@@ -40,7 +40,9 @@ struct parser {
 	const char *p; /* the next character to read */
 	const char *line_start;
 	unsigned int line;
-	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not in the file */
+	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not given */
+	const char *setting; /* reading a setting from the command line (its text), NULL: the file */
+	const char *set_by[KEY_COUNT]; /* the command-line setting that gave each key, or NULL */
 	char why[128]; /* the reason a value is refused */
 	char *err;
 	size_t err_size;
@@ -51,13 +53,33 @@ static unsigned int column(const struct parser *p, const char *at)
 	return (unsigned int)(at - p->line_start) + 1;
 }
 
+#define PLACE_MAX 80
+
+/* Where something is: "line 3" of the file, or "setting 'memory=x'" from the command line. */
+static const char *place(const char *setting, unsigned int line, char *buf)
+{
+	if (setting)
+		snprintf(buf, PLACE_MAX, "setting '%.60s'", setting);
+	else
+		snprintf(buf, PLACE_MAX, "line %u", line);
+	return buf;
+}
+
+/* Where key k was given (the last time). */
+static const char *key_place(const struct parser *p, int k, char *buf)
+{
+	return place(p->set_by[k], p->at[k], buf);
+}
+
 /* A syntax error at character `at` of the current line: "line L, column C: ...". */
 static int syntax_error(struct parser *p, const char *at, const char *fmt, ...)
 {
+	char where[PLACE_MAX];
 	size_t n;
 	va_list ap;
 
-	snprintf(p->err, p->err_size, "line %u, column %u: ", p->line, column(p, at));
+	snprintf(p->err, p->err_size, "%s, column %u: ", place(p->setting, p->line, where),
+		 column(p, at));
 	n = strlen(p->err);
 	va_start(ap, fmt);
 	vsnprintf(p->err + n, p->err_size - n, fmt, ap);
@@ -245,6 +267,7 @@ static int read_item(struct parser *p, struct value *v)
 static int read_list(struct parser *p, struct value *v, const char *key, size_t key_len)
 {
 	unsigned int line = p->line;
+	char where[PLACE_MAX];
 
 	p->p++;
 	for (;;) {
@@ -267,8 +290,8 @@ static int read_list(struct parser *p, struct value *v, const char *key, size_t 
 	p->p++;
 	return 0;
 unclosed:
-	snprintf(p->err, p->err_size, "line %u: %.*s is a list without its closing ']'", line,
-		 (int)key_len, key);
+	snprintf(p->err, p->err_size, "%s: %.*s is a list without its closing ']'",
+		 place(p->setting, line, where), (int)key_len, key);
 	return -1;
 }
 
@@ -668,25 +691,29 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 		     const struct value *v)
 {
 	int k = find_key(key, len);
+	char where[PLACE_MAX];
 
+	place(p->setting, line, where);
 	if (k < 0) {
-		snprintf(p->err, p->err_size, "line %u: unknown key '%.*s'", line,
+		snprintf(p->err, p->err_size, "%s: unknown key '%.*s'", where,
 			 (int)(len < 40 ? len : 40), key);
 		return -1;
 	}
-	if (p->at[k]) {
-		snprintf(p->err, p->err_size, "line %u: %s given twice (first on line %u)", line,
+	/* in the file each key once; a command-line setting replaces what came before */
+	if (p->at[k] && !p->setting) {
+		snprintf(p->err, p->err_size, "%s: %s given twice (first on line %u)", where,
 			 keys[k].name, p->at[k]);
 		return -1;
 	}
 	p->at[k] = line;
+	p->set_by[k] = p->setting;
 	if (v->kind == VALUE_LIST && !keys[k].takes_list) {
-		snprintf(p->err, p->err_size, "line %u: %s takes one value, not a list", line,
+		snprintf(p->err, p->err_size, "%s: %s takes one value, not a list", where,
 			 keys[k].name);
 		return -1;
 	}
 	if (keys[k].set(p, v)) {
-		snprintf(p->err, p->err_size, "line %u: %s %s", line, keys[k].name, p->why);
+		snprintf(p->err, p->err_size, "%s: %s %s", where, keys[k].name, p->why);
 		return -1;
 	}
 	return 0;
@@ -729,6 +756,7 @@ static int read_setting(struct parser *p)
 static int check_file(const struct parser *p, char *err, size_t err_size)
 {
 	const struct xl_cfg *c = p->c;
+	char where[PLACE_MAX];
 
 	if (!c->name[0] || !c->kernel[0] || !c->memory_mib) {
 		snprintf(err, err_size, "%s is required", !c->name[0] ? "name" :
@@ -737,44 +765,65 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 	}
 	if (c->type == XL_GUEST_ELF && c->ramdisk[0]) {
 		snprintf(err, err_size,
-			 "line %u: ramdisk needs type = \"linux\" (ELF guests take no ramdisk)",
-			 p->at[KEY_RAMDISK]);
+			 "%s: ramdisk needs type = \"linux\" (ELF guests take no ramdisk)",
+			 key_place(p, KEY_RAMDISK, where));
 		return -1;
 	}
 	if (c->type == XL_GUEST_ELF && c->vcpus > 1) {
 		snprintf(err, err_size,
-			 "line %u: vcpus must be 1 for type = \"elf\" (ELF guests have one vCPU)",
-			 p->at[KEY_VCPUS]);
+			 "%s: vcpus must be 1 for type = \"elf\" (ELF guests have one vCPU)",
+			 key_place(p, KEY_VCPUS, where));
 		return -1;
 	}
 	if (c->nr_cpus && c->nr_cpus != c->vcpus) {
-		snprintf(err, err_size, "line %u: vcpus = %u%s but cpus names %u CPU%s (one per vCPU)",
-			 p->at[KEY_CPUS], c->vcpus, p->at[KEY_VCPUS] ? "" : " (the default)",
+		snprintf(err, err_size, "%s: vcpus = %u%s but cpus names %u CPU%s (one per vCPU)",
+			 key_place(p, KEY_CPUS, where), c->vcpus, p->at[KEY_VCPUS] ? "" : " (the default)",
 			 c->nr_cpus, c->nr_cpus == 1 ? "" : "s");
 		return -1;
 	}
 	if (c->type == XL_GUEST_LINUX && (c->memory_mib < XL_LINUX_MIN_MEMORY_MIB ||
 					  c->memory_mib > XL_LINUX_MAX_MEMORY_MIB)) {
 		snprintf(err, err_size,
-			 "line %u: memory must be %d to %d (MiB) for type = \"linux\", not %llu",
-			 p->at[KEY_MEMORY], XL_LINUX_MIN_MEMORY_MIB, XL_LINUX_MAX_MEMORY_MIB,
+			 "%s: memory must be %d to %d (MiB) for type = \"linux\", not %llu",
+			 key_place(p, KEY_MEMORY, where), XL_LINUX_MIN_MEMORY_MIB, XL_LINUX_MAX_MEMORY_MIB,
 			 (unsigned long long)c->memory_mib);
 		return -1;
 	}
 	return 0;
 }
 
+/* All the settings of text: the file's, or one command-line setting's (p->setting). */
+static int read_settings(struct parser *p, const char *text)
+{
+	p->p = text;
+	p->line_start = text;
+	p->line = 1;
+	while (*p->p)
+		if (read_setting(p))
+			return -1;
+	return 0;
+}
+
 int xl_cfg_parse(const char *text, struct xl_cfg *c, char *err, size_t err_size)
 {
-	struct parser p = { .c = c, .p = text, .line_start = text, .line = 1, .err = err,
-			    .err_size = err_size };
+	return xl_cfg_parse_with(text, NULL, 0, c, err, err_size);
+}
+
+int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned int n,
+		      struct xl_cfg *c, char *err, size_t err_size)
+{
+	struct parser p = { .c = c, .err = err, .err_size = err_size };
 
 	memset(c, 0, sizeof(*c));
 	c->type = XL_GUEST_ELF;
 	c->vcpus = 1;
-	while (*p.p)
-		if (read_setting(&p))
+	if (read_settings(&p, text))
+		return -1;
+	for (unsigned int i = 0; i < n; i++) {
+		p.setting = settings[i];
+		if (read_settings(&p, settings[i]))
 			return -1;
+	}
 	if (check_file(&p, err, err_size))
 		return -1;
 	for (unsigned int i = c->nr_cpus; i < XL_MAX_GUEST_VCPUS; i++)

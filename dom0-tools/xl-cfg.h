@@ -68,6 +68,17 @@ bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
 int xl_cfg_parse(const char *text, struct xl_cfg *cfg, char *err, size_t err_size);
 
 /*
+ * The same, with n settings from the command line after the file
+ * (`xl-lite create g.cfg memory=512 'name="x"'`): each in the file's syntax
+ * (one or more settings), read after the file and in order, each replacing
+ * what was given for its key before. Errors name the setting:
+ * "setting 'memory=1x': memory must be ...". The checks on the whole file
+ * run once, on the result.
+ */
+int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned int n,
+		      struct xl_cfg *cfg, char *err, size_t err_size);
+
+/*
  * The XL_DOMCTL_CREATE request for a parsed configuration: name, type,
  * memory in bytes, vCPUs and their CPUs (unused entries -1, `cpu` =
  * cpus[0]), the command line (default: "xl-guest name=NAME" for an ELF

@@ -1,6 +1,6 @@
 /*
- * xl-lite's pure logic: argument parsing, the text and JSON output of each
- * command from the hypervisor's structures, and the log-reading loop over a
+ * xl-lite's pure logic: the text and JSON output of each command from the
+ * hypervisor's structures, domains named by id or name, and the log-reading loop over a
  * read callback. No device access here, so the host unit tests
  * (tests/unit/test_xl_lite.c) link it directly. Documentation/tools.md.
  */
@@ -13,49 +13,7 @@
 #include <stdio.h>
 
 #include "xen-lite-abi.h"
-
-#define XL_EXIT_OK 0
-#define XL_EXIT_ERROR 1 /* the hypervisor or the driver failed */
-#define XL_EXIT_USAGE 2
-
-enum xl_cmd {
-	XL_CMD_NONE,
-	XL_CMD_HELP,
-	XL_CMD_INFO,
-	XL_CMD_LIST,
-	XL_CMD_DMESG,
-	XL_CMD_CREATE_ELF,
-	XL_CMD_DESTROY,
-	XL_CMD_PAUSE,
-	XL_CMD_UNPAUSE,
-	XL_CMD_SHUTDOWN,
-	XL_CMD_CONSOLE,
-	XL_CMD_CREATE,
-	XL_CMD_PCI_ASSIGNABLE_ADD,
-	XL_CMD_PCI_ASSIGNABLE_REMOVE,
-	XL_CMD_PCI_ASSIGNABLE_LIST,
-	XL_CMD_PCI_LIST,
-};
-
-#define XL_MAX_ARGS 4
-
-struct xl_args {
-	enum xl_cmd cmd;
-	enum xl_cmd topic; /* XL_CMD_HELP: the command asked about, or XL_CMD_NONE */
-	bool json;
-	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
-	unsigned int nargs;
-	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */
-};
-
-/*
- * Parse argv. Returns XL_EXIT_OK with *a filled in, or XL_EXIT_USAGE after
- * printing "xl-lite: WHY" and a hint to err.
- */
-int xl_parse_args(int argc, char *const argv[], struct xl_args *a, FILE *err);
-
-/* Whether the command's first argument names a domain (destroy, pause, console, ...). */
-bool xl_cmd_takes_domain(enum xl_cmd cmd);
+#include "xl-args.h"
 
 /*
  * A domain as a command names it, as Xen's xl takes it: decimal digits are
@@ -70,6 +28,9 @@ enum xl_domain_lookup {
 	XL_DOMAIN_NO_SUCH_NAME,
 	XL_DOMAIN_NAME_TWICE, /* the hypervisor does not keep names unique */
 };
+
+/* Why s, written as a domain id, is not one (leading zeros, too large), or NULL. */
+const char *xl_bad_domid_reason(enum xl_domain_lookup r);
 
 /* s as a domain id: XL_DOMAIN_FOUND with *domid, the two refusals, or NO_SUCH_NAME for a name. */
 enum xl_domain_lookup xl_parse_domid(const char *s, uint32_t *domid);
@@ -91,9 +52,6 @@ enum xl_domain_lookup xl_find_domain(const char *arg, xl_domain_list_fn list, vo
  */
 int xl_domain_lookup_error(FILE *err, enum xl_domain_lookup result, const char *arg);
 
-/* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
-void xl_print_help(FILE *f, enum xl_cmd topic);
-
 /* "SSSS:BB:DD.F" (buf: at least 13 bytes) */
 const char *xl_format_bdf(uint16_t segment, uint16_t bdf, char *buf, size_t size);
 /* pci-assignable-list: one function a line, or {"devices":[...]} */
@@ -105,11 +63,14 @@ const char *xl_state_name(uint32_t state, char *buf, size_t size);
 /* Write s as a JSON string (quotes included); bytes >= 0x80 become \u00XX. */
 void xl_json_string(FILE *f, const char *s, size_t len);
 
+/* The CPUs xl_sysinfo describes: nr_cpus, at most XL_SYSINFO_MAX_CPUS. */
+unsigned int xl_listed_cpus(const struct xl_sysinfo *si);
+
 /* xl-lite info, from the hypervisor's XL_SYSCTL_INFO. */
 void xl_print_info(FILE *f, const struct xl_sysinfo *si, bool json);
 
-/* xl-lite list, from XL_SYSCTL_DOMAIN_LIST's n entries. */
-void xl_print_domains(FILE *f, const struct xl_domain_info *doms, unsigned int n, bool json);
+/* A fixed-size, maybe unterminated string field: printable characters only, others as '?'. */
+void xl_print_field(FILE *f, const char *s, size_t max);
 
 /*
  * xl-lite dmesg: read the whole log ring from position 0 with read() into

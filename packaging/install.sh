@@ -11,6 +11,13 @@ dest=$2
 PREFIX=${PREFIX:-/usr}
 DOCDIR=${DOCDIR:-$PREFIX/share/doc/xen-lite}
 
+# install_man PAGE SECTION: man/PAGE under PREFIX/share/man/manSECTION, compressed as Debian wants
+install_man() {
+	install -d "$dest$PREFIX/share/man/man$2"
+	gzip -9n <"man/$1" >"$dest$PREFIX/share/man/man$2/$1.gz"
+	chmod 0644 "$dest$PREFIX/share/man/man$2/$1.gz"
+}
+
 hypervisor() {
 	# the image GRUB loads (multiboot2, ELF) and the one UEFI starts, versioned as Xen's are;
 	# the ELF without its symbols ($BUILD/xen-lite.elf keeps them for debugging)
@@ -23,6 +30,7 @@ hypervisor() {
 	install -D -m 0644 packaging/xen-lite.cfg "$dest/etc/default/grub.d/xen-lite.cfg"
 	install -D -m 0644 Documentation/boot.md "$dest$DOCDIR/boot.md"
 	install -D -m 0644 Documentation/grub.cfg.example "$dest$DOCDIR/examples/grub.cfg"
+	install_man xen-lite.7 7
 }
 
 utils() {
@@ -33,6 +41,11 @@ utils() {
 	for doc in config.md tools.md iommu.md linux-guests.md; do
 		install -D -m 0644 "Documentation/$doc" "$dest$DOCDIR/$doc"
 	done
+	install_man xl-lite.1 1
+	install_man xl-lite.cfg.5 5
+	# bash-completion's directory, where it looks a command's completion up when first asked
+	install -D -m 0644 dom0-tools/xl-lite.bash-completion \
+		"$dest$PREFIX/share/bash-completion/completions/xl-lite"
 }
 
 # dom0's control device as DKMS source: rebuilt for every kernel dom0 boots

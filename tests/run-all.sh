@@ -57,6 +57,17 @@ run_unit_tests() {
 	done
 }
 
+# ---- xl-lite's bash completion against xl-lite's help (tests/completion/check.sh) ----
+run_completion_check() {
+	local t0 rc out
+	selected unit/completion || return 0
+	t0=$(date +%s)
+	out=$(make -s BUILD="$BUILD" "$BUILD/pkg/xl-lite" 2>&1 && tests/completion/check.sh "$BUILD/pkg/xl-lite" 2>&1)
+	rc=$?
+	record unit/completion "$rc" $(($(date +%s) - t0))
+	[ "$rc" -eq 0 ] || echo "$out" | tail -30 | sed 's/^/    /'
+}
+
 # ---- the whole tree must also build clean with clang ----
 run_clang_build() {
 	local t0 rc
@@ -120,7 +131,11 @@ run_package_check() {
 	} 2>&1) || rc=1
 	for want in "xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.elf" \
 		"xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.efi" \
+		"xen-lite-hypervisor_$ver-1_amd64.deb ./usr/share/man/man7/xen-lite.7.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/sbin/xl-lite" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man1/xl-lite.1.gz" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man5/xl-lite.cfg.5.gz" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/bash-completion/completions/xl-lite" \
 		"xen-lite-dkms_$ver-1_all.deb ./usr/src/xenlite-$ver/dkms.conf"; do
 		deb=${want%% *}
 		dpkg-deb -c "$BUILD/pkg/$deb" 2>/dev/null | grep -q " ${want#* }\$" ||
@@ -199,6 +214,7 @@ run_qemu_tests() {
 }
 
 run_unit_tests
+run_completion_check
 run_clang_build
 run_layers_check
 run_fuzz_smoke

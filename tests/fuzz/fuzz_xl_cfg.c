@@ -4,7 +4,9 @@
  * XL_DOMCTL_CREATE request built from it, checked against what the
  * hypervisor's DOMCTL decoder accepts (hypercalls/domctl.c read_request).
  *
- * Input: the file's text (cut at the first NUL, as xl-lite reads it).
+ * Input: the file's text up to the first NUL (as xl-lite reads it); each
+ * NUL-separated piece after it (at most 4) is a KEY=VALUE setting from the
+ * command line (xl_cfg_parse_with()), which must meet the same checks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +50,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct xl_cfg cfg;
 	static struct xl_domctl_create req;
+	const char *settings[4];
+	unsigned int n = 0;
 	char err[256];
 	char *text = malloc(size + 1);
 
 	memcpy(text, data, size);
 	text[size] = '\0';
+	for (char *p = memchr(text, '\0', size); p && p < text + size && n < 4;
+	     p = memchr(p + 1, '\0', (size_t)(text + size - p - 1)))
+		settings[n++] = p + 1;
 	err[0] = '\0';
-	if (xl_cfg_parse(text, &cfg, err, sizeof(err))) {
+	if (xl_cfg_parse_with(text, settings, n, &cfg, err, sizeof(err))) {
 		FUZZ_CHECK(err[0], "refused without a message");
 	} else {
 		check_string(cfg.name, sizeof(cfg.name), "the name");

@@ -302,6 +302,9 @@ XL_CFGS = {
                  b"pci = [ '0000:00:04.0',\n        \"00:05.0\",  # the NIC\n]\n"
                  b"cmdline = 'console=ttyS0 \\'quoted\\' \\\\ \\t'\n",
     "sizes": b"name=s\nkernel=k\nmemory=2g\nvcpus=010\n",
+    # create FILE KEY=VALUE...: the settings after NULs (fuzz_xl_cfg.c)
+    "settings": b"name=a\ntype=linux\nkernel=k\nmemory=64\ncpus=2\0memory=512\0name=\"x\"; vcpus=2\0"
+                b"cpus = [3, 4]",
 }
 
 CMDLINES = {

@@ -76,7 +76,7 @@ test_workload_stress_ng() {
 	# shellcheck disable=SC2086 # the list
 	check_stress_ng_metrics $WORKLOAD_STRESSORS
 	# dom0 watched it run and outlived it; the guest powered off, was destroyed and is gone
-	expect_log_regex "xen-lite-dom0: workload-list: +1 stress +running +2 +384 "
+	expect_log_regex "xen-lite-dom0: workload-list: +stress +1 +384 +2 +running "
 	expect_log "xen-lite-dom0: workload: guest shutdown after" "xen-lite-dom0: workload: destroyed 1" \
 		"domain d1 (stress): ACPI power off" "xen-lite-dom0: workload done"
 	expect_log_regex "xen-lite-dom0: workload-after: +0 dom0 +running "

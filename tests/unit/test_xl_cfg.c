@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../dom0-tools/xl-cfg.h"
+#include "../../dom0-tools/xl-create-check.h"
 
 /* the smallest valid files of each type, for the keys added after them */
 #define LINUX "name=l\ntype=linux\nkernel=k\nmemory=64\n" /* lines 1-4 */
@@ -491,6 +492,152 @@ static void test_shipped_examples(void **state)
 	assert_int_equal(cfg.type, XL_GUEST_ELF); /* the last one, lwk.cfg */
 }
 
+/* ---- settings after the file on the command line (create FILE KEY=VALUE ...) ---- */
+
+static int parse_with(const char *text, const char *const *settings, unsigned int n)
+{
+	err[0] = '\0';
+	return xl_cfg_parse_with(text, settings, n, &cfg, err, sizeof(err));
+}
+
+static void test_settings_replace_the_file(void **state)
+{
+	static const char *const s1[] = { "memory=512", "name=\"x\"", "cpus = [3]" };
+	static const char *const s2[] = { "memory=4", "memory=8; vcpus=1" };
+
+	assert_int_equal(parse_with(ELF "cpus=2\n", s1, 3), 0);
+	assert_true(cfg.memory_mib == 512);
+	assert_string_equal(cfg.name, "x");
+	assert_int_equal(cfg.nr_cpus, 1);
+	assert_int_equal(cfg.cpus[0], 3);
+	assert_string_equal(cfg.kernel, "k"); /* the file's, untouched */
+	/* a later setting replaces an earlier one; one argument may hold several */
+	assert_int_equal(parse_with(ELF, s2, 2), 0);
+	assert_true(cfg.memory_mib == 8);
+	/* the same as xl_cfg_parse() without settings */
+	assert_int_equal(parse_with(ELF, NULL, 0), 0);
+	assert_true(cfg.memory_mib == 2);
+	/* a setting can supply what the file lacks */
+	assert_int_equal(parse_with("name=a\nkernel=k\n", s1, 1), 0);
+	assert_true(cfg.memory_mib == 512);
+}
+
+static void test_setting_errors(void **state)
+{
+	static const char *const bad_key[] = { "memroy=512" };
+	static const char *const bad_value[] = { "memory=1x" };
+	static const char *const bad_syntax[] = { "name=\"x" };
+	static const char *const whole_file[] = { "vcpus=2" };
+	static const char *const linux_small[] = { "memory=32" };
+
+	assert_int_equal(parse_with(ELF, bad_key, 1), -1);
+	assert_string_equal(err, "setting 'memroy=512': unknown key 'memroy'");
+	assert_int_equal(parse_with(ELF, bad_value, 1), -1);
+	assert_true(!strncmp(err, "setting 'memory=1x': memory must be a size in MiB", 49));
+	assert_int_equal(parse_with(ELF, bad_syntax, 1), -1);
+	assert_string_equal(err, "setting 'name=\"x', column 6: unterminated string");
+	/* the checks on the whole file name the setting at fault */
+	assert_int_equal(parse_with(ELF, whole_file, 1), -1);
+	assert_string_equal(err, "setting 'vcpus=2': vcpus must be 1 for type = \"elf\" (ELF guests "
+				 "have one vCPU)");
+	assert_int_equal(parse_with(LINUX, linux_small, 1), -1);
+	assert_string_equal(err, "setting 'memory=32': memory must be 64 to 524288 (MiB) for type = "
+				 "\"linux\", not 32");
+	/* the file's own errors keep their lines, and a key twice in the file is still refused */
+	assert_int_equal(parse_with(ELF "memory=4\n", whole_file, 1), -1);
+	assert_string_equal(err, "line 4: memory given twice (first on line 3)");
+}
+
+/* ---- create -n: the node's checks and the plan ---- */
+
+static struct xl_sysinfo node;
+
+/* 4 CPUs: 0 dom0's, 1 and 3 free, 2 domain 5's; 100 MiB free */
+static void fill_node(void)
+{
+	memset(&node, 0, sizeof(node));
+	node.nr_cpus = 4;
+	for (unsigned int c = 0; c < XL_SYSINFO_MAX_CPUS; c++)
+		node.cpu_owner[c] = XL_CPU_FREE;
+	node.cpu_owner[0] = 0;
+	node.cpu_owner[2] = 5;
+	node.mem_free = 100ull << 20;
+}
+
+static char problems[1024];
+
+static unsigned int check(const struct xl_pci_device *pci, unsigned int n)
+{
+	FILE *f = fmemopen(problems, sizeof(problems), "w");
+	unsigned int count;
+
+	assert_non_null(f);
+	count = xl_create_check(f, "g.cfg", &cfg, &node, pci, n);
+	fclose(f);
+	return count;
+}
+
+static void test_node_checks(void **state)
+{
+	const struct xl_pci_device pci[2] = { { 0, 0x10, XL_PCI_ASSIGNABLE, 0, 0 },
+					      { 0, 0x18, XL_PCI_ASSIGNED, 5, 0 } };
+
+	fill_node();
+	assert_int_equal(parse(ELF "cpus=3\n"), 0);
+	assert_int_equal(check(NULL, 0), 0);
+	assert_string_equal(problems, "");
+	assert_int_equal(parse(ELF "cpus=2\n"), 0);
+	assert_int_equal(check(NULL, 0), 1);
+	assert_string_equal(problems, "xl-lite: g.cfg: cpus: CPU 2 is not free (d5 has it)\n");
+	assert_int_equal(parse(ELF "cpus=0\n"), 0);
+	assert_int_equal(check(NULL, 0), 1);
+	assert_string_equal(problems, "xl-lite: g.cfg: cpus: CPU 0 is not free (dom0 has it)\n");
+	assert_int_equal(parse(ELF "cpus=9\n"), 0);
+	assert_int_equal(check(NULL, 0), 1);
+	assert_string_equal(problems, "xl-lite: g.cfg: cpus: CPU 9 does not exist (the node has 4)\n");
+	/* "any": enough free CPUs besides CPU 0, and the memory */
+	assert_int_equal(parse(LINUX "vcpus=2\n"), 0);
+	assert_int_equal(check(NULL, 0), 0);
+	node.cpu_owner[3] = 5;
+	node.mem_free = 63ull << 20;
+	assert_int_equal(check(NULL, 0), 2);
+	assert_string_equal(problems, "xl-lite: g.cfg: vcpus: 2 vCPUs on any free CPU, but 1 CPU is free\n"
+				      "xl-lite: g.cfg: memory: 64 MiB asked for, 63 MiB free\n");
+	/* PCI functions: assignable ones pass, others are named */
+	fill_node();
+	assert_int_equal(parse(ELF "pci=[\"00:02.0\"]\n"), 0);
+	assert_int_equal(check(pci, 2), 0);
+	assert_int_equal(parse(ELF "pci=[\"00:03.0\", \"00:04.0\"]\n"), 0);
+	assert_int_equal(check(pci, 2), 2);
+	assert_string_equal(problems, "xl-lite: g.cfg: pci: 0000:00:03.0 is not free (d5 has it)\n"
+				      "xl-lite: g.cfg: pci: 0000:00:04.0 is not assignable (xl-lite "
+				      "pci-assignable-add 0000:00:04.0 takes it from dom0)\n");
+}
+
+static void test_create_plan(void **state)
+{
+	char out[1024];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	assert_int_equal(parse(LINUX "ramdisk=r\nvcpus=2\ncpus=\"3,1\"\npci=[\"00:02.0\"]\n"
+				     "on_crash=\"destroy\"\n"),
+			 0);
+	xl_print_create_plan(f, &cfg, 1000, 2000);
+	fclose(f);
+	assert_string_equal(out, "name:         l\n"
+				 "type:         linux\n"
+				 "kernel:       k (1000 bytes)\n"
+				 "ramdisk:      r (2000 bytes)\n"
+				 "memory:       64 MiB\n"
+				 "vcpus:        2\n"
+				 "cpus:         3,1\n"
+				 "cmdline:      \"\"\n"
+				 "pci:          0000:00:02.0\n"
+				 "on_crash:     destroy\n"
+				 "on_dma_fault: crash\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +657,10 @@ int main(void)
 		cmocka_unit_test(test_numbers_and_sizes),
 		cmocka_unit_test(test_keys_once),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_settings_replace_the_file),
+		cmocka_unit_test(test_setting_errors),
+		cmocka_unit_test(test_node_checks),
+		cmocka_unit_test(test_create_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,8 @@
 #include "../../dom0-tools/libxl-lite.h"
 #include "../../dom0-tools/xl-cfg.h"
 #include "../../dom0-tools/xl-lite-fmt.h"
+#include "../../dom0-tools/xl-list-fmt.h"
+#include "../../dom0-tools/xl-wait.h"
 
 /* ---- capturing a FILE's output ---- */
 
@@ -400,7 +402,7 @@ static void test_help_text(void **state)
 
 	cap_open(&c);
 	xl_print_help(c.f, XL_CMD_LIST);
-	assert_true(!strncmp(cap_text(&c), "usage: xl-lite list [--json]\n", 29));
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite list [-l] [-j]\n", 30));
 	cap_free(&c);
 
 	/* "help help" is the general help */
@@ -594,14 +596,14 @@ static void test_list_text(void **state)
 	cap_open(&c);
 	xl_print_domains(c.f, d, 2, false);
 	assert_string_equal(cap_text(&c),
-			    "  ID NAME             STATE     VCPUS  MEM(MiB)  CPU          EXITS   EXITS/S DMA-FAULTS\n"
-			    "   0 dom0             running       1       512    0         123456     61728          0\n"
-			    "   7 hpc \"job\"        crashed       2      2048    2              5         0          4\n");
+			    "NAME                ID  MEM(MiB) VCPUS STATE         UPTIME  CPU          EXITS   EXITS/S DMA-FAULTS\n"
+			    "dom0                 0       512     1 running      0:00:02    0         123456     61728          0\n"
+			    "hpc \"job\"            7      2048     2 crashed      0:00:00    2              5         0          4\n");
 	cap_free(&c);
 
 	cap_open(&c);
 	xl_print_domains(c.f, d, 3, false);
-	assert_non_null(strstr(cap_text(&c), "\n4000000000 nnnnn?nnnnnnnnnnnnnnnnnnnnnnnnnn state-99 "));
+	assert_non_null(strstr(cap_text(&c), "\nnnnnn?nnnnnnnnnnnnnnnnnnnnnnnnnn 4000000000         0     0 state-99 "));
 	/* huge counts do not overflow the rate: UINT64_MAX exits over 3 s */
 	assert_non_null(strstr(cap_text(&c), " 18446744073709551615 6148914691236517205          0\n"));
 	cap_free(&c);
@@ -609,7 +611,7 @@ static void test_list_text(void **state)
 	/* no domains: the header alone */
 	cap_open(&c);
 	xl_print_domains(c.f, d, 0, false);
-	assert_non_null(strstr(cap_text(&c), "ID NAME"));
+	assert_non_null(strstr(cap_text(&c), "NAME                ID"));
 	assert_null(strstr(cap_text(&c), "dom0"));
 	cap_free(&c);
 }
@@ -625,7 +627,7 @@ static void test_list_json(void **state)
 	assert_string_equal(cap_text(&c),
 			    "{\"domains\":[{\"id\":0,\"name\":\"dom0\",\"state\":\"running\",\"vcpus\":1,"
 			    "\"first_cpu\":0,\"memory\":536870912,\"exits\":123456,\"exits_per_s\":61728,"
-			    "\"dma_faults\":0,\"vcpu_exits\":[123456]}]}\n");
+			    "\"dma_faults\":0,\"uptime_us\":2000000,\"vcpu_exits\":[123456]}]}\n");
 	assert_json_line(cap_text(&c));
 	cap_free(&c);
 
@@ -796,7 +798,7 @@ static void test_domain_lookup_errors(void **state)
 static void test_commands_taking_a_domain(void **state)
 {
 	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "console",
-					    "pci-list" };
+					    "pci-list", "vcpu-list" };
 	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
 					       "pci-assignable-add", "pci-assignable-remove",
 					       "pci-assignable-list", "help" };
@@ -829,6 +831,310 @@ static void test_commands_taking_a_domain(void **state)
 	assert_string_equal(err, "xl-lite: 4294967296: too large for a domain id\nTry 'xl-lite help'.\n");
 	assert_int_equal(parse(&a, err, sizeof(err), "console", "0x10", NULL), XL_EXIT_OK); /* a name */
 	assert_int_equal(parse(&a, err, sizeof(err), "create-elf", "010", "f", NULL), XL_EXIT_OK);
+}
+
+/* ---- the options of each command ---- */
+
+static void test_parse_command_options(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "-l", NULL), XL_EXIT_OK);
+	assert_true(a.long_list);
+	assert_int_equal(parse(&a, err, sizeof(err), "--long", "list", NULL), XL_EXIT_OK);
+	assert_true(a.long_list);
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "-lj", NULL), XL_EXIT_OK);
+	assert_true(a.long_list && a.json);
+	assert_int_equal(parse(&a, err, sizeof(err), "vcpu-list", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_VCPU_LIST);
+	assert_false(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "vcpu-list", "web", "-j", NULL), XL_EXIT_OK);
+	assert_true(xl_args_name_domain(&a));
+	assert_true(a.json);
+	/* create: options anywhere, KEY=VALUE settings after the file, in order */
+	assert_int_equal(parse(&a, err, sizeof(err), "create", "g.cfg", "memory=512", "-n",
+			       "name=\"x\"", NULL),
+			 XL_EXIT_OK);
+	assert_true(a.dry_run);
+	assert_false(a.console);
+	assert_int_equal(a.nargs, 3);
+	assert_string_equal(a.args[0], "g.cfg");
+	assert_string_equal(a.args[1], "memory=512");
+	assert_string_equal(a.args[2], "name=\"x\"");
+	assert_int_equal(parse(&a, err, sizeof(err), "create", "--console", "g.cfg", NULL), XL_EXIT_OK);
+	assert_true(a.console);
+	/* after "--" everything is an argument */
+	assert_int_equal(parse(&a, err, sizeof(err), "create", "--", "-odd.cfg", NULL), XL_EXIT_OK);
+	assert_string_equal(a.args[0], "-odd.cfg");
+	/* shutdown: -w with a domain; -a without */
+	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "-w", "web", NULL), XL_EXIT_OK);
+	assert_true(a.wait);
+	assert_true(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "-a", "--wait", NULL), XL_EXIT_OK);
+	assert_true(a.all && a.wait);
+	assert_int_equal(a.nargs, 0);
+	assert_false(xl_args_name_domain(&a));
+}
+
+static void expect_usage(const char *text, const char *a1, const char *a2, const char *a3)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(parse(&a, err, sizeof(err), a1, a2, a3, NULL), XL_EXIT_USAGE);
+	if (!strstr(err, text))
+		fail_msg("'%s' not in: %s", text, err);
+}
+
+static void test_parse_option_errors(void **state)
+{
+	expect_usage("xl-lite: unknown option '-x'\n", "list", "-x", NULL);
+	expect_usage("xl-lite: unknown option '--bogus'\n", "--bogus", "list", NULL);
+	expect_usage("xl-lite: option '--json' takes no value\n", "list", "--json=1", NULL);
+	expect_usage("xl-lite: unknown option '--verbose'\n", "list", "--verbose=3", NULL);
+	/* in a cluster, after a long option: the letter, whatever came before */
+	expect_usage("xl-lite: unknown option '-x'\n", "--json", "-lx", "list");
+	expect_usage("xl-lite: unknown option '-x'\n", "--json", "-xl", "list");
+	/* an option of another command */
+	expect_usage("xl-lite: info: no option '-l' (see 'xl-lite help info')\n", "info", "-l", NULL);
+	expect_usage("xl-lite: destroy: no option '--json'", "destroy", "web", "--json");
+	expect_usage("xl-lite: list: no option '-n'", "list", "-n", NULL);
+	expect_usage("create -p: not available", "create", "-p", "g.cfg");
+	expect_usage("a dry run creates nothing to attach to", "create", "-nc", "g.cfg");
+	expect_usage("xl-lite: shutdown -a: no DOMAIN with -a", "shutdown", "-a", "3");
+	expect_usage("missing arguments: xl-lite shutdown", "shutdown", "-w", NULL);
+	expect_usage("missing arguments: xl-lite create", "create", "-n", NULL);
+	expect_usage("unexpected argument 'b'", "vcpu-list", "a", "b");
+	expect_usage("010: a domain id is decimal", "vcpu-list", "010", NULL);
+}
+
+static void test_help_lists_everything(void **state)
+{
+	static const char *const names[] = { "info", "list", "vcpu-list", "dmesg", "create",
+					     "create-elf", "destroy", "pause", "unpause", "shutdown",
+					     "console", "pci-assignable-add", "pci-assignable-remove",
+					     "pci-assignable-list", "pci-list", "help" };
+	struct xl_args a;
+	struct capture c;
+	char err[256], line[64];
+
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_NONE);
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(line, sizeof(line), "\n  %-22s ", names[i]); /* one line, with its summary */
+		if (!strstr(cap_text(&c), line))
+			fail_msg("'%s' not in the help", names[i]);
+	}
+	cap_free(&c);
+	/* each command's help: its usage and its options */
+	assert_int_equal(parse(&a, err, sizeof(err), "help", "shutdown", NULL), XL_EXIT_OK);
+	cap_open(&c);
+	xl_print_help(c.f, a.topic);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite shutdown [-w] DOMAIN | -a [-w]\n", 46));
+	assert_non_null(strstr(cap_text(&c), "  -w, --wait "));
+	assert_non_null(strstr(cap_text(&c), "  -a, --all "));
+	assert_non_null(strstr(cap_text(&c), "  -h, --help "));
+	assert_null(strstr(cap_text(&c), "--json"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_CREATE);
+	assert_non_null(strstr(cap_text(&c), "  -n, --dry-run    check the file"));
+	assert_non_null(strstr(cap_text(&c), "\n                   print what would be created"));
+	cap_free(&c);
+}
+
+/* ---- list -l, uptime, vcpu-list ---- */
+
+static void test_uptime(void **state)
+{
+	char b[24];
+
+	assert_string_equal(xl_format_uptime(0, b, sizeof(b)), "0:00:00");
+	assert_string_equal(xl_format_uptime(999999, b, sizeof(b)), "0:00:00");
+	assert_string_equal(xl_format_uptime(3723000000ull, b, sizeof(b)), "1:02:03");
+	assert_string_equal(xl_format_uptime(49ull * 3600 * 1000000, b, sizeof(b)), "49:00:00");
+	assert_string_equal(xl_format_uptime(UINT64_MAX, b, sizeof(b)), "5124095576:01:49");
+}
+
+static void test_list_long(void **state)
+{
+	struct xl_domain_info d[3];
+	struct capture c;
+
+	fill_domains(d);
+	cap_open(&c);
+	xl_print_domains_long(c.f, d, 2);
+	assert_string_equal(cap_text(&c), "name:        dom0\n"
+					  "id:          0\n"
+					  "state:       running\n"
+					  "memory:      512 MiB (536870912 bytes)\n"
+					  "vcpus:       1\n"
+					  "first cpu:   0\n"
+					  "uptime:      0:00:02 (2000000 us)\n"
+					  "exits:       123456\n"
+					  "exits/s:     61728\n"
+					  "dma faults:  0\n"
+					  "vcpu 0 exits: 123456\n"
+					  "\n"
+					  "name:        hpc \"job\"\n"
+					  "id:          7\n"
+					  "state:       crashed\n"
+					  "memory:      2048 MiB (2147495993 bytes)\n"
+					  "vcpus:       2\n"
+					  "first cpu:   2\n"
+					  "uptime:      0:00:00 (500 us)\n"
+					  "exits:       5\n"
+					  "exits/s:     0\n"
+					  "dma faults:  4\n"
+					  "vcpu 0 exits: 5\n"
+					  "vcpu 1 exits: 0\n");
+	cap_free(&c);
+}
+
+/* 6 CPUs: 0 dom0's, 2-3 domain 7's, 4 free, 1 and 5 domain 9's */
+static void fill_cpu_owners(struct xl_sysinfo *si)
+{
+	static const int32_t owner[6] = { 0, 9, 7, 7, XL_CPU_FREE, 9 };
+
+	memset(si, 0, sizeof(*si));
+	si->nr_cpus = 6;
+	for (unsigned int c = 0; c < XL_SYSINFO_MAX_CPUS; c++)
+		si->cpu_owner[c] = c < 6 ? owner[c] : XL_CPU_FREE;
+}
+
+static void test_vcpu_cpus(void **state)
+{
+	struct xl_domain_info d = { .domid = 7, .nr_vcpus = 2, .first_cpu = 3 };
+	struct xl_sysinfo si;
+	char b[64];
+
+	fill_cpu_owners(&si);
+	assert_int_equal(xl_vcpu_cpu(&d, 0, &si), 3);
+	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), 2); /* the one CPU left */
+	assert_int_equal(xl_vcpu_cpu(&d, 2, &si), -1);
+	assert_string_equal(xl_format_domain_cpus(7, &si, b, sizeof(b)), "2-3");
+	assert_string_equal(xl_format_domain_cpus(9, &si, b, sizeof(b)), "1,5");
+	assert_string_equal(xl_format_domain_cpus(0, &si, b, sizeof(b)), "0");
+	assert_string_equal(xl_format_domain_cpus(4, &si, b, sizeof(b)), "-");
+	/* three vCPUs: the others' order is not in the ABI */
+	d.nr_vcpus = 3;
+	si.cpu_owner[4] = 7;
+	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), -1);
+	assert_string_equal(xl_format_domain_cpus(7, &si, b, sizeof(b)), "2-4");
+	/* more CPUs than sysinfo lists: the one left may be beyond them */
+	d.nr_vcpus = 2;
+	si.cpu_owner[4] = XL_CPU_FREE;
+	si.nr_cpus = 300;
+	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), -1);
+	/* a small buffer is cut, never overrun */
+	assert_string_equal(xl_format_domain_cpus(9, &si, b, 3), "1,");
+}
+
+static void test_vcpu_list(void **state)
+{
+	struct xl_domain_info d[3];
+	struct xl_sysinfo si;
+	struct capture c;
+
+	fill_domains(d);
+	fill_cpu_owners(&si);
+	cap_open(&c);
+	xl_print_vcpus(c.f, d, 2, &si, false);
+	assert_string_equal(cap_text(&c),
+			    "NAME                ID VCPU  CPU STATE              EXITS CPUS\n"
+			    "dom0                 0    0    0 running           123456 0\n"
+			    "hpc \"job\"            7    0    2 crashed                5 2-3\n"
+			    "hpc \"job\"            7    1    3 crashed                0 2-3\n");
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_vcpus(c.f, d, 2, &si, true);
+	assert_json_line(cap_text(&c));
+	assert_non_null(strstr(cap_text(&c), "{\"name\":\"hpc \\\"job\\\"\",\"id\":7,\"vcpu\":1,"
+					     "\"cpu\":3,\"state\":\"crashed\",\"exits\":0}]}\n"));
+	cap_free(&c);
+	/* a vCPU past the ABI's per-vCPU exits, and one whose CPU is not known */
+	d[1].nr_vcpus = 17;
+	cap_open(&c);
+	xl_print_vcpus(c.f, &d[1], 1, &si, true);
+	assert_json_line(cap_text(&c));
+	assert_non_null(strstr(cap_text(&c), "\"vcpu\":16,\"cpu\":null,\"state\":\"crashed\","
+					     "\"exits\":null}"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_vcpus(c.f, &d[1], 1, &si, false);
+	assert_non_null(strstr(cap_text(&c), "\nhpc \"job\"            7   16    - crashed                - 2-3\n"));
+	cap_free(&c);
+}
+
+/* ---- shutdown -w and -a over a fake list and clock ---- */
+
+struct fake_node {
+	struct fake_domains list;
+	unsigned int slept_ms;
+	unsigned int end_after_ms; /* domain 3 shuts down once this much time has passed */
+};
+
+static int node_list(void *ctx, struct xl_domain_info *doms, unsigned int max)
+{
+	struct fake_node *n = ctx;
+
+	if (n->slept_ms >= n->end_after_ms)
+		n->list.doms[1].state = XL_DOMAIN_SHUTDOWN;
+	return fake_list(&n->list, doms, max);
+}
+
+static void node_sleep(void *ctx, unsigned int ms)
+{
+	((struct fake_node *)ctx)->slept_ms += ms;
+}
+
+static void test_wait_for_shutdown(void **state)
+{
+	static struct xl_domain_info doms[8];
+	struct fake_node n = { .list = { .result = 0 }, .end_after_ms = 1000 };
+	const uint32_t ids[2] = { 3, 42 }; /* 42 is not listed: gone already */
+	uint32_t still = 0;
+
+	add_domain(&n.list, 0, "dom0");
+	add_domain(&n.list, 3, "web");
+	n.list.doms[0].state = n.list.doms[1].state = XL_DOMAIN_RUNNING;
+	assert_int_equal(xl_wait_ended(node_list, node_sleep, &n, doms, 8, ids, 2, 5000, &still),
+			 XL_WAIT_ENDED);
+	assert_int_equal(n.slept_ms, 1000);
+	/* bounded: a guest that never ends is named */
+	n.slept_ms = 0;
+	n.end_after_ms = UINT32_MAX;
+	n.list.doms[1].state = XL_DOMAIN_PAUSED;
+	assert_int_equal(xl_wait_ended(node_list, node_sleep, &n, doms, 8, ids, 2, 500, &still),
+			 XL_WAIT_TIMED_OUT);
+	assert_int_equal(still, 3);
+	assert_int_equal(n.slept_ms, 500);
+	n.list.result = -1;
+	assert_int_equal(xl_wait_ended(node_list, node_sleep, &n, doms, 8, ids, 2, 500, &still),
+			 XL_WAIT_LIST_FAILED);
+}
+
+static void test_live_guests(void **state)
+{
+	struct fake_domains f = { .result = 0 };
+	static const uint32_t states[6] = { XL_DOMAIN_RUNNING, XL_DOMAIN_RUNNING, XL_DOMAIN_PAUSED,
+					    XL_DOMAIN_SHUTDOWN, XL_DOMAIN_CRASHED, XL_DOMAIN_BUILDING };
+	uint32_t ids[8];
+
+	for (unsigned int i = 0; i < 6; i++) {
+		add_domain(&f, i, "g");
+		f.doms[i].state = states[i];
+	}
+	/* dom0 never; only running and paused guests */
+	assert_int_equal(xl_live_guests(f.doms, 6, ids, 8), 2);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], 2);
+	assert_int_equal(xl_live_guests(f.doms, 6, ids, 1), 1);
+	assert_true(xl_domain_has_ended(f.doms, 6, 3));
+	assert_true(xl_domain_has_ended(f.doms, 6, 4));
+	assert_false(xl_domain_has_ended(f.doms, 6, 5));
+	assert_true(xl_domain_has_ended(f.doms, 6, 77));
 }
 
 /* ---- dmesg over a fake log ring ---- */
@@ -1221,6 +1527,15 @@ int main(void)
 		cmocka_unit_test(test_find_domain),
 		cmocka_unit_test(test_domain_lookup_errors),
 		cmocka_unit_test(test_commands_taking_a_domain),
+		cmocka_unit_test(test_parse_command_options),
+		cmocka_unit_test(test_parse_option_errors),
+		cmocka_unit_test(test_help_lists_everything),
+		cmocka_unit_test(test_uptime),
+		cmocka_unit_test(test_list_long),
+		cmocka_unit_test(test_vcpu_cpus),
+		cmocka_unit_test(test_vcpu_list),
+		cmocka_unit_test(test_wait_for_shutdown),
+		cmocka_unit_test(test_live_guests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,422 @@
+/*
+ * xl-lite's command line (see xl-args.h): one table of commands and one of
+ * options; getopt_long's option list, the checks and the help all come from
+ * them, so a command or an option cannot be added to one and not the others.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "xl-args.h"
+#include "xl-lite-fmt.h"
+
+#define CMD(c) (1u << (c))
+#define JSON_CMDS                                                                           \
+	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
+	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST))
+
+static const struct command {
+	const char *name;
+	enum xl_cmd cmd;
+	const char *usage;
+	const char *summary; /* one line in the general help */
+	const char *what;
+	unsigned int min_args, max_args;
+	bool takes_domain; /* args[0] names a domain: an id or a name */
+} commands[] = {
+	{ "info", XL_CMD_INFO, "xl-lite info [-j]",
+	  "the hypervisor: version, CPUs and owners, memory, IOMMU",
+	  "The hypervisor: its version and ABI, the TSC frequency, every physical CPU\n"
+	  "and the domain that owns it (or free), and where the memory went: total,\n"
+	  "hypervisor, dom0, guests and free, in MiB; the IOMMU (driver, units,\n"
+	  "whether DMA and interrupt remapping are on) and the DMA it blocked.", 0, 0, false },
+	{ "list", XL_CMD_LIST, "xl-lite list [-l] [-j]",
+	  "the domains: name, id, memory, vCPUs, state, uptime",
+	  "The domains, one a line: name, id, memory in MiB, vCPUs, state, uptime\n"
+	  "(H:MM:SS), the physical CPU of vCPU 0, the VM exits taken so far and their\n"
+	  "average rate, and the DMA of its devices the IOMMU blocked. -l: one block\n"
+	  "per domain with everything --json gives (each vCPU's exits too).", 0, 0, false },
+	{ "vcpu-list", XL_CMD_VCPU_LIST, "xl-lite vcpu-list [-j] [DOMAIN]",
+	  "each vCPU (of DOMAIN): its physical CPU, state, exits",
+	  "Each vCPU of every domain, or of DOMAIN: the domain's name and id, the vCPU,\n"
+	  "its physical CPU, the domain's state, the vCPU's VM exits, and the CPUs the\n"
+	  "domain owns. The hypervisor reports vCPU 0's CPU and which CPUs a domain\n"
+	  "owns: another vCPU's CPU is shown when only one CPU is left for it, else '-'.",
+	  0, 1, true },
+	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [-j]", "the hypervisor's log ring",
+	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
+	  "(the ring keeps the most recent text; older lines are overwritten).", 0, 0, false },
+	{ "create", XL_CMD_CREATE, "xl-lite create [-n] [-c] FILE [KEY=VALUE ...]",
+	  "create and start a guest from a configuration file",
+	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
+	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
+	  "cmdline, pci, on_dma_fault, on_crash. KEY=VALUE settings after the file, in\n"
+	  "the file's syntax, replace the file's (memory=512 'name=\"x\"'). A bad file is\n"
+	  "refused with the line and the reason, and nothing is created. Prints the new\n"
+	  "domain's id.",
+	  1, XL_MAX_ARGS, false },
+	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
+	  "create and start a guest from a small ELF image",
+	  "Create a guest from a 64-bit ELF image (a lightweight kernel or a test guest)\n"
+	  "with MEM_MIB MiB of memory (default 2) on physical CPU CPU (default: any free\n"
+	  "one) and start it. Its command line is \"xl-guest name=NAME\". Prints the\n"
+	  "new domain's id. The image must fit the driver's 64 KiB transfer.",
+	  2, 4, false },
+	{ "destroy", XL_CMD_DESTROY, "xl-lite destroy DOMAIN",
+	  "stop a domain and give its CPUs and memory back",
+	  "Stop DOMAIN and give its CPUs and memory back.", 1, 1, true },
+	{ "pause", XL_CMD_PAUSE, "xl-lite pause DOMAIN", "stop a domain's vCPUs where they are",
+	  "Stop DOMAIN's vCPUs where they are.", 1, 1, true },
+	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause DOMAIN", "let a paused domain run again",
+	  "Let a paused domain run again.", 1, 1, true },
+	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown [-w] DOMAIN | -a [-w]",
+	  "ask a guest (-a: every guest) to shut down",
+	  "Ask DOMAIN (-a: every guest that is running or paused) to shut down. The\n"
+	  "guest sees the request when it next asks (XL_SHUTDOWN_QUERY) and ends\n"
+	  "itself; one that never asks keeps running (xl-lite destroy ends it at once).\n"
+	  "-w waits until each has ended (shut down, crashed or gone), at most 60 s.",
+	  1, 1, true },
+	{ "console", XL_CMD_CONSOLE, "xl-lite console DOMAIN",
+	  "attach to a guest's console (Ctrl-] detaches)",
+	  "Attach to DOMAIN's console: its output since the last read, then live;\n"
+	  "what you type goes to the guest. Ctrl-] detaches. With standard input not a\n"
+	  "terminal, the input is sent and the command returns once the guest has been\n"
+	  "quiet for a second after it. Output written while nobody is attached is kept\n"
+	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1, true },
+	{ "pci-assignable-add", XL_CMD_PCI_ASSIGNABLE_ADD, "xl-lite pci-assignable-add BDF",
+	  "take a PCI function from dom0 for guests",
+	  "Take PCI function BDF (SSSS:BB:DD.F or BB:DD.F) from dom0 so that it can be\n"
+	  "given to a guest: the hypervisor checks it first (it exists, on the root bus,\n"
+	  "not a bridge nor an IOMMU, an IOMMU translates DMA); then dom0's driver is\n"
+	  "unbound, the device reset (when Linux offers a reset for it), and the\n"
+	  "hypervisor moves it out of dom0's IO space: its DMA is blocked, its bus\n"
+	  "mastering off. A refused function is left as it was.", 1, 1, false },
+	{ "pci-assignable-remove", XL_CMD_PCI_ASSIGNABLE_REMOVE, "xl-lite pci-assignable-remove BDF",
+	  "give an assignable PCI function back to dom0",
+	  "Give an assignable PCI function back to dom0: into dom0's IO space again,\n"
+	  "then Linux is asked to bind a driver to it.", 1, 1, false },
+	{ "pci-assignable-list", XL_CMD_PCI_ASSIGNABLE_LIST, "xl-lite pci-assignable-list [-j]",
+	  "the PCI functions taken from dom0, and their guests",
+	  "The PCI functions taken from dom0, one a line: assignable, or assigned and\n"
+	  "to which domain.", 0, 0, false },
+	{ "pci-list", XL_CMD_PCI_LIST, "xl-lite pci-list [-j] DOMAIN", "the PCI functions a domain has",
+	  "The PCI functions DOMAIN has.", 1, 1, true },
+	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
+	  "This text, or a command's.", 0, 0, false },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
+		 OPT_HELP, OPT_COUNT };
+
+static const struct option_rule {
+	const char *name;
+	char letter;
+	unsigned int commands; /* CMD() of the commands that take it */
+	const char *help;
+} options[OPT_COUNT] = {
+	[OPT_JSON] = { "json", 'j', JSON_CMDS, "print one JSON object on one line instead of text" },
+	[OPT_LONG] = { "long", 'l', CMD(XL_CMD_LIST),
+		       "one block per domain, everything --json gives" },
+	[OPT_DRY_RUN] = { "dry-run", 'n', CMD(XL_CMD_CREATE),
+			  "check the file, the images, the CPUs and the PCI functions;\n"
+			  "print what would be created; create nothing" },
+	[OPT_PAUSED] = { "paused", 'p', CMD(XL_CMD_CREATE),
+			 "not available: the hypervisor runs a guest as it starts it\n"
+			 "and pauses only a running one (refused, exit 2)" },
+	[OPT_CONSOLE] = { "console", 'c', CMD(XL_CMD_CREATE),
+			  "attach to the new guest's console, as xl-lite console" },
+	[OPT_WAIT] = { "wait", 'w', CMD(XL_CMD_SHUTDOWN),
+		       "wait until the domain has ended (at most 60 s)" },
+	[OPT_ALL] = { "all", 'a', CMD(XL_CMD_SHUTDOWN), "every guest that is running or paused" },
+	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
+};
+
+static int find_command(const char *name)
+{
+	for (unsigned int i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+static const struct command *command_of(enum xl_cmd cmd)
+{
+	for (unsigned int i = 0; i < NR_COMMANDS; i++)
+		if (commands[i].cmd == cmd)
+			return &commands[i];
+	return NULL;
+}
+
+__attribute__((format(printf, 2, 3))) static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xl-lite: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'xl-lite help'.\n", err);
+	return XL_EXIT_USAGE;
+}
+
+/* What the parse has seen so far, beyond struct xl_args. */
+struct parse_state {
+	bool help;
+	const char *extra; /* the first argument too many */
+	char given[OPT_COUNT][32]; /* each option as typed ("-l", "--long"), "" if absent */
+};
+
+/* getopt_long's tables from options[]: "-:jl..." (in order, missing values reported) */
+static void getopt_tables(char *shortopts, struct option *longopts)
+{
+	char *s = shortopts;
+
+	*s++ = '-';
+	*s++ = ':';
+	for (int i = 0; i < OPT_COUNT; i++) {
+		*s++ = options[i].letter;
+		longopts[i] = (struct option){ options[i].name, no_argument, NULL, options[i].letter };
+	}
+	*s = '\0';
+	longopts[OPT_COUNT] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+static int option_of_letter(int letter)
+{
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (options[i].letter == letter)
+			return i;
+	return -1;
+}
+
+/* A command's name, or its argument; the command first, "help"'s topic second. */
+static int take_word(const char *s, struct xl_args *a, struct parse_state *st, FILE *err)
+{
+	const struct command *c;
+	int i;
+
+	if (a->cmd == XL_CMD_NONE) {
+		i = find_command(s);
+		if (i < 0)
+			return usage_error(err, "unknown command '%s'", s);
+		a->cmd = commands[i].cmd;
+		return XL_EXIT_OK;
+	}
+	if (a->cmd == XL_CMD_HELP && a->topic == XL_CMD_NONE) {
+		i = find_command(s);
+		if (i < 0)
+			return usage_error(err, "no help for '%s': not a command", s);
+		a->topic = commands[i].cmd;
+		return XL_EXIT_OK;
+	}
+	c = command_of(a->cmd);
+	if (a->nargs < c->max_args)
+		a->args[a->nargs++] = s;
+	else if (!st->extra)
+		st->extra = s;
+	return XL_EXIT_OK;
+}
+
+/*
+ * An option getopt_long refused. glibc sets optopt to the letter of an
+ * unknown short option, to the value of a known long option given a value
+ * ("--json=1"), and to 0 for an unknown long option (then argv[at - 1]).
+ */
+static int bad_option(char *const argv[], int at, FILE *err)
+{
+	const char *typed = argv[at - 1];
+	int known = optopt ? option_of_letter(optopt) : -1;
+
+	if (known >= 0)
+		return usage_error(err, "option '--%s' takes no value", options[known].name);
+	if (optopt)
+		return usage_error(err, "unknown option '-%c'", optopt);
+	return usage_error(err, "unknown option '%.*s'", (int)strcspn(typed, "="), typed);
+}
+
+static void record_option(int opt, int longindex, struct parse_state *st)
+{
+	if (st->given[opt][0])
+		return;
+	if (longindex >= 0)
+		snprintf(st->given[opt], sizeof(st->given[opt]), "--%s", options[opt].name);
+	else
+		snprintf(st->given[opt], sizeof(st->given[opt]), "-%c", options[opt].letter);
+}
+
+/* The options given to a command that does not take them, or -p (cannot be done). */
+static int check_options(const struct xl_args *a, const struct parse_state *st, FILE *err)
+{
+	const struct command *c = command_of(a->cmd);
+
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (st->given[i][0] && !(options[i].commands & CMD(a->cmd)))
+			return usage_error(err, "%s: no option '%s' (see 'xl-lite help %s')", c->name,
+					   st->given[i], c->name);
+	if (st->given[OPT_PAUSED][0])
+		return usage_error(err, "create %s: not available: xen-lite runs a guest as it "
+				   "starts it and pauses only a running one", st->given[OPT_PAUSED]);
+	if (a->dry_run && a->console)
+		return usage_error(err, "create: %s and %s together: a dry run creates nothing to "
+				   "attach to", st->given[OPT_DRY_RUN], st->given[OPT_CONSOLE]);
+	return XL_EXIT_OK;
+}
+
+/* The number of arguments the command takes with these options. */
+static void arg_bounds(const struct xl_args *a, unsigned int *min, unsigned int *max)
+{
+	const struct command *c = command_of(a->cmd);
+
+	*min = c->min_args;
+	*max = c->max_args;
+	if (a->cmd == XL_CMD_SHUTDOWN && a->all)
+		*min = *max = 0;
+}
+
+static int check_arguments(const struct xl_args *a, const struct parse_state *st, FILE *err)
+{
+	const struct command *c = command_of(a->cmd);
+	unsigned int min, max;
+	const char *bad_id;
+	uint32_t id;
+
+	arg_bounds(a, &min, &max);
+	if (a->cmd == XL_CMD_SHUTDOWN && a->all && a->nargs)
+		return usage_error(err, "shutdown %s: no DOMAIN with %s", st->given[OPT_ALL],
+				   st->given[OPT_ALL]);
+	if (st->extra || a->nargs > max)
+		return usage_error(err, "unexpected argument '%s'", st->extra ? st->extra : a->args[max]);
+	if (a->nargs < min)
+		return usage_error(err, "missing arguments: %s", c->usage);
+	/* an id written wrong is refused before the device is opened */
+	bad_id = xl_args_name_domain(a) ? xl_bad_domid_reason(xl_parse_domid(a->args[0], &id)) : NULL;
+	if (bad_id)
+		return usage_error(err, "%s: %s", a->args[0], bad_id);
+	return XL_EXIT_OK;
+}
+
+static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
+{
+	switch (opt) {
+	case OPT_JSON: a->json = true; break;
+	case OPT_LONG: a->long_list = true; break;
+	case OPT_DRY_RUN: a->dry_run = true; break;
+	case OPT_CONSOLE: a->console = true; break;
+	case OPT_WAIT: a->wait = true; break;
+	case OPT_ALL: a->all = true; break;
+	case OPT_HELP: st->help = true; break;
+	default: break; /* OPT_PAUSED: refused by check_options() */
+	}
+}
+
+int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
+{
+	char shortopts[2 + OPT_COUNT + 1];
+	struct option longopts[OPT_COUNT + 1];
+	struct parse_state st;
+	int c, rc, longindex;
+
+	memset(a, 0, sizeof(*a));
+	memset(&st, 0, sizeof(st));
+	getopt_tables(shortopts, longopts);
+	optind = 0; /* glibc: start afresh (the unit tests parse many times) */
+	opterr = 0;
+	for (;;) {
+		longindex = -1;
+		optopt = 0;
+		c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+		if (c == -1)
+			break;
+		if (c == '?' || c == ':')
+			return bad_option(argv, optind, err);
+		if (c == 1) {
+			rc = take_word(optarg, a, &st, err);
+			if (rc != XL_EXIT_OK)
+				return rc;
+			continue;
+		}
+		record_option(option_of_letter(c), longindex, &st);
+		set_flag(a, option_of_letter(c), &st);
+	}
+	/* after "--": arguments, whatever they look like */
+	for (; optind < argc; optind++) {
+		rc = take_word(argv[optind], a, &st, err);
+		if (rc != XL_EXIT_OK)
+			return rc;
+	}
+	if (st.help) {
+		/* "xl-lite info --help" is "xl-lite help info" */
+		if (a->cmd != XL_CMD_HELP)
+			a->topic = a->cmd;
+		a->cmd = XL_CMD_HELP;
+		return XL_EXIT_OK;
+	}
+	if (a->cmd == XL_CMD_NONE)
+		return usage_error(err, "no command given");
+	rc = check_options(a, &st, err);
+	return rc != XL_EXIT_OK ? rc : check_arguments(a, &st, err);
+}
+
+bool xl_cmd_takes_domain(enum xl_cmd cmd)
+{
+	const struct command *c = command_of(cmd);
+
+	return c && c->takes_domain;
+}
+
+bool xl_args_name_domain(const struct xl_args *a)
+{
+	return xl_cmd_takes_domain(a->cmd) && a->nargs > 0;
+}
+
+static void print_options(FILE *f, unsigned int command_bit)
+{
+	for (int i = 0; i < OPT_COUNT; i++) {
+		const char *line = options[i].help;
+		char head[32];
+
+		if (!(options[i].commands & command_bit))
+			continue;
+		snprintf(head, sizeof(head), "-%c, --%s", options[i].letter, options[i].name);
+		/* continuation lines of the help line up under its first */
+		for (bool first = true; *line; first = false) {
+			size_t len = strcspn(line, "\n");
+
+			fprintf(f, "  %-16s %.*s\n", first ? head : "", (int)len, line);
+			line += len + (line[len] == '\n');
+		}
+	}
+}
+
+void xl_print_help(FILE *f, enum xl_cmd topic)
+{
+	const struct command *c = command_of(topic);
+
+	if (c && topic != XL_CMD_HELP) {
+		fprintf(f, "usage: %s\n\n%s\n", c->usage, c->what);
+		if (c->takes_domain)
+			fputs("\nDOMAIN is the domain's id (decimal, no leading zeros) or its name.\n", f);
+		fputs("\nOptions:\n", f);
+		print_options(f, CMD(topic));
+		return;
+	}
+	fputs("usage: xl-lite COMMAND [OPTIONS] [ARGUMENTS]\n"
+	      "\n"
+	      "Control xen-lite from dom0, through /dev/xenlite (the xenlite module); root only.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (unsigned int i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-22s %s\n", commands[i].name, commands[i].summary);
+	fputs("\n"
+	      "Options (each command takes those its help lists):\n"
+	      "  -j, --json       print one JSON object on one line instead of text\n"
+	      "  -h, --help       help (for the command given)\n"
+	      "\n"
+	      "'xl-lite help COMMAND' gives a command's usage and options.\n"
+	      "Exit status: 0 done, 1 the hypervisor or the driver failed (the cause is\n"
+	      "printed), 2 usage error.\n",
+	      f);
+}

@@ -1,0 +1,70 @@
+/*
+ * xl-lite's command line: the commands, their options (getopt_long), the
+ * help text made from the same tables. No device access: the host unit
+ * tests (tests/unit/test_xl_lite.c) link it directly. Documentation/tools.md.
+ */
+#ifndef XL_ARGS_H
+#define XL_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define XL_EXIT_OK 0
+#define XL_EXIT_ERROR 1 /* the hypervisor or the driver failed */
+#define XL_EXIT_USAGE 2
+
+enum xl_cmd {
+	XL_CMD_NONE,
+	XL_CMD_HELP,
+	XL_CMD_INFO,
+	XL_CMD_LIST,
+	XL_CMD_DMESG,
+	XL_CMD_CREATE_ELF,
+	XL_CMD_DESTROY,
+	XL_CMD_PAUSE,
+	XL_CMD_UNPAUSE,
+	XL_CMD_SHUTDOWN,
+	XL_CMD_CONSOLE,
+	XL_CMD_CREATE,
+	XL_CMD_PCI_ASSIGNABLE_ADD,
+	XL_CMD_PCI_ASSIGNABLE_REMOVE,
+	XL_CMD_PCI_ASSIGNABLE_LIST,
+	XL_CMD_PCI_LIST,
+	XL_CMD_VCPU_LIST,
+};
+
+/* create FILE and up to this many key=value settings after it */
+#define XL_MAX_ARGS 32
+
+struct xl_args {
+	enum xl_cmd cmd;
+	enum xl_cmd topic; /* XL_CMD_HELP: the command asked about, or XL_CMD_NONE */
+	bool json; /* -j: JSON instead of text */
+	bool long_list; /* list -l: one block per domain */
+	bool dry_run; /* create -n: check everything, create nothing */
+	bool console; /* create -c: attach to the console once created */
+	bool wait; /* shutdown -w: until the domain has ended */
+	bool all; /* shutdown -a: every guest */
+	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
+	unsigned int nargs;
+	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */
+};
+
+/*
+ * Parse argv (getopt_long: options before or after the command). Returns
+ * XL_EXIT_OK with *a filled in, or XL_EXIT_USAGE after printing
+ * "xl-lite: WHY" and a hint to err. argv's order may be changed.
+ */
+int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err);
+
+/* Whether the command's first argument names a domain (destroy, pause, console, ...). */
+bool xl_cmd_takes_domain(enum xl_cmd cmd);
+
+/* Whether these arguments name a domain in args[0] (vcpu-list's is optional, shutdown -a has none). */
+bool xl_args_name_domain(const struct xl_args *a);
+
+/* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */
+void xl_print_help(FILE *f, enum xl_cmd topic);
+
+#endif

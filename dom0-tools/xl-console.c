@@ -1,0 +1,90 @@
+/*
+ * xl-lite console DOMAIN (and create -c): the guest's output since the
+ * last read, then live; what is typed goes to the guest. Ctrl-] detaches.
+ * Documentation/tools.md.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "xl-cmds.h"
+
+#define DETACH_KEY 0x1d /* Ctrl-] */
+#define QUIET_MS 1000 /* non-interactive: leave once the guest is this quiet after the input */
+
+/* Print what the guest wrote since the last read; returns bytes, or -1 on error. */
+#define CONSOLE_CHUNK_BYTES 8192
+
+static int64_t drain_console(struct xl_handle *h, uint32_t id, struct xl_console_chunk *chunk)
+{
+	int64_t n = xl_console_read(h, id, chunk, CONSOLE_CHUNK_BYTES);
+
+	if (n < 0)
+		return -1;
+	if (chunk->dropped)
+		fprintf(stderr, "\r\nxl-lite: [%llu bytes of output lost before this]\r\n",
+			(unsigned long long)chunk->dropped);
+	fwrite(chunk->data, 1, (size_t)n, stdout);
+	fflush(stdout);
+	return n;
+}
+
+int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named)
+{
+	static _Alignas(struct xl_console_chunk) char chunk_mem[CONSOLE_CHUNK_BYTES];
+	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
+	bool tty = isatty(STDIN_FILENO), input_done = false;
+	struct termios saved, raw;
+	uint32_t id = domid;
+	int quiet_ms = 0, rc = XL_EXIT_OK;
+
+	if (id == 0) {
+		fprintf(stderr, "xl-lite: '%s' is dom0, not a guest: it has no console here\n",
+			named);
+		return XL_EXIT_USAGE;
+	}
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &saved);
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+		fprintf(stderr, "xl-lite: attached to domain %u's console; Ctrl-] detaches\r\n", id);
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int64_t out = drain_console(h, id, chunk);
+
+		if (out < 0) {
+			rc = xl_report(&h->err);
+			break;
+		}
+		quiet_ms = out ? 0 : quiet_ms + 50;
+		if (!tty && input_done && quiet_ms >= QUIET_MS)
+			break;
+		if (!input_done && poll(&pfd, 1, 50) > 0) {
+			char buf[256];
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+			char *detach = n > 0 && tty ? memchr(buf, DETACH_KEY, (size_t)n) : NULL;
+
+			if (detach)
+				n = detach - buf;
+			if (n > 0 && xl_console_write(h, id, buf, (size_t)n) < 0) {
+				rc = xl_report(&h->err);
+				break;
+			}
+			if (detach)
+				break;
+			if (n <= 0)
+				input_done = true;
+		} else if (input_done) {
+			usleep(50000);
+		}
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+		fprintf(stderr, "\nxl-lite: detached\n");
+	}
+	return rc;
+}

@@ -1,0 +1,164 @@
+/* xl-lite create -n: the node's checks and the plan (see xl-create-check.h). */
+#include <string.h>
+
+#include "xl-create-check.h"
+#include "xl-lite-fmt.h"
+
+/* "dom0", "d3" or "free": who owns a CPU (buf: at least 16 bytes) */
+static const char *owner_name(int32_t owner, char *buf, size_t size)
+{
+	if (owner == XL_CPU_FREE)
+		return "free";
+	if (owner == 0)
+		return "dom0";
+	snprintf(buf, size, "d%d", owner);
+	return buf;
+}
+
+/* The CPUs cfg names: each exists and is free. */
+static unsigned int check_named_cpus(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+				     const struct xl_sysinfo *si)
+{
+	unsigned int problems = 0;
+	char who[16];
+
+	for (unsigned int i = 0; i < cfg->nr_cpus; i++) {
+		unsigned int cpu = (unsigned int)cfg->cpus[i];
+
+		if (cpu >= si->nr_cpus) {
+			fprintf(out, "xl-lite: %s: cpus: CPU %u does not exist (the node has %u)\n",
+				prefix, cpu, si->nr_cpus);
+			problems++;
+		} else if (cpu < xl_listed_cpus(si) && si->cpu_owner[cpu] != XL_CPU_FREE) {
+			fprintf(out, "xl-lite: %s: cpus: CPU %u is not free (%s has it)\n", prefix, cpu,
+				owner_name(si->cpu_owner[cpu], who, sizeof(who)));
+			problems++;
+		}
+	}
+	return problems;
+}
+
+/* vCPUs on "any": as many free CPUs as vCPUs (the hypervisor never gives CPU 0) */
+static unsigned int check_free_cpus(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+				    const struct xl_sysinfo *si)
+{
+	unsigned int free_cpus = 0;
+
+	if (cfg->nr_cpus)
+		return 0;
+	for (unsigned int c = 1; c < xl_listed_cpus(si); c++)
+		free_cpus += si->cpu_owner[c] == XL_CPU_FREE;
+	if (free_cpus >= cfg->vcpus)
+		return 0;
+	fprintf(out, "xl-lite: %s: vcpus: %u vCPU%s on any free CPU, but %u CPU%s free\n", prefix,
+		cfg->vcpus, cfg->vcpus == 1 ? "" : "s", free_cpus, free_cpus == 1 ? " is" : "s are");
+	return 1;
+}
+
+static unsigned int check_memory(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+				 const struct xl_sysinfo *si)
+{
+	if (cfg->memory_mib <= si->mem_free >> 20)
+		return 0;
+	fprintf(out, "xl-lite: %s: memory: %llu MiB asked for, %llu MiB free\n", prefix,
+		(unsigned long long)cfg->memory_mib, (unsigned long long)(si->mem_free >> 20));
+	return 1;
+}
+
+static const struct xl_pci_device *find_pci(uint32_t sbdf, const struct xl_pci_device *pci,
+					    unsigned int nr_pci)
+{
+	for (unsigned int i = 0; i < nr_pci; i++)
+		if (((uint32_t)pci[i].segment << 16 | pci[i].bdf) == sbdf)
+			return &pci[i];
+	return NULL;
+}
+
+/* Each function named is assignable: taken from dom0, no guest's. */
+static unsigned int check_pci(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+			      const struct xl_pci_device *pci, unsigned int nr_pci)
+{
+	unsigned int problems = 0;
+
+	for (unsigned int i = 0; i < cfg->nr_pci; i++) {
+		const struct xl_pci_device *d = find_pci(cfg->pci[i], pci, nr_pci);
+		char bdf[16];
+
+		xl_format_bdf((uint16_t)(cfg->pci[i] >> 16), (uint16_t)cfg->pci[i], bdf, sizeof(bdf));
+		if (d && d->state == XL_PCI_ASSIGNABLE)
+			continue;
+		problems++;
+		if (!d)
+			fprintf(out, "xl-lite: %s: pci: %s is not assignable (xl-lite "
+				"pci-assignable-add %s takes it from dom0)\n", prefix, bdf, bdf);
+		else
+			fprintf(out, "xl-lite: %s: pci: %s is not free (d%u has it)\n", prefix, bdf,
+				d->domid);
+	}
+	return problems;
+}
+
+unsigned int xl_create_check(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+			     const struct xl_sysinfo *si, const struct xl_pci_device *pci,
+			     unsigned int nr_pci)
+{
+	return check_named_cpus(out, prefix, cfg, si) + check_free_cpus(out, prefix, cfg, si) +
+	       check_memory(out, prefix, cfg, si) + check_pci(out, prefix, cfg, pci, nr_pci);
+}
+
+static void print_cpus(FILE *f, const struct xl_domctl_create *req)
+{
+	fputs("cpus:         ", f);
+	for (unsigned int v = 0; v < req->nr_vcpus; v++) {
+		if (req->cpus[v] < 0)
+			fprintf(f, "%sany", v ? "," : "");
+		else
+			fprintf(f, "%s%d", v ? "," : "", req->cpus[v]);
+	}
+	fputc('\n', f);
+}
+
+static void print_pci(FILE *f, const struct xl_domctl_create *req)
+{
+	char bdf[16];
+
+	fputs("pci:          ", f);
+	if (!req->nr_pci)
+		fputs("none", f);
+	for (unsigned int i = 0; i < req->nr_pci; i++)
+		fprintf(f, "%s%s", i ? "," : "",
+			xl_format_bdf((uint16_t)(req->pci[i] >> 16), (uint16_t)req->pci[i], bdf,
+				      sizeof(bdf)));
+	fputc('\n', f);
+}
+
+static const char *on_crash_name(const struct xl_cfg *cfg)
+{
+	return cfg->on_crash == XL_ON_CRASH_DESTROY   ? "destroy"
+	       : cfg->on_crash == XL_ON_CRASH_RESTART ? "restart"
+						      : "preserve";
+}
+
+void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
+			  size_t ramdisk_size)
+{
+	struct xl_domctl_create req;
+
+	xl_cfg_to_create(cfg, &req);
+	fprintf(f, "name:         %s\n", req.name);
+	fprintf(f, "type:         %s\n", req.type == XL_GUEST_LINUX ? "linux" : "elf");
+	fprintf(f, "kernel:       %s (%zu bytes)\n", cfg->kernel, kernel_size);
+	if (cfg->ramdisk[0])
+		fprintf(f, "ramdisk:      %s (%zu bytes)\n", cfg->ramdisk, ramdisk_size);
+	else
+		fputs("ramdisk:      none\n", f);
+	fprintf(f, "memory:       %llu MiB\n", (unsigned long long)cfg->memory_mib);
+	fprintf(f, "vcpus:        %u\n", req.nr_vcpus);
+	print_cpus(f, &req);
+	fputs("cmdline:      ", f);
+	xl_json_string(f, req.cmdline, strnlen(req.cmdline, sizeof(req.cmdline)));
+	fputc('\n', f);
+	print_pci(f, &req);
+	fprintf(f, "on_crash:     %s\n", on_crash_name(cfg));
+	fprintf(f, "on_dma_fault: %s\n", req.on_dma_fault == XL_DMA_FAULT_LOG ? "log" : "crash");
+}

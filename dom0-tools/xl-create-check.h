@@ -1,0 +1,30 @@
+/*
+ * xl-lite create -n (a dry run): whether this node could take a parsed
+ * configuration now, from what the read-only calls tell (XL_SYSCTL_INFO,
+ * XL_SYSCTL_PCI_LIST), and the guest that would be created. No device
+ * access: tests/unit/test_xl_cfg.c links it. Documentation/tools.md.
+ */
+#ifndef XL_CREATE_CHECK_H
+#define XL_CREATE_CHECK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "xen-lite-abi.h"
+#include "xl-cfg.h"
+
+/*
+ * Print on out, one line each prefixed "xl-lite: PREFIX: ", what would make
+ * the create fail now: a CPU named that does not exist, is dom0's or another
+ * domain's; fewer free CPUs than the vCPUs left to "any"; more memory than is
+ * free; a PCI function not assignable, or a guest's. Returns how many.
+ */
+unsigned int xl_create_check(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+			     const struct xl_sysinfo *si, const struct xl_pci_device *pci,
+			     unsigned int nr_pci);
+
+/* What would be created: one "key: value" line per setting, as the request would carry it. */
+void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
+			  size_t ramdisk_size);
+
+#endif

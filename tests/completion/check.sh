@@ -1,0 +1,72 @@
+#!/bin/bash
+# The bash completion of xl-lite (dom0-tools/xl-lite.bash-completion): it parses,
+# its commands and each command's options are those `xl-lite help` lists, and a
+# few completions come out right, with a stand-in xl-lite for `list`.
+#   tests/completion/check.sh XL_LITE     XL_LITE: a built xl-lite (help needs no device)
+# Prints what is wrong; exits 0 when nothing is.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+XL=$(realpath "$1")
+COMPLETION=dom0-tools/xl-lite.bash-completion
+bad=0
+fail() { echo "completion: $*"; bad=1; }
+
+bash -n "$COMPLETION" || fail "bash -n refuses $COMPLETION"
+
+# a stand-in for xl-lite: a fixed domain list, the real help
+stub=$(mktemp -d)
+trap 'rm -rf "$stub"' EXIT
+cat >"$stub/xl-lite" <<STUB
+#!/bin/sh
+case "\$1" in
+list) printf 'NAME ID MEM(MiB)\ndom0 0 512\nweb 3 64\nwebdb 4 64\n' ;;
+pci-assignable-list) printf '0000:00:02.0 assignable\n0000:00:03.0 assigned d3\n' ;;
+*) exec "$XL" "\$@" ;;
+esac
+STUB
+chmod +x "$stub/xl-lite"
+PATH=$stub:$PATH
+# shellcheck source=dom0-tools/xl-lite.bash-completion
+source "$COMPLETION"
+
+sorted() { tr ' ' '\n' | grep -v '^$' | sort | tr '\n' ' '; }
+
+# the commands: those of the general help ("  NAME  summary" lines)
+want=$(xl-lite help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p' | sorted)
+have=$(echo "$_xl_lite_commands" | sorted)
+[ "$want" = "$have" ] || fail "commands: xl-lite help has '$want', the completion '$have'"
+
+# each command's options: those of its help ("  -x, --long  ..." lines); help's help is
+# the general one
+for cmd in $_xl_lite_commands; do
+	[ "$cmd" != help ] || continue
+	want=$(xl-lite help "$cmd" | sed -n 's/^  \(-[a-z]\), \(--[a-z-]*\) .*/\1 \2/p' | sorted)
+	have=$(_xl_lite_options "$cmd" | sorted)
+	[ "$want" = "$have" ] || fail "$cmd: options '$want' in its help, '$have' completed"
+done
+
+# complete WORDS...: what the completion offers for the last word
+complete_words() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	_xl_lite
+	echo "${COMPREPLY[*]}"
+}
+expect() { # WANT WORDS...
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	[ "$got" = "$want" ] || fail "'$*': '$got', not '$want'"
+}
+expect "destroy" xl-lite destr
+expect "pci-assignable-add pci-assignable-remove pci-assignable-list pci-list" xl-lite pci
+expect "web webdb" xl-lite destroy we
+expect "web webdb" xl-lite shutdown -w we
+expect "" xl-lite destroy web x
+expect "--long" xl-lite list --lo
+expect "-w --wait -a --all -h --help" xl-lite shutdown -
+expect "memory=" xl-lite create g.cfg mem
+expect "vcpu-list" xl-lite help vcpu
+expect "0000:00:02.0" xl-lite pci-assignable-remove 0
+exit $bad
