@@ -1,8 +1,7 @@
 /*
  * Guest configuration files (see xl-cfg.h and Documentation/config.md): the
- * xl.cfg syntax first (settings, strings, lists, with line and column in
- * every syntax error), then the keys and what each accepts, then the checks
- * that need the whole file.
+ * keys and what each accepts, then the checks that need the whole file. The
+ * syntax they are written in is xl-cfg-syntax.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,319 +10,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xl-cfg-syntax.h"
 #include "xl-cfg.h"
-
-#define VALUE_MAX 512 /* a value's text once escapes are resolved, NUL included */
-#define LIST_MAX 32 /* items in one list: more than any key takes */
-
-enum value_kind { VALUE_BARE, VALUE_STRING, VALUE_LIST };
-
-/*
- * One setting's value. A string or a bare value is text; a list's items
- * are in text one after the other, each NUL-terminated.
- */
-struct value {
-	enum value_kind kind;
-	char text[VALUE_MAX];
-	size_t used; /* bytes of text filled, NULs included */
-	const char *item[LIST_MAX];
-	bool item_quoted[LIST_MAX];
-	unsigned int nr_items;
-};
 
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_CRASH, KEY_COUNT };
 
 struct parser {
+	struct cfg_reader r;
 	struct xl_cfg *c;
-	const char *p; /* the next character to read */
-	const char *line_start;
-	unsigned int line;
 	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not given */
-	const char *setting; /* reading a setting from the command line (its text), NULL: the file */
 	const char *set_by[KEY_COUNT]; /* the command-line setting that gave each key, or NULL */
 	char why[128]; /* the reason a value is refused */
-	char *err;
-	size_t err_size;
 };
-
-static unsigned int column(const struct parser *p, const char *at)
-{
-	return (unsigned int)(at - p->line_start) + 1;
-}
-
-#define PLACE_MAX 80
-
-/* Where something is: "line 3" of the file, or "setting 'memory=x'" from the command line. */
-static const char *place(const char *setting, unsigned int line, char *buf)
-{
-	if (setting)
-		snprintf(buf, PLACE_MAX, "setting '%.60s'", setting);
-	else
-		snprintf(buf, PLACE_MAX, "line %u", line);
-	return buf;
-}
 
 /* Where key k was given (the last time). */
 static const char *key_place(const struct parser *p, int k, char *buf)
 {
-	return place(p->set_by[k], p->at[k], buf);
-}
-
-/* A syntax error at character `at` of the current line: "line L, column C: ...". */
-static int syntax_error(struct parser *p, const char *at, const char *fmt, ...)
-{
-	char where[PLACE_MAX];
-	size_t n;
-	va_list ap;
-
-	snprintf(p->err, p->err_size, "%s, column %u: ", place(p->setting, p->line, where),
-		 column(p, at));
-	n = strlen(p->err);
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->err_size - n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* 'c', or byte 0xNN for a character that would not print */
-static const char *shown(char c, char *buf, size_t size)
-{
-	if (isgraph((unsigned char)c))
-		snprintf(buf, size, "'%c'", c);
-	else
-		snprintf(buf, size, "byte 0x%02x", (unsigned char)c);
-	return buf;
-}
-
-static int unexpected(struct parser *p, const char *where)
-{
-	char buf[16];
-
-	return syntax_error(p, p->p, "unexpected %s %s", shown(*p->p, buf, sizeof(buf)), where);
-}
-
-/* ---- the syntax ---- */
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* what may stand in a bare value: not a blank, newline, quote, or , ; # [ ] */
-static bool is_bare(char c)
-{
-	return c && !is_blank(c) && c != '\n' && !strchr("\"',;#[]", c);
-}
-
-static bool is_key_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '.' || c == '-';
-}
-
-static void skip_blanks(struct parser *p)
-{
-	while (is_blank(*p->p))
-		p->p++;
-}
-
-static void skip_comment(struct parser *p)
-{
-	if (*p->p == '#')
-		while (*p->p && *p->p != '\n')
-			p->p++;
-}
-
-static void next_line(struct parser *p)
-{
-	p->p++;
-	p->line++;
-	p->line_start = p->p;
-}
-
-/* Inside a list: blanks, comments and newlines. */
-static void skip_space_and_lines(struct parser *p)
-{
-	for (;;) {
-		skip_blanks(p);
-		skip_comment(p);
-		if (*p->p != '\n')
-			return;
-		next_line(p);
-	}
-}
-
-static int append(struct parser *p, struct value *v, char c, const char *at)
-{
-	if (v->used == sizeof(v->text))
-		return syntax_error(p, at, "a value longer than %d characters", VALUE_MAX - 1);
-	v->text[v->used++] = c;
-	return 0;
-}
-
-/* The character a backslash escape in a string stands for, or 0 for an unknown one. */
-static char escaped(char c)
-{
-	switch (c) {
-	case '"': return '"';
-	case '\'': return '\'';
-	case '\\': return '\\';
-	case 'n': return '\n';
-	case 't': return '\t';
-	case 'r': return '\r';
-	default: return 0;
-	}
-}
-
-static int unknown_escape(struct parser *p, const char *backslash)
-{
-	static const char *const known = "\\\" \\' \\\\ \\n \\t \\r";
-
-	if (isgraph((unsigned char)backslash[1]))
-		return syntax_error(p, backslash, "unknown escape '\\%c' in a string (%s are known)",
-				    backslash[1], known);
-	return syntax_error(p, backslash, "unknown escape: '\\' before byte 0x%02x in a string "
-			    "(%s are known)", (unsigned char)backslash[1], known);
-}
-
-/* A string in single or double quotes, escapes resolved, onto v->text (NUL-terminated). */
-static int read_string(struct parser *p, struct value *v)
-{
-	const char *open = p->p;
-	char quote = *p->p++;
-
-	for (;;) {
-		const char *at = p->p;
-		char c = *p->p++;
-
-		if (!c || c == '\n')
-			return syntax_error(p, open, "unterminated string");
-		if (c == quote)
-			return append(p, v, '\0', at);
-		if (c == '\\') {
-			if (!*p->p || *p->p == '\n')
-				return syntax_error(p, open, "unterminated string");
-			c = escaped(*p->p);
-			if (!c)
-				return unknown_escape(p, at);
-			p->p++;
-		}
-		if (append(p, v, c, at))
-			return -1;
-	}
-}
-
-/* A list's bare item: a run of bare characters, onto v->text. */
-static int read_word(struct parser *p, struct value *v)
-{
-	while (is_bare(*p->p)) {
-		if (append(p, v, *p->p, p->p))
-			return -1;
-		p->p++;
-	}
-	return append(p, v, '\0', p->p);
-}
-
-/*
- * A bare value: words and commas, blanks only next to a comma ("3, 2"), so
- * that `memory = 64 64` is refused rather than read as 64 or "64 64".
- */
-static int read_bare(struct parser *p, struct value *v)
-{
-	for (;;) {
-		const char *after;
-
-		while (is_bare(*p->p) || *p->p == ',') {
-			if (append(p, v, *p->p, p->p))
-				return -1;
-			p->p++;
-		}
-		for (after = p->p; is_blank(*after); after++)
-			;
-		if (after == p->p || (*after != ',' && p->p[-1] != ','))
-			return append(p, v, '\0', p->p);
-		for (; p->p < after; p->p++)
-			if (append(p, v, *p->p, p->p))
-				return -1;
-	}
-}
-
-static int read_item(struct parser *p, struct value *v)
-{
-	if (v->nr_items == LIST_MAX)
-		return syntax_error(p, p->p, "a list of more than %d items", LIST_MAX);
-	v->item[v->nr_items] = v->text + v->used;
-	v->item_quoted[v->nr_items] = *p->p == '"' || *p->p == '\'';
-	v->nr_items++;
-	if (*p->p == '"' || *p->p == '\'')
-		return read_string(p, v);
-	if (is_bare(*p->p))
-		return read_word(p, v);
-	return unexpected(p, "in a list");
-}
-
-/* [ item, item, ... ] across lines, comments between items, a last comma allowed */
-static int read_list(struct parser *p, struct value *v, const char *key, size_t key_len)
-{
-	unsigned int line = p->line;
-	char where[PLACE_MAX];
-
-	p->p++;
-	for (;;) {
-		skip_space_and_lines(p);
-		if (*p->p == ']')
-			break;
-		if (!*p->p)
-			goto unclosed;
-		if (read_item(p, v))
-			return -1;
-		skip_space_and_lines(p);
-		if (*p->p == ']')
-			break;
-		if (!*p->p)
-			goto unclosed;
-		if (*p->p != ',')
-			return unexpected(p, "in a list (a ',' or the closing ']' missing?)");
-		p->p++;
-	}
-	p->p++;
-	return 0;
-unclosed:
-	snprintf(p->err, p->err_size, "%s: %.*s is a list without its closing ']'",
-		 place(p->setting, line, where), (int)key_len, key);
-	return -1;
-}
-
-static int read_value(struct parser *p, struct value *v, const char *key, size_t key_len)
-{
-	memset(v, 0, sizeof(*v));
-	if (*p->p == '[') {
-		v->kind = VALUE_LIST;
-		return read_list(p, v, key, key_len);
-	}
-	if (*p->p == '"' || *p->p == '\'') {
-		v->kind = VALUE_STRING;
-		return read_string(p, v);
-	}
-	v->kind = VALUE_BARE;
-	return read_bare(p, v); /* nothing at all is an empty value: `cmdline =` */
-}
-
-/* After a value: blanks, a comment, then the end of the line, a ';' or the end of the file. */
-static int end_of_setting(struct parser *p)
-{
-	skip_blanks(p);
-	skip_comment(p);
-	if (*p->p == ';') {
-		p->p++;
-		return 0;
-	}
-	if (*p->p == '\n') {
-		next_line(p);
-		return 0;
-	}
-	return *p->p ? unexpected(p, "after the value") : 0;
+	return cfg_place(p->set_by[k], p->at[k], buf);
 }
 
 static bool parse_hex(const char *s, size_t len, unsigned int max, unsigned int *out)
@@ -693,27 +398,27 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 	int k = find_key(key, len);
 	char where[PLACE_MAX];
 
-	place(p->setting, line, where);
+	cfg_place(p->r.setting, line, where);
 	if (k < 0) {
-		snprintf(p->err, p->err_size, "%s: unknown key '%.*s'", where,
+		snprintf(p->r.err, p->r.err_size, "%s: unknown key '%.*s'", where,
 			 (int)(len < 40 ? len : 40), key);
 		return -1;
 	}
 	/* in the file each key once; a command-line setting replaces what came before */
-	if (p->at[k] && !p->setting) {
-		snprintf(p->err, p->err_size, "%s: %s given twice (first on line %u)", where,
+	if (p->at[k] && !p->r.setting) {
+		snprintf(p->r.err, p->r.err_size, "%s: %s given twice (first on line %u)", where,
 			 keys[k].name, p->at[k]);
 		return -1;
 	}
 	p->at[k] = line;
-	p->set_by[k] = p->setting;
+	p->set_by[k] = p->r.setting;
 	if (v->kind == VALUE_LIST && !keys[k].takes_list) {
-		snprintf(p->err, p->err_size, "%s: %s takes one value, not a list", where,
+		snprintf(p->r.err, p->r.err_size, "%s: %s takes one value, not a list", where,
 			 keys[k].name);
 		return -1;
 	}
 	if (keys[k].set(p, v)) {
-		snprintf(p->err, p->err_size, "%s: %s %s", where, keys[k].name, p->why);
+		snprintf(p->r.err, p->r.err_size, "%s: %s %s", where, keys[k].name, p->why);
 		return -1;
 	}
 	return 0;
@@ -722,32 +427,33 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 /* key = value, then the end of the line or a ';'; an empty line or a comment alone is nothing */
 static int read_setting(struct parser *p)
 {
+	struct cfg_reader *r = &p->r;
 	struct value v;
 	const char *key;
 	unsigned int line;
 	size_t len;
 
-	skip_blanks(p);
-	skip_comment(p);
-	if (*p->p == '\n') {
-		next_line(p);
+	cfg_skip_blanks(r);
+	cfg_skip_comment(r);
+	if (*r->p == '\n') {
+		cfg_next_line(r);
 		return 0;
 	}
-	if (*p->p == ';' || !*p->p) {
-		p->p += !!*p->p;
+	if (*r->p == ';' || !*r->p) {
+		r->p += !!*r->p;
 		return 0;
 	}
-	key = p->p;
-	while (is_key_char(*p->p))
-		p->p++;
-	len = (size_t)(p->p - key);
-	skip_blanks(p);
-	if (!len || *p->p != '=')
-		return syntax_error(p, p->p, "expected 'key = value'");
-	p->p++;
-	skip_blanks(p);
-	line = p->line;
-	if (read_value(p, &v, key, len) || end_of_setting(p))
+	key = r->p;
+	while (cfg_is_key_char(*r->p))
+		r->p++;
+	len = (size_t)(r->p - key);
+	cfg_skip_blanks(r);
+	if (!len || *r->p != '=')
+		return cfg_syntax_error(r, r->p, "expected 'key = value'");
+	r->p++;
+	cfg_skip_blanks(r);
+	line = r->line;
+	if (cfg_read_value(r, &v, key, len) || cfg_end_of_setting(r))
 		return -1;
 	return set_value(p, key, len, line, &v);
 }
@@ -792,13 +498,13 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 	return 0;
 }
 
-/* All the settings of text: the file's, or one command-line setting's (p->setting). */
+/* All the settings of text: the file's, or one command-line setting's (p->r.setting). */
 static int read_settings(struct parser *p, const char *text)
 {
-	p->p = text;
-	p->line_start = text;
-	p->line = 1;
-	while (*p->p)
+	p->r.p = text;
+	p->r.line_start = text;
+	p->r.line = 1;
+	while (*p->r.p)
 		if (read_setting(p))
 			return -1;
 	return 0;
@@ -812,7 +518,7 @@ int xl_cfg_parse(const char *text, struct xl_cfg *c, char *err, size_t err_size)
 int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned int n,
 		      struct xl_cfg *c, char *err, size_t err_size)
 {
-	struct parser p = { .c = c, .err = err, .err_size = err_size };
+	struct parser p = { .r = { .err = err, .err_size = err_size }, .c = c };
 
 	memset(c, 0, sizeof(*c));
 	c->type = XL_GUEST_ELF;
@@ -820,7 +526,7 @@ int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned in
 	if (read_settings(&p, text))
 		return -1;
 	for (unsigned int i = 0; i < n; i++) {
-		p.setting = settings[i];
+		p.r.setting = settings[i];
 		if (read_settings(&p, settings[i]))
 			return -1;
 	}
