@@ -123,8 +123,7 @@ static const struct option_rule {
 			  "check the file, the images, the CPUs and the PCI functions;\n"
 			  "print what would be created; create nothing" },
 	[OPT_PAUSED] = { "paused", 'p', CMD(XL_CMD_CREATE),
-			 "not available: the hypervisor runs a guest as it starts it\n"
-			 "and pauses only a running one (refused, exit 2)" },
+			 "leave the guest paused once built (xl-lite unpause runs it)" },
 	[OPT_CONSOLE] = { "console", 'c', CMD(XL_CMD_CREATE),
 			  "attach to the new guest's console, as xl-lite console" },
 	[OPT_WAIT] = { "wait", 'w', CMD(XL_CMD_SHUTDOWN),
@@ -255,9 +254,6 @@ static int check_options(const struct xl_args *a, const struct parse_state *st, 
 		if (st->given[i][0] && !(options[i].commands & CMD(a->cmd)))
 			return usage_error(err, "%s: no option '%s' (see 'xl-lite help %s')", c->name,
 					   st->given[i], c->name);
-	if (st->given[OPT_PAUSED][0])
-		return usage_error(err, "create %s: not available: xen-lite runs a guest as it "
-				   "starts it and pauses only a running one", st->given[OPT_PAUSED]);
 	if (a->dry_run && a->console)
 		return usage_error(err, "create: %s and %s together: a dry run creates nothing to "
 				   "attach to", st->given[OPT_DRY_RUN], st->given[OPT_CONSOLE]);
@@ -304,6 +300,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_LONG: a->long_list = true; break;
 	case OPT_DRY_RUN: a->dry_run = true; break;
 	case OPT_CONSOLE: a->console = true; break;
+	case OPT_PAUSED: a->paused = true; break;
 	case OPT_WAIT: a->wait = true; break;
 	case OPT_ALL: a->all = true; break;
 	case OPT_HELP: st->help = true; break;

@@ -44,6 +44,7 @@ struct xl_args {
 	bool long_list; /* list -l: one block per domain */
 	bool dry_run; /* create -n: check everything, create nothing */
 	bool console; /* create -c: attach to the console once created */
+	bool paused; /* create -p: built and left paused */
 	bool wait; /* shutdown -w: until the domain has ended */
 	bool all; /* shutdown -a: every guest */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */

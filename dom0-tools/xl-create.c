@@ -250,6 +250,8 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return rc;
 	}
 	xl_cfg_to_create(&cfg, &req);
+	if (a->paused)
+		req.flags |= XL_CREATE_PAUSED;
 	id = xl_create_staged(h, &req, im.kernel, im.kernel_size, im.ramdisk, im.ramdisk_size);
 	free_images(&im);
 	if (id < 0)

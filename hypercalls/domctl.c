@@ -57,7 +57,7 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 		return -EINVAL;
 	if (domain_name_taken(req->name))
 		return -EEXIST;
-	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH) ||
+	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH | XL_CREATE_PAUSED) ||
 	    (req->flags & XL_CREATE_DESTROY_ON_CRASH && req->flags & XL_CREATE_RESTART_ON_CRASH))
 		return -EINVAL;
 	if (req->type != XL_GUEST_ELF && req->type != XL_GUEST_LINUX)
@@ -100,6 +100,7 @@ static struct guest_config config_of(const struct xl_domctl_create *req, const u
 		.cmdline = req->cmdline,
 		.destroy_on_crash = req->flags & XL_CREATE_DESTROY_ON_CRASH,
 		.restart_on_crash = req->flags & XL_CREATE_RESTART_ON_CRASH,
+		.start_paused = req->flags & XL_CREATE_PAUSED,
 		.cpus = cpus,
 		.nr_vcpus = nr_vcpus,
 	};

@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 4
+#define XL_ABI_VERSION_MINOR 5
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -230,6 +230,7 @@ struct xl_domctl_load {
 
 #define XL_CREATE_DESTROY_ON_CRASH (1u << 0) /* on_crash=destroy: give everything back at once */
 #define XL_CREATE_RESTART_ON_CRASH (1u << 1) /* on_crash=restart: a fresh domain from the same image */
+#define XL_CREATE_PAUSED (1u << 2) /* ABI 0.5: built, then left paused (UNPAUSE runs it) */
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;

@@ -272,7 +272,9 @@ int domain_unpause(struct domain *d)
 	}
 	ASSERT_MSG(!d->unscrubbed, "domain d%u started with %llu bytes not zeroed", d->id,
 		   (unsigned long long)d->unscrubbed);
-	if (!d->nr_vcpus || !d->mem_size || !change_state(d, DOMAIN_BUILDING, DOMAIN_RUNNING))
+	/* the first start; a guest created paused has its vCPUs wait in their run loops */
+	if (!d->nr_vcpus || !d->mem_size ||
+	    !change_state(d, DOMAIN_BUILDING, d->start_paused ? DOMAIN_PAUSED : DOMAIN_RUNNING))
 		return -EINVAL;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		run_slot_give(d->vcpus[i]);

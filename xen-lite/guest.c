@@ -42,6 +42,7 @@ struct domain *guest_create(const struct guest_config *c, int *err)
 	d->direct_apic = c->type == XL_GUEST_LINUX; /* before the vCPUs: it sets their intercepts */
 	d->destroy_on_crash = c->destroy_on_crash;
 	d->restart_on_crash = c->restart_on_crash;
+	d->start_paused = c->start_paused;
 	memcpy(d->cmdline, c->cmdline, MIN(strlen(c->cmdline), sizeof(d->cmdline) - 1));
 	*err = c->type == XL_GUEST_LINUX ? guest_linux_alloc_memory(d, c->mem) :
 					   domain_alloc_memory(d, c->mem);
@@ -101,7 +102,8 @@ static void report_memory(struct domain *d)
 int guest_start(struct domain *d)
 {
 	report_memory(d);
-	log_info("domain d%u (%s) starting on CPU %u\n", d->id, d->name, d->vcpus[0]->pcpu);
+	log_info("domain d%u (%s) starting on CPU %u%s\n", d->id, d->name, d->vcpus[0]->pcpu,
+		 d->start_paused ? ", paused (created so)" : "");
 	return domain_unpause(d);
 }
 

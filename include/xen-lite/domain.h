@@ -101,6 +101,7 @@ struct domain {
 	bool direct_apic;
 	bool destroy_on_crash; /* on_crash=destroy: destroyed at dom0's next request after a crash */
 	bool restart_on_crash; /* on_crash=restart: rebuilt from the kept images */
+	bool start_paused; /* its start leaves it paused (not kept for a restart) */
 	/* what dom0 loaded (XL_DOMCTL_LOAD): the kernel, then the ramdisk; owned by the domain */
 	uint32_t guest_type; /* XL_GUEST_* */
 	void *images; /* freed once started, unless kept for on_crash=restart */

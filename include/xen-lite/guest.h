@@ -19,6 +19,7 @@ struct guest_config {
 	uint64_t mem; /* bytes, a multiple of 4 KiB, within the kind's limits */
 	const char *cmdline; /* kept (at most XL_CMDLINE_MAX - 1 bytes) for a restart */
 	bool destroy_on_crash, restart_on_crash;
+	bool start_paused; /* built, then left paused: an UNPAUSE runs it */
 	const unsigned int *cpus; /* vCPU i on cpus[i], each free (pcpu_choose()) */
 	unsigned int nr_vcpus;
 };

@@ -84,7 +84,8 @@ test_dom0_guest_lifecycle() {
 	# HPC guests started from dom0 (XL_HC_DOMCTL through /dev/xenlite): an ELF guest
 	# runs to PASS and is destroyed; a spinning one is paused, resumed and destroyed;
 	# afterwards CPU 1 is free again and the guests' memory is back; a guest that polls
-	# XL_SHUTDOWN_QUERY ends itself after xl-lite shutdown, and a second request is refused
+	# XL_SHUTDOWN_QUERY ends itself after xl-lite shutdown, and a second request is refused;
+	# one created paused (xl-lite create -p) runs nothing until it is unpaused
 	qemu_boot dom0-guests -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
 		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=guests,$BUILD/dom0/initrd.cpio.gz"
@@ -101,7 +102,11 @@ test_dom0_guest_lifecycle() {
 		"domain d3 (obliging): shutdown requested by dom0" \
 		"(d3 obliging) obliging: shutdown requested after" \
 		"xen-lite-dom0: shutdown-again: xl-lite: hypervisor: XL_DOMCTL_SHUTDOWN: Invalid argument" \
-		"xen-lite-dom0: destroy-3: exit 0" "xen-lite-dom0: guests done"
+		"xen-lite-dom0: destroy-3: exit 0" "xen-lite-dom0: guests done" \
+		"xen-lite-dom0: create-paused: exit 0" "(sleeper) starting on CPU 1, paused (created so)" \
+		"xen-lite-dom0: unpause-paused: exit 0" "(d4 sleeper) PASS: hello" "xen-lite-dom0: destroy-paused: exit 0"
+	expect_log_regex "xen-lite-dom0: list-paused: +sleeper +4 +2 +1 +paused "
+	expect_no_log "sleeper ran before its unpause"
 	expect_log_regex "xen-lite-dom0: list-1: +hello +1 +2 +1 +shutdown +[0-9]+:[0-9]{2}:[0-9]{2} +1 "
 	expect_log_regex "xen-lite-dom0: list-4: +obliging +3 +[0-9]+ +[0-9]+ +running "
 	expect_log_regex "xen-lite-dom0: list-5: +obliging +3 +[0-9]+ +[0-9]+ +shutdown "

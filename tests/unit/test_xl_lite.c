@@ -864,6 +864,9 @@ static void test_parse_command_options(void **state)
 	assert_string_equal(a.args[2], "name=\"x\"");
 	assert_int_equal(parse(&a, err, sizeof(err), "create", "--console", "g.cfg", NULL), XL_EXIT_OK);
 	assert_true(a.console);
+	assert_false(a.paused);
+	assert_int_equal(parse(&a, err, sizeof(err), "create", "-p", "g.cfg", NULL), XL_EXIT_OK);
+	assert_true(a.paused);
 	/* after "--" everything is an argument */
 	assert_int_equal(parse(&a, err, sizeof(err), "create", "--", "-odd.cfg", NULL), XL_EXIT_OK);
 	assert_string_equal(a.args[0], "-odd.cfg");
@@ -900,7 +903,6 @@ static void test_parse_option_errors(void **state)
 	expect_usage("xl-lite: info: no option '-l' (see 'xl-lite help info')\n", "info", "-l", NULL);
 	expect_usage("xl-lite: destroy: no option '--json'", "destroy", "web", "--json");
 	expect_usage("xl-lite: list: no option '-n'", "list", "-n", NULL);
-	expect_usage("create -p: not available", "create", "-p", "g.cfg");
 	expect_usage("a dry run creates nothing to attach to", "create", "-nc", "g.cfg");
 	expect_usage("xl-lite: shutdown -a: no DOMAIN with -a", "shutdown", "-a", "3");
 	expect_usage("missing arguments: xl-lite shutdown", "shutdown", "-w", NULL);
