@@ -56,8 +56,6 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 {
 	int64_t dest = check_message(d, addr, data);
 	uint8_t vector = (uint8_t)data;
-	struct guest_msi_route *route = &f->routes[index];
-	uint32_t key;
 	int err;
 
 	if (dest < 0) {
@@ -68,17 +66,11 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 		f->refused_reported = true;
 		return -EINVAL;
 	}
-	key = 1u << 16 | (uint32_t)dest << 8 | vector;
-	if (route->key == key) { /* the entry already delivers this */
-		*out = route->msg;
-		return 0;
-	}
 	err = iommu_intr_set(f->dev->segment, f->dev->bdf, index, (uint32_t)dest, vector, out);
 	if (err == -ENOSYS) { /* no remapping: the checked message itself, as fixed */
 		out->addr = MSI_ADDR_BASE | (uint32_t)dest << MSI_ADDR_DEST_SHIFT;
 		out->data = vector;
 		err = 0;
 	}
-	*route = (struct guest_msi_route){ err ? 0 : key, *out };
 	return err;
 }
