@@ -25,25 +25,8 @@
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
 
-#define PCI_VENDOR_ID 0x00
-#define PCI_COMMAND 0x04
-#define PCI_COMMAND_IO 0x1
-#define PCI_COMMAND_MEMORY 0x2
-#define PCI_COMMAND_MASTER 0x4
-#define PCI_CLASS_REVISION 0x08
-#define PCI_BAR0 0x10
-#define BAR_IO 0x1
-#define BAR_64BIT 0x4
 #define CLASS_BRIDGE 0x06
 #define CLASS_IOMMU 0x0806
-#define PCI_STATUS 0x06
-#define PCI_STATUS_CAP_LIST 0x10
-#define PCI_CAP_PTR 0x34
-#define PCI_CAP_ID_EXP 0x10
-#define PCI_CAP_ID_MSI 0x05
-#define PCI_CAP_ID_MSIX 0x11
-#define PCI_MSI_ENABLE 0x1
-#define PCI_MSIX_ENABLE 0x8000
 #define PCI_EXP_DEVCAP 4
 #define PCI_EXP_DEVCAP_FLR (1u << 28)
 #define PCI_EXP_DEVCTL 8
@@ -153,31 +136,17 @@ unsigned int pci_devices_list(struct pci_device_entry *out, unsigned int cap)
 	return n;
 }
 
-/* The capability id's offset, or 0 (the list walked at most 48 steps: a loop ends too). */
-static unsigned int find_capability(uint16_t bdf, unsigned int id)
-{
-	unsigned int pos;
-
-	if (!(arch_pci_config_read(bdf, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
-		return 0;
-	pos = arch_pci_config_read(bdf, PCI_CAP_PTR, 1) & 0xfc;
-	for (unsigned int steps = 0; pos >= 0x40 && steps < 48; steps++) {
-		if (arch_pci_config_read(bdf, pos, 1) == id)
-			return pos;
-		pos = arch_pci_config_read(bdf, pos + 1, 1) & 0xfc;
-	}
-	return 0;
-}
-
 /* MSI and MSI-X off: whatever a guest programmed is sent no more. */
 static void interrupts_off(uint16_t bdf)
 {
-	unsigned int msi = find_capability(bdf, PCI_CAP_ID_MSI), msix = find_capability(bdf, PCI_CAP_ID_MSIX);
+	unsigned int msi = pci_find_capability(bdf, PCI_CAP_ID_MSI), msix = pci_find_capability(bdf, PCI_CAP_ID_MSIX);
 
 	if (msi)
-		arch_pci_config_write(bdf, msi + 2, 2, arch_pci_config_read(bdf, msi + 2, 2) & ~PCI_MSI_ENABLE);
+		arch_pci_config_write(bdf, msi + PCI_MSI_FLAGS, 2,
+				      arch_pci_config_read(bdf, msi + PCI_MSI_FLAGS, 2) & ~PCI_MSI_FLAGS_ENABLE);
 	if (msix)
-		arch_pci_config_write(bdf, msix + 2, 2, arch_pci_config_read(bdf, msix + 2, 2) & ~PCI_MSIX_ENABLE);
+		arch_pci_config_write(bdf, msix + PCI_MSIX_FLAGS, 2,
+				      arch_pci_config_read(bdf, msix + PCI_MSIX_FLAGS, 2) & ~PCI_MSIX_FLAGS_ENABLE);
 }
 
 /*
@@ -187,7 +156,7 @@ static void interrupts_off(uint16_t bdf)
  */
 static bool reset_function(uint16_t bdf)
 {
-	unsigned int cap = find_capability(bdf, PCI_CAP_ID_EXP);
+	unsigned int cap = pci_find_capability(bdf, PCI_CAP_ID_EXP);
 	uint32_t header[HEADER_DWORDS];
 
 	if (!cap || !(arch_pci_config_read(bdf, cap + PCI_EXP_DEVCAP, 4) & PCI_EXP_DEVCAP_FLR))
@@ -210,10 +179,10 @@ static unsigned int read_bar(uint16_t bdf, unsigned int i, uint64_t *addr, uint6
 {
 	unsigned int off = PCI_BAR0 + 4 * i;
 	uint32_t lo = arch_pci_config_read(bdf, off, 4), hi = 0, mlo, mhi = 0xffffffffu;
-	bool wide = !(lo & BAR_IO) && (lo & 6) == BAR_64BIT && i < 5;
+	bool wide = !(lo & PCI_BAR_IO) && (lo & PCI_BAR_TYPE_MASK) == PCI_BAR_64BIT && i < 5;
 
 	*addr = *size = 0;
-	if (lo & BAR_IO)
+	if (lo & PCI_BAR_IO)
 		return 1;
 	arch_pci_config_write(bdf, off, 4, 0xffffffffu);
 	mlo = arch_pci_config_read(bdf, off, 4);

@@ -9,9 +9,6 @@
 #include <xen-lite/arch/pci.h>
 #include <xen-lite/spinlock.h>
 
-#define PORT_CONFIG_ADDRESS 0xcf8
-#define PORT_CONFIG_DATA 0xcfc
-#define CONFIG_ENABLE (1u << 31)
 
 static spinlock_t config_lock;
 
@@ -27,7 +24,7 @@ void pci_config_unlock(uint64_t flags)
 
 uint32_t pci_conf1_data(uint32_t address, uint16_t port, unsigned int size, bool write, uint32_t value)
 {
-	outl(PORT_CONFIG_ADDRESS, address);
+	outl(PCI_PORT_CONFIG_ADDRESS, address);
 	if (!write)
 		return port_in(port, size);
 	port_out(port, size, value);
@@ -36,9 +33,9 @@ uint32_t pci_conf1_data(uint32_t address, uint16_t port, unsigned int size, bool
 
 static uint32_t conf1(uint16_t bdf, unsigned int offset, unsigned int size, bool write, uint32_t value)
 {
-	uint32_t address = CONFIG_ENABLE | (uint32_t)bdf << 8 | (offset & 0xfc);
+	uint32_t address = PCI_CONFIG_ENABLE | (uint32_t)bdf << 8 | (offset & 0xfc);
 	uint64_t flags = pci_config_lock();
-	uint32_t v = pci_conf1_data(address, (uint16_t)(PORT_CONFIG_DATA + (offset & 3)), size, write, value);
+	uint32_t v = pci_conf1_data(address, (uint16_t)(PCI_PORT_CONFIG_DATA + (offset & 3)), size, write, value);
 
 	pci_config_unlock(flags);
 	return v;

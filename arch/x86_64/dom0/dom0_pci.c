@@ -18,8 +18,6 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 
-#define PORT_CONFIG_DATA 0xcfc
-#define CONFIG_ENABLE (1u << 31)
 #define MAX_GUARDED 8
 
 struct guarded_function {
@@ -64,14 +62,14 @@ enum vdev_io_result dom0_pci_address(struct io_access *io)
 
 static enum vdev_io_result config_data(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	unsigned int offset = (config_address & 0xfc) + (io->port - PORT_CONFIG_DATA);
+	unsigned int offset = (config_address & 0xfc) + (io->port - PCI_PORT_CONFIG_DATA);
 	struct guarded_function *g;
 	uint64_t flags;
 
 	if (io->string)
 		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
 	flags = pci_config_lock();
-	g = config_address & CONFIG_ENABLE ? guarded_at(0, (uint16_t)(config_address >> 8)) : NULL;
+	g = config_address & PCI_CONFIG_ENABLE ? guarded_at(0, (uint16_t)(config_address >> 8)) : NULL;
 	if (!io->in && g)
 		refuse(g, offset, false);
 	else if (io->in)
@@ -89,7 +87,7 @@ static void ecam_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int s
 
 int dom0_pci_init(struct domain *d)
 {
-	return vdev_io_register(d, PORT_CONFIG_DATA, 4, config_data, NULL);
+	return vdev_io_register(d, PCI_PORT_CONFIG_DATA, 4, config_data, NULL);
 }
 
 /* The ECAM page of a function, or 0 when no MCFG window covers its bus. */

@@ -17,8 +17,6 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 
-#define MSIX_CTRL 2
-#define MSIX_TABLE 4
 #define MSIX_TABLE_SIZE_MASK 0x7ffu
 #define MSIX_BIR_MASK 0x7u
 #define ENTRY_BYTES 16
@@ -122,8 +120,8 @@ static void table_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int 
 int guest_msix_init(struct domain *d, struct guest_pci_fn *f)
 {
 	const struct domain_pci *p = f->dev;
-	uint32_t ctrl = arch_pci_config_read(p->bdf, f->cap_msix + MSIX_CTRL, 2);
-	uint32_t table = arch_pci_config_read(p->bdf, f->cap_msix + MSIX_TABLE, 4);
+	uint32_t ctrl = arch_pci_config_read(p->bdf, f->cap_msix + PCI_MSIX_FLAGS, 2);
+	uint32_t table = arch_pci_config_read(p->bdf, f->cap_msix + PCI_MSIX_TABLE, 4);
 	unsigned int bir = table & MSIX_BIR_MASK, n = (ctrl & MSIX_TABLE_SIZE_MASK) + 1;
 	uint64_t base, size;
 

@@ -7,6 +7,7 @@
  * configuration each function shows is guest_pci_config.c's.
  */
 #include <arch/guest_pci.h>
+#include <arch/pci_config.h>
 #include <arch/vdev.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -14,23 +15,13 @@
 #include <xen-lite/arch/pci.h>
 #include <xen-lite/log.h>
 
-#define PORT_CONFIG_ADDRESS 0xcf8
-#define PORT_CONFIG_DATA 0xcfc
-#define CONFIG_ENABLE (1u << 31)
-#define CFG_STATUS 0x06
-#define CFG_CAP_PTR 0x34
-#define STATUS_CAP_LIST 0x10
-#define CAP_ID_MSI 0x05
-#define CAP_ID_EXP 0x10
-#define CAP_ID_MSIX 0x11
-#define MAX_CAP_STEPS 48
 
 /* The function at the address, NULL for the bridge, or (void *)-1 for nothing there. */
 static struct guest_pci_fn *addressed(struct guest_pci *bus, uint32_t address)
 {
 	unsigned int bus_nr = (address >> 16) & 0xff, slot = (address >> 11) & 0x1f, fn = (address >> 8) & 7;
 
-	if (!(address & CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns)
+	if (!(address & PCI_CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns)
 		return (struct guest_pci_fn *)-1;
 	return slot ? &bus->fn[slot - 1] : NULL;
 }
@@ -43,20 +34,20 @@ static enum vdev_io_result config_io(struct vcpu *v, struct io_access *io, void 
 	if (io->string)
 		return VDEV_IO_UNCLAIMED;
 	flags = spin_lock_irqsave(&bus->lock);
-	if (io->port == PORT_CONFIG_ADDRESS && io->size == 4) {
+	if (io->port == PCI_PORT_CONFIG_ADDRESS && io->size == 4) {
 		if (io->in)
 			io->value = bus->config_address;
 		else
 			bus->config_address = io->value & 0x80fffffcu;
-	} else if (io->port >= PORT_CONFIG_DATA && io->port + io->size <= PORT_CONFIG_DATA + 4 &&
+	} else if (io->port >= PCI_PORT_CONFIG_DATA && io->port + io->size <= PCI_PORT_CONFIG_DATA + 4 &&
 		   !(io->port & (io->size - 1))) {
 		struct guest_pci_fn *f = addressed(bus, bus->config_address);
-		unsigned int offset = (bus->config_address & 0xfc) + (io->port - PORT_CONFIG_DATA);
+		unsigned int offset = (bus->config_address & 0xfc) + (io->port - PCI_PORT_CONFIG_DATA);
 
 		if (f == (struct guest_pci_fn *)-1)
 			io->value = io->in ? 0xffffffffu : io->value;
 		else if (io->in)
-			io->value = f ? guest_pci_config_read(v->domain, f, offset, io->size)
+			io->value = f ? guest_pci_config_read(f, offset, io->size)
 				      : guest_pci_bridge_read(offset, io->size);
 		else if (f)
 			guest_pci_config_write(v->domain, f, offset, io->size, io->value);
@@ -67,35 +58,16 @@ static enum vdev_io_result config_io(struct vcpu *v, struct io_access *io, void 
 	return VDEV_IO_DONE;
 }
 
-/* Where the function keeps the capabilities the guest is shown (the list walked boundedly). */
-static void find_caps(struct guest_pci_fn *f)
-{
-	uint16_t bdf = f->dev->bdf;
-	unsigned int pos;
-
-	if (!(arch_pci_config_read(bdf, CFG_STATUS, 2) & STATUS_CAP_LIST))
-		return;
-	pos = arch_pci_config_read(bdf, CFG_CAP_PTR, 1) & 0xfc;
-	for (unsigned int steps = 0; pos >= 0x40 && steps < MAX_CAP_STEPS; steps++) {
-		unsigned int id = arch_pci_config_read(bdf, pos, 1);
-
-		if (id == CAP_ID_MSI && !f->cap_msi)
-			f->cap_msi = (uint8_t)pos;
-		else if (id == CAP_ID_MSIX && !f->cap_msix)
-			f->cap_msix = (uint8_t)pos;
-		else if (id == CAP_ID_EXP && !f->cap_exp)
-			f->cap_exp = (uint8_t)pos;
-		pos = arch_pci_config_read(bdf, pos + 1, 1) & 0xfc;
-	}
-}
-
 static int fn_init(struct domain *d, struct guest_pci_fn *f, struct domain_pci *p)
 {
 	f->dev = p;
-	find_caps(f);
+	/* the capabilities the guest is shown */
+	f->cap_msi = (uint8_t)pci_find_capability(p->bdf, PCI_CAP_ID_MSI);
+	f->cap_msix = (uint8_t)pci_find_capability(p->bdf, PCI_CAP_ID_MSIX);
+	f->cap_exp = (uint8_t)pci_find_capability(p->bdf, PCI_CAP_ID_EXP);
 	if (f->cap_msi) { /* off, one vector; what the function supports stays visible */
-		f->msi_ctrl = (uint16_t)arch_pci_config_read(p->bdf, f->cap_msi + 2, 2) & 0x180u;
-		arch_pci_config_write(p->bdf, f->cap_msi + 2, 2, f->msi_ctrl);
+		f->msi_ctrl = (uint16_t)arch_pci_config_read(p->bdf, f->cap_msi + PCI_MSI_FLAGS, 2) & 0x180u;
+		arch_pci_config_write(p->bdf, f->cap_msi + PCI_MSI_FLAGS, 2, f->msi_ctrl);
 	}
 	if (f->cap_msix) {
 		int err = guest_msix_init(d, f);
@@ -126,7 +98,7 @@ int guest_pci_init(struct domain *d)
 	for (unsigned int i = 0; i < d->nr_pci && !err; i++)
 		err = fn_init(d, &bus->fn[i], &d->pci[i]);
 	if (!err)
-		err = vdev_io_register(d, PORT_CONFIG_ADDRESS, 8, config_io, NULL);
+		err = vdev_io_register(d, PCI_PORT_CONFIG_ADDRESS, 8, config_io, NULL);
 	return err;
 }
 

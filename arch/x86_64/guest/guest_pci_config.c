@@ -14,33 +14,16 @@
 #include <xen-lite/arch/pci.h>
 #include <xen-lite/domain.h>
 
-#define CFG_COMMAND 0x04
-#define CFG_CLASS 0x08
 #define CFG_HEADER 0x0c
-#define CFG_BAR0 0x10
 #define CFG_BAR_END 0x28
 #define CFG_SUBSYSTEM 0x2c
-#define CFG_CAP_PTR 0x34
-#define CFG_CAPS 0x40
-#define COMMAND_MEMORY 0x2u
-#define COMMAND_MASTER 0x4u
-#define COMMAND_INTX_DISABLE 0x400u
-#define STATUS_CAP_LIST (0x10u << 16)
+#define STATUS_CAP_LIST ((uint32_t)PCI_STATUS_CAP_LIST << 16) /* in the command/status dword */
 #define HEADER_MULTIFUNCTION (0x80u << 16)
 #define BAR_FLAGS 0xfu
-#define BAR_64BIT 0x4u
-#define BAR_TYPE_MASK 0x6u
 
-#define CAP_ID_MSI 0x05
-#define CAP_ID_EXP 0x10
-#define CAP_ID_MSIX 0x11
-#define MSI_CTRL_ENABLE 0x1u
-#define MSI_CTRL_MMC (0x7u << 1)
 #define MSI_CTRL_MME (0x7u << 4)
 #define MSI_CTRL_64BIT 0x80u
 #define MSI_CTRL_MASKABLE 0x100u
-#define MSIX_CTRL_MASK_ALL 0x4000u
-#define MSIX_CTRL_ENABLE 0x8000u
 #define MSIX_CAP_BYTES 12u
 #define EXP_CAP_BYTES 0x3cu
 
@@ -97,11 +80,11 @@ static uint32_t bar_read(const struct guest_pci_fn *f, unsigned int i)
 	bool sizing = f->bar_written[i] == 0xffffffffu;
 
 	if (p->bar_size[i]) {
-		uint32_t flags = real_read(f, CFG_BAR0 + 4 * i) & BAR_FLAGS;
+		uint32_t flags = real_read(f, PCI_BAR0 + 4 * i) & BAR_FLAGS;
 
 		return (uint32_t)((sizing ? ~(p->bar_size[i] - 1) : p->bar[i]) & ~(uint64_t)BAR_FLAGS) | flags;
 	}
-	if (i && p->bar_size[i - 1] && (real_read(f, CFG_BAR0 + 4 * (i - 1)) & BAR_TYPE_MASK) == BAR_64BIT)
+	if (i && p->bar_size[i - 1] && (real_read(f, PCI_BAR0 + 4 * (i - 1)) & PCI_BAR_TYPE_MASK) == PCI_BAR_64BIT)
 		return (uint32_t)((sizing ? ~(p->bar_size[i - 1] - 1) : p->bar[i - 1]) >> 32);
 	return 0; /* I/O, or nothing */
 }
@@ -111,7 +94,7 @@ static uint32_t msi_read(const struct guest_pci_fn *f, unsigned int at)
 	unsigned int data_at = msi_64bit(f) ? 0xc : 0x8;
 
 	if (at == 0)
-		return CAP_ID_MSI | (uint32_t)next_cap(f, f->cap_msi) << 8 | (uint32_t)f->msi_ctrl << 16;
+		return PCI_CAP_ID_MSI | (uint32_t)next_cap(f, f->cap_msi) << 8 | (uint32_t)f->msi_ctrl << 16;
 	if (at == 4)
 		return f->msi_addr_lo;
 	if (at == 8 && msi_64bit(f))
@@ -141,28 +124,27 @@ static uint32_t dword_read(const struct guest_pci_fn *f, unsigned int reg)
 
 	switch (reg) {
 	case 0x00: /* vendor, device */
-	case CFG_CLASS:
+	case PCI_CLASS_REVISION:
 	case CFG_SUBSYSTEM:
 		return real_read(f, reg);
-	case CFG_COMMAND:
+	case PCI_COMMAND:
 		return (real_read(f, reg) & ~STATUS_CAP_LIST) | (shown_caps(f, caps) ? STATUS_CAP_LIST : 0);
 	case CFG_HEADER: /* cache line size and latency timer; one function; no BIST */
 		return real_read(f, reg) & 0x00ffffffu & ~HEADER_MULTIFUNCTION;
-	case CFG_CAP_PTR:
+	case PCI_CAP_PTR:
 		return shown_caps(f, caps) ? caps[0] : 0;
 	default:
 		break;
 	}
-	if (reg >= CFG_BAR0 && reg < CFG_BAR_END)
-		return bar_read(f, (reg - CFG_BAR0) / 4);
-	return reg >= CFG_CAPS ? caps_read(f, reg) : 0; /* ROM, INTx and the rest: none */
+	if (reg >= PCI_BAR0 && reg < CFG_BAR_END)
+		return bar_read(f, (reg - PCI_BAR0) / 4);
+	return reg >= PCI_CAPS_START ? caps_read(f, reg) : 0; /* ROM, INTx and the rest: none */
 }
 
-uint32_t guest_pci_config_read(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size)
+uint32_t guest_pci_config_read(const struct guest_pci_fn *f, unsigned int offset, unsigned int size)
 {
 	uint32_t v = dword_read(f, offset & ~3u) >> 8 * (offset & 3);
 
-	(void)d;
 	return size == 4 ? v : v & ((1u << 8 * size) - 1);
 }
 
@@ -171,18 +153,18 @@ static void msi_apply(struct domain *d, struct guest_pci_fn *f)
 {
 	uint16_t bdf = f->dev->bdf;
 	unsigned int cap = f->cap_msi, data_at = msi_64bit(f) ? 0xc : 0x8;
-	uint16_t ctrl = (uint16_t)arch_pci_config_read(bdf, cap + 2, 2) & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME);
+	uint16_t ctrl = (uint16_t)arch_pci_config_read(bdf, cap + PCI_MSI_FLAGS, 2) & ~(PCI_MSI_FLAGS_ENABLE | MSI_CTRL_MME);
 	uint64_t addr = f->msi_addr_lo | (msi_64bit(f) ? (uint64_t)f->msi_addr_hi << 32 : 0);
 	struct iommu_msi out;
 
-	arch_pci_config_write(bdf, cap + 2, 2, ctrl); /* off while it changes */
-	if (!(f->msi_ctrl & MSI_CTRL_ENABLE) || guest_msi_route(d, f, GUEST_MSI_INDEX, addr, f->msi_data, &out))
+	arch_pci_config_write(bdf, cap + PCI_MSI_FLAGS, 2, ctrl); /* off while it changes */
+	if (!(f->msi_ctrl & PCI_MSI_FLAGS_ENABLE) || guest_msi_route(d, f, GUEST_MSI_INDEX, addr, f->msi_data, &out))
 		return;
 	arch_pci_config_write(bdf, cap + 4, 4, (uint32_t)out.addr);
 	if (msi_64bit(f))
 		arch_pci_config_write(bdf, cap + 8, 4, (uint32_t)(out.addr >> 32));
 	arch_pci_config_write(bdf, cap + data_at, 2, (uint16_t)out.data);
-	arch_pci_config_write(bdf, cap + 2, 2, ctrl | MSI_CTRL_ENABLE); /* one vector */
+	arch_pci_config_write(bdf, cap + PCI_MSI_FLAGS, 2, ctrl | PCI_MSI_FLAGS_ENABLE); /* one vector */
 }
 
 static void msi_write(struct domain *d, struct guest_pci_fn *f, unsigned int at, uint32_t v, uint32_t mask)
@@ -191,8 +173,8 @@ static void msi_write(struct domain *d, struct guest_pci_fn *f, unsigned int at,
 
 	if (at == 0 && mask >> 16) {
 		/* enable, and how many vectors it takes: one (it offers one, MMC 0) */
-		f->msi_ctrl = (uint16_t)((f->msi_ctrl & ~(MSI_CTRL_ENABLE | MSI_CTRL_MME)) |
-					 ((v >> 16) & MSI_CTRL_ENABLE));
+		f->msi_ctrl = (uint16_t)((f->msi_ctrl & ~(PCI_MSI_FLAGS_ENABLE | MSI_CTRL_MME)) |
+					 ((v >> 16) & PCI_MSI_FLAGS_ENABLE));
 	} else if (at == 4) {
 		f->msi_addr_lo = v & ~3u;
 	} else if (at == 8 && msi_64bit(f)) {
@@ -209,10 +191,10 @@ static void msi_write(struct domain *d, struct guest_pci_fn *f, unsigned int at,
 
 static void command_write(const struct guest_pci_fn *f, uint32_t v)
 {
-	const uint16_t guests = COMMAND_MASTER | COMMAND_INTX_DISABLE;
-	uint16_t cmd = (uint16_t)arch_pci_config_read(f->dev->bdf, CFG_COMMAND, 2);
+	const uint16_t guests = PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE;
+	uint16_t cmd = (uint16_t)arch_pci_config_read(f->dev->bdf, PCI_COMMAND, 2);
 
-	arch_pci_config_write(f->dev->bdf, CFG_COMMAND, 2, (cmd & ~guests) | (v & guests) | COMMAND_MEMORY);
+	arch_pci_config_write(f->dev->bdf, PCI_COMMAND, 2, (cmd & ~guests) | (v & guests) | PCI_COMMAND_MEMORY);
 }
 
 void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size,
@@ -222,17 +204,17 @@ void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned i
 	uint32_t mask = (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1) << shift;
 	uint32_t v = (dword_read(f, reg) & ~mask) | ((value << shift) & mask);
 
-	if (reg == CFG_COMMAND && mask & 0xffff)
+	if (reg == PCI_COMMAND && mask & 0xffff)
 		command_write(f, v);
-	else if (reg >= CFG_BAR0 && reg < CFG_BAR_END)
-		f->bar_written[(reg - CFG_BAR0) / 4] = mask == 0xffffffffu ? value : 0;
+	else if (reg >= PCI_BAR0 && reg < CFG_BAR_END)
+		f->bar_written[(reg - PCI_BAR0) / 4] = mask == 0xffffffffu ? value : 0;
 	else if (f->cap_msi && reg >= f->cap_msi && reg < f->cap_msi + msi_bytes(f))
 		msi_write(d, f, reg - f->cap_msi, v, mask);
 	else if (f->cap_msix && reg == f->cap_msix && mask >> 16) {
-		uint16_t ctrl = (uint16_t)arch_pci_config_read(f->dev->bdf, reg + 2, 2);
-		const uint16_t guests = MSIX_CTRL_ENABLE | MSIX_CTRL_MASK_ALL;
+		uint16_t ctrl = (uint16_t)arch_pci_config_read(f->dev->bdf, reg + PCI_MSIX_FLAGS, 2);
+		const uint16_t guests = PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL;
 
-		arch_pci_config_write(f->dev->bdf, reg + 2, 2, (ctrl & ~guests) | ((v >> 16) & guests));
+		arch_pci_config_write(f->dev->bdf, reg + PCI_MSIX_FLAGS, 2, (ctrl & ~guests) | ((v >> 16) & guests));
 	}
 	/* the rest (status, PCI Express control, ...) is dropped */
 }
@@ -241,7 +223,7 @@ uint32_t guest_pci_bridge_read(unsigned int offset, unsigned int size)
 {
 	unsigned int reg = offset & ~3u;
 	/* the node's own host bridge's ids, class host bridge, nothing else */
-	uint32_t v = reg == 0 ? arch_pci_config_read(0, 0, 4) : reg == CFG_CLASS ? 0x06000000u : 0;
+	uint32_t v = reg == 0 ? arch_pci_config_read(0, 0, 4) : reg == PCI_CLASS_REVISION ? 0x06000000u : 0;
 
 	v >>= 8 * (offset & 3);
 	return size == 4 ? v : v & ((1u << 8 * size) - 1);

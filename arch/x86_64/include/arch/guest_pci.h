@@ -56,7 +56,7 @@ int guest_pci_init(struct domain *d);
 void guest_pci_free(struct domain *d);
 
 /* Configuration space of a function of the guest (guest_pci_config.c), under the bus lock. */
-uint32_t guest_pci_config_read(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size);
+uint32_t guest_pci_config_read(const struct guest_pci_fn *f, unsigned int offset, unsigned int size);
 void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size,
 			    uint32_t value);
 /* The host bridge at slot 0: a read of its configuration. */

@@ -4,6 +4,11 @@
 
 #include <xen-lite/types.h>
 
+/* the two registers of mechanism #1, as dom0's and guests' port accesses name them too */
+#define PCI_PORT_CONFIG_ADDRESS 0xcf8
+#define PCI_PORT_CONFIG_DATA 0xcfc /* 0xCFC-0xCFF */
+#define PCI_CONFIG_ENABLE (1u << 31)
+
 /* The lock every CONFIG_ADDRESS + CONFIG_DATA pair is made under (interrupts off while held). */
 uint64_t pci_config_lock(void);
 void pci_config_unlock(uint64_t flags);
