@@ -215,9 +215,10 @@ static void print_info_text(FILE *f, const struct xl_sysinfo *si)
 	fputs("iommu: ", f);
 	if (strnlen(si->iommu, sizeof(si->iommu))) {
 		xl_print_field(f, si->iommu, sizeof(si->iommu));
-		fprintf(f, ", %u unit(s), DMA remapping %s, interrupt remapping %s\n", si->iommu_units,
+		fprintf(f, ", %u unit(s), DMA remapping %s, interrupt remapping %s%s\n", si->iommu_units,
 			si->iommu_flags & XL_IOMMU_DMA_REMAP ? "on" : "off",
-			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "on" : "off");
+			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "on" : "off",
+			si->iommu_flags & XL_IOMMU_COMPAT_BLOCKED ? " (compatibility format blocked)" : "");
 	} else {
 		fputs("none\n", f);
 	}
@@ -246,9 +247,10 @@ static void print_info_json(FILE *f, const struct xl_sysinfo *si)
 	if (strnlen(si->iommu, sizeof(si->iommu))) {
 		fputs("{\"driver\":", f);
 		xl_json_string(f, si->iommu, strnlen(si->iommu, sizeof(si->iommu)));
-		fprintf(f, ",\"units\":%u,\"dma_remap\":%s,\"intr_remap\":%s}", si->iommu_units,
-			si->iommu_flags & XL_IOMMU_DMA_REMAP ? "true" : "false",
-			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "true" : "false");
+		fprintf(f, ",\"units\":%u,\"dma_remap\":%s,\"intr_remap\":%s,\"compat_blocked\":%s}",
+			si->iommu_units, si->iommu_flags & XL_IOMMU_DMA_REMAP ? "true" : "false",
+			si->iommu_flags & XL_IOMMU_INTR_REMAP ? "true" : "false",
+			si->iommu_flags & XL_IOMMU_COMPAT_BLOCKED ? "true" : "false");
 	} else {
 		fputs("null", f);
 	}

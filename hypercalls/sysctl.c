@@ -36,7 +36,8 @@ static void fill_iommu(struct xl_sysinfo *si)
 	if (st.driver)
 		memcpy(si->iommu, st.driver, MIN(strlen(st.driver), sizeof(si->iommu) - 1));
 	si->iommu_units = st.units;
-	si->iommu_flags = (st.dma_remap ? XL_IOMMU_DMA_REMAP : 0) | (st.intr_remap ? XL_IOMMU_INTR_REMAP : 0);
+	si->iommu_flags = (st.dma_remap ? XL_IOMMU_DMA_REMAP : 0) | (st.intr_remap ? XL_IOMMU_INTR_REMAP : 0) |
+			  (st.compat_blocked ? XL_IOMMU_COMPAT_BLOCKED : 0);
 	si->dma_faults = st.faults;
 }
 

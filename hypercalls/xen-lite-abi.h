@@ -98,6 +98,7 @@ struct xl_sysinfo {
 
 #define XL_IOMMU_DMA_REMAP 1u /* devices reach only their domain's memory */
 #define XL_IOMMU_INTR_REMAP 2u /* device interrupts are checked against a table */
+#define XL_IOMMU_COMPAT_BLOCKED 4u /* ... all of them: an interrupt not in the table's format is blocked */
 
 /* A PCI function the hypervisor has taken from dom0 (XL_SYSCTL_PCI_LIST). */
 struct xl_pci_device {

@@ -400,13 +400,16 @@ static struct device_irt *irt_get(uint16_t bdf, bool *made)
 }
 
 /*
- * Entry index of the device's table: vector to APIC id dest, or off. The
+ * Entry index of the device's table: t's vector to APIC id dest, or off (the trigger
+ * mode travels in the message: AMD-Vi's entries have none). The
  * entry is written before the units drop what they cached of the table (and,
  * for a new table, of the device's entry, now pointing at it).
  */
-static int amd_vi_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+static int amd_vi_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, const struct iommu_intr_target *t,
 			   struct iommu_msi *msg)
 {
+	uint32_t dest = t->dest;
+	uint8_t vector = t->vector;
 	const uint32_t inval_dte[4] = { bdf, CMD_INVALIDATE_DEVTAB_ENTRY << 28, 0, 0 };
 	const uint32_t inval_irt[4] = { bdf, CMD_INVALIDATE_INTERRUPT_TABLE << 28, 0, 0 };
 	struct device_irt *irt;
@@ -436,6 +439,7 @@ static int amd_vi_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, u
 	/* the message that selects the entry: fixed type (data bits 10:8 clear), the index */
 	msg->addr = 0xfee00000u;
 	msg->data = index;
+	msg->handle = index;
 	return err;
 }
 

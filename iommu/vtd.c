@@ -317,9 +317,11 @@ static int unit_enable(struct vtd_unit *u, const struct iommu_space *s)
 }
 
 /*
- * Interrupt remapping on every unit, or on none. Compatibility-format
- * messages - what dom0 programs into its devices - still pass: dom0's
- * interrupts are not remapped yet (Documentation/iommu.md).
+ * Interrupt remapping on every unit, or on none, with compatibility-format
+ * messages blocked: a guest's device could otherwise send any vector to any
+ * CPU. dom0's sources are given entries as dom0 programs them (dom0's
+ * device models, arch/x86_64/dom0/: its I/O APICs, MSIs and MSI-X tables),
+ * so dom0 still gets its interrupts (Documentation/iommu.md).
  */
 static void enable_interrupt_remapping(void)
 {
@@ -333,7 +335,7 @@ static void enable_interrupt_remapping(void)
 			return;
 		}
 	for (i = 0; i < nr_units && !err; i++)
-		err = vtd_ir_enable(&units[i], true);
+		err = vtd_ir_enable(&units[i], false);
 	if (err) {
 		log_err("vtd: interrupt remapping could not be turned on (%d): not used\n", err);
 		while (i--)
@@ -341,7 +343,7 @@ static void enable_interrupt_remapping(void)
 		return;
 	}
 	remapping_interrupts = true;
-	log_info("vtd: interrupt remapping on: guests' devices send remappable messages; compatibility format passes (dom0's)\n");
+	log_info("vtd: interrupt remapping on: every source sends remappable messages, compatibility format blocked\n");
 }
 
 static int enable(struct iommu_space *s)
@@ -430,14 +432,19 @@ static bool intr_remap(void)
 	return remapping_interrupts;
 }
 
-static int intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+static int intr_set(uint16_t segment, uint16_t sid, unsigned int index, const struct iommu_intr_target *t,
 		    struct iommu_msi *msg)
 {
 	if (!remapping_interrupts)
 		return -ENOSYS; /* the caller writes the checked message itself */
 	if (segment)
 		return -ENODEV;
-	return vtd_ir_set_guest(units, nr_units, bdf, index, dest, vector, msg);
+	return vtd_ir_set(units, nr_units, sid, index, t, msg);
+}
+
+static bool intr_blocks_compat(void)
+{
+	return remapping_interrupts; /* turned on with CFI clear */
 }
 
 const struct iommu_driver vtd_driver = {
@@ -451,4 +458,5 @@ const struct iommu_driver vtd_driver = {
 	.poll_faults = poll_faults,
 	.intr_remap = intr_remap,
 	.intr_set = intr_set,
+	.intr_blocks_compat = intr_blocks_compat,
 };

@@ -126,10 +126,10 @@ int vtd_inval_iec(struct vtd_unit *u, int entry);
 bool vtd_ir_supported(const struct vtd_unit *u);
 /* The shared table into the unit, its cache dropped, remapping on (compatibility-format messages passed or blocked). */
 int vtd_ir_enable(struct vtd_unit *u, bool compat_allowed);
-/* The entry of message index of guest device bdf: to dest with vector; *msg selects it. */
-int vtd_ir_set_guest(struct vtd_unit *units, unsigned int n, uint16_t bdf, unsigned int index, uint32_t dest,
-		     uint8_t vector, struct iommu_msi *msg);
-/* bdf's entries gone (it left its guest), confirmed by every unit. */
+/* The entry of message index (or pin) of source sid: t; *msg selects it (iommu_driver.h's intr_set()). */
+int vtd_ir_set(struct vtd_unit *units, unsigned int n, uint16_t sid, unsigned int index,
+	       const struct iommu_intr_target *t, struct iommu_msi *msg);
+/* bdf's entries gone (it changed hands), confirmed by every unit. */
 int vtd_ir_release_device(struct vtd_unit *units, unsigned int n, uint16_t bdf);
 
 /* iommu/vtd_faults.c: mask the fault interrupt (faults are polled) and drop stale records */

@@ -1,6 +1,7 @@
 /*
  * VT-d interrupt remapping (iommu/vtd_ir.h): the table every unit shares,
- * turning remapping on, and the blocks of entries guests' devices get.
+ * turning remapping on, and the blocks of entries each source gets (a
+ * guest's device, or one of dom0's devices or I/O APICs).
  * Entries change under one lock; each change is followed by an interrupt
  * entry cache invalidation on every unit, confirmed, before the caller
  * hands the device its message.
@@ -15,7 +16,7 @@
 #include "vtd_ir.h"
 
 #define NR_BLOCKS (VTD_IR_ENTRIES / VTD_IR_BLOCK)
-#define FIRST_GUEST_BLOCK 1 /* block 0: dom0's sources */
+#define FIRST_BLOCK 1 /* block 0 stays empty: handle 0 is what a zeroed message names */
 
 static volatile uint64_t *table; /* VTD_IR_ENTRIES x 2 quadwords */
 static spinlock_t ir_lock;
@@ -51,7 +52,7 @@ int vtd_ir_enable(struct vtd_unit *u, bool compat_allowed)
 	/*
 	 * CFI and IRE in one command. Only IRE is waited for: QEMU's model
 	 * never shows CFI in its status (it passes compatibility-format
-	 * messages whatever CFI says).
+	 * messages whatever CFI says, so blocking them cannot be shown there).
 	 */
 	settings = vtd_read32(u, VTD_REG_GSTS) & VTD_GSTS_SETTINGS & ~VTD_GCMD_CFI;
 	vtd_write32(u, VTD_REG_GCMD, settings | (compat_allowed ? VTD_GCMD_CFI : 0) | VTD_GCMD_IRE);
@@ -86,7 +87,7 @@ static struct device_block *block_of(uint16_t bdf, bool make)
 {
 	struct device_block *free = NULL;
 
-	for (unsigned int b = FIRST_GUEST_BLOCK; b < NR_BLOCKS; b++) {
+	for (unsigned int b = FIRST_BLOCK; b < NR_BLOCKS; b++) {
 		if (blocks[b].used && blocks[b].bdf == bdf)
 			return &blocks[b];
 		if (!blocks[b].used && !free)
@@ -98,30 +99,32 @@ static struct device_block *block_of(uint16_t bdf, bool make)
 	return free;
 }
 
-int vtd_ir_set_guest(struct vtd_unit *units, unsigned int n, uint16_t bdf, unsigned int index, uint32_t dest,
-		     uint8_t vector, struct iommu_msi *msg)
+int vtd_ir_set(struct vtd_unit *units, unsigned int n, uint16_t sid, unsigned int index,
+	       const struct iommu_intr_target *t, struct iommu_msi *msg)
 {
-	const struct vtd_irte_target t = { .dest = dest, .vector = vector };
+	const struct vtd_irte_target target = { .dest = t->dest, .vector = t->vector, .level = t->level };
 	struct device_block *b;
-	unsigned int entry;
+	unsigned int base;
 	uint64_t e[2];
 	int err;
 
-	if (index >= VTD_IR_BLOCK || dest > 0xff)
+	if (index >= VTD_IR_BLOCK || t->dest > 0xff)
 		return -EINVAL;
 	spin_lock(&ir_lock);
-	b = block_of(bdf, true);
+	b = block_of(sid, true);
 	if (!b) {
 		spin_unlock(&ir_lock);
 		return -ENOSPC;
 	}
-	entry = (unsigned int)(b - blocks) * VTD_IR_BLOCK + index;
-	vtd_irte_compose(&t, bdf, e);
-	write_entry(entry, e);
-	err = invalidate_everywhere(units, n, (int)entry);
+	base = (unsigned int)(b - blocks) * VTD_IR_BLOCK;
+	vtd_irte_compose(&target, sid, e);
+	write_entry(base + index, e);
+	err = invalidate_everywhere(units, n, (int)(base + index));
 	spin_unlock(&ir_lock);
-	msg->addr = vtd_irte_msi_addr(entry);
-	msg->data = 0;
+	/* the block's handle with a subhandle: the data word picks the entry (a multi-message MSI's too) */
+	msg->addr = vtd_irte_msi_addr(base, true);
+	msg->data = index;
+	msg->handle = base + index;
 	return err;
 }
 

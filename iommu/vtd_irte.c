@@ -17,6 +17,8 @@
 #define MSI_ADDR_REMAPPABLE (1ULL << 4)
 #define MSI_ADDR_HANDLE_LOW_SHIFT 5 /* handle bits 14:0 at address bits 19:5 */
 #define MSI_ADDR_HANDLE_15 (1ULL << 2)
+#define MSI_ADDR_SHV (1ULL << 3)
+
 
 void vtd_irte_compose(const struct vtd_irte_target *t, uint16_t sid, uint64_t irte[2])
 {
@@ -29,8 +31,8 @@ void vtd_irte_compose(const struct vtd_irte_target *t, uint16_t sid, uint64_t ir
 	irte[1] = sid | IRTE_SVT_VERIFY_SID;
 }
 
-uint64_t vtd_irte_msi_addr(unsigned int handle)
+uint64_t vtd_irte_msi_addr(unsigned int handle, bool subhandle)
 {
 	return MSI_ADDR_BASE | MSI_ADDR_REMAPPABLE | (uint64_t)(handle & 0x7fff) << MSI_ADDR_HANDLE_LOW_SHIFT |
-	       (handle & 0x8000 ? MSI_ADDR_HANDLE_15 : 0);
+	       (handle & 0x8000 ? MSI_ADDR_HANDLE_15 : 0) | (subhandle ? MSI_ADDR_SHV : 0);
 }

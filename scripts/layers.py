@@ -65,7 +65,8 @@ CORE_SERVICES = {
     "xen-lite/memmap.c",
     "xen-lite/acpi.c",        # table parsers
     "xen-lite/iommu_faults.c",  # DMA faults: collected where the platform polls, counted, logged
-    "xen-lite/iommu_intr.c",  # interrupt remapping entries a guest's device model asks for
+    "xen-lite/iommu_intr.c",  # interrupt remapping entries a device model asks for (a guest's, dom0's)
+    "xen-lite/pci_devices.c",  # which PCI functions are dom0's: its MSI model leaves a guest's alone
     "xen-lite/main.c",        # xl_main: the arch's boot stub hands over
     "hypercalls/hypercall.c",  # the hypercall entry an exit handler calls
 }

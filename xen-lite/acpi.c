@@ -806,6 +806,53 @@ unsigned int acpi_iommu_regions(phys_map_fn map, void *ctx, const struct acpi_in
 	return n;
 }
 
+#define DMAR_DRHD_SCOPES 16
+#define DMAR_SCOPE_IOAPIC 3
+
+/* A DRHD's device scopes: type, length, 2 reserved, enumeration id, start bus, (device, function) path. */
+static bool drhd_ioapic_sid(const uint8_t *drhd, uint16_t len, uint8_t ioapic_id, uint16_t *sid)
+{
+	for (uint32_t off = DMAR_DRHD_SCOPES; off + 6 <= len;) {
+		const uint8_t *sc = drhd + off;
+		uint8_t slen = sc[1];
+
+		if (slen < 6 || off + slen > len)
+			return false;
+		/* a path of one step: the I/O APIC is on its start bus; a longer one is not followed */
+		if (sc[0] == DMAR_SCOPE_IOAPIC && sc[4] == ioapic_id && slen == 8) {
+			*sid = (uint16_t)(sc[5] << 8 | (sc[6] & 0x1f) << 3 | (sc[7] & 7));
+			return true;
+		}
+		off += slen;
+	}
+	return false;
+}
+
+bool acpi_dmar_ioapic_sid(phys_map_fn map, void *ctx, const struct acpi_info *info, uint8_t ioapic_id,
+			  uint16_t *sid)
+{
+	const uint8_t *h = info->dmar_addr ? map_range(map, ctx, info->dmar_addr, 36) : NULL;
+	const uint8_t *t;
+	uint32_t len;
+
+	if (!h)
+		return false;
+	len = get_u32(h + 4);
+	if (len < DMAR_OFF_ENTRIES || len > 0x100000 || !(t = map_range(map, ctx, info->dmar_addr, len)))
+		return false;
+	for (uint32_t off = DMAR_OFF_ENTRIES; off + 4 <= len;) {
+		uint16_t elen = get_u16(t + off + 2);
+
+		if (elen < 4 || off + elen > len)
+			break;
+		if (get_u16(t + off) == DMAR_TYPE_DRHD && elen >= DMAR_DRHD_SCOPES &&
+		    drhd_ioapic_sid(t + off, elen, ioapic_id, sid))
+			return true;
+		off += elen;
+	}
+	return false;
+}
+
 int acpi_hide_table(uint8_t *table, uint64_t len)
 {
 	uint32_t table_len;

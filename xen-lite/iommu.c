@@ -107,6 +107,7 @@ void iommu_get_status(struct iommu_status *st)
 	st->units = driver ? units : 0;
 	st->dma_remap = dom0_space != NULL;
 	st->intr_remap = driver && dom0_space && driver->intr_remap();
+	st->compat_blocked = st->intr_remap && iommu_dom0_intr_remapped();
 	st->faults = iommu_faults_total();
 }
 

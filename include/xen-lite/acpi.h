@@ -120,6 +120,14 @@ unsigned int acpi_iommu_regions(phys_map_fn map, void *ctx, const struct acpi_in
 				struct acpi_iommu_region *out, unsigned int cap);
 
 /*
+ * The requester id an I/O APIC's interrupts carry, from the DMAR's device
+ * scope for it (type 3, its MADT id, a one-step path): what a VT-d
+ * remapping entry for its pins must name. false when the DMAR lists none.
+ */
+bool acpi_dmar_ioapic_sid(phys_map_fn map, void *ctx, const struct acpi_info *info, uint8_t ioapic_id,
+			  uint16_t *sid);
+
+/*
  * Rename a table in place (first signature letter to 'X') and fix its
  * checksum, so that dom0 does not find and drive what it describes (the
  * IOMMUs are reserved for the hypervisor). 0 or -EINVAL.

@@ -42,20 +42,23 @@ int iommu_domain_attach(struct domain *d, uint16_t segment, uint16_t bdf);
 void iommu_domain_space_free(struct domain *d);
 
 /*
- * A guest's device's interrupt through the IOMMU's remapping table (the
- * driver's intr_set(), iommu_driver.h): entry index delivers vector to APIC
- * id dest, or nothing with vector 0; *msg is what the device must send.
- * -ENOSYS when the IOMMU in use does not remap interrupts (the caller then
- * programs a checked message as it is), -ENXIO without an IOMMU.
+ * An interrupt source's entry in the IOMMU's remapping table (the driver's
+ * intr_set(), iommu_driver.h): a guest's device, or one of dom0's sources
+ * when compatibility-format interrupts are blocked. -ENOSYS when the IOMMU
+ * in use does not remap interrupts (the caller then programs a checked
+ * message as it is), -ENXIO without an IOMMU.
  */
-int iommu_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+int iommu_intr_set(uint16_t segment, uint16_t sid, unsigned int index, const struct iommu_intr_target *t,
 		   struct iommu_msi *msg);
+/* Whether dom0's interrupt sources must go through remapping entries (intr_blocks_compat()). */
+bool iommu_dom0_intr_remapped(void);
 
 /* What xl-lite info shows. */
 struct iommu_status {
 	const char *driver; /* NULL: no IOMMU in use */
 	unsigned int units;
 	bool dma_remap, intr_remap;
+	bool compat_blocked; /* compatibility-format interrupts blocked: dom0's sources remapped too */
 	uint64_t faults; /* since boot, all domains */
 };
 void iommu_get_status(struct iommu_status *st);

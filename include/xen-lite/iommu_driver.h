@@ -30,10 +30,22 @@ struct iommu_fault {
 	const char *what; /* the hardware's name for it: "IO page fault", ... */
 };
 
-/* An MSI as a device sends it: the address and data words it writes. */
+/*
+ * An MSI as a device sends it: the address and data words it writes. handle
+ * is the remapping entry it selects, for sources that name their entry
+ * elsewhere than in a message (an I/O APIC's redirection entry).
+ */
 struct iommu_msi {
 	uint64_t addr;
 	uint32_t data;
+	uint32_t handle;
+};
+
+/* What a remapping entry delivers: vector to the CPU whose APIC id is dest (physical), fixed. */
+struct iommu_intr_target {
+	uint32_t dest;
+	uint8_t vector; /* 0: nothing (the entry blocks what uses it) */
+	bool level; /* level-triggered (an I/O APIC pin), else edge */
 };
 
 typedef void (*iommu_fault_fn)(const struct iommu_fault *f, void *ctx);
@@ -83,18 +95,28 @@ struct iommu_driver {
 	/* Interrupt remapping in use: device interrupts are checked against a table. */
 	bool (*intr_remap)(void);
 	/*
-	 * Interrupt remapping for a device attach() gave a guest's space:
-	 * entry index of the device's table delivers
-	 * vector, fixed and edge-triggered, to the CPU whose APIC id is dest
-	 * (physical) - or, with vector 0, nothing. *msg is what the device
-	 * must send to use the entry. Every other interrupt the device sends
-	 * is blocked; the entries go when the device moves to another space.
+	 * Interrupt remapping for one source: a device (its requester id) or
+	 * an I/O APIC (the id its DMAR scope gives it). Entry index of the
+	 * source's table delivers t, or nothing with vector 0. *msg is what the
+	 * source must send (or, for an I/O APIC, msg->handle what its entry
+	 * must name) to use the entry: the same address for every index of a
+	 * source, the index as the data word (a multi-message MSI adds its
+	 * message number to it). Every other interrupt the source sends
+	 * is blocked; a device's entries go when it moves to another space.
 	 * The hardware has confirmed the change before this returns. 0,
 	 * -EINVAL (an index or destination the table cannot take), -ENOMEM,
-	 * -ENODEV, -ETIMEDOUT. NULL: the driver does not remap interrupts.
+	 * -ENOSPC, -ENODEV, -ETIMEDOUT. NULL: the driver does not remap
+	 * interrupts. Called from exits on any CPU: the driver serialises it.
 	 */
-	int (*intr_set)(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+	int (*intr_set)(uint16_t segment, uint16_t sid, unsigned int index, const struct iommu_intr_target *t,
 			struct iommu_msi *msg);
+	/*
+	 * Whether interrupts in the compatibility format (an address naming a
+	 * CPU and a vector of the sender's choice) are blocked: then every
+	 * source dom0 programs must be given an entry (dom0's device models
+	 * do it). NULL: they pass.
+	 */
+	bool (*intr_blocks_compat)(void);
 };
 
 extern const struct iommu_driver amd_vi_driver; /* iommu/amd_vi.c */

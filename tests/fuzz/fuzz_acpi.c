@@ -256,6 +256,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   flags & 4 ? 2u : 16u);
 	for (unsigned int i = 0; i < n; i++)
 		FUZZ_CHECK(regions[i].base && regions[i].size, "IOMMU region %u empty", i);
+	for (unsigned int i = 0; i < info.ioapic_count; i++) {
+		uint16_t sid = 0x5a5a;
+
+		if (!acpi_dmar_ioapic_sid(fuzz_mem_map, NULL, &info, info.ioapics[i].id, &sid))
+			FUZZ_CHECK(sid == 0x5a5a, "an I/O APIC's source id written though none was found");
+	}
 	if (info.have_madt)
 		limit_madt(&info, flags >> 4);
 	hide(info.dmar_addr);

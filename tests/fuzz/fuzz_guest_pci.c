@@ -106,16 +106,21 @@ void *arch_mmio_map(uint64_t pa, uint64_t size)
 	return table_page;
 }
 
-int iommu_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, uint32_t dest, uint8_t vector,
+int iommu_intr_set(uint16_t segment, uint16_t bdf, unsigned int index, const struct iommu_intr_target *t,
 		   struct iommu_msi *msg)
 {
+	uint32_t dest = t->dest;
+	uint8_t vector = t->vector;
+
 	if (!remapping)
 		return -ENOSYS;
+	FUZZ_CHECK(!t->level, "a guest's message remapped as level-triggered");
 	FUZZ_CHECK(bdf == BDF && index < REMAP_ENTRIES, "remapping entry %u of %#x", index, bdf);
 	FUZZ_CHECK(vector >= 32 && (dest == 3 || dest == 5), "remapped to %u/%#x", dest, vector);
 	remap[index] = (struct remap_entry){ true, dest, vector };
 	msg->addr = 0xfee00000u;
 	msg->data = index;
+	msg->handle = index;
 	return 0;
 }
 

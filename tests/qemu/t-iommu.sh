@@ -105,7 +105,7 @@ test_iommu_vtd_dom0_dma_contained() {
 	expect_log_regex "iommu: DMA write blocked: device 0000:00:0[0-9a-f]\.0, address $(printf '%#x' $((ring & ~0xfff))), domain dom0"
 
 	expect_log "iommu: VT-d, 1 unit(s)" \
-		"xen-lite-dom0: dma: info: iommu: VT-d, 1 unit(s), DMA remapping on, interrupt remapping on"
+		"xen-lite-dom0: dma: info: iommu: VT-d, 1 unit(s), DMA remapping on, interrupt remapping on (compatibility format blocked)"
 	test_result
 }
 
@@ -305,8 +305,8 @@ nvme_disk() {
 }
 
 # the NVMe controller given to a Linux guest: the guest's hostile writes to its MSI-X table
-# leave those entries masked (the valid one is routed: through remapping entry 4 on AMD-Vi,
-# as written on VT-d), its BAR stays; then the stock nvme driver finds it on the guest's PCI
+# leave those entries masked (the valid one is routed through remapping entry 4: on AMD-Vi
+# the data word names it, on VT-d the data word adds 4 to the block's handle, SHV set), its BAR stays; then the stock nvme driver finds it on the guest's PCI
 # bus, takes MSI-X interrupts on the guest's CPUs, and writes 4 MiB that dom0's QEMU disk
 # image then holds; the device comes back to dom0 working
 expect_nvme_linux() {
@@ -348,7 +348,7 @@ test_iommu_vtd_nvme_linux_guest() {
 	QEMU_TIMEOUT=240 IOMMU_CPUS=3 iommu_boot iommu-vtd-nvme-linux "dom0_mem=512M" "xl_modules=nvme xl_test=nvme_linux" \
 		-device intel-iommu,intremap=on $(nvme_disk iommu-vtd-linux)
 	# a remappable message: no vector (data 0), an entry's handle in the address, bit 4 set
-	expect_nvme_linux "$LOGDIR/iommu-vtd-linux-nvme.img" "0x00000000 address 0xFEE[0-9A-F]{3}[13579BDF]0"
+	expect_nvme_linux "$LOGDIR/iommu-vtd-linux-nvme.img" "0x00000004 address 0xFEE[0-9A-F]{3}[13579BDF]8"
 	test_result
 }
 

@@ -517,6 +517,35 @@ static void dmar_raw(struct tb *b, uint16_t type, uint16_t len, uint16_t body)
 	tb_fill(b, 0, body);
 }
 
+/* A DRHD whose scopes are an endpoint 00:03.0 and an I/O APIC (id, bus:dev.fn), or an I/O APIC behind a bridge. */
+static void dmar_drhd_ioapic(struct tb *b, uint8_t id, uint8_t bus, uint8_t dev, uint8_t fn, bool two_steps)
+{
+	tb_u16(b, 0);
+	tb_u16(b, (uint16_t)(16 + 8 + 8 + (two_steps ? 2 : 0)));
+	tb_u8(b, 0);
+	tb_u8(b, 0);
+	tb_u16(b, 0);
+	tb_u64(b, 0xfed90000);
+	tb_u8(b, 1); /* PCI endpoint */
+	tb_u8(b, 8);
+	tb_u16(b, 0);
+	tb_u8(b, 0);
+	tb_u8(b, 0);
+	tb_u8(b, 3);
+	tb_u8(b, 0);
+	tb_u8(b, 3); /* I/O APIC */
+	tb_u8(b, (uint8_t)(8 + (two_steps ? 2 : 0)));
+	tb_u16(b, 0);
+	tb_u8(b, id);
+	tb_u8(b, bus);
+	tb_u8(b, dev);
+	tb_u8(b, fn);
+	if (two_steps) {
+		tb_u8(b, 0);
+		tb_u8(b, 0);
+	}
+}
+
 static struct tb ivrs_begin(uint64_t pa)
 {
 	struct tb b = tb_mem(pa, "IVRS");
@@ -595,6 +624,60 @@ static void test_iommu_none(void **state)
 	assert_int_equal(regions(CAP), 0);
 	assert_int_equal(fake_map_calls, 0);
 	assert_untouched_from(0);
+}
+
+static void test_dmar_ioapic_sid(void **state)
+{
+	struct tb b = dmar_begin(DMAR_PA);
+	uint16_t sid = 0;
+
+	(void)state;
+	dmar_rmrr(&b, 0x7b800000, 0x7bffffff);
+	dmar_drhd_ioapic(&b, 8, 0xff, 0, 0, false); /* QEMU's: ff:00.0 */
+	dmar_drhd_ioapic(&b, 9, 0xf0, 0x1f, 7, false);
+	dmar_drhd_ioapic(&b, 10, 0x00, 0x1e, 0, true);
+	tb_end(&b);
+	info.dmar_addr = b.pa;
+
+	assert_true(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 8, &sid));
+	assert_int_equal(sid, 0xff00);
+	assert_true(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 9, &sid));
+	assert_int_equal(sid, 0xf0ff);
+	sid = 0x1234;
+	assert_false(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 10, &sid)); /* behind a bridge: not followed */
+	assert_false(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 3, &sid)); /* no scope names it */
+	assert_int_equal(sid, 0x1234);
+	info.dmar_addr = 0;
+	assert_false(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 8, &sid));
+}
+
+/* A scope whose length runs past its DRHD, or is below its own header, ends the search. */
+static void test_dmar_ioapic_sid_bad_scope(void **state)
+{
+	struct tb b = dmar_begin(DMAR_PA);
+	uint16_t sid;
+
+	(void)state;
+	tb_u16(&b, 0);
+	tb_u16(&b, 16 + 8);
+	tb_fill(&b, 0, 12);
+	tb_u8(&b, 3);
+	tb_u8(&b, 40); /* past the DRHD */
+	tb_u16(&b, 0);
+	tb_u8(&b, 8);
+	tb_u8(&b, 0);
+	tb_u8(&b, 0);
+	tb_u8(&b, 0);
+	tb_u16(&b, 0);
+	tb_u16(&b, 16 + 8);
+	tb_fill(&b, 0, 12);
+	tb_u8(&b, 3);
+	tb_u8(&b, 2); /* shorter than a scope */
+	tb_fill(&b, 0, 6);
+	tb_end(&b);
+	info.dmar_addr = b.pa;
+	assert_false(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 8, &sid));
+	assert_false(acpi_dmar_ioapic_sid(fake_map, NULL, &info, 0, &sid));
 }
 
 static void test_iommu_drhd_size_0_is_4k(void **state)
@@ -1049,6 +1132,8 @@ int main(void)
 		T(test_iommu_absurd_length),
 		T(test_hide_dmar),
 		T(test_hide_header_only_table),
+		T(test_dmar_ioapic_sid),
+		T(test_dmar_ioapic_sid_bad_scope),
 		T(test_hide_buffer_longer_than_table),
 		T(test_hide_bad_checksum),
 		T(test_hide_too_short),

@@ -1,4 +1,4 @@
-/* Host tests for the store decoder used to emulate dom0's local APIC writes. */
+/* Host tests for the decoders used to emulate dom0's local APIC writes and I/O APIC accesses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -139,6 +139,69 @@ static void test_refused(void **state)
 	assert_int_equal(decode_store(load, 0, &s), -EINVAL);
 }
 
+/* Loads: what Linux's readl() and friends compile to. */
+static void test_load_forms(void **state)
+{
+	/* mov 0x10(%rax),%eax: io_apic_read()'s readl */
+	static const uint8_t a[] = { 0x8b, 0x40, 0x10 };
+	/* mov (%rdi),%r11d */
+	static const uint8_t b[] = { 0x44, 0x8b, 0x1f };
+	/* mov 0x10(%rdx),%rcx (64-bit) */
+	static const uint8_t c[] = { 0x48, 0x8b, 0x4a, 0x10 };
+	/* mov (%rbx),%ax (16-bit) */
+	static const uint8_t d[] = { 0x66, 0x8b, 0x03 };
+	/* mov (%rsi),%ah: the high byte */
+	static const uint8_t e[] = { 0x8a, 0x26 };
+	/* mov (%rsi),%spl: a REX byte register, not AH */
+	static const uint8_t f[] = { 0x40, 0x8a, 0x26 };
+	/* mov 0xfec00010,%eax: SIB without base, disp32 */
+	static const uint8_t g[] = { 0x8b, 0x04, 0x25, 0x10, 0x00, 0xc0, 0xfe };
+	struct load_insn l;
+
+	assert_int_equal(decode_load(a, sizeof(a), &l), 0);
+	assert_int_equal(l.length, 3);
+	assert_int_equal(l.size, 4);
+	assert_int_equal(l.reg, 0);
+	assert_false(l.high8);
+	assert_int_equal(decode_load(b, sizeof(b), &l), 0);
+	assert_int_equal(l.reg, 11);
+	assert_int_equal(l.length, 3);
+	assert_int_equal(decode_load(c, sizeof(c), &l), 0);
+	assert_int_equal(l.size, 8);
+	assert_int_equal(l.reg, 1);
+	assert_int_equal(l.length, 4);
+	assert_int_equal(decode_load(d, sizeof(d), &l), 0);
+	assert_int_equal(l.size, 2);
+	assert_int_equal(decode_load(e, sizeof(e), &l), 0);
+	assert_int_equal(l.size, 1);
+	assert_true(l.high8);
+	assert_int_equal(l.reg, 0); /* AH: bits 8-15 of RAX */
+	assert_int_equal(decode_load(f, sizeof(f), &l), 0);
+	assert_false(l.high8);
+	assert_int_equal(l.reg, 4);
+	assert_int_equal(decode_load(g, sizeof(g), &l), 0);
+	assert_int_equal(l.length, 7);
+}
+
+static void test_load_refusals(void **state)
+{
+	/* mov %eax,%ecx: registers only */
+	static const uint8_t a[] = { 0x8b, 0xc8 };
+	/* a store is not a load */
+	static const uint8_t b[] = { 0x89, 0x02 };
+	/* truncated displacement */
+	static const uint8_t c[] = { 0x8b, 0x80, 0x10, 0x00 };
+	/* prefixes only */
+	static const uint8_t d[] = { 0x66, 0x48 };
+	struct load_insn l;
+
+	assert_int_equal(decode_load(a, sizeof(a), &l), -EINVAL);
+	assert_int_equal(decode_load(b, sizeof(b), &l), -EINVAL);
+	assert_int_equal(decode_load(c, sizeof(c), &l), -EINVAL);
+	assert_int_equal(decode_load(d, sizeof(d), &l), -EINVAL);
+	assert_int_equal(decode_load(a, 0, &l), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_mov_imm_and_xchg),
 		cmocka_unit_test(test_byte_stores),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_load_forms),
+		cmocka_unit_test(test_load_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

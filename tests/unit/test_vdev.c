@@ -68,14 +68,57 @@ static void fake_advance_rip(struct vcpu *v, unsigned int bytes)
 	advanced.bytes = bytes;
 }
 
+static struct {
+	unsigned int calls;
+	uint64_t gpa, size;
+} unmapped;
+
+static int fake_unmap(struct domain *d, gpa_t gpa, uint64_t size)
+{
+	unmapped.calls++;
+	unmapped.gpa = gpa_addr(gpa);
+	unmapped.size = size;
+	return 0;
+}
+
 static const struct vmm_ops fake_vmm = {
 	.name = "fake",
 	.protect = fake_protect,
+	.unmap = fake_unmap,
 	.intercept_io = fake_intercept_io,
 	.advance_rip = fake_advance_rip,
 };
 
 const struct vmm_ops *vmm = &fake_vmm;
+
+/* ---- the MMIO load decoder and a domain's crash ---- */
+
+static struct {
+	unsigned int decoded, completed, crashes;
+	bool succeed;
+	unsigned int size, length;
+	uint64_t value;
+} load;
+
+bool vcpu_decode_mmio_load(struct vcpu *v, gpa_t gpa, const char *what, struct mmio_load *out)
+{
+	load.decoded++;
+	if (!load.succeed)
+		return false;
+	out->insn = (struct load_insn){ .length = load.length, .size = load.size, .reg = 0 };
+	return true;
+}
+
+void vcpu_complete_mmio_load(struct vcpu *v, const struct mmio_load *l, uint64_t value)
+{
+	load.completed++;
+	load.value = value;
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	load.crashes++;
+}
 
 /* ---- the MMIO store decoder (emul/guest_walk.c in the hypervisor) ---- */
 
@@ -191,6 +234,8 @@ static int setup(void **state)
 	memset(&protected, 0, sizeof(protected));
 	memset(&advanced, 0, sizeof(advanced));
 	memset(&decode, 0, sizeof(decode));
+	memset(&load, 0, sizeof(load));
+	memset(&unmapped, 0, sizeof(unmapped));
 	memset(&dev_a, 0, sizeof(dev_a));
 	memset(&dev_b, 0, sizeof(dev_b));
 	dev_a.answer = VDEV_IO_DONE;
@@ -424,6 +469,88 @@ static void test_mmio_write_reaches_the_owning_device(void **state)
 	assert_int_equal(dev_a.mmio_calls, 0);
 }
 
+/* Unregistered: writable again first, then not claimed; its slot is reused, the table does not grow. */
+static void test_mmio_unregister_frees_the_range(void **state)
+{
+	assert_int_equal(vdev_mmio_register_stores(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "an MSI-X table", 4,
+						   device_mmio_store, &dev_a),
+			 0);
+	assert_int_equal(vdev_mmio_unregister(&dom, gpa_init(MMIO_BASE), MMIO_SIZE * 2), -ENOENT);
+	assert_int_equal(vdev_mmio_unregister(&dom, gpa_init(MMIO_BASE), MMIO_SIZE), 0);
+	assert_int_equal(protected.perms, GUEST_PERM_READ | GUEST_PERM_WRITE | GUEST_PERM_EXEC);
+	assert_int_equal(protected.gpa, MMIO_BASE);
+	decode.succeed = true;
+	decode.length = 3;
+	assert_false(vdev_mmio_write(&vcpu, gpa_init(MMIO_BASE + 4), false));
+	assert_int_equal(dev_a.mmio_calls, 0);
+	assert_int_equal(vdev_mmio_unregister(&dom, gpa_init(MMIO_BASE), MMIO_SIZE), -ENOENT);
+	assert_int_equal(vdev_mmio_register(&dom, gpa_init(0xfec00000), MMIO_SIZE, "b", device_mmio_write, &dev_b),
+			 0);
+	assert_int_equal(dom.arch.vdev.nr_mmio, 1);
+	assert_true(vdev_mmio_write(&vcpu, gpa_init(0xfec00000), false));
+	assert_int_equal(dev_b.mmio_calls, 1);
+}
+
+/* A range whose protection fails on the way back stays registered (its writes still trap). */
+static void test_mmio_unregister_keeps_range_when_unprotect_fails(void **state)
+{
+	assert_int_equal(vdev_mmio_register(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "a", device_mmio_write, &dev_a),
+			 0);
+	protected.result = -ENOMEM;
+	assert_int_equal(vdev_mmio_unregister(&dom, gpa_init(MMIO_BASE), MMIO_SIZE), -ENOMEM);
+	decode.succeed = true;
+	decode.length = 3;
+	assert_true(vdev_mmio_write(&vcpu, gpa_init(MMIO_BASE), false));
+	assert_int_equal(dev_a.mmio_calls, 1);
+}
+
+static uint32_t device_mmio_read(struct vcpu *v, gpa_t gpa, void *opaque)
+{
+	struct device *dev = opaque;
+
+	dev->mmio_calls++;
+	dev->gpa = gpa_addr(gpa);
+	return 0x12345678;
+}
+
+/* Emulated reads: the range is unmapped, a load reaches the read handler, a store the write handler. */
+static void test_mmio_emulated_range(void **state)
+{
+	assert_int_equal(vdev_mmio_register_emulated(&dom, gpa_init(0xfec00000), MMIO_SIZE, "an I/O APIC",
+						     device_mmio_read, device_mmio_write, &dev_a),
+			 0);
+	assert_int_equal(unmapped.calls, 1);
+	assert_int_equal(unmapped.gpa, 0xfec00000);
+	assert_int_equal(protected.calls, 0);
+	load.succeed = true;
+	load.size = 4;
+	load.length = 3;
+	assert_true(vdev_mmio_emulate(&vcpu, gpa_init(0xfec00010), false, false));
+	assert_int_equal(dev_a.mmio_calls, 1);
+	assert_int_equal(dev_a.gpa, 0xfec00010);
+	assert_int_equal(load.completed, 1);
+	assert_int_equal(load.value, 0x12345678);
+	/* a store goes to the write handler */
+	decode.succeed = true;
+	decode.value = 0x10;
+	decode.length = 2;
+	assert_true(vdev_mmio_emulate(&vcpu, gpa_init(0xfec00000), true, false));
+	assert_int_equal(dev_a.mmio_calls, 2);
+	assert_int_equal(dev_a.value, 0x10);
+	/* not 32 bits, or pushed by an event: the domain is crashed, no handler runs */
+	load.size = 1;
+	assert_true(vdev_mmio_emulate(&vcpu, gpa_init(0xfec00010), false, false));
+	assert_true(vdev_mmio_emulate(&vcpu, gpa_init(0xfec00010), false, true));
+	assert_int_equal(load.crashes, 2);
+	assert_int_equal(dev_a.mmio_calls, 2);
+	/* outside, or a write-trapped range: not emulated */
+	assert_false(vdev_mmio_emulate(&vcpu, gpa_init(0xfec01000), false, false));
+	assert_int_equal(vdev_mmio_register(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "b", device_mmio_write, &dev_b), 0);
+	assert_false(vdev_mmio_emulate(&vcpu, gpa_init(MMIO_BASE), false, false));
+	/* an emulated range stays: its mapping is not the domain's */
+	assert_int_equal(vdev_mmio_unregister(&dom, gpa_init(0xfec00000), MMIO_SIZE), -ENOENT);
+}
+
 static void test_mmio_write_outside_range_is_not_claimed(void **state)
 {
 	assert_int_equal(vdev_mmio_register(&dom, gpa_init(MMIO_BASE), MMIO_SIZE, "the local APIC",
@@ -532,6 +659,9 @@ int main(void)
 		cmocka_unit_test_setup(test_mmio_sized_stores_reach_handler, setup),
 		cmocka_unit_test_setup(test_mmio_write_reaches_the_owning_device, setup),
 		cmocka_unit_test_setup(test_mmio_write_outside_range_is_not_claimed, setup),
+		cmocka_unit_test_setup(test_mmio_emulated_range, setup),
+		cmocka_unit_test_setup(test_mmio_unregister_frees_the_range, setup),
+		cmocka_unit_test_setup(test_mmio_unregister_keeps_range_when_unprotect_fails, setup),
 		cmocka_unit_test_setup(test_mmio_write_failed_decode_calls_no_handler, setup),
 		cmocka_unit_test_setup(test_poll_calls_each_registered_function, setup),
 		cmocka_unit_test_setup(test_poll_register_refuses_when_table_is_full, setup),

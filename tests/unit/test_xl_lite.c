@@ -470,8 +470,20 @@ static void test_info_text(void **state)
 	cap_open(&c);
 	xl_print_info(c.f, &si, true);
 	assert_non_null(strstr(cap_text(&c), ",\"iommu\":{\"driver\":\"AMD-Vi\",\"units\":1,"
-					     "\"dma_remap\":true,\"intr_remap\":false},\"dma_faults\":3,"
-					     "\"memory\":{"));
+					     "\"dma_remap\":true,\"intr_remap\":false,\"compat_blocked\":false},"
+					     "\"dma_faults\":3,\"memory\":{"));
+	cap_free(&c);
+	/* VT-d with every interrupt remapped */
+	strcpy(si.iommu, "VT-d");
+	si.iommu_flags = XL_IOMMU_DMA_REMAP | XL_IOMMU_INTR_REMAP | XL_IOMMU_COMPAT_BLOCKED;
+	cap_open(&c);
+	xl_print_info(c.f, &si, false);
+	assert_non_null(strstr(cap_text(&c), "\niommu: VT-d, 1 unit(s), DMA remapping on, interrupt remapping on "
+					     "(compatibility format blocked)\n"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_info(c.f, &si, true);
+	assert_non_null(strstr(cap_text(&c), "\"dma_remap\":true,\"intr_remap\":true,\"compat_blocked\":true}"));
 	cap_free(&c);
 }
 

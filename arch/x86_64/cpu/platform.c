@@ -41,7 +41,3 @@ const struct acpi_info *platform_acpi(void)
 	return &acpi;
 }
 
-uint64_t platform_ioapic_address(void)
-{
-	return acpi.ioapic_count ? acpi.ioapics[0].addr : 0;
-}

@@ -5,13 +5,13 @@
  * line at a time; what is typed goes to dom0 or to the hypervisor, switched
  * by pressing Ctrl-A three times. The virtual UART's interrupt reaches dom0
  * as a virtual interrupt with the vector dom0 put in its I/O APIC entry,
- * which the hypervisor learns by trapping dom0's writes to the I/O APIC.
- * The ports, the I/O APIC page and the input poll are registered as dom0's
- * devices (arch/vdev.h).
+ * which the hypervisor keeps (dom0/dom0_ioapic.c). The ports and the input
+ * poll are registered as dom0's devices (arch/vdev.h).
  */
 #include <arch/cpu.h>
 #include <arch/direct_lapic.h>
 #include <arch/dom0_devices.h>
+#include <arch/ioapic.h>
 #include <arch/uart.h>
 #include <arch/vdev.h>
 #include <arch/vuart.h>
@@ -30,9 +30,6 @@
 #define LINE_MAX 1024 /* JSON from xl-lite stays on one line */
 /* a prompt without a newline still shows, but not so soon that a slow writer's line is split */
 #define PARTIAL_FLUSH_US 500000
-#define IOAPIC_REGSEL 0x00
-#define IOAPIC_WIN 0x10
-#define IOAPIC_RTE_BASE 0x10
 
 /*
  * All of it is shared by dom0's vCPUs, which reach it from their exits on
@@ -51,10 +48,6 @@ static unsigned int switch_presses;
 static char line[LINE_MAX + 1];
 static unsigned int line_len;
 static uint64_t last_output_us;
-
-static volatile uint32_t *ioapic_regs;
-static uint32_t ioapic_sel;
-static uint32_t rte_lo = 1u << 16, rte_hi; /* masked until dom0 programs it */
 
 static void flush_line(void)
 {
@@ -81,7 +74,7 @@ static void dom0_output(uint8_t c, void *ctx)
 }
 
 /* Where dom0 routed the interrupt: its vector exists only on that CPU in Linux. */
-static struct vcpu *irq_target(void)
+static struct vcpu *irq_target(uint32_t rte_lo, uint32_t rte_hi)
 {
 	struct vcpu *t = direct_lapic_vcpu_for_dest(dom0, rte_hi >> 24, rte_lo & (1u << 11));
 
@@ -92,9 +85,10 @@ static struct vcpu *irq_target(void)
 static void update_irq(struct vcpu *current)
 {
 	bool now = vuart_irq_pending(&uart);
+	uint32_t rte_lo = IOAPIC_RTE_MASKED, rte_hi = 0; /* masked until dom0 programs it */
 
-	if (now && !irq_line && !(rte_lo & (1u << 16))) {
-		struct vcpu *t = irq_target();
+	if (now && !irq_line && dom0_ioapic_entry(irq_pin, &rte_lo, &rte_hi) && !(rte_lo & IOAPIC_RTE_MASKED)) {
+		struct vcpu *t = irq_target(rte_lo, rte_hi);
 
 		__atomic_store_n(&t->arch.virq_vector, (int)(rte_lo & 0xff), __ATOMIC_RELEASE);
 		if (t != current)
@@ -166,24 +160,7 @@ static void console_poll(struct vcpu *v, void *opaque)
 	spin_unlock_irqrestore(&state_lock, flags);
 }
 
-/* ---- dom0's I/O APIC: writes trapped to learn the UART's vector ---- */
-
-static void ioapic_write(struct vcpu *v, gpa_t gpa, uint32_t value, void *opaque)
-{
-	unsigned int off = (unsigned int)(gpa_addr(gpa) & (PAGE_SIZE - 1));
-	uint64_t flags = spin_lock_irqsave(&state_lock);
-
-	if (off == IOAPIC_REGSEL)
-		ioapic_sel = value & 0xff;
-	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin)
-		rte_lo = value;
-	else if (off == IOAPIC_WIN && ioapic_sel == IOAPIC_RTE_BASE + 2 * irq_pin + 1)
-		rte_hi = value;
-	ioapic_regs[off / 4] = value; /* and on to the hardware */
-	spin_unlock_irqrestore(&state_lock, flags);
-}
-
-int dom0_console_init(struct domain *d, uint64_t ioapic_pa)
+int dom0_console_init(struct domain *d)
 {
 	int err;
 
@@ -194,13 +171,5 @@ int dom0_console_init(struct domain *d, uint64_t ioapic_pa)
 	irq_pin = port_base == 0x2f8 || port_base == 0x2e8 ? 3 : 4;
 	vuart_init(&uart, dom0_output, NULL);
 	err = vdev_io_register(d, port_base, 8, console_io, NULL);
-	if (!err)
-		err = vdev_poll_register(d, console_poll, NULL);
-	if (err || !ioapic_pa)
-		return err;
-	ioapic_regs = arch_mmio_map(ioapic_pa, PAGE_SIZE);
-	if (!ioapic_regs)
-		return -1;
-	return vdev_mmio_register(d, gpa_init(ALIGN_DOWN(ioapic_pa, PAGE_SIZE)), PAGE_SIZE,
-				  "the I/O APIC", ioapic_write, NULL);
+	return err ? err : vdev_poll_register(d, console_poll, NULL);
 }

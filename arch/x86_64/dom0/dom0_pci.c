@@ -8,12 +8,16 @@
  * accesses the hypervisor carries out itself under one lock so that no
  * other vCPU can change the address between the check and the access, and
  * the function's page of the ECAM window (MCFG), written through a trap.
+ * Where dom0's interrupts are remapped, every configuration write of
+ * dom0's is looked at - through the ports and through the whole ECAM
+ * window alike - for the MSI and MSI-X model (dom0/dom0_msi.c).
  */
 #include <arch/dom0_devices.h>
 #include <arch/pci_config.h>
 #include <arch/platform.h>
 #include <arch/vdev.h>
 #include <xen-lite/acpi.h>
+#include <xen-lite/arch/mm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
@@ -60,29 +64,100 @@ enum vdev_io_result dom0_pci_address(struct io_access *io)
 	return VDEV_IO_DONE;
 }
 
+/*
+ * A write to MSI or MSI-X goes to their model first (dom0/dom0_msi.c),
+ * outside the lock: it makes configuration accesses of its own. The
+ * address is the one dom0 had selected when it wrote.
+ */
 static enum vdev_io_result config_data(struct vcpu *v, struct io_access *io, void *opaque)
 {
-	unsigned int offset = (config_address & 0xfc) + (io->port - PCI_PORT_CONFIG_DATA);
 	struct guarded_function *g;
+	unsigned int offset;
+	uint32_t address;
 	uint64_t flags;
 
 	if (io->string)
 		return VDEV_IO_UNCLAIMED; /* refused like any string I/O */
 	flags = pci_config_lock();
-	g = config_address & PCI_CONFIG_ENABLE ? guarded_at(0, (uint16_t)(config_address >> 8)) : NULL;
-	if (!io->in && g)
-		refuse(g, offset, false);
-	else if (io->in)
-		io->value = pci_conf1_data(config_address, io->port, io->size, false, 0);
-	else
-		pci_conf1_data(config_address, io->port, io->size, true, io->value);
+	address = config_address;
+	if (io->in)
+		io->value = pci_conf1_data(address, io->port, io->size, false, 0);
 	pci_config_unlock(flags);
+	if (io->in || !(address & PCI_CONFIG_ENABLE))
+		return VDEV_IO_DONE; /* without the enable bit a write goes nowhere */
+	offset = (address & 0xfc) + (io->port - PCI_PORT_CONFIG_DATA);
+	g = guarded_at(0, (uint16_t)(address >> 8));
+	if (g)
+		refuse(g, offset, false);
+	else if (!dom0_msi_config_write(0, (uint16_t)(address >> 8), offset, io->size, io->value)) {
+		flags = pci_config_lock();
+		pci_conf1_data(address, io->port, io->size, true, io->value);
+		pci_config_unlock(flags);
+	}
 	return VDEV_IO_DONE;
 }
 
 static void ecam_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size, void *opaque)
 {
 	refuse(opaque, (unsigned int)(gpa_addr(gpa) & 0xfff), true);
+}
+
+/* ---- the whole ECAM window, where dom0's MSIs are remapped ---- */
+
+static struct ecam_window {
+	uint16_t segment;
+	uint8_t bus_start;
+	uint64_t base; /* bus 0's, as the MCFG gives it */
+	volatile uint8_t *va; /* the window from bus_start on */
+} windows[ACPI_MAX_MCFG];
+static unsigned int nr_windows;
+
+/* Every write of dom0's to configuration space through ECAM: guarded, MSI, or as it is. */
+static void window_store(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size, void *opaque)
+{
+	const struct ecam_window *w = opaque;
+	uint64_t off = gpa_addr(gpa) - w->base;
+	uint16_t bdf = (uint16_t)(off >> 12);
+	unsigned int reg = (unsigned int)(off & 0xfff);
+	struct guarded_function *g = guarded_at(w->segment, bdf);
+	volatile uint8_t *at = w->va + (off - ((uint64_t)w->bus_start << 20));
+
+	if (g)
+		refuse(g, reg, true);
+	else if (reg & (size - 1) || dom0_msi_config_write(w->segment, bdf, reg, size, (uint32_t)value))
+		return; /* unaligned: dropped, as the hardware would */
+	else if (size == 1)
+		*at = (uint8_t)value;
+	else if (size == 2)
+		*(volatile uint16_t *)at = (uint16_t)value;
+	else
+		*(volatile uint32_t *)at = (uint32_t)value;
+}
+
+/*
+ * dom0's ECAM windows become write-trapped: where dom0's MSIs are remapped,
+ * a write to an MSI capability must not reach the function as it is, by
+ * any way in. Writes to configuration space are rare; reads stay native.
+ */
+int dom0_pci_trap_ecam(struct domain *d)
+{
+	const struct acpi_info *acpi = platform_acpi();
+	int err = 0;
+
+	for (unsigned int i = 0; i < acpi->mcfg_count && !err; i++) {
+		const struct acpi_mcfg_seg *m = &acpi->mcfg[i];
+		struct ecam_window *w = &windows[nr_windows];
+		uint64_t start = m->base + ((uint64_t)m->bus_start << 20);
+		uint64_t size = (uint64_t)(m->bus_end - m->bus_start + 1) << 20;
+
+		*w = (struct ecam_window){ m->segment, m->bus_start, m->base, arch_mmio_map(start, size) };
+		if (!w->va)
+			return -ENOMEM;
+		nr_windows++;
+		err = vdev_mmio_register_stores(d, gpa_init(start), size, "PCI configuration space", 1 | 2 | 4,
+						window_store, w);
+	}
+	return err;
 }
 
 int dom0_pci_init(struct domain *d)
@@ -116,8 +191,8 @@ int dom0_pci_guard(struct domain *d, uint16_t segment, uint16_t bdf, const char 
 		return -ENOSPC;
 	g = &guarded[nr_guarded++];
 	*g = (struct guarded_function){ segment, bdf, what, { false, false } };
-	/* without an ECAM window the legacy ports are the only way in */
-	return page ? vdev_mmio_register_stores(d, gpa_init(page), PAGE_SIZE, what, 1 | 2 | 4 | 8,
-						ecam_store, g)
-		    : 0;
+	/* without an ECAM window the legacy ports are the only way in; a trapped window covers it */
+	return page && !nr_windows ? vdev_mmio_register_stores(d, gpa_init(page), PAGE_SIZE, what, 1 | 2 | 4 | 8,
+								ecam_store, g)
+				   : 0;
 }

@@ -110,5 +110,11 @@ int arch_dom0_devices(struct domain *d)
 		err = direct_lapic_attach(d);
 	if (!err)
 		err = vdev_poll_register(d, poll_iommu, NULL);
-	return err ? err : dom0_console_init(d, platform_ioapic_address());
+	if (!err)
+		err = dom0_ioapic_init(d); /* after the APIC: a remapped entry needs dom0's CPUs' ids */
+	if (!err && iommu_dom0_intr_remapped()) {
+		dom0_msi_init(d, true);
+		err = dom0_pci_trap_ecam(d);
+	}
+	return err ? err : dom0_console_init(d);
 }

@@ -1,7 +1,7 @@
 /*
  * Reading what a guest executed: its page tables walked in software and
  * the instruction at its RIP fetched through them (for engines without
- * decode assists, and for the MMIO stores device models emulate). Every
+ * decode assists, and for the MMIO stores and loads device models emulate). Every
  * byte comes from guest memory and is treated as hostile.
  */
 #include <arch/emul.h>
@@ -110,4 +110,35 @@ bool vcpu_decode_mmio_store32(struct vcpu *v, gpa_t gpa, const char *what,
 	*value = (uint32_t)st.value;
 	*length = st.length;
 	return true;
+}
+
+bool vcpu_decode_mmio_load(struct vcpu *v, gpa_t gpa, const char *what, struct mmio_load *out)
+{
+	uint8_t insn[X86_MAX_INSN];
+	struct vcpu_context ctx;
+	int n = vcpu_fetch_insn(v, insn);
+
+	if (n < 0 || decode_load(insn, (unsigned int)n, &out->insn) || (gpa_addr(gpa) & (out->insn.size - 1))) {
+		vcpu_get_context(v, &ctx);
+		domain_crash(v->domain, "unsupported read of %s at RIP %#llx", what, (unsigned long long)ctx.rip);
+		return false;
+	}
+	return true;
+}
+
+void vcpu_complete_mmio_load(struct vcpu *v, const struct mmio_load *load, uint64_t value)
+{
+	const struct load_insn *l = &load->insn;
+	uint64_t old = vcpu_get_reg(v, l->reg);
+
+	if (l->high8)
+		value = (old & ~0xff00ULL) | (value & 0xff) << 8;
+	else if (l->size == 1)
+		value = (old & ~0xffULL) | (value & 0xff);
+	else if (l->size == 2)
+		value = (old & ~0xffffULL) | (value & 0xffff);
+	else if (l->size == 4)
+		value &= 0xffffffffULL; /* a 32-bit destination clears the upper half */
+	vcpu_set_reg(v, l->reg, value);
+	vcpu_advance_rip(v, l->length);
 }

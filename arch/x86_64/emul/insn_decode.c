@@ -1,4 +1,4 @@
-/* Decoding of the stores dom0 makes to its local APIC (see arch/insn_decode.h). */
+/* Decoding of the stores and loads dom0 makes to its local and I/O APICs (see arch/insn_decode.h). */
 #include <arch/insn_decode.h>
 #include <xen-lite/errno.h>
 
@@ -11,7 +11,7 @@ static bool is_legacy_prefix(uint8_t b)
 }
 
 /* Bytes taken by ModRM, SIB and displacement, starting at the ModRM byte. */
-static int modrm_length(const uint8_t *p, unsigned int avail, bool addr32)
+static int modrm_length(const uint8_t *p, unsigned int avail)
 {
 	uint8_t modrm, mod, rm;
 	unsigned int n = 1;
@@ -22,8 +22,8 @@ static int modrm_length(const uint8_t *p, unsigned int avail, bool addr32)
 	mod = modrm >> 6;
 	rm = modrm & 7;
 	if (mod == 3)
-		return -EINVAL; /* a register destination is not a store */
-	(void)addr32; /* 32-bit addressing uses the same ModRM/SIB layout in long mode */
+		return -EINVAL; /* a register operand is no memory access */
+	/* 32-bit addressing (0x67) uses the same ModRM/SIB layout in long mode */
 	if (rm == 4) { /* SIB follows */
 		if (avail < 2)
 			return -EINVAL;
@@ -40,27 +40,37 @@ static int modrm_length(const uint8_t *p, unsigned int avail, bool addr32)
 	return n <= avail ? (int)n : -EINVAL;
 }
 
+/* Legacy prefixes and REX: where the opcode is, its operand size and REX. */
+static int decode_prefixes(const uint8_t *bytes, unsigned int avail, unsigned int *size, uint8_t *rex)
+{
+	unsigned int i = 0;
+
+	*size = 4;
+	*rex = 0;
+	for (; i < avail && is_legacy_prefix(bytes[i]); i++)
+		if (bytes[i] == 0x66)
+			*size = 2;
+	if (i < avail && (bytes[i] & 0xf0) == 0x40)
+		*rex = bytes[i++];
+	if (i >= avail)
+		return -EINVAL;
+	if (*rex & 8)
+		*size = 8; /* REX.W wins over 0x66 */
+	return (int)i;
+}
+
 int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *out)
 {
-	unsigned int i = 0, size = 4;
-	bool addr32 = false;
-	uint8_t rex = 0, op;
+	unsigned int i, size;
+	uint8_t rex, op;
 	int m;
 
 	if (avail > MAX_INSN)
 		avail = MAX_INSN;
-	for (; i < avail && is_legacy_prefix(bytes[i]); i++) {
-		if (bytes[i] == 0x66)
-			size = 2;
-		if (bytes[i] == 0x67)
-			addr32 = true;
-	}
-	if (i < avail && (bytes[i] & 0xf0) == 0x40)
-		rex = bytes[i++];
-	if (i >= avail)
-		return -EINVAL;
-	if (rex & 8)
-		size = 8; /* REX.W wins over 0x66 */
+	m = decode_prefixes(bytes, avail, &size, &rex);
+	if (m < 0)
+		return m;
+	i = (unsigned int)m;
 	op = bytes[i++];
 	if (op != 0x89 && op != 0x87 && op != 0xc7 && op != 0x88 && op != 0xc6)
 		return -EINVAL;
@@ -68,7 +78,7 @@ int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *ou
 		return -EINVAL; /* C6 /0 and C7 /0 only */
 	if (op == 0x88 || op == 0xc6)
 		size = 1; /* MOV r/m8: no prefix changes that */
-	m = modrm_length(bytes + i, avail - i, addr32);
+	m = modrm_length(bytes + i, avail - i);
 	if (m < 0)
 		return m;
 	out->size = size;
@@ -94,5 +104,34 @@ int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *ou
 		i += isz;
 	}
 	out->length = i;
+	return 0;
+}
+
+int decode_load(const uint8_t *bytes, unsigned int avail, struct load_insn *out)
+{
+	unsigned int i, size;
+	uint8_t rex, op;
+	int m;
+
+	if (avail > MAX_INSN)
+		avail = MAX_INSN;
+	m = decode_prefixes(bytes, avail, &size, &rex);
+	if (m < 0)
+		return m;
+	i = (unsigned int)m;
+	op = bytes[i++];
+	if (op != 0x8b && op != 0x8a)
+		return -EINVAL;
+	if (op == 0x8a)
+		size = 1;
+	m = modrm_length(bytes + i, avail - i);
+	if (m < 0)
+		return m; /* a register source is not a load */
+	out->size = size;
+	out->reg = ((bytes[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+	out->high8 = size == 1 && !rex && out->reg >= 4;
+	if (out->high8)
+		out->reg -= 4;
+	out->length = i + (unsigned int)m;
 	return 0;
 }

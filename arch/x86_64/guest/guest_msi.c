@@ -55,7 +55,7 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 		    struct iommu_msi *out)
 {
 	int64_t dest = check_message(d, addr, data);
-	uint8_t vector = (uint8_t)data;
+	struct iommu_intr_target t = { .vector = (uint8_t)data };
 	int err;
 
 	if (dest < 0) {
@@ -66,10 +66,11 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 		f->refused_reported = true;
 		return -EINVAL;
 	}
-	err = iommu_intr_set(f->dev->segment, f->dev->bdf, index, (uint32_t)dest, vector, out);
+	t.dest = (uint32_t)dest;
+	err = iommu_intr_set(f->dev->segment, f->dev->bdf, index, &t, out);
 	if (err == -ENOSYS) { /* no remapping: the checked message itself, as fixed */
-		out->addr = MSI_ADDR_BASE | (uint32_t)dest << MSI_ADDR_DEST_SHIFT;
-		out->data = vector;
+		out->addr = MSI_ADDR_BASE | t.dest << MSI_ADDR_DEST_SHIFT;
+		out->data = t.vector;
 		err = 0;
 	}
 	return err;

@@ -9,6 +9,7 @@
  * native: an entry reads as what the function really sends.
  */
 #include <arch/guest_pci.h>
+#include <arch/mmio_map_cache.h>
 #include <arch/vdev.h>
 #include <xen-lite/addr.h>
 #include <xen-lite/arch/mm.h>
@@ -25,32 +26,6 @@
 #define ENTRY_DATA 8
 #define ENTRY_CTRL 12
 #define ENTRY_MASKED 1u
-
-/*
- * The hypervisor's mappings of tables: kept and reused (a table does not
- * move while a function is assignable; the mapping area only grows).
- */
-#define MAX_TABLE_MAPS 16
-static struct table_map {
-	uint64_t pa, size;
-	volatile uint32_t *va;
-} table_maps[MAX_TABLE_MAPS];
-static unsigned int nr_table_maps;
-static spinlock_t table_maps_lock;
-
-static volatile uint32_t *map_table(uint64_t pa, uint64_t size)
-{
-	volatile uint32_t *va = NULL;
-
-	spin_lock(&table_maps_lock);
-	for (unsigned int i = 0; i < nr_table_maps && !va; i++)
-		if (table_maps[i].pa == pa && table_maps[i].size >= size)
-			va = table_maps[i].va;
-	if (!va && nr_table_maps < MAX_TABLE_MAPS && (va = arch_mmio_map(pa, size)))
-		table_maps[nr_table_maps++] = (struct table_map){ pa, size, va };
-	spin_unlock(&table_maps_lock);
-	return va;
-}
 
 static void real_write(struct guest_pci_fn *f, unsigned int entry, unsigned int field, uint32_t v)
 {
@@ -132,7 +107,7 @@ int guest_msix_init(struct domain *d, struct guest_pci_fn *f)
 	f->msix_bytes = n * ENTRY_BYTES;
 	base = ALIGN_DOWN(f->msix_table, PAGE_SIZE);
 	size = ALIGN_UP(f->msix_table + (uint64_t)n * ENTRY_BYTES, PAGE_SIZE) - base;
-	f->msix_real = map_table(f->msix_table, (uint64_t)n * ENTRY_BYTES);
+	f->msix_real = mmio_map_cached(f->msix_table, (uint64_t)n * ENTRY_BYTES);
 	if (!f->msix_real)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < n; i++) { /* nothing the function was told before reaches the guest */

@@ -174,8 +174,12 @@ static void handle_npf(struct vcpu *v)
 	struct vmcb_control *c = &v->arch.vmcb->control;
 	uint64_t err = c->exit_info1, gpa = c->exit_info2;
 
-	/* a write to a present, read-only page: a device's registers (the local or I/O APIC) */
+	/* a write to a present, read-only page: a device's registers (the local APIC, an MSI-X table) */
 	if ((err & 3) == 3 && vdev_mmio_write(v, gpa_init(gpa), c->exit_int_info & EVENT_INJ_VALID))
+		return;
+	/* any access to an unmapped page whose registers are emulated (dom0's I/O APICs) */
+	if (!(err & 1) && !(err & (1u << 4)) && (err & NPF_FINAL_ADDRESS) &&
+	    vdev_mmio_emulate(v, gpa_init(gpa), err & 2, c->exit_int_info & EVENT_INJ_VALID))
 		return;
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
 	const char *why = !domain_is_ram(v->domain, gpa_init(gpa)) && !v->domain->privileged ?

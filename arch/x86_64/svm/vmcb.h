@@ -155,6 +155,8 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB size");
 #define SVM_EXIT_RDPRU 0x08e
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffULL /* VMRUN refused the guest state */
+/* NPF exit_info1: the fault was on the final guest-physical address, not during a page walk */
+#define NPF_FINAL_ADDRESS (1ULL << 32)
 
 /* tlb_control */
 #define TLB_CONTROL_NONE 0

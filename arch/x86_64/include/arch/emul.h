@@ -7,6 +7,7 @@
 #ifndef ARCH_EMUL_H
 #define ARCH_EMUL_H
 
+#include <arch/insn_decode.h>
 #include <xen-lite/addr.h>
 #include <xen-lite/types.h>
 
@@ -42,6 +43,18 @@ struct mmio_store {
 };
 bool vcpu_decode_mmio_store(struct vcpu *v, gpa_t gpa, const char *what, bool during_event_delivery,
 			    unsigned int sizes, struct mmio_store *out);
+
+/*
+ * The aligned load behind a read exit on an emulated MMIO page: decoded
+ * into *out, or false with the domain crashed. The device's value then
+ * goes into the destination register (its size's part: a 32-bit one
+ * clears the upper half) and RIP moves on.
+ */
+struct mmio_load {
+	struct load_insn insn;
+};
+bool vcpu_decode_mmio_load(struct vcpu *v, gpa_t gpa, const char *what, struct mmio_load *out);
+void vcpu_complete_mmio_load(struct vcpu *v, const struct mmio_load *load, uint64_t value);
 
 /* Wait, with the CPU halted, until the vCPU's domain changes state. */
 void vcpu_block(struct vcpu *v);

@@ -14,7 +14,5 @@ const struct acpi_info *platform_acpi_init(const struct boot_info *bi);
 const struct acpi_info *platform_acpi(void);
 /* The phys_map_fn the ACPI parsers take: whatever the direct map reaches. */
 const void *platform_direct_map(uint64_t pa, uint64_t len, void *ctx);
-/* The first I/O APIC's registers (0 if none). */
-uint64_t platform_ioapic_address(void);
 
 #endif

@@ -13,6 +13,7 @@
 #define ARCH_VDEV_H
 
 #include <xen-lite/addr.h>
+#include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 
 struct domain;
@@ -39,11 +40,13 @@ typedef void (*vdev_mmio_write_fn)(struct vcpu *v, gpa_t gpa, uint32_t value, vo
 /* A store of any size the range accepts (1, 2, 4 or 8 bytes), decoded; the engine moves RIP on. */
 typedef void (*vdev_mmio_store_fn)(struct vcpu *v, gpa_t gpa, uint64_t value, unsigned int size,
 				   void *opaque);
+/* An aligned 32-bit load from an emulated MMIO range: the value read. */
+typedef uint32_t (*vdev_mmio_read_fn)(struct vcpu *v, gpa_t gpa, void *opaque);
 /* Called at every exit of the domain's vCPUs (dom0's console takes its keyboard input so). */
 typedef void (*vdev_poll_fn)(struct vcpu *v, void *opaque);
 
 #define VDEV_MAX_IO 8
-#define VDEV_MAX_MMIO 8
+#define VDEV_MAX_MMIO 48 /* dom0: its I/O APICs, ECAM windows and the MSI-X tables it enables */
 #define VDEV_MAX_POLL 2
 
 struct vdev_table {
@@ -58,14 +61,16 @@ struct vdev_table {
 		const char *what; /* for crash reports: "the local APIC" */
 		vdev_mmio_write_fn fn; /* aligned 32-bit stores only */
 		vdev_mmio_store_fn store_fn; /* or: the sizes in the mask `sizes` */
+		vdev_mmio_read_fn read_fn; /* reads emulated too: the range is unmapped (fn takes the writes) */
 		unsigned int sizes;
 		void *opaque;
-	} mmio[VDEV_MAX_MMIO];
+	} mmio[VDEV_MAX_MMIO]; /* size 0: a free slot (lookups run unlocked: size is set last) */
 	struct vdev_poll {
 		vdev_poll_fn fn;
 		void *opaque;
 	} poll[VDEV_MAX_POLL];
 	unsigned int nr_io, nr_mmio, nr_poll;
+	spinlock_t mmio_lock; /* adding and removing MMIO ranges */
 };
 
 /*
@@ -84,6 +89,22 @@ int vdev_mmio_register(struct domain *d, gpa_t base, uint64_t size, const char *
 /* The same for registers written with stores of the sizes in the mask sizes (1 | 2 | 4 | 8). */
 int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const char *what,
 			      unsigned int sizes, vdev_mmio_store_fn fn, void *opaque);
+/*
+ * Guest-physical [base, base + size) is the device's registers, reads as
+ * well as writes emulated: the range is unmapped from the nested tables,
+ * aligned 32-bit loads go to read_fn and stores to write_fn. For registers
+ * whose reads must not show the hardware's value (dom0's I/O APICs).
+ */
+int vdev_mmio_register_emulated(struct domain *d, gpa_t base, uint64_t size, const char *what,
+				vdev_mmio_read_fn read_fn, vdev_mmio_write_fn write_fn, void *opaque);
+
+/*
+ * The range at base (registered with this size) is nobody's again: writable
+ * for the domain first, then forgotten, so that no write in between faults
+ * without a handler. A handler already running on another vCPU may still
+ * finish: its opaque data must outlive the range. 0 or -ENOENT.
+ */
+int vdev_mmio_unregister(struct domain *d, gpa_t base, uint64_t size);
 int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque);
 
 /* ---- for the vendor engine's exit handlers ---- */
@@ -97,6 +118,12 @@ enum vdev_io_result vdev_io(struct vcpu *v, struct io_access *io);
  * Returns false when no device owns gpa.
  */
 bool vdev_mmio_write(struct vcpu *v, gpa_t gpa, bool during_event_delivery);
+/*
+ * A fault on a page that is not mapped at gpa: if an emulated range owns
+ * it, the load or store is decoded and carried out, RIP moved on (or the
+ * domain crashed, as for vdev_mmio_write()). False when none owns gpa.
+ */
+bool vdev_mmio_emulate(struct vcpu *v, gpa_t gpa, bool write, bool during_event_delivery);
 void vdev_poll(struct vcpu *v);
 
 /*
