@@ -88,6 +88,10 @@ test_iommu_amd_dom0_dma_contained() {
 	# should AND, so amdvi_log_event() always returns early): faults are not visible here
 	expect_log "iommu: AMD-Vi, 1 unit(s)" \
 		"xen-lite-dom0: dma: info: iommu: AMD-Vi, 1 unit(s), DMA remapping on, interrupt remapping on"
+	# AMD-Vi lets dom0's devices' interrupts pass: dom0's AHCI sends the message it wrote
+	expect_log_regex "xen-lite-dom0: dma: irq: +[0-9]+: [1-9][0-9]* PCI-MSI [0-9]+-edge ahci"
+	expect_log_regex "xen-lite-dom0: dma: ahci msi address: fee[0-9a-f]{3}[02468ace][0-9a-f].?$"
+	expect_no_log "dom0: 00:1f.2's MSI remapped"
 	test_result
 }
 
@@ -106,6 +110,14 @@ test_iommu_vtd_dom0_dma_contained() {
 
 	expect_log "iommu: VT-d, 1 unit(s)" \
 		"xen-lite-dom0: dma: info: iommu: VT-d, 1 unit(s), DMA remapping on, interrupt remapping on (compatibility format blocked)"
+	# dom0's own interrupts, all remapped: the timer through the I/O APIC, the AHCI
+	# controller's MSI - which now sends a remappable message (address bit 4, SHV bit 3)
+	expect_log_regex "dom0: I/O APIC [0-9]+ pin 2 remapped \(entry [0-9]+\)"
+	expect_log_regex "dom0: 00:1f\.2's MSI remapped \(1 message\(s\), from entry [0-9]+\)"
+	expect_log_regex "xen-lite-dom0: dma: irq: +0: [1-9][0-9]* IO-APIC 2-edge timer"
+	expect_log_regex "xen-lite-dom0: dma: irq: +[0-9]+: [1-9][0-9]* PCI-MSI [0-9]+-edge ahci"
+	expect_log_regex "xen-lite-dom0: dma: ahci msi address: fee[0-9a-f]{3}[13579bdf][89a-f].?$"
+	expect_no_log "interrupts are lost" "interrupts stay masked" "refused (a fixed interrupt"
 	test_result
 }
 
@@ -349,6 +361,8 @@ test_iommu_vtd_nvme_linux_guest() {
 		-device intel-iommu,intremap=on $(nvme_disk iommu-vtd-linux)
 	# a remappable message: no vector (data 0), an entry's handle in the address, bit 4 set
 	expect_nvme_linux "$LOGDIR/iommu-vtd-linux-nvme.img" "0x00000004 address 0xFEE[0-9A-F]{3}[13579BDF]8"
+	# dom0 used the controller first, through its MSI-X table remapped, and took it back after
+	expect_log_regex "dom0: 00:0[0-9a-f]\.0's MSI-X table remapped \([0-9]+ entries\)"
 	test_result
 }
 

@@ -36,6 +36,8 @@ static struct dom0_ioapic {
 	spinlock_t lock; /* sel, rte[] and the hardware's index register */
 	uint32_t sel; /* dom0's index register */
 	uint32_t rte[IOAPIC_MAX_PINS][2]; /* what dom0 wrote: low, high */
+	uint8_t id;
+	bool reported[IOAPIC_MAX_PINS]; /* its first remapping logged */
 } ioapics[ACPI_MAX_IOAPICS];
 static unsigned int nr_ioapics;
 static struct domain *dom0;
@@ -69,6 +71,9 @@ static void hardware_entry(struct dom0_ioapic *io, unsigned int pin, uint32_t *l
 		return;
 	}
 	ioapic_rte_remappable(msg.handle, *low, low, high);
+	if (!io->reported[pin])
+		log_info("dom0: I/O APIC %u pin %u remapped (entry %u)\n", io->id, pin, msg.handle);
+	io->reported[pin] = true;
 }
 
 /* The pin's entry into the hardware: masked first, unmasked last (never half of each). */
@@ -136,7 +141,7 @@ static int add_ioapic(struct domain *d, const struct acpi_ioapic *a)
 
 	if (a->addr & 0xfff)
 		return -EINVAL; /* its page is trapped: it must start one */
-	*io = (struct dom0_ioapic){ .pa = a->addr, .gsi_base = a->gsi_base, .lock = SPINLOCK_INIT };
+	*io = (struct dom0_ioapic){ .pa = a->addr, .gsi_base = a->gsi_base, .id = a->id, .lock = SPINLOCK_INIT };
 	io->regs = arch_mmio_map(a->addr, PAGE_SIZE);
 	if (!io->regs)
 		return -ENOMEM;

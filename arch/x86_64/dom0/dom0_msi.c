@@ -41,6 +41,7 @@ static struct dom0_function {
 	uint16_t msi_flags; /* as dom0 wrote it */
 	uint32_t msi_addr_lo, msi_addr_hi, msi_data; /* dom0's message */
 	bool msix_on;
+	bool msi_reported; /* its first remapped MSI logged */
 } functions[MAX_FUNCTIONS];
 static spinlock_t functions_lock; /* functions[], and one function's writes at a time */
 static struct domain *dom0;
@@ -124,6 +125,10 @@ static void msi_program(struct dom0_function *f)
 	if (f->msi_flags & MSI_FLAGS_64BIT)
 		arch_pci_config_write(f->bdf, f->msi + MSI_ADDR_LO + 4, 4, (uint32_t)(msg.addr >> 32));
 	arch_pci_config_write(f->bdf, msi_data_offset(f), 2, 0); /* the subhandle: message k adds k */
+	if (!f->msi_reported)
+		log_info("dom0: %02x:%02x.%u's MSI remapped (%u message(s), from entry %u)\n", f->bdf >> 8,
+			 (f->bdf >> 3) & 0x1f, f->bdf & 7, MIN(n, MSI_MAX_MESSAGES), msg.handle + 1 - MIN(n, MSI_MAX_MESSAGES));
+	f->msi_reported = true;
 }
 
 /* A write to the MSI capability's control, address or data: taken here. */

@@ -223,9 +223,9 @@ int dom0_msix_take(struct domain *dom0, uint16_t bdf, unsigned int cap)
 	if (err)
 		log_err("dom0: %02x:%02x.%u's MSI-X table could not be remapped (%d): its interrupts are lost\n",
 			bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7, err);
-	else if (n > MAX_ENTRIES)
-		log_warn("dom0: %02x:%02x.%u has %u MSI-X entries: those from %u on stay masked\n", bdf >> 8,
-			 (bdf >> 3) & 0x1f, bdf & 7, n, MAX_ENTRIES);
+	else
+		log_info("dom0: %02x:%02x.%u's MSI-X table remapped (%u entries%s)\n", bdf >> 8, (bdf >> 3) & 0x1f,
+			 bdf & 7, n, n > MAX_ENTRIES ? ": those from 512 on stay masked" : "");
 	return err;
 }
 
