@@ -50,10 +50,10 @@ static const struct command {
 	  "create and start a guest from a configuration file",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
-	  "cmdline, pci, on_dma_fault, on_crash. KEY=VALUE settings after the file, in\n"
-	  "the file's syntax, replace the file's (memory=512 'name=\"x\"'). A bad file is\n"
-	  "refused with the line and the reason, and nothing is created. Prints the new\n"
-	  "domain's id.",
+	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash. KEY=VALUE\n"
+	  "settings after the file, in the file's syntax, replace the file's (memory=512\n"
+	  "'name=\"x\"'). A bad file is refused with the line and the reason, and nothing\n"
+	  "is created. Prints the new domain's id.",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",
