@@ -183,6 +183,12 @@ int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t d
 	return xl_hypercall(h, call, XL_HC_DOMCTL, op, NULL, 0, domid);
 }
 
+int64_t xl_shutdown(struct xl_handle *h, uint32_t domid, uint64_t flags)
+{
+	return xl_hypercall(h, "XL_DOMCTL_SHUTDOWN", XL_HC_DOMCTL, XL_DOMCTL_SHUTDOWN, NULL, 0,
+			    domid | flags);
+}
+
 int xl_pci_assignable(struct xl_handle *h, uint32_t op, uint64_t arg)
 {
 	const char *call = op == XL_DOMCTL_PCI_ASSIGNABLE_ADD ? "XL_DOMCTL_PCI_ASSIGNABLE_ADD"

@@ -111,6 +111,8 @@ int64_t xl_console_read(struct xl_handle *h, uint32_t domid, struct xl_console_c
 int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, size_t len);
 /* XL_DOMCTL_DESTROY / PAUSE / UNPAUSE on a domain id. */
 int64_t xl_domctl(struct xl_handle *h, const char *call, uint32_t op, uint32_t domid);
+/* XL_DOMCTL_SHUTDOWN of domid with XL_SHUTDOWN_REBOOT_FLAG / XL_SHUTDOWN_HARD_FLAG. 0 or -1. */
+int64_t xl_shutdown(struct xl_handle *h, uint32_t domid, uint64_t flags);
 /* XL_DOMCTL_PCI_ASSIGNABLE_ADD/REMOVE: arg is XL_PCI_SBDF() | XL_PCI_CHECK_ONLY. 0 or -1. */
 int xl_pci_assignable(struct xl_handle *h, uint32_t op, uint64_t arg);
 /* XL_SYSCTL_PCI_LIST: up to max functions; returns how many there are, or -1. */

@@ -40,8 +40,7 @@ static const struct command {
 	  "each vCPU (of DOMAIN): its physical CPU, state, exits",
 	  "Each vCPU of every domain, or of DOMAIN: the domain's name and id, the vCPU,\n"
 	  "its physical CPU, the domain's state, the vCPU's VM exits, and the CPUs the\n"
-	  "domain owns. The hypervisor reports vCPU 0's CPU and which CPUs a domain\n"
-	  "owns: another vCPU's CPU is shown when only one CPU is left for it, else '-'.",
+	  "domain owns. The CPU and exits of vCPUs past the 16th (dom0's) are '-'.",
 	  0, 1, true },
 	{ "dmesg", XL_CMD_DMESG, "xl-lite dmesg [-j]", "the hypervisor's log ring",
 	  "The hypervisor's log ring, oldest line first: everything it still holds\n"
@@ -50,10 +49,10 @@ static const struct command {
 	  "create and start a guest from a configuration file",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
-	  "cmdline, pci, on_dma_fault, on_crash. KEY=VALUE settings after the file, in\n"
-	  "the file's syntax, replace the file's (memory=512 'name=\"x\"'). A bad file is\n"
-	  "refused with the line and the reason, and nothing is created. Prints the new\n"
-	  "domain's id.",
+	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash. KEY=VALUE\n"
+	  "settings after the file, in the file's syntax, replace the file's (memory=512\n"
+	  "'name=\"x\"'). A bad file is refused with the line and the reason, and nothing\n"
+	  "is created. Prints the new domain's id.",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",
@@ -72,9 +71,20 @@ static const struct command {
 	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown [-w] DOMAIN | -a [-w]",
 	  "ask a guest (-a: every guest) to shut down",
 	  "Ask DOMAIN (-a: every guest that is running or paused) to shut down. The\n"
-	  "guest sees the request when it next asks (XL_SHUTDOWN_QUERY) and ends\n"
-	  "itself; one that never asks keeps running (xl-lite destroy ends it at once).\n"
-	  "-w waits until each has ended (shut down, crashed or gone), at most 60 s.",
+	  "guest sees the request when it next asks (XL_SHUTDOWN_QUERY) and powers off;\n"
+	  "its on_poweroff action follows. One that never asks keeps running (xl-lite\n"
+	  "destroy ends it at once). -w waits until each has ended (shut down, crashed or\n"
+	  "gone), at most 60 s.",
+	  1, 1, true },
+	{ "reboot", XL_CMD_REBOOT, "xl-lite reboot [-w] [-F] DOMAIN | -a [-w] [-F]",
+	  "ask a guest (-a: every guest) to reboot",
+	  "Ask DOMAIN (-a: every guest that is running or paused) to reboot. The guest\n"
+	  "sees the request when it next asks (XL_SHUTDOWN_QUERY with XL_QUERY_REASON;\n"
+	  "a Linux guest's xenlite-guest module) and reboots; its on_reboot action\n"
+	  "follows (restart: a new domain with the same name). A guest that has never\n"
+	  "asked so cannot be asked to reboot: refused, unless -F, which resets it - it\n"
+	  "ends at once with reason reboot, as xl's -F fallback. -w waits until each has\n"
+	  "ended (its old id shut down, crashed or gone), at most 60 s.",
 	  1, 1, true },
 	{ "console", XL_CMD_CONSOLE, "xl-lite console DOMAIN",
 	  "attach to a guest's console (Ctrl-] detaches)",
@@ -108,7 +118,9 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_HELP, OPT_COUNT };
+
+#define END_CMDS (CMD(XL_CMD_SHUTDOWN) | CMD(XL_CMD_REBOOT))
 
 static const struct option_rule {
 	const char *name;
@@ -126,9 +138,11 @@ static const struct option_rule {
 			 "leave the guest paused once built (xl-lite unpause runs it)" },
 	[OPT_CONSOLE] = { "console", 'c', CMD(XL_CMD_CREATE),
 			  "attach to the new guest's console, as xl-lite console" },
-	[OPT_WAIT] = { "wait", 'w', CMD(XL_CMD_SHUTDOWN),
-		       "wait until the domain has ended (at most 60 s)" },
-	[OPT_ALL] = { "all", 'a', CMD(XL_CMD_SHUTDOWN), "every guest that is running or paused" },
+	[OPT_WAIT] = { "wait", 'w', END_CMDS, "wait until the domain has ended (at most 60 s)" },
+	[OPT_ALL] = { "all", 'a', END_CMDS, "every guest that is running or paused" },
+	[OPT_FORCE] = { "force", 'F', CMD(XL_CMD_REBOOT),
+			"a guest that cannot be asked to reboot is reset: it ends\n"
+			"at once with reason reboot, and on_reboot follows" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 
@@ -267,7 +281,7 @@ static void arg_bounds(const struct xl_args *a, unsigned int *min, unsigned int 
 
 	*min = c->min_args;
 	*max = c->max_args;
-	if (a->cmd == XL_CMD_SHUTDOWN && a->all)
+	if ((a->cmd == XL_CMD_SHUTDOWN || a->cmd == XL_CMD_REBOOT) && a->all)
 		*min = *max = 0;
 }
 
@@ -279,8 +293,8 @@ static int check_arguments(const struct xl_args *a, const struct parse_state *st
 	uint32_t id;
 
 	arg_bounds(a, &min, &max);
-	if (a->cmd == XL_CMD_SHUTDOWN && a->all && a->nargs)
-		return usage_error(err, "shutdown %s: no DOMAIN with %s", st->given[OPT_ALL],
+	if ((a->cmd == XL_CMD_SHUTDOWN || a->cmd == XL_CMD_REBOOT) && a->all && a->nargs)
+		return usage_error(err, "%s %s: no DOMAIN with %s", c->name, st->given[OPT_ALL],
 				   st->given[OPT_ALL]);
 	if (st->extra || a->nargs > max)
 		return usage_error(err, "unexpected argument '%s'", st->extra ? st->extra : a->args[max]);
@@ -303,6 +317,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_PAUSED: a->paused = true; break;
 	case OPT_WAIT: a->wait = true; break;
 	case OPT_ALL: a->all = true; break;
+	case OPT_FORCE: a->force = true; break;
 	case OPT_HELP: st->help = true; break;
 	default: break; /* OPT_PAUSED: refused by check_options() */
 	}

@@ -32,6 +32,7 @@ enum xl_cmd {
 	XL_CMD_PCI_ASSIGNABLE_LIST,
 	XL_CMD_PCI_LIST,
 	XL_CMD_VCPU_LIST,
+	XL_CMD_REBOOT,
 };
 
 /* create FILE and up to this many key=value settings after it */
@@ -45,8 +46,9 @@ struct xl_args {
 	bool dry_run; /* create -n: check everything, create nothing */
 	bool console; /* create -c: attach to the console once created */
 	bool paused; /* create -p: built and left paused */
-	bool wait; /* shutdown -w: until the domain has ended */
-	bool all; /* shutdown -a: every guest */
+	bool wait; /* shutdown, reboot -w: until the domain has ended */
+	bool all; /* shutdown, reboot -a: every guest */
+	bool force; /* reboot -F: reset a guest that cannot be asked */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */
@@ -62,7 +64,7 @@ int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err);
 /* Whether the command's first argument names a domain (destroy, pause, console, ...). */
 bool xl_cmd_takes_domain(enum xl_cmd cmd);
 
-/* Whether these arguments name a domain in args[0] (vcpu-list's is optional, shutdown -a has none). */
+/* Whether these arguments name a domain in args[0] (vcpu-list's is optional, shutdown -a and reboot -a have none). */
 bool xl_args_name_domain(const struct xl_args *a);
 
 /* The help text: general (XL_CMD_NONE or XL_CMD_HELP) or one command's. */

@@ -15,14 +15,17 @@
 
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
-	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_CRASH, KEY_COUNT };
+	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
+	   KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
 	struct xl_cfg *c;
 	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not given */
 	const char *set_by[KEY_COUNT]; /* the command-line setting that gave each key, or NULL */
-	char why[128]; /* the reason a value is refused */
+	unsigned int value_column; /* where the value being set starts on its line */
+	bool why_at_value; /* the refusal names the value's column too */
+	char why[160]; /* the reason a value is refused */
 };
 
 /* Where key k was given (the last time). */
@@ -352,17 +355,47 @@ static int set_on_dma_fault(struct parser *p, const struct value *v)
 	return choose(p, v->text, modes, NR_WORDS(modes), &p->c->on_dma_fault);
 }
 
-static int set_on_crash(struct parser *p, const struct value *v)
+/*
+ * What happens when the guest ends, for on_poweroff, on_reboot and on_crash:
+ * destroy, restart or preserve. xl's other actions are named as such, with
+ * the value's column, and refused.
+ */
+static int set_action(struct parser *p, const struct value *v, enum xl_end_action *out)
 {
-	static const struct word actions[] = { { "preserve", XL_ON_CRASH_PRESERVE },
-					       { "destroy", XL_ON_CRASH_DESTROY },
-					       { "restart", XL_ON_CRASH_RESTART } };
+	static const struct word actions[] = { { "destroy", XL_ACTION_DESTROY },
+					       { "restart", XL_ACTION_RESTART },
+					       { "preserve", XL_ACTION_PRESERVE } };
+	static const char *const xl_only[] = { "rename-restart", "coredump-destroy",
+					       "coredump-restart", "soft-reset" };
 	uint32_t action;
 
+	for (unsigned int i = 0; i < NR_WORDS(xl_only); i++) {
+		if (!strcmp(v->text, xl_only[i])) {
+			snprintf(p->why, sizeof(p->why), "\"%s\" is xl's, not supported by xen-lite: "
+				 "use \"destroy\", \"restart\" or \"preserve\"", xl_only[i]);
+			p->why_at_value = true;
+			return -1;
+		}
+	}
 	if (choose(p, v->text, actions, NR_WORDS(actions), &action))
 		return -1;
-	p->c->on_crash = (enum xl_on_crash)action;
+	*out = (enum xl_end_action)action;
 	return 0;
+}
+
+static int set_on_poweroff(struct parser *p, const struct value *v)
+{
+	return set_action(p, v, &p->c->on_poweroff);
+}
+
+static int set_on_reboot(struct parser *p, const struct value *v)
+{
+	return set_action(p, v, &p->c->on_reboot);
+}
+
+static int set_on_crash(struct parser *p, const struct value *v)
+{
+	return set_action(p, v, &p->c->on_crash);
 }
 
 static const struct key_rule {
@@ -380,6 +413,8 @@ static const struct key_rule {
 	[KEY_CPUS] = { "cpus", true, set_cpus },
 	[KEY_PCI] = { "pci", true, set_pci },
 	[KEY_ON_DMA_FAULT] = { "on_dma_fault", false, set_on_dma_fault },
+	[KEY_ON_POWEROFF] = { "on_poweroff", false, set_on_poweroff },
+	[KEY_ON_REBOOT] = { "on_reboot", false, set_on_reboot },
 	[KEY_ON_CRASH] = { "on_crash", false, set_on_crash },
 };
 
@@ -417,8 +452,13 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 			 keys[k].name);
 		return -1;
 	}
+	p->why_at_value = false;
 	if (keys[k].set(p, v)) {
-		snprintf(p->r.err, p->r.err_size, "%s: %s %s", where, keys[k].name, p->why);
+		if (p->why_at_value)
+			snprintf(p->r.err, p->r.err_size, "%s, column %u: %s %s", where, p->value_column,
+				 keys[k].name, p->why);
+		else
+			snprintf(p->r.err, p->r.err_size, "%s: %s %s", where, keys[k].name, p->why);
 		return -1;
 	}
 	return 0;
@@ -453,6 +493,7 @@ static int read_setting(struct parser *p)
 	r->p++;
 	cfg_skip_blanks(r);
 	line = r->line;
+	p->value_column = (unsigned int)(r->p - r->line_start) + 1;
 	if (cfg_read_value(r, &v, key, len) || cfg_end_of_setting(r))
 		return -1;
 	return set_value(p, key, len, line, &v);
@@ -523,6 +564,9 @@ int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned in
 	memset(c, 0, sizeof(*c));
 	c->type = XL_GUEST_ELF;
 	c->vcpus = 1;
+	c->on_poweroff = XL_ACTION_DESTROY;
+	c->on_reboot = XL_ACTION_RESTART;
+	c->on_crash = XL_ACTION_DESTROY;
 	if (read_settings(&p, text))
 		return -1;
 	for (unsigned int i = 0; i < n; i++) {
@@ -536,6 +580,12 @@ int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned in
 		c->cpus[i] = -1;
 	c->cpu = c->cpus[0];
 	return 0;
+}
+
+/* An end action as the create request's flag for it: preserve is neither. */
+static uint32_t action_flag(enum xl_end_action a, uint32_t destroy, uint32_t restart)
+{
+	return a == XL_ACTION_DESTROY ? destroy : a == XL_ACTION_RESTART ? restart : 0;
 }
 
 void xl_cfg_to_create(const struct xl_cfg *c, struct xl_domctl_create *req)
@@ -552,9 +602,9 @@ void xl_cfg_to_create(const struct xl_cfg *c, struct xl_domctl_create *req)
 	for (unsigned int i = 0; i < XL_MAX_GUEST_VCPUS; i++)
 		req->cpus[i] = i < c->vcpus ? c->cpus[i] : -1;
 	req->cpu = req->cpus[0];
-	req->flags = c->on_crash == XL_ON_CRASH_DESTROY ? XL_CREATE_DESTROY_ON_CRASH :
-		     c->on_crash == XL_ON_CRASH_RESTART ? XL_CREATE_RESTART_ON_CRASH :
-							  0;
+	req->flags = action_flag(c->on_poweroff, XL_CREATE_DESTROY_ON_POWEROFF, XL_CREATE_RESTART_ON_POWEROFF) |
+		     action_flag(c->on_reboot, XL_CREATE_DESTROY_ON_REBOOT, XL_CREATE_RESTART_ON_REBOOT) |
+		     action_flag(c->on_crash, XL_CREATE_DESTROY_ON_CRASH, XL_CREATE_RESTART_ON_CRASH);
 	req->nr_pci = c->nr_pci;
 	req->on_dma_fault = c->on_dma_fault;
 	memcpy(req->pci, c->pci, sizeof(req->pci));

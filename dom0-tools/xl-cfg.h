@@ -13,7 +13,8 @@
 
 #include "xen-lite-abi.h"
 
-enum xl_on_crash { XL_ON_CRASH_PRESERVE, XL_ON_CRASH_DESTROY, XL_ON_CRASH_RESTART };
+/* What the hypervisor does when the guest ends (on_poweroff, on_reboot, on_crash). */
+enum xl_end_action { XL_ACTION_PRESERVE, XL_ACTION_DESTROY, XL_ACTION_RESTART };
 
 #define XL_CFG_PATH_MAX 256 /* kernel and ramdisk paths, NUL included */
 #define XL_CFG_MAX_CPU 4095 /* the largest physical CPU number `cpus` accepts */
@@ -37,7 +38,8 @@ struct xl_cfg {
 	int cpus[XL_MAX_GUEST_VCPUS];
 	unsigned int nr_cpus;
 	int cpu; /* vCPU 0's physical CPU (cpus[0]): -1 for any free CPU */
-	enum xl_on_crash on_crash;
+	/* xl's defaults: on_poweroff destroy, on_reboot restart, on_crash destroy */
+	enum xl_end_action on_poweroff, on_reboot, on_crash;
 	uint32_t pci[XL_MAX_GUEST_PCI]; /* pci = [ "SSSS:BB:DD.F", ... ]: segment << 16 | bdf */
 	unsigned int nr_pci;
 	uint32_t on_dma_fault; /* XL_DMA_FAULT_CRASH (default) or XL_DMA_FAULT_LOG */
@@ -82,7 +84,8 @@ int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned in
  * The XL_DOMCTL_CREATE request for a parsed configuration: name, type,
  * memory in bytes, vCPUs and their CPUs (unused entries -1, `cpu` =
  * cpus[0]), the command line (default: "xl-guest name=NAME" for an ELF
- * guest, empty for Linux), the on_crash flags. image_size and ramdisk_size
+ * guest, empty for Linux), the flags of on_poweroff, on_reboot and on_crash
+ * (preserve is neither flag of its pair). image_size and ramdisk_size
  * are left 0: xl_create_staged() sets them from the files it sends.
  */
 void xl_cfg_to_create(const struct xl_cfg *cfg, struct xl_domctl_create *req);

@@ -132,11 +132,9 @@ static void print_pci(FILE *f, const struct xl_domctl_create *req)
 	fputc('\n', f);
 }
 
-static const char *on_crash_name(const struct xl_cfg *cfg)
+static const char *action_name(enum xl_end_action a)
 {
-	return cfg->on_crash == XL_ON_CRASH_DESTROY   ? "destroy"
-	       : cfg->on_crash == XL_ON_CRASH_RESTART ? "restart"
-						      : "preserve";
+	return a == XL_ACTION_DESTROY ? "destroy" : a == XL_ACTION_RESTART ? "restart" : "preserve";
 }
 
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
@@ -159,6 +157,8 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	xl_json_string(f, req.cmdline, strnlen(req.cmdline, sizeof(req.cmdline)));
 	fputc('\n', f);
 	print_pci(f, &req);
-	fprintf(f, "on_crash:     %s\n", on_crash_name(cfg));
+	fprintf(f, "on_poweroff:  %s\n", action_name(cfg->on_poweroff));
+	fprintf(f, "on_reboot:    %s\n", action_name(cfg->on_reboot));
+	fprintf(f, "on_crash:     %s\n", action_name(cfg->on_crash));
 	fprintf(f, "on_dma_fault: %s\n", req.on_dma_fault == XL_DMA_FAULT_LOG ? "log" : "crash");
 }

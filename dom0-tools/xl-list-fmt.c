@@ -122,25 +122,11 @@ static bool owns(const struct xl_sysinfo *si, unsigned int cpu, uint32_t domid)
 	return si->cpu_owner[cpu] >= 0 && (uint32_t)si->cpu_owner[cpu] == domid;
 }
 
-int xl_vcpu_cpu(const struct xl_domain_info *d, unsigned int vcpu, const struct xl_sysinfo *si)
+int xl_vcpu_cpu(const struct xl_domain_info *d, unsigned int vcpu)
 {
-	int other = -1;
-
-	if (vcpu >= d->nr_vcpus)
+	if (vcpu >= d->nr_vcpus || vcpu >= XL_MAX_GUEST_VCPUS)
 		return -1;
-	if (vcpu == 0)
-		return (int)d->first_cpu;
-	/* two vCPUs: the one CPU the domain owns besides vCPU 0's (all CPUs listed) */
-	if (d->nr_vcpus != 2 || si->nr_cpus > XL_SYSINFO_MAX_CPUS)
-		return -1;
-	for (unsigned int c = 0; c < xl_listed_cpus(si); c++) {
-		if (c == d->first_cpu || !owns(si, c, d->domid))
-			continue;
-		if (other >= 0)
-			return -1;
-		other = (int)c;
-	}
-	return other;
+	return (int)d->vcpu_cpu[vcpu];
 }
 
 const char *xl_format_domain_cpus(uint32_t domid, const struct xl_sysinfo *si, char *buf,
@@ -211,7 +197,7 @@ void xl_print_vcpus(FILE *f, const struct xl_domain_info *doms, unsigned int n,
 			"EXITS", "CPUS");
 	for (unsigned int i = 0; i < n; i++) {
 		for (unsigned int v = 0; v < doms[i].nr_vcpus; v++) {
-			int cpu = xl_vcpu_cpu(&doms[i], v, si);
+			int cpu = xl_vcpu_cpu(&doms[i], v);
 
 			if (json) {
 				fputs(first ? "" : ",", f);

@@ -22,11 +22,10 @@ void xl_print_domains_long(FILE *f, const struct xl_domain_info *doms, unsigned 
 const char *xl_format_uptime(uint64_t uptime_us, char *buf, size_t size);
 
 /*
- * The physical CPU of the domain's vCPU vcpu, or -1 when the ABI does not
- * tell: vCPU 0's is first_cpu; another's is known when, of the CPUs the
- * domain owns (si->cpu_owner), exactly one is left once vCPU 0's is taken.
+ * The physical CPU of the domain's vCPU vcpu (ABI 0.6: vcpu_cpu[]), or -1
+ * past its vCPUs or past the XL_MAX_GUEST_VCPUS the list carries (dom0's).
  */
-int xl_vcpu_cpu(const struct xl_domain_info *d, unsigned int vcpu, const struct xl_sysinfo *si);
+int xl_vcpu_cpu(const struct xl_domain_info *d, unsigned int vcpu);
 
 /* The CPUs a domain owns as ranges, "2-3,6" ("-" for none; buf: at least 8 bytes). */
 const char *xl_format_domain_cpus(uint32_t domid, const struct xl_sysinfo *si, char *buf,

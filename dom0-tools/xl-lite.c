@@ -2,7 +2,8 @@
  * xl-lite: xen-lite's control tool in dom0 (Documentation/tools.md).
  *
  *   xl-lite info | list | vcpu-list | dmesg [-j]     xl-lite help [COMMAND]
- *   xl-lite create (xl-create.c), console (xl-console.c), shutdown -w (xl-wait.c)
+ *   xl-lite create (xl-create.c), console (xl-console.c), shutdown and reboot
+ *   (xl-end.c, -w: xl-wait.c)
  *   xl-lite pci-assignable-add | -remove BDF, pci-assignable-list (xl-pci.c)
  *
  * Talks to the hypervisor through /dev/xenlite (libxl-lite); the command
@@ -17,6 +18,7 @@
 #include "libxl-lite.h"
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
 #include "xl-cmds.h"
+#include "xl-end.h"
 #include "xl-lite-fmt.h"
 #include "xl-list-fmt.h"
 #include "xl-pci.h"
@@ -145,8 +147,8 @@ static void sleep_ms(void *ctx, unsigned int ms)
 	usleep(ms * 1000u);
 }
 
-/* shutdown -w: until each of ids[0..n) has ended, at most XL_SHUTDOWN_WAIT_MS */
-static int wait_ended(struct xl_handle *h, const uint32_t *ids, unsigned int n)
+/* shutdown -w, reboot -w: until each of ids[0..n) has ended, at most XL_SHUTDOWN_WAIT_MS */
+static int wait_ended(struct xl_handle *h, const char *cmd, const uint32_t *ids, unsigned int n)
 {
 	static struct xl_domain_info doms[XL_LIST_MAX];
 	uint32_t still = 0;
@@ -158,14 +160,47 @@ static int wait_ended(struct xl_handle *h, const uint32_t *ids, unsigned int n)
 	case XL_WAIT_LIST_FAILED:
 		return xl_report(&h->err);
 	default:
-		fprintf(stderr, "xl-lite: shutdown: domain %u has not ended after %u s "
-			"(xl-lite destroy %u ends it at once)\n", still, XL_SHUTDOWN_WAIT_MS / 1000, still);
+		fprintf(stderr, "xl-lite: %s: domain %u has not ended after %u s "
+			"(xl-lite destroy %u ends it at once)\n", cmd, still, XL_SHUTDOWN_WAIT_MS / 1000, still);
 		return XL_EXIT_ERROR;
 	}
 }
 
-/* shutdown DOMAIN, or -a: every guest running or paused; -w: then wait for them */
-static int cmd_shutdown(struct xl_handle *h, const struct xl_args *a)
+/* XL_DOMCTL_SHUTDOWN through the driver, its refusal as the negative errno (xl-end.h) */
+static int request_end(void *ctx, uint32_t domid, uint64_t flags)
+{
+	struct xl_handle *h = ctx;
+
+	if (xl_shutdown(h, domid, flags) >= 0)
+		return 0;
+	return h->err.source == XL_ERR_HYPERVISOR ? -h->err.err : XL_END_NO_ANSWER;
+}
+
+/* One guest asked to end; what it came to, said when it is not what was asked. */
+static int end_one(struct xl_handle *h, const struct xl_args *a, uint32_t domid, bool reboot)
+{
+	switch (xl_end_domain(request_end, h, domid, reboot, a->force)) {
+	case XL_END_ASKED:
+		return XL_EXIT_OK;
+	case XL_END_RESET:
+		fprintf(stderr, "xl-lite: reboot: domain %u cannot be asked to reboot: reset (-F)\n", domid);
+		return XL_EXIT_OK;
+	case XL_END_CANNOT_ASK:
+		fprintf(stderr, "xl-lite: reboot: domain %u cannot be asked to reboot: it has never asked "
+			"for reboot requests (a Linux guest without the xenlite-guest module, an ELF guest "
+			"that does not query XL_SHUTDOWN_QUERY with XL_QUERY_REASON); xl-lite reboot -F %u "
+			"resets it\n", domid, domid);
+		return XL_EXIT_ERROR;
+	default:
+		return xl_report(&h->err);
+	}
+}
+
+/*
+ * shutdown DOMAIN, reboot DOMAIN, or -a: every guest running or paused;
+ * -w: then wait for them (a rebooted guest's old id ends, its new one runs)
+ */
+static int cmd_end(struct xl_handle *h, const struct xl_args *a, bool reboot)
 {
 	static struct xl_domain_info doms[XL_LIST_MAX];
 	static uint32_t ids[XL_LIST_MAX];
@@ -180,13 +215,15 @@ static int cmd_shutdown(struct xl_handle *h, const struct xl_args *a)
 		n = xl_live_guests(doms, (unsigned int)nr, ids, XL_LIST_MAX);
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		if (xl_domctl(h, "XL_DOMCTL_SHUTDOWN", XL_DOMCTL_SHUTDOWN, ids[i]) < 0)
-			rc = xl_report(&h->err); /* the others are still asked */
-		else
+		int one = end_one(h, a, ids[i], reboot);
+
+		if (one == XL_EXIT_OK)
 			ids[asked++] = ids[i];
+		else
+			rc = one; /* the others are still asked */
 	}
 	if (a->wait && asked) {
-		int waited = wait_ended(h, ids, asked);
+		int waited = wait_ended(h, reboot ? "reboot" : "shutdown", ids, asked);
 
 		if (waited != XL_EXIT_OK)
 			rc = waited;
@@ -214,7 +251,9 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 	case XL_CMD_UNPAUSE:
 		return cmd_domctl(h, a, XL_DOMCTL_UNPAUSE, "XL_DOMCTL_UNPAUSE");
 	case XL_CMD_SHUTDOWN:
-		return cmd_shutdown(h, a);
+		return cmd_end(h, a, false);
+	case XL_CMD_REBOOT:
+		return cmd_end(h, a, true);
 	case XL_CMD_CONSOLE:
 		return xl_cmd_console(h, a->domid, a->args[0]);
 	case XL_CMD_CREATE:

@@ -1,4 +1,4 @@
-/* Waiting for domains to end, and the guests shutdown -a asks (see xl-wait.h). */
+/* Waiting for domains to end, and the guests shutdown -a and reboot -a ask (see xl-wait.h). */
 #include "xl-wait.h"
 
 bool xl_domain_has_ended(const struct xl_domain_info *doms, unsigned int n, uint32_t domid)
@@ -7,7 +7,7 @@ bool xl_domain_has_ended(const struct xl_domain_info *doms, unsigned int n, uint
 		if (doms[i].domid == domid)
 			return doms[i].state == XL_DOMAIN_SHUTDOWN || doms[i].state == XL_DOMAIN_CRASHED ||
 			       doms[i].state == XL_DOMAIN_DYING;
-	return true; /* destroyed (on_crash=destroy, or by someone else) */
+	return true; /* destroyed or restarted by its end action, or destroyed by someone else */
 }
 
 unsigned int xl_live_guests(const struct xl_domain_info *doms, unsigned int n, uint32_t *ids,

@@ -1,6 +1,6 @@
 /*
- * Waiting for domains to end (xl-lite shutdown -w) and choosing the guests
- * shutdown -a asks, over a domain-list callback and a sleep callback, so
+ * Waiting for domains to end (xl-lite shutdown -w, reboot -w) and choosing
+ * the guests -a asks, over a domain-list callback and a sleep callback, so
  * that tests/unit/test_xl_lite.c runs them over a fake list and clock.
  */
 #ifndef XL_WAIT_H
@@ -10,10 +10,13 @@
 
 #include "xl-lite-fmt.h"
 
-#define XL_SHUTDOWN_WAIT_MS 60000 /* shutdown -w: a guest that has not ended by then is reported */
+#define XL_SHUTDOWN_WAIT_MS 60000 /* shutdown -w, reboot -w: a guest that has not ended by then is reported */
 #define XL_WAIT_STEP_MS 100
 
-/* Whether domid has ended: shut down, crashed, dying, or no longer listed. */
+/*
+ * Whether domid has ended: shut down, crashed, dying, or no longer listed
+ * (destroyed, or restarted under a new id by its end action).
+ */
 bool xl_domain_has_ended(const struct xl_domain_info *doms, unsigned int n, uint32_t domid);
 
 /* The ids of the guests (not dom0) that are running or paused, into ids[0..max); how many. */

@@ -37,6 +37,17 @@ static bool name_printable(const char *s)
 	return true;
 }
 
+#define CREATE_FLAGS                                                                              \
+	(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH | XL_CREATE_PAUSED |             \
+	 XL_CREATE_DESTROY_ON_POWEROFF | XL_CREATE_RESTART_ON_POWEROFF | XL_CREATE_DESTROY_ON_REBOOT | \
+	 XL_CREATE_RESTART_ON_REBOOT)
+
+/* Whether flags has both of two bits that exclude each other (destroy and restart on one end). */
+static bool both(uint32_t flags, uint32_t a, uint32_t b)
+{
+	return (flags & a) && (flags & b);
+}
+
 /*
  * Copy the request from dom0 and make the checks CREATE and CREATE_ELF
  * share; what is particular to each is checked by it.
@@ -57,8 +68,9 @@ static int read_request(struct vcpu *v, uint64_t gpa, uint64_t size, struct xl_d
 		return -EINVAL;
 	if (domain_name_taken(req->name))
 		return -EEXIST;
-	if (req->flags & ~(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH | XL_CREATE_PAUSED) ||
-	    (req->flags & XL_CREATE_DESTROY_ON_CRASH && req->flags & XL_CREATE_RESTART_ON_CRASH))
+	if (req->flags & ~CREATE_FLAGS || both(req->flags, XL_CREATE_DESTROY_ON_CRASH, XL_CREATE_RESTART_ON_CRASH) ||
+	    both(req->flags, XL_CREATE_DESTROY_ON_POWEROFF, XL_CREATE_RESTART_ON_POWEROFF) ||
+	    both(req->flags, XL_CREATE_DESTROY_ON_REBOOT, XL_CREATE_RESTART_ON_REBOOT))
 		return -EINVAL;
 	if (req->type != XL_GUEST_ELF && req->type != XL_GUEST_LINUX)
 		return -EINVAL;
@@ -89,6 +101,12 @@ static int give_devices(struct domain *d, const struct xl_domctl_create *req)
 	return err;
 }
 
+/* One end's action from its two flags (checked: not both); neither is preserve. */
+static enum guest_end_action action_of(uint32_t flags, uint32_t destroy, uint32_t restart)
+{
+	return flags & destroy ? GUEST_END_DESTROY : flags & restart ? GUEST_END_RESTART : GUEST_END_PRESERVE;
+}
+
 /* What a validated request asks for, as the lifecycle takes it. */
 static struct guest_config config_of(const struct xl_domctl_create *req, const unsigned int *cpus,
 				     unsigned int nr_vcpus)
@@ -98,8 +116,13 @@ static struct guest_config config_of(const struct xl_domctl_create *req, const u
 		.type = req->type,
 		.mem = req->mem_bytes,
 		.cmdline = req->cmdline,
-		.destroy_on_crash = req->flags & XL_CREATE_DESTROY_ON_CRASH,
-		.restart_on_crash = req->flags & XL_CREATE_RESTART_ON_CRASH,
+		.end_actions = {
+			.on_poweroff = action_of(req->flags, XL_CREATE_DESTROY_ON_POWEROFF,
+						 XL_CREATE_RESTART_ON_POWEROFF),
+			.on_reboot = action_of(req->flags, XL_CREATE_DESTROY_ON_REBOOT,
+					       XL_CREATE_RESTART_ON_REBOOT),
+			.on_crash = action_of(req->flags, XL_CREATE_DESTROY_ON_CRASH, XL_CREATE_RESTART_ON_CRASH),
+		},
 		.start_paused = req->flags & XL_CREATE_PAUSED,
 		.cpus = cpus,
 		.nr_vcpus = nr_vcpus,
@@ -187,6 +210,8 @@ static int64_t load(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t siz
 
 	if (d->state != DOMAIN_BUILDING || !d->images)
 		return -EINVAL;
+	if (d->restarting)
+		return -EBUSY; /* the hypervisor builds it from the images it kept */
 	if (size < sizeof(hdr))
 		return -EINVAL;
 	if (copy_from_guest(v->domain, &hdr, gpa_init(gpa), sizeof(hdr)))
@@ -204,6 +229,8 @@ static int64_t prepare(struct domain *d)
 {
 	if (d->state != DOMAIN_BUILDING)
 		return -EINVAL;
+	if (d->restarting)
+		return -EBUSY; /* its restart zeroes it */
 	return (int64_t)domain_scrub(d, XL_PREPARE_STEP);
 }
 
@@ -211,6 +238,8 @@ static int64_t start(struct domain *d)
 {
 	if (d->state != DOMAIN_BUILDING || !d->images)
 		return -EINVAL;
+	if (d->restarting)
+		return -EBUSY; /* its restart starts it */
 	return guest_launch(d);
 }
 
@@ -245,12 +274,36 @@ static int64_t console_type(struct vcpu *v, struct domain *d, uint64_t gpa, uint
 	return (int64_t)domain_console_type(d, buf, size);
 }
 
+/* A guest by the id in arg's low 32 bits; dom0 itself is not controlled this way. */
+static struct domain *guest_by_id(uint64_t arg)
+{
+	struct domain *d = domain_find((uint32_t)arg);
+
+	return d && !d->privileged ? d : NULL;
+}
+
+/* XL_DOMCTL_SHUTDOWN: arg = id | XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG */
+static int64_t shutdown_request(uint64_t arg)
+{
+	uint64_t flags = arg >> 32 << 32;
+	struct domain *d;
+
+	if (flags & ~(XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG))
+		return -EINVAL;
+	d = guest_by_id(arg);
+	if (!d)
+		return -ENOENT;
+	return guest_request_shutdown(d, flags & XL_SHUTDOWN_REBOOT_FLAG ? XL_SHUTDOWN_REBOOT :
+									    XL_SHUTDOWN_POWEROFF,
+				      flags & XL_SHUTDOWN_HARD_FLAG);
+}
+
 static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
-	struct domain *d = arg <= UINT32_MAX ? domain_find((uint32_t)arg) : NULL;
+	struct domain *d = arg <= UINT32_MAX ? guest_by_id(arg) : NULL;
 
-	if (!d || d->privileged)
-		return -ENOENT; /* dom0 itself is not controlled this way */
+	if (!d)
+		return -ENOENT;
 	switch (op) {
 	case XL_DOMCTL_DESTROY:
 		domain_log_exits(d);
@@ -264,8 +317,6 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return console_read(v, d, gpa, size);
 	case XL_DOMCTL_CONSOLE_WRITE:
 		return console_type(v, d, gpa, size);
-	case XL_DOMCTL_SHUTDOWN:
-		return guest_request_shutdown(d);
 	case XL_DOMCTL_LOAD:
 		return load(v, d, gpa, size);
 	case XL_DOMCTL_START:
@@ -294,13 +345,14 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 	int64_t ret;
 
 	guest_lifecycle_lock();
-	guest_reap_crashed();
 	if (op == XL_DOMCTL_CREATE_ELF)
 		ret = create_elf(v, gpa, size);
 	else if (op == XL_DOMCTL_CREATE)
 		ret = create(v, gpa, size);
 	else if (op == XL_DOMCTL_PCI_ASSIGNABLE_ADD || op == XL_DOMCTL_PCI_ASSIGNABLE_REMOVE)
 		ret = pci_assignable(op, arg);
+	else if (op == XL_DOMCTL_SHUTDOWN)
+		ret = shutdown_request(arg);
 	else
 		ret = on_domain(v, op, gpa, size, arg);
 	guest_lifecycle_unlock();

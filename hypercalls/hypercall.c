@@ -74,6 +74,23 @@ static int64_t hc_console_io(struct vcpu *v, const uint64_t args[6])
 	return (int64_t)len;
 }
 
+/*
+ * XL_SHUTDOWN_QUERY: code 0, whether dom0 asked at all; XL_QUERY_REASON, what
+ * it asked for - and the guest, by asking so, says it takes reboot requests.
+ */
+static int64_t shutdown_query(struct domain *d, uint64_t code)
+{
+	uint8_t asked = d->shutdown_asked;
+
+	if (code == XL_QUERY_REASON) {
+		d->takes_reboot_requests = true;
+		return asked;
+	}
+	if (code != 0)
+		return -EINVAL;
+	return asked != 0;
+}
+
 static int64_t hc_shutdown(struct vcpu *v, const uint64_t args[6])
 {
 	struct domain *d = v->domain;
@@ -87,7 +104,7 @@ static int64_t hc_shutdown(struct vcpu *v, const uint64_t args[6])
 		domain_crash(d, "the guest reported a crash (code %#llx)", (unsigned long long)args[1]);
 		return 0;
 	case XL_SHUTDOWN_QUERY:
-		return d->shutdown_requested;
+		return shutdown_query(d, args[1]);
 	default:
 		return -EINVAL;
 	}

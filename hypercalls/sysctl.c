@@ -9,7 +9,6 @@
 #include <xen-lite/console.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
-#include <xen-lite/guest.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/iommu.h>
@@ -132,8 +131,10 @@ static void snapshot_one(const struct domain *d, void *ctx)
 
 		for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++)
 			sum += d->vcpus[v]->exits[r];
-		if (v < XL_MAX_GUEST_VCPUS)
+		if (v < XL_MAX_GUEST_VCPUS) {
 			o->vcpu_exits[v] = sum;
+			o->vcpu_cpu[v] = d->vcpus[v]->pcpu;
+		}
 		exits += sum;
 	}
 	o->exits = exits;
@@ -178,8 +179,7 @@ static int64_t sysctl_pci_list(struct vcpu *v, uint64_t gpa, uint64_t size)
 
 int64_t sysctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
-	guests_reap(); /* so that list and info never show what on_crash=destroy removes */
-	iommu_poll_faults(true); /* and the DMA faults are counted up to now */
+	iommu_poll_faults(true); /* the DMA faults counted up to now */
 	switch (op) {
 	case XL_SYSCTL_INFO:
 		return sysctl_info(v, gpa, size);

@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 5
+#define XL_ABI_VERSION_MINOR 6
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -60,8 +60,18 @@
 #define XL_SHUTDOWN_POWEROFF 0
 #define XL_SHUTDOWN_REBOOT 1
 #define XL_SHUTDOWN_CRASH 2 /* code: a guest-defined reason, shown in the crash report */
-/* returns 1 when dom0 has asked the domain to shut down (XL_DOMCTL_SHUTDOWN), else 0 */
+/*
+ * Whether dom0 has asked the domain to shut down (XL_DOMCTL_SHUTDOWN). code 0:
+ * returns 1 when it has (whatever the reason), else 0. code
+ * XL_QUERY_REASON (ABI 0.6): returns which end it asked for,
+ * XL_ASKED_POWEROFF or XL_ASKED_REBOOT, else 0; asking so tells the
+ * hypervisor the guest takes reboot requests (xl-lite reboot). An older
+ * hypervisor ignores the code and answers 1 for either.
+ */
 #define XL_SHUTDOWN_QUERY 3
+#define XL_QUERY_REASON 1
+#define XL_ASKED_POWEROFF 1 /* end with XL_SHUTDOWN_POWEROFF */
+#define XL_ASKED_REBOOT 2 /* end with XL_SHUTDOWN_REBOOT */
 
 /*
  * XL_HC_SYSCTL(op, buffer gpa, buffer size, arg): node-wide information for
@@ -142,6 +152,7 @@ struct xl_domain_info {
 	uint64_t uptime_us; /* microseconds since the domain was created (exits / uptime = rate) */
 	uint64_t vcpu_exits[XL_MAX_GUEST_VCPUS]; /* exits per vCPU (the first 16 of dom0's) */
 	uint64_t dma_faults; /* since 0.4: DMA of its devices the IOMMU blocked */
+	uint32_t vcpu_cpu[XL_MAX_GUEST_VCPUS]; /* since 0.6: the physical CPU of each vCPU (the first 16) */
 };
 
 /*
@@ -154,7 +165,17 @@ struct xl_domain_info {
 #define XL_DOMCTL_UNPAUSE 3
 #define XL_DOMCTL_CONSOLE_READ 4 /* fills struct xl_console_chunk with unread output; returns bytes */
 #define XL_DOMCTL_CONSOLE_WRITE 5 /* queues the buffer as the domain's input; returns bytes taken */
-#define XL_DOMCTL_SHUTDOWN 6 /* asks the guest to shut down (it sees XL_SHUTDOWN_QUERY); returns 0 */
+/*
+ * SHUTDOWN: arg = domain id | XL_SHUTDOWN_*_FLAG bits. Asks the guest to power
+ * off (it sees XL_SHUTDOWN_QUERY); returns 0. With XL_SHUTDOWN_REBOOT_FLAG
+ * (ABI 0.6) asks it to reboot: -EOPNOTSUPP unless the guest has asked with
+ * XL_QUERY_REASON. With XL_SHUTDOWN_HARD_FLAG (ABI 0.6) nothing is asked:
+ * the domain ends at once with that reason, as if it had called
+ * XL_HC_SHUTDOWN itself, and its on_poweroff / on_reboot action follows.
+ */
+#define XL_DOMCTL_SHUTDOWN 6
+#define XL_SHUTDOWN_REBOOT_FLAG (1ULL << 32)
+#define XL_SHUTDOWN_HARD_FLAG (1ULL << 33)
 /*
  * Images of any size, in three steps: CREATE (struct xl_domctl_create; the
  * domain gets its memory and CPUs and stays building) returns the id; LOAD
@@ -229,9 +250,21 @@ struct xl_domctl_load {
 	uint32_t reserved; /* 0 */
 };
 
-#define XL_CREATE_DESTROY_ON_CRASH (1u << 0) /* on_crash=destroy: give everything back at once */
-#define XL_CREATE_RESTART_ON_CRASH (1u << 1) /* on_crash=restart: a fresh domain from the same image */
+/*
+ * What happens when the domain ends (xl.cfg's on_crash, on_poweroff,
+ * on_reboot), done by the hypervisor as soon as its vCPUs have stopped:
+ * DESTROY gives everything back, RESTART builds a fresh domain (new id,
+ * same name, images, memory size, CPUs and PCI functions); neither bit of
+ * a pair: preserve (the domain stays, shutdown or crashed, until destroyed).
+ * Both bits of a pair: -EINVAL.
+ */
+#define XL_CREATE_DESTROY_ON_CRASH (1u << 0)
+#define XL_CREATE_RESTART_ON_CRASH (1u << 1)
 #define XL_CREATE_PAUSED (1u << 2) /* ABI 0.5: built, then left paused (UNPAUSE runs it) */
+#define XL_CREATE_DESTROY_ON_POWEROFF (1u << 3) /* ABI 0.6 */
+#define XL_CREATE_RESTART_ON_POWEROFF (1u << 4) /* ABI 0.6 */
+#define XL_CREATE_DESTROY_ON_REBOOT (1u << 5) /* ABI 0.6 */
+#define XL_CREATE_RESTART_ON_REBOOT (1u << 6) /* ABI 0.6 */
 
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;

@@ -24,6 +24,7 @@ const char *errstr(int err)
 	case ERANGE: return "out of range";
 	case ENOSYS: return "not implemented";
 	case EOVERFLOW: return "overflow";
+	case EOPNOTSUPP: return "not supported";
 	case ETIMEDOUT: return "timed out";
 	default: return "unknown error";
 	}

@@ -455,21 +455,6 @@ bool domain_name_taken(const char *name)
 	return taken;
 }
 
-struct domain *domain_find_crashed_to_reap(void)
-{
-	struct domain *found = NULL;
-
-	spin_lock(&domains_lock);
-	for (unsigned int i = 0; i < MAX_DOMAINS && !found; i++) {
-		struct domain *d = domains[i];
-
-		if (d && (d->destroy_on_crash || d->restart_on_crash) && d->state == DOMAIN_CRASHED)
-			found = d;
-	}
-	spin_unlock(&domains_lock);
-	return found;
-}
-
 uint64_t domain_exits(const struct domain *d, enum exit_reason r)
 {
 	uint64_t sum = 0;

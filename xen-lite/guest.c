@@ -4,6 +4,7 @@
  * here.
  */
 #include <xen-lite-abi.h>
+#include <xen-lite/arch/time.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
@@ -19,6 +20,9 @@
 
 _Static_assert(sizeof(((struct domain *)0)->cmdline) == XL_CMDLINE_MAX,
 	       "a restart keeps the whole command line");
+
+/* a restart zeroes the new domain's memory in steps of this, unlocked between them */
+#define GUEST_RESTART_SCRUB_STEP XL_PREPARE_STEP
 
 static spinlock_t lifecycle_lock = SPINLOCK_INIT;
 
@@ -40,8 +44,7 @@ struct domain *guest_create(const struct guest_config *c, int *err)
 		return NULL;
 	d->guest_type = c->type;
 	d->direct_apic = c->type == XL_GUEST_LINUX; /* before the vCPUs: it sets their intercepts */
-	d->destroy_on_crash = c->destroy_on_crash;
-	d->restart_on_crash = c->restart_on_crash;
+	d->end_actions = c->end_actions;
 	d->start_paused = c->start_paused;
 	memcpy(d->cmdline, c->cmdline, MIN(strlen(c->cmdline), sizeof(d->cmdline) - 1));
 	*err = c->type == XL_GUEST_LINUX ? guest_linux_alloc_memory(d, c->mem) :
@@ -113,7 +116,7 @@ int guest_launch(struct domain *d)
 	int err = guest_build(d, img, d->kernel_size, img + d->kernel_size, d->ramdisk_size,
 			      d->cmdline);
 
-	if (!d->restart_on_crash)
+	if (!guest_end_restarts(&d->end_actions))
 		free_images(d);
 	if (!err)
 		err = guest_start(d);
@@ -125,19 +128,21 @@ int guest_launch(struct domain *d)
 }
 
 /*
- * on_crash=restart: the same images, memory, CPUs, command line and PCI
- * functions in a fresh domain. The functions go back to the assignable list
- * with the old domain (quiesced, reset where they can be) and are given to
- * the new one before it starts.
+ * The restart's first half, under the lifecycle lock: a fresh domain with
+ * old's images, type, name, memory size, CPUs, command line, end actions
+ * and PCI functions, left building (memory not zeroed yet), and old gone.
+ * The functions go back to the assignable list with the old domain
+ * (quiesced, reset where they can be) and are given to the new one before
+ * it starts. Returns the new domain's id, 0 when it could not be had (logged).
  */
-static void restart(struct domain *old)
+static uint32_t replace(struct domain *old)
 {
 	char name[DOMAIN_NAME_MAX], cmdline[XL_CMDLINE_MAX];
-	unsigned int cpus[DOMAIN_MAX_VCPUS], old_id = old->id, nr_pci = old->nr_pci;
+	unsigned int cpus[DOMAIN_MAX_VCPUS], nr_pci = old->nr_pci;
 	uint32_t sbdf[DOMAIN_MAX_PCI];
 	bool dma_fault_log = old->dma_fault_log;
 	struct guest_config c = { .name = name, .type = old->guest_type, .mem = old->mem_size,
-				  .cmdline = cmdline, .restart_on_crash = true, .cpus = cpus,
+				  .cmdline = cmdline, .end_actions = old->end_actions, .cpus = cpus,
 				  .nr_vcpus = old->nr_vcpus };
 	uint64_t ksize = old->kernel_size, rsize = old->ramdisk_size;
 	void *images = old->images;
@@ -151,61 +156,120 @@ static void restart(struct domain *old)
 	for (unsigned int i = 0; i < nr_pci; i++)
 		sbdf[i] = (uint32_t)old->pci[i].segment << 16 | old->pci[i].bdf;
 	old->images = NULL; /* taken over before the old domain goes */
+	domain_log_exits(old);
 	if (domain_destroy(old)) {
 		free_pages(images, ksize + rsize);
-		return;
+		return 0;
 	}
 	d = guest_create(&c, &err);
 	if (!d) {
 		free_pages(images, ksize + rsize);
 		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
-		return;
+		return 0;
 	}
 	d->images = images;
 	d->kernel_size = ksize;
 	d->ramdisk_size = rsize;
 	d->dma_fault_log = dma_fault_log;
+	d->restarting = true;
 	err = pci_assign_to_domain(d, sbdf, nr_pci);
 	if (err) {
 		log_warn("domain %s: restart failed: its PCI functions cannot be given again: %s (%d)\n", name,
 			 errstr(err), err);
 		domain_destroy(d); /* the images with it */
-		return;
+		return 0;
 	}
-	if (!guest_launch(d))
-		log_info("domain d%u (%s) restarted as d%u (on_crash=restart)\n", old_id, name, d->id);
+	return d->id;
 }
 
-void guest_reap_crashed(void)
+/*
+ * The restart's second half: the new domain's memory zeroed a step at a
+ * time, the lifecycle lock let go between steps (dom0's requests wait for
+ * one step, never for the whole of a large guest), then built and started.
+ * Each step finds the domain again: dom0 may have destroyed it meanwhile.
+ */
+static void finish_restart(uint32_t old_id, uint32_t id, const char *setting)
 {
-	struct domain *d;
-	unsigned int restarts = 0;
+	for (;;) {
+		struct domain *d;
+		bool zeroed;
 
-	/* one restart per request: a guest that crashes at once does not spin here */
-	for (unsigned int n = 0; n < MAX_DOMAINS && (d = domain_find_crashed_to_reap()); n++) {
-		if (d->restart_on_crash && d->images) {
-			if (restarts++)
-				break;
-			restart(d);
-			continue;
+		guest_lifecycle_lock();
+		d = domain_find(id);
+		if (!d || !d->restarting || d->state != DOMAIN_BUILDING) {
+			guest_lifecycle_unlock();
+			log_info("domain d%u: its restart as d%u ended: destroyed meanwhile\n", old_id, id);
+			return;
 		}
-		log_info("domain d%u (%s) destroyed (on_crash=destroy)\n", d->id, d->name);
-		domain_destroy(d);
+		zeroed = !domain_scrub(d, GUEST_RESTART_SCRUB_STEP);
+		if (zeroed) {
+			d->restarting = false;
+			if (!guest_launch(d))
+				log_info("domain d%u (%s) restarted as d%u (%s)\n", old_id, d->name, id, setting);
+		}
+		guest_lifecycle_unlock();
+		if (zeroed)
+			return;
 	}
 }
 
-void guests_reap(void)
+/* A restart waits, on the guest's own CPU and unlocked, until the guest is old enough. */
+static void pace_restart(uint32_t id)
 {
+	uint64_t not_before = 0;
+	struct domain *d;
+
 	guest_lifecycle_lock();
-	guest_reap_crashed();
+	d = domain_find(id);
+	if (d && guest_end_action(d) == GUEST_END_RESTART)
+		not_before = guest_restart_not_before_us(d);
 	guest_lifecycle_unlock();
+	/* the domain is not touched while waiting: dom0 may destroy it meanwhile */
+	while (time_since_boot_us() < not_before && domain_find(id))
+		udelay(1000);
 }
 
-int guest_request_shutdown(struct domain *d)
+void guest_ended(uint32_t id)
+{
+	const char *setting = "none";
+	uint32_t new_id = 0;
+	struct domain *d;
+
+	pace_restart(id);
+	guest_lifecycle_lock();
+	d = domain_find(id);
+	switch (d ? guest_end_action(d) : GUEST_END_PRESERVE) {
+	case GUEST_END_DESTROY:
+		log_info("domain d%u (%s) destroyed (%s)\n", d->id, d->name, guest_end_setting(d));
+		domain_log_exits(d);
+		domain_destroy(d);
+		break;
+	case GUEST_END_RESTART:
+		setting = guest_end_setting(d); /* a string of its own: it outlives d */
+		new_id = replace(d);
+		break;
+	default:
+		break; /* preserved, or dom0 got there first */
+	}
+	guest_lifecycle_unlock();
+	if (new_id)
+		finish_restart(id, new_id, setting);
+}
+
+int guest_request_shutdown(struct domain *d, int reason, bool hard)
 {
 	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
 		return -EINVAL;
-	d->shutdown_requested = true;
-	log_info("domain d%u (%s): shutdown requested by dom0\n", d->id, d->name);
+	if (hard) {
+		log_info("domain d%u (%s): %s by dom0, without asking the guest\n", d->id, d->name,
+			 reason == XL_SHUTDOWN_REBOOT ? "reset" : "powered off");
+		domain_shutdown(d, reason);
+		return 0;
+	}
+	if (reason == XL_SHUTDOWN_REBOOT && !d->takes_reboot_requests)
+		return -EOPNOTSUPP;
+	d->shutdown_asked = reason == XL_SHUTDOWN_REBOOT ? XL_ASKED_REBOOT : XL_ASKED_POWEROFF;
+	log_info("domain d%u (%s): %s requested by dom0\n", d->id, d->name,
+		 reason == XL_SHUTDOWN_REBOOT ? "reboot" : "shutdown");
 	return 0;
 }

@@ -103,7 +103,7 @@ static void finish(struct launch *l, struct launch_stats *st, bool timed_out)
 		st->crashed++; /* domain_crash() already said why */
 	} else {
 		log_info("domain d%u (%s) %s\n", d->id, d->name,
-			 d->shutdown_reason == 1 ? "asked to reboot (not restarted)" : "powered off");
+			 d->shutdown_reason == XL_SHUTDOWN_REBOOT ? "asked to reboot (not restarted)" : "powered off");
 		st->powered_off++;
 	}
 	domain_log_exits(d);

@@ -9,6 +9,7 @@
 
 #include <xen-lite/addr.h>
 #include <xen-lite/arch/vm.h>
+#include <xen-lite/guest_end.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
 
@@ -99,12 +100,14 @@ struct domain {
 	 * HLT intercepts, writes to the APIC filtered (the interrupt command).
 	 */
 	bool direct_apic;
-	bool destroy_on_crash; /* on_crash=destroy: destroyed at dom0's next request after a crash */
-	bool restart_on_crash; /* on_crash=restart: rebuilt from the kept images */
+	/* on_poweroff, on_reboot, on_crash: done on its CPU once it ends (guest_end.h) */
+	struct guest_end_actions end_actions;
 	bool start_paused; /* its start leaves it paused (not kept for a restart) */
+	/* rebuilt by the hypervisor after its predecessor ended: dom0 may not load or start it */
+	bool restarting;
 	/* what dom0 loaded (XL_DOMCTL_LOAD): the kernel, then the ramdisk; owned by the domain */
 	uint32_t guest_type; /* XL_GUEST_* */
-	void *images; /* freed once started, unless kept for on_crash=restart */
+	void *images; /* freed once started, unless kept for a restart */
 	uint64_t kernel_size, ramdisk_size;
 	char cmdline[256];
 	uint64_t created_us; /* time_since_boot_us() at creation */
@@ -125,7 +128,9 @@ struct domain {
 	struct arch_domain arch;
 
 	int shutdown_reason; /* XL_SHUTDOWN_* when state is shutdown */
-	volatile bool shutdown_requested; /* by dom0; the guest polls with XL_SHUTDOWN_QUERY */
+	/* dom0's request (XL_ASKED_POWEROFF or XL_ASKED_REBOOT, 0: none); the guest polls XL_SHUTDOWN_QUERY */
+	volatile uint8_t shutdown_asked;
+	bool takes_reboot_requests; /* it has asked with XL_QUERY_REASON */
 	char crash_reason[160];
 
 	spinlock_t console_lock; /* the fields below; never held across device output */
@@ -218,8 +223,6 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 struct domain *domain_find(uint32_t id);
 /* Whether a domain (dom0 included) has this name: names are unique, tools find domains by them. */
 bool domain_name_taken(const char *name);
-/* A crashed domain created with on_crash=destroy or restart, or NULL. */
-struct domain *domain_find_crashed_to_reap(void);
 
 /*
  * Call fn for every domain under the domain list's lock (fn must not take

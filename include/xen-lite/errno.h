@@ -21,6 +21,7 @@
 #define ERANGE 34
 #define ENOSYS 38
 #define EOVERFLOW 75
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 #endif
 

@@ -9,6 +9,7 @@
 #define XEN_LITE_GUEST_H
 
 #include <xen-lite/addr.h>
+#include <xen-lite/guest_end.h>
 #include <xen-lite/types.h>
 
 struct domain;
@@ -18,7 +19,7 @@ struct guest_config {
 	uint32_t type; /* XL_GUEST_ELF or XL_GUEST_LINUX */
 	uint64_t mem; /* bytes, a multiple of 4 KiB, within the kind's limits */
 	const char *cmdline; /* kept (at most XL_CMDLINE_MAX - 1 bytes) for a restart */
-	bool destroy_on_crash, restart_on_crash;
+	struct guest_end_actions end_actions; /* on_poweroff, on_reboot, on_crash */
 	bool start_paused; /* built, then left paused: an UNPAUSE runs it */
 	const unsigned int *cpus; /* vCPU i on cpus[i], each free (pcpu_choose()) */
 	unsigned int nr_vcpus;
@@ -46,14 +47,21 @@ int guest_build(struct domain *d, const void *kernel, uint64_t kernel_size, cons
 /* Run a built domain (its memory and first CPU are logged). */
 int guest_start(struct domain *d);
 /*
- * Build from the loaded images and start. The images are kept for
- * on_crash=restart, freed otherwise; a domain that cannot start is
- * destroyed.
+ * Build from the loaded images and start. The images are kept when an end
+ * restarts it (guest_end_restarts()), freed otherwise; a domain that cannot
+ * start is destroyed.
  */
 int guest_launch(struct domain *d);
 
-/* Ask a running or paused guest to shut down (it polls XL_SHUTDOWN_QUERY). 0 or -EINVAL. */
-int guest_request_shutdown(struct domain *d);
+/*
+ * dom0 asks a running or paused guest to end with reason (XL_SHUTDOWN_POWEROFF
+ * or XL_SHUTDOWN_REBOOT); it sees the request through XL_SHUTDOWN_QUERY. A
+ * reboot is asked only of a guest that has queried with XL_QUERY_REASON
+ * (-EOPNOTSUPP). hard: nothing is asked, the domain ends now with reason
+ * (a reset, or pulling the plug) and its end action follows. 0, -EINVAL
+ * (not running or paused), -EOPNOTSUPP.
+ */
+int guest_request_shutdown(struct domain *d, int reason, bool hard);
 
 /*
  * Lifecycle requests run one at a time (dom0 may have several vCPUs): a
@@ -61,9 +69,16 @@ int guest_request_shutdown(struct domain *d);
  */
 void guest_lifecycle_lock(void);
 void guest_lifecycle_unlock(void);
-/* Destroy crashed on_crash=destroy domains, restart on_crash=restart ones (one a call); locked. */
-void guest_reap_crashed(void);
-/* The same, taking the lock. */
-void guests_reap(void);
+
+/*
+ * Called on the CPU of vCPU 0 of a guest that has ended, once that vCPU has
+ * left its CPU (run_slot.c), with no lock held: its end action
+ * (guest_end_action()) done there and then - destroyed, or rebuilt as a
+ * fresh domain and started, its memory zeroed on this CPU in steps between
+ * which the lifecycle lock is let go. A restart of a guest younger than
+ * GUEST_RESTART_MIN_INTERVAL_US waits for it first. Anything that changed
+ * meanwhile (dom0 destroyed it) is left as it is.
+ */
+void guest_ended(uint32_t id);
 
 #endif

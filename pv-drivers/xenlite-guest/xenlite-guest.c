@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xenlite-guest: lets dom0 shut a Linux guest down (xl-lite shutdown), and
- * tells the hypervisor when the guest's kernel panics.
+ * xenlite-guest: lets dom0 shut a Linux guest down or reboot it (xl-lite
+ * shutdown, reboot), and tells the hypervisor when the guest's kernel panics.
  *
  * The hypervisor keeps dom0's request in the domain; a guest asks for it with
- * XL_HC_SHUTDOWN(XL_SHUTDOWN_QUERY). This module asks once a second from a
+ * XL_HC_SHUTDOWN(XL_SHUTDOWN_QUERY, XL_QUERY_REASON), which answers power
+ * off or reboot and tells the hypervisor that this guest takes reboot
+ * requests. This module asks when it loads, then once a second from a
  * housekeeping CPU's workqueue (one exit per second there, none on the CPUs
  * a nohz_full application computes on) and, when dom0 has asked, powers the
- * guest off in order (orderly_poweroff: init's shutdown, then ACPI S5).
+ * guest off in order (orderly_poweroff: init's shutdown, then ACPI S5) or
+ * reboots it in order (orderly_reboot: /sbin/reboot, then the ACPI reset,
+ * which ends the domain with reason reboot: its on_reboot action follows).
  * A panic reports XL_SHUTDOWN_CRASH, so the domain is marked crashed (with
  * XL_PANIC_CODE) and handled by its on_crash= policy, instead of a halted
  * guest that still looks like it runs.
@@ -40,9 +44,22 @@ static long xl_vmmcall2(unsigned long nr, unsigned long a1, unsigned long a2)
 	return ret;
 }
 
+/* Whether dom0 has asked this guest to end, and how (XL_ASKED_*; an ABI 0.5 hypervisor answers 1). */
+static long query(void)
+{
+	return xl_vmmcall2(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON);
+}
+
 static void poll_shutdown(struct work_struct *work)
 {
-	if (xl_vmmcall2(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0) == 1) {
+	long asked = query();
+
+	if (asked == XL_ASKED_REBOOT) {
+		pr_info("dom0 asks this guest to reboot\n");
+		orderly_reboot();
+		return;
+	}
+	if (asked == XL_ASKED_POWEROFF) {
 		pr_info("dom0 asks this guest to shut down\n");
 		orderly_poweroff(true);
 		return;
@@ -80,7 +97,7 @@ static int xl_detect(void)
 		pr_err("this is dom0: nobody asks it to shut down\n");
 		return -EPERM;
 	}
-	pr_info("domain %u: dom0's shutdown requests are honoured\n", ecx);
+	pr_info("domain %u: dom0's shutdown and reboot requests are honoured\n", ecx);
 	return 0;
 }
 
@@ -91,7 +108,8 @@ static int __init xl_guest_init(void)
 	if (err)
 		return err;
 	atomic_notifier_chain_register(&panic_notifier_list, &panic_report);
-	schedule_delayed_work(&shutdown_poll, POLL_INTERVAL);
+	/* at once: from now on the hypervisor knows this guest takes reboot requests */
+	schedule_delayed_work(&shutdown_poll, 0);
 	return 0;
 }
 
@@ -104,4 +122,4 @@ static void __exit xl_guest_exit(void)
 module_init(xl_guest_init);
 module_exit(xl_guest_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("xen-lite guest: shutdown requests from dom0, panics reported");
+MODULE_DESCRIPTION("xen-lite guest: shutdown and reboot requests from dom0, panics reported");

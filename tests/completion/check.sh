@@ -40,7 +40,7 @@ have=$(echo "$_xl_lite_commands" | sorted)
 # the general one
 for cmd in $_xl_lite_commands; do
 	[ "$cmd" != help ] || continue
-	want=$(xl-lite help "$cmd" | sed -n 's/^  \(-[a-z]\), \(--[a-z-]*\) .*/\1 \2/p' | sorted)
+	want=$(xl-lite help "$cmd" | sed -n 's/^  \(-[a-zA-Z]\), \(--[a-z-]*\) .*/\1 \2/p' | sorted)
 	have=$(_xl_lite_options "$cmd" | sorted)
 	[ "$want" = "$have" ] || fail "$cmd: options '$want' in its help, '$have' completed"
 done
@@ -66,6 +66,8 @@ expect "web webdb" xl-lite shutdown -w we
 expect "" xl-lite destroy web x
 expect "--long" xl-lite list --lo
 expect "-w --wait -a --all -h --help" xl-lite shutdown -
+expect "--force" xl-lite reboot --f
+expect "web webdb" xl-lite reboot -F we
 expect "memory=" xl-lite create g.cfg mem
 expect "vcpu-list" xl-lite help vcpu
 expect "0000:00:02.0" xl-lite pci-assignable-remove 0

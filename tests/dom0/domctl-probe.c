@@ -69,6 +69,12 @@ static void probe_creates(struct xl_handle *h)
 	b.req.flags = XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH;
 	probe_create(h, "destroy and restart on crash", &b, sizeof(b), EINVAL);
 	base_request(&b);
+	b.req.flags = XL_CREATE_DESTROY_ON_POWEROFF | XL_CREATE_RESTART_ON_POWEROFF;
+	probe_create(h, "destroy and restart on poweroff", &b, sizeof(b), EINVAL);
+	base_request(&b);
+	b.req.flags = XL_CREATE_DESTROY_ON_REBOOT | XL_CREATE_RESTART_ON_REBOOT;
+	probe_create(h, "destroy and restart on reboot", &b, sizeof(b), EINVAL);
+	base_request(&b);
 	b.req.flags = 1u << 7;
 	probe_create(h, "unknown flag", &b, sizeof(b), EINVAL);
 	base_request(&b);
@@ -223,6 +229,9 @@ static void probe_loads(struct xl_handle *h)
 	for (int n = 0; n < 64 && (ret = xl_domctl(h, "XL_DOMCTL_PREPARE", XL_DOMCTL_PREPARE, (uint32_t)id)) > 0; n++)
 		;
 	expect("PREPARE until all memory is zeroed (accepted)", ret == 0 ? 0 : -1, 0);
+	ret = xl_hypercall(h, "XL_DOMCTL_SHUTDOWN", XL_HC_DOMCTL, XL_DOMCTL_SHUTDOWN, NULL, 0,
+			   (uint64_t)id | XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG);
+	expect("a hard reboot of a domain not started", hypervisor_errno(h, ret), EINVAL);
 	ret = xl_domctl(h, "XL_DOMCTL_START", XL_DOMCTL_START, (uint32_t)id);
 	expect("START of an image that is not ELF", hypervisor_errno(h, ret), ENOEXEC);
 	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, (uint32_t)id);
@@ -245,6 +254,12 @@ static void probe_domain_ops(struct xl_handle *h)
 	expect("pause dom0", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_domctl(h, "XL_DOMCTL_SHUTDOWN", XL_DOMCTL_SHUTDOWN, 0);
 	expect("shut down dom0", hypervisor_errno(h, ret), ENOENT);
+	ret = xl_hypercall(h, "XL_DOMCTL_SHUTDOWN", XL_HC_DOMCTL, XL_DOMCTL_SHUTDOWN, NULL, 0,
+			   XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG);
+	expect("reset dom0", hypervisor_errno(h, ret), ENOENT);
+	ret = xl_hypercall(h, "XL_DOMCTL_SHUTDOWN", XL_HC_DOMCTL, XL_DOMCTL_SHUTDOWN, NULL, 0,
+			   1ull << 34);
+	expect("SHUTDOWN with an unknown flag", hypervisor_errno(h, ret), EINVAL);
 	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, 0x7fffffff);
 	expect("destroy unknown id", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_hypercall(h, "XL_DOMCTL_DESTROY", XL_HC_DOMCTL, XL_DOMCTL_DESTROY, NULL, 0,

@@ -300,30 +300,6 @@ void guest_lifecycle_unlock(void)
 	locked = false;
 }
 
-static void reap(void)
-{
-	for (unsigned int i = 0; i < MAX_GUESTS; i++) {
-		struct domain *d = guests[i];
-
-		if (d && d->state == DOMAIN_CRASHED && d->destroy_on_crash)
-			free_guest(d);
-		else if (d && d->state == DOMAIN_CRASHED && d->restart_on_crash)
-			d->state = DOMAIN_RUNNING;
-	}
-}
-
-void guest_reap_crashed(void)
-{
-	FUZZ_CHECK(locked, "guest_reap_crashed() without the lock");
-	reap();
-}
-
-void guests_reap(void)
-{
-	FUZZ_CHECK(!locked, "guests_reap() with the lock held");
-	reap();
-}
-
 static size_t bounded_len(const char *s, size_t max)
 {
 	const char *nul = s ? memchr(s, '\0', max) : NULL;
@@ -346,7 +322,10 @@ struct domain *guest_create(const struct guest_config *c, int *err)
 			   c->mem <= (linux ? GUEST_LINUX_MAX_MEM : GUEST_START_MAX_MEM),
 		   "guest_create(): %#llx bytes of memory for a %s guest", (unsigned long long)c->mem,
 		   linux ? "Linux" : "ELF");
-	FUZZ_CHECK(!(c->destroy_on_crash && c->restart_on_crash), "guest_create(): both on_crash");
+	FUZZ_CHECK(c->end_actions.on_poweroff <= GUEST_END_RESTART &&
+			   c->end_actions.on_reboot <= GUEST_END_RESTART &&
+			   c->end_actions.on_crash <= GUEST_END_RESTART,
+		   "guest_create(): an end action out of range");
 	FUZZ_CHECK(c->nr_vcpus >= 1 && c->nr_vcpus <= XL_MAX_GUEST_VCPUS && (linux || c->nr_vcpus == 1),
 		   "guest_create(): %u vCPUs", c->nr_vcpus);
 	for (unsigned int i = 0; i < c->nr_vcpus; i++) {
@@ -360,8 +339,7 @@ struct domain *guest_create(const struct guest_config *c, int *err)
 		return NULL;
 	}
 	snprintf(d->cmdline, sizeof(d->cmdline), "%s", c->cmdline);
-	d->destroy_on_crash = c->destroy_on_crash;
-	d->restart_on_crash = c->restart_on_crash;
+	d->end_actions = c->end_actions;
 	return d;
 }
 
@@ -413,17 +391,27 @@ int guest_launch(struct domain *d)
 		return -ENOEXEC;
 	}
 	d->state = DOMAIN_RUNNING;
-	if (!d->restart_on_crash)
+	if (!guest_end_restarts(&d->end_actions))
 		free_images(d);
 	return 0;
 }
 
-int guest_request_shutdown(struct domain *d)
+int guest_request_shutdown(struct domain *d, int reason, bool hard)
 {
 	check_guest(d, "guest_request_shutdown():");
+	FUZZ_CHECK(locked, "guest_request_shutdown() without the lock");
+	FUZZ_CHECK(reason == XL_SHUTDOWN_POWEROFF || reason == XL_SHUTDOWN_REBOOT,
+		   "guest_request_shutdown(%d)", reason);
 	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
 		return -EINVAL;
-	d->shutdown_requested = true;
+	if (hard) {
+		domain_shutdown(d, reason);
+		d->state = DOMAIN_SHUTDOWN;
+		return 0;
+	}
+	if (reason == XL_SHUTDOWN_REBOOT && !d->takes_reboot_requests)
+		return -EOPNOTSUPP;
+	d->shutdown_asked = reason == XL_SHUTDOWN_REBOOT ? XL_ASKED_REBOOT : XL_ASKED_POWEROFF;
 	return 0;
 }
 
@@ -455,8 +443,11 @@ static void take_guest(struct fuzz_in *in)
 	if (!d)
 		return;
 	d->state = (enum domain_state)(how % 6);
-	d->destroy_on_crash = how & 0x08;
-	d->restart_on_crash = !d->destroy_on_crash && how & 0x10;
+	/* the same action for every end: what the DOMCTL handlers see of them is alike */
+	d->end_actions.on_crash = how & 0x08 ? GUEST_END_DESTROY : how & 0x10 ? GUEST_END_RESTART :
+						 GUEST_END_PRESERVE;
+	d->end_actions.on_poweroff = d->end_actions.on_reboot = d->end_actions.on_crash;
+	d->takes_reboot_requests = how & 0x04;
 	if (how & 0x20) {
 		d->kernel_size = 1 + fuzz_u16(in);
 		d->ramdisk_size = how & 0x80 ? fuzz_u16(in) : 0;
@@ -563,7 +554,7 @@ static void fake_node_check(int64_t ret)
 	if (fuzz_verbose())
 		fprintf(stderr, "  returned %lld\n", (long long)ret);
 	FUZZ_CHECK(!locked, "a handler returned with the lifecycle lock held");
-	FUZZ_CHECK(dom0.privileged && dom0.state == DOMAIN_RUNNING && !dom0.shutdown_requested,
+	FUZZ_CHECK(dom0.privileged && dom0.state == DOMAIN_RUNNING && !dom0.shutdown_asked,
 		   "dom0 controlled by a request");
 	FUZZ_CHECK(ret > -4096, "returned %lld, not an errno", (long long)ret);
 }

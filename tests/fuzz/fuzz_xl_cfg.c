@@ -20,6 +20,15 @@ static void check_string(const char *s, size_t size, const char *what)
 	FUZZ_CHECK(memchr(s, '\0', size), "%s not terminated", what);
 }
 
+#define END_FLAGS                                                                                  \
+	(XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_RESTART_ON_CRASH | XL_CREATE_DESTROY_ON_POWEROFF | \
+	 XL_CREATE_RESTART_ON_POWEROFF | XL_CREATE_DESTROY_ON_REBOOT | XL_CREATE_RESTART_ON_REBOOT)
+
+static bool both(uint32_t flags, uint32_t a, uint32_t b)
+{
+	return (flags & a) && (flags & b);
+}
+
 static void check_request(const struct xl_domctl_create *r)
 {
 	check_string(r->name, sizeof(r->name), "the name");
@@ -34,7 +43,12 @@ static void check_request(const struct xl_domctl_create *r)
 	FUZZ_CHECK(r->nr_vcpus >= 1 && r->nr_vcpus <= XL_MAX_GUEST_VCPUS, "%u vCPUs", r->nr_vcpus);
 	FUZZ_CHECK(r->type != XL_GUEST_ELF || r->nr_vcpus == 1, "ELF guest with %u vCPUs",
 		   r->nr_vcpus);
-	FUZZ_CHECK(!(r->flags & ~3u) && r->flags != 3, "flags %#x", r->flags);
+	/* the end actions only (no PAUSED: create -p adds it), never both bits of a pair */
+	FUZZ_CHECK(!(r->flags & ~END_FLAGS), "flags %#x", r->flags);
+	FUZZ_CHECK(!both(r->flags, XL_CREATE_DESTROY_ON_CRASH, XL_CREATE_RESTART_ON_CRASH) &&
+			   !both(r->flags, XL_CREATE_DESTROY_ON_POWEROFF, XL_CREATE_RESTART_ON_POWEROFF) &&
+			   !both(r->flags, XL_CREATE_DESTROY_ON_REBOOT, XL_CREATE_RESTART_ON_REBOOT),
+		   "flags %#x: destroy and restart on one end", r->flags);
 	FUZZ_CHECK(r->cpu == r->cpus[0], "cpu is not cpus[0]");
 	for (unsigned int i = 0; i < XL_MAX_GUEST_VCPUS; i++) {
 		FUZZ_CHECK(r->cpus[i] >= -1 && r->cpus[i] <= XL_CFG_MAX_CPU, "cpus[%u] = %d", i,

@@ -302,6 +302,9 @@ XL_CFGS = {
                  b"pci = [ '0000:00:04.0',\n        \"00:05.0\",  # the NIC\n]\n"
                  b"cmdline = 'console=ttyS0 \\'quoted\\' \\\\ \\t'\n",
     "sizes": b"name=s\nkernel=k\nmemory=2g\nvcpus=010\n",
+    # what happens when it ends: xen-lite's three actions, then one of xl's it refuses
+    "end-actions": b"name=e\nkernel=k\nmemory=2\non_poweroff = 'preserve'\non_reboot=restart\n"
+                   b"on_crash = \"destroy\"\0on_reboot = \"rename-restart\"",
     # create FILE KEY=VALUE...: the settings after NULs (fuzz_xl_cfg.c)
     "settings": b"name=a\ntype=linux\nkernel=k\nmemory=64\ncpus=2\0memory=512\0name=\"x\"; vcpus=2\0"
                 b"cpus = [3, 4]",
@@ -338,6 +341,7 @@ def node(guests=(), log_head=0x1234):
 
 
 CREATE_SIZE = 408  # struct xl_domctl_create (ABI 0.4)
+INFO_SIZE = 272  # struct xl_domain_info (ABI 0.6)
 
 
 def create_request(name, type_, mem, image_size, nr_vcpus=1, cpus=(), ramdisk=0, flags=0, cpu=-1,
@@ -384,6 +388,12 @@ def domctl_seeds():
             [(0x600, b"ls -l\n\0\0"), (0x700, u64(0x10) + u32(0x10) + u32(0) + bytes(16))]),
         # take 00:02.0 (checked first), refuse the bridge and the IOMMU, give it to a guest,
         # try to give it back while the guest has it, destroy the guest, give it back
+        # reboot requests: refused to d1 (it never asked with XL_QUERY_REASON), taken by d2;
+        # a hard reboot of d1; an unknown flag
+        "reboot": with_memory(
+            node([(1, 0x01), (1, 0x07)]) + calls([(6, 0, 0, 1 | 1 << 32), (6, 0, 0, 2 | 1 << 32),
+                                                  (6, 0, 0, 1 | 3 << 32), (6, 0, 0, 2 | 1 << 34)]),
+            []),
         "pci": with_memory(
             node() + calls([(11, 0, 0, 0x10 | 1 << 32), (11, 0, 0, 0x10), (11, 0, 0, 0), (11, 0, 0, 0x18),
                             (0, REQ, CREATE_SIZE + len(elf), 0), (12, 0, 0, 0x10), (1, 0, 0, 1),
@@ -398,7 +408,8 @@ def sysctl_seeds():
         "info": with_memory(node() + calls([(0, 0x100, 2168, 0)]), [], 0x100 + 2168),
         "log": with_memory(node(log_head=0x12345) + calls([(1, 0x100, 0x200, 0), (1, 0x100, 0x40, 0x12300)]),
                            [], 0x400),
-        "list": with_memory(node(guests) + calls([(2, 0x100, 3 * 208, 0), (2, 0x100, 208, 0)]), [], 0x400),
+        "list": with_memory(node(guests) + calls([(2, 0x100, 3 * INFO_SIZE, 0), (2, 0x100, INFO_SIZE, 0)]),
+                            [], 0x100 + 3 * INFO_SIZE),
         "pci-list": with_memory(node() + calls([(3, 0x100, 4 * 16, 0), (3, 0x100, 8, 0)]), [], 0x200),
     }
 
@@ -410,10 +421,10 @@ def hypercall_seeds():
 
     text = b"hello from the guest\n"
     return {
-        "guest": with_memory(node() + u8(5) + hc(1, 0, 0) + hc(1, 0, 1) + hc(1, 1, 0, 0x100, len(text))
-                             + hc(1, 1, 1, 0x180, 16) + hc(1, 2, 3) + hc(1, 2, 2, 0x2A),
+        "guest": with_memory(node() + u8(6) + hc(1, 0, 0) + hc(1, 0, 1) + hc(1, 1, 0, 0x100, len(text))
+                             + hc(1, 1, 1, 0x180, 16) + hc(1, 2, 3) + hc(1, 2, 3, 1) + hc(1, 2, 2, 0x2A),
                              [(0x100, text)], 0x200),
-        "dom0": with_memory(node([(1, 0x01)]) + u8(3) + hc(0, 3, 0, 0x100, 2168) + hc(0, 3, 2, 0x100, 416)
+        "dom0": with_memory(node([(1, 0x01)]) + u8(3) + hc(0, 3, 0, 0x100, 2168) + hc(0, 3, 2, 0x100, 2 * INFO_SIZE)
                             + hc(0, 4, 2, 0, 0, 1) + hc(0, 4, 6, 0, 0, 1), [], 0x100 + 2168),
     }
 

@@ -158,7 +158,12 @@ test_dom0_hostile_domctl() {
 		"domctl-probe: shut down dom0: refused (got -2" \
 		"domctl-probe: a second domain with a name in use: refused (got -17" \
 		"domctl-probe: a domain named dom0: refused (got -17" \
-		"domctl-probe: 45 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
+		"domctl-probe: destroy and restart on poweroff: refused (got -22, want -22)" \
+		"domctl-probe: destroy and restart on reboot: refused (got -22, want -22)" \
+		"domctl-probe: a hard reboot of a domain not started: refused (got -22" \
+		"domctl-probe: reset dom0: refused (got -2" \
+		"domctl-probe: SHUTDOWN with an unknown flag: refused (got -22" \
+		"domctl-probe: 50 answered as expected, 0 failed" "xen-lite-dom0: domctl-probe exit 0"
 	expect_no_log "domctl-probe: cannot open"
 	expect_no_log_regex "xen-lite-dom0: list: +[^ ]+ +1 "
 	test_result
@@ -166,7 +171,8 @@ test_dom0_hostile_domctl() {
 
 test_dom0_guest_config_files() {
 	# xl-lite create FILE: a typo is refused with its line and creates nothing; a good
-	# file starts its guest on the CPU it names; on_crash=destroy removes a crashed guest;
+	# file starts its guest on the CPU it names (kept once powered off: on_poweroff =
+	# "preserve"); on_crash=destroy removes a crashed guest at once, by itself;
 	# a CPU in use, too much memory, a missing or malformed image are refused with their
 	# reason and leave nothing; on_crash=restart brings a crashed guest back
 	qemu_boot dom0-config -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
@@ -189,6 +195,58 @@ test_dom0_guest_config_files() {
 	expect_no_log_regex "xen-lite-dom0: list-after: +[^ ]+ +[2-5] "
 	expect_log_regex "xen-lite-dom0: list: +hello +1 +[0-9]+ +[0-9]+ +shutdown "
 	expect_no_log_regex "xen-lite-dom0: list: +crasher +2 |xen-lite-dom0: list: +phoenix +6 "
+	test_result
+}
+
+test_dom0_guest_end_actions() {
+	# what follows an ELF guest's end, done by the hypervisor with no request from dom0:
+	# on_poweroff's default (destroy) frees it, preserve keeps it listed as shutdown;
+	# xl-lite reboot of a guest that asks with the reason (obliging) ends it with reason
+	# reboot and on_reboot's default (restart) brings it back as a new domain with the
+	# same name and CPU; on_reboot = "preserve" keeps it shut down; a guest that never
+	# asks (spin) cannot be asked to reboot, -F resets it and it is restarted; on_crash's
+	# default (destroy) frees a crashed guest; xl's rename-restart is refused with its
+	# line and column; afterwards the node's memory and CPUs are as before
+	qemu_boot dom0-end-actions -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=end_actions,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: gone: 1" "(d1 gone) PASS: hello" \
+		"domain d1 (gone) destroyed (on_poweroff=destroy)" "xen-lite-dom0: list-gone: exit 0" \
+		"xen-lite-dom0: kept: 2" "(d2 kept) PASS: hello" "xen-lite-dom0: destroy-kept: exit 0" \
+		"xen-lite-dom0: obliging: 3" "domain d3 (obliging): reboot requested by dom0" \
+		"(d3 obliging) obliging: reboot requested after" "xen-lite-dom0: reboot-obliging: exit 0" \
+		"domain d3 (obliging) restarted as d4 (on_reboot=restart)" \
+		"(d4 obliging) obliging: waiting for a shutdown request" \
+		"xen-lite-dom0: shutdown-obliging: exit 0" "(d4 obliging) obliging: shutdown requested after" \
+		"domain d4 (obliging) destroyed (on_poweroff=destroy)" \
+		"xen-lite-dom0: rebooted: 5" "(d5 rebooted) obliging: reboot requested after" \
+		"xen-lite-dom0: reboot-preserved: exit 0" "xen-lite-dom0: destroy-rebooted: exit 0" \
+		"xen-lite-dom0: spinner: 6" \
+		"xen-lite-dom0: reboot-refused: xl-lite: reboot: domain 6 cannot be asked to reboot: it has never asked for reboot requests" \
+		"xen-lite-dom0: reboot-refused: exit 1" \
+		"xen-lite-dom0: reboot-forced: xl-lite: reboot: domain 6 cannot be asked to reboot: reset (-F)" \
+		"xen-lite-dom0: reboot-forced: exit 0" "domain d6 (spinner): reset by dom0, without asking the guest" \
+		"domain d6 (spinner) restarted as d7 (on_reboot=restart)" "xen-lite-dom0: destroy-spinner: exit 0" \
+		"xen-lite-dom0: crashing: 8" "domain d8 (crashing) crashed: triple fault" \
+		"domain d8 (crashing) destroyed (on_crash=destroy)" \
+		"xen-lite-dom0: renamed: xl-lite: /tmp/renamed.cfg: line 4, column 13: on_reboot \"rename-restart\" is xl's, not supported by xen-lite: use \"destroy\", \"restart\" or \"preserve\"" \
+		"xen-lite-dom0: renamed: exit 2" "xen-lite-dom0: end-actions: node unchanged" \
+		"xen-lite-dom0: end-actions done"
+	expect_log_regex "xen-lite-dom0: list-kept: +kept +2 +2 +1 +shutdown "
+	expect_log_regex "xen-lite-dom0: list-obliging: +obliging +4 +2 +1 +running "
+	expect_log_regex "xen-lite-dom0: vcpu-list-obliging: +obliging +4 +0 +[12] +running "
+	expect_log_regex "xen-lite-dom0: list-rebooted: +rebooted +5 +2 +1 +shutdown "
+	expect_log_regex "xen-lite-dom0: list-spinner: +spinner +7 +2 +1 +running "
+	# the restarted guest kept its CPU: vCPU 0's CPU of d3 is d4's
+	local cpu3 cpu4
+	cpu3=$(sed -nE 's/.*domain d3 \(obliging\) starting on CPU ([0-9]+).*/\1/p' "$LOG" | head -1)
+	cpu4=$(sed -nE 's/.*domain d4 \(obliging\) starting on CPU ([0-9]+).*/\1/p' "$LOG" | head -1)
+	if [ -z "$cpu3" ] || [ "$cpu3" != "$cpu4" ]; then
+		test_fail "d3 started on CPU '${cpu3:-none}', its restart d4 on '${cpu4:-none}'"
+	fi
+	expect_no_log_regex "xen-lite-dom0: list-gone: +gone |xen-lite-dom0: list-end: +[a-z]+ +[1-9]"
+	expect_no_log "PANIC" "FAIL" "gave up after" "node changed"
 	test_result
 }
 
@@ -312,6 +370,38 @@ test_dom0_linux_guest_x2apic_shell() {
 	boot_linux_scenario dom0-linux-x2apic-shell linux_shell
 	check_linux_shell_scenario
 	expect_log_regex "\(d1 shell\) \[ *[0-9.]+\] x2apic: enabled by BIOS, switching to x2apic ops"
+	test_result
+}
+
+# A Linux guest rebooted, by dom0 (xl-lite reboot: its xenlite-guest module is asked and
+# reboots the kernel, whose ACPI reset ends the domain with reason reboot) and from its
+# own shell: each time on_reboot's default (restart) starts it again as a new domain on
+# the same CPUs, without any request from dom0; vcpu-list shows each of its three vCPUs
+# on its own CPU in the order of cpus = "3,1,2"; shut down, on_poweroff's default
+# (destroy) frees it and the node is as before
+test_dom0_linux_guest_reboot() {
+	QEMU_TIMEOUT=420 qemu_boot dom0-linux-reboot -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=linux_reboot,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: rebooter: 1" "xenlite_guest: domain 1: dom0's shutdown and reboot requests are honoured" \
+		"domain d1 (rebooter): reboot requested by dom0" "xenlite_guest: dom0 asks this guest to reboot" \
+		"domain d1 (rebooter): ACPI reset" "xen-lite-dom0: reboot: exit 0" \
+		"domain d1 (rebooter) restarted as d2 (on_reboot=restart)" \
+		"domain d2 (rebooter): ACPI reset" "domain d2 (rebooter) restarted as d3 (on_reboot=restart)" \
+		"xen-lite-dom0: shutdown: exit 0" "domain d3 (rebooter): ACPI power off" \
+		"domain d3 (rebooter) destroyed (on_poweroff=destroy)" "xen-lite-dom0: linux-reboot: node unchanged"
+	expect_log_regex "\(d3 rebooter\) .*xen-lite-guest: shell on the console"
+	local id
+	for id in 1 2; do
+		local label=vcpu-list
+		[ "$id" = 1 ] || label=vcpu-list-$id
+		expect_log_regex "xen-lite-dom0: $label: +rebooter +$id +0 +3 +running "
+		expect_log_regex "xen-lite-dom0: $label: +rebooter +$id +1 +1 +running "
+		expect_log_regex "xen-lite-dom0: $label: +rebooter +$id +2 +2 +running +[0-9]+ +1-3.?$"
+	done
+	expect_log_regex "xen-lite-dom0: list: +rebooter +3 +[0-9]+ +3 +running "
+	expect_no_log "PANIC" "rebooter) crashed" "gave up after" "node changed" "IPI refused"
 	test_result
 }
 

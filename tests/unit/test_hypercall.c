@@ -193,7 +193,7 @@ static void expect_no_effects(void)
 static void test_version(void **state)
 {
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
-	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000005); /* 0.5 */
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000006); /* 0.6 */
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
 			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
 	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
@@ -317,10 +317,41 @@ static void test_shutdown_crash(void **state)
 static void test_shutdown_query(void **state)
 {
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 0);
-	dom.shutdown_requested = true;
+	dom.shutdown_asked = XL_ASKED_POWEROFF;
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 1);
+	/* a reboot request reads as a request to end to a guest that asks without a reason */
+	dom.shutdown_asked = XL_ASKED_REBOOT;
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 1);
 	assert_int_equal(hc(XL_HC_SHUTDOWN, 1ULL << 32 | XL_SHUTDOWN_QUERY, 0, 0), -EINVAL);
-	dom.shutdown_requested = false;
+	assert_false(dom.takes_reboot_requests);
+	dom.shutdown_asked = 0;
+	expect_no_effects();
+}
+
+/* XL_QUERY_REASON: which end dom0 asked for; asking so marks the guest as taking reboots */
+static void test_shutdown_query_reason(void **state)
+{
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), 0);
+	assert_true(dom.takes_reboot_requests);
+	dom.shutdown_asked = XL_ASKED_POWEROFF;
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), XL_ASKED_POWEROFF);
+	dom.shutdown_asked = XL_ASKED_REBOOT;
+	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), XL_ASKED_REBOOT);
+	dom.shutdown_asked = 0;
+	dom.takes_reboot_requests = false;
+	expect_no_effects();
+}
+
+/* a code the ABI does not define is refused, and says nothing about the guest */
+static void test_shutdown_query_bad_code(void **state)
+{
+	static const uint64_t bad[] = { 2, 0x100, 1ULL << 32 | XL_QUERY_REASON, ~0ULL };
+
+	dom.shutdown_asked = XL_ASKED_REBOOT;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, bad[i], 0), -EINVAL);
+	assert_false(dom.takes_reboot_requests);
+	dom.shutdown_asked = 0;
 	expect_no_effects();
 }
 
@@ -404,6 +435,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_query, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_query_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_query_bad_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_bad_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),

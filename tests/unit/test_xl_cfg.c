@@ -42,7 +42,7 @@ static void test_full(void **state)
 	assert_int_equal(cfg.cpu, 2);
 	assert_true(cfg.have_cmdline);
 	assert_string_equal(cfg.cmdline, "xl-guest name=lwk-1 # not a comment");
-	assert_int_equal(cfg.on_crash, XL_ON_CRASH_DESTROY);
+	assert_int_equal(cfg.on_crash, XL_ACTION_DESTROY);
 	assert_int_equal(cfg.type, XL_GUEST_ELF);
 	assert_int_equal(cfg.vcpus, 1);
 	assert_int_equal(cfg.nr_cpus, 1);
@@ -76,7 +76,7 @@ static void test_linux(void **state)
 	assert_int_equal(cfg.cpus[2], -1);
 	assert_int_equal(cfg.cpu, 2);
 	assert_string_equal(cfg.cmdline, "console=ttyS0 quiet");
-	assert_int_equal(cfg.on_crash, XL_ON_CRASH_PRESERVE);
+	assert_int_equal(cfg.on_crash, XL_ACTION_PRESERVE);
 
 	/* no ramdisk, the most vCPUs, no cpus: every vCPU on any free CPU */
 	assert_int_equal(parse("name=l\ntype=linux\nkernel=k\nmemory=64\nvcpus=16\n"), 0);
@@ -163,7 +163,8 @@ static void test_to_create(void **state)
 		assert_int_equal(req.cpus[i], -1);
 	assert_int_equal(req.cpu, 2);
 	assert_string_equal(req.cmdline, ""); /* Linux: no xl-guest default */
-	assert_int_equal(req.flags, XL_CREATE_RESTART_ON_CRASH);
+	assert_int_equal(req.flags, XL_CREATE_RESTART_ON_CRASH | XL_CREATE_DESTROY_ON_POWEROFF |
+					    XL_CREATE_RESTART_ON_REBOOT);
 	assert_int_equal(req.image_size, 0); /* xl_create_staged() sets the sizes */
 	assert_int_equal(req.ramdisk_size, 0);
 
@@ -174,14 +175,26 @@ static void test_to_create(void **state)
 	assert_int_equal(req.cpus[0], -1);
 	assert_int_equal(req.cpu, -1);
 	assert_string_equal(req.cmdline, "xl-guest name=lwk");
-	assert_int_equal(req.flags, XL_CREATE_DESTROY_ON_CRASH);
+	assert_int_equal(req.flags, XL_CREATE_DESTROY_ON_CRASH | XL_CREATE_DESTROY_ON_POWEROFF |
+					    XL_CREATE_RESTART_ON_REBOOT);
 
 	assert_int_equal(parse("name=lwk\nkernel=k\nmemory=2\ncpus=7\ncmdline=\"\"\n"), 0);
 	xl_cfg_to_create(&cfg, &req);
 	assert_int_equal(req.cpus[0], 7);
 	assert_int_equal(req.cpu, 7);
 	assert_string_equal(req.cmdline, ""); /* an empty command line asked for */
+	/* xl's defaults: on_poweroff destroy, on_reboot restart, on_crash destroy */
+	assert_int_equal(req.flags, XL_CREATE_DESTROY_ON_POWEROFF | XL_CREATE_RESTART_ON_REBOOT |
+					    XL_CREATE_DESTROY_ON_CRASH);
+
+	/* preserve is neither flag of its pair */
+	assert_int_equal(parse(ELF "on_poweroff = preserve\non_reboot = preserve\non_crash = preserve\n"), 0);
+	xl_cfg_to_create(&cfg, &req);
 	assert_int_equal(req.flags, 0);
+	assert_int_equal(parse(ELF "on_poweroff = restart\non_reboot = destroy\non_crash = restart\n"), 0);
+	xl_cfg_to_create(&cfg, &req);
+	assert_int_equal(req.flags, XL_CREATE_RESTART_ON_POWEROFF | XL_CREATE_DESTROY_ON_REBOOT |
+					    XL_CREATE_RESTART_ON_CRASH);
 }
 
 static void test_defaults(void **state)
@@ -190,7 +203,10 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.cpu, -1);
 	assert_int_equal(cfg.vcpus, 1);
 	assert_false(cfg.have_cmdline);
-	assert_int_equal(cfg.on_crash, XL_ON_CRASH_PRESERVE);
+	/* xl's defaults */
+	assert_int_equal(cfg.on_poweroff, XL_ACTION_DESTROY);
+	assert_int_equal(cfg.on_reboot, XL_ACTION_RESTART);
+	assert_int_equal(cfg.on_crash, XL_ACTION_DESTROY);
 	assert_int_equal(parse("name=a\r\nkernel=k\r\nmemory=2\r\ncpus = any\r\n"), 0);
 	assert_int_equal(cfg.cpu, -1);
 }
@@ -213,11 +229,52 @@ static void test_errors(void **state)
 	expect_error("name=a\nkernel=k\nmemory=2\nvcpus=2\n", "line 4: vcpus must be 1");
 	expect_error("name=a\nkernel=k\nmemory=2\non_crash=reboot\n", "line 4: on_crash must be");
 	assert_int_equal(parse("name=a\nkernel=k\nmemory=2\non_crash=restart\n"), 0);
-	assert_int_equal(cfg.on_crash, XL_ON_CRASH_RESTART);
+	assert_int_equal(cfg.on_crash, XL_ACTION_RESTART);
 	expect_error("name=\"unterminated\nkernel=k\nmemory=2\n", "line 1, column 6: unterminated string");
 	expect_error("name=0123456789012345678901234567890123\n", "line 1: name must be 1 to 31");
 	expect_error("just words\n", "line 1, column 6: expected 'key = value'");
 	expect_error("name=a\n= 2\n", "line 2, column 1: expected 'key = value'");
+}
+
+/* on_poweroff, on_reboot and on_crash take the same three actions; xl's others are named */
+static void test_end_actions(void **state)
+{
+	static const char *const keys[] = { "on_poweroff", "on_reboot", "on_crash" };
+	char text[256];
+
+	for (unsigned int k = 0; k < 3; k++) {
+		enum xl_end_action *got = k == 0 ? &cfg.on_poweroff : k == 1 ? &cfg.on_reboot : &cfg.on_crash;
+
+		snprintf(text, sizeof(text), ELF "%s = \"preserve\"\n", keys[k]);
+		assert_int_equal(parse(text), 0);
+		assert_int_equal(*got, XL_ACTION_PRESERVE);
+		snprintf(text, sizeof(text), ELF "%s = destroy\n", keys[k]);
+		assert_int_equal(parse(text), 0);
+		assert_int_equal(*got, XL_ACTION_DESTROY);
+		snprintf(text, sizeof(text), ELF "%s = 'restart'\n", keys[k]);
+		assert_int_equal(parse(text), 0);
+		assert_int_equal(*got, XL_ACTION_RESTART);
+		/* an unknown word: what is taken */
+		snprintf(text, sizeof(text), ELF "%s = reboot\n", keys[k]);
+		assert_int_equal(parse(text), -1);
+		assert_non_null(strstr(err, "line 4: "));
+		assert_non_null(strstr(err, " must be \"destroy\", \"restart\" or \"preserve\""));
+		snprintf(text, sizeof(text), ELF "%s = [ destroy ]\n", keys[k]);
+		assert_int_equal(parse(text), -1);
+		assert_non_null(strstr(err, "takes one value, not a list"));
+	}
+	/* xl's other actions: refused with the value's line and column, and what is supported */
+	expect_error(ELF "on_reboot = \"rename-restart\"\n",
+		     "line 4, column 13: on_reboot \"rename-restart\" is xl's, not supported by xen-lite: "
+		     "use \"destroy\", \"restart\" or \"preserve\"");
+	expect_error(ELF "on_crash   =   coredump-destroy # keep a core\n",
+		     "line 4, column 16: on_crash \"coredump-destroy\" is xl's");
+	expect_error(ELF "on_poweroff=coredump-restart\n", "line 4, column 13: on_poweroff \"coredump-restart\"");
+	expect_error(ELF "name2 = 1\n", "line 4: unknown key 'name2'");
+	expect_error("name=a; on_reboot = soft-reset\nkernel=k\nmemory=2\n",
+		     "line 1, column 21: on_reboot \"soft-reset\" is xl's, not supported by xen-lite");
+	/* each at most once */
+	expect_error(ELF "on_reboot = restart\non_reboot = destroy\n", "line 5: on_reboot given twice (first on line 4)");
 }
 
 static void test_pci(void **state)
@@ -248,7 +305,7 @@ static void test_pci(void **state)
 	/* a guest restarted on a crash gets its devices again */
 	assert_int_equal(parse(ELF "on_crash = restart\npci = [ \"00:02.0\" ]\n"), 0);
 	assert_int_equal(cfg.nr_pci, 1);
-	assert_int_equal(cfg.on_crash, XL_ON_CRASH_RESTART);
+	assert_int_equal(cfg.on_crash, XL_ACTION_RESTART);
 	/* Linux guests take devices too */
 	assert_int_equal(parse(LINUX "pci = [ \"00:04.0\" ]\n"), 0);
 	assert_int_equal(cfg.nr_pci, 1);
@@ -543,6 +600,11 @@ static void test_setting_errors(void **state)
 	assert_int_equal(parse_with(LINUX, linux_small, 1), -1);
 	assert_string_equal(err, "setting 'memory=32': memory must be 64 to 524288 (MiB) for type = "
 				 "\"linux\", not 32");
+	/* an action of xl's only: the setting and the value's column */
+	static const char *const xl_action[] = { "on_reboot=rename-restart" };
+	assert_int_equal(parse_with(ELF, xl_action, 1), -1);
+	assert_true(!strncmp(err, "setting 'on_reboot=rename-restart', column 11: on_reboot \"rename-restart\" "
+			     "is xl's", 70));
 	/* the file's own errors keep their lines, and a key twice in the file is still refused */
 	assert_int_equal(parse_with(ELF "memory=4\n", whole_file, 1), -1);
 	assert_string_equal(err, "line 4: memory given twice (first on line 3)");
@@ -634,6 +696,8 @@ static void test_create_plan(void **state)
 				 "cpus:         3,1\n"
 				 "cmdline:      \"\"\n"
 				 "pci:          0000:00:02.0\n"
+				 "on_poweroff:  destroy\n"
+				 "on_reboot:    restart\n"
 				 "on_crash:     destroy\n"
 				 "on_dma_fault: crash\n");
 }
@@ -645,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_end_actions),
 		cmocka_unit_test(test_linux),
 		cmocka_unit_test(test_cpus_forms),
 		cmocka_unit_test(test_to_create),

@@ -22,6 +22,7 @@
 
 #include "../../dom0-tools/libxl-lite.h"
 #include "../../dom0-tools/xl-cfg.h"
+#include "../../dom0-tools/xl-end.h"
 #include "../../dom0-tools/xl-lite-fmt.h"
 #include "../../dom0-tools/xl-list-fmt.h"
 #include "../../dom0-tools/xl-wait.h"
@@ -588,6 +589,8 @@ static void fill_domains(struct xl_domain_info *d)
 	d[1].exits = 5;
 	d[1].vcpu_exits[0] = 5;
 	d[1].vcpu_exits[1] = 0;
+	d[1].vcpu_cpu[0] = 2;
+	d[1].vcpu_cpu[1] = 3;
 	d[1].uptime_us = 500; /* too young for a rate */
 	d[1].dma_faults = 4;
 	d[2].domid = 4000000000u;
@@ -809,8 +812,8 @@ static void test_domain_lookup_errors(void **state)
 
 static void test_commands_taking_a_domain(void **state)
 {
-	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "console",
-					    "pci-list", "vcpu-list" };
+	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "reboot",
+					    "console", "pci-list", "vcpu-list" };
 	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
 					       "pci-assignable-add", "pci-assignable-remove",
 					       "pci-assignable-list", "help" };
@@ -890,6 +893,17 @@ static void test_parse_command_options(void **state)
 	assert_true(a.all && a.wait);
 	assert_int_equal(a.nargs, 0);
 	assert_false(xl_args_name_domain(&a));
+	/* reboot: the same, and -F */
+	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_REBOOT);
+	assert_false(a.wait || a.all || a.force);
+	assert_true(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "-wF", "7", NULL), XL_EXIT_OK);
+	assert_true(a.wait && a.force);
+	assert_string_equal(a.args[0], "7");
+	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "--all", "--force", NULL), XL_EXIT_OK);
+	assert_true(a.all && a.force);
+	assert_false(xl_args_name_domain(&a));
 }
 
 static void expect_usage(const char *text, const char *a1, const char *a2, const char *a3)
@@ -918,6 +932,12 @@ static void test_parse_option_errors(void **state)
 	expect_usage("a dry run creates nothing to attach to", "create", "-nc", "g.cfg");
 	expect_usage("xl-lite: shutdown -a: no DOMAIN with -a", "shutdown", "-a", "3");
 	expect_usage("missing arguments: xl-lite shutdown", "shutdown", "-w", NULL);
+	expect_usage("xl-lite: reboot -a: no DOMAIN with -a", "reboot", "-a", "3");
+	expect_usage("xl-lite: reboot --all: no DOMAIN with --all", "reboot", "--all", "web");
+	expect_usage("missing arguments: xl-lite reboot", "reboot", "-F", NULL);
+	expect_usage("unexpected argument 'b'", "reboot", "a", "b");
+	expect_usage("xl-lite: shutdown: no option '-F' (see 'xl-lite help shutdown')", "shutdown", "-F", "web");
+	expect_usage("xl-lite: destroy: no option '--force'", "destroy", "--force", "web");
 	expect_usage("missing arguments: xl-lite create", "create", "-n", NULL);
 	expect_usage("unexpected argument 'b'", "vcpu-list", "a", "b");
 	expect_usage("010: a domain id is decimal", "vcpu-list", "010", NULL);
@@ -927,7 +947,7 @@ static void test_help_lists_everything(void **state)
 {
 	static const char *const names[] = { "info", "list", "vcpu-list", "dmesg", "create",
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
-					     "console", "pci-assignable-add", "pci-assignable-remove",
+					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
 					     "pci-assignable-list", "pci-list", "help" };
 	struct xl_args a;
 	struct capture c;
@@ -950,6 +970,15 @@ static void test_help_lists_everything(void **state)
 	assert_non_null(strstr(cap_text(&c), "  -a, --all "));
 	assert_non_null(strstr(cap_text(&c), "  -h, --help "));
 	assert_null(strstr(cap_text(&c), "--json"));
+	assert_null(strstr(cap_text(&c), "--force"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_REBOOT);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite reboot [-w] [-F] DOMAIN | -a [-w] [-F]\n", 54));
+	assert_non_null(strstr(cap_text(&c), "  -F, --force      a guest that cannot be asked to reboot is reset"));
+	assert_non_null(strstr(cap_text(&c), "  -w, --wait "));
+	assert_non_null(strstr(cap_text(&c), "  -a, --all "));
+	assert_non_null(strstr(cap_text(&c), "on_reboot"));
 	cap_free(&c);
 	cap_open(&c);
 	xl_print_help(c.f, XL_CMD_CREATE);
@@ -1019,28 +1048,28 @@ static void fill_cpu_owners(struct xl_sysinfo *si)
 
 static void test_vcpu_cpus(void **state)
 {
-	struct xl_domain_info d = { .domid = 7, .nr_vcpus = 2, .first_cpu = 3 };
+	struct xl_domain_info d = { .domid = 7, .nr_vcpus = 3, .first_cpu = 3,
+				    .vcpu_cpu = { 3, 5, 2 } };
 	struct xl_sysinfo si;
 	char b[64];
 
+	/* each vCPU's CPU as the hypervisor reports it, whatever their number and order */
+	assert_int_equal(xl_vcpu_cpu(&d, 0), 3);
+	assert_int_equal(xl_vcpu_cpu(&d, 1), 5);
+	assert_int_equal(xl_vcpu_cpu(&d, 2), 2);
+	assert_int_equal(xl_vcpu_cpu(&d, 3), -1); /* past its vCPUs */
+	d.nr_vcpus = 16;
+	d.vcpu_cpu[15] = 40;
+	assert_int_equal(xl_vcpu_cpu(&d, 15), 40);
+	d.nr_vcpus = 20; /* dom0 on more CPUs than the list carries */
+	assert_int_equal(xl_vcpu_cpu(&d, 16), -1);
 	fill_cpu_owners(&si);
-	assert_int_equal(xl_vcpu_cpu(&d, 0, &si), 3);
-	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), 2); /* the one CPU left */
-	assert_int_equal(xl_vcpu_cpu(&d, 2, &si), -1);
 	assert_string_equal(xl_format_domain_cpus(7, &si, b, sizeof(b)), "2-3");
 	assert_string_equal(xl_format_domain_cpus(9, &si, b, sizeof(b)), "1,5");
 	assert_string_equal(xl_format_domain_cpus(0, &si, b, sizeof(b)), "0");
 	assert_string_equal(xl_format_domain_cpus(4, &si, b, sizeof(b)), "-");
-	/* three vCPUs: the others' order is not in the ABI */
-	d.nr_vcpus = 3;
 	si.cpu_owner[4] = 7;
-	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), -1);
 	assert_string_equal(xl_format_domain_cpus(7, &si, b, sizeof(b)), "2-4");
-	/* more CPUs than sysinfo lists: the one left may be beyond them */
-	d.nr_vcpus = 2;
-	si.cpu_owner[4] = XL_CPU_FREE;
-	si.nr_cpus = 300;
-	assert_int_equal(xl_vcpu_cpu(&d, 1, &si), -1);
 	/* a small buffer is cut, never overrun */
 	assert_string_equal(xl_format_domain_cpus(9, &si, b, 3), "1,");
 }
@@ -1067,7 +1096,20 @@ static void test_vcpu_list(void **state)
 	assert_non_null(strstr(cap_text(&c), "{\"name\":\"hpc \\\"job\\\"\",\"id\":7,\"vcpu\":1,"
 					     "\"cpu\":3,\"state\":\"crashed\",\"exits\":0}]}\n"));
 	cap_free(&c);
-	/* a vCPU past the ABI's per-vCPU exits, and one whose CPU is not known */
+	/* four vCPUs: every one's CPU (the 2-vCPU case was the only one shown before ABI 0.6) */
+	d[1].nr_vcpus = 4;
+	d[1].vcpu_cpu[2] = 5;
+	d[1].vcpu_cpu[3] = 1;
+	cap_open(&c);
+	xl_print_vcpus(c.f, &d[1], 1, &si, false);
+	assert_string_equal(cap_text(&c),
+			    "NAME                ID VCPU  CPU STATE              EXITS CPUS\n"
+			    "hpc \"job\"            7    0    2 crashed                5 2-3\n"
+			    "hpc \"job\"            7    1    3 crashed                0 2-3\n"
+			    "hpc \"job\"            7    2    5 crashed                0 2-3\n"
+			    "hpc \"job\"            7    3    1 crashed                0 2-3\n");
+	cap_free(&c);
+	/* a vCPU past the ABI's per-vCPU exits and CPUs */
 	d[1].nr_vcpus = 17;
 	cap_open(&c);
 	xl_print_vcpus(c.f, &d[1], 1, &si, true);
@@ -1149,6 +1191,60 @@ static void test_live_guests(void **state)
 	assert_true(xl_domain_has_ended(f.doms, 6, 4));
 	assert_false(xl_domain_has_ended(f.doms, 6, 5));
 	assert_true(xl_domain_has_ended(f.doms, 6, 77));
+}
+
+/* ---- shutdown and reboot requests, and reboot -F, over a fake hypervisor ---- */
+
+struct fake_hv {
+	bool takes_reboots; /* the guest has asked with XL_QUERY_REASON */
+	bool running;
+	unsigned int calls;
+	uint64_t flags[4]; /* each request's flags */
+};
+
+static int hv_request(void *ctx, uint32_t domid, uint64_t flags)
+{
+	struct fake_hv *hv = ctx;
+
+	assert_int_equal(domid, 5);
+	hv->flags[hv->calls++ % 4] = flags;
+	if (!hv->running)
+		return -EINVAL;
+	if ((flags & XL_SHUTDOWN_REBOOT_FLAG) && !(flags & XL_SHUTDOWN_HARD_FLAG) && !hv->takes_reboots)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+static void test_end_requests(void **state)
+{
+	struct fake_hv hv = { .running = true };
+
+	/* shutdown: one request, no flag */
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, false, false), XL_END_ASKED);
+	assert_int_equal(hv.calls, 1);
+	assert_true(hv.flags[0] == 0);
+	/* reboot of a guest that cannot be asked: refused, nothing else tried */
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, false), XL_END_CANNOT_ASK);
+	assert_int_equal(hv.calls, 1);
+	assert_true(hv.flags[0] == XL_SHUTDOWN_REBOOT_FLAG);
+	/* with -F: then reset */
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_RESET);
+	assert_int_equal(hv.calls, 2);
+	assert_true(hv.flags[1] == (XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG));
+	/* a guest that takes reboot requests is asked, -F or not: -F is a fallback */
+	hv.takes_reboots = true;
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_ASKED);
+	assert_int_equal(hv.calls, 1);
+	assert_true(hv.flags[0] == XL_SHUTDOWN_REBOOT_FLAG);
+	/* any other refusal is a failure, with no second request */
+	hv.running = false;
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_FAILED);
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, false, false), XL_END_FAILED);
+	assert_int_equal(hv.calls, 2);
 }
 
 /* ---- dmesg over a fake log ring ---- */
@@ -1550,6 +1646,7 @@ int main(void)
 		cmocka_unit_test(test_vcpu_list),
 		cmocka_unit_test(test_wait_for_shutdown),
 		cmocka_unit_test(test_live_guests),
+		cmocka_unit_test(test_end_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

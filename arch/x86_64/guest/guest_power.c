@@ -3,7 +3,8 @@
  * of xen-lite/guest_acpi.c points at these I/O ports): writing SLP_EN with
  * the SLP_TYP of \_S5 to the sleep control register powers the domain off,
  * writing the reset value to the reset register reboots it - which, for a
- * guest, ends it with reason reboot. Other sleep states are not offered.
+ * guest, ends it with reason reboot: its on_reboot action follows (a fresh
+ * domain by default, xen-lite/guest.c). Other sleep states are not offered.
  * The three byte registers are one device (arch/vdev.h).
  */
 #include <arch/guest_devices.h>
