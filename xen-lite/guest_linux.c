@@ -34,12 +34,16 @@ _Static_assert(GUEST_BOOT_AREA + LINUX_BOOT_AREA_PAGES * PAGE_SIZE <= GUEST_CONV
 
 /*
  * The user's command line, what a guest without timer devices needs to
- * calibrate, and noapic: there is no I/O APIC, and without it Linux would
- * leave the x2APIC mode its CPUs start in for want of interrupt remapping.
+ * calibrate, noapic: there is no I/O APIC, and without it Linux would
+ * leave the x2APIC mode its CPUs start in for want of interrupt remapping;
+ * and reboot=acpi: on hardware-reduced ACPI Linux otherwise reboots through
+ * EFI, and without EFI falls back to the BIOS's reset code in real mode,
+ * which a guest does not have - it would hang there, never reaching the
+ * FADT's reset register.
  */
 static int make_cmdline(char *out, const char *cmdline)
 {
-	int n = xl_snprintf(out, GUEST_CMDLINE_MAX, "%s%stsc_early_khz=%llu tsc=reliable noapic", cmdline,
+	int n = xl_snprintf(out, GUEST_CMDLINE_MAX, "%s%stsc_early_khz=%llu tsc=reliable noapic reboot=acpi", cmdline,
 			    *cmdline ? " " : "", (unsigned long long)arch_tsc_khz());
 
 	return n < 0 || n >= GUEST_CMDLINE_MAX ? -E2BIG : n;
