@@ -40,54 +40,66 @@ static int modrm_length(const uint8_t *p, unsigned int avail)
 	return n <= avail ? (int)n : -EINVAL;
 }
 
-/* Legacy prefixes and REX: where the opcode is, its operand size and REX. */
-static int decode_prefixes(const uint8_t *bytes, unsigned int avail, unsigned int *size, uint8_t *rex)
+/* What comes before the operands: prefixes, REX, the opcode. */
+struct head {
+	unsigned int next; /* the byte after the opcode */
+	unsigned int size; /* operand bytes the prefixes give */
+	uint8_t rex, op;
+};
+
+static int decode_head(const uint8_t *bytes, unsigned int avail, struct head *h)
 {
 	unsigned int i = 0;
 
-	*size = 4;
-	*rex = 0;
+	h->size = 4;
+	h->rex = 0;
 	for (; i < avail && is_legacy_prefix(bytes[i]); i++)
 		if (bytes[i] == 0x66)
-			*size = 2;
+			h->size = 2;
 	if (i < avail && (bytes[i] & 0xf0) == 0x40)
-		*rex = bytes[i++];
+		h->rex = bytes[i++];
 	if (i >= avail)
 		return -EINVAL;
-	if (*rex & 8)
-		*size = 8; /* REX.W wins over 0x66 */
-	return (int)i;
+	if (h->rex & 8)
+		h->size = 8; /* REX.W wins over 0x66 */
+	h->op = bytes[i];
+	h->next = i + 1;
+	return 0;
+}
+
+/* ModRM.reg as a register number; without a REX prefix, byte registers 4-7 are AH, CH, DH, BH. */
+static unsigned int modrm_reg(uint8_t modrm, uint8_t rex, unsigned int size, bool *high8)
+{
+	unsigned int reg = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+
+	*high8 = size == 1 && !rex && reg >= 4;
+	return *high8 ? reg - 4 : reg;
 }
 
 int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *out)
 {
+	struct head h;
 	unsigned int i, size;
-	uint8_t rex, op;
 	int m;
 
 	if (avail > MAX_INSN)
 		avail = MAX_INSN;
-	m = decode_prefixes(bytes, avail, &size, &rex);
-	if (m < 0)
-		return m;
-	i = (unsigned int)m;
-	op = bytes[i++];
-	if (op != 0x89 && op != 0x87 && op != 0xc7 && op != 0x88 && op != 0xc6)
+	if (decode_head(bytes, avail, &h))
 		return -EINVAL;
-	if ((op == 0xc7 || op == 0xc6) && ((bytes[i < avail ? i : 0] >> 3) & 7) != 0)
+	i = h.next;
+	size = h.size;
+	if (h.op != 0x89 && h.op != 0x87 && h.op != 0xc7 && h.op != 0x88 && h.op != 0xc6)
+		return -EINVAL;
+	if ((h.op == 0xc7 || h.op == 0xc6) && ((bytes[i < avail ? i : 0] >> 3) & 7) != 0)
 		return -EINVAL; /* C6 /0 and C7 /0 only */
-	if (op == 0x88 || op == 0xc6)
+	if (h.op == 0x88 || h.op == 0xc6)
 		size = 1; /* MOV r/m8: no prefix changes that */
 	m = modrm_length(bytes + i, avail - i);
 	if (m < 0)
 		return m;
 	out->size = size;
-	out->reg = ((bytes[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
-	/* without a REX prefix, byte registers 4-7 are AH, CH, DH, BH */
-	out->high8 = size == 1 && !rex && out->reg >= 4;
-	if (out->high8)
-		out->reg -= 4;
-	out->source = op == 0xc7 || op == 0xc6 ? STORE_FROM_IMM : STORE_FROM_REG;
+	out->reg = modrm_reg(bytes[i], h.rex, size, &out->high8);
+	out->source = h.op == 0xc7 || h.op == 0xc6 ? STORE_FROM_IMM : STORE_FROM_REG;
 	out->imm = 0;
 	i += (unsigned int)m;
 	if (out->source == STORE_FROM_IMM) {
@@ -109,29 +121,18 @@ int decode_store(const uint8_t *bytes, unsigned int avail, struct store_insn *ou
 
 int decode_load(const uint8_t *bytes, unsigned int avail, struct load_insn *out)
 {
-	unsigned int i, size;
-	uint8_t rex, op;
+	struct head h;
 	int m;
 
 	if (avail > MAX_INSN)
 		avail = MAX_INSN;
-	m = decode_prefixes(bytes, avail, &size, &rex);
-	if (m < 0)
-		return m;
-	i = (unsigned int)m;
-	op = bytes[i++];
-	if (op != 0x8b && op != 0x8a)
+	if (decode_head(bytes, avail, &h) || (h.op != 0x8b && h.op != 0x8a))
 		return -EINVAL;
-	if (op == 0x8a)
-		size = 1;
-	m = modrm_length(bytes + i, avail - i);
+	m = modrm_length(bytes + h.next, avail - h.next);
 	if (m < 0)
 		return m; /* a register source is not a load */
-	out->size = size;
-	out->reg = ((bytes[i] >> 3) & 7) | ((rex & 4) ? 8 : 0);
-	out->high8 = size == 1 && !rex && out->reg >= 4;
-	if (out->high8)
-		out->reg -= 4;
-	out->length = i + (unsigned int)m;
+	out->size = h.op == 0x8a ? 1 : h.size;
+	out->reg = modrm_reg(bytes[h.next], h.rex, out->size, &out->high8);
+	out->length = h.next + (unsigned int)m;
 	return 0;
 }
