@@ -234,7 +234,7 @@ struct xl_domctl_create {
 	uint32_t ramdisk_size; /* CREATE, Linux only: initramfs bytes LOAD sends after the kernel; 0: none */
 	uint32_t nr_vcpus; /* CREATE: 1 to XL_MAX_GUEST_VCPUS (ELF: 1); CREATE_ELF: 0 or 1 */
 	int32_t cpus[XL_MAX_GUEST_VCPUS]; /* CREATE: vCPU i's physical CPU, or -1 for any free one */
-	/* ABI 0.4: PCI functions given to the guest (ELF guests), each assignable (segment << 16 | bdf) */
+	/* ABI 0.4: PCI functions given to the guest, each assignable (segment << 16 | bdf) */
 	uint32_t nr_pci;
 	uint32_t on_dma_fault; /* XL_DMA_FAULT_*: what a DMA its devices make outside its memory does */
 	uint32_t pci[XL_MAX_GUEST_PCI];

@@ -56,6 +56,8 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 {
 	int64_t dest = check_message(d, addr, data);
 	struct iommu_intr_target t = { .vector = (uint8_t)data };
+	struct guest_msi_route *route = &f->routes[index];
+	uint32_t key;
 	int err;
 
 	if (dest < 0) {
@@ -67,11 +69,17 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
 		return -EINVAL;
 	}
 	t.dest = (uint32_t)dest;
+	key = 1u << 16 | t.dest << 8 | t.vector;
+	if (route->key == key) { /* the entry already delivers this */
+		*out = route->msg;
+		return 0;
+	}
 	err = iommu_intr_set(f->dev->segment, f->dev->bdf, index, &t, out);
 	if (err == -ENOSYS) { /* no remapping: the checked message itself, as fixed */
 		out->addr = MSI_ADDR_BASE | t.dest << MSI_ADDR_DEST_SHIFT;
 		out->data = t.vector;
 		err = 0;
 	}
+	*route = (struct guest_msi_route){ err ? 0 : key, *out };
 	return err;
 }

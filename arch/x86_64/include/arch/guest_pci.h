@@ -40,6 +40,15 @@ struct guest_pci_fn {
 	unsigned int msix_entries; /* those the guest may use: the table's, at most GUEST_MSIX_MAX */
 	volatile uint32_t *msix_real;
 	struct guest_msix_entry msix[GUEST_MSIX_MAX];
+	/*
+	 * Per message index, what the IOMMU last gave for which destination and
+	 * vector: a guest that masks and unmasks, or rewrites the same message,
+	 * costs no IOMMU command (guest_msi.c).
+	 */
+	struct guest_msi_route {
+		uint32_t key; /* 0: none; else 1 << 16 | dest << 8 | vector */
+		struct iommu_msi msg;
+	} routes[GUEST_MSI_INDEX + 1];
 	bool refused_reported;
 };
 
@@ -66,8 +75,10 @@ uint32_t guest_pci_bridge_read(unsigned int offset, unsigned int size);
  * A message the guest asked a function to send (guest_msi.c): if it is a
  * fixed (or lowest-priority) edge interrupt with a vector of 32 or more
  * to one of the guest's CPUs, physically addressed, *out is what the device
- * must send instead - through the IOMMU's remapping entry index where it
- * remaps interrupts, else the same message - and 0 is returned. -EINVAL
+ * must send instead - through the IOMMU's remapping entry index (at most
+ * GUEST_MSI_INDEX) where it remaps interrupts, else the same message - and
+ * 0 is returned; the IOMMU is asked only when the destination or vector of
+ * index changes. -EINVAL
  * otherwise (logged once per function), or the IOMMU's error.
  */
 int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index, uint64_t addr, uint32_t data,
