@@ -7,6 +7,7 @@
 #include <arch/cpu.h>
 #include <arch/emul.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
 
@@ -258,12 +259,51 @@ void svm_vcpu_load(struct vcpu *v)
 	assign_asid(v, svm_this_cpu());
 }
 
+/*
+ * A #VMEXIT that left the host's own state in the VMCB - the RIP right
+ * after VMRUN, the hypervisor's CR3 - as issue 15's dom0 crash did (twice,
+ * under load, on QEMU 10): the guest's state is lost. What could explain it
+ * is logged before the exit is handled (and the domain crashed): whether
+ * this CPU's host save area is still the one it was given, and the vCPU's
+ * last exits.
+ */
+static void report_host_state_in_vmcb(struct vcpu *v)
+{
+	struct svm_cpu *cpu = svm_this_cpu();
+	uint64_t hsave = rdmsr(MSR_VM_HSAVE_PA);
+
+	log_err("svm: d%u vcpu %u: the VMCB at %#llx holds the host's state after an exit (RIP %#llx, CR3 "
+		"%#llx); host save area %#llx (given %#llx), host VMCB %#llx\n",
+		v->domain->id, v->id, (unsigned long long)v->arch.vmcb_pa,
+		(unsigned long long)v->arch.vmcb->save.rip, (unsigned long long)v->arch.vmcb->save.cr3,
+		(unsigned long long)hsave, (unsigned long long)cpu->hsave_pa, (unsigned long long)cpu->host_vmcb_pa);
+	for (unsigned int i = 0; i < ARRAY_SIZE(v->arch.recent); i++) {
+		const struct svm_recent_exit *e = &v->arch.recent[(v->arch.recent_next + i) % ARRAY_SIZE(v->arch.recent)];
+
+		log_err("svm:   an earlier exit: code %#llx info1 %#llx at RIP %#llx\n", (unsigned long long)e->code,
+			(unsigned long long)e->info1, (unsigned long long)e->rip);
+	}
+}
+
+static void note_exit(struct vcpu *v, uint64_t host_cr3)
+{
+	const struct vmcb *vmcb = v->arch.vmcb;
+	uint64_t entry = (uint64_t)(uintptr_t)&svm_vmrun;
+
+	if (vmcb->save.cr3 == host_cr3 && vmcb->save.rip - entry < 0x100)
+		report_host_state_in_vmcb(v);
+	v->arch.recent[v->arch.recent_next] =
+		(struct svm_recent_exit){ vmcb->control.exit_code, vmcb->control.exit_info1, vmcb->save.rip };
+	v->arch.recent_next = (v->arch.recent_next + 1) % ARRAY_SIZE(v->arch.recent);
+}
+
 void svm_vcpu_enter(struct vcpu *v)
 {
 	v->arch.in_guest = true;
 	prepare_vmrun(v);
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, svm_this_cpu()->host_vmcb_pa);
 	v->arch.in_guest = false;
+	note_exit(v, read_cr3());
 	v->arch.launched = true;
 	v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
 	svm_handle_exit(v);

@@ -53,6 +53,11 @@ struct arch_vcpu {
 			bool nmi_in_service;
 			bool nmi_iret_seen;
 			uint64_t nmi_iret_rip;
+			/* its last exits, for the report of a VMCB found holding the host's state */
+			struct svm_recent_exit {
+				uint64_t code, info1, rip;
+			} recent[8];
+			unsigned int recent_next;
 		};
 	};
 };
