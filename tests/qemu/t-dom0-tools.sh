@@ -307,7 +307,7 @@ check_linux_shell_scenario() {
 	# typed into a Linux guest's shell through xl-lite console, answered there; then
 	# paused and unpaused, and xl-lite shutdown, which its module (running on the
 	# guest's timers, so they survived the pause) turns into an orderly ACPI power off
-	expect_log_regex "xen-lite-dom0: shell-out: (\\[ *[0-9.]+\\] )?typed: 42.?$"
+	expect_log_regex "xen-lite-dom0: shell-out: .*typed: 42.?$" # the answer: a kernel log line
 	expect_log "xen-lite-dom0: shell: created 1" \
 		"xen-lite-dom0: shell: console exit 0" "xen-lite-dom0: pause: exit 0" \
 		"xen-lite-dom0: unpause: exit 0" "xen-lite-dom0: shutdown: exit 0" \
