@@ -58,6 +58,7 @@ static void enable_on_this_cpu(void *arg)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	cpu->hsave_pa = virt_to_phys(hsave);
 	cpu->host_vmcb_pa = virt_to_phys(host_vmcb);
+	cpu->host_cr3 = read_cr3();
 	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
 	/* the host's FS/GS/TR/syscall state never changes: save it once */
 	__asm__ volatile("vmsave %0" ::"a"(cpu->host_vmcb_pa) : "memory");

@@ -26,6 +26,7 @@ extern struct svm_features svm_features;
 struct svm_cpu {
 	uint64_t hsave_pa;
 	uint64_t host_vmcb_pa;
+	uint64_t host_cr3; /* never changes: an exit compares the VMCB's against it */
 	uint32_t next_asid;
 	uint32_t asid_generation;
 };

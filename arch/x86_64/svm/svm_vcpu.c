@@ -303,7 +303,7 @@ void svm_vcpu_enter(struct vcpu *v)
 	prepare_vmrun(v);
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, svm_this_cpu()->host_vmcb_pa);
 	v->arch.in_guest = false;
-	note_exit(v, read_cr3());
+	note_exit(v, svm_this_cpu()->host_cr3);
 	v->arch.launched = true;
 	v->arch.vmcb->control.tlb_control = TLB_CONTROL_NONE;
 	svm_handle_exit(v);
