@@ -24,7 +24,7 @@ else
 HV_LDFLAGS_CC := -no-pie # Debian's gcc links PIE by default
 endif
 HV_ASFLAGS := -D__ASSEMBLY__ -Iinclude -I$(ARCH_DIR)/include -MMD -MP -fno-pic -fno-pie
-HV_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+HV_LDFLAGS := -nostdlib -static -Wl,--build-id=sha1 -Wl,-z,max-page-size=0x1000 \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 # arch/x86_64 in layers (Documentation/architecture.md); efi/ is the loader, built apart

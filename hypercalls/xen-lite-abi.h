@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 6
+#define XL_ABI_VERSION_MINOR 7
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -45,7 +45,8 @@
 #define XL_HC_SHUTDOWN 2
 #define XL_HC_SYSCTL 3 /* dom0 only */
 #define XL_HC_DOMCTL 4 /* dom0 only */
-#define XL_HC_COUNT 5 /* numbers >= this return -ENOSYS */
+#define XL_HC_MODULE 5 /* ABI 0.7: behaviour modules; load, unload and list: dom0 only */
+#define XL_HC_COUNT 6 /* numbers >= this return -ENOSYS */
 
 /* XL_HC_VERSION(what) */
 #define XL_VERSION_ABI 0 /* returns XL_ABI_VERSION */
@@ -297,6 +298,56 @@ struct xl_start_info {
 		uint64_t bar[6]; /* guest-physical address of memory BAR i, 0 for none (or I/O) */
 		uint64_t bar_size[6];
 	} pci[XL_MAX_GUEST_PCI];
+};
+
+/*
+ * ---- XL_HC_MODULE(op, buffer gpa, buffer size, arg): behaviour modules ----
+ * (Documentation/modules.md). A module file goes to the hypervisor in
+ * chunks (LOAD); the last chunk makes the hypervisor check the whole file,
+ * place it and run its init.
+ */
+#define XL_MODULE_LOAD 0 /* dom0: buffer = struct xl_module_load then the chunk; returns 0, or the module's id (> 0) after the last chunk */
+#define XL_MODULE_UNLOAD 1 /* dom0: buffer = struct xl_module_unload; returns 0 */
+#define XL_MODULE_LIST 2 /* dom0: buffer = struct xl_module_entry[]; returns how many modules are loaded (may be more than fit) */
+#define XL_MODULE_CALL 3 /* any domain, as the module allows: buffer = struct xl_module_call_header then the data, in and out; arg to the module; returns the module's answer */
+
+#define XL_MODULE_MAX_FILE (1024 * 1024) /* bytes of a module file */
+#define XL_MODULE_MAX_CALL (64 * 1024) /* bytes of one XL_MODULE_CALL buffer */
+#define XL_MODULE_NAME_LEN 32 /* with the NUL */
+#define XL_MODULE_WHY_LEN 128
+
+struct xl_module_load {
+	uint64_t total; /* the whole file's size, the same in every chunk */
+	uint64_t offset; /* where this chunk goes; 0 starts a new load (any unfinished one is dropped) */
+	uint32_t length; /* bytes right after this header */
+	uint32_t reserved; /* 0 */
+	char args[128]; /* the init function's argument, NUL terminated; read with the last chunk */
+	char why[XL_MODULE_WHY_LEN]; /* out: why the load was refused, when it was */
+};
+
+struct xl_module_unload {
+	char name[XL_MODULE_NAME_LEN];
+	char why[XL_MODULE_WHY_LEN]; /* out: why the unload was refused (the module's own reason when busy) */
+};
+
+struct xl_module_entry {
+	uint32_t id;
+	uint32_t hooks; /* XL_MODULE_HOOK_* bits it installed */
+	char name[XL_MODULE_NAME_LEN];
+	char version[16];
+	uint8_t sha256[32]; /* of the file as loaded */
+	uint64_t text_bytes, rodata_bytes, data_bytes; /* page-rounded sizes of its mappings */
+	uint64_t calls; /* XL_MODULE_CALL requests it answered */
+};
+
+#define XL_MODULE_HOOK_EXIT (1u << 0)
+#define XL_MODULE_HOOK_DOMAIN (1u << 1)
+#define XL_MODULE_HOOK_OPS (1u << 2)
+
+struct xl_module_call_header {
+	char name[XL_MODULE_NAME_LEN]; /* the module */
+	uint32_t op; /* the module's own operation */
+	uint32_t reserved; /* 0 */
 };
 
 #endif
