@@ -193,7 +193,7 @@ static void expect_no_effects(void)
 static void test_version(void **state)
 {
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
-	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000006); /* 0.6 */
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000007); /* 0.7 */
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
 			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
 	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
