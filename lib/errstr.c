@@ -23,6 +23,7 @@ const char *errstr(int err)
 	case ENOSPC: return "no space left (too many pieces)";
 	case ERANGE: return "out of range";
 	case ENOSYS: return "not implemented";
+	case EPROTO: return "protocol mismatch";
 	case EOVERFLOW: return "overflow";
 	case EOPNOTSUPP: return "not supported";
 	case ETIMEDOUT: return "timed out";

@@ -20,6 +20,7 @@
 #define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
+#define EPROTO 71
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
