@@ -61,8 +61,10 @@ static void compress(uint32_t state[8], const uint8_t *block)
 		uint32_t e = v[4], a = v[0];
 		uint32_t choose = (e & v[5]) ^ (~e & v[6]);
 		uint32_t majority = (a & v[1]) ^ (a & v[2]) ^ (v[1] & v[2]);
-		uint32_t t1 = v[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + choose + round_constants[t] + w[t];
-		uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + majority;
+		uint32_t sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+		uint32_t sigma0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+		uint32_t t1 = v[7] + sigma1 + choose + round_constants[t] + w[t];
+		uint32_t t2 = sigma0 + majority;
 
 		for (unsigned int i = 7; i > 0; i--)
 			v[i] = v[i - 1];

@@ -106,7 +106,8 @@ static void test_padding_boundaries(void **state)
 /* Byte by byte, and in one call: the same digest. */
 static void test_chunking_does_not_matter(void **state)
 {
-	static const char msg[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq-and-some-more-bytes";
+	static const char msg[] =
+		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq-and-some-more-bytes";
 	uint8_t whole[SHA256_DIGEST_SIZE], pieces[SHA256_DIGEST_SIZE];
 	struct sha256_ctx ctx;
 
@@ -121,15 +122,15 @@ static void test_chunking_does_not_matter(void **state)
 
 static void test_parse_hex_either_case(void **state)
 {
+	static const char lower_hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const char upper_hex[] = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF";
 	uint8_t lower[SHA256_DIGEST_SIZE], upper[SHA256_DIGEST_SIZE];
 
-	assert_int_equal(sha256_parse_hex("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-					  lower), 0);
+	assert_int_equal(sha256_parse_hex(lower_hex, lower), 0);
 	assert_int_equal(lower[0], 0x01);
 	assert_int_equal(lower[7], 0xef);
 	assert_int_equal(lower[31], 0xef);
-	assert_int_equal(sha256_parse_hex("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
-					  upper), 0);
+	assert_int_equal(sha256_parse_hex(upper_hex, upper), 0);
 	assert_memory_equal(lower, upper, sizeof(lower));
 }
 
