@@ -1,4 +1,5 @@
 /* SHA-256 as FIPS 180-4 describes it (section 6.2), one 64-byte block at a time. */
+#include <xen-lite/ctype.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/sha256.h>
 #include <xen-lite/string.h>
@@ -134,25 +135,14 @@ void sha256(const void *data, size_t len, uint8_t out[SHA256_DIGEST_SIZE])
 	sha256_final(&ctx, out);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int sha256_parse_hex(const char *hex, uint8_t out[SHA256_DIGEST_SIZE])
 {
 	uint8_t digest[SHA256_DIGEST_SIZE];
 
 	for (unsigned int i = 0; i < SHA256_DIGEST_SIZE; i++) {
 		/* a NUL is not a digit: the scan stops at a short string's end */
-		int high = hex_digit(hex[2 * i]);
-		int low = high < 0 ? -1 : hex_digit(hex[2 * i + 1]);
+		int high = hex_digit_value(hex[2 * i]);
+		int low = high < 0 ? -1 : hex_digit_value(hex[2 * i + 1]);
 
 		if (low < 0)
 			return -EINVAL;

@@ -1,5 +1,6 @@
 /* Command-line tokenizer and typed parameter parsing (see include/xen-lite/cmdline.h). */
 #include <xen-lite/cmdline.h>
+#include <xen-lite/ctype.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 #include <xen-lite/string.h>
@@ -7,17 +8,6 @@
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static int suffix_shift(char c)
@@ -41,9 +31,9 @@ int parse_uint(const char *s, bool allow_suffix, uint64_t *out)
 		base = 16;
 		s += 2;
 	}
-	if (digit_value(*s) < 0 || (unsigned int)digit_value(*s) >= base)
+	if (hex_digit_value(*s) < 0 || (unsigned int)hex_digit_value(*s) >= base)
 		return -EINVAL;
-	for (; (d = digit_value(*s)) >= 0 && (unsigned int)d < base; s++) {
+	for (; (d = hex_digit_value(*s)) >= 0 && (unsigned int)d < base; s++) {
 		if (v > (UINT64_MAX - (uint64_t)d) / base)
 			return -ERANGE;
 		v = v * base + (uint64_t)d;
