@@ -37,3 +37,21 @@ $(BUILD)/modules/%.xlm: $$(call module_objects,modules,$(BUILD)/modules,$$*)
 modules: $(MODULES)
 all: $(MODULES)
 .PHONY: modules
+
+# Test modules: tests/modules/NAME/*.c built exactly as a module is, into
+# $(BUILD)/test-modules/NAME.xlm. The module checker's unit test reads them
+# (from the directory compiled into it) with the build id they were built for.
+TEST_MODULE_NAMES := $(notdir $(patsubst %/,%,$(wildcard tests/modules/*/)))
+TEST_MODULES := $(TEST_MODULE_NAMES:%=$(BUILD)/test-modules/%.xlm)
+
+$(BUILD)/test-modules/obj/%.o: tests/modules/%.c $(BUILD)/hv/build-id.h
+	$(compile_module_object)
+
+$(BUILD)/test-modules/%.xlm: $$(call module_objects,tests/modules,$(BUILD)/test-modules,$$*)
+	$(link_module)
+
+-include $(wildcard $(BUILD)/test-modules/obj/*/*.d)
+
+$(BUILD)/unit/test_module_elf: $(TEST_MODULES) $(BUILD)/hv/build-id.h
+$(BUILD)/unit/test_module_elf: HOST_CFLAGS += -include $(BUILD)/hv/build-id.h \
+	-DTEST_MODULES_DIR='"$(abspath $(BUILD))/test-modules"'
