@@ -120,12 +120,18 @@ static int64_t hc_domctl(struct vcpu *v, const uint64_t args[6])
 	return domctl_dispatch(v, args[0], args[1], args[2], args[3]);
 }
 
+static int64_t hc_module(struct vcpu *v, const uint64_t args[6])
+{
+	return module_hypercall(v, args[0], gpa_init(args[1]), args[2], args[3]);
+}
+
 static const struct hypercall table[XL_HC_COUNT] = {
 	[XL_HC_VERSION] = { "version", hc_version, false },
 	[XL_HC_CONSOLE_IO] = { "console_io", hc_console_io, false },
 	[XL_HC_SHUTDOWN] = { "shutdown", hc_shutdown, false },
 	[XL_HC_SYSCTL] = { "sysctl", hc_sysctl, true },
 	[XL_HC_DOMCTL] = { "domctl", hc_domctl, true },
+	[XL_HC_MODULE] = { "module", hc_module, false }, /* load, unload, list: dom0 only, checked inside */
 };
 
 int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6])

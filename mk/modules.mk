@@ -55,3 +55,12 @@ $(BUILD)/test-modules/%.xlm: $$(call module_objects,tests/modules,$(BUILD)/test-
 $(BUILD)/unit/test_module_elf: $(TEST_MODULES) $(BUILD)/hv/build-id.h
 $(BUILD)/unit/test_module_elf: HOST_CFLAGS += -include $(BUILD)/hv/build-id.h \
 	-DTEST_MODULES_DIR='"$(abspath $(BUILD))/test-modules"'
+
+# The sample module built for another hypervisor build (tests/modules/other-build-id.h),
+# which the loader must refuse (the dom0 modules test).
+$(BUILD)/test-modules/other-build.xlm: $(wildcard tests/modules/sample/*.c) tests/modules/other-build-id.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(filter-out -include $(BUILD)/hv/build-id.h,$(MODULE_CFLAGS)) \
+		-include tests/modules/other-build-id.h -c $< -o $@.o
+	$(Q)$(LD) -r -o $@ $@.o && rm -f $@.o
+TEST_MODULES += $(BUILD)/test-modules/other-build.xlm

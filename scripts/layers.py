@@ -58,6 +58,7 @@ CORE_SERVICES = {
     "xen-lite/panic.c",
     "xen-lite/mm.c",
     "xen-lite/heap.c",
+    "xen-lite/module_hooks.c",  # behaviour modules' exit hooks, called around the exit handlers
     "xen-lite/heap_pages.c",
     "xen-lite/page_alloc.c",
     "xen-lite/params.c",

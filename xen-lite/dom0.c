@@ -15,6 +15,7 @@
 #include <xen-lite/iommu.h>
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_loader.h>
 #include <xen-lite/memmap.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/modules.h>
@@ -42,7 +43,8 @@ static struct e820_entry e820[LINUX_E820_MAX];
 
 bool dom0_kernel_given(const struct boot_info *bi)
 {
-	return bi->module_count && strncmp(bi->modules[0].cmdline, "xl-guest", 8);
+	return bi->module_count && strncmp(bi->modules[0].cmdline, "xl-guest", 8) &&
+	       !boot_module_is_behaviour_module(bi->modules[0].cmdline);
 }
 
 static void add_ram(hpa_t claimed_start, hpa_t claimed_end, void *ctx)
@@ -227,7 +229,8 @@ static int load_kernel(const struct boot_info *bi, struct linux_load_plan *plan,
 		return err;
 	memcpy(dom0_ptr(plan->load_addr), image + plan->setup_size, plan->payload_size);
 	*initrd = *initrd_size = 0;
-	if (bi->module_count > 1 && strncmp(bi->modules[1].cmdline, "xl-guest", 8)) {
+	if (bi->module_count > 1 && strncmp(bi->modules[1].cmdline, "xl-guest", 8) &&
+	    !boot_module_is_behaviour_module(bi->modules[1].cmdline)) {
 		const struct boot_module *m = &bi->modules[1];
 
 		*initrd_size = m->end - m->start;

@@ -10,6 +10,7 @@
 #include <xen-lite/format.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_hooks.h>
 #include <xen-lite/pci_devices.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
@@ -86,6 +87,7 @@ struct domain *domain_create(const char *name, bool privileged, int *err)
 		domain_destroy(d);
 		return NULL;
 	}
+	module_domain_created(d->id, d->name);
 	return d;
 }
 
@@ -276,6 +278,7 @@ int domain_unpause(struct domain *d)
 	if (!d->nr_vcpus || !d->mem_size ||
 	    !change_state(d, DOMAIN_BUILDING, d->start_paused ? DOMAIN_PAUSED : DOMAIN_RUNNING))
 		return -EINVAL;
+	module_domain_started(d->id);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		run_slot_give(d->vcpus[i]);
 	return 0;
@@ -307,6 +310,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	if (!end_state(d, DOMAIN_CRASHED))
 		return; /* being destroyed meanwhile */
 	log_warn("domain d%u (%s) crashed: %s\n", d->id, d->name, d->crash_reason);
+	module_domain_crashed(d->id, d->crash_reason);
 	kick_vcpus(d);
 }
 
@@ -331,6 +335,7 @@ static bool wait_vcpus_stopped(struct domain *d)
 int domain_destroy(struct domain *d)
 {
 	unsigned int nr_vcpus;
+	uint32_t id = d->id;
 
 	d->state = DOMAIN_DYING;
 	kick_vcpus(d);
@@ -368,6 +373,7 @@ int domain_destroy(struct domain *d)
 			domains[slot] = NULL;
 	spin_unlock(&domains_lock);
 	xl_free(d);
+	module_domain_destroyed(id);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <xen-lite/heap.h>
 #include <xen-lite/iommu.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_loader.h>
 #include <xen-lite/memmap.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/modules.h>
@@ -74,6 +75,8 @@ void xl_main(struct boot_info *bi)
 	print_summary(cpus, bi);
 	arch_virt_init();
 	iommu_init();
+	module_loader_init();
+	modules_load_from_boot(bi);
 	guests_launch_from_modules(bi);
 	if (params.selftest)
 		arch_run_selftest(params.selftest);

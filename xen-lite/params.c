@@ -20,6 +20,7 @@ static const char *const on_panic_names[] = { "halt", "reboot", NULL };
 static const char *const after_boot_names[] = { "idle", "halt", NULL };
 static const char *const dom0_on_crash_names[] = { "keep", "reboot", NULL };
 static const char *const iommu_names[] = { "on", "off", "required", NULL }; /* enum iommu_mode */
+static const char *const modules_names[] = { "dom0", "off", "locked", NULL }; /* enum modules_policy */
 static const char *const selftest_names[] = { "none", "ud", "pf", "ap-pf", "panic", "assert", NULL };
 
 static const struct param_desc param_table[] = {
@@ -42,6 +43,9 @@ static const struct param_desc param_table[] = {
 	{ .name = "dom0_on_crash", .type = PARAM_ENUM, .value = &params.dom0_on_crash,
 	  .choices = dom0_on_crash_names },
 	{ .name = "iommu", .type = PARAM_ENUM, .value = &params.iommu, .choices = iommu_names },
+	{ .name = "modules", .type = PARAM_ENUM, .value = &params.modules, .choices = modules_names },
+	{ .name = "module_sha256", .type = PARAM_STRING, .value = params.module_sha256,
+	  .string_size = sizeof(params.module_sha256) },
 };
 
 int params_parse(const char *cmdline)

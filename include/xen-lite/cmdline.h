@@ -35,7 +35,7 @@ struct param_desc {
 	int (*alias)(const char *value, char *canonical, size_t size);
 };
 
-#define CMDLINE_MAX_TOKEN 256
+#define CMDLINE_MAX_TOKEN 640 /* module_sha256= with its 8 hashes */
 
 /* Returns the number of problems reported (0 when everything was understood). */
 int cmdline_parse(const char *cmdline, const struct param_desc *table, unsigned int count);

@@ -98,7 +98,7 @@ int xl_hook_exits(const struct xl_exit_hooks *h);
 /* ---- domain lifecycle -------------------------------------------------- */
 
 struct xl_domain_hooks {
-	void (*created)(uint32_t domain_id, const char *name); /* built, not yet running */
+	void (*created)(uint32_t domain_id, const char *name); /* created, before its memory and images */
 	void (*started)(uint32_t domain_id);
 	void (*crashed)(uint32_t domain_id, const char *why);
 	void (*destroyed)(uint32_t domain_id); /* its memory and CPUs are back */

@@ -10,6 +10,8 @@
 enum on_panic { ON_PANIC_HALT, ON_PANIC_REBOOT };
 enum after_boot { AFTER_BOOT_IDLE, AFTER_BOOT_HALT };
 enum dom0_on_crash { DOM0_ON_CRASH_KEEP, DOM0_ON_CRASH_REBOOT };
+enum modules_policy { MODULES_DOM0, MODULES_OFF, MODULES_LOCKED }; /* behaviour modules */
+#define MODULE_SHA256_LIST_MAX 8 /* hashes module_sha256= may name */
 enum selftest {
 	SELFTEST_NONE,
 	SELFTEST_UD, /* invalid opcode on the boot CPU */
@@ -34,6 +36,8 @@ struct params {
 	uint64_t dom0_max_vcpus;
 	unsigned int dom0_on_crash;
 	unsigned int iommu; /* enum iommu_mode */
+	unsigned int modules; /* enum modules_policy */
+	char module_sha256[MODULE_SHA256_LIST_MAX * 65]; /* comma-separated, for modules=locked */
 };
 
 extern struct params params;

@@ -250,6 +250,95 @@ test_dom0_guest_end_actions() {
 	test_result
 }
 
+test_dom0_modules() {
+	# behaviour modules from dom0 (Documentation/modules.md): random bytes, a truncated
+	# file, a module calling an unexported function, one built for another hypervisor
+	# build and bad init arguments are refused with their reasons and nothing loads; the
+	# exit profiler loads once (a second load is refused), counts a paused-and-resumed
+	# guest's exits exactly as the hypervisor does - in all and per reason, compared with
+	# the counts the hypervisor logs when the guest ends - is unloaded and loaded again
+	# while the guest takes exits on another CPU; the guest's own load, list and unload
+	# are refused and the profiler refuses it its figures; the node is as before
+	qemu_boot dom0-modules -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=modules,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: prober: exit 0" \
+		"(d1 prober) module-probe: load, list and unload refused (-EPERM)" \
+		"xen-lite-dom0: bad-random: exit 1" "xen-lite-dom0: bad-truncated: exit 1" \
+		"xen-lite-dom0: bad-unexported: exit 1" "xen-lite-dom0: bad-other-build: exit 1" \
+		"xen-lite-dom0: bad-args: exit 1" "xen-lite-dom0: load: exit 0" \
+		"xen-lite-dom0: load-twice: exit 1" "xen-lite-dom0: unload: exit 0" \
+		"(d1 prober) module-probe: the exit profiler answers -2" \
+		"xen-lite-dom0: reload: exit 0" "xen-lite-dom0: unload-again: exit 0" \
+		"xen-lite-dom0: unload-missing: exit 1" "xen-lite-dom0: shutdown: exit 0" \
+		"xen-lite-dom0: modules: node unchanged" "xen-lite-dom0: modules done"
+	expect_log_regex "xen-lite-dom0: bad-unexported: .*not exported"
+	expect_log_regex "xen-lite-dom0: bad-other-build: .*another hypervisor build"
+	expect_log_regex "xen-lite-dom0: load-twice: .*already"
+	expect_log_regex "module: loaded 'exit-profiler' 1\.0 \(id 1, sha256 [0-9a-f]{64}\)"
+	expect_log_regex "xen-lite-dom0: modules: profiler ([1-9][0-9]*) exits, core \1 exits"
+	expect_no_log_regex "xen-lite-dom0: list-none: .*exit-profiler|xen-lite-dom0: list-unloaded: .*exit-profiler"
+	check_profile_per_reason
+	expect_no_log "PANIC" "FAIL" "gave up after" "node changed" "stayed inside a module hook"
+	test_result
+}
+
+# The profiler's per-reason counts of the paused guest (its --json) against what the
+# hypervisor logged for the guest when it ended: every reason the profile names, with
+# the same count or more in the hypervisor's (the guest ran on after the profile).
+check_profile_per_reason() {
+	local json core reason count total
+	json=$(sed -n 's/.*xen-lite-dom0: profile-json: //p' "$LOG" | head -1)
+	core=$(sed -n 's/.*domain d1 (prober) exits://p' "$LOG" | head -1)
+	if [ -z "$json" ] || [ -z "$core" ]; then
+		test_fail "no profile (${json:+found}) or no exit counts of d1 (${core:+found}) in the log"
+		return
+	fi
+	for reason in hypercall cpuid io; do
+		count=$(echo "$json" | tr '{' '\n' | sed -n "s/.*\"reason\":\"$reason\",\"count\":\([0-9]*\).*/\1/p" | head -1)
+		total=$(echo "$core" | sed -n "s/.* $reason \([0-9]*\).*/\1/p")
+		if [ -z "$count" ] || [ "$count" -lt 1000 ]; then
+			test_fail "the profile counted ${count:-no} $reason exits of the guest (it takes thousands)"
+		elif [ -z "$total" ] || [ "$total" -lt "$count" ]; then
+			test_fail "the profile counted $count $reason exits, the hypervisor ${total:-none} in all"
+		fi
+	done
+}
+
+test_dom0_modules_locked() {
+	# modules=locked with the exit profiler's SHA-256 on the command line: the profiler
+	# loads, the tests' sample module (a valid module, not listed) is refused with its hash
+	local sha
+	sha=$(sha256sum "$BUILD/modules/exit-profiler.xlm" | cut -d' ' -f1)
+	qemu_boot dom0-modules-locked -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M modules=locked module_sha256=$sha" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=modules_policy,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "module: behaviour modules: locked, 1 hash(es) accepted" \
+		"module: loaded 'exit-profiler' 1.0 (id 1, sha256 $sha)" \
+		"xen-lite-dom0: policy-profiler: exit 0" "xen-lite-dom0: policy-sample: exit 1" \
+		"xen-lite-dom0: modules-policy done"
+	expect_log_regex "xen-lite-dom0: policy-sample: .*sha256 [0-9a-f]{64} is not among the hypervisor's module_sha256="
+	expect_log_regex "xen-lite-dom0: policy-list: .*exit-profiler"
+	expect_no_log_regex "xen-lite-dom0: policy-list: .*sample"
+	expect_no_log "PANIC"
+	test_result
+}
+
+test_dom0_modules_off() {
+	# modules=off: nothing loads, and the reason says so
+	qemu_boot dom0-modules-off -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M modules=off" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=modules_policy,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "module: behaviour modules: off" "xen-lite-dom0: policy-profiler: exit 1" \
+		"xen-lite-dom0: policy-sample: exit 1" "xen-lite-dom0: modules-policy done"
+	expect_log_regex "xen-lite-dom0: policy-profiler: .*module loading is off on this node \(modules=off\)"
+	expect_no_log "PANIC" "module: loaded"
+	test_result
+}
+
 # The Linux guest's compute window in $LOG (tests/linux-exit-rates.sh): the vCPU 1
 # exit count dom0 sampled between "compute start" and "compute done" may grow by 2 at
 # most (measured: 0; a stray timer event is not a failure); with MAX0 also vCPU 0's

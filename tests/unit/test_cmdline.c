@@ -19,7 +19,7 @@
 static bool flag;
 static uint64_t num, mem, lim, big;
 static char name[16];
-static char path[300];
+static char path[CMDLINE_MAX_TOKEN + 64];
 static unsigned int mode, wordy;
 
 static const char *const mode_names[] = { "fast", "slow", "auto", NULL };
@@ -355,33 +355,34 @@ static void test_value_without_name(void **state)
 
 static void test_overlong_token(void **state)
 {
-	char line[600], *p = line;
+	enum { LONGEST = CMDLINE_MAX_TOKEN - 1 - 5 }; /* "path=" and LONGEST characters: the longest token */
+	char line[CMDLINE_MAX_TOKEN * 2], *p = line, expect[64];
 
-	/* "path=" + 250 characters = 255: the longest token accepted */
 	p += sprintf(p, "path=");
-	memset(p, 'a', 250);
-	p[250] = '\0';
+	memset(p, 'a', LONGEST);
+	p[LONGEST] = '\0';
 	assert_int_equal(parse(line), 0);
-	assert_int_equal(strlen(path), 250);
-	assert_int_equal(path[249], 'a');
+	assert_int_equal(strlen(path), LONGEST);
+	assert_int_equal(path[LONGEST - 1], 'a');
 
 	/* one more character: the token is dropped, the next one still parsed */
 	strcpy(path, "/none");
 	p = line + sprintf(line, "path=");
-	memset(p, 'b', 251);
-	strcpy(p + 251, " num=5");
+	memset(p, 'b', LONGEST + 1);
+	strcpy(p + LONGEST + 1, " num=5");
 	log_capture_reset();
 	assert_int_equal(parse(line), 1);
 	assert_string_equal(path, "/none");
 	assert_int_equal(num, 5);
 	assert_int_equal(log_capture_count(LOG_WARN), 1);
-	assert_true(log_capture_contains("is longer than 255 characters, ignored"));
+	snprintf(expect, sizeof(expect), "is longer than %d characters, ignored", CMDLINE_MAX_TOKEN - 1);
+	assert_true(log_capture_contains(expect));
 	assert_true(log_capture_contains("'path=bbbbbbbbbbbbbbbbbbbbbbbbbbb...'"));
 
-	/* a 300-character value with a valid-looking name is not applied either */
+	/* a value longer than a token with a valid-looking name is not applied either */
 	p = line + sprintf(line, "name=");
-	memset(p, 'c', 300);
-	p[300] = '\0';
+	memset(p, 'c', CMDLINE_MAX_TOKEN + 44);
+	p[CMDLINE_MAX_TOKEN + 44] = '\0';
 	assert_int_equal(parse(line), 1);
 	assert_string_equal(name, "default");
 }

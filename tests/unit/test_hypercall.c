@@ -134,9 +134,23 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 	return 7;
 }
 
+static int module_calls;
+static uint64_t module_args[4];
+
+int64_t module_hypercall(struct vcpu *v, uint64_t op, gpa_t buf, uint64_t size, uint64_t arg)
+{
+	module_calls++;
+	module_args[0] = op;
+	module_args[1] = gpa_addr(buf);
+	module_args[2] = size;
+	module_args[3] = arg;
+	return 9;
+}
+
 static int setup(void **state)
 {
 	sysctl_calls = 0;
+	module_calls = 0;
 	domctl_calls = 0;
 	memset(&dom, 0, sizeof(dom));
 	memset(&vcpu, 0, sizeof(vcpu));
@@ -368,7 +382,7 @@ static void test_shutdown_bad_reason(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const uint64_t nrs[] = { XL_HC_COUNT, 5, 15, 16, 255, 1ULL << 32,
+	static const uint64_t nrs[] = { XL_HC_COUNT, 6, 15, 16, 255, 1ULL << 32,
 					1ULL << 63, ~0ULL - 1, ~0ULL };
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -422,6 +436,18 @@ static void test_domctl_dom0_only(void **state)
 	dom.privileged = false;
 }
 
+/* XL_HC_MODULE reaches its handler from any domain, which checks who may do what (test_module_call) */
+static void test_module_any_domain(void **state)
+{
+	assert_int_equal(xl_hc(XL_HC_MODULE, XL_MODULE_CALL, 0x2000, 64, 5), 9);
+	assert_int_equal(module_calls, 1);
+	assert_int_equal(module_args[0], XL_MODULE_CALL);
+	assert_int_equal(module_args[1], 0x2000);
+	assert_int_equal(module_args[2], 64);
+	assert_int_equal(module_args[3], 5);
+	assert_int_equal(hc(XL_HC_COUNT, 0, 0, 0), -ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +467,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_numbers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domctl_dom0_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_module_any_domain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_read, setup, teardown),
 	};
 

@@ -4,6 +4,7 @@
 #include <arch/page_table.h>
 #include <arch/paging.h>
 #include <xen-lite/arch/mm.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/panic.h>
@@ -208,6 +209,34 @@ void *arch_mmio_map(uint64_t pa, uint64_t size)
 		return NULL;
 	}
 	return (void *)(uintptr_t)(va + (pa - base));
+}
+
+void arch_module_window(uint64_t *start, uint64_t *end)
+{
+	*start = MODULE_AREA_BASE;
+	*end = MODULE_AREA_END;
+}
+
+int arch_module_map(uint64_t va, uint64_t pa, uint64_t size, unsigned int perms)
+{
+	uint64_t attrs = perms & ARCH_MODULE_WRITE ? PTE_W : 0;
+
+	if (!(perms & ARCH_MODULE_EXEC))
+		attrs |= nx();
+	if ((perms & ARCH_MODULE_WRITE) && (perms & ARCH_MODULE_EXEC))
+		return -EINVAL;
+	if (va < MODULE_AREA_BASE || size > MODULE_AREA_END - va || (va | pa | size) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return pt_map_range(&ops, kernel_root, va, pa, size, attrs);
+}
+
+void arch_module_unmap(uint64_t va, uint64_t size)
+{
+	if (va < MODULE_AREA_BASE || size > MODULE_AREA_END - va)
+		return;
+	pt_unmap_range(&ops, kernel_root, va, size);
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		invlpg((const void *)(uintptr_t)(va + off));
 }
 
 uint64_t arch_make_trampoline_root(void)

@@ -17,6 +17,7 @@
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/hypercall.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_hooks.h>
 #include <xen-lite/string.h>
 
 typedef void (*exit_handler_fn)(struct vcpu *v);
@@ -370,6 +371,37 @@ static void end_shadow_if_completed(struct vmcb *vmcb, uint64_t rip_at_exit)
 		vmcb->control.interrupt_shadow &= ~INTERRUPT_SHADOW;
 }
 
+/* What a module's hooks are told the exit counts as (MSR exits count by direction). */
+static uint32_t hook_reason(const struct vmcb *vmcb, const struct exit_entry *e)
+{
+	if (e->code == SVM_EXIT_MSR)
+		return vmcb->control.exit_info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+	return e->reason;
+}
+
+/* The core's handler, with the behaviour modules' hooks around it when any are installed. */
+static void run_handler(struct vcpu *v, const struct exit_entry *e)
+{
+	struct vmcb *vmcb = v->arch.vmcb;
+	struct xl_exit_event ev;
+
+	if (!__atomic_load_n(&module_exit_hooks_installed, __ATOMIC_RELAXED)) {
+		e->handler(v);
+		return;
+	}
+	ev = (struct xl_exit_event){
+		.domain_id = v->domain->id,
+		.vcpu_id = v->id,
+		.cpu = v->pcpu,
+		.reason = hook_reason(vmcb, e),
+		.arch_code = e->code,
+		.exit_tsc = v->arch.exit_tsc ? v->arch.exit_tsc : rdtsc(), /* installed since the exit */
+	};
+	if (!module_exit_before(v, &ev))
+		e->handler(v);
+	module_exit_after(v, &ev);
+}
+
 void svm_handle_exit(struct vcpu *v)
 {
 	struct vmcb *vmcb = v->arch.vmcb;
@@ -383,7 +415,7 @@ void svm_handle_exit(struct vcpu *v)
 			continue;
 		if (exit_table[i].reason < EXIT_REASON_COUNT)
 			v->exits[exit_table[i].reason]++;
-		exit_table[i].handler(v);
+		run_handler(v, &exit_table[i]);
 		end_shadow_if_completed(vmcb, rip);
 		return;
 	}

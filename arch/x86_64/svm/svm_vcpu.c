@@ -8,6 +8,7 @@
 #include <arch/emul.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_hooks.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/string.h>
 
@@ -302,6 +303,7 @@ void svm_vcpu_enter(struct vcpu *v)
 	v->arch.in_guest = true;
 	prepare_vmrun(v);
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, svm_this_cpu()->host_vmcb_pa);
+	v->arch.exit_tsc = __atomic_load_n(&module_exit_hooks_installed, __ATOMIC_RELAXED) ? rdtsc() : 0;
 	v->arch.in_guest = false;
 	note_exit(v, svm_this_cpu()->host_cr3);
 	v->arch.launched = true;

@@ -53,3 +53,24 @@ void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c)
 {
 	vmm->page_counts(d, c);
 }
+
+uint64_t arch_vcpu_reg(struct vcpu *v, unsigned int reg)
+{
+	struct vcpu_context ctx;
+
+	if (reg < ARCH_VCPU_REG_RIP)
+		return vcpu_get_reg(v, reg);
+	vcpu_get_context(v, &ctx);
+	return ctx.rip;
+}
+
+void arch_vcpu_set_reg(struct vcpu *v, unsigned int reg, uint64_t value)
+{
+	if (reg < ARCH_VCPU_REG_RIP)
+		vcpu_set_reg(v, reg, value);
+}
+
+void arch_vcpu_advance_rip(struct vcpu *v, unsigned int bytes)
+{
+	vcpu_advance_rip(v, bytes);
+}

@@ -70,6 +70,15 @@ void arch_vcpu_wait_for_sipi(struct vcpu *v);
  */
 void arch_vcpu_run(struct vcpu *v);
 
+/*
+ * For behaviour modules' exit hooks, on the vCPU's own CPU during an exit:
+ * a general register by its encoding number (RAX = 0 ... R15 = 15), or 16
+ * for RIP (read only: RIP moves by arch_vcpu_advance_rip()).
+ */
+#define ARCH_VCPU_REG_RIP 16
+uint64_t arch_vcpu_reg(struct vcpu *v, unsigned int reg);
+void arch_vcpu_set_reg(struct vcpu *v, unsigned int reg, uint64_t value);
+void arch_vcpu_advance_rip(struct vcpu *v, unsigned int bytes);
 /* Log a vCPU's register state (crash reports). */
 void arch_vcpu_dump(struct vcpu *v, const char *why);
 

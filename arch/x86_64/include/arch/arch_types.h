@@ -58,6 +58,7 @@ struct arch_vcpu {
 				uint64_t code, info1, rip;
 			} recent[8];
 			unsigned int recent_next;
+			uint64_t exit_tsc; /* when the last exit was taken, while module exit hooks are installed */
 		};
 	};
 };

@@ -12,6 +12,9 @@
 /* The image: virtual = KERNEL_VBASE + physical (top 2 GiB, for -mcmodel=kernel). */
 #define KERNEL_VBASE 0xFFFFFFFF80000000
 
+/* Behaviour modules: the image's last 1 GiB, within -mcmodel=kernel's reach (arch_module_map()). */
+#define MODULE_AREA_BASE 0xFFFFFFFFC0000000
+#define MODULE_AREA_END 0xFFFFFFFFFFE00000 /* the last 2 MiB left unmapped */
 /* All physical memory the memory map describes, mapped write-back. */
 #define DIRECTMAP_BASE 0xFFFF800000000000
 #define DIRECTMAP_SIZE 0x0000400000000000 /* 64 TiB */

@@ -1,0 +1,101 @@
+/*
+ * Everything a behaviour module may call: the export list its undefined
+ * symbols are resolved against (and nothing else), and the small wrappers
+ * that give modules the core's facts without its structures.
+ */
+#include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/vm.h>
+#include <xen-lite/domain.h>
+#include <xen-lite/format.h>
+#include <xen-lite/heap.h>
+#include <xen-lite/module_exports.h>
+#include <xen-lite/module_hooks.h>
+#include <xen-lite/string.h>
+
+uint32_t xl_cpu_index(void)
+{
+	return arch_cpu_index();
+}
+
+uint64_t xl_tsc_khz(void)
+{
+	return arch_tsc_khz();
+}
+
+const char *xl_exit_reason_name(uint32_t reason)
+{
+	return reason < EXIT_REASON_COUNT ? exit_reason_name(reason) : "unknown";
+}
+
+struct exit_sum {
+	uint32_t id, reason;
+	uint64_t sum;
+};
+
+static void add_exits(const struct domain *d, void *ctx)
+{
+	struct exit_sum *s = ctx;
+
+	if (d->id == s->id)
+		s->sum = domain_exits(d, s->reason);
+}
+
+uint64_t xl_domain_exits(uint32_t domain_id, uint32_t reason)
+{
+	struct exit_sum s = { .id = domain_id, .reason = reason };
+
+	/* under the domain list's lock: the domain cannot be freed while its vCPUs are read */
+	if (reason < EXIT_REASON_COUNT)
+		domain_for_each(add_exits, &s);
+	return s.sum;
+}
+
+uint64_t xl_vcpu_reg(struct vcpu *v, uint32_t reg)
+{
+	return reg <= XL_REG_RIP ? arch_vcpu_reg(v, reg) : 0;
+}
+
+void xl_vcpu_set_reg(struct vcpu *v, uint32_t reg, uint64_t value)
+{
+	if (reg < XL_REG_RIP)
+		arch_vcpu_set_reg(v, reg, value);
+}
+
+void xl_vcpu_advance_rip(struct vcpu *v, uint32_t bytes)
+{
+	if (bytes <= 15) /* an instruction's length at most */
+		arch_vcpu_advance_rip(v, bytes);
+}
+
+#define EXPORT(fn) { #fn, (uint64_t)(uintptr_t)&(fn) }
+
+static const struct module_symbol exports[] = {
+	EXPORT(xl_log),
+	EXPORT(xl_snprintf),
+	EXPORT(memcpy),
+	EXPORT(memset),
+	EXPORT(memmove),
+	EXPORT(memcmp),
+	EXPORT(strlen),
+	EXPORT(strcmp),
+	EXPORT(strncmp),
+	EXPORT(strlcpy),
+	EXPORT(xl_zalloc),
+	EXPORT(xl_free),
+	EXPORT(xl_cpu_index),
+	EXPORT(xl_tsc_khz),
+	EXPORT(xl_exit_reason_name),
+	EXPORT(xl_domain_exits),
+	EXPORT(xl_vcpu_reg),
+	EXPORT(xl_vcpu_set_reg),
+	EXPORT(xl_vcpu_advance_rip),
+	EXPORT(xl_hook_exits),
+	EXPORT(xl_hook_domains),
+	EXPORT(xl_module_ops),
+};
+
+const struct module_symbol *module_exports(size_t *count)
+{
+	*count = ARRAY_SIZE(exports);
+	return exports;
+}
