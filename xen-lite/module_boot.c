@@ -9,11 +9,6 @@
 #include <xen-lite/module_loader.h>
 #include <xen-lite/string.h>
 
-bool boot_module_is_behaviour_module(const char *cmdline)
-{
-	return !strncmp(cmdline, "xl-module", 9) && (cmdline[9] == '\0' || cmdline[9] == ' ');
-}
-
 static void load_one(const struct boot_module *m, unsigned int index)
 {
 	const char *args = m->cmdline + 9;

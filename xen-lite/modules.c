@@ -3,6 +3,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/le.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_loader.h>
 #include <xen-lite/modules.h>
 #include <xen-lite/string.h>
 
@@ -107,6 +108,9 @@ int modules_report(const struct boot_info *bi)
 	}
 	for (unsigned int i = 0; i < bi->module_count; i++)
 		problems += check_module(bi, i);
-	problems += describe_dom0_kernel(bi);
+	/* test guests and behaviour modules given first are not meant as dom0's kernel */
+	if (strncmp(bi->modules[0].cmdline, "xl-guest", 8) &&
+	    !boot_module_is_behaviour_module(bi->modules[0].cmdline))
+		problems += describe_dom0_kernel(bi);
 	return problems;
 }

@@ -11,6 +11,7 @@
 #define XEN_LITE_MODULE_LOADER_H
 #include <xen-lite-abi.h>
 #include <xen-lite/module.h>
+#include <xen-lite/string.h>
 #include <xen-lite/types.h>
 
 /* The boot policy (modules=, module_sha256=); logs what it is. */
@@ -32,7 +33,10 @@ int64_t module_call(const char *name, struct xl_module_call *c);
 
 /* Boot modules whose command line starts with "xl-module" (xen-lite/module_boot.c). */
 struct boot_info;
-bool boot_module_is_behaviour_module(const char *cmdline);
+static inline bool boot_module_is_behaviour_module(const char *cmdline)
+{
+	return !strncmp(cmdline, "xl-module", 9) && (cmdline[9] == '\0' || cmdline[9] == ' ');
+}
 void modules_load_from_boot(const struct boot_info *bi);
 
 #endif
