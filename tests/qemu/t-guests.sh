@@ -121,6 +121,28 @@ expect_group_summary() {
 
 # ---- group basic: one boot, eight guests on CPUs 1-3 ----
 
+test_guest_boot_behaviour_modules() {
+	# behaviour modules given by the boot loader (xl-module): a valid one (the example
+	# of Documentation/modules.md) is loaded before the guests start and its exit hook
+	# runs while they take exits; one built for another hypervisor build and random
+	# bytes are refused with their reasons; the guests are unaffected
+	local rnd=$LOGDIR/random.xlm
+	make -s BUILD="$BUILD" "$BUILD/test-modules/example.xlm" "$BUILD/test-modules/other-build.xlm"
+	head -c 4096 /dev/urandom >"$rnd"
+	qemu_boot guests-behaviour-modules -machine q35 -smp 2 -m 512M -kernel "$GUEST_KERNEL" \
+		-append "$GUEST_APPEND" \
+		-initrd "$BUILD/test-modules/example.xlm xl-module,$BUILD/test-modules/other-build.xlm xl-module,$rnd xl-module unused=1,$(gmod cpuid name=cpuid expect=pass),$(gmod hello name=hello expect=pass)"
+	expect_log "module: behaviour modules: dom0" "boot complete"
+	expect_log_regex "module: loaded 'cpuid-count' 1\.0 \(id 1, sha256 [0-9a-f]{64}\) at 0xffffffffc0000000"
+	expect_log_regex "boot module 1: behaviour module not loaded: built for another hypervisor build"
+	expect_log_regex "boot module 2: behaviour module not loaded: .+"
+	expect_guest_pass cpuid
+	expect_guest_pass hello
+	expect_log "test guests: 2 run, 2 powered off, 0 crashed, 0 timed out"
+	expect_no_log "PANIC" "unexpected exception" "is not a Linux bzImage"
+	test_result
+}
+
 test_guests_basic_run() {
 	guest_group basic
 	expect_group_summary 11 10 0 1
