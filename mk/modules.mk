@@ -15,7 +15,10 @@ $(BUILD)/modules/obj/%.o: modules/%.c $(BUILD)/hv/build-id.h
 	$(Q)$(CC) $(MODULE_CFLAGS) -MMD -MP -c $< -o $@
 
 .SECONDEXPANSION:
-$(BUILD)/modules/%.xlm: $$(patsubst modules/%.c,$(BUILD)/modules/obj/%.o,$$(wildcard modules/$$*/*.c))
+# (the objects of modules/NAME/ through a function: a '%' written in a pattern
+# rule's prerequisites would be taken for the stem)
+module_objs = $(patsubst modules/%.c,$(BUILD)/modules/obj/%.o,$(wildcard modules/$(1)/*.c))
+$(BUILD)/modules/%.xlm: $$(call module_objs,$$*)
 	@mkdir -p $(dir $@)
 	$(Q)$(LD) -r -o $@ $^
 
