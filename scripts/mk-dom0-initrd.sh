@@ -132,5 +132,5 @@ gzip -n -"$GZIP_LEVEL" -c "$TARGET.cpio.tmp" >"$TARGET.tmp"
 rm -f "$TARGET.cpio.tmp"
 mv "$TARGET.tmp" "$TARGET"
 echo "mk-dom0-initrd: $TARGET: $(wc -c <"$TARGET") bytes, busybox," \
-	"init,${XL_LITE:+ xl-lite,}${XL_MODULES:+ $(echo $XL_MODULES | wc -w) hypervisor module(s),}" \
+	"init,${XL_LITE:+ xl-lite,}${XL_MODULES:+ $(echo "$XL_MODULES" | wc -w) hypervisor module(s),}" \
 	"$(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"
