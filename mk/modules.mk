@@ -10,17 +10,27 @@ $(BUILD)/hv/build-id.h: $(BUILD)/xen-lite.elf scripts/build-id-header.sh
 	@mkdir -p $(dir $@)
 	$(Q)sh scripts/build-id-header.sh $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/modules/obj/%.o: modules/%.c $(BUILD)/hv/build-id.h
+# The objects of module NAME ($(3)) from sources SRC/NAME/*.c ($(1)) under OUT/obj ($(2)).
+# Called in the second expansion: a % written in a pattern rule's prerequisites
+# would be replaced by the stem before patsubst saw it.
+module_objects = $(patsubst $(1)/%.c,$(2)/obj/%.o,$(wildcard $(1)/$(3)/*.c))
+
+define compile_module_object
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(MODULE_CFLAGS) -MMD -MP -c $< -o $@
+endef
 
-.SECONDEXPANSION:
-# (the objects of modules/NAME/ through a function: a '%' written in a pattern
-# rule's prerequisites would be taken for the stem)
-module_objs = $(patsubst modules/%.c,$(BUILD)/modules/obj/%.o,$(wildcard modules/$(1)/*.c))
-$(BUILD)/modules/%.xlm: $$(call module_objs,$$*)
+define link_module
 	@mkdir -p $(dir $@)
 	$(Q)$(LD) -r -o $@ $^
+endef
+
+$(BUILD)/modules/obj/%.o: modules/%.c $(BUILD)/hv/build-id.h
+	$(compile_module_object)
+
+.SECONDEXPANSION:
+$(BUILD)/modules/%.xlm: $$(call module_objects,modules,$(BUILD)/modules,$$*)
+	$(link_module)
 
 -include $(wildcard $(BUILD)/modules/obj/*/*.d)
 
