@@ -62,14 +62,16 @@ static int init(const char *args)
 	table->reasons_hooked = mask ? mask : (uint32_t)((1ull << EXIT_REASON_COUNT) - 1);
 	exit_hooks.reasons = mask;
 	err = xl_hook_exits(&exit_hooks);
+	if (!err)
+		err = xl_hook_domains(&domain_hooks);
+	if (!err)
+		err = xl_module_ops(call);
 	if (err) {
-		xl_free(table); /* nothing installed yet uses it */
+		/* a failed init's hooks never become visible, and exit() is not called */
+		xl_free(table);
 		table = NULL;
-		return err;
 	}
-	/* past here a failure leaves the table to exit(): an exit hook may be using it */
-	err = xl_hook_domains(&domain_hooks);
-	return err ? err : xl_module_ops(call);
+	return err;
 }
 
 static void fini(void)
