@@ -334,3 +334,109 @@ int64_t xl_console_write(struct xl_handle *h, uint32_t domid, const char *buf, s
 	return xl_hypercall(h, "XL_DOMCTL_CONSOLE_WRITE", XL_HC_DOMCTL, XL_DOMCTL_CONSOLE_WRITE,
 			    (void *)buf, len, domid);
 }
+
+uint32_t xl_module_chunk_len(uint64_t offset, uint64_t size, size_t chunk_max)
+{
+	/* one file: the kernel-and-ramdisk cut with no ramdisk */
+	return xl_load_chunk_len(offset, size, 0, chunk_max);
+}
+
+/* The hypervisor's reason, when it gave one (a NUL-terminated string in its field). */
+static void copy_why(char *why, size_t why_size, const char *field, size_t field_size)
+{
+	if (why && why_size)
+		snprintf(why, why_size, "%.*s", (int)strnlen(field, field_size), field);
+}
+
+int64_t xl_module_load(struct xl_handle *h, const void *image, size_t size, const char *args,
+		       char *why, size_t why_size)
+{
+	struct xl_module_load *req;
+	uint64_t offset = 0;
+	int64_t n = -1;
+
+	copy_why(why, why_size, "", 1);
+	if (!size || size > XL_MODULE_MAX_FILE || (args && strlen(args) >= XL_MODULE_ARGS_LEN))
+		return fail(h, XL_ERR_DRIVER, !size ? EINVAL : E2BIG, "XL_MODULE_LOAD");
+	req = malloc(sizeof(*req) + (size < XL_MODULE_CHUNK_MAX ? size : XL_MODULE_CHUNK_MAX));
+	if (!req)
+		return fail(h, XL_ERR_DRIVER, ENOMEM, "XL_MODULE_LOAD");
+	while (offset < size) {
+		uint32_t len = xl_module_chunk_len(offset, size, XL_MODULE_CHUNK_MAX);
+
+		memset(req, 0, sizeof(*req));
+		req->total = size;
+		req->offset = offset;
+		req->length = len;
+		snprintf(req->args, sizeof(req->args), "%s", args ? args : "");
+		memcpy(req + 1, (const char *)image + offset, len);
+		n = xl_hypercall(h, "XL_MODULE_LOAD", XL_HC_MODULE, XL_MODULE_LOAD, req, sizeof(*req) + len, 0);
+		if (n < 0) {
+			copy_why(why, why_size, req->why, sizeof(req->why));
+			break;
+		}
+		offset += len;
+		/* 0 for each chunk but the last, which answers the new module's id */
+		if ((offset < size) != (n == 0) || n > UINT32_MAX) {
+			n = fail(h, XL_ERR_REPLY, EPROTO, "XL_MODULE_LOAD");
+			break;
+		}
+	}
+	free(req);
+	return n;
+}
+
+int xl_module_unload(struct xl_handle *h, const char *name, char *why, size_t why_size)
+{
+	struct xl_module_unload req;
+
+	copy_why(why, why_size, "", 1);
+	if (strlen(name) >= sizeof(req.name))
+		return fail(h, XL_ERR_DRIVER, ENAMETOOLONG, "XL_MODULE_UNLOAD");
+	memset(&req, 0, sizeof(req));
+	memcpy(req.name, name, strlen(name));
+	if (xl_hypercall(h, "XL_MODULE_UNLOAD", XL_HC_MODULE, XL_MODULE_UNLOAD, &req, sizeof(req), 0) < 0) {
+		copy_why(why, why_size, req.why, sizeof(req.why));
+		return -1;
+	}
+	return 0;
+}
+
+int xl_module_list(struct xl_handle *h, struct xl_module_entry *out, unsigned int max)
+{
+	size_t size = (size_t)max * sizeof(*out);
+	int64_t n;
+
+	if (size > XL_IOCTL_MAX_LEN)
+		return fail(h, XL_ERR_DRIVER, E2BIG, "XL_MODULE_LIST");
+	memset(out, 0, size);
+	n = xl_hypercall(h, "XL_MODULE_LIST", XL_HC_MODULE, XL_MODULE_LIST, out, size, 0);
+	if (n > INT32_MAX)
+		return fail(h, XL_ERR_REPLY, EPROTO, "XL_MODULE_LIST");
+	return (int)n;
+}
+
+int64_t xl_module_call(struct xl_handle *h, const char *name, uint32_t op, uint64_t arg, void *data,
+		       size_t len)
+{
+	struct xl_module_call_header *req;
+	int64_t n;
+
+	if (strlen(name) >= sizeof(req->name))
+		return fail(h, XL_ERR_DRIVER, ENAMETOOLONG, "XL_MODULE_CALL");
+	if (len > XL_MODULE_CALL_DATA_MAX)
+		return fail(h, XL_ERR_DRIVER, E2BIG, "XL_MODULE_CALL");
+	req = calloc(1, sizeof(*req) + len);
+	if (!req)
+		return fail(h, XL_ERR_DRIVER, ENOMEM, "XL_MODULE_CALL");
+	memcpy(req->name, name, strlen(name));
+	req->op = op;
+	if (len)
+		memcpy(req + 1, data, len);
+	n = xl_hypercall(h, "XL_MODULE_CALL", XL_HC_MODULE, XL_MODULE_CALL, req, sizeof(*req) + len, arg);
+	/* a module's refusal may still say something in its answer (the driver copies it back) */
+	if (len && (n >= 0 || h->err.source == XL_ERR_HYPERVISOR))
+		memcpy(data, req + 1, len);
+	free(req);
+	return n;
+}

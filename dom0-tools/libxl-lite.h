@@ -118,6 +118,43 @@ int xl_pci_assignable(struct xl_handle *h, uint32_t op, uint64_t arg);
 /* XL_SYSCTL_PCI_LIST: up to max functions; returns how many there are, or -1. */
 int xl_pci_list(struct xl_handle *h, struct xl_pci_device *out, unsigned int max);
 
+/* ---- behaviour modules (XL_HC_MODULE, ABI 0.7) ---- */
+
+/* The most module bytes one XL_MODULE_LOAD carries through the driver's buffer. */
+#define XL_MODULE_CHUNK_MAX (XL_IOCTL_MAX_LEN - sizeof(struct xl_module_load))
+
+/*
+ * The length of the XL_MODULE_LOAD chunk at offset of a file of size bytes:
+ * at most chunk_max, 0 at or past the end (so a file is sent from offset 0
+ * in chunks of chunk_max, the last one partial).
+ */
+uint32_t xl_module_chunk_len(uint64_t offset, uint64_t size, size_t chunk_max);
+
+/*
+ * XL_MODULE_LOAD of a module file image[0, size) in chunks, with init's
+ * argument args (NULL: none; at most XL_MODULE_ARGS_LEN - 1 bytes). Returns
+ * the module's id (> 0), or -1 with h->err and in why (why_size bytes) the
+ * hypervisor's reason when it gave one ("" otherwise).
+ */
+#define XL_MODULE_ARGS_LEN sizeof(((struct xl_module_load *)0)->args)
+int64_t xl_module_load(struct xl_handle *h, const void *image, size_t size, const char *args,
+		       char *why, size_t why_size);
+/* XL_MODULE_UNLOAD of the module named name. 0, or -1 with h->err and why as for load. */
+int xl_module_unload(struct xl_handle *h, const char *name, char *why, size_t why_size);
+/*
+ * XL_MODULE_LIST into out[0, max): returns how many modules are loaded
+ * (more than max when they did not all fit: the first max are filled), or -1.
+ */
+int xl_module_list(struct xl_handle *h, struct xl_module_entry *out, unsigned int max);
+/*
+ * XL_MODULE_CALL of operation op of module name with arg, data[0, len) in
+ * and out (at most XL_IOCTL_MAX_LEN less the call header). Returns the
+ * module's answer (>= 0), or -1 with h->err.
+ */
+int64_t xl_module_call(struct xl_handle *h, const char *name, uint32_t op, uint64_t arg, void *data,
+		       size_t len);
+#define XL_MODULE_CALL_DATA_MAX (XL_IOCTL_MAX_LEN - sizeof(struct xl_module_call_header))
+
 /*
  * One line describing *e, without the program name and newline, e.g.
  * "/dev/xenlite: No such file or directory (is the xenlite module loaded?)".

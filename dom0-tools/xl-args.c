@@ -13,7 +13,8 @@
 #define CMD(c) (1u << (c))
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
-	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST))
+	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
+	 CMD(XL_CMD_PROFILE))
 
 static const struct command {
 	const char *name;
@@ -111,6 +112,24 @@ static const struct command {
 	  "to which domain.", 0, 0, false },
 	{ "pci-list", XL_CMD_PCI_LIST, "xl-lite pci-list [-j] DOMAIN", "the PCI functions a domain has",
 	  "The PCI functions DOMAIN has.", 1, 1, true },
+	{ "module", XL_CMD_MODULE, "xl-lite module load FILE [ARGS...] | unload NAME | list [-j]",
+	  "load, unload or list the hypervisor's behaviour modules",
+	  "Behaviour modules of the running hypervisor (Documentation/modules.md).\n"
+	  "load FILE [ARGS...]: send the module file FILE (an .xlm built with this\n"
+	  "hypervisor; a bare NAME is looked up as /usr/lib/xen-lite/modules/NAME.xlm,\n"
+	  "then /lib/xen-lite/modules/NAME.xlm) and start it with ARGS, joined by\n"
+	  "blanks, as its argument; prints its id and name. A refusal prints the\n"
+	  "hypervisor's reason. unload NAME: stop and remove it (a busy module says\n"
+	  "why not). list: name, version, id, hooks, calls answered, sizes, SHA-256.",
+	  1, XL_MAX_ARGS, false },
+	{ "profile", XL_CMD_PROFILE, "xl-lite profile [-j] [-r] [DOMAIN]",
+	  "VM exits per domain and reason, and their cost (exit-profiler)",
+	  "The VM exits of every domain (or of DOMAIN) by reason, as the exit-profiler\n"
+	  "module counts them (Documentation/modules/exit-profiler.md): count, share of\n"
+	  "the domain's exits, mean, min and max cost in TSC cycles and microseconds,\n"
+	  "and the median and 99th percentile estimated from its histogram. -r then\n"
+	  "sets the counts back to zero, for the next look.",
+	  0, 1, true },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -118,7 +137,7 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_FORCE, OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_RESET, OPT_HELP, OPT_COUNT };
 
 #define END_CMDS (CMD(XL_CMD_SHUTDOWN) | CMD(XL_CMD_REBOOT))
 
@@ -143,6 +162,8 @@ static const struct option_rule {
 	[OPT_FORCE] = { "force", 'F', CMD(XL_CMD_REBOOT),
 			"a guest that cannot be asked to reboot is reset: it ends\n"
 			"at once with reason reboot, and on_reboot follows" },
+	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE),
+			"once printed, set the counts (of DOMAIN, or all) back to zero" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 
@@ -285,7 +306,52 @@ static void arg_bounds(const struct xl_args *a, unsigned int *min, unsigned int 
 		*min = *max = 0;
 }
 
-static int check_arguments(const struct xl_args *a, const struct parse_state *st, FILE *err)
+/* The joined length of load's ARGS (blanks between), with its NUL. */
+static size_t module_args_len(const struct xl_args *a)
+{
+	size_t len = 1;
+
+	for (unsigned int i = 2; i < a->nargs; i++)
+		len += strlen(a->args[i]) + (i > 2);
+	return len;
+}
+
+/* module's subcommand and its arguments, into a->module_sub */
+static int check_module(struct xl_args *a, const struct parse_state *st, FILE *err)
+{
+	static const struct {
+		const char *name;
+		enum xl_module_sub sub;
+		unsigned int min_args, max_args; /* the subcommand's own included */
+	} subs[] = {
+		{ "load", XL_MODULE_SUB_LOAD, 2, XL_MAX_ARGS },
+		{ "unload", XL_MODULE_SUB_UNLOAD, 2, 2 },
+		{ "list", XL_MODULE_SUB_LIST, 1, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]) && strcmp(subs[i].name, a->args[0]); i++)
+		;
+	if (i == sizeof(subs) / sizeof(subs[0]))
+		return usage_error(err, "module: no subcommand '%s' (load, unload or list)", a->args[0]);
+	a->module_sub = subs[i].sub;
+	if (a->nargs < subs[i].min_args)
+		return usage_error(err, "module %s: missing arguments: %s", subs[i].name, command_of(a->cmd)->usage);
+	if (a->nargs > subs[i].max_args)
+		return usage_error(err, "unexpected argument '%s'", a->args[subs[i].max_args]);
+	if (a->json && a->module_sub != XL_MODULE_SUB_LIST)
+		return usage_error(err, "module %s: no option '%s' (see 'xl-lite help module')", subs[i].name,
+				   st->given[OPT_JSON]);
+	if (a->module_sub == XL_MODULE_SUB_UNLOAD && strlen(a->args[1]) >= XL_MODULE_NAME_LEN)
+		return usage_error(err, "module unload: '%s': a module's name is at most %d characters",
+				   a->args[1], XL_MODULE_NAME_LEN - 1);
+	if (a->module_sub == XL_MODULE_SUB_LOAD && module_args_len(a) > sizeof(((struct xl_module_load *)0)->args))
+		return usage_error(err, "module load: the module's arguments take %zu bytes, at most %zu",
+				   module_args_len(a) - 1, sizeof(((struct xl_module_load *)0)->args) - 1);
+	return XL_EXIT_OK;
+}
+
+static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)
 {
 	const struct command *c = command_of(a->cmd);
 	unsigned int min, max;
@@ -300,6 +366,8 @@ static int check_arguments(const struct xl_args *a, const struct parse_state *st
 		return usage_error(err, "unexpected argument '%s'", st->extra ? st->extra : a->args[max]);
 	if (a->nargs < min)
 		return usage_error(err, "missing arguments: %s", c->usage);
+	if (a->cmd == XL_CMD_MODULE)
+		return check_module(a, st, err);
 	/* an id written wrong is refused before the device is opened */
 	bad_id = xl_args_name_domain(a) ? xl_bad_domid_reason(xl_parse_domid(a->args[0], &id)) : NULL;
 	if (bad_id)
@@ -318,6 +386,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_WAIT: a->wait = true; break;
 	case OPT_ALL: a->all = true; break;
 	case OPT_FORCE: a->force = true; break;
+	case OPT_RESET: a->reset = true; break;
 	case OPT_HELP: st->help = true; break;
 	default: break; /* OPT_PAUSED: refused by check_options() */
 	}

@@ -33,6 +33,16 @@ enum xl_cmd {
 	XL_CMD_PCI_LIST,
 	XL_CMD_VCPU_LIST,
 	XL_CMD_REBOOT,
+	XL_CMD_MODULE,
+	XL_CMD_PROFILE,
+};
+
+/* xl-lite module SUBCOMMAND */
+enum xl_module_sub {
+	XL_MODULE_SUB_NONE,
+	XL_MODULE_SUB_LOAD, /* load FILE [ARGS...] */
+	XL_MODULE_SUB_UNLOAD, /* unload NAME */
+	XL_MODULE_SUB_LIST, /* list */
 };
 
 /* create FILE and up to this many key=value settings after it */
@@ -49,6 +59,8 @@ struct xl_args {
 	bool wait; /* shutdown, reboot -w: until the domain has ended */
 	bool all; /* shutdown, reboot -a: every guest */
 	bool force; /* reboot -F: reset a guest that cannot be asked */
+	bool reset; /* profile -r: the counts back to zero once printed */
+	enum xl_module_sub module_sub; /* module: what args[0] asks */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */

@@ -1,6 +1,7 @@
 /*
  * xl-lite's commands that live outside xl-lite.c, one concern per file:
- * create and create-elf (xl-create.c), console (xl-console.c). Each
+ * create and create-elf (xl-create.c), console (xl-console.c), module
+ * (xl-module.c), profile (xl-profile.c). Each
  * returns the exit status (XL_EXIT_*).
  */
 #ifndef XL_CMDS_H
@@ -15,9 +16,25 @@
 /* "xl-lite: CAUSE" on stderr; returns XL_EXIT_ERROR. */
 int xl_report(const struct xl_error *e);
 
+/*
+ * A whole file of at most max bytes, NUL-terminated (xl-create.c); NULL
+ * after "xl-lite: WHATPATH: why" on stderr. what prefixes the path ("" for none).
+ */
+char *xl_read_file(const char *path, const char *what, size_t max, size_t *size);
+
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a);
 int xl_cmd_create_elf(struct xl_handle *h, const struct xl_args *a);
 /* Attach to domain domid's console (named as the user named it, for messages). */
 int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named);
+/* module load | unload | list (xl-module.c), profile (xl-profile.c). */
+int xl_cmd_module(struct xl_handle *h, const struct xl_args *a);
+int xl_cmd_profile(struct xl_handle *h, const struct xl_args *a);
+/*
+ * The loaded module named name (or, name NULL, the one with this id) into
+ * *found: 1, 0 when none is, -1 when XL_MODULE_LIST failed (h->err).
+ */
+int xl_module_lookup(struct xl_handle *h, const char *name, uint32_t id, struct xl_module_entry *found);
+/* Whether path exists (for xl_module_path()). */
+bool xl_file_exists(const char *path);
 
 #endif

@@ -47,7 +47,7 @@ static const char *size_text(size_t n, char *buf, size_t size)
  * with "xl-lite: WHATPATH: why" on stderr on failure; what prefixes the
  * path, e.g. "/etc/g.cfg: kernel " ("" for none).
  */
-static char *read_file(const char *path, const char *what, size_t max, size_t *size)
+char *xl_read_file(const char *path, const char *what, size_t max, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = max < 64 * 1024 ? max : 64 * 1024, len = 0;
@@ -128,7 +128,7 @@ int xl_cmd_create_elf(struct xl_handle *h, const struct xl_args *a)
 		fprintf(stderr, "xl-lite: create-elf: MEM_MIB and CPU must be numbers\n");
 		return XL_EXIT_USAGE;
 	}
-	image = read_file(a->args[1], "", XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
+	image = xl_read_file(a->args[1], "", XL_IOCTL_MAX_LEN - sizeof(struct xl_domctl_create), &size);
 	if (!image)
 		return XL_EXIT_ERROR;
 	id = xl_create_elf(h, a->args[0], image, size, mem << 20, a->nargs > 3 ? (int)cpu : -1);
@@ -157,7 +157,7 @@ static int read_images(const char *file, const struct xl_cfg *cfg, struct images
 
 	*im = (struct images){ NULL, NULL, 0, 0 };
 	snprintf(what, sizeof(what), "%s: kernel ", file);
-	im->kernel = read_file(cfg->kernel, what, XL_DOMCTL_MAX_IMAGE, &im->kernel_size);
+	im->kernel = xl_read_file(cfg->kernel, what, XL_DOMCTL_MAX_IMAGE, &im->kernel_size);
 	if (!im->kernel)
 		return XL_EXIT_ERROR;
 	if (!im->kernel_size) {
@@ -168,7 +168,7 @@ static int read_images(const char *file, const struct xl_cfg *cfg, struct images
 	if (!cfg->ramdisk[0])
 		return XL_EXIT_OK;
 	snprintf(what, sizeof(what), "%s: ramdisk ", file);
-	im->ramdisk = read_file(cfg->ramdisk, what, XL_DOMCTL_MAX_RAMDISK, &im->ramdisk_size);
+	im->ramdisk = xl_read_file(cfg->ramdisk, what, XL_DOMCTL_MAX_RAMDISK, &im->ramdisk_size);
 	if (im->ramdisk && !im->ramdisk_size) /* asked for, so not meant to be nothing */
 		fprintf(stderr, "xl-lite: %s%s: empty file\n", what, cfg->ramdisk);
 	if (!im->ramdisk || !im->ramdisk_size) {
@@ -185,7 +185,7 @@ static int read_config(const struct xl_args *a, struct xl_cfg *cfg)
 	size_t size;
 	int rc;
 
-	text = read_file(a->args[0], "", 64 * 1024, &size);
+	text = xl_read_file(a->args[0], "", 64 * 1024, &size);
 	if (!text)
 		return XL_EXIT_ERROR;
 	rc = xl_cfg_parse_with(text, a->args + 1, a->nargs - 1, cfg, err, sizeof(err));

@@ -14,7 +14,9 @@
 # $(BUILD)/dom0/initrd.cpio.gz   busybox-static, /init (dom0-tools/initrd/init),
 #                                xenlite.ko, /bin/xl-lite and the modules in
 #                                DOM0_INITRD_MODULES with their dependencies
-#                                (scripts/mk-dom0-initrd.sh)
+#                                (scripts/mk-dom0-initrd.sh); the hypervisor's
+#                                behaviour modules ($(MODULES), mk/modules.mk) at
+#                                /lib/xen-lite/modules/
 #
 # The kernel is fetched once: rm -rf $(BUILD)/dom0 to fetch the current one again.
 # `make dom0-images` builds them all (`make dom0-tools` just the driver and the
@@ -67,10 +69,12 @@ $(DOM0_OUT)/xenlite-hostile.ko: tests/kmod/xenlite-hostile/Kbuild tests/kmod/xen
 XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt.c dom0-tools/xl-list-fmt.c \
 	dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c dom0-tools/xl-create.c dom0-tools/xl-create-check.c \
 	dom0-tools/xl-console.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
-	dom0-tools/xl-pci.c
+	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
+	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c
 XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cmds.h dom0-tools/xl-create-check.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
-	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
+	modules/exit-profiler/exit_profiler_abi.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
 	-Ihypercalls
 
@@ -115,10 +119,12 @@ $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_O
 		DOM0_INIT=dom0-tools/guest-initrd/init \
 		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh
 
+# ($$(MODULES): mk/modules.mk is read after this file; the second expansion sees it)
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) $(DOM0_GUEST_FILES) $(DOM0_CONFIGS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init \
-		scripts/mk-dom0-initrd.sh mk/dom0.mk
+		$$(MODULES) scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
+		XL_MODULES="$(MODULES)" \
 		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" DOM0_GUEST_FILES="$(DOM0_GUEST_FILES)" \
 		DOM0_CONFIGS="$(DOM0_CONFIGS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \

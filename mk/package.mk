@@ -1,5 +1,6 @@
 # ---- installing and packaging (Documentation/install.md) ----------------------
-# make install DESTDIR=... [PREFIX=/usr]   the hypervisor's images under /boot, xl-lite,
+# make install DESTDIR=... [PREFIX=/usr]   the hypervisor's images under /boot, its behaviour
+#                                          modules under PREFIX/lib/xen-lite/modules, xl-lite,
 #                                          dom0's control device as DKMS source, the docs
 # make deb                                 Debian packages in $(BUILD)/pkg (packaging/mk-debs.sh)
 # xl-lite for a package: linked against the system's libc, hardened as Debian builds
@@ -14,12 +15,14 @@ $(BUILD)/pkg/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/package.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITE_SRCS)
 
-PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite
+# (MODULES: mk/modules.mk, read before this file)
+PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(MODULES)
 
 .PHONY: install deb
 install: $(PKG_INPUTS)
 	$(Q)test -n "$(DESTDIR)" || { echo "make install: give DESTDIR=DIR (files go under DIR$(PREFIX) and DIR/boot)"; exit 2; }
-	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) PREFIX=$(PREFIX) sh packaging/install.sh all "$(DESTDIR)"
+	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) PREFIX=$(PREFIX) XL_MODULES="$(MODULES)" \
+		sh packaging/install.sh all "$(DESTDIR)"
 
 deb: $(PKG_INPUTS)
-	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) sh packaging/mk-debs.sh
+	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) XL_MODULES="$(MODULES)" sh packaging/mk-debs.sh

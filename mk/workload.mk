@@ -32,8 +32,10 @@ $(WORKLOAD_GUEST_INITRD): $(BUILD)/stress-ng/version $(DOM0_OUT)/vmlinuz $(DOM0_
 
 $(WORKLOAD_DOM0_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) $(DOM0_GUEST_FILES) $(WORKLOAD_GUEST_INITRD) $(DOM0_CONFIGS) \
-		$(DOM0_TEST_TOOLS) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk mk/workload.mk
+		$(DOM0_TEST_TOOLS) $$(MODULES) dom0-tools/initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk \
+		mk/workload.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
+		XL_MODULES="$(MODULES)" \
 		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" \
 		DOM0_GUEST_FILES="$(DOM0_GUEST_FILES) $(WORKLOAD_GUEST_INITRD)" \
 		DOM0_CONFIGS="$(DOM0_CONFIGS)" DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) \

@@ -3,7 +3,8 @@
 # tree for make deb: packaging/mk-debs.sh). Usage:
 #   install.sh PART DESTDIR     PART: hypervisor | utils | dkms | all
 # Environment: BUILD (the build directory), PREFIX (default /usr), VERSION,
-# DOCDIR (default PREFIX/share/doc/xen-lite).
+# DOCDIR (default PREFIX/share/doc/xen-lite), XL_MODULES (the behaviour modules
+# built, $BUILD/modules/*.xlm: mk/modules.mk).
 set -eu
 part=$1
 dest=$2
@@ -28,6 +29,13 @@ hypervisor() {
 	# update-grub's entries for it, and their settings
 	install -D -m 0755 packaging/20_xen_lite "$dest/etc/grub.d/20_xen_lite"
 	install -D -m 0644 packaging/xen-lite.cfg "$dest/etc/default/grub.d/xen-lite.cfg"
+	# its behaviour modules (built for this image: each carries its build id), without
+	# their debug information; xl-lite module load NAME finds them there
+	for m in ${XL_MODULES:-}; do
+		install -d "$dest$PREFIX/lib/xen-lite/modules"
+		strip --strip-debug -o "$dest$PREFIX/lib/xen-lite/modules/$(basename "$m")" "$m"
+		chmod 0644 "$dest$PREFIX/lib/xen-lite/modules/$(basename "$m")"
+	done
 	install -D -m 0644 Documentation/boot.md "$dest$DOCDIR/boot.md"
 	install -D -m 0644 Documentation/grub.cfg.example "$dest$DOCDIR/examples/grub.cfg"
 	install_man xen-lite.7 7

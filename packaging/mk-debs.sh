@@ -1,10 +1,12 @@
 #!/bin/sh
 # make deb: three Debian packages from the build (Documentation/install.md):
-#   xen-lite-hypervisor  the images GRUB and UEFI start, under /boot
+#   xen-lite-hypervisor  the images GRUB and UEFI start, under /boot, and their behaviour
+#                        modules under /usr/lib/xen-lite/modules
 #   xen-lite-utils       xl-lite, example guest configurations, the documentation
 #   xen-lite-dkms        dom0's control device as DKMS source, rebuilt for every kernel
 # Built with dpkg-deb from trees packaging/install.sh fills; written to $BUILD/pkg/.
-# Environment: BUILD, VERSION (the hypervisor's), DEB_REVISION (default 1).
+# Environment: BUILD, VERSION (the hypervisor's), DEB_REVISION (default 1), XL_MODULES
+# (the behaviour modules built, passed on to packaging/install.sh).
 set -eu
 : "${BUILD:?}" "${VERSION:?}"
 REV=${DEB_REVISION:-1}
@@ -25,6 +27,9 @@ package() {
 	part=${name#xen-lite-}
 	BUILD=$BUILD VERSION=$VERSION PREFIX=/usr DOCDIR=/usr/share/doc/$name sh packaging/install.sh "$part" "$root"
 	install -D -m 0644 packaging/copyright "$root/usr/share/doc/$name/copyright"
+	if [ -f "packaging/$name.lintian-overrides" ]; then
+		install -D -m 0644 "packaging/$name.lintian-overrides" "$root/usr/share/lintian/overrides/$name"
+	fi
 	sed "s/@VERSION@/$VERSION-$REV/" packaging/changelog | gzip -9n >"$root/usr/share/doc/$name/changelog.Debian.gz"
 	chmod 0644 "$root/usr/share/doc/$name/changelog.Debian.gz"
 	for script in postinst prerm postrm; do
@@ -68,9 +73,10 @@ package xen-lite-hypervisor amd64 kernel \
  a stock Linux kernel running as dom0, and runs HPC guests on dedicated
  cores with large-page memory and devices assigned through the IOMMU.
  .
- This package holds the hypervisor images under /boot and the script that
- gives update-grub an entry per dom0 kernel (/etc/grub.d/20_xen_lite,
- settings in /etc/default/grub.d/xen-lite.cfg)."
+ This package holds the hypervisor images under /boot, the behaviour modules
+ built with them (/usr/lib/xen-lite/modules, loaded with xl-lite module load)
+ and the script that gives update-grub an entry per dom0 kernel
+ (/etc/grub.d/20_xen_lite, settings in /etc/default/grub.d/xen-lite.cfg)."
 package xen-lite-utils amd64 admin \
 	"Depends: libc6 (>= $(libc_version "$BUILD/pkg/xl-lite"))\nRecommends: xen-lite-dkms" \
 	"xen-lite's management tool for dom0" \

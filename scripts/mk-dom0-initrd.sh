@@ -7,6 +7,8 @@
 # they depend on, taken from the kernel fetched by scripts/fetch-kernel.sh. Staging tree:
 # $BUILD/dom0/initrd-root/. No root needed: the archive records every file as
 # owned by root, and /dev/console comes from the kernel's built-in initramfs.
+# XL_MODULES: the hypervisor's behaviour modules ($BUILD/modules/*.xlm), put at
+# /lib/xen-lite/modules/ without their debug information (xl-lite module load NAME).
 # Called by `make dom0-images` (mk/dom0.mk), which also builds the Linux guests'
 # initramfs with it (INITRD_OUT, INITRD_STAGE: where the archive and its staging
 # tree go; DOM0_GUEST_FILES: files copied as they are to /guests/), and the
@@ -73,6 +75,12 @@ for f in ${DOM0_GUEST_FILES:-}; do
 	mkdir -p "$STAGE/guests"
 	cp "$f" "$STAGE/guests/$(basename "$f")"
 done
+# behaviour modules (XL_MODULES), for xl-lite module load; built for the hypervisor of
+# this build, whose build id each carries
+for m in ${XL_MODULES:-}; do
+	mkdir -p "$STAGE/lib/xen-lite/modules"
+	strip --strip-debug -o "$STAGE/lib/xen-lite/modules/$(basename "$m")" "$m"
+done
 # example guest configurations (DOM0_CONFIGS), for xl-lite create
 for c in ${DOM0_CONFIGS:-}; do
 	mkdir -p "$STAGE/etc/xen-lite"
@@ -124,4 +132,5 @@ gzip -n -"$GZIP_LEVEL" -c "$TARGET.cpio.tmp" >"$TARGET.tmp"
 rm -f "$TARGET.cpio.tmp"
 mv "$TARGET.tmp" "$TARGET"
 echo "mk-dom0-initrd: $TARGET: $(wc -c <"$TARGET") bytes, busybox," \
-	"init,${XL_LITE:+ xl-lite,} $(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"
+	"init,${XL_LITE:+ xl-lite,}${XL_MODULES:+ $(echo "$XL_MODULES" | wc -w) hypervisor module(s),}" \
+	"$(find "$STAGE/lib/modules" -name '*.ko' | wc -l) module(s) for Linux $ver"

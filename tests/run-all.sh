@@ -132,6 +132,7 @@ run_package_check() {
 	for want in "xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.elf" \
 		"xen-lite-hypervisor_$ver-1_amd64.deb ./boot/xen-lite-$ver.efi" \
 		"xen-lite-hypervisor_$ver-1_amd64.deb ./usr/share/man/man7/xen-lite.7.gz" \
+		"xen-lite-hypervisor_$ver-1_amd64.deb ./usr/lib/xen-lite/modules/exit-profiler.xlm" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/sbin/xl-lite" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man1/xl-lite.1.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man5/xl-lite.cfg.5.gz" \
@@ -156,7 +157,8 @@ run_package_check() {
 	fi
 	if ! make -s BUILD="$BUILD" install DESTDIR="$tmp/destdir" >/dev/null 2>&1 ||
 		! [ -f "$tmp/destdir/boot/xen-lite-$ver.elf" ] || ! [ -x "$tmp/destdir/usr/sbin/xl-lite" ] ||
-		! [ -f "$tmp/destdir/usr/src/xenlite-$ver/dkms.conf" ]; then
+		! [ -f "$tmp/destdir/usr/src/xenlite-$ver/dkms.conf" ] ||
+		! [ -f "$tmp/destdir/usr/lib/xen-lite/modules/exit-profiler.xlm" ]; then
 		out="$out"$'\n'"make install: the files are not all in DESTDIR"
 		rc=1
 	fi

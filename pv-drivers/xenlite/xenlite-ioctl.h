@@ -6,7 +6,7 @@
  *
  * XL_IOCTL_HYPERCALL issues one hypercall on behalf of root in dom0:
  *   nr   hypercall number (XL_HC_*); only an allow-list is accepted
- *        (XL_HC_VERSION, XL_HC_SYSCTL)
+ *        (XL_HC_VERSION, XL_HC_SYSCTL, XL_HC_DOMCTL, XL_HC_MODULE)
  *   op   first argument (RDI): the operation, e.g. XL_SYSCTL_INFO
  *   buf  user pointer to a buffer of len bytes, or 0 with len 0; the driver
  *        copies it into a physically contiguous kernel buffer, passes that

@@ -6,7 +6,7 @@
  * the ABI major version matches and CPUID 0x40000001.ECX, the caller's domain
  * id, is 0). Registers a misc device, mode 0600, usable only with
  * CAP_SYS_ADMIN, with one ioctl, XL_IOCTL_HYPERCALL (xenlite-ioctl.h): it
- * checks the hypercall number against an allow-list (VERSION, SYSCTL, DOMCTL) and the length against
+ * checks the hypercall number against an allow-list (VERSION, SYSCTL, DOMCTL, MODULE) and the length against
  * XL_IOCTL_MAX_LEN, copies the user's buffer into a physically contiguous
  * kernel buffer, issues VMMCALL with that buffer's physical address (dom0 is
  * identity-mapped: guest-physical = physical), and copies the buffer back.
@@ -28,7 +28,8 @@
 #include "xenlite-ioctl.h"
 
 /* the hypercalls dom0's tools may make through this device */
-#define XL_ALLOWED_HYPERCALLS (BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL))
+#define XL_ALLOWED_HYPERCALLS \
+	(BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL) | BIT(XL_HC_MODULE))
 
 static u32 xl_abi_version;
 

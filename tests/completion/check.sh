@@ -21,6 +21,7 @@ cat >"$stub/xl-lite" <<STUB
 case "\$1" in
 list) printf 'NAME ID MEM(MiB)\ndom0 0 512\nweb 3 64\nwebdb 4 64\n' ;;
 pci-assignable-list) printf '0000:00:02.0 assignable\n0000:00:03.0 assigned d3\n' ;;
+module) [ "\$2" = list ] && printf 'NAME ID VERSION\nexit-profiler 1 1.0\nexit-tracer 2 1.0\n' ;;
 *) exec "$XL" "\$@" ;;
 esac
 STUB
@@ -71,4 +72,11 @@ expect "web webdb" xl-lite reboot -F we
 expect "memory=" xl-lite create g.cfg mem
 expect "vcpu-list" xl-lite help vcpu
 expect "0000:00:02.0" xl-lite pci-assignable-remove 0
+expect "load list" xl-lite module l
+expect "mk/modules.mk" xl-lite module load mk/modu
+expect "exit-profiler exit-tracer" xl-lite module unload exit
+expect "" xl-lite module unload exit-profiler x
+expect "web webdb" xl-lite profile -r we
+expect "--reset" xl-lite profile --re
+expect "" xl-lite profile web x
 exit $bad

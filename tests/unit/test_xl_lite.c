@@ -26,165 +26,7 @@
 #include "../../dom0-tools/xl-lite-fmt.h"
 #include "../../dom0-tools/xl-list-fmt.h"
 #include "../../dom0-tools/xl-wait.h"
-
-/* ---- capturing a FILE's output ---- */
-
-struct capture {
-	FILE *f;
-	char *buf;
-	size_t len;
-};
-
-static void cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
-}
-
-/* the text written so far (owned by c until cap_free) */
-static const char *cap_text(struct capture *c)
-{
-	fflush(c->f);
-	return c->buf;
-}
-
-static void cap_free(struct capture *c)
-{
-	fclose(c->f);
-	free(c->buf);
-}
-
-/* ---- a strict JSON checker (RFC 8259), enough to prove the output parses ---- */
-
-static const char *json_value(const char *p, int depth);
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-static const char *json_str(const char *p)
-{
-	if (*p++ != '"')
-		return NULL;
-	while (*p != '"') {
-		unsigned char c = (unsigned char)*p;
-
-		if (c < 0x20)
-			return NULL; /* raw control characters are not allowed (NUL ends it too) */
-		if (c == '\\') {
-			p++;
-			if (*p == 'u') {
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)p[i]))
-						return NULL;
-				p += 5;
-				continue;
-			}
-			if (!strchr("\"\\/bfnrt", *p) || !*p)
-				return NULL;
-		} else if (c >= 0x80) {
-			return NULL; /* xl-lite writes ASCII only */
-		}
-		p++;
-	}
-	return p + 1;
-}
-
-static const char *json_number(const char *p)
-{
-	const char *s;
-
-	if (*p == '-')
-		p++;
-	if (*p == '0')
-		p++;
-	else if (*p >= '1' && *p <= '9')
-		while (isdigit((unsigned char)*p))
-			p++;
-	else
-		return NULL;
-	if (*p == '.') {
-		s = ++p;
-		while (isdigit((unsigned char)*p))
-			p++;
-		if (p == s)
-			return NULL;
-	}
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '+' || *p == '-')
-			p++;
-		s = p;
-		while (isdigit((unsigned char)*p))
-			p++;
-		if (p == s)
-			return NULL;
-	}
-	return p;
-}
-
-static const char *json_value(const char *p, int depth)
-{
-	if (depth > 32)
-		return NULL;
-	p = json_ws(p);
-	if (*p == '{' || *p == '[') {
-		char close = *p == '{' ? '}' : ']';
-		bool object = *p == '{';
-
-		p = json_ws(p + 1);
-		if (*p == close)
-			return p + 1;
-		for (;;) {
-			if (object) {
-				p = json_str(json_ws(p));
-				if (!p)
-					return NULL;
-				p = json_ws(p);
-				if (*p++ != ':')
-					return NULL;
-			}
-			p = json_value(p, depth + 1);
-			if (!p)
-				return NULL;
-			p = json_ws(p);
-			if (*p == close)
-				return p + 1;
-			if (*p++ != ',')
-				return NULL;
-		}
-	}
-	if (*p == '"')
-		return json_str(p);
-	if (!strncmp(p, "true", 4))
-		return p + 4;
-	if (!strncmp(p, "false", 5))
-		return p + 5;
-	if (!strncmp(p, "null", 4))
-		return p + 4;
-	return json_number(p);
-}
-
-/* one JSON object on one line, ending with a newline */
-static void assert_json_line(const char *s)
-{
-	const char *end;
-	size_t len = strlen(s);
-
-	assert_true(len >= 3);
-	assert_int_equal(s[0], '{');
-	assert_int_equal(s[len - 1], '\n');
-	assert_null(memchr(s, '\n', len - 1));
-	end = json_value(s, 0);
-	if (!end)
-		fail_msg("not valid JSON: %s", s);
-	assert_string_equal(end, "\n");
-}
+#include "output_check.h"
 
 static void test_json_checker_itself(void **state)
 {
@@ -813,10 +655,10 @@ static void test_domain_lookup_errors(void **state)
 static void test_commands_taking_a_domain(void **state)
 {
 	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "reboot",
-					    "console", "pci-list", "vcpu-list" };
+					    "console", "pci-list", "vcpu-list", "profile" };
 	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
 					       "pci-assignable-add", "pci-assignable-remove",
-					       "pci-assignable-list", "help" };
+					       "pci-assignable-list", "module", "help" };
 	struct xl_args a;
 	struct capture c;
 	char err[256];
@@ -943,12 +785,89 @@ static void test_parse_option_errors(void **state)
 	expect_usage("010: a domain id is decimal", "vcpu-list", "010", NULL);
 }
 
+/* module load | unload | list, and profile: their arguments and options, and what they refuse */
+static void test_parse_module_commands(void **state)
+{
+	struct xl_args a;
+	char err[256], name[40], words[5][40];
+
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m.xlm", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_MODULE);
+	assert_int_equal(a.module_sub, XL_MODULE_SUB_LOAD);
+	assert_int_equal(a.nargs, 2);
+	assert_string_equal(a.args[1], "m.xlm");
+	/* the module's own arguments, after FILE ("--" before any that looks like an option) */
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m.xlm", "reasons=io", "--", "-x", NULL),
+			 XL_EXIT_OK);
+	assert_int_equal(a.nargs, 4);
+	assert_string_equal(a.args[3], "-x");
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", "exit-profiler", NULL), XL_EXIT_OK);
+	assert_int_equal(a.module_sub, XL_MODULE_SUB_UNLOAD);
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "-j", NULL), XL_EXIT_OK);
+	assert_int_equal(a.module_sub, XL_MODULE_SUB_LIST);
+	assert_true(a.json);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "module", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "missing arguments: xl-lite module load FILE"));
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "insert", "m.xlm", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: module: no subcommand 'insert' (load, unload or list)\n"
+				 "Try 'xl-lite help'.\n");
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "module load: missing arguments"));
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", "a", "b", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "unexpected argument 'b'"));
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "x", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "unexpected argument 'x'"));
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "--json", "m.xlm", NULL), XL_EXIT_USAGE);
+	assert_string_equal(err, "xl-lite: module load: no option '--json' (see 'xl-lite help module')\n"
+				 "Try 'xl-lite help'.\n");
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "-r", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "module: no option '-r'"));
+	/* names and arguments that would not fit their fields */
+	memset(name, 'n', 32);
+	name[32] = '\0';
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "a module's name is at most 31 characters"));
+	name[31] = '\0';
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_OK);
+	for (unsigned int i = 0; i < 5; i++) {
+		memset(words[i], 'w', 25);
+		words[i][25] = '\0';
+	}
+	/* 4 words of 25 and 3 blanks: 103 bytes; a fifth: 129 */
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+			       words[3], NULL), XL_EXIT_OK);
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+			       words[3], words[4], NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "module load: the module's arguments take 129 bytes, at most 127"));
+	words[4][23] = '\0'; /* 127 */
+	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+			       words[3], words[4], NULL), XL_EXIT_OK);
+
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_PROFILE);
+	assert_int_equal(a.nargs, 0);
+	assert_false(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", "--reset", "-j", "web", NULL), XL_EXIT_OK);
+	assert_true(a.reset && a.json);
+	assert_true(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", "-rj", NULL), XL_EXIT_OK);
+	assert_true(a.reset && a.json);
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", "1", "2", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", "007", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "profile", "--reset=1", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "option '--reset' takes no value"));
+	assert_int_equal(parse(&a, err, sizeof(err), "list", "--reset", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "list: no option '--reset'"));
+}
+
 static void test_help_lists_everything(void **state)
 {
 	static const char *const names[] = { "info", "list", "vcpu-list", "dmesg", "create",
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
 					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
-					     "pci-assignable-list", "pci-list", "help" };
+					     "pci-assignable-list", "pci-list", "module", "profile", "help" };
 	struct xl_args a;
 	struct capture c;
 	char err[256], line[64];
@@ -1640,6 +1559,7 @@ int main(void)
 		cmocka_unit_test(test_parse_command_options),
 		cmocka_unit_test(test_parse_option_errors),
 		cmocka_unit_test(test_help_lists_everything),
+		cmocka_unit_test(test_parse_module_commands),
 		cmocka_unit_test(test_uptime),
 		cmocka_unit_test(test_list_long),
 		cmocka_unit_test(test_vcpu_cpus),

@@ -1,0 +1,26 @@
+/*
+ * Output checks for the host tests of dom0's tools (output_check.c): a
+ * FILE written to memory, and a strict JSON checker.
+ */
+#ifndef TESTS_OUTPUT_CHECK_H
+#define TESTS_OUTPUT_CHECK_H
+
+#include <stdio.h>
+
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+void cap_open(struct capture *c);
+/* the text written so far (owned by c until cap_free) */
+const char *cap_text(struct capture *c);
+void cap_free(struct capture *c);
+
+/* One JSON value at p (after blanks): the text after it, or NULL when it is not valid JSON. */
+const char *json_value(const char *p, int depth);
+/* One JSON object on one line, ending with a newline (a cmocka assertion). */
+void assert_json_line(const char *s);
+
+#endif
