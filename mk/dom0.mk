@@ -103,7 +103,7 @@ $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
-	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf
+	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/
@@ -122,9 +122,9 @@ $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_O
 # ($$(MODULES): mk/modules.mk is read after this file; the second expansion sees it)
 $(DOM0_OUT)/initrd.cpio.gz: $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xl-lite \
 		$(DOM0_GUESTS) $(DOM0_GUEST_FILES) $(DOM0_CONFIGS) $(DOM0_TEST_TOOLS) dom0-tools/initrd/init \
-		$$(MODULES) scripts/mk-dom0-initrd.sh mk/dom0.mk
+		$$(MODULES) $$(TEST_MODULES) scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="$(DOM0_INITRD_MODULES)" DOM0_GUESTS="$(DOM0_GUESTS)" \
-		XL_MODULES="$(MODULES)" \
+		XL_MODULES="$(MODULES)" XL_TEST_MODULES="$(TEST_MODULES)" \
 		DOM0_TEST_TOOLS="$(DOM0_TEST_TOOLS)" DOM0_GUEST_FILES="$(DOM0_GUEST_FILES)" \
 		DOM0_CONFIGS="$(DOM0_CONFIGS)" \
 		DOM0_INITRD_GZIP=$(DOM0_INITRD_GZIP) XENLITE_KO=$(DOM0_OUT)/xenlite.ko \

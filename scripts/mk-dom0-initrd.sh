@@ -81,6 +81,11 @@ for m in ${XL_MODULES:-}; do
 	mkdir -p "$STAGE/lib/xen-lite/modules"
 	strip --strip-debug -o "$STAGE/lib/xen-lite/modules/$(basename "$m")" "$m"
 done
+# the tests' modules (XL_TEST_MODULES: valid and refused ones) at /lib/xen-lite/test-modules/
+for m in ${XL_TEST_MODULES:-}; do
+	mkdir -p "$STAGE/lib/xen-lite/test-modules"
+	cp "$m" "$STAGE/lib/xen-lite/test-modules/$(basename "$m")"
+done
 # example guest configurations (DOM0_CONFIGS), for xl-lite create
 for c in ${DOM0_CONFIGS:-}; do
 	mkdir -p "$STAGE/etc/xen-lite"

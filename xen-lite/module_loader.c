@@ -78,10 +78,10 @@ void module_loader_init(void)
 {
 	arch_module_window(&window_next, &window_end);
 	parse_allowed_hashes();
-	log_info("module: behaviour modules: %s%s", policy_names[params.modules % 3],
-		 params.modules == MODULES_LOCKED ? "" : "\n");
 	if (params.modules == MODULES_LOCKED)
-		xl_log(LOG_INFO, ", %u hash(es) accepted\n", allowed_count);
+		log_info("module: behaviour modules: locked, %u hash(es) accepted\n", allowed_count);
+	else
+		log_info("module: behaviour modules: %s\n", policy_names[params.modules % 3]);
 }
 
 static void drop_staging(void)
@@ -272,7 +272,7 @@ static int policy_allows(const uint8_t sha[32], char *why)
 	if (params.modules == MODULES_LOCKED && !hash_allowed(sha)) {
 		sha256_hex(sha, hex);
 		log_warn("module: refused sha256 %s: not on the command line (modules=locked)\n", hex);
-		return refuse(why, -EACCES, "sha256 %s is not among the hypervisor's module_sha256= (modules=locked)", hex);
+		return refuse(why, -EACCES, "modules=locked and sha256 %s is not in module_sha256=", hex);
 	}
 	return 0;
 }
