@@ -212,7 +212,7 @@ out:
 	return err;
 }
 
-static void kick_vcpus(struct domain *d)
+void domain_kick_vcpus(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (d->vcpus[i]->pcpu != arch_cpu_index())
@@ -261,7 +261,7 @@ int domain_pause(struct domain *d)
 {
 	if (!change_state(d, DOMAIN_RUNNING, DOMAIN_PAUSED))
 		return -EINVAL;
-	kick_vcpus(d);
+	domain_kick_vcpus(d);
 	return 0;
 }
 
@@ -269,7 +269,7 @@ int domain_unpause(struct domain *d)
 {
 	if (change_state(d, DOMAIN_PAUSED, DOMAIN_RUNNING)) {
 		/* its vCPUs are blocked in their run loops and see the change */
-		kick_vcpus(d);
+		domain_kick_vcpus(d);
 		return 0;
 	}
 	ASSERT_MSG(!d->unscrubbed, "domain d%u started with %llu bytes not zeroed", d->id,
@@ -295,7 +295,7 @@ void domain_shutdown(struct domain *d, int reason)
 		return; /* only the first end counts: a crash is not overwritten */
 	d->shutdown_reason = reason;
 	if (end_state(d, DOMAIN_SHUTDOWN))
-		kick_vcpus(d);
+		domain_kick_vcpus(d);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -311,7 +311,7 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 		return; /* being destroyed meanwhile */
 	log_warn("domain d%u (%s) crashed: %s\n", d->id, d->name, d->crash_reason);
 	module_domain_crashed(d->id, d->crash_reason);
-	kick_vcpus(d);
+	domain_kick_vcpus(d);
 }
 
 static bool wait_vcpus_stopped(struct domain *d)
@@ -338,7 +338,7 @@ int domain_destroy(struct domain *d)
 	uint32_t id = d->id;
 
 	d->state = DOMAIN_DYING;
-	kick_vcpus(d);
+	domain_kick_vcpus(d);
 	if (!wait_vcpus_stopped(d)) {
 		log_err("domain d%u (%s): a CPU did not leave the guest; resources kept\n", d->id,
 			d->name);

@@ -6,7 +6,9 @@
 #include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
+#include <xen-lite/errno.h>
 #include <xen-lite/format.h>
+#include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
 #include <xen-lite/module_exports.h>
 #include <xen-lite/module_hooks.h>
@@ -67,6 +69,83 @@ void xl_vcpu_advance_rip(struct vcpu *v, uint32_t bytes)
 		arch_vcpu_advance_rip(v, bytes);
 }
 
+uint64_t xl_vcpu_control(struct vcpu *v, uint32_t which)
+{
+	return which <= XL_CTL_CPL ? arch_vcpu_control(v, which) : 0;
+}
+
+#define MAX_DOMAIN_READ (64 * 1024)
+
+/* One request on another domain, run under the domain list's lock: it cannot go away meanwhile. */
+struct domain_access {
+	uint32_t id;
+	int err;
+	uint64_t gpa, gva, cr3, len;
+	void *buf;
+	int (*fn)(struct domain *d, struct domain_access *a);
+};
+
+static void access_domain(const struct domain *d, void *ctx)
+{
+	struct domain_access *a = ctx;
+
+	if (d->id == a->id)
+		a->err = a->fn((struct domain *)d, a);
+}
+
+static int with_domain(struct domain_access *a)
+{
+	a->err = -ENOENT;
+	domain_for_each(access_domain, a);
+	return a->err;
+}
+
+static int read_memory(struct domain *d, struct domain_access *a)
+{
+	return copy_from_guest(d, a->buf, gpa_init(a->gpa), a->len);
+}
+
+int xl_domain_read(uint32_t domain_id, uint64_t gpa, void *buf, uint64_t len)
+{
+	struct domain_access a = { .id = domain_id, .gpa = gpa, .buf = buf, .len = len, .fn = read_memory };
+
+	if (!buf || len > MAX_DOMAIN_READ)
+		return -EINVAL;
+	return len ? with_domain(&a) : 0;
+}
+
+static int translate(struct domain *d, struct domain_access *a)
+{
+	gpa_t gpa;
+	int err = arch_domain_translate(d, a->cr3, a->gva, &gpa);
+
+	a->gpa = gpa_addr(gpa);
+	return err;
+}
+
+int xl_domain_translate(uint32_t domain_id, uint64_t cr3, uint64_t gva, uint64_t *gpa)
+{
+	struct domain_access a = { .id = domain_id, .cr3 = cr3, .gva = gva, .fn = translate };
+	int err = with_domain(&a);
+
+	if (!err)
+		*gpa = a.gpa;
+	return err;
+}
+
+static int kick(struct domain *d, struct domain_access *a)
+{
+	domain_kick_vcpus(d);
+	return 0;
+}
+
+int xl_domain_kick(uint32_t domain_id)
+{
+	struct domain_access a = { .id = domain_id, .fn = kick };
+
+	return with_domain(&a);
+}
+
 #define EXPORT(fn) { #fn, (uint64_t)(uintptr_t)&(fn) }
 
 static const struct module_symbol exports[] = {
@@ -89,7 +168,12 @@ static const struct module_symbol exports[] = {
 	EXPORT(xl_vcpu_reg),
 	EXPORT(xl_vcpu_set_reg),
 	EXPORT(xl_vcpu_advance_rip),
+	EXPORT(xl_vcpu_control),
+	EXPORT(xl_domain_read),
+	EXPORT(xl_domain_translate),
+	EXPORT(xl_domain_kick),
 	EXPORT(xl_hook_exits),
+	EXPORT(xl_hook_policy),
 	EXPORT(xl_hook_domains),
 	EXPORT(xl_module_ops),
 };

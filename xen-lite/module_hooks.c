@@ -25,12 +25,14 @@ struct hook_slot {
 	uint32_t reasons;
 	struct xl_domain_hooks domain;
 	int64_t (*call)(struct xl_module_call *c);
+	struct xl_policy_hooks policy;
 	uint32_t kinds; /* XL_MODULE_HOOK_* */
 	bool published;
 };
 
 static struct hook_slot slots[MAX_HOOK_MODULES];
 uint32_t module_exit_hooks_installed;
+uint32_t module_policy_hooks_installed;
 
 /* The module whose init is running (the loader holds its lock), and its slot. */
 static struct loaded_module *initialising;
@@ -121,6 +123,50 @@ void module_domain_destroyed(uint32_t id)
 	FOR_EACH_DOMAIN_HOOK(destroyed, id);
 }
 
+void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r)
+{
+	hook_enter();
+	for (unsigned int i = 0; i < MAX_HOOK_MODULES; i++) {
+		__typeof__(slots[i].policy.cpuid) fn = __atomic_load_n(&slots[i].policy.cpuid, __ATOMIC_ACQUIRE);
+
+		if (fn)
+			fn(domain_id, leaf, subleaf, r);
+	}
+	hook_leave();
+}
+
+bool module_policy_msr_read(uint32_t domain_id, uint32_t msr, uint64_t *value)
+{
+	bool allowed = true;
+
+	hook_enter();
+	for (unsigned int i = 0; i < MAX_HOOK_MODULES && allowed; i++) {
+		__typeof__(slots[i].policy.msr_read) fn =
+			__atomic_load_n(&slots[i].policy.msr_read, __ATOMIC_ACQUIRE);
+
+		if (fn)
+			allowed = fn(domain_id, msr, value);
+	}
+	hook_leave();
+	return allowed;
+}
+
+bool module_policy_msr_write(uint32_t domain_id, uint32_t msr, uint64_t value)
+{
+	bool allowed = true;
+
+	hook_enter();
+	for (unsigned int i = 0; i < MAX_HOOK_MODULES && allowed; i++) {
+		__typeof__(slots[i].policy.msr_write) fn =
+			__atomic_load_n(&slots[i].policy.msr_write, __ATOMIC_ACQUIRE);
+
+		if (fn)
+			allowed = fn(domain_id, msr, value);
+	}
+	hook_leave();
+	return allowed;
+}
+
 void module_hooks_begin(struct loaded_module *m)
 {
 	initialising = m;
@@ -184,6 +230,20 @@ int xl_hook_domains(const struct xl_domain_hooks *h)
 	return 0;
 }
 
+int xl_hook_policy(const struct xl_policy_hooks *h)
+{
+	struct hook_slot *s;
+	int err = slot_for_init(&s, XL_MODULE_HOOK_POLICY);
+
+	if (err)
+		return err;
+	if (!h || (!h->cpuid && !h->msr_read && !h->msr_write))
+		return -EINVAL;
+	s->policy = *h;
+	s->kinds |= XL_MODULE_HOOK_POLICY;
+	return 0;
+}
+
 int xl_module_ops(int64_t (*call)(struct xl_module_call *c))
 {
 	struct hook_slot *s;
@@ -215,6 +275,8 @@ void module_hooks_publish(struct loaded_module *m)
 	s->published = true;
 	if (s->kinds & XL_MODULE_HOOK_EXIT)
 		__atomic_fetch_add(&module_exit_hooks_installed, 1, __ATOMIC_SEQ_CST);
+	if (s->kinds & XL_MODULE_HOOK_POLICY)
+		__atomic_fetch_add(&module_policy_hooks_installed, 1, __ATOMIC_SEQ_CST);
 	/* the exit path reads these without a lock: the copies above are complete first */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
@@ -253,11 +315,12 @@ static int wait_for_quiescence(uint64_t timeout_us)
 int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 {
 	struct hook_slot *s = slot_of(m);
-	bool had_exit_hooks;
+	bool had_exit_hooks, had_policy_hooks;
 
 	if (!s)
 		return 0;
 	had_exit_hooks = s->published && (s->kinds & XL_MODULE_HOOK_EXIT);
+	had_policy_hooks = s->published && (s->kinds & XL_MODULE_HOOK_POLICY);
 	__atomic_store_n(&s->before, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->after, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.created, NULL, __ATOMIC_SEQ_CST);
@@ -265,8 +328,13 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 	__atomic_store_n(&s->domain.crashed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.destroyed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->call, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->policy.cpuid, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->policy.msr_read, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->policy.msr_write, NULL, __ATOMIC_SEQ_CST);
 	if (had_exit_hooks)
 		__atomic_fetch_sub(&module_exit_hooks_installed, 1, __ATOMIC_SEQ_CST);
+	if (had_policy_hooks)
+		__atomic_fetch_sub(&module_policy_hooks_installed, 1, __ATOMIC_SEQ_CST);
 	if (wait_for_quiescence(timeout_us))
 		return -EBUSY; /* the slot stays owned: m's memory must not be reused */
 	*s = (struct hook_slot){ 0 };

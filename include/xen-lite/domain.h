@@ -187,6 +187,9 @@ int domain_add_vcpu(struct domain *d, unsigned int pcpu);
 /* Start every vCPU on its CPU (building -> running), or resume a paused domain. */
 int domain_unpause(struct domain *d);
 
+/* Make each of its vCPUs that runs on another CPU leave the guest and look at its state again. */
+void domain_kick_vcpus(struct domain *d);
+
 /* Stop a running domain's vCPUs in place (running -> paused); they keep their CPUs. */
 int domain_pause(struct domain *d);
 

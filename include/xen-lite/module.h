@@ -107,6 +107,29 @@ struct xl_domain_hooks {
 /* Install the module's lifecycle hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */
 int xl_hook_domains(const struct xl_domain_hooks *h);
 
+/* ---- CPUID and MSR policy ---------------------------------------------- */
+
+struct xl_cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/*
+ * On the CPU of the vCPU that executed the instruction, after the core's
+ * own policy decided: each hook may change the answer or refuse. Only MSRs
+ * the domain's accesses exit for are seen (Documentation/exits.md).
+ */
+struct xl_policy_hooks {
+	/* What CPUID answers a domain's vCPU; change *r. Optional. */
+	void (*cpuid)(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r);
+	/* An RDMSR the core answered with *value: change it, or return false for #GP. Optional. */
+	bool (*msr_read)(uint32_t domain_id, uint32_t msr, uint64_t *value);
+	/* A WRMSR, before the core acts on it: return false for #GP (the core never sees it). Optional. */
+	bool (*msr_write)(uint32_t domain_id, uint32_t msr, uint64_t value);
+};
+
+/* Install the module's policy hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */
+int xl_hook_policy(const struct xl_policy_hooks *h);
+
 /* ---- the module's own operations (XL_HC_MODULE, XL_MODULE_CALL) -------- */
 
 struct xl_module_call {
@@ -144,6 +167,20 @@ enum xl_reg { XL_REG_RAX, XL_REG_RCX, XL_REG_RDX, XL_REG_RBX, XL_REG_RSP, XL_REG
 uint64_t xl_vcpu_reg(struct vcpu *v, uint32_t reg);
 void xl_vcpu_set_reg(struct vcpu *v, uint32_t reg, uint64_t value);
 void xl_vcpu_advance_rip(struct vcpu *v, uint32_t bytes);
+/* A vCPU's control state (enum xl_ctl), from its own CPU's exit hooks only. */
+enum xl_ctl { XL_CTL_CR0, XL_CTL_CR3, XL_CTL_CR4, XL_CTL_EFER, XL_CTL_CPL };
+uint64_t xl_vcpu_control(struct vcpu *v, uint32_t which);
+
+/*
+ * Another domain, observed (an introspection module; the module decides
+ * who may ask). Nothing here needs the domain's cooperation, nor tells it.
+ */
+/* Copy [gpa, gpa + len) of its RAM (at most 64 KiB): 0, -ENOENT (no such domain), -EFAULT, -EINVAL. */
+int xl_domain_read(uint32_t domain_id, uint64_t gpa, void *buf, uint64_t len);
+/* A guest-virtual address through 4-level page tables at cr3: 0, -ENOENT, -EFAULT (not mapped). */
+int xl_domain_translate(uint32_t domain_id, uint64_t cr3, uint64_t gva, uint64_t *gpa);
+/* Make every running vCPU of the domain take an exit soon (its exit hooks see its state). 0 or -ENOENT. */
+int xl_domain_kick(uint32_t domain_id);
 
 static inline uint64_t xl_rdtsc(void)
 {

@@ -21,6 +21,14 @@ extern uint32_t module_exit_hooks_installed;
 bool module_exit_before(struct vcpu *v, const struct xl_exit_event *e);
 void module_exit_after(struct vcpu *v, const struct xl_exit_event *e);
 
+/* Non-zero while any module's policy hooks are installed. */
+extern uint32_t module_policy_hooks_installed;
+
+/* The CPUID and MSR exits (arch): a module's say after the core's policy. false: refuse (#GP). */
+void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r);
+bool module_policy_msr_read(uint32_t domain_id, uint32_t msr, uint64_t *value);
+bool module_policy_msr_write(uint32_t domain_id, uint32_t msr, uint64_t value);
+
 /* The domain code: lifecycle events. */
 void module_domain_created(uint32_t id, const char *name);
 void module_domain_started(uint32_t id);

@@ -15,22 +15,15 @@
 #define CR0_PG (1ULL << 31)
 #define EFER_LMA (1ULL << 10)
 
-/* 4-level walk of the guest's page tables (long mode only; others are identity). */
-static int walk(struct vcpu *v, const struct vcpu_context *ctx, uint64_t gva, gpa_t *gpa)
+/* 4-level walk of a domain's page tables at cr3. */
+int guest_walk_4level(struct domain *d, uint64_t cr3, uint64_t gva, gpa_t *gpa)
 {
-	uint64_t table = ctx->cr3 & PTE_ADDR_MASK;
+	uint64_t table = cr3 & PTE_ADDR_MASK;
 
-	if (!(ctx->cr0 & CR0_PG)) {
-		*gpa = gpa_init(gva);
-		return 0;
-	}
-	if (!(ctx->efer & EFER_LMA))
-		return -ENOSYS; /* 32-bit paging is not walked */
 	for (int level = 3; level >= 0; level--) {
 		uint64_t e, size = 1ULL << (12 + 9 * level);
 
-		if (copy_from_guest(v->domain, &e,
-				    gpa_init(table + ((gva >> (12 + 9 * level)) & 511) * 8), 8))
+		if (copy_from_guest(d, &e, gpa_init(table + ((gva >> (12 + 9 * level)) & 511) * 8), 8))
 			return -EFAULT;
 		if (!(e & PTE_P))
 			return -EFAULT;
@@ -41,6 +34,18 @@ static int walk(struct vcpu *v, const struct vcpu_context *ctx, uint64_t gva, gp
 		table = e & PTE_ADDR_MASK;
 	}
 	return -EFAULT;
+}
+
+/* The vCPU's own paging: long mode walked, no paging identity. */
+static int walk(struct vcpu *v, const struct vcpu_context *ctx, uint64_t gva, gpa_t *gpa)
+{
+	if (!(ctx->cr0 & CR0_PG)) {
+		*gpa = gpa_init(gva);
+		return 0;
+	}
+	if (!(ctx->efer & EFER_LMA))
+		return -ENOSYS; /* 32-bit paging is not walked */
+	return guest_walk_4level(v->domain, ctx->cr3, gva, gpa);
 }
 
 int vcpu_virt_to_phys(struct vcpu *v, uint64_t gva, gpa_t *gpa)

@@ -82,6 +82,29 @@ static void handle_vmmcall(struct vcpu *v)
 	vmcb->save.rax = (uint64_t)ret;
 }
 
+/* What behaviour modules' policy hooks make of the core's CPUID answer. */
+static void module_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+{
+	struct xl_cpuid_regs m = { r->eax, r->ebx, r->ecx, r->edx };
+
+	module_policy_cpuid(v->domain->id, leaf, sub, &m);
+	*r = (struct cpuid_regs){ .eax = m.eax, .ebx = m.ebx, .ecx = m.ecx, .edx = m.edx };
+}
+
+/* The core's MSR policy, then the modules' say (a refusal is a #GP, as the core's). */
+static int msr_access(struct vcpu *v, bool write, uint32_t msr, uint64_t *value)
+{
+	bool hooked = __atomic_load_n(&module_policy_hooks_installed, __ATOMIC_RELAXED);
+	int err;
+
+	if (write && hooked && !module_policy_msr_write(v->domain->id, msr, *value))
+		return -EPERM;
+	err = write ? msr_write(v, msr, *value) : msr_read(v, msr, value);
+	if (!err && !write && hooked && !module_policy_msr_read(v->domain->id, msr, value))
+		err = -EPERM;
+	return err;
+}
+
 static void handle_cpuid(struct vcpu *v)
 {
 	static const uint8_t op[] = { 0x0f, 0xa2 };
@@ -92,6 +115,8 @@ static void handle_cpuid(struct vcpu *v)
 	if (!svm_skip_instruction(v, op, sizeof(op)))
 		return;
 	cpuid_policy_apply(v->domain, leaf, sub, vmcb->save.cr4, &r);
+	if (__atomic_load_n(&module_policy_hooks_installed, __ATOMIC_RELAXED))
+		module_cpuid(v, leaf, sub, &r);
 	vmcb->save.rax = r.eax;
 	v->arch.gprs.rbx = r.ebx;
 	v->arch.gprs.rcx = r.ecx;
@@ -108,7 +133,7 @@ static void handle_msr(struct vcpu *v)
 	int err;
 
 	v->exits[write ? EXIT_MSR_WRITE : EXIT_MSR_READ]++;
-	err = write ? msr_write(v, msr, value) : msr_read(v, msr, &value);
+	err = msr_access(v, write, msr, &value);
 	if (err) {
 		if (vdev_log_denial(v))
 			log_debug("d%u: %s of MSR %#x refused (#GP)\n", v->domain->id,

@@ -3,6 +3,7 @@
  * the vendor engine the CPU has is chosen once at boot, and every request
  * is handed to it (arch/vmm.h). Nothing here knows which engine it is.
  */
+#include <arch/emul.h>
 #include <arch/guest_pci.h>
 #include <arch/vendors.h>
 #include <arch/vmm.h>
@@ -73,4 +74,20 @@ void arch_vcpu_set_reg(struct vcpu *v, unsigned int reg, uint64_t value)
 void arch_vcpu_advance_rip(struct vcpu *v, unsigned int bytes)
 {
 	vcpu_advance_rip(v, bytes);
+}
+
+uint64_t arch_vcpu_control(struct vcpu *v, unsigned int which)
+{
+	struct vcpu_context ctx;
+	const uint64_t *fields[] = { &ctx.cr0, &ctx.cr3, &ctx.cr4, &ctx.efer };
+
+	vcpu_get_context(v, &ctx);
+	if (which < ARRAY_SIZE(fields))
+		return *fields[which];
+	return which == ARRAY_SIZE(fields) ? ctx.cpl : 0;
+}
+
+int arch_domain_translate(struct domain *d, uint64_t cr3, uint64_t gva, gpa_t *gpa)
+{
+	return guest_walk_4level(d, cr3, gva, gpa);
 }

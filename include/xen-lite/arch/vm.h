@@ -79,6 +79,10 @@ void arch_vcpu_run(struct vcpu *v);
 uint64_t arch_vcpu_reg(struct vcpu *v, unsigned int reg);
 void arch_vcpu_set_reg(struct vcpu *v, unsigned int reg, uint64_t value);
 void arch_vcpu_advance_rip(struct vcpu *v, unsigned int bytes);
+/* Its control state: 0 CR0, 1 CR3, 2 CR4, 3 EFER, 4 CPL (same CPU, during an exit). */
+uint64_t arch_vcpu_control(struct vcpu *v, unsigned int which);
+/* A guest-virtual address through the domain's 4-level page tables at cr3: 0 or -EFAULT. */
+int arch_domain_translate(struct domain *d, uint64_t cr3, uint64_t gva, gpa_t *gpa);
 /* Log a vCPU's register state (crash reports). */
 void arch_vcpu_dump(struct vcpu *v, const char *why);
 

@@ -23,6 +23,9 @@ struct vcpu;
 
 /* Translate a guest-virtual address through the guest's own page tables (long mode; else identity). */
 int vcpu_virt_to_phys(struct vcpu *v, uint64_t gva, gpa_t *gpa);
+struct domain;
+/* A 4-level (long mode) walk of a domain's page tables at cr3: 0, or -EFAULT when not mapped. */
+int guest_walk_4level(struct domain *d, uint64_t cr3, uint64_t gva, gpa_t *gpa);
 
 /* Fetch up to 15 instruction bytes at the guest's RIP; returns how many, or -EFAULT. */
 int vcpu_fetch_insn(struct vcpu *v, uint8_t *buf);
