@@ -87,6 +87,7 @@ static int64_t module_call_op(struct vcpu *v, gpa_t buf, uint64_t size, uint64_t
 	struct xl_module_call c;
 	uint64_t data_size;
 	void *data = NULL;
+	bool answered;
 	int64_t ret;
 
 	if (size < sizeof(h) || size - sizeof(h) > XL_MODULE_MAX_CALL)
@@ -111,8 +112,9 @@ static int64_t module_call_op(struct vcpu *v, gpa_t buf, uint64_t size, uint64_t
 		.buf = data,
 		.size = data_size,
 	};
-	ret = module_call(h.name, &c);
-	if (data_size && copy_to_guest(v->domain, gpa_add(buf, sizeof(h)), data, data_size))
+	ret = module_call(h.name, &c, &answered);
+	/* only a module's answer goes back: the guest may have changed the buffer meanwhile */
+	if (answered && data_size && copy_to_guest(v->domain, gpa_add(buf, sizeof(h)), data, data_size))
 		ret = -EFAULT;
 	xl_free(data);
 	return ret;

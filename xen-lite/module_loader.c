@@ -378,13 +378,14 @@ int module_list(struct xl_module_entry *out, unsigned int max)
 	return n;
 }
 
-int64_t module_call(const char *name, struct xl_module_call *c)
+int64_t module_call(const char *name, struct xl_module_call *c, bool *answered)
 {
 	struct loaded_module *m;
 	int64_t ret = -ENOENT;
 
 	spin_lock(&modules_lock);
 	m = find_module(name);
+	*answered = m != NULL;
 	if (m) {
 		ret = module_hooks_call(m, c);
 		m->calls++;

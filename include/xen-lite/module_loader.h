@@ -28,8 +28,11 @@ int module_load_staged(const char *args, char *why);
 int module_unload(const char *name, char *why);
 /* Fill at most max entries; returns how many modules are loaded. */
 int module_list(struct xl_module_entry *out, unsigned int max);
-/* A module's own operation (XL_MODULE_CALL): its answer, or -ENOENT when no module has the name. */
-int64_t module_call(const char *name, struct xl_module_call *c);
+/*
+ * A module's own operation (XL_MODULE_CALL): its answer (*answered true:
+ * c->buf holds what it left there), or -ENOENT when no module has the name.
+ */
+int64_t module_call(const char *name, struct xl_module_call *c, bool *answered);
 
 /* Boot modules whose command line starts with "xl-module" (xen-lite/module_boot.c). */
 struct boot_info;

@@ -19,7 +19,9 @@
  *  - return exactly what the ABI says: numbers >= XL_HC_COUNT -> -ENOSYS;
  *    XL_HC_SYSCTL, XL_HC_DOMCTL -> -EPERM (the fuzzer is not dom0);
  *    XL_HC_VERSION: what 0 -> XL_ABI_VERSION, 1 -> the feature bits, other
- *    -> -EINVAL; XL_HC_CONSOLE_IO: op != WRITE -> -EINVAL; a write of n > 0
+ *    -> -EINVAL; XL_HC_MODULE: load, unload, list -> -EPERM, a module's call
+ *    whose header does not fit or lies outside memory -> -EINVAL or -EFAULT,
+ *    else an errno (no module is loaded); XL_HC_CONSOLE_IO: op != WRITE -> -EINVAL; a write of n > 0
  *    bytes from a buffer inside memory -> min(n, XL_CONSOLE_MAX_WRITE); from
  *    a buffer starting at or above mem_size -> -EFAULT; 0 bytes -> 0
  *    (or -EFAULT for a buffer outside memory).
@@ -134,6 +136,28 @@ static void check_memory(unsigned long calls)
 		fail("hypercall_fuzz: XL_HC_VERSION(ABI) = %ld after %lu calls", v, calls);
 }
 
+/*
+ * XL_HC_MODULE from a guest: load, unload and list are dom0's; a module's
+ * own call is read from guest memory - its header must fit and lie in
+ * memory - and with no module loaded ends as -EINVAL (a reserved field
+ * the random memory sets) or -ENOENT.
+ */
+static long module_expected(uint64_t op, uint64_t buf, uint64_t size, long r, bool *any_errno)
+{
+	const uint64_t header = sizeof(struct xl_module_call_header);
+
+	if (op > XL_MODULE_CALL)
+		return -EINVAL;
+	if (op != XL_MODULE_CALL)
+		return -EPERM;
+	if (size < header || size - header > XL_MODULE_MAX_CALL)
+		return -EINVAL;
+	if (buf + header < buf || buf + header > mem_size)
+		return -EFAULT;
+	*any_errno = true; /* the data past the header may leave memory too: -EFAULT then */
+	return r == -EINVAL || r == -ENOENT || r == -EFAULT ? r : -ENOENT;
+}
+
 static long expected(const struct hc_regs *in, long r, bool *any_errno)
 {
 	uint64_t nr = in->rax, a1 = in->rdi, a2 = in->rsi, a3 = in->rdx;
@@ -145,6 +169,8 @@ static long expected(const struct hc_regs *in, long r, bool *any_errno)
 		return -EPERM; /* dom0 only, refused before any argument is looked at */
 	if (nr == XL_HC_VERSION)
 		return a1 == XL_VERSION_ABI ? XL_ABI_VERSION : a1 == XL_VERSION_FEATURES ? features : -EINVAL;
+	if (nr == XL_HC_MODULE)
+		return module_expected(a1, a2, a3, r, any_errno);
 	/* XL_HC_CONSOLE_IO */
 	if (a1 == XL_CONSOLE_READ) {
 		/* nothing is ever typed for this guest: 0, or -EFAULT for a bad buffer */

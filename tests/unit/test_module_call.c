@@ -118,9 +118,14 @@ int module_list(struct xl_module_entry *out, unsigned int max)
 	return 3;
 }
 
-int64_t module_call(const char *name, struct xl_module_call *c)
+static bool no_such_module;
+
+int64_t module_call(const char *name, struct xl_module_call *c, bool *answered)
 {
 	call_calls++;
+	*answered = !no_such_module;
+	if (no_such_module)
+		return -ENOENT;
 	snprintf(called_name, sizeof(called_name), "%s", name);
 	last_call = *c;
 	if (c->size)
@@ -143,6 +148,7 @@ static int setup(void **state)
 	stage_calls = load_calls = unload_calls = list_calls = call_calls = 0;
 	stage_result = 0;
 	load_result = 0;
+	no_such_module = false;
 	return 0;
 }
 
@@ -294,6 +300,11 @@ static void test_call_from_a_guest(void **state)
 	assert_int_equal(last_call.size, 16);
 	assert_memory_equal(call_data_seen, "ping", 4);
 	assert_memory_equal(data, "DONE", 4); /* the module's answer copied back */
+	/* no such module: the buffer is left as the guest has it */
+	no_such_module = true;
+	memcpy(data, "mine", 4);
+	assert_int_equal(mhc(XL_MODULE_CALL, 0x4000, sizeof(*h) + 16, 99), -ENOENT);
+	assert_memory_equal(data, "mine", 4);
 }
 
 static void test_call_bad_buffers(void **state)
