@@ -344,6 +344,7 @@ struct xl_module_entry {
 #define XL_MODULE_HOOK_DOMAIN (1u << 1)
 #define XL_MODULE_HOOK_OPS (1u << 2)
 #define XL_MODULE_HOOK_POLICY (1u << 3)
+#define XL_MODULE_HOOK_TICK (1u << 4)
 
 struct xl_module_call_header {
 	char name[XL_MODULE_NAME_LEN]; /* the module */

@@ -174,6 +174,7 @@ static const struct module_symbol exports[] = {
 	EXPORT(xl_domain_kick),
 	EXPORT(xl_hook_exits),
 	EXPORT(xl_hook_policy),
+	EXPORT(xl_hook_tick),
 	EXPORT(xl_hook_domains),
 	EXPORT(xl_module_ops),
 };

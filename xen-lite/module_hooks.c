@@ -26,6 +26,8 @@ struct hook_slot {
 	struct xl_domain_hooks domain;
 	int64_t (*call)(struct xl_module_call *c);
 	struct xl_policy_hooks policy;
+	void (*tick)(uint32_t cpu, uint64_t tsc);
+	uint64_t tick_cycles; /* the period in TSC cycles */
 	uint32_t kinds; /* XL_MODULE_HOOK_* */
 	bool published;
 };
@@ -34,9 +36,14 @@ static struct hook_slot slots[MAX_HOOK_MODULES];
 uint32_t module_exit_hooks_installed;
 uint32_t module_policy_hooks_installed;
 
-/* The module whose init is running (the loader holds its lock), and its slot. */
+/*
+ * The module whose init is running (the loader holds its lock), the slot
+ * kept for it, and what its init asks for: copied into the slot only when
+ * init has succeeded, so that no hook of a failed init ever runs.
+ */
 static struct loaded_module *initialising;
 static struct hook_slot *initialising_slot;
+static struct hook_slot pending;
 static unsigned int initialising_cpu;
 
 /* Per CPU, odd while the CPU is inside a hook; on its own cache line. */
@@ -44,6 +51,9 @@ static struct {
 	uint64_t seq;
 	uint8_t pad[56];
 } cpu_seq[MAX_CPUS] __attribute__((aligned(64)));
+
+/* Per CPU and slot: the TSC from which that CPU may run that slot's tick again. */
+static uint64_t next_tick[MAX_CPUS][MAX_HOOK_MODULES];
 
 static void hook_enter(void)
 {
@@ -77,6 +87,26 @@ bool module_exit_before(struct vcpu *v, const struct xl_exit_event *e)
 	return handled;
 }
 
+/* The ticks due on this CPU (after an exit's hooks: the CPU is in the hypervisor anyway). */
+static void run_due_ticks(void)
+{
+	unsigned int cpu = arch_cpu_index();
+	uint64_t now = 0;
+
+	for (unsigned int i = 0; i < MAX_HOOK_MODULES; i++) {
+		void (*fn)(uint32_t, uint64_t) = __atomic_load_n(&slots[i].tick, __ATOMIC_ACQUIRE);
+
+		if (!fn)
+			continue;
+		if (!now)
+			now = arch_tsc();
+		if (now < next_tick[cpu][i])
+			continue;
+		next_tick[cpu][i] = now + slots[i].tick_cycles;
+		fn(cpu, now);
+	}
+}
+
 void module_exit_after(struct vcpu *v, const struct xl_exit_event *e)
 {
 	hook_enter();
@@ -87,6 +117,7 @@ void module_exit_after(struct vcpu *v, const struct xl_exit_event *e)
 		if (fn && wants(&slots[i], e->reason))
 			fn(v, e);
 	}
+	run_due_ticks();
 	hook_leave();
 }
 
@@ -177,6 +208,7 @@ void module_hooks_begin(struct loaded_module *m)
 			initialising_slot = &slots[i];
 	if (initialising_slot)
 		*initialising_slot = (struct hook_slot){ .owner = m };
+	pending = (struct hook_slot){ .owner = m };
 }
 
 void module_hooks_end(void)
@@ -194,9 +226,9 @@ static int slot_for_init(struct hook_slot **s, uint32_t kind)
 		return -EINVAL; /* hooks are installed from init only (not from another CPU's hook) */
 	if (!initialising_slot)
 		return -ENOSPC;
-	if (initialising_slot->kinds & kind)
+	if (pending.kinds & kind)
 		return -EEXIST;
-	*s = initialising_slot;
+	*s = &pending;
 	return 0;
 }
 
@@ -244,6 +276,21 @@ int xl_hook_policy(const struct xl_policy_hooks *h)
 	return 0;
 }
 
+int xl_hook_tick(void (*tick)(uint32_t cpu, uint64_t tsc), uint32_t period_us)
+{
+	struct hook_slot *s;
+	int err = slot_for_init(&s, XL_MODULE_HOOK_TICK);
+
+	if (err)
+		return err;
+	if (!tick || period_us < 1000 || period_us > 10000000)
+		return -EINVAL;
+	s->tick = tick;
+	s->tick_cycles = arch_tsc_khz() * period_us / 1000;
+	s->kinds |= XL_MODULE_HOOK_TICK;
+	return 0;
+}
+
 int xl_module_ops(int64_t (*call)(struct xl_module_call *c))
 {
 	struct hook_slot *s;
@@ -266,19 +313,37 @@ static struct hook_slot *slot_of(const struct loaded_module *m)
 	return NULL;
 }
 
+#define PUBLISH(field) __atomic_store_n(&s->field, pending.field, __ATOMIC_RELEASE)
+
 void module_hooks_publish(struct loaded_module *m)
 {
 	struct hook_slot *s = slot_of(m);
 
-	if (!s)
+	if (!s || s != initialising_slot)
 		return;
+	/* what the functions read first, then the functions: the exit path takes no lock */
+	s->reasons = pending.reasons;
+	s->tick_cycles = pending.tick_cycles;
+	s->kinds = pending.kinds;
+	for (unsigned int c = 0; c < MAX_CPUS; c++)
+		next_tick[c][s - slots] = 0; /* a new module's first tick comes at once */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	PUBLISH(before);
+	PUBLISH(after);
+	PUBLISH(tick);
+	PUBLISH(call);
+	PUBLISH(domain.created);
+	PUBLISH(domain.started);
+	PUBLISH(domain.crashed);
+	PUBLISH(domain.destroyed);
+	PUBLISH(policy.cpuid);
+	PUBLISH(policy.msr_read);
+	PUBLISH(policy.msr_write);
 	s->published = true;
-	if (s->kinds & XL_MODULE_HOOK_EXIT)
+	if (s->kinds & (XL_MODULE_HOOK_EXIT | XL_MODULE_HOOK_TICK))
 		__atomic_fetch_add(&module_exit_hooks_installed, 1, __ATOMIC_SEQ_CST);
 	if (s->kinds & XL_MODULE_HOOK_POLICY)
 		__atomic_fetch_add(&module_policy_hooks_installed, 1, __ATOMIC_SEQ_CST);
-	/* the exit path reads these without a lock: the copies above are complete first */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 uint32_t module_hooks_of(const struct loaded_module *m)
@@ -319,7 +384,7 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 
 	if (!s)
 		return 0;
-	had_exit_hooks = s->published && (s->kinds & XL_MODULE_HOOK_EXIT);
+	had_exit_hooks = s->published && (s->kinds & (XL_MODULE_HOOK_EXIT | XL_MODULE_HOOK_TICK));
 	had_policy_hooks = s->published && (s->kinds & XL_MODULE_HOOK_POLICY);
 	__atomic_store_n(&s->before, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->after, NULL, __ATOMIC_SEQ_CST);
@@ -328,6 +393,7 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 	__atomic_store_n(&s->domain.crashed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.destroyed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->call, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->tick, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.cpuid, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.msr_read, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.msr_write, NULL, __ATOMIC_SEQ_CST);

@@ -107,6 +107,17 @@ struct xl_domain_hooks {
 /* Install the module's lifecycle hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */
 int xl_hook_domains(const struct xl_domain_hooks *h);
 
+/* ---- a periodic per-CPU tick ------------------------------------------- */
+
+/*
+ * tick(cpu, tsc) runs on each CPU at most once every period_us (1 ms to
+ * 10 s), when that CPU is in the hypervisor for an exit of the guest it
+ * runs, after the exit hooks. Nothing makes a guest exit for it: a CPU
+ * whose guest takes no exits does not tick, and idle CPUs do not tick.
+ * One per module. 0, -EEXIST, -ENOSPC, -EINVAL.
+ */
+int xl_hook_tick(void (*tick)(uint32_t cpu, uint64_t tsc), uint32_t period_us);
+
 /* ---- CPUID and MSR policy ---------------------------------------------- */
 
 struct xl_cpuid_regs {

@@ -28,7 +28,8 @@ static const char *const export_names[] = {
 	"strncmp", "strlcpy", "xl_zalloc", "xl_free", "xl_cpu_index", "xl_tsc_khz",
 	"xl_exit_reason_name", "xl_domain_exits", "xl_vcpu_reg", "xl_vcpu_set_reg",
 	"xl_vcpu_advance_rip", "xl_vcpu_control", "xl_domain_read", "xl_domain_translate",
-	"xl_domain_kick", "xl_hook_exits", "xl_hook_domains", "xl_hook_policy", "xl_module_ops",
+	"xl_domain_kick", "xl_hook_exits", "xl_hook_domains", "xl_hook_policy", "xl_hook_tick",
+	"xl_module_ops",
 };
 
 static struct module_symbol exports[sizeof(export_names) / sizeof(export_names[0])];

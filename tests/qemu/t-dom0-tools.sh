@@ -282,10 +282,26 @@ test_dom0_modules() {
 	expect_log_regex "xen-lite-dom0: modules: profiler ([1-9][0-9]*) exits, core \1 exits"
 	# the example of Documentation/modules.md ran its exit function at each unload
 	expect_log_regex "cpuid-count: [0-9]+ CPUID exits"
+	check_ticks
+	expect_log "xen-lite-dom0: ticker: exit 0" "xen-lite-dom0: ticker-unload: exit 0"
 	expect_no_log_regex "xen-lite-dom0: list-none: .*exit-profiler|xen-lite-dom0: list-unloaded: .*exit-profiler"
 	check_profile_per_reason
 	expect_no_log "PANIC" "FAIL" "gave up after" "node changed" "stayed inside a module hook"
 	test_result
+}
+
+# The tests' ticker module (xl_hook_tick, 50 ms): the guest's CPU (1), which takes exits
+# all the time, ticked, and never twice within the period.
+check_ticks() {
+	local line ticks gap
+	line=$(grep -aoE "ticker: cpu 1: [0-9]+ ticks, shortest gap [0-9]+ us \(period 50000 us\)" "$LOG" | head -1)
+	ticks=$(echo "$line" | sed -nE 's/.*: ([0-9]+) ticks.*/\1/p')
+	gap=$(echo "$line" | sed -nE 's/.*shortest gap ([0-9]+) us.*/\1/p')
+	if [ -z "$line" ] || [ "$ticks" -lt 2 ]; then
+		test_fail "the guest's CPU did not tick twice: '${line:-no ticker line for CPU 1}'"
+	elif [ "$gap" -lt 50000 ]; then
+		test_fail "two ticks $gap us apart, less than the 50000 us period"
+	fi
 }
 
 # The profiler's per-reason counts of the paused guest (its --json) against what the

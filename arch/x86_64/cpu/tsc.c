@@ -31,6 +31,11 @@ uint64_t arch_tsc_khz(void)
 	return khz;
 }
 
+uint64_t arch_tsc(void)
+{
+	return rdtsc();
+}
+
 uint64_t time_since_boot_us(void)
 {
 	return khz ? (rdtsc() - boot_tsc) * 1000 / khz : 0;

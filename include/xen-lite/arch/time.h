@@ -8,6 +8,8 @@
 #include <xen-lite/types.h>
 
 uint64_t time_since_boot_us(void);
+/* The CPU's cycle counter (the TSC), at arch_tsc_khz() (xen-lite/arch/cpu.h). */
+uint64_t arch_tsc(void);
 /* Busy-wait; usable before the frequency is known (an estimate is used then). */
 void udelay(uint64_t us);
 
