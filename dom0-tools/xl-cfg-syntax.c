@@ -4,8 +4,10 @@
  * the keys mean is xl-cfg.c's.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xl-cfg-syntax.h"
@@ -209,6 +211,8 @@ static int read_item(struct cfg_reader *p, struct value *v)
 		return cfg_syntax_error(p, p->p, "a list of more than %d items", LIST_MAX);
 	v->item[v->nr_items] = v->text + v->used;
 	v->item_quoted[v->nr_items] = *p->p == '"' || *p->p == '\'';
+	v->item_line[v->nr_items] = p->line;
+	v->item_column[v->nr_items] = column(p, p->p);
 	v->nr_items++;
 	if (*p->p == '"' || *p->p == '\'')
 		return read_string(p, v);
@@ -278,4 +282,18 @@ int cfg_end_of_setting(struct cfg_reader *p)
 		return 0;
 	}
 	return *p->p ? cfg_unexpected(p, "after the value") : 0;
+}
+
+int cfg_read_number(const char *s, const char **end, unsigned long long *out)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	char *stop;
+
+	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+		return -1;
+	errno = 0;
+	*out = strtoull(digits, &stop, hex ? 16 : 10);
+	*end = stop;
+	return errno ? -1 : 0;
 }
