@@ -3,7 +3,6 @@
  * Each string is read once, left to right; a refusal names the byte it is
  * about, which xl-cfg.c turns into a line and column.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,16 +43,6 @@ static const char *leaf_text(uint32_t leaf, uint32_t subleaf, char *buf, size_t 
 		snprintf(buf, size, "leaf %#x", leaf);
 	else
 		snprintf(buf, size, "leaf %#x subleaf %u", leaf, subleaf);
-	return buf;
-}
-
-/* 'c', or byte 0xNN for one that would not print (buf: at least 16 bytes) */
-static const char *char_text(char c, char *buf, size_t size)
-{
-	if (isgraph((unsigned char)c))
-		snprintf(buf, size, "'%c'", c);
-	else
-		snprintf(buf, size, "byte 0x%02x", (unsigned char)c);
 	return buf;
 }
 
@@ -222,7 +211,7 @@ static int xend_register(const char *s, size_t *at, uint32_t leaf, uint32_t subl
 	for (size_t b = 0; b < len; b++)
 		if (!set_bit(&(struct xl_cpuid_rule){ 0 }, 0, s[bits + b]))
 			return refuse(e, bits + b, "has %s in the bits of %s: each is 0, 1, x, k or s",
-				      char_text(s[bits + b], c, sizeof(c)), xl_cpuid_reg_name((uint32_t)reg));
+				      cfg_char_text(s[bits + b], c, sizeof(c)), xl_cpuid_reg_name((uint32_t)reg));
 	if (len != REG_BITS)
 		return refuse(e, bits, "gives %s %zu bits: a register's are 32 of 0, 1, x, k and s, bit 31 "
 			      "first", xl_cpuid_reg_name((uint32_t)reg), len);

@@ -43,8 +43,7 @@ int cfg_syntax_error(struct cfg_reader *p, const char *at, const char *fmt, ...)
 	return -1;
 }
 
-/* 'c', or byte 0xNN for a character that would not print */
-static const char *shown(char c, char *buf, size_t size)
+const char *cfg_char_text(char c, char *buf, size_t size)
 {
 	if (isgraph((unsigned char)c))
 		snprintf(buf, size, "'%c'", c);
@@ -57,7 +56,7 @@ int cfg_unexpected(struct cfg_reader *p, const char *where)
 {
 	char buf[16];
 
-	return cfg_syntax_error(p, p->p, "unexpected %s %s", shown(*p->p, buf, sizeof(buf)), where);
+	return cfg_syntax_error(p, p->p, "unexpected %s %s", cfg_char_text(*p->p, buf, sizeof(buf)), where);
 }
 
 /* ---- the syntax ---- */

@@ -45,6 +45,8 @@ struct cfg_reader {
 const char *cfg_place(const char *setting, unsigned int line, char *buf);
 /* A syntax error at character `at` of the current line, into r->err: "line L, column C: ...". -1. */
 __attribute__((format(printf, 3, 4))) int cfg_syntax_error(struct cfg_reader *r, const char *at, const char *fmt, ...);
+/* 'c', or byte 0xNN for a character that would not print (buf: at least 16 bytes). Returns buf. */
+const char *cfg_char_text(char c, char *buf, size_t size);
 /* What may name a key. */
 bool cfg_is_key_char(char c);
 void cfg_skip_blanks(struct cfg_reader *r);
