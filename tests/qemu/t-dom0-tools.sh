@@ -358,7 +358,7 @@ test_dom0_modules_off() {
 # domain has a policy, and a Linux guest's /proc/cpuinfo lacks the hidden features while
 # another's and dom0's have them
 test_dom0_cpu_policy() {
-	QEMU_TIMEOUT=240 qemu_boot dom0-cpu-policy -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+	QEMU_TIMEOUT=300 qemu_boot dom0-cpu-policy -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
 		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=cpu_policy,$BUILD/dom0/initrd.cpio.gz"
 	expect_rc 0
