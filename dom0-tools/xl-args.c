@@ -14,7 +14,7 @@
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
 	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
-	 CMD(XL_CMD_PROFILE))
+	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY))
 
 static const struct command {
 	const char *name;
@@ -50,10 +50,12 @@ static const struct command {
 	  "create and start a guest from a configuration file",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
-	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash. KEY=VALUE\n"
+	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid. KEY=VALUE\n"
 	  "settings after the file, in the file's syntax, replace the file's (memory=512\n"
 	  "'name=\"x\"'). A bad file is refused with the line and the reason, and nothing\n"
-	  "is created. Prints the new domain's id.",
+	  "is created. Prints the new domain's id. With a cpuid key the guest is\n"
+	  "created paused, given its policy (the cpu-policy module must be loaded),\n"
+	  "then run (unless -p).",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",
@@ -130,6 +132,16 @@ static const struct command {
 	  "and the median and 99th percentile estimated from its histogram. -r then\n"
 	  "sets the counts back to zero, for the next look.",
 	  0, 1, true },
+	{ "cpu-policy", XL_CMD_CPU_POLICY, "xl-lite cpu-policy [-j] [-r] DOMAIN",
+	  "a domain's CPUID policy (cpu-policy module, `cpuid` key)",
+	  "The CPUID policy the cpu-policy module applies to DOMAIN\n"
+	  "(Documentation/modules/cpu-policy.md), as its configuration's `cpuid` key\n"
+	  "gave it: per leaf and register, each bit forced to 0, to 1, or kept (x), the\n"
+	  "features it clears (-) and sets (+), and the `cpuid = [...]` line that gives\n"
+	  "the same policy. A domain without one gets the hypervisor's own CPUID\n"
+	  "answers. -r then removes the policy: its next CPUID answers are the\n"
+	  "hypervisor's (a running kernel has read its features already).",
+	  1, 1, true },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -162,8 +174,9 @@ static const struct option_rule {
 	[OPT_FORCE] = { "force", 'F', CMD(XL_CMD_REBOOT),
 			"a guest that cannot be asked to reboot is reset: it ends\n"
 			"at once with reason reboot, and on_reboot follows" },
-	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE),
-			"once printed, set the counts (of DOMAIN, or all) back to zero" },
+	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY),
+			"once printed: profile's counts (of DOMAIN, or all) back to\n"
+			"zero; cpu-policy's policy of DOMAIN removed" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 

@@ -35,6 +35,7 @@ enum xl_cmd {
 	XL_CMD_REBOOT,
 	XL_CMD_MODULE,
 	XL_CMD_PROFILE,
+	XL_CMD_CPU_POLICY,
 };
 
 /* xl-lite module SUBCOMMAND */
@@ -59,7 +60,7 @@ struct xl_args {
 	bool wait; /* shutdown, reboot -w: until the domain has ended */
 	bool all; /* shutdown, reboot -a: every guest */
 	bool force; /* reboot -F: reset a guest that cannot be asked */
-	bool reset; /* profile -r: the counts back to zero once printed */
+	bool reset; /* profile -r: the counts back to zero once printed; cpu-policy -r: the policy removed */
 	enum xl_module_sub module_sub; /* module: what args[0] asks */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;

@@ -4,8 +4,10 @@
  * the keys mean is xl-cfg.c's.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xl-cfg-syntax.h"
@@ -41,8 +43,7 @@ int cfg_syntax_error(struct cfg_reader *p, const char *at, const char *fmt, ...)
 	return -1;
 }
 
-/* 'c', or byte 0xNN for a character that would not print */
-static const char *shown(char c, char *buf, size_t size)
+const char *cfg_char_text(char c, char *buf, size_t size)
 {
 	if (isgraph((unsigned char)c))
 		snprintf(buf, size, "'%c'", c);
@@ -55,7 +56,7 @@ int cfg_unexpected(struct cfg_reader *p, const char *where)
 {
 	char buf[16];
 
-	return cfg_syntax_error(p, p->p, "unexpected %s %s", shown(*p->p, buf, sizeof(buf)), where);
+	return cfg_syntax_error(p, p->p, "unexpected %s %s", cfg_char_text(*p->p, buf, sizeof(buf)), where);
 }
 
 /* ---- the syntax ---- */
@@ -209,6 +210,8 @@ static int read_item(struct cfg_reader *p, struct value *v)
 		return cfg_syntax_error(p, p->p, "a list of more than %d items", LIST_MAX);
 	v->item[v->nr_items] = v->text + v->used;
 	v->item_quoted[v->nr_items] = *p->p == '"' || *p->p == '\'';
+	v->item_line[v->nr_items] = p->line;
+	v->item_column[v->nr_items] = column(p, p->p);
 	v->nr_items++;
 	if (*p->p == '"' || *p->p == '\'')
 		return read_string(p, v);
@@ -278,4 +281,18 @@ int cfg_end_of_setting(struct cfg_reader *p)
 		return 0;
 	}
 	return *p->p ? cfg_unexpected(p, "after the value") : 0;
+}
+
+int cfg_read_number(const char *s, const char **end, unsigned long long *out)
+{
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	char *stop;
+
+	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+		return -1;
+	errno = 0;
+	*out = strtoull(digits, &stop, hex ? 16 : 10);
+	*end = stop;
+	return errno ? -1 : 0;
 }

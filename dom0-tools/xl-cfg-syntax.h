@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VALUE_MAX 512 /* a value's text once escapes are resolved, NUL included */
-#define LIST_MAX 32 /* items in one list: more than any key takes */
+#define VALUE_MAX 8192 /* a value's text once escapes are resolved, NUL included (a long cpuid list) */
+#define LIST_MAX 64 /* items in one list: a cpuid list of one register each takes 64 */
 
 enum value_kind { VALUE_BARE, VALUE_STRING, VALUE_LIST };
 
@@ -25,6 +25,8 @@ struct value {
 	size_t used; /* bytes of text filled, NULs included */
 	const char *item[LIST_MAX];
 	bool item_quoted[LIST_MAX];
+	/* where each item starts (its quote, for a string): line and column, as errors count them */
+	unsigned int item_line[LIST_MAX], item_column[LIST_MAX];
 	unsigned int nr_items;
 };
 
@@ -43,6 +45,8 @@ struct cfg_reader {
 const char *cfg_place(const char *setting, unsigned int line, char *buf);
 /* A syntax error at character `at` of the current line, into r->err: "line L, column C: ...". -1. */
 __attribute__((format(printf, 3, 4))) int cfg_syntax_error(struct cfg_reader *r, const char *at, const char *fmt, ...);
+/* 'c', or byte 0xNN for a character that would not print (buf: at least 16 bytes). Returns buf. */
+const char *cfg_char_text(char c, char *buf, size_t size);
 /* What may name a key. */
 bool cfg_is_key_char(char c);
 void cfg_skip_blanks(struct cfg_reader *r);
@@ -52,6 +56,12 @@ void cfg_skip_comment(struct cfg_reader *r);
 void cfg_next_line(struct cfg_reader *r);
 /* A value at r->p: a list, a string or bare words (key names a list that is never closed). 0 or -1. */
 int cfg_read_value(struct cfg_reader *r, struct value *v, const char *key, size_t key_len);
+/*
+ * A number in decimal or hex (0x...) at the start of s, never octal: "010"
+ * is 10, as a reader expects. *end is where it stops. -1 if s does not start
+ * with a digit, or the number does not fit.
+ */
+int cfg_read_number(const char *s, const char **end, unsigned long long *out);
 /* After a value: blanks, a comment, then the end of the line, a ';' or the end of the text. 0 or -1. */
 int cfg_end_of_setting(struct cfg_reader *r);
 

@@ -4,10 +4,8 @@
  * syntax they are written in is xl-cfg-syntax.c's.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "xl-cfg-syntax.h"
@@ -16,7 +14,7 @@
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
-	   KEY_COUNT };
+	   KEY_CPUID, KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
@@ -24,7 +22,8 @@ struct parser {
 	unsigned int at[KEY_COUNT]; /* the line of each key; 0: not given */
 	const char *set_by[KEY_COUNT]; /* the command-line setting that gave each key, or NULL */
 	unsigned int value_column; /* where the value being set starts on its line */
-	bool why_at_value; /* the refusal names the value's column too */
+	/* where a refusal points: the line (the key's, unless a list item's) and column (0: none) */
+	unsigned int why_line, why_column;
 	char why[160]; /* the reason a value is refused */
 };
 
@@ -77,31 +76,12 @@ bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf)
 
 /* ---- the keys ---- */
 
-/*
- * A number in decimal or hex (0x...) at the start of s, never octal: "010"
- * is 10, as a reader expects. *end is where it stops. -1 if s does not start
- * with a digit, or the number does not fit.
- */
-static int read_number(const char *s, const char **end, unsigned long long *out)
-{
-	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	const char *digits = hex ? s + 2 : s;
-	char *stop;
-
-	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
-		return -1;
-	errno = 0;
-	*out = strtoull(digits, &stop, hex ? 16 : 10);
-	*end = stop;
-	return errno ? -1 : 0;
-}
-
 /* A whole value that is a number of at most max. */
 static int number(const char *v, unsigned long long max, unsigned long long *out)
 {
 	const char *end;
 
-	return read_number(v, &end, out) || *end || *out > max ? -1 : 0;
+	return cfg_read_number(v, &end, out) || *end || *out > max ? -1 : 0;
 }
 
 static int copy_string(char *dst, size_t size, const char *v)
@@ -185,7 +165,7 @@ static int set_memory(struct parser *p, const struct value *v)
 
 	snprintf(p->why, sizeof(p->why), "must be a size in MiB, 2 to %llu (or with a k, m, g "
 		 "or t suffix)", max);
-	if (read_number(v->text, &end, &n))
+	if (cfg_read_number(v->text, &end, &n))
 		return -1;
 	unit = *end ? strchr(units, tolower((unsigned char)*end)) : units + 1;
 	if (!unit || (*end && end[1]) || n > max << 10)
@@ -373,7 +353,7 @@ static int set_action(struct parser *p, const struct value *v, enum xl_end_actio
 		if (!strcmp(v->text, xl_only[i])) {
 			snprintf(p->why, sizeof(p->why), "\"%s\" is xl's, not supported by xen-lite: "
 				 "use \"destroy\", \"restart\" or \"preserve\"", xl_only[i]);
-			p->why_at_value = true;
+			p->why_column = p->value_column;
 			return -1;
 		}
 	}
@@ -398,9 +378,52 @@ static int set_on_crash(struct parser *p, const struct value *v)
 	return set_action(p, v, &p->c->on_crash);
 }
 
+/* A cpuid string refused: the reason, at its byte's column (string starting at line, column). */
+static int cpuid_refused(struct parser *p, const struct xl_cpuid_error *e, unsigned int line,
+			 unsigned int column)
+{
+	snprintf(p->why, sizeof(p->why), "%s", e->why);
+	p->why_line = line;
+	p->why_column = column + (unsigned int)e->at;
+	return -1;
+}
+
+/*
+ * cpuid: Xen's libxl form, one string ("host,sse4_2=0,avx=0"), or its xend
+ * form, a list of strings ("LEAF[,SUBLEAF]:REG=BITS,..."); rules that change
+ * nothing are dropped. A refusal's column is the character at fault's
+ * (exact in a string without escapes).
+ */
+static int set_cpuid(struct parser *p, const struct value *v)
+{
+	struct xl_cpuid_policy *c = &p->c->cpuid;
+	struct xl_cpuid_error e;
+
+	memset(c, 0, sizeof(*c));
+	if (v->kind != VALUE_LIST) {
+		if (xl_cpuid_parse_libxl(v->text, c, &e))
+			return cpuid_refused(p, &e, p->why_line, p->value_column + (v->kind == VALUE_STRING));
+	} else if (!v->nr_items) {
+		snprintf(p->why, sizeof(p->why), "must be \"host,FEATURE=0|1|x,...\" or a list of "
+			 "\"LEAF[,SUBLEAF]:REG=BITS,...\" strings");
+		return -1;
+	}
+	for (unsigned int i = 0; v->kind == VALUE_LIST && i < v->nr_items; i++) {
+		if (!v->item_quoted[i]) {
+			e = (struct xl_cpuid_error){ .at = 0, .why = "has an item that is not quoted: each "
+								"xend string is, \"LEAF:REG=BITS,...\"" };
+			return cpuid_refused(p, &e, v->item_line[i], v->item_column[i]);
+		}
+		if (xl_cpuid_parse_xend(v->item[i], c, &e))
+			return cpuid_refused(p, &e, v->item_line[i], v->item_column[i] + 1);
+	}
+	xl_cpuid_policy_trim(c);
+	return 0;
+}
+
 static const struct key_rule {
 	const char *name;
-	bool takes_list; /* cpus and pci; every other key takes one value */
+	bool takes_list; /* cpus, pci and cpuid; every other key takes one value */
 	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
 } keys[KEY_COUNT] = {
 	[KEY_NAME] = { "name", false, set_name },
@@ -416,6 +439,7 @@ static const struct key_rule {
 	[KEY_ON_POWEROFF] = { "on_poweroff", false, set_on_poweroff },
 	[KEY_ON_REBOOT] = { "on_reboot", false, set_on_reboot },
 	[KEY_ON_CRASH] = { "on_crash", false, set_on_crash },
+	[KEY_CPUID] = { "cpuid", true, set_cpuid },
 };
 
 static int find_key(const char *key, size_t len)
@@ -452,11 +476,12 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 			 keys[k].name);
 		return -1;
 	}
-	p->why_at_value = false;
+	p->why_line = line;
+	p->why_column = 0;
 	if (keys[k].set(p, v)) {
-		if (p->why_at_value)
-			snprintf(p->r.err, p->r.err_size, "%s, column %u: %s %s", where, p->value_column,
-				 keys[k].name, p->why);
+		if (p->why_column)
+			snprintf(p->r.err, p->r.err_size, "%s, column %u: %s %s",
+				 cfg_place(p->r.setting, p->why_line, where), p->why_column, keys[k].name, p->why);
 		else
 			snprintf(p->r.err, p->r.err_size, "%s: %s %s", where, keys[k].name, p->why);
 		return -1;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "xen-lite-abi.h"
+#include "xl-cfg-cpuid.h"
 
 /* What the hypervisor does when the guest ends (on_poweroff, on_reboot, on_crash). */
 enum xl_end_action { XL_ACTION_PRESERVE, XL_ACTION_DESTROY, XL_ACTION_RESTART };
@@ -43,6 +44,8 @@ struct xl_cfg {
 	uint32_t pci[XL_MAX_GUEST_PCI]; /* pci = [ "SSSS:BB:DD.F", ... ]: segment << 16 | bdf */
 	unsigned int nr_pci;
 	uint32_t on_dma_fault; /* XL_DMA_FAULT_CRASH (default) or XL_DMA_FAULT_LOG */
+	/* cpuid: the rules of the domain's cpu-policy policy; none (nr 0) without the key */
+	struct xl_cpuid_policy cpuid;
 };
 
 /*

@@ -1,14 +1,15 @@
 /*
  * xl-lite's commands that live outside xl-lite.c, one concern per file:
  * create and create-elf (xl-create.c), console (xl-console.c), module
- * (xl-module.c), profile (xl-profile.c). Each
- * returns the exit status (XL_EXIT_*).
+ * (xl-module.c), profile (xl-profile.c), cpu-policy (xl-cpu-policy.c).
+ * Each returns the exit status (XL_EXIT_*).
  */
 #ifndef XL_CMDS_H
 #define XL_CMDS_H
 
 #include "libxl-lite.h"
 #include "xl-args.h"
+#include "xl-cfg-cpuid.h"
 
 /* domains asked for per XL_SYSCTL_DOMAIN_LIST (64 bytes each: 16 KiB) */
 #define XL_LIST_MAX 256
@@ -29,6 +30,15 @@ int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named);
 /* module load | unload | list (xl-module.c), profile (xl-profile.c). */
 int xl_cmd_module(struct xl_handle *h, const struct xl_args *a);
 int xl_cmd_profile(struct xl_handle *h, const struct xl_args *a);
+/* cpu-policy [-j] [-r] DOMAIN: the domain's policy printed (-r: then removed). */
+int xl_cmd_cpu_policy(struct xl_handle *h, const struct xl_args *a);
+/*
+ * For create with a `cpuid` key (file: the configuration, for messages):
+ * whether the cpu-policy module is loaded (if not, says so with the command
+ * that loads it), and the policy sent as domid's (SET; a refusal reported).
+ */
+int xl_cpu_policy_module_ready(struct xl_handle *h, const char *file);
+int xl_cpu_policy_set(struct xl_handle *h, uint32_t domid, const struct xl_cpuid_policy *p);
 /*
  * The loaded module named name (or, name NULL, the one with this id) into
  * *found: 1, 0 when none is, -1 when XL_MODULE_LIST failed (h->err).

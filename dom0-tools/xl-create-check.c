@@ -1,6 +1,7 @@
 /* xl-lite create -n: the node's checks and the plan (see xl-create-check.h). */
 #include <string.h>
 
+#include "xl-cpu-policy-fmt.h"
 #include "xl-create-check.h"
 #include "xl-lite-fmt.h"
 
@@ -137,6 +138,20 @@ static const char *action_name(enum xl_end_action a)
 	return a == XL_ACTION_DESTROY ? "destroy" : a == XL_ACTION_RESTART ? "restart" : "preserve";
 }
 
+/* cpuid: one line per rule of the policy, in the xend form, with the features it changes */
+static void print_cpuid(FILE *f, const struct xl_cpuid_policy *p)
+{
+	char text[XL_CPUID_RULE_TEXT];
+
+	if (!p->nr)
+		fputs("cpuid:        none\n", f);
+	for (unsigned int i = 0; i < p->nr; i++) {
+		fprintf(f, "cpuid:        %s (", xl_cpuid_rule_text(&p->rule[i], text, sizeof(text)));
+		xl_print_cpuid_changes(f, &p->rule[i]);
+		fputs(")\n", f);
+	}
+}
+
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size)
 {
@@ -161,4 +176,5 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	fprintf(f, "on_reboot:    %s\n", action_name(cfg->on_reboot));
 	fprintf(f, "on_crash:     %s\n", action_name(cfg->on_crash));
 	fprintf(f, "on_dma_fault: %s\n", req.on_dma_fault == XL_DMA_FAULT_LOG ? "log" : "crash");
+	print_cpuid(f, &cfg->cpuid);
 }

@@ -1,8 +1,10 @@
 /*
- * xl-lite create [-n] [-c] FILE [KEY=VALUE ...] and create-elf: the
+ * xl-lite create [-n] [-c] [-p] FILE [KEY=VALUE ...] and create-elf: the
  * configuration (with the command line's settings), the images it names,
  * then the staged create (libxl-lite), or with -n only the checks that need
- * no change to the node (xl-create-check.c). Documentation/tools.md.
+ * no change to the node (xl-create-check.c). A `cpuid` key's policy goes to
+ * the cpu-policy module (xl-cpu-policy.c) before the guest runs an
+ * instruction. Documentation/tools.md.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -207,6 +209,7 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 {
 	static struct xl_sysinfo si;
 	struct xl_pci_device pci[PCI_LIST_MAX];
+	unsigned int problems;
 	int nr_pci = 0;
 
 	if (xl_sysinfo(h, &si) < 0)
@@ -216,7 +219,11 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 		return xl_report(&h->err);
 	if (nr_pci > PCI_LIST_MAX)
 		nr_pci = PCI_LIST_MAX;
-	if (xl_create_check(stderr, file, cfg, &si, pci, (unsigned int)nr_pci)) {
+	problems = xl_create_check(stderr, file, cfg, &si, pci, (unsigned int)nr_pci);
+	/* the policy is checked already (parsed): what is left is whether a module would take it */
+	if (cfg->cpuid.nr && xl_cpu_policy_module_ready(h, file) != XL_EXIT_OK)
+		problems++;
+	if (problems) {
 		fprintf(stderr, "xl-lite: %s: dry run: the guest could not be created now\n", file);
 		return XL_EXIT_ERROR;
 	}
@@ -226,10 +233,44 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 }
 
 /*
+ * A restart (on_poweroff, on_reboot or on_crash) is a new domain the
+ * hypervisor builds without dom0: the module gives it no policy. Said, so
+ * that nobody counts on a feature set a reboot inside the guest drops.
+ */
+static void warn_restart(const char *file, const struct xl_cfg *cfg)
+{
+	const char *end = cfg->on_reboot == XL_ACTION_RESTART ? "on_reboot" :
+			  cfg->on_crash == XL_ACTION_RESTART ? "on_crash" :
+			  cfg->on_poweroff == XL_ACTION_RESTART ? "on_poweroff" : NULL;
+
+	if (cfg->cpuid.nr && end)
+		fprintf(stderr, "xl-lite: %s: warning: %s=restart starts a new domain, which gets the "
+			"hypervisor's CPUID answers, not this cpuid policy\n", file, end);
+}
+
+/*
+ * The new domain, paused before its first instruction, gets its policy,
+ * then runs unless -p. When either fails it is destroyed: nothing is left
+ * behind, as for any other failed create.
+ */
+static int give_policy(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, bool paused)
+{
+	int rc = xl_cpu_policy_set(h, id, &cfg->cpuid);
+
+	if (rc == XL_EXIT_OK && !paused && xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, id) < 0)
+		rc = xl_report(&h->err);
+	if (rc != XL_EXIT_OK)
+		xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, id);
+	return rc;
+}
+
+/*
  * xl-lite create FILE [KEY=VALUE ...]: the configuration, then the kernel
  * and ramdisk it names, sent with the staged create (CREATE, LOAD chunks,
  * START) whatever the guest type, so images are not limited by the driver's
- * buffer. -n stops before creating; -c attaches to the console after.
+ * buffer. -n stops before creating; -c attaches to the console after. With
+ * a cpuid key: refused at once without the cpu-policy module, else created
+ * paused whatever -p says, given its policy, then unpaused unless -p.
  */
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 {
@@ -249,13 +290,21 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		free_images(&im);
 		return rc;
 	}
+	/* before anything is created: a policy nothing would apply is refused */
+	if (cfg.cpuid.nr && (rc = xl_cpu_policy_module_ready(h, a->args[0])) != XL_EXIT_OK) {
+		free_images(&im);
+		return rc;
+	}
+	warn_restart(a->args[0], &cfg);
 	xl_cfg_to_create(&cfg, &req);
-	if (a->paused)
+	if (a->paused || cfg.cpuid.nr)
 		req.flags |= XL_CREATE_PAUSED;
 	id = xl_create_staged(h, &req, im.kernel, im.kernel_size, im.ramdisk, im.ramdisk_size);
 	free_images(&im);
 	if (id < 0)
 		return xl_report(&h->err);
+	if (cfg.cpuid.nr && (rc = give_policy(h, (uint32_t)id, &cfg, a->paused)) != XL_EXIT_OK)
+		return rc;
 	printf("%lld\n", (long long)id);
 	if (!a->console)
 		return XL_EXIT_OK;

@@ -10,6 +10,7 @@ static const struct {
 } hook_names[] = {
 	{ XL_MODULE_HOOK_EXIT, "exit" },
 	{ XL_MODULE_HOOK_DOMAIN, "domain" },
+	{ XL_MODULE_HOOK_POLICY, "policy" },
 	{ XL_MODULE_HOOK_OPS, "ops" },
 };
 
@@ -38,7 +39,7 @@ static void print_text(FILE *f, const struct xl_module_entry *m, unsigned int n)
 {
 	char hooks[32];
 
-	fprintf(f, "%-20s %4s %-10s %-16s %8s %8s %8s %8s %s\n", "NAME", "ID", "VERSION", "HOOKS", "CALLS",
+	fprintf(f, "%-20s %4s %-10s %-22s %8s %8s %8s %8s %s\n", "NAME", "ID", "VERSION", "HOOKS", "CALLS",
 		"TEXT(K)", "RODATA(K)", "DATA(K)", "SHA256");
 	for (unsigned int i = 0; i < n; i++) {
 		size_t name = strnlen(m[i].name, sizeof(m[i].name));
@@ -47,7 +48,7 @@ static void print_text(FILE *f, const struct xl_module_entry *m, unsigned int n)
 		xl_print_field(f, m[i].name, sizeof(m[i].name));
 		fprintf(f, "%*s %4u ", name < 20 ? (int)(20 - name) : 0, "", m[i].id);
 		xl_print_field(f, m[i].version, sizeof(m[i].version));
-		fprintf(f, "%*s %-16s %8llu %8llu %8llu %8llu ", version < 10 ? (int)(10 - version) : 0, "",
+		fprintf(f, "%*s %-22s %8llu %8llu %8llu %8llu ", version < 10 ? (int)(10 - version) : 0, "",
 			xl_module_hooks(m[i].hooks, hooks, sizeof(hooks)), (unsigned long long)m[i].calls,
 			(unsigned long long)(m[i].text_bytes >> 10), (unsigned long long)(m[i].rodata_bytes >> 10),
 			(unsigned long long)(m[i].data_bytes >> 10));

@@ -79,4 +79,9 @@ expect "" xl-lite module unload exit-profiler x
 expect "web webdb" xl-lite profile -r we
 expect "--reset" xl-lite profile --re
 expect "" xl-lite profile web x
+expect "cpu-policy" xl-lite cpu
+expect "web webdb" xl-lite cpu-policy -r we
+expect "-j --json -r --reset -h --help" xl-lite cpu-policy -
+expect "" xl-lite cpu-policy web x
+expect "cpus= cpuid=" xl-lite create g.cfg cpu
 exit $bad

@@ -2,7 +2,8 @@
  * Fuzz the guest configuration files of `xl-lite create FILE`
  * (dom0-tools/xl-cfg.c): xl_cfg_parse() and, for a file it accepts, the
  * XL_DOMCTL_CREATE request built from it, checked against what the
- * hypervisor's DOMCTL decoder accepts (hypercalls/domctl.c read_request).
+ * hypervisor's DOMCTL decoder accepts (hypercalls/domctl.c read_request),
+ * and its cpuid policy against what the cpu-policy module takes.
  *
  * Input: the file's text up to the first NUL (as xl-lite reads it); each
  * NUL-separated piece after it (at most 4) is a KEY=VALUE setting from the
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "../../dom0-tools/xl-cfg.h"
+#include "../../dom0-tools/xl-cpu-policy-wire.h"
 
 #include "support.h"
 
@@ -60,6 +62,26 @@ static void check_request(const struct xl_domctl_create *r)
 	}
 }
 
+/* A cpuid key's policy is one the cpu-policy module takes, and reads back the same. */
+static void check_cpuid(const struct xl_cpuid_policy *p)
+{
+	static unsigned char buf[XL_CPU_POLICY_MAX_SIZE];
+	static struct xl_cpuid_policy back;
+	const char *why = NULL;
+	size_t len;
+
+	if (!p->nr)
+		return;
+	len = xl_cpu_policy_encode(p, buf, sizeof(buf), &why);
+	FUZZ_CHECK(len, "a cpuid policy the module would refuse: %s", why);
+	FUZZ_CHECK(!xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back), "not read back");
+	FUZZ_CHECK(back.nr == p->nr && !memcmp(back.rule, p->rule, p->nr * sizeof(p->rule[0])),
+		   "read back differently");
+	for (unsigned int i = 0; i < p->nr; i++)
+		FUZZ_CHECK(p->rule[i].and_mask != 0xffffffffu || p->rule[i].or_mask,
+			   "rule %u changes nothing", i);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct xl_cfg cfg;
@@ -84,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cfg.kernel[0], "no kernel");
 		xl_cfg_to_create(&cfg, &req);
 		check_request(&req);
+		check_cpuid(&cfg.cpuid);
 	}
 	free(text);
 	return 0;

@@ -305,6 +305,10 @@ XL_CFGS = {
     # what happens when it ends: xen-lite's three actions, then one of xl's it refuses
     "end-actions": b"name=e\nkernel=k\nmemory=2\non_poweroff = 'preserve'\non_reboot=restart\n"
                    b"on_crash = \"destroy\"\0on_reboot = \"rename-restart\"",
+    # the cpuid key, both of Xen's forms (dom0-tools/xl-cfg-cpuid.c)
+    "cpuid-libxl": b"name=c\nkernel=k\nmemory=2\ncpuid = \"host,sse4_2=0,avx=x,fsgsbase=1,lahf-lm=0\"\n",
+    "cpuid-xend": b"name=c\nkernel=k\nmemory=2\ncpuid = [ \"1:ecx=xxxxxxxxxxx0xxxxxxxxxxxxxxxxxxxx,edx=" +
+                  b"k" * 32 + b"\",\n  '7,0:ebx=" + b"s" * 31 + b"1', ]\n",
     # create FILE KEY=VALUE...: the settings after NULs (fuzz_xl_cfg.c)
     "settings": b"name=a\ntype=linux\nkernel=k\nmemory=64\ncpus=2\0memory=512\0name=\"x\"; vcpus=2\0"
                 b"cpus = [3, 4]",
@@ -461,6 +465,14 @@ def guest_pci_seeds():
             "bar-sizing": u8(0) + u16(299) + sizing}
 
 
+def cpu_policy_seed(rules):
+    """The cpu-policy module's SET buffer (modules/cpu-policy/cpu_policy_abi.h)."""
+    out = u32(0x50435058) + u32(1) + u32(len(rules)) + u32(0)
+    for leaf, subleaf, reg, and_mask, or_mask in rules:
+        out += u32(leaf) + u32(subleaf) + u32(reg) + u32(and_mask) + u32(or_mask)
+    return out
+
+
 def seeds():
     return {
         "multiboot": {"mb2-full": mb2_seed(True), "mb2-minimal": mb2_seed(False),
@@ -492,6 +504,10 @@ def seeds():
         "sysctl": sysctl_seeds(),
         "hypercall": hypercall_seeds(),
         "guest_pci": guest_pci_seeds(),
+        "cpu_policy": {
+            "two-rules": cpu_policy_seed([(1, 0xFFFFFFFF, 2, 0xEFEFFFFF, 0), (7, 0, 1, 0xFFFFFFFF, 1)]),
+            "every-register": cpu_policy_seed([(0x80000001, 0xFFFFFFFF, r, 0xFFFF0000 | r, r) for r in range(4)]),
+        },
     }
 
 

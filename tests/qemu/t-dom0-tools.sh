@@ -362,6 +362,138 @@ test_dom0_modules_off() {
 	test_result
 }
 
+# The cpu-policy module and the cpuid key (Documentation/modules/cpu-policy.md): a cpuid
+# key is refused without the module (nothing created, the command that loads it named)
+# and with a bad value (its line and column); loaded, a dry run shows the policy; ELF
+# guests that print their CPUID leaves (cpuid_dump.elf) see, under the libxl form
+# "host,sse4_2=0,popcnt=0,movbe=0,aes=0", exactly those four bits of leaf 1 ECX gone and
+# under the xend form a bit forced on (DTES64) and two off, against a guest without a
+# policy, every other bit of their leaves as that guest sees it; a guest created with a
+# policy waits paused until it has it, and -p leaves it so; a guest's own SET is refused;
+# xl-lite cpu-policy shows each policy (and -r removes one), unload is refused while a
+# domain has a policy, and a Linux guest's /proc/cpuinfo lacks the hidden features while
+# another's and dom0's have them
+test_dom0_cpu_policy() {
+	QEMU_TIMEOUT=300 qemu_boot dom0-cpu-policy -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=cpu_policy,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	# without the module, and with bad keys: refused, nothing created
+	expect_log "xen-lite-dom0: no-module: exit 1" "xen-lite-dom0: no-module-dry: exit 1" \
+		"xen-lite-dom0: no-module: xl-lite: /tmp/hidden.cfg: cpuid needs the cpu-policy module, which is not loaded: xl-lite module load cpu-policy" \
+		"xen-lite-dom0: no-module-dry: xl-lite: /tmp/hidden.cfg: cpuid needs the cpu-policy module" \
+		"xen-lite-dom0: bad-value: xl-lite: /tmp/bad.cfg: line 8, column 28: cpuid gives avx '2': a feature is 0, 1, x, k or s" \
+		"xen-lite-dom0: bad-value: exit 2" \
+		"xen-lite-dom0: bad-bits: xl-lite: /tmp/bad.cfg: line 8, column 18: cpuid gives ecx 4 bits: a register's are 32 of 0, 1, x, k and s, bit 31 first" \
+		"xen-lite-dom0: bad-bits: exit 2"
+	expect_no_log_regex "xen-lite-dom0: list-none: hidden|domain d[0-9]+ \(bad\)"
+	# loaded (by its bare name), listed with its hooks; the dry run's plan
+	expect_log "xen-lite-dom0: load: 1 cpu-policy" "xen-lite-dom0: dry: dry run: nothing created"
+	expect_log_regex "module: loaded 'cpu-policy' 1\.0 \(id 1, sha256 [0-9a-f]{64}\)"
+	expect_log_regex "xen-lite-dom0: list-modules: cpu-policy +1 1\.0 +domain,policy,ops "
+	expect_log_regex "xen-lite-dom0: dry: cpuid: +0x00000001:ecx=xxxxxx0x00x0x{20} \(-sse4_2 -movbe -popcnt -aes\)"
+	# the guests: created paused until their policy is set, then run; their own SET refused
+	expect_log "xen-lite-dom0: hidden: 1" "xen-lite-dom0: forced: 2" "xen-lite-dom0: plain: 3" \
+		"domain d1 (hidden) starting on CPU 1, paused (created so)" \
+		"domain d2 (forced) starting on CPU 2, paused (created so)" \
+		"cpu-policy: domain d1: 1 rule(s) set" "cpu-policy: domain d2: 2 rule(s) set" \
+		"(d1 hidden) cpuid-dump: SET from the guest: -1" "(d2 forced) cpuid-dump: SET from the guest: -1" \
+		"(d3 plain) cpuid-dump: SET from the guest: -1" "(d1 hidden) PASS: cpuid-dump: 3 leaves" \
+		"(d2 forced) PASS: cpuid-dump: 3 leaves" "(d3 plain) PASS: cpuid-dump: 3 leaves"
+	expect_no_log "domain d3 (plain) starting on CPU 3, paused" "xen-lite-dom0: hidden: xl-lite:" \
+		"cpu-policy: policy for"
+	check_cpuid_dumps
+	# what xl-lite cpu-policy shows
+	expect_log "xen-lite-dom0: policy-hidden: domain 1 (hidden): 1 rule" \
+		"xen-lite-dom0: policy-hidden: cpuid = [ \"0x00000001:ecx=xxxxxx0x00x0xxxxxxxxxxxxxxxxxxxx\" ]" \
+		"\"cleared\":[\"sse4_2\",\"movbe\",\"popcnt\",\"aes\"],\"set\":[]}]}" \
+		"xen-lite-dom0: policy-forced: domain 2 (forced): 2 rules" \
+		"xen-lite-dom0: policy-plain: domain 3 (plain): no CPU policy: its CPUID answers are the hypervisor's" \
+		"xen-lite-dom0: policy-plain: exit 0"
+	expect_log_regex "xen-lite-dom0: policy-hidden: 0x00000001 any +ecx xxxxxx0x00x0x{20} -sse4_2 -movbe -popcnt -aes"
+	expect_log_regex "xen-lite-dom0: policy-json: \{\"domain\":1,\"name\":\"hidden\",\"rules\":\[\{\"leaf\":1,\"subleaf\":null,\"reg\":\"ecx\""
+	expect_log_regex "xen-lite-dom0: policy-forced: 0x00000001 any +ecx x{8}0x{20}1xx \+dtes64 -popcnt"
+	expect_log_regex "xen-lite-dom0: policy-forced: 0x00000007 0 +ebx x{31}0 -fsgsbase"
+	expect_log_regex "xen-lite-dom0: cpu-policy: dom0 flags: aes movbe popcnt sse4_2"
+	# unload refused while a domain has a policy; one removed with -r; -p; a domain's policy goes with it
+	expect_log "xen-lite-dom0: unload-busy: exit 1" \
+		"'cpu-policy' is busy: domain d1 has a CPU policy (xl-lite cpu-policy -r 1, or destroy it)" \
+		"xen-lite-dom0: remove: exit 0" "cpu-policy: domain d2: policy removed" \
+		"xen-lite-dom0: policy-removed: domain 2 (forced): no CPU policy" \
+		"cpu-policy: domain d1 destroyed: its policy dropped" \
+		"xen-lite-dom0: paused: 4" \
+		"xen-lite-dom0: paused: xl-lite: /tmp/hidden.cfg: warning: on_reboot=restart starts a new domain, which gets the hypervisor's CPUID answers, not this cpuid policy" \
+		"xen-lite-dom0: policy-paused: domain 4 (hidden): 1 rule" \
+		"cpu-policy: domain d4 destroyed: its policy dropped" \
+		"xen-lite-dom0: policy-gone: xl-lite: no domain 4" "xen-lite-dom0: policy-gone: exit 1"
+	expect_log_regex "xen-lite-dom0: list-paused: hidden +4 +[0-9]+ +[0-9]+ +paused "
+	expect_no_log "(d4 hidden) cpuid-dump"
+	# the Linux guests' own view of their features
+	expect_log "xen-lite-dom0: lhidden: 5" "xen-lite-dom0: lplain: 6"
+	expect_log_regex "\(d5 lhidden\) \[ *[0-9.]+\] cpuflags: -sse4_2 -popcnt -movbe -aes \+sse4_1 \+ssse3"
+	expect_log_regex "\(d6 lplain\) \[ *[0-9.]+\] cpuflags: \+sse4_2 \+popcnt \+movbe \+aes \+sse4_1 \+ssse3"
+	# unloaded once the last domain with a policy has gone
+	expect_log "xen-lite-dom0: unload-busy-linux: exit 1" \
+		"'cpu-policy' is busy: domain d5 has a CPU policy (xl-lite cpu-policy -r 5, or destroy it)" \
+		"xen-lite-dom0: unload: exit 0" "module: unloaded 'cpu-policy' (id 1)" "xen-lite-dom0: cpu-policy done"
+	expect_log_regex "xen-lite-dom0: list-end: lplain +6 +[0-9]+ +[0-9]+ +running "
+	expect_no_log "PANIC" "FAIL" "gave up after" "stayed inside a module hook"
+	expect_no_log_regex "domain d[0-9]+ \([a-z]+\) crashed"
+	test_result
+}
+
+# dumped_leaf "dN NAME" LEAF.SUBLEAF: the registers a cpuid_dump guest printed first for
+# that leaf, "EAX EBX ECX EDX" (0x...), or nothing
+dumped_leaf() {
+	grep -a "($1) cpuid-dump: $2: " "$LOG" | head -1 | tr -d '\r' |
+		sed -n 's/.*: eax \(0x[0-9a-f]*\) ebx \(0x[0-9a-f]*\) ecx \(0x[0-9a-f]*\) edx \(0x[0-9a-f]*\).*/\1 \2 \3 \4/p'
+}
+
+# same_bits WHAT GOT WANT: GOT == WANT (numbers), or a failure naming WHAT
+same_bits() {
+	(($2 == $3)) || test_fail "$1: $(printf '%#x' "$2"), expected $(printf '%#x' "$3")"
+}
+
+# What the ELF guests of xl_test=cpu_policy saw against the guest without a policy (d3):
+# each policy's bits, and every other bit of leaves 1 (but EBX: APIC id, CPU count),
+# 7.0 and 0x80000001 the same; the guest's leaf 1 unchanged by its own refused SET
+check_cpuid_dumps() {
+	local hidden=$(((1 << 20) | (1 << 22) | (1 << 23) | (1 << 25))) p1 h1 f1 p7 h7 f7 pe he fe
+	read -r -a p1 <<<"$(dumped_leaf "d3 plain" 0x00000001.0)"
+	read -r -a h1 <<<"$(dumped_leaf "d1 hidden" 0x00000001.0)"
+	read -r -a f1 <<<"$(dumped_leaf "d2 forced" 0x00000001.0)"
+	read -r -a p7 <<<"$(dumped_leaf "d3 plain" 0x00000007.0)"
+	read -r -a h7 <<<"$(dumped_leaf "d1 hidden" 0x00000007.0)"
+	read -r -a f7 <<<"$(dumped_leaf "d2 forced" 0x00000007.0)"
+	read -r -a pe <<<"$(dumped_leaf "d3 plain" 0x80000001.0)"
+	read -r -a he <<<"$(dumped_leaf "d1 hidden" 0x80000001.0)"
+	read -r -a fe <<<"$(dumped_leaf "d2 forced" 0x80000001.0)"
+	if [ ${#p1[@]} -ne 4 ] || [ ${#h1[@]} -ne 4 ] || [ ${#f1[@]} -ne 4 ] || [ ${#p7[@]} -ne 4 ] ||
+		[ ${#h7[@]} -ne 4 ] || [ ${#f7[@]} -ne 4 ] || [ ${#pe[@]} -ne 4 ] || [ ${#he[@]} -ne 4 ] ||
+		[ ${#fe[@]} -ne 4 ]; then
+		test_fail "a CPUID leaf of d1, d2 or d3 missing from the log"
+		return
+	fi
+	(((p1[2] & hidden) == hidden)) ||
+		test_fail "the guest without a policy lacks one of sse4_2, movbe, popcnt, aes (leaf 1 ECX ${p1[2]})"
+	(((p1[2] & (1 << 2)) == 0)) || test_fail "the guest without a policy has DTES64 (leaf 1 ECX ${p1[2]})"
+	same_bits "hidden: leaf 1 ECX" "${h1[2]}" $((p1[2] & ~hidden))
+	same_bits "forced: leaf 1 ECX" "${f1[2]}" $(((p1[2] & ~(1 << 23)) | (1 << 2)))
+	same_bits "forced: leaf 7.0 EBX" "${f7[1]}" $((p7[1] & ~1))
+	for r in 0 3; do
+		same_bits "hidden: leaf 1 register $r" "${h1[r]}" "${p1[r]}"
+		same_bits "forced: leaf 1 register $r" "${f1[r]}" "${p1[r]}"
+	done
+	for r in 0 1 2 3; do
+		same_bits "hidden: leaf 7.0 register $r" "${h7[r]}" "${p7[r]}"
+		[ "$r" = 1 ] || same_bits "forced: leaf 7.0 register $r" "${f7[r]}" "${p7[r]}"
+		same_bits "hidden: leaf 0x80000001 register $r" "${he[r]}" "${pe[r]}"
+		same_bits "forced: leaf 0x80000001 register $r" "${fe[r]}" "${pe[r]}"
+	done
+	[ "$(grep -a '(d1 hidden) cpuid-dump: 0x00000001.0: ' "$LOG" | tr -d '\r' | sort -u | wc -l)" = 1 ] ||
+		test_fail "hidden's leaf 1 changed after its own SET was refused"
+}
+
 # The Linux guest's compute window in $LOG (tests/linux-exit-rates.sh): the vCPU 1
 # exit count dom0 sampled between "compute start" and "compute done" may grow by 2 at
 # most (measured: 0; a stray timer event is not a failure); with MAX0 also vCPU 0's

@@ -699,7 +699,91 @@ static void test_create_plan(void **state)
 				 "on_poweroff:  destroy\n"
 				 "on_reboot:    restart\n"
 				 "on_crash:     destroy\n"
-				 "on_dma_fault: crash\n");
+				 "on_dma_fault: crash\n"
+				 "cpuid:        none\n");
+}
+
+/* The cpuid key's rules in the plan, one line each, with the features they change. */
+static void test_create_plan_cpuid(void **state)
+{
+	char out[2048];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	assert_int_equal(parse(ELF "cpuid = \"host,sse4_2=0,avx=0,fsgsbase=1\"\n"), 0);
+	xl_print_create_plan(f, &cfg, 10, 0);
+	fclose(f);
+	assert_non_null(strstr(out, "on_dma_fault: crash\n"
+				    "cpuid:        0x00000001:ecx=xxx0xxxxxxx0xxxxxxxxxxxxxxxxxxxx (-sse4_2 -avx)\n"
+				    "cpuid:        0x00000007,0:ebx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1 (+fsgsbase)\n"));
+}
+
+#define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+/* The cpuid key in a file: both of Xen's forms, quoted or bare, a list across lines. */
+static void test_cpuid_key(void **state)
+{
+	assert_int_equal(parse(ELF), 0);
+	assert_int_equal(cfg.cpuid.nr, 0); /* without the key, no policy */
+	assert_int_equal(parse(ELF "cpuid = \"host,sse4_2=0,avx=0\"\n"), 0);
+	assert_int_equal(cfg.cpuid.nr, 1);
+	assert_int_equal(cfg.cpuid.rule[0].leaf, 1);
+	assert_int_equal(cfg.cpuid.rule[0].and_mask, ~((1u << 20) | (1u << 28)));
+	assert_int_equal(parse(ELF "cpuid = host,popcnt=0 # bare\n"), 0);
+	assert_int_equal(cfg.cpuid.nr, 1);
+	assert_int_equal(cfg.cpuid.rule[0].and_mask, ~(1u << 23));
+	assert_int_equal(parse(ELF "cpuid = [ \"1:ecx=xxxxxxxxxxx0xxxxxxxxxxxxxxxxxxxx\",  # no sse4_2\n"
+				   "          '7,0:ebx=" X32 ",ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1', ]\n"),
+			 0);
+	assert_int_equal(cfg.cpuid.nr, 2); /* 7.0 ebx changes nothing: dropped */
+	assert_int_equal(cfg.cpuid.rule[1].leaf, 7);
+	assert_int_equal(cfg.cpuid.rule[1].reg, XL_CPUID_ECX);
+	assert_int_equal(cfg.cpuid.rule[1].or_mask, 1);
+	/* the host's features: no policy at all */
+	assert_int_equal(parse(ELF "cpuid = \"host\"\n"), 0);
+	assert_int_equal(cfg.cpuid.nr, 0);
+	/* Linux guests too */
+	assert_int_equal(parse(LINUX "cpuid = \"host,aes=0\"\n"), 0);
+	assert_int_equal(cfg.cpuid.nr, 1);
+}
+
+/* Each refusal names the line and the column of the character at fault. */
+static void test_cpuid_errors(void **state)
+{
+	static const char *const bad_setting[] = { "cpuid=\"host,avx=2\"" };
+
+	assert_int_equal(parse(ELF "cpuid = \"host,sse5=0\"\n"), -1);
+	assert_string_equal(err, "line 4, column 15: cpuid has an unknown feature 'sse5' (the xend form "
+				 "names any bit: \"LEAF:REG=BITS\")");
+	assert_int_equal(parse(ELF "cpuid = host,sse5=0\n"), -1);
+	assert_non_null(strstr(err, "line 4, column 14: cpuid has an unknown feature 'sse5'"));
+	assert_int_equal(parse(ELF "cpuid = \"sse3=0\"\n"), -1);
+	assert_non_null(strstr(err, "line 4, column 10: cpuid must start with \"host\""));
+	assert_int_equal(parse(ELF "cpuid = \"host,family=16\"\n"), -1);
+	assert_non_null(strstr(err, "line 4, column 15: cpuid has 'family', one of xl's keys that take a number"));
+	/* in a list: the item's own line and column */
+	assert_int_equal(parse(ELF "cpuid = [ \"1:ecx=" X32 "\",\n  \"7,0:ebx=xx\" ]\n"), -1);
+	assert_string_equal(err, "line 5, column 12: cpuid gives ebx 2 bits: a register's are 32 of 0, 1, x, k "
+				 "and s, bit 31 first");
+	assert_int_equal(parse(ELF "cpuid = [\n\"1:ecx=" X32 "\",\n\"1:ecx=" X32 "\"]\n"), -1);
+	assert_string_equal(err, "line 6, column 4: cpuid names ecx of leaf 0x1 twice");
+	assert_int_equal(parse(ELF "cpuid = [ \"0x40000001:eax=" X32 "\" ]\n"), -1);
+	assert_non_null(strstr(err, "line 4, column 12: cpuid names leaf 0x40000001, one of the hypervisor's own"));
+	assert_int_equal(parse(ELF "cpuid = [ 1 ]\n"), -1);
+	assert_string_equal(err, "line 4, column 11: cpuid has an item that is not quoted: each xend string "
+				 "is, \"LEAF:REG=BITS,...\"");
+	assert_int_equal(parse(ELF "cpuid = []\n"), -1);
+	assert_string_equal(err, "line 4: cpuid must be \"host,FEATURE=0|1|x,...\" or a list of "
+				 "\"LEAF[,SUBLEAF]:REG=BITS,...\" strings");
+	assert_int_equal(parse(ELF "cpuid = \"host\"\ncpuid = \"host\"\n"), -1);
+	assert_string_equal(err, "line 5: cpuid given twice (first on line 4)");
+	/* from the command line: the setting and the column in it */
+	assert_int_equal(parse_with(ELF, bad_setting, 1), -1);
+	assert_string_equal(err, "setting 'cpuid=\"host,avx=2\"', column 17: cpuid gives avx '2': a feature "
+				 "is 0, 1, x, k or s");
+	/* the earlier keys' columns are unchanged */
+	assert_int_equal(parse(ELF "on_reboot = \"soft-reset\"\n"), -1);
+	assert_non_null(strstr(err, "line 4, column 13: on_reboot \"soft-reset\" is xl's"));
 }
 
 int main(void)
@@ -726,6 +810,9 @@ int main(void)
 		cmocka_unit_test(test_setting_errors),
 		cmocka_unit_test(test_node_checks),
 		cmocka_unit_test(test_create_plan),
+		cmocka_unit_test(test_create_plan_cpuid),
+		cmocka_unit_test(test_cpuid_key),
+		cmocka_unit_test(test_cpuid_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

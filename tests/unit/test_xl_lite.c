@@ -860,6 +860,21 @@ static void test_parse_module_commands(void **state)
 	assert_non_null(strstr(err, "option '--reset' takes no value"));
 	assert_int_equal(parse(&a, err, sizeof(err), "list", "--reset", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "list: no option '--reset'"));
+
+	/* cpu-policy DOMAIN: one domain, -j and -r */
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "-rj", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_CPU_POLICY);
+	assert_true(a.reset && a.json);
+	assert_true(xl_args_name_domain(&a));
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "3", NULL), XL_EXIT_OK);
+	assert_string_equal(a.args[0], "3");
+	assert_false(a.reset);
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "missing arguments: xl-lite cpu-policy [-j] [-r] DOMAIN"));
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "1", "2", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "007", NULL), XL_EXIT_USAGE);
+	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "-n", "web", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "cpu-policy: no option '-n'"));
 }
 
 static void test_help_lists_everything(void **state)
@@ -867,7 +882,8 @@ static void test_help_lists_everything(void **state)
 	static const char *const names[] = { "info", "list", "vcpu-list", "dmesg", "create",
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
 					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
-					     "pci-assignable-list", "pci-list", "module", "profile", "help" };
+					     "pci-assignable-list", "pci-list", "module", "profile", "cpu-policy",
+					     "help" };
 	struct xl_args a;
 	struct capture c;
 	char err[256], line[64];
@@ -903,6 +919,14 @@ static void test_help_lists_everything(void **state)
 	xl_print_help(c.f, XL_CMD_CREATE);
 	assert_non_null(strstr(cap_text(&c), "  -n, --dry-run    check the file"));
 	assert_non_null(strstr(cap_text(&c), "\n                   print what would be created"));
+	assert_non_null(strstr(cap_text(&c), "cpuid"));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_CPU_POLICY);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite cpu-policy [-j] [-r] DOMAIN\n", 43));
+	assert_non_null(strstr(cap_text(&c), "  -r, --reset      once printed: profile's counts"));
+	assert_non_null(strstr(cap_text(&c), "cpu-policy's policy of DOMAIN removed"));
+	assert_non_null(strstr(cap_text(&c), "  -j, --json "));
 	cap_free(&c);
 }
 

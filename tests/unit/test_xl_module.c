@@ -173,7 +173,10 @@ static void test_module_hooks(void **state)
 	assert_string_equal(xl_module_hooks(XL_MODULE_HOOK_EXIT, buf, sizeof(buf)), "exit");
 	assert_string_equal(xl_module_hooks(XL_MODULE_HOOK_DOMAIN | XL_MODULE_HOOK_OPS, buf, sizeof(buf)),
 			    "domain,ops");
-	assert_string_equal(xl_module_hooks(~0u, buf, sizeof(buf)), "exit,domain,ops");
+	assert_string_equal(xl_module_hooks(XL_MODULE_HOOK_POLICY | XL_MODULE_HOOK_DOMAIN | XL_MODULE_HOOK_OPS, buf,
+					    sizeof(buf)),
+			    "domain,policy,ops");
+	assert_string_equal(xl_module_hooks(~0u, buf, sizeof(buf)), "exit,domain,policy,ops");
 }
 
 static void test_module_list_text(void **state)
@@ -191,7 +194,7 @@ static void test_module_list_text(void **state)
 	t = cap_text(&c);
 	assert_non_null(strstr(t, "NAME"));
 	assert_non_null(strstr(t, "SHA256"));
-	assert_non_null(strstr(t, "exit-profiler           1 1.0        exit,domain,ops        12        8        4      260 "
+	assert_non_null(strstr(t, "exit-profiler           1 1.0        exit,domain,ops              12        8        4      260 "
 				  "0109111921293139414951596169717981899199a1a9b1b9c1c9d1d9e1e9f1f9\n"));
 	assert_non_null(strstr(t, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx    7 ?.0"));
 	assert_non_null(strstr(t, "(1 more modules loaded, not listed)\n"));
