@@ -10,8 +10,7 @@ void intro_domain_reset(struct intro_domain *d)
 	intro_ring_reset(&d->ring);
 }
 
-void intro_domain_record(struct intro_domain *d, const struct xl_exit_event *e,
-			 const uint64_t word[SNAP_WORDS])
+void intro_domain_record(struct intro_domain *d, const struct xl_exit_event *e, uint64_t word[SNAP_WORDS])
 {
 	struct xl_intro_exit x = {
 		.vcpu = e->vcpu_id,
@@ -21,6 +20,9 @@ void intro_domain_record(struct intro_domain *d, const struct xl_exit_event *e,
 		.tsc = e->exit_tsc,
 	};
 
+	word[SNAP_REASON] = e->reason;
+	word[SNAP_CODE] = e->arch_code;
+	word[SNAP_TSC] = e->exit_tsc;
 	if (e->vcpu_id < XL_INTRO_MAX_VCPUS)
 		intro_snap_publish(&d->vcpu[e->vcpu_id], word);
 	intro_ring_put(&d->ring, &x);

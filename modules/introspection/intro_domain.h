@@ -21,12 +21,12 @@ struct intro_domain {
 void intro_domain_reset(struct intro_domain *d);
 
 /*
- * One exit of the domain, on the CPU that took it: its registers (SNAP_WORDS
- * words, as the vCPU resumes) become the vCPU's snapshot (for the first
+ * One exit of the domain, on the CPU that took it: its registers (the
+ * words up to SNAP_REASON, as the vCPU resumes; the exit's reason, code
+ * and TSC are taken from e) become the vCPU's snapshot (for the first
  * XL_INTRO_MAX_VCPUS), and the exit goes into the stream (every vCPU).
  */
-void intro_domain_record(struct intro_domain *d, const struct xl_exit_event *e,
-			 const uint64_t word[SNAP_WORDS]);
+void intro_domain_record(struct intro_domain *d, const struct xl_exit_event *e, uint64_t word[SNAP_WORDS]);
 
 /* Bit i: vCPU i has a snapshot. */
 uint32_t intro_domain_vcpus_seen(const struct intro_domain *d);

@@ -131,6 +131,20 @@ void intro_watch_leave(struct intro_watch_slot *slot)
 	__atomic_fetch_sub(&slot->writers, 1, __ATOMIC_RELEASE);
 }
 
+void intro_watch_record(struct intro_watches *w, const struct xl_exit_event *e, intro_gather_fn gather,
+			void *ctx)
+{
+	struct intro_watch_slot *slot;
+	struct intro_domain *d = intro_watch_enter(w, e->domain_id, &slot);
+	uint64_t word[SNAP_WORDS];
+
+	if (!d)
+		return; /* not watched: the common case, one load and a test */
+	gather(ctx, word);
+	intro_domain_record(d, e, word);
+	intro_watch_leave(slot);
+}
+
 uint32_t intro_watch_count(const struct intro_watches *w)
 {
 	uint32_t n = 0;

@@ -55,6 +55,15 @@ struct intro_domain *intro_watch_enter(struct intro_watches *w, uint32_t domain,
 				       struct intro_watch_slot **slot);
 void intro_watch_leave(struct intro_watch_slot *slot);
 
+/*
+ * The exit hook: an exit of e's domain recorded when it is watched, with
+ * the registers gather(ctx, word) fills in (GPRs, RIP, control registers:
+ * the words before SNAP_REASON) - asked for only then, on the exiting CPU.
+ */
+typedef void (*intro_gather_fn)(void *ctx, uint64_t word[SNAP_WORDS]);
+void intro_watch_record(struct intro_watches *w, const struct xl_exit_event *e, intro_gather_fn gather,
+			void *ctx);
+
 /* Domains watched now. */
 uint32_t intro_watch_count(const struct intro_watches *w);
 

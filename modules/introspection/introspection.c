@@ -14,31 +14,21 @@
 static struct intro_state *state;
 
 /* The registers the vCPU resumes with, as a snapshot's words; on its own CPU. */
-static void gather(struct vcpu *v, const struct xl_exit_event *e, uint64_t word[SNAP_WORDS])
+static void gather(void *vcpu, uint64_t word[SNAP_WORDS])
 {
 	static const uint32_t controls[] = { XL_CTL_CR0, XL_CTL_CR3, XL_CTL_CR4, XL_CTL_EFER, XL_CTL_CPL };
+	struct vcpu *v = vcpu;
 
 	for (uint32_t r = XL_REG_RAX; r <= XL_REG_R15; r++)
 		word[SNAP_GPR0 + r] = xl_vcpu_reg(v, r);
 	word[SNAP_RIP] = xl_vcpu_reg(v, XL_REG_RIP);
 	for (unsigned int i = 0; i < sizeof(controls) / sizeof(controls[0]); i++)
 		word[SNAP_CR0 + i] = xl_vcpu_control(v, controls[i]);
-	word[SNAP_REASON] = e->reason;
-	word[SNAP_CODE] = e->arch_code;
-	word[SNAP_TSC] = e->exit_tsc;
 }
 
 static void exit_after(struct vcpu *v, const struct xl_exit_event *e)
 {
-	struct intro_watch_slot *slot;
-	struct intro_domain *d = intro_watch_enter(&state->watches, e->domain_id, &slot);
-	uint64_t word[SNAP_WORDS];
-
-	if (!d)
-		return; /* not watched: the common case, one load and a test */
-	gather(v, e, word);
-	intro_domain_record(d, e, word);
-	intro_watch_leave(slot);
+	intro_watch_record(&state->watches, e, gather, v);
 }
 
 /* A destroyed domain is neither watched nor granted any more, nor granted to anyone. */

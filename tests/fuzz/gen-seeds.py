@@ -511,6 +511,7 @@ def intro_call(caller, op, domain=0, vcpu=0, observer=0, addr=0, length=0, from_
 
 
 def intro_exit(domain, vcpu, reason, rip, long_mode=True):
+    """An exit of a watched domain (an unwatched one's step ends after the TSC)."""
     return u8(1) + u8(domain) + u8(vcpu) + u8(reason) + u32(1000) + num(rip) + u8(3 if long_mode else 0)
 
 
@@ -529,8 +530,9 @@ def introspection_seeds():
     refusals = (intro_call(3, "watch", 2) + intro_call(0, "watch", 0) + intro_call(1, "read_phys", 0, length=8) +
                 intro_call(1, "regs", 1) + intro_call(0, "grant", 0, observer=1) +
                 intro_call(0, "grant", 2, observer=2) + intro_call(0, "regs", 2, vcpu=16) +
-                intro_call(0, "read_phys", 2, addr=0xfffffffffffffffc, length=8) +
-                intro_exit(2, 0, 7, 0x1000, long_mode=False) + intro_call(0, "watch", 4))
+                intro_call(0, "read_phys", 2, addr=0xfffffffffffffffc, length=8) + intro_call(0, "watch", 4) +
+                intro_call(0, "watch", 2) + intro_exit(2, 0, 7, 0x1000, long_mode=False) +
+                intro_call(0, "read_virt", 2, addr=INTRO_VA, length=8))
     return {"dom0-session": dom0, "grant-revoke": grant, "refusals": refusals}
 
 

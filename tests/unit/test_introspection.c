@@ -481,6 +481,48 @@ static void test_watch_drop_and_list(void **state)
 	free_watches(w);
 }
 
+static unsigned int gathered;
+
+static void gather_counted(void *ctx, uint64_t w[SNAP_WORDS])
+{
+	gathered++;
+	memset(w, 0, SNAP_WORDS * sizeof(w[0]));
+	w[SNAP_RIP] = (uint64_t)(uintptr_t)ctx;
+}
+
+/* The exit hook asks for registers only of a watched domain, and records its exit's own facts. */
+static void test_watch_record(void **state)
+{
+	struct intro_watches *w = new_watches();
+	struct xl_exit_event e = { .domain_id = 69, .vcpu_id = 1, .reason = 6, .arch_code = 0x78, .exit_tsc = 42 };
+	uint64_t word[SNAP_WORDS], count;
+	struct xl_intro_exits h;
+	struct xl_intro_exit x;
+
+	fake_node_reset();
+	gathered = 0;
+	assert_int_equal(intro_watch_add(w, 5), 0);
+	intro_watch_record(w, &e, gather_counted, (void *)0x1234); /* 69 shares 5's cheap bit */
+	e.domain_id = 6;
+	intro_watch_record(w, &e, gather_counted, (void *)0x1234);
+	assert_int_equal(gathered, 0);
+	e.domain_id = 5;
+	intro_watch_record(w, &e, gather_counted, (void *)0x1234);
+	assert_int_equal(gathered, 1);
+	assert_int_equal(intro_snap_read(&intro_watch_find(w, 5)->vcpu[1], word, &count), 0);
+	assert_int_equal(word[SNAP_RIP], 0x1234);
+	assert_int_equal(word[SNAP_REASON], 6);
+	assert_int_equal(word[SNAP_CODE], 0x78);
+	assert_int_equal(word[SNAP_TSC], 42);
+	assert_int_equal(intro_ring_read(&intro_watch_find(w, 5)->ring, 0, &x, 1, &h), 1);
+	assert_int_equal(x.vcpu, 1);
+	assert_int_equal(x.reason, 6);
+	assert_int_equal(x.exit_code, 0x78);
+	assert_int_equal(x.rip, 0x1234);
+	assert_int_equal(x.tsc, 42);
+	free_watches(w);
+}
+
 /* ---- memory, page by page ---- */
 
 static uint8_t mem[3 * 4096 + 64];
@@ -616,36 +658,37 @@ static int64_t call(uint32_t caller, uint32_t op, struct xl_intro_request r)
 	return call_sized(caller, op, &r, sizeof(call_buf));
 }
 
-/* An exit of domain's vCPU, as the module's after hook records it; the state it resumes with. */
+/* The state a vCPU resumes with after an exit. */
 struct exit_state {
 	uint64_t rip, cr3, tsc;
 	bool long_mode, la57;
+	uint32_t vcpu; /* set by record_exit */
 };
 
-static void record_exit(uint32_t domain, uint32_t vcpu, uint32_t reason, const struct exit_state *x)
+/* The module's gather, for the fake vCPU of x. */
+static void gather_fake(void *ctx, uint64_t w[SNAP_WORDS])
 {
-	struct xl_exit_event e = { .domain_id = domain, .vcpu_id = vcpu, .cpu = 1, .reason = reason,
-				   .arch_code = 0x60 + reason, .exit_tsc = x->tsc };
-	uint64_t w[SNAP_WORDS];
-	struct intro_watch_slot *slot;
-	struct intro_domain *d;
+	const struct exit_state *x = ctx;
 
 	for (unsigned int i = 0; i < 16; i++)
-		w[SNAP_GPR0 + i] = 0x1000 * (i + 1) + vcpu;
+		w[SNAP_GPR0 + i] = 0x1000 * (i + 1) + x->vcpu;
 	w[SNAP_RIP] = x->rip;
 	w[SNAP_CR0] = x->long_mode ? 0x80050033 : 0x60000010;
 	w[SNAP_CR3] = x->cr3;
 	w[SNAP_CR4] = x->la57 ? 0x1020 : 0x20;
 	w[SNAP_EFER] = x->long_mode ? 0xd00 : 0;
 	w[SNAP_CPL] = 3;
-	w[SNAP_REASON] = reason;
-	w[SNAP_CODE] = e.arch_code;
-	w[SNAP_TSC] = x->tsc;
-	d = intro_watch_enter(&st->watches, domain, &slot);
-	if (d) {
-		intro_domain_record(d, &e, w);
-		intro_watch_leave(slot);
-	}
+}
+
+/* An exit of domain's vCPU, through the module's after hook's own path. */
+static void record_exit(uint32_t domain, uint32_t vcpu, uint32_t reason, const struct exit_state *x)
+{
+	struct xl_exit_event e = { .domain_id = domain, .vcpu_id = vcpu, .cpu = 1, .reason = reason,
+				   .arch_code = 0x60 + reason, .exit_tsc = x->tsc };
+	struct exit_state state = *x;
+
+	state.vcpu = vcpu;
+	intro_watch_record(&st->watches, &e, gather_fake, &state);
 }
 
 static const struct exit_state at_va = { .rip = 0x401234, .cr3 = CR3, .tsc = 1000, .long_mode = true };
@@ -1107,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_watch_full_and_no_memory),
 		cmocka_unit_test(test_watch_late_writer),
 		cmocka_unit_test(test_watch_drop_and_list),
+		cmocka_unit_test(test_watch_record),
 		cmocka_unit_test(test_mem_phys),
 		cmocka_unit_test(test_mem_virt_scattered),
 		cmocka_unit_test(test_mem_virt_canonical),
