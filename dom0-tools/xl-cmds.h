@@ -1,7 +1,7 @@
 /*
  * xl-lite's commands that live outside xl-lite.c, one concern per file:
  * create and create-elf (xl-create.c), console (xl-console.c), module
- * (xl-module.c), profile (xl-profile.c). Each
+ * (xl-module.c), profile (xl-profile.c), introspect (xl-introspect.c). Each
  * returns the exit status (XL_EXIT_*).
  */
 #ifndef XL_CMDS_H
@@ -29,6 +29,8 @@ int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named);
 /* module load | unload | list (xl-module.c), profile (xl-profile.c). */
 int xl_cmd_module(struct xl_handle *h, const struct xl_args *a);
 int xl_cmd_profile(struct xl_handle *h, const struct xl_args *a);
+/* introspect (xl-introspect.c). */
+int xl_cmd_introspect(struct xl_handle *h, const struct xl_args *a);
 /*
  * The loaded module named name (or, name NULL, the one with this id) into
  * *found: 1, 0 when none is, -1 when XL_MODULE_LIST failed (h->err).

@@ -70,11 +70,14 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c dom0-tools/xl-create.c dom0-tools/xl-create-check.c \
 	dom0-tools/xl-console.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
 	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
-	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c
+	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c dom0-tools/xl-introspect.c dom0-tools/xl-intro-args.c \
+	dom0-tools/xl-intro-data.c dom0-tools/xl-intro-fmt.c
 XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cmds.h dom0-tools/xl-create-check.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
-	modules/exit-profiler/exit_profiler_abi.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+	dom0-tools/xl-intro-args.h dom0-tools/xl-intro-data.h dom0-tools/xl-intro-fmt.h \
+	modules/exit-profiler/exit_profiler_abi.h modules/introspection/introspection_abi.h \
+	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
 	-Ihypercalls
 
