@@ -106,7 +106,8 @@ $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 # test guests carried in dom0's initrd for `xl-lite create-elf` (tests/qemu/t-dom0-tools.sh)
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
-	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf
+	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf \
+	$(BUILD)/guests/introspect_target.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/
