@@ -35,8 +35,10 @@ static int64_t send(const struct xl_intro_conn *c, uint32_t op, const struct xl_
 		    uint8_t **buf)
 {
 	*buf = calloc(1, OFFSET + room);
-	if (!*buf)
-		return -ENOMEM;
+	if (!*buf) {
+		perror("xl-lite");
+		return XL_INTRO_NO_ANSWER;
+	}
 	memcpy(*buf, r, sizeof(*r));
 	return c->call(c->ctx, op, *buf, OFFSET + room);
 }

@@ -17,10 +17,12 @@
 
 /*
  * Operation op with buf (size bytes: the request, then room for the
- * answer): the module's answer (>= 0), or < 0 with the cause kept by the
- * caller (the module's refusal as -errno when it refused, else -1).
+ * answer): the module's answer (>= 0), its refusal (-errno), or
+ * XL_INTRO_NO_ANSWER when the call failed before anything answered (the
+ * caller keeps the cause).
  */
 typedef int64_t (*xl_intro_call_fn)(void *ctx, uint32_t op, void *buf, size_t size);
+#define XL_INTRO_NO_ANSWER INT64_MIN
 
 struct xl_intro_conn {
 	xl_intro_call_fn call;
@@ -30,7 +32,7 @@ struct xl_intro_conn {
 
 enum xl_intro_result {
 	XL_INTRO_OK,
-	XL_INTRO_REFUSED, /* the call failed: *err is the module's -errno, or -1 (the caller has the cause) */
+	XL_INTRO_REFUSED, /* the call failed: err is the module's -errno, or XL_INTRO_NO_ANSWER */
 	XL_INTRO_MALFORMED, /* an answer that makes no sense: why says what */
 };
 

@@ -43,7 +43,7 @@ static void on_stop_signal(int sig)
 	stop_following = 1;
 }
 
-/* XL_MODULE_CALL; a refusal by the hypervisor or the module as its -errno, any other failure -1. */
+/* XL_MODULE_CALL; a refusal by the hypervisor or the module as its -errno, any other failure (h->err) as none. */
 static int64_t module_call(void *ctx, uint32_t op, void *buf, size_t size)
 {
 	struct xl_handle *h = ctx;
@@ -51,7 +51,7 @@ static int64_t module_call(void *ctx, uint32_t op, void *buf, size_t size)
 
 	if (n >= 0)
 		return n;
-	return h->err.source == XL_ERR_HYPERVISOR ? -(int64_t)h->err.err : -1;
+	return h->err.source == XL_ERR_HYPERVISOR ? -(int64_t)h->err.err : XL_INTRO_NO_ANSWER;
 }
 
 /* Why a call failed: the module's own refusal in words where there are some, else the error as it came. */
@@ -66,7 +66,7 @@ static int failed(struct intro_cmd *c, const struct xl_intro_outcome *o)
 			o->why);
 		return XL_EXIT_ERROR;
 	}
-	if (o->err < -1)
+	if (o->err != XL_INTRO_NO_ANSWER)
 		msg = xl_intro_refusal(&c->a->intro, (int)o->err, c->domain, c->observer, buf, sizeof(buf));
 	if (!msg)
 		return xl_report(&c->h->err);
@@ -152,7 +152,8 @@ static int dump(struct intro_cmd *c)
 		xl_intro_print_dump(stdout, &c->names, &d, c->a->json);
 		rest.addr = ia->addr + d.got;
 		if (d.got < ia->len) {
-			const char *msg = xl_intro_refusal(&rest, (int)stop, c->domain, 0, why, sizeof(why));
+			const char *msg = stop == XL_INTRO_NO_ANSWER ? NULL :
+					  xl_intro_refusal(&rest, (int)stop, c->domain, 0, why, sizeof(why));
 
 			fprintf(stderr, "xl-lite: introspect %s: read %llu of %llu bytes: %s\n",
 				xl_intro_sub_name(ia->sub), (unsigned long long)d.got, (unsigned long long)ia->len,
