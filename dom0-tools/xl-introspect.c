@@ -165,13 +165,20 @@ static int dump(struct intro_cmd *c)
 	return rc;
 }
 
-/* One read of the ring after *from, printed; *from moved on. */
-static int exits_once(struct intro_cmd *c, uint64_t *from, bool first, struct xl_intro_exit *e)
+/* One read of the ring after *from, printed; *from moved on. *ended: the watch is over (-f ends there). */
+static int exits_once(struct intro_cmd *c, uint64_t *from, bool first, struct xl_intro_exit *e, bool *ended)
 {
 	struct xl_intro_outcome o;
 	struct xl_intro_exits h;
+	char label[64];
 
 	xl_intro_exits(&c->conn, c->domain, *from, c->status.nr_reasons, &h, e, XL_INTRO_RING_ENTRIES, &o);
+	if (!first && o.result == XL_INTRO_REFUSED && o.err == -ENXIO) {
+		fprintf(stderr, "xl-lite: introspect exits: %s is no longer watched (unwatched, or destroyed)\n",
+			xl_intro_domain_label(&c->names, c->domain, label, sizeof(label)));
+		*ended = true;
+		return XL_EXIT_OK;
+	}
 	if (o.result != XL_INTRO_OK)
 		return failed(c, &o);
 	if (first || h.nr || h.lost)
@@ -181,11 +188,12 @@ static int exits_once(struct intro_cmd *c, uint64_t *from, bool first, struct xl
 	return XL_EXIT_OK;
 }
 
-/* exits: what the ring keeps; -f: then what comes, until a signal or the end of the watch. */
+/* exits: what the ring keeps; -f: then what comes, until a signal or the end of the watch (exit 0 both). */
 static int exits(struct intro_cmd *c)
 {
 	struct xl_intro_exit *e = calloc(XL_INTRO_RING_ENTRIES, sizeof(*e));
 	struct sigaction sa = { .sa_handler = on_stop_signal };
+	bool ended = false;
 	uint64_t from = 0;
 	int rc;
 
@@ -193,14 +201,14 @@ static int exits(struct intro_cmd *c)
 		perror("xl-lite");
 		return XL_EXIT_ERROR;
 	}
-	rc = exits_once(c, &from, true, e);
+	rc = exits_once(c, &from, true, e, &ended);
 	if (c->a->follow) {
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 	}
-	while (c->a->follow && rc == XL_EXIT_OK && !stop_following) {
+	while (c->a->follow && rc == XL_EXIT_OK && !ended && !stop_following) {
 		usleep(FOLLOW_POLL_MS * 1000);
-		rc = exits_once(c, &from, false, e);
+		rc = exits_once(c, &from, false, e, &ended);
 	}
 	free(e);
 	return rc;
