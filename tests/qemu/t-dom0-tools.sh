@@ -317,7 +317,7 @@ test_dom0_introspection() {
 	# watch, a grant, the status - are refused with -EPERM, its read of the bystander works once
 	# dom0 grants it and is refused again after the revoke; a domain is not granted itself nor
 	# dom0; unload is refused while a domain is watched, and works after the unwatch
-	qemu_boot dom0-introspection -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+	QEMU_TIMEOUT=120 qemu_boot dom0-introspection -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
 		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=introspect,$BUILD/dom0/initrd.cpio.gz"
 	expect_rc 0
