@@ -14,7 +14,7 @@
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
 	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
-	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY))
+	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT))
 
 static const struct command {
 	const char *name;
@@ -142,6 +142,24 @@ static const struct command {
 	  "answers. -r then removes the policy: its next CPUID answers are the\n"
 	  "hypervisor's (a running kernel has read its features already).",
 	  1, 1, true },
+	{ "introspect", XL_CMD_INTROSPECT,
+	  "xl-lite introspect regs [-j] DOMAIN [VCPU] | phys [-j] DOMAIN ADDR LEN |\n"
+	  "       virt [-j] DOMAIN ADDR LEN [VCPU] | exits [-j] [-f] DOMAIN |\n"
+	  "       watch DOMAIN | unwatch DOMAIN | grant OBSERVER TARGET |\n"
+	  "       revoke OBSERVER TARGET | list [-j]",
+	  "a guest's registers, memory and exits (introspection module)",
+	  "Look into a running guest without its help, through the introspection module\n"
+	  "(Documentation/modules/introspection.md). watch DOMAIN: record its vCPUs'\n"
+	  "registers and its exits from now on; unwatch DOMAIN: stop. regs DOMAIN [VCPU]:\n"
+	  "the registers of vCPU VCPU (default 0) at its latest exit, after kicking its\n"
+	  "vCPUs out of the guest so that they are fresh. phys DOMAIN ADDR LEN: LEN bytes\n"
+	  "(at most 1 MiB) of its memory at guest-physical ADDR, as a hex dump; virt:\n"
+	  "at guest-virtual ADDR, through vCPU VCPU's page tables (long mode). exits\n"
+	  "DOMAIN: the exits recorded (the last 1024); -f then follows new ones until\n"
+	  "interrupted. grant OBSERVER TARGET: domain OBSERVER may read TARGET (from its\n"
+	  "own kernel, with XL_MODULE_CALL); revoke: no longer. list: the domains watched\n"
+	  "and the grants. ADDR and LEN are decimal, or 0x and hex. Nobody reads dom0.",
+	  1, 5, false },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -149,7 +167,7 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_FORCE, OPT_RESET, OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_HELP, OPT_COUNT };
 
 #define END_CMDS (CMD(XL_CMD_SHUTDOWN) | CMD(XL_CMD_REBOOT))
 
@@ -177,6 +195,8 @@ static const struct option_rule {
 	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY),
 			"once printed: profile's counts (of DOMAIN, or all) back to\n"
 			"zero; cpu-policy's policy of DOMAIN removed" },
+	[OPT_FOLLOW] = { "follow", 'f', CMD(XL_CMD_INTROSPECT),
+			 "(exits) then print new exits as they come, until interrupted" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 
@@ -364,6 +384,16 @@ static int check_module(struct xl_args *a, const struct parse_state *st, FILE *e
 	return XL_EXIT_OK;
 }
 
+/* introspect's subcommand and its arguments, into a->intro */
+static int check_introspect(struct xl_args *a, const struct parse_state *st, FILE *err)
+{
+	char why[256];
+	const char *bad = xl_intro_parse(a->args, a->nargs, st->given[OPT_JSON], st->given[OPT_FOLLOW], &a->intro,
+					 why, sizeof(why));
+
+	return bad ? usage_error(err, "%s", bad) : XL_EXIT_OK;
+}
+
 static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)
 {
 	const struct command *c = command_of(a->cmd);
@@ -381,6 +411,8 @@ static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE
 		return usage_error(err, "missing arguments: %s", c->usage);
 	if (a->cmd == XL_CMD_MODULE)
 		return check_module(a, st, err);
+	if (a->cmd == XL_CMD_INTROSPECT)
+		return check_introspect(a, st, err);
 	/* an id written wrong is refused before the device is opened */
 	bad_id = xl_args_name_domain(a) ? xl_bad_domid_reason(xl_parse_domid(a->args[0], &id)) : NULL;
 	if (bad_id)
@@ -400,6 +432,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_ALL: a->all = true; break;
 	case OPT_FORCE: a->force = true; break;
 	case OPT_RESET: a->reset = true; break;
+	case OPT_FOLLOW: a->follow = true; break;
 	case OPT_HELP: st->help = true; break;
 	default: break; /* OPT_PAUSED: refused by check_options() */
 	}

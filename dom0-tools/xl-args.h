@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "xl-intro-args.h"
+
 #define XL_EXIT_OK 0
 #define XL_EXIT_ERROR 1 /* the hypervisor or the driver failed */
 #define XL_EXIT_USAGE 2
@@ -36,6 +38,7 @@ enum xl_cmd {
 	XL_CMD_MODULE,
 	XL_CMD_PROFILE,
 	XL_CMD_CPU_POLICY,
+	XL_CMD_INTROSPECT,
 };
 
 /* xl-lite module SUBCOMMAND */
@@ -61,7 +64,9 @@ struct xl_args {
 	bool all; /* shutdown, reboot -a: every guest */
 	bool force; /* reboot -F: reset a guest that cannot be asked */
 	bool reset; /* profile -r: the counts back to zero once printed; cpu-policy -r: the policy removed */
+	bool follow; /* introspect exits -f: new exits as they come */
 	enum xl_module_sub module_sub; /* module: what args[0] asks */
+	struct xl_intro_args intro; /* introspect: its subcommand and arguments, checked */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */

@@ -72,13 +72,16 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
 	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c \
 	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
-	dom0-tools/xl-cpu-policy-wire.c dom0-tools/xl-cpu-policy-fmt.c modules/cpu-policy/policy_rules.c
+	dom0-tools/xl-cpu-policy-wire.c dom0-tools/xl-cpu-policy-fmt.c modules/cpu-policy/policy_rules.c \
+	dom0-tools/xl-introspect.c dom0-tools/xl-intro-args.c dom0-tools/xl-intro-data.c dom0-tools/xl-intro-fmt.c
 XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cmds.h dom0-tools/xl-create-check.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
 	dom0-tools/xl-cfg-cpuid.h dom0-tools/xl-cpuid-features.h dom0-tools/xl-cpu-policy-wire.h \
 	dom0-tools/xl-cpu-policy-fmt.h modules/cpu-policy/cpu_policy_abi.h modules/cpu-policy/policy_rules.h \
-	modules/exit-profiler/exit_profiler_abi.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+	dom0-tools/xl-intro-args.h dom0-tools/xl-intro-data.h dom0-tools/xl-intro-fmt.h \
+	modules/exit-profiler/exit_profiler_abi.h modules/introspection/introspection_abi.h \
+	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
 	-Ihypercalls
 
@@ -108,7 +111,7 @@ $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
 	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf \
-	$(BUILD)/guests/cpuid_dump.elf
+	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/

@@ -78,6 +78,14 @@ expect "exit-profiler exit-tracer" xl-lite module unload exit
 expect "" xl-lite module unload exit-profiler x
 expect "web webdb" xl-lite profile -r we
 expect "--reset" xl-lite profile --re
+expect "regs revoke" xl-lite introspect re
+expect "web webdb" xl-lite introspect regs we
+expect "web webdb" xl-lite introspect -j virt we
+expect "" xl-lite introspect regs web 0
+expect "" xl-lite introspect list x
+expect "web webdb" xl-lite introspect grant web we
+expect "" xl-lite introspect watch web x
+expect "--follow" xl-lite introspect exits --fo
 expect "" xl-lite profile web x
 expect "cpu-policy" xl-lite cpu
 expect "web webdb" xl-lite cpu-policy -r we

@@ -508,7 +508,48 @@ def seeds():
             "two-rules": cpu_policy_seed([(1, 0xFFFFFFFF, 2, 0xEFEFFFFF, 0), (7, 0, 1, 0xFFFFFFFF, 1)]),
             "every-register": cpu_policy_seed([(0x80000001, 0xFFFFFFFF, r, 0xFFFF0000 | r, r) for r in range(4)]),
         },
+        "introspection": introspection_seeds(),
     }
+
+
+# ---- introspection (tests/fuzz/fuzz_introspection.c) ----
+INTRO_VA = 0x40000000
+INTRO_OPS = {"watch": 0, "unwatch": 1, "grant": 2, "revoke": 3, "status": 4, "regs": 5,
+             "read_phys": 6, "read_virt": 7, "exits": 8}
+
+
+def intro_call(caller, op, domain=0, vcpu=0, observer=0, addr=0, length=0, from_seq=0, flags=0,
+               size=0x10000):
+    """A call step: caller and domains are the harness's picks (0-3 themselves, 4 a missing one)."""
+    return (u8(0) + u8(caller) + u8(INTRO_OPS[op]) + u8(0) + num(size) + u8(0) +
+            u8(0) + u8(domain) + u8(vcpu) + u8(observer) + num(addr) + num(length) + num(from_seq) +
+            u8(flags) + u8(0))
+
+
+def intro_exit(domain, vcpu, reason, rip, long_mode=True):
+    """An exit of a watched domain (an unwatched one's step ends after the TSC)."""
+    return u8(1) + u8(domain) + u8(vcpu) + u8(reason) + u32(1000) + num(rip) + u8(3 if long_mode else 0)
+
+
+def introspection_seeds():
+    dom0 = (intro_call(0, "watch", 2) + intro_exit(2, 0, 7, 0x101234) + intro_exit(2, 1, 0, 0x101240) +
+            intro_call(0, "regs", 2, flags=1) + intro_call(0, "read_phys", 2, addr=0xff8, length=16) +
+            intro_call(0, "read_virt", 2, addr=INTRO_VA + 0xff8, length=16) +
+            intro_call(0, "exits", 2) + intro_call(0, "exits", 2, from_seq=1) + intro_call(0, "status") +
+            intro_call(0, "unwatch", 2))
+    grant = (intro_call(0, "watch", 2) + intro_exit(2, 0, 7, 0x101234) +
+             intro_call(0, "grant", 2, observer=1) + intro_call(1, "read_phys", 2, addr=0x100, length=64) +
+             intro_call(1, "regs", 2) + intro_call(1, "read_virt", 2, addr=INTRO_VA, length=0x1100) +
+             intro_call(1, "exits", 2) + intro_call(0, "revoke", 2, observer=1) +
+             intro_call(1, "read_phys", 2, addr=0x100, length=64) + u8(2) + u8(1) +
+             intro_call(0, "status"))
+    refusals = (intro_call(3, "watch", 2) + intro_call(0, "watch", 0) + intro_call(1, "read_phys", 0, length=8) +
+                intro_call(1, "regs", 1) + intro_call(0, "grant", 0, observer=1) +
+                intro_call(0, "grant", 2, observer=2) + intro_call(0, "regs", 2, vcpu=16) +
+                intro_call(0, "read_phys", 2, addr=0xfffffffffffffffc, length=8) + intro_call(0, "watch", 4) +
+                intro_call(0, "watch", 2) + intro_exit(2, 0, 7, 0x1000, long_mode=False) +
+                intro_call(0, "read_virt", 2, addr=INTRO_VA, length=8))
+    return {"dom0-session": dom0, "grant-revoke": grant, "refusals": refusals}
 
 
 def main():

@@ -250,6 +250,117 @@ test_dom0_guest_end_actions() {
 	test_result
 }
 
+# The first value the guest printed in its line matching SED (a sed s/// that keeps \1).
+intro_guest_said() {
+	sed -n "s/.*(d[0-9]* target) introspect-target: $1/\1/p" "$LOG" | tr -d '\r' | head -1
+}
+
+# The "data" of the JSON dom0 printed under LABEL (xl_tool's lines).
+intro_dom0_read() {
+	sed -n "s/.*xen-lite-dom0: $1: {.*\"data\":\"\([0-9a-f]*\)\".*/\1/p" "$LOG" | tr -d '\r' | head -1
+}
+
+# What dom0 read of the target against what the target said is there: both patterns (the
+# virtual one by its virtual and by its physical address), RIP within the function it spins
+# in (the text and the JSON registers), exits with RIPs in there too, and the guest running on.
+check_introspection_reads() {
+	local phys virt start end rip json_rip r follow before after state
+	phys=$(intro_guest_said 'physical pattern at 0x[0-9a-f]*: \([0-9a-f]*\)')
+	virt=$(intro_guest_said 'virtual pattern at .*: \([0-9a-f]*\)')
+	[ ${#phys} = 32 ] || test_fail "the target printed no physical pattern ('$phys')"
+	[ ${#virt} = 32 ] || test_fail "the target printed no virtual pattern ('$virt')"
+	[ "$(intro_dom0_read phys-json)" = "$phys" ] ||
+		test_fail "dom0 read '$(intro_dom0_read phys-json)' at the physical pattern's address, the target wrote '$phys'"
+	[ "$(intro_dom0_read virt-json)" = "$virt" ] ||
+		test_fail "dom0 read '$(intro_dom0_read virt-json)' at the virtual pattern's address, the target wrote '$virt'"
+	[ "$(intro_dom0_read virt-as-phys)" = "$virt" ] ||
+		test_fail "dom0 read '$(intro_dom0_read virt-as-phys)' at the virtual pattern's physical address, not '$virt'"
+	start=$(intro_guest_said 'spinning in introspect_spin \(0x[0-9a-f]*\)-.*')
+	end=$(intro_guest_said 'spinning in introspect_spin 0x[0-9a-f]*-\(0x[0-9a-f]*\)')
+	rip=$(sed -n 's/.*xen-lite-dom0: regs: rip \(0x[0-9a-f]*\) .*/\1/p' "$LOG" | head -1)
+	json_rip=$(sed -n 's/.*xen-lite-dom0: regs-json: {.*"rip":"\(0x[0-9a-f]*\)".*/\1/p' "$LOG" | head -1)
+	if [ -z "$start" ] || [ -z "$end" ] || [ -z "$rip" ] || [ -z "$json_rip" ]; then
+		test_fail "no range from the target ('$start'-'$end') or no RIP from dom0 ('$rip', '$json_rip')"
+	else
+		for r in "$rip" "$json_rip"; do
+			if [ $((r)) -lt $((start)) ] || [ $((r)) -ge $((end)) ]; then
+				test_fail "dom0 read RIP $r, the target spins in $start-$end"
+			fi
+		done
+	fi
+	# exits' rows: SEQ VCPU REASON EXIT-CODE RIP TSC; the probe's hypercalls return into the spin
+	rip=$(sed -n 's/.*xen-lite-dom0: exits: *[0-9]* *0 hypercall *0x[0-9a-f]* *\(0x[0-9a-f]*\) .*/\1/p' "$LOG" |
+		tail -1)
+	if [ -z "$rip" ]; then
+		test_fail "no hypercall exit of the target among the exits dom0 read"
+	elif [ -n "$start" ] && { [ $((rip)) -lt $((start)) ] || [ $((rip)) -ge $((end)) ]; }; then
+		test_fail "a hypercall exit at RIP $rip, the target spins in $start-$end"
+	fi
+	follow=$(sed -n 's/.*xen-lite-dom0: introspect: follow printed \([0-9]*\) lines.*/\1/p' "$LOG" | head -1)
+	[ "${follow:-0}" -ge 1 ] || test_fail "exits -f printed ${follow:-no} lines in 3 s"
+	read -r before after state < <(sed -n \
+		's/.*xen-lite-dom0: introspect: target exits \([0-9]*\) -> \([0-9]*\), state \([a-z]*\).*/\1 \2 \3/p' \
+		"$LOG" | head -1)
+	if [ "${state:-}" != running ] || [ "${after:-0}" -le "${before:-0}" ]; then
+		test_fail "the target, watched and read, did not run on (exits ${before:-?} -> ${after:-?}, ${state:-no state})"
+	fi
+}
+
+test_dom0_introspection() {
+	# the introspection module (Documentation/modules/introspection.md): dom0 reads a running
+	# ELF guest that does nothing to help (introspect_target.elf): the 16 bytes it wrote at a
+	# guest-physical address and at a guest-virtual address of its own mapping (also through
+	# that page's physical address) are the ones it printed, its RIP lies in the function it
+	# said it spins in, its exits are streamed, and it runs on; reading it before the watch,
+	# reading dom0 and watching twice are refused; the guest's own requests without a grant -
+	# a bystander's (spin.elf) memory, registers and exits, its own registers, dom0's memory, a
+	# watch, a grant, the status - are refused with -EPERM, its read of the bystander works once
+	# dom0 grants it and is refused again after the revoke; a domain is not granted itself nor
+	# dom0; unload is refused while a domain is watched, and works after the unwatch
+	QEMU_TIMEOUT=120 qemu_boot dom0-introspection -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=introspect,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: intro-load: exit 0" "xen-lite-dom0: bystander: exit 0" \
+		"xen-lite-dom0: target: exit 0" \
+		"introspect-target: refused without a grant (-EPERM): the bystander's memory, registers and exits, its own registers, dom0's memory, a watch, a grant, the status" \
+		"xen-lite-dom0: regs-unwatched: exit 1" "xen-lite-dom0: watch-dom0: exit 1" \
+		"xen-lite-dom0: phys-dom0: exit 1" "xen-lite-dom0: watch: exit 0" "xen-lite-dom0: watch-twice: exit 1" \
+		"xen-lite-dom0: regs: exit 0" "xen-lite-dom0: regs-json: exit 0" "xen-lite-dom0: regs-vcpu1: exit 1" \
+		"xen-lite-dom0: phys: exit 0" "xen-lite-dom0: phys-json: exit 0" "xen-lite-dom0: virt: exit 0" \
+		"xen-lite-dom0: virt-json: exit 0" "xen-lite-dom0: virt-as-phys: exit 0" \
+		"xen-lite-dom0: virt-unmapped: exit 1" "xen-lite-dom0: exits: exit 0" \
+		"xen-lite-dom0: grant-self: exit 1" "xen-lite-dom0: grant-dom0: exit 1" "xen-lite-dom0: grant: exit 0" \
+		"xen-lite-dom0: revoke: exit 0" "xen-lite-dom0: revoke-twice: exit 1" \
+		"xen-lite-dom0: unload-busy: exit 1" "xen-lite-dom0: unwatch: exit 0" \
+		"xen-lite-dom0: regs-after-unwatch: exit 1" "xen-lite-dom0: unload: exit 0" \
+		"xen-lite-dom0: regs-unloaded: exit 1" "xen-lite-dom0: destroy-target: exit 0" \
+		"xen-lite-dom0: destroy-bystander: exit 0" "xen-lite-dom0: introspect done"
+	expect_log_regex "module: loaded 'introspection' 1\.0 \(id 1, sha256 [0-9a-f]{64}\)"
+	expect_log_regex "xen-lite-dom0: regs-unwatched: xl-lite: introspect regs: domain [0-9]+ is not watched"
+	expect_log_regex "xen-lite-dom0: watch-dom0: .*dom0 is never observed"
+	expect_log_regex "xen-lite-dom0: phys-dom0: .*dom0 is never observed"
+	expect_log_regex "xen-lite-dom0: grant-dom0: .*dom0 is never observed"
+	expect_log_regex "xen-lite-dom0: watch-twice: .*is watched already"
+	expect_log_regex "xen-lite-dom0: regs: domain [0-9]+ \(target\) vcpu 0: snapshot [0-9]+, at its exit"
+	expect_log_regex "xen-lite-dom0: regs-vcpu1: .*no registers of vcpu 1 yet"
+	expect_log_regex "xen-lite-dom0: virt: [0-9a-f]{16}  ([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|XL-intro-virt-02\|"
+	expect_log_regex "xen-lite-dom0: phys: [0-9a-f]{16}  ([0-9a-f]{2} ){8} ([0-9a-f]{2} ){8} \|XL-intro-phys-01\|"
+	expect_log_regex "xen-lite-dom0: virt-unmapped: .*is not mapped by vcpu 0's page tables"
+	expect_log_regex "xen-lite-dom0: grant-self: .*never granted itself"
+	expect_log_regex "xen-lite-dom0: list: domain [0-9]+ \(target\) may read domain [0-9]+ \(bystander\)"
+	expect_log_regex "\(d[0-9]+ target\) introspect-target: reading d[0-9]+'s memory answers 16: [0-9a-f]{32}"
+	expect_log_regex "\(d[0-9]+ target\) introspect-target: reading d[0-9]+'s memory answers -1"
+	expect_log_regex "xen-lite-dom0: revoke-twice: .*nothing to revoke"
+	expect_log_regex "xen-lite-dom0: unload-busy: .*watching 1 domain\(s\): xl-lite introspect unwatch DOMAIN first"
+	expect_log_regex "xen-lite-dom0: regs-after-unwatch: .*is not watched"
+	expect_log_regex "xen-lite-dom0: regs-unloaded: xl-lite: the introspection module is not loaded \(xl-lite module load /lib/xen-lite/modules/introspection\.xlm\)"
+	expect_no_log_regex "xen-lite-dom0: list-after: .*may read"
+	check_introspection_reads
+	expect_no_log "PANIC" "FAIL" "gave up after" "timed out after" "stayed inside a module hook" "malformed"
+	test_result
+}
+
 test_dom0_modules() {
 	# behaviour modules from dom0 (Documentation/modules.md): random bytes, a truncated
 	# file, a module calling an unexported function, one built for another hypervisor

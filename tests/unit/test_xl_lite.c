@@ -27,6 +27,7 @@
 #include "../../dom0-tools/xl-list-fmt.h"
 #include "../../dom0-tools/xl-wait.h"
 #include "output_check.h"
+#include "parse_capture.h"
 
 static void test_json_checker_itself(void **state)
 {
@@ -40,49 +41,29 @@ static void test_json_checker_itself(void **state)
 
 /* ---- argument parsing ---- */
 
-static int parse(struct xl_args *a, char *err, size_t errsize, ...)
-{
-	char *argv[16] = { "xl-lite" };
-	int argc = 1, rc;
-	struct capture c;
-	va_list ap;
-	char *s;
-
-	va_start(ap, errsize);
-	while ((s = va_arg(ap, char *)) && argc < 15)
-		argv[argc++] = s;
-	va_end(ap);
-	argv[argc] = NULL;
-	cap_open(&c);
-	rc = xl_parse_args(argc, argv, a, c.f);
-	snprintf(err, errsize, "%s", cap_text(&c) ? cap_text(&c) : "");
-	cap_free(&c);
-	return rc;
-}
-
 static void test_parse_commands(void **state)
 {
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), "info", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "info", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_INFO);
 	assert_false(a.json);
 	assert_string_equal(err, "");
 
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "--json", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_LIST);
 	assert_true(a.json);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "--json", "dmesg", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "--json", "dmesg", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_DMESG);
 	assert_true(a.json);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "-j", "info", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "-j", "info", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_INFO);
 	assert_true(a.json);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "7", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "shutdown", "7", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_SHUTDOWN);
 	assert_int_equal(a.nargs, 1);
 	assert_string_equal(a.args[0], "7");
@@ -93,16 +74,16 @@ static void test_parse_pci_commands(void **state)
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-add", "00:02.0", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-assignable-add", "00:02.0", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_ADD);
 	assert_string_equal(a.args[0], "00:02.0");
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-remove", "0000:00:02.0", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-assignable-remove", "0000:00:02.0", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_REMOVE);
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-list", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-assignable-list", "--json", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_PCI_ASSIGNABLE_LIST);
 	assert_true(a.json);
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-add", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-assignable-list", "00:02.0", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-assignable-add", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-assignable-list", "00:02.0", NULL), XL_EXIT_USAGE);
 }
 
 static void test_bdf(void **state)
@@ -170,26 +151,26 @@ static void test_parse_help(void **state)
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), "help", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 	assert_int_equal(a.topic, XL_CMD_NONE);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "-h", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "-h", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 	assert_int_equal(a.topic, XL_CMD_NONE);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "--help", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "--help", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "help", "dmesg", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", "dmesg", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 	assert_int_equal(a.topic, XL_CMD_DMESG);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "--help", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "--help", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 	assert_int_equal(a.topic, XL_CMD_LIST);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "-h", "info", "--json", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "-h", "info", "--json", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_HELP);
 	assert_int_equal(a.topic, XL_CMD_INFO);
 	assert_string_equal(err, "");
@@ -200,32 +181,32 @@ static void test_parse_usage_errors(void **state)
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: no command given\nTry 'xl-lite help'.\n");
 
-	assert_int_equal(parse(&a, err, sizeof(err), "--json", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "--json", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "no command given"));
 
-	assert_int_equal(parse(&a, err, sizeof(err), "bogus", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "bogus", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: unknown command 'bogus'\nTry 'xl-lite help'.\n");
 
-	assert_int_equal(parse(&a, err, sizeof(err), "info", "--verbose", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "info", "--verbose", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: unknown option '--verbose'\nTry 'xl-lite help'.\n");
 
-	assert_int_equal(parse(&a, err, sizeof(err), "info", "extra", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "info", "extra", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: unexpected argument 'extra'\nTry 'xl-lite help'.\n");
 
-	assert_int_equal(parse(&a, err, sizeof(err), "help", "bogus", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", "bogus", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "no help for 'bogus'"));
 
-	assert_int_equal(parse(&a, err, sizeof(err), "help", "info", "list", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", "info", "list", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "unexpected argument 'list'"));
 
-	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "1", "2", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "shutdown", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "shutdown", "1", "2", NULL), XL_EXIT_USAGE);
 
 	/* "-" alone is an argument, not an option */
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "-", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "-", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "unexpected argument '-'"));
 }
 
@@ -658,13 +639,13 @@ static void test_commands_taking_a_domain(void **state)
 					    "console", "pci-list", "vcpu-list", "profile" };
 	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
 					       "pci-assignable-add", "pci-assignable-remove",
-					       "pci-assignable-list", "module", "help" };
+					       "pci-assignable-list", "module", "introspect", "help" };
 	struct xl_args a;
 	struct capture c;
 	char err[256];
 
 	for (unsigned int i = 0; i < sizeof(with) / sizeof(with[0]); i++) {
-		assert_int_equal(parse(&a, err, sizeof(err), with[i], "web", NULL), XL_EXIT_OK);
+		assert_int_equal(xl_parse_captured(&a, err, sizeof(err), with[i], "web", NULL), XL_EXIT_OK);
 		assert_true(xl_cmd_takes_domain(a.cmd));
 		assert_string_equal(a.args[0], "web");
 		cap_open(&c);
@@ -675,19 +656,19 @@ static void test_commands_taking_a_domain(void **state)
 		cap_free(&c);
 	}
 	for (unsigned int i = 0; i < sizeof(without) / sizeof(without[0]); i++) {
-		assert_int_equal(parse(&a, err, sizeof(err), without[i], "--help", NULL), XL_EXIT_OK);
+		assert_int_equal(xl_parse_captured(&a, err, sizeof(err), without[i], "--help", NULL), XL_EXIT_OK);
 		assert_false(xl_cmd_takes_domain(a.topic));
 	}
 	assert_false(xl_cmd_takes_domain(XL_CMD_HELP));
 	assert_false(xl_cmd_takes_domain(XL_CMD_NONE));
 	/* an id written wrong is a usage error at once, before any device access */
-	assert_int_equal(parse(&a, err, sizeof(err), "destroy", "010", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "destroy", "010", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: 010: a domain id is decimal, without leading zeros\n"
 				 "Try 'xl-lite help'.\n");
-	assert_int_equal(parse(&a, err, sizeof(err), "pci-list", "4294967296", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "pci-list", "4294967296", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: 4294967296: too large for a domain id\nTry 'xl-lite help'.\n");
-	assert_int_equal(parse(&a, err, sizeof(err), "console", "0x10", NULL), XL_EXIT_OK); /* a name */
-	assert_int_equal(parse(&a, err, sizeof(err), "create-elf", "010", "f", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "console", "0x10", NULL), XL_EXIT_OK); /* a name */
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "create-elf", "010", "f", NULL), XL_EXIT_OK);
 }
 
 /* ---- the options of each command ---- */
@@ -697,20 +678,20 @@ static void test_parse_command_options(void **state)
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "-l", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "-l", NULL), XL_EXIT_OK);
 	assert_true(a.long_list);
-	assert_int_equal(parse(&a, err, sizeof(err), "--long", "list", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "--long", "list", NULL), XL_EXIT_OK);
 	assert_true(a.long_list);
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "-lj", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "-lj", NULL), XL_EXIT_OK);
 	assert_true(a.long_list && a.json);
-	assert_int_equal(parse(&a, err, sizeof(err), "vcpu-list", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "vcpu-list", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_VCPU_LIST);
 	assert_false(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "vcpu-list", "web", "-j", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "vcpu-list", "web", "-j", NULL), XL_EXIT_OK);
 	assert_true(xl_args_name_domain(&a));
 	assert_true(a.json);
 	/* create: options anywhere, KEY=VALUE settings after the file, in order */
-	assert_int_equal(parse(&a, err, sizeof(err), "create", "g.cfg", "memory=512", "-n",
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "create", "g.cfg", "memory=512", "-n",
 			       "name=\"x\"", NULL),
 			 XL_EXIT_OK);
 	assert_true(a.dry_run);
@@ -719,31 +700,31 @@ static void test_parse_command_options(void **state)
 	assert_string_equal(a.args[0], "g.cfg");
 	assert_string_equal(a.args[1], "memory=512");
 	assert_string_equal(a.args[2], "name=\"x\"");
-	assert_int_equal(parse(&a, err, sizeof(err), "create", "--console", "g.cfg", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "create", "--console", "g.cfg", NULL), XL_EXIT_OK);
 	assert_true(a.console);
 	assert_false(a.paused);
-	assert_int_equal(parse(&a, err, sizeof(err), "create", "-p", "g.cfg", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "create", "-p", "g.cfg", NULL), XL_EXIT_OK);
 	assert_true(a.paused);
 	/* after "--" everything is an argument */
-	assert_int_equal(parse(&a, err, sizeof(err), "create", "--", "-odd.cfg", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "create", "--", "-odd.cfg", NULL), XL_EXIT_OK);
 	assert_string_equal(a.args[0], "-odd.cfg");
 	/* shutdown: -w with a domain; -a without */
-	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "-w", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "shutdown", "-w", "web", NULL), XL_EXIT_OK);
 	assert_true(a.wait);
 	assert_true(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "shutdown", "-a", "--wait", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "shutdown", "-a", "--wait", NULL), XL_EXIT_OK);
 	assert_true(a.all && a.wait);
 	assert_int_equal(a.nargs, 0);
 	assert_false(xl_args_name_domain(&a));
 	/* reboot: the same, and -F */
-	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "reboot", "web", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_REBOOT);
 	assert_false(a.wait || a.all || a.force);
 	assert_true(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "-wF", "7", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "reboot", "-wF", "7", NULL), XL_EXIT_OK);
 	assert_true(a.wait && a.force);
 	assert_string_equal(a.args[0], "7");
-	assert_int_equal(parse(&a, err, sizeof(err), "reboot", "--all", "--force", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "reboot", "--all", "--force", NULL), XL_EXIT_OK);
 	assert_true(a.all && a.force);
 	assert_false(xl_args_name_domain(&a));
 }
@@ -753,7 +734,7 @@ static void expect_usage(const char *text, const char *a1, const char *a2, const
 	struct xl_args a;
 	char err[256];
 
-	assert_int_equal(parse(&a, err, sizeof(err), a1, a2, a3, NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), a1, a2, a3, NULL), XL_EXIT_USAGE);
 	if (!strstr(err, text))
 		fail_msg("'%s' not in: %s", text, err);
 }
@@ -791,89 +772,89 @@ static void test_parse_module_commands(void **state)
 	struct xl_args a;
 	char err[256], name[40], words[5][40];
 
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m.xlm", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "m.xlm", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_MODULE);
 	assert_int_equal(a.module_sub, XL_MODULE_SUB_LOAD);
 	assert_int_equal(a.nargs, 2);
 	assert_string_equal(a.args[1], "m.xlm");
 	/* the module's own arguments, after FILE ("--" before any that looks like an option) */
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m.xlm", "reasons=io", "--", "-x", NULL),
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "m.xlm", "reasons=io", "--", "-x", NULL),
 			 XL_EXIT_OK);
 	assert_int_equal(a.nargs, 4);
 	assert_string_equal(a.args[3], "-x");
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", "exit-profiler", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "unload", "exit-profiler", NULL), XL_EXIT_OK);
 	assert_int_equal(a.module_sub, XL_MODULE_SUB_UNLOAD);
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "-j", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "list", "-j", NULL), XL_EXIT_OK);
 	assert_int_equal(a.module_sub, XL_MODULE_SUB_LIST);
 	assert_true(a.json);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "module", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "missing arguments: xl-lite module load FILE"));
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "insert", "m.xlm", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "insert", "m.xlm", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: module: no subcommand 'insert' (load, unload or list)\n"
 				 "Try 'xl-lite help'.\n");
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "module load: missing arguments"));
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", "a", "b", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "unload", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "unload", "a", "b", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "unexpected argument 'b'"));
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "x", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "list", "x", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "unexpected argument 'x'"));
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "--json", "m.xlm", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "--json", "m.xlm", NULL), XL_EXIT_USAGE);
 	assert_string_equal(err, "xl-lite: module load: no option '--json' (see 'xl-lite help module')\n"
 				 "Try 'xl-lite help'.\n");
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "list", "-r", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "list", "-r", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "module: no option '-r'"));
 	/* names and arguments that would not fit their fields */
 	memset(name, 'n', 32);
 	name[32] = '\0';
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "a module's name is at most 31 characters"));
 	name[31] = '\0';
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "unload", name, NULL), XL_EXIT_OK);
 	for (unsigned int i = 0; i < 5; i++) {
 		memset(words[i], 'w', 25);
 		words[i][25] = '\0';
 	}
 	/* 4 words of 25 and 3 blanks: 103 bytes; a fifth: 129 */
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
 			       words[3], NULL), XL_EXIT_OK);
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
 			       words[3], words[4], NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "module load: the module's arguments take 129 bytes, at most 127"));
 	words[4][23] = '\0'; /* 127 */
-	assert_int_equal(parse(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "module", "load", "m", words[0], words[1], words[2],
 			       words[3], words[4], NULL), XL_EXIT_OK);
 
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_PROFILE);
 	assert_int_equal(a.nargs, 0);
 	assert_false(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", "--reset", "-j", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", "--reset", "-j", "web", NULL), XL_EXIT_OK);
 	assert_true(a.reset && a.json);
 	assert_true(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", "-rj", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", "-rj", NULL), XL_EXIT_OK);
 	assert_true(a.reset && a.json);
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", "1", "2", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", "007", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "profile", "--reset=1", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", "1", "2", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", "007", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "profile", "--reset=1", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "option '--reset' takes no value"));
-	assert_int_equal(parse(&a, err, sizeof(err), "list", "--reset", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "--reset", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "list: no option '--reset'"));
 
 	/* cpu-policy DOMAIN: one domain, -j and -r */
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "-rj", "web", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", "-rj", "web", NULL), XL_EXIT_OK);
 	assert_int_equal(a.cmd, XL_CMD_CPU_POLICY);
 	assert_true(a.reset && a.json);
 	assert_true(xl_args_name_domain(&a));
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "3", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", "3", NULL), XL_EXIT_OK);
 	assert_string_equal(a.args[0], "3");
 	assert_false(a.reset);
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "missing arguments: xl-lite cpu-policy [-j] [-r] DOMAIN"));
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "1", "2", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "007", NULL), XL_EXIT_USAGE);
-	assert_int_equal(parse(&a, err, sizeof(err), "cpu-policy", "-n", "web", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", "1", "2", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", "007", NULL), XL_EXIT_USAGE);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "cpu-policy", "-n", "web", NULL), XL_EXIT_USAGE);
 	assert_non_null(strstr(err, "cpu-policy: no option '-n'"));
 }
 
@@ -883,6 +864,7 @@ static void test_help_lists_everything(void **state)
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
 					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
 					     "pci-assignable-list", "pci-list", "module", "profile", "cpu-policy",
+					     "introspect",
 					     "help" };
 	struct xl_args a;
 	struct capture c;
@@ -897,7 +879,7 @@ static void test_help_lists_everything(void **state)
 	}
 	cap_free(&c);
 	/* each command's help: its usage and its options */
-	assert_int_equal(parse(&a, err, sizeof(err), "help", "shutdown", NULL), XL_EXIT_OK);
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", "shutdown", NULL), XL_EXIT_OK);
 	cap_open(&c);
 	xl_print_help(c.f, a.topic);
 	assert_true(!strncmp(cap_text(&c), "usage: xl-lite shutdown [-w] DOMAIN | -a [-w]\n", 46));
