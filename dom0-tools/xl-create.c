@@ -233,22 +233,6 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 }
 
 /*
- * A restart (on_poweroff, on_reboot or on_crash) is a new domain the
- * hypervisor builds without dom0: the module gives it no policy. Said, so
- * that nobody counts on a feature set a reboot inside the guest drops.
- */
-static void warn_restart(const char *file, const struct xl_cfg *cfg)
-{
-	const char *end = cfg->on_reboot == XL_ACTION_RESTART ? "on_reboot" :
-			  cfg->on_crash == XL_ACTION_RESTART ? "on_crash" :
-			  cfg->on_poweroff == XL_ACTION_RESTART ? "on_poweroff" : NULL;
-
-	if (cfg->cpuid.nr && end)
-		fprintf(stderr, "xl-lite: %s: warning: %s=restart starts a new domain, which gets the "
-			"hypervisor's CPUID answers, not this cpuid policy\n", file, end);
-}
-
-/*
  * The new domain, paused before its first instruction, gets its policy,
  * then runs unless -p. When either fails it is destroyed: nothing is left
  * behind, as for any other failed create.
@@ -295,7 +279,6 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		free_images(&im);
 		return rc;
 	}
-	warn_restart(a->args[0], &cfg);
 	xl_cfg_to_create(&cfg, &req);
 	if (a->paused || cfg.cpuid.nr)
 		req.flags |= XL_CREATE_PAUSED;

@@ -336,6 +336,7 @@ int domain_destroy(struct domain *d)
 {
 	unsigned int nr_vcpus;
 	uint32_t id = d->id;
+	bool deferred = d->destroyed_hook_deferred;
 
 	d->state = DOMAIN_DYING;
 	domain_kick_vcpus(d);
@@ -372,8 +373,9 @@ int domain_destroy(struct domain *d)
 		if (domains[slot] == d)
 			domains[slot] = NULL;
 	spin_unlock(&domains_lock);
+	if (!deferred)
+		module_domain_destroyed(id);
 	xl_free(d);
-	module_domain_destroyed(id);
 	return 0;
 }
 

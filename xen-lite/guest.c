@@ -13,6 +13,7 @@
 #include <xen-lite/guest_loader.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_hooks.h>
 #include <xen-lite/pci_devices.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/spinlock.h>
@@ -146,6 +147,7 @@ static uint32_t replace(struct domain *old)
 				  .nr_vcpus = old->nr_vcpus };
 	uint64_t ksize = old->kernel_size, rsize = old->ramdisk_size;
 	void *images = old->images;
+	uint32_t old_id = old->id;
 	struct domain *d;
 	int err;
 
@@ -157,16 +159,22 @@ static uint32_t replace(struct domain *old)
 		sbdf[i] = (uint32_t)old->pci[i].segment << 16 | old->pci[i].bdf;
 	old->images = NULL; /* taken over before the old domain goes */
 	domain_log_exits(old);
+	old->destroyed_hook_deferred = true;
 	if (domain_destroy(old)) {
+		old->destroyed_hook_deferred = false;
 		free_pages(images, ksize + rsize);
 		return 0;
 	}
 	d = guest_create(&c, &err);
 	if (!d) {
+		module_domain_destroyed(old_id);
 		free_pages(images, ksize + rsize);
 		log_warn("domain %s: restart failed: %s (%d)\n", name, errstr(err), err);
 		return 0;
 	}
+	/* what modules keep for the old domain may go to the new one, before either is forgotten */
+	module_domain_restarted(old_id, d->id);
+	module_domain_destroyed(old_id);
 	d->images = images;
 	d->kernel_size = ksize;
 	d->ramdisk_size = rsize;

@@ -154,6 +154,11 @@ void module_domain_destroyed(uint32_t id)
 	FOR_EACH_DOMAIN_HOOK(destroyed, id);
 }
 
+void module_domain_restarted(uint32_t old_id, uint32_t new_id)
+{
+	FOR_EACH_DOMAIN_HOOK(restarted, old_id, new_id);
+}
+
 void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r)
 {
 	hook_enter();
@@ -255,7 +260,7 @@ int xl_hook_domains(const struct xl_domain_hooks *h)
 
 	if (err)
 		return err;
-	if (!h || (!h->created && !h->started && !h->crashed && !h->destroyed))
+	if (!h || (!h->created && !h->started && !h->crashed && !h->destroyed && !h->restarted))
 		return -EINVAL;
 	s->domain = *h;
 	s->kinds |= XL_MODULE_HOOK_DOMAIN;
@@ -336,6 +341,7 @@ void module_hooks_publish(struct loaded_module *m)
 	PUBLISH(domain.started);
 	PUBLISH(domain.crashed);
 	PUBLISH(domain.destroyed);
+	PUBLISH(domain.restarted);
 	PUBLISH(policy.cpuid);
 	PUBLISH(policy.msr_read);
 	PUBLISH(policy.msr_write);
@@ -392,6 +398,7 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 	__atomic_store_n(&s->domain.started, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.crashed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.destroyed, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->domain.restarted, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->call, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->tick, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.cpuid, NULL, __ATOMIC_SEQ_CST);

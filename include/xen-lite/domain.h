@@ -105,6 +105,8 @@ struct domain {
 	bool start_paused; /* its start leaves it paused (not kept for a restart) */
 	/* rebuilt by the hypervisor after its predecessor ended: dom0 may not load or start it */
 	bool restarting;
+	/* being replaced by a restart, which tells modules of its end itself (module_hooks.h) */
+	bool destroyed_hook_deferred;
 	/* what dom0 loaded (XL_DOMCTL_LOAD): the kernel, then the ramdisk; owned by the domain */
 	uint32_t guest_type; /* XL_GUEST_* */
 	void *images; /* freed once started, unless kept for a restart */

@@ -102,6 +102,13 @@ struct xl_domain_hooks {
 	void (*started)(uint32_t domain_id);
 	void (*crashed)(uint32_t domain_id, const char *why);
 	void (*destroyed)(uint32_t domain_id); /* its memory and CPUs are back */
+	/*
+	 * The hypervisor built new_id in old_id's place (its on_poweroff,
+	 * on_reboot or on_crash is restart): after new_id's created, before it
+	 * first runs, and before old_id's destroyed - what a module kept for
+	 * old_id can go to new_id.
+	 */
+	void (*restarted)(uint32_t old_id, uint32_t new_id);
 };
 
 /* Install the module's lifecycle hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */

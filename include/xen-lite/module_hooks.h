@@ -34,6 +34,7 @@ void module_domain_created(uint32_t id, const char *name);
 void module_domain_started(uint32_t id);
 void module_domain_crashed(uint32_t id, const char *why);
 void module_domain_destroyed(uint32_t id);
+void module_domain_restarted(uint32_t old_id, uint32_t new_id);
 
 /*
  * For the loader. While a module's init runs, what it asks to install is

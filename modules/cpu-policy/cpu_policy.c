@@ -14,8 +14,27 @@
 
 static struct policy_table *table;
 
-/* SET's rules once checked. Module calls are serialised (the loader's lock): one scratch is enough. */
+/* SET's rules once checked, and a restart's copy: under setting (below). */
 static struct xl_cpuid_rule scratch[XL_CPU_POLICY_MAX_RULES];
+static uint8_t wire[XL_CPU_POLICY_MAX_SIZE];
+
+/*
+ * policy_set() calls are serialised: dom0's SET (module calls are already
+ * serialised by the loader) and a restart's copy, on the guest's CPU. Both
+ * hold it for a few hundred instructions and take nothing inside it.
+ */
+static uint8_t setting;
+
+static void setting_begin(void)
+{
+	while (__atomic_test_and_set(&setting, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+}
+
+static void setting_end(void)
+{
+	__atomic_clear(&setting, __ATOMIC_RELEASE);
+}
 
 /* busy()'s answer: written under the same lock, read by the loader right away. */
 static char busy_reason[100];
@@ -50,6 +69,21 @@ static bool domain_exists(uint32_t domain_id)
 	return xl_domain_read(domain_id, 0, &byte, 1) != -ENOENT;
 }
 
+/* A restart's new domain keeps its predecessor's policy (it has not run yet). */
+static void domain_restarted(uint32_t old_id, uint32_t new_id)
+{
+	static struct xl_cpuid_rule rules[XL_CPU_POLICY_MAX_RULES];
+	uint32_t nr, bad;
+	int64_t n;
+
+	setting_begin();
+	n = policy_get(table, old_id, wire, sizeof(wire));
+	if (n > 0 && cpu_policy_check(wire, (uint64_t)n, rules, &nr, &bad) == CPU_POLICY_OK &&
+	    !policy_set(table, new_id, rules, nr))
+		log_info("cpu-policy: domain d%u restarted as d%u: its policy kept\n", old_id, new_id);
+	setting_end();
+}
+
 static int64_t op_set(uint32_t domain, const struct xl_module_call *c)
 {
 	uint32_t nr, bad;
@@ -63,7 +97,9 @@ static int64_t op_set(uint32_t domain, const struct xl_module_call *c)
 	}
 	if (!domain_exists(domain))
 		return -ENOENT;
+	setting_begin();
 	err = policy_set(table, domain, scratch, nr);
+	setting_end();
 	if (err)
 		return err;
 	/*
@@ -127,7 +163,8 @@ static const char *busy(void)
 static int init(const char *args)
 {
 	static const struct xl_policy_hooks policy_hooks = { .cpuid = cpuid_hook };
-	static const struct xl_domain_hooks domain_hooks = { .destroyed = domain_destroyed };
+	static const struct xl_domain_hooks domain_hooks = { .destroyed = domain_destroyed,
+							     .restarted = domain_restarted };
 	int err;
 
 	if (args && *args) {

@@ -533,10 +533,12 @@ test_dom0_cpu_policy() {
 		"xen-lite-dom0: policy-removed: domain 2 (forced): no CPU policy" \
 		"cpu-policy: domain d1 destroyed: its policy dropped" \
 		"xen-lite-dom0: paused: 4" \
-		"xen-lite-dom0: paused: xl-lite: /tmp/hidden.cfg: warning: on_reboot=restart starts a new domain, which gets the hypervisor's CPUID answers, not this cpuid policy" \
 		"xen-lite-dom0: policy-paused: domain 4 (hidden): 1 rule" \
 		"cpu-policy: domain d4 destroyed: its policy dropped" \
-		"xen-lite-dom0: policy-gone: xl-lite: no domain 4" "xen-lite-dom0: policy-gone: exit 1"
+		"xen-lite-dom0: policy-gone: xl-lite: no domain 4" "xen-lite-dom0: policy-gone: exit 1" \
+		"xen-lite-dom0: keeper: exit 0" "xen-lite-dom0: reboot-keeper: exit 0" \
+		"cpu-policy: domain d7 restarted as d8: its policy kept" \
+		"xen-lite-dom0: policy-keeper: domain 8 (keeper): 1 rule" "xen-lite-dom0: destroy-keeper: exit 0"
 	expect_log_regex "xen-lite-dom0: list-paused: hidden +4 +[0-9]+ +[0-9]+ +paused "
 	expect_no_log "(d4 hidden) cpuid-dump"
 	# the Linux guests' own view of their features
