@@ -81,6 +81,7 @@ struct domain_access {
 	uint32_t id;
 	int err;
 	uint64_t gpa, gva, cr3, len;
+	uint32_t flags;
 	void *buf;
 	int (*fn)(struct domain *d, struct domain_access *a);
 };
@@ -108,6 +109,23 @@ static int read_memory(struct domain *d, struct domain_access *a)
 int xl_domain_read(uint32_t domain_id, uint64_t gpa, void *buf, uint64_t len)
 {
 	struct domain_access a = { .id = domain_id, .gpa = gpa, .buf = buf, .len = len, .fn = read_memory };
+
+	if (!buf || len > MAX_DOMAIN_READ)
+		return -EINVAL;
+	return len ? with_domain(&a) : 0;
+}
+
+static int write_memory(struct domain *d, struct domain_access *a)
+{
+	if (d->privileged && !(a->flags & XL_WRITE_DOM0))
+		return -EPERM;
+	return copy_to_guest(d, gpa_init(a->gpa), a->buf, a->len);
+}
+
+int xl_domain_write(uint32_t domain_id, uint64_t gpa, const void *buf, uint64_t len, uint32_t flags)
+{
+	struct domain_access a = { .id = domain_id, .gpa = gpa, .buf = (void *)buf, .len = len,
+				   .flags = flags, .fn = write_memory };
 
 	if (!buf || len > MAX_DOMAIN_READ)
 		return -EINVAL;
@@ -170,6 +188,7 @@ static const struct module_symbol exports[] = {
 	EXPORT(xl_vcpu_advance_rip),
 	EXPORT(xl_vcpu_control),
 	EXPORT(xl_domain_read),
+	EXPORT(xl_domain_write),
 	EXPORT(xl_domain_translate),
 	EXPORT(xl_domain_kick),
 	EXPORT(xl_hook_exits),

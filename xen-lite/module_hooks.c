@@ -203,6 +203,23 @@ bool module_policy_msr_write(uint32_t domain_id, uint32_t msr, uint64_t value)
 	return allowed;
 }
 
+unsigned int module_policy_ipi(uint32_t domain_id, uint32_t vcpu_id, uint32_t vector, uint32_t dest)
+{
+	unsigned int copies = 2, asked = 0;
+
+	hook_enter();
+	for (unsigned int i = 0; i < MAX_HOOK_MODULES; i++) {
+		__typeof__(slots[i].policy.ipi) fn = __atomic_load_n(&slots[i].policy.ipi, __ATOMIC_ACQUIRE);
+
+		if (fn) {
+			copies = MIN(copies, fn(domain_id, vcpu_id, vector, dest));
+			asked++;
+		}
+	}
+	hook_leave();
+	return asked ? copies : 1;
+}
+
 void module_hooks_begin(struct loaded_module *m)
 {
 	initialising = m;
@@ -274,7 +291,7 @@ int xl_hook_policy(const struct xl_policy_hooks *h)
 
 	if (err)
 		return err;
-	if (!h || (!h->cpuid && !h->msr_read && !h->msr_write))
+	if (!h || (!h->cpuid && !h->msr_read && !h->msr_write && !h->ipi))
 		return -EINVAL;
 	s->policy = *h;
 	s->kinds |= XL_MODULE_HOOK_POLICY;
@@ -345,6 +362,7 @@ void module_hooks_publish(struct loaded_module *m)
 	PUBLISH(policy.cpuid);
 	PUBLISH(policy.msr_read);
 	PUBLISH(policy.msr_write);
+	PUBLISH(policy.ipi);
 	s->published = true;
 	if (s->kinds & (XL_MODULE_HOOK_EXIT | XL_MODULE_HOOK_TICK))
 		__atomic_fetch_add(&module_exit_hooks_installed, 1, __ATOMIC_SEQ_CST);
@@ -404,6 +422,7 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 	__atomic_store_n(&s->policy.cpuid, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.msr_read, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.msr_write, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->policy.ipi, NULL, __ATOMIC_SEQ_CST);
 	if (had_exit_hooks)
 		__atomic_fetch_sub(&module_exit_hooks_installed, 1, __ATOMIC_SEQ_CST);
 	if (had_policy_hooks)

@@ -74,6 +74,7 @@ struct xl_exit_event {
 	uint32_t reason; /* enum exit_reason: what the core counts the exit as */
 	uint64_t arch_code; /* the raw exit code (SVM's EXITCODE) */
 	uint64_t exit_tsc; /* TSC when the hypervisor took the exit */
+	uint64_t info1, info2; /* the exit's raw information (SVM's EXITINFO1 and EXITINFO2) */
 };
 
 #define XL_EXIT_CONTINUE 0 /* the core handles the exit (and later hooks see it) */
@@ -143,6 +144,13 @@ struct xl_policy_hooks {
 	bool (*msr_read)(uint32_t domain_id, uint32_t msr, uint64_t *value);
 	/* A WRMSR, before the core acts on it: return false for #GP (the core never sees it). Optional. */
 	bool (*msr_write)(uint32_t domain_id, uint32_t msr, uint64_t value);
+	/*
+	 * A fixed IPI a vCPU sends another of its domain's through the interrupt
+	 * command register the core filters (xAPIC mode): how many times to send
+	 * it - 0 drops it, 2 sends it twice (the target's APIC may merge the two).
+	 * Optional; with several modules, the smallest answer counts.
+	 */
+	unsigned int (*ipi)(uint32_t domain_id, uint32_t vcpu_id, uint32_t vector, uint32_t dest);
 };
 
 /* Install the module's policy hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */
@@ -195,6 +203,13 @@ uint64_t xl_vcpu_control(struct vcpu *v, uint32_t which);
  */
 /* Copy [gpa, gpa + len) of its RAM (at most 64 KiB): 0, -ENOENT (no such domain), -EFAULT, -EINVAL. */
 int xl_domain_read(uint32_t domain_id, uint64_t gpa, void *buf, uint64_t len);
+/*
+ * Write [gpa, gpa + len) of its RAM (at most 64 KiB; a fault injector's
+ * flips): 0, -ENOENT, -EFAULT, -EINVAL. dom0's memory is written only when
+ * the module asks with XL_WRITE_DOM0 in flags - what the operator allowed.
+ */
+#define XL_WRITE_DOM0 1u
+int xl_domain_write(uint32_t domain_id, uint64_t gpa, const void *buf, uint64_t len, uint32_t flags);
 /* A guest-virtual address through 4-level page tables at cr3: 0, -ENOENT, -EFAULT (not mapped). */
 int xl_domain_translate(uint32_t domain_id, uint64_t cr3, uint64_t gva, uint64_t *gpa);
 /* Make every running vCPU of the domain take an exit soon (its exit hooks see its state). 0 or -ENOENT. */

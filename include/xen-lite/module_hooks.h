@@ -28,6 +28,8 @@ extern uint32_t module_policy_hooks_installed;
 void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r);
 bool module_policy_msr_read(uint32_t domain_id, uint32_t msr, uint64_t *value);
 bool module_policy_msr_write(uint32_t domain_id, uint32_t msr, uint64_t value);
+/* How many times a guest's fixed IPI is sent (1 when no module says otherwise). */
+unsigned int module_policy_ipi(uint32_t domain_id, uint32_t vcpu_id, uint32_t vector, uint32_t dest);
 
 /* The domain code: lifecycle events. */
 void module_domain_created(uint32_t id, const char *name);

@@ -27,7 +27,7 @@ static const char *const export_names[] = {
 	"xl_log", "xl_snprintf", "memcpy", "memset", "memmove", "memcmp", "strlen", "strcmp",
 	"strncmp", "strlcpy", "xl_zalloc", "xl_free", "xl_cpu_index", "xl_tsc_khz",
 	"xl_exit_reason_name", "xl_domain_exits", "xl_vcpu_reg", "xl_vcpu_set_reg",
-	"xl_vcpu_advance_rip", "xl_vcpu_control", "xl_domain_read", "xl_domain_translate",
+	"xl_vcpu_advance_rip", "xl_vcpu_control", "xl_domain_read", "xl_domain_write", "xl_domain_translate",
 	"xl_domain_kick", "xl_hook_exits", "xl_hook_domains", "xl_hook_policy", "xl_hook_tick",
 	"xl_module_ops",
 };

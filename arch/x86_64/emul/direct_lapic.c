@@ -19,6 +19,7 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
+#include <xen-lite/module_hooks.h>
 
 #define LVT_DELIVERY_MODE (7u << 8)
 /* the bits software may set in each LVT (vector, mode, polarity, trigger, mask, timer mode) */
@@ -168,6 +169,24 @@ static void send_logical(struct vcpu *v, uint32_t lo, uint32_t dest)
 	restore_icr_hi(hi);
 }
 
+/* A fixed IPI the policy let through, sent as the guest wrote it. */
+static void send_fixed(struct vcpu *v, uint32_t lo, uint32_t hi)
+{
+	if ((lo & ICR_LOGICAL) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
+		send_logical(v, lo, hi >> 24);
+	else if (lapic_x2apic_mode())
+		lapic_send_icr(hi >> 24, lo);
+	else
+		lapic_write_reg(APIC_REG_ICR_LO, lo); /* ICR_HI holds the guest's destination */
+}
+
+/* A behaviour module's second copy (a fault injector's): sent once the first has left. */
+static void send_fixed_again(struct vcpu *v, uint32_t lo, uint32_t hi)
+{
+	lapic_icr_wait_idle();
+	send_fixed(v, lo, hi);
+}
+
 /* An interrupt command; hi holds the destination as in the xAPIC (bits 31:24). */
 static void write_icr(struct vcpu *v, uint32_t lo, uint32_t hi)
 {
@@ -176,17 +195,19 @@ static void write_icr(struct vcpu *v, uint32_t lo, uint32_t hi)
 	struct icr_owner sender = v->domain->arch.icr;
 	const char *why = "";
 	enum icr_action a;
+	unsigned int copies = 1;
 
 	sender.self = arch_cpu_apic_id(v->pcpu);
 	a = icr_decide(lo, hi, &sender, &target, &why);
+	if (a == ICR_SEND && !v->domain->privileged &&
+	    __atomic_load_n(&module_policy_hooks_installed, __ATOMIC_RELAXED))
+		copies = module_policy_ipi(v->domain->id, v->id, lo & 0xff, hi >> 24);
 	switch (a) {
 	case ICR_SEND:
-		if ((lo & ICR_LOGICAL) && !(lo & ICR_SHORTHAND_MASK)) /* a shorthand ignores it */
-			send_logical(v, lo, hi >> 24);
-		else if (lapic_x2apic_mode())
-			lapic_send_icr(hi >> 24, lo);
-		else
-			lapic_write_reg(APIC_REG_ICR_LO, lo); /* ICR_HI holds the guest's destination */
+		if (copies)
+			send_fixed(v, lo, hi);
+		if (copies > 1)
+			send_fixed_again(v, lo, hi);
 		break;
 	case ICR_EMULATE_INIT:
 	case ICR_EMULATE_SIPI:

@@ -421,6 +421,8 @@ static void run_handler(struct vcpu *v, const struct exit_entry *e)
 		.reason = hook_reason(vmcb, e),
 		.arch_code = e->code,
 		.exit_tsc = v->arch.exit_tsc ? v->arch.exit_tsc : rdtsc(), /* installed since the exit */
+		.info1 = vmcb->control.exit_info1,
+		.info2 = vmcb->control.exit_info2,
 	};
 	if (!module_exit_before(v, &ev))
 		e->handler(v);
