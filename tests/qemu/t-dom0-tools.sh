@@ -386,6 +386,9 @@ test_dom0_modules() {
 		"xen-lite-dom0: unload-missing: exit 1" "xen-lite-dom0: shutdown: exit 0" \
 		"xen-lite-dom0: modules: 10 rounds" "xen-lite-dom0: modules: node unchanged" \
 		"xen-lite-dom0: modules done"
+	# every module that ships went through the 10 rounds (the list is what dom0's image carries)
+	expect_log_regex "xen-lite-dom0: modules: shipped: .*cpu-policy.* exit-profiler .*introspection"
+	expect_no_log_regex "xen-lite-dom0: modules: (load|unload) .* failed"
 	expect_log_regex "xen-lite-dom0: bad-unexported: .*not exported"
 	expect_log_regex "xen-lite-dom0: bad-other-build: .*another hypervisor build"
 	expect_log_regex "xen-lite-dom0: load-twice: .*already"
