@@ -62,6 +62,8 @@
 #define XL_FI_IPI_DROP 4
 #define XL_FI_IPI_DUP 5
 #define XL_FI_NR_KINDS 6
+/* their names, by number, as the log, xl-lite and campaign files say them */
+#define XL_FI_KIND_NAMES { "mem_flip", "reg_flip", "hypercall_fail", "io_corrupt", "ipi_drop", "ipi_dup" }
 
 #define XL_FI_UNSAFE 1u /* flags: the target may be dom0 (the operator said so) */
 #define XL_FI_ANY 0xffffffffu /* match: any hypercall, any port */
@@ -72,6 +74,10 @@
 #define XL_FI_MAX_ERRNO 4095
 #define XL_FI_MAX_VCPU 255
 #define XL_FI_NR_GPRS 16
+/* their names, by number, as the log and xl-lite say them */
+#define XL_FI_GPR_NAMES                                                                          \
+	{ "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", \
+	  "r13", "r14", "r15" }
 #define XL_FI_RING_ENTRIES 512 /* injections done, kept for EVENTS */
 
 struct xl_fi_request {

@@ -5,10 +5,7 @@
 #include "fi_record.h"
 #include "fi_request.h"
 
-static const char *const reg_names[XL_FI_NR_GPRS] = {
-	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
-};
+static const char *const reg_names[XL_FI_NR_GPRS] = XL_FI_GPR_NAMES;
 
 const char *fi_reg_name(uint32_t reg)
 {

@@ -21,11 +21,7 @@ static const uint32_t kind_fields[XL_FI_NR_KINDS] = {
 	[XL_FI_IPI_DUP] = F_INJECT | F_COUNT,
 };
 
-static const char *const kind_names[XL_FI_NR_KINDS] = {
-	[XL_FI_MEM_FLIP] = "mem_flip", [XL_FI_REG_FLIP] = "reg_flip",
-	[XL_FI_HC_FAIL] = "hypercall_fail", [XL_FI_IO_CORRUPT] = "io_corrupt",
-	[XL_FI_IPI_DROP] = "ipi_drop", [XL_FI_IPI_DUP] = "ipi_dup",
-};
+static const char *const kind_names[XL_FI_NR_KINDS] = XL_FI_KIND_NAMES;
 
 const char *fi_kind_name(uint32_t kind)
 {
