@@ -272,6 +272,23 @@ static void test_syntax(void **state)
 	assert_int_equal(c.weight[XL_FI_REG_FLIP], 2);
 }
 
+/* The example dom0 carries in /etc/xen-lite/ parses (the tests run from the top of the tree). */
+static void test_shipped_example(void **state)
+{
+	char text[4096];
+	FILE *f = fopen("dom0-tools/examples/checksum-campaign.cfg", "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	parses(text);
+	assert_string_equal(c.target, "checksum"); /* dom0-tools/examples/checksum.cfg */
+	assert_int_equal(c.injections, 200);
+	assert_int_equal(c.ok.n, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_whole_file),
 		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_shipped_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
