@@ -46,8 +46,14 @@ static void read_params(const struct fi_slot *s, uint64_t word, struct fi_params
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
-static bool matches(const struct fi_params *p, const struct fi_occasion *o)
+/* Whether an armed injection's parameters are the ones wanted (arg: what is looked for). */
+typedef bool (*want_fn)(const struct fi_params *p, const void *arg);
+
+/* want_fn: an injection that applies at occasion arg */
+static bool matches(const struct fi_params *p, const void *arg)
 {
+	const struct fi_occasion *o = arg;
+
 	if (p->kind >= XL_FI_NR_KINDS || !(o->kinds & (1u << p->kind)) || p->domain != o->domain)
 		return false;
 	switch (p->kind) {
@@ -85,21 +91,25 @@ bool fi_any_armed(const struct fi_armed_table *t)
 	return LOAD(&t->live) != 0;
 }
 
-/* One application of slot s for o: true with *out, false when it does not match or is used up. */
-static bool take_from(struct fi_armed_table *t, struct fi_slot *s, const struct fi_occasion *o,
+/*
+ * Slot s, while armed and want(its parameters, arg): one application taken
+ * (all: every one left - a disarm) by a compare-and-swap of its word; true
+ * with the parameters in *out, false when it does not match or is used up.
+ */
+static bool take_from(struct fi_armed_table *t, struct fi_slot *s, want_fn want, const void *arg, bool all,
 		      struct fi_params *out)
 {
 	uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
 
 	while (left_of(word)) {
+		uint64_t rest = all ? word & ~FI_COUNT_MASK : word - 1;
 		struct fi_params p;
 
 		read_params(s, word, &p);
-		if (!matches(&p, o))
+		if (!want(&p, arg))
 			return false;
-		if (__atomic_compare_exchange_n(&s->word, &word, word - 1, false, __ATOMIC_ACQ_REL,
-						__ATOMIC_ACQUIRE)) {
-			if (left_of(word) == 1)
+		if (__atomic_compare_exchange_n(&s->word, &word, rest, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			if (!left_of(rest))
 				__atomic_fetch_sub(&t->live, 1, __ATOMIC_RELAXED);
 			*out = p;
 			return true;
@@ -114,60 +124,41 @@ bool fi_take(struct fi_armed_table *t, const struct fi_occasion *o, struct fi_pa
 	if (!fi_any_armed(t))
 		return false;
 	for (unsigned int i = 0; i < XL_FI_MAX_ARMED; i++)
-		if (take_from(t, &t->slot[i], o, out))
+		if (take_from(t, &t->slot[i], matches, o, false, out))
 			return true;
 	return false;
 }
 
-/* Set slot s's count to 0 if want(params, arg) says so: true when it was armed and is now disarmed. */
-static bool disarm_slot(struct fi_armed_table *t, struct fi_slot *s,
-			bool (*want)(const struct fi_params *p, uint64_t arg), uint64_t arg)
+static uint32_t disarm_where(struct fi_armed_table *t, want_fn want, const void *arg)
 {
-	uint64_t word = __atomic_load_n(&s->word, __ATOMIC_ACQUIRE);
-
-	while (left_of(word)) {
-		struct fi_params p;
-
-		read_params(s, word, &p);
-		if (!want(&p, arg))
-			return false;
-		if (__atomic_compare_exchange_n(&s->word, &word, word & ~FI_COUNT_MASK, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-			__atomic_fetch_sub(&t->live, 1, __ATOMIC_RELAXED);
-			return true;
-		}
-	}
-	return false;
-}
-
-static uint32_t disarm_where(struct fi_armed_table *t, bool (*want)(const struct fi_params *p, uint64_t arg),
-			     uint64_t arg)
-{
+	struct fi_params p;
 	uint32_t n = 0;
 
 	for (unsigned int i = 0; i < XL_FI_MAX_ARMED; i++)
-		n += disarm_slot(t, &t->slot[i], want, arg);
+		n += take_from(t, &t->slot[i], want, arg, true, &p);
 	return n;
 }
 
-static bool has_id(const struct fi_params *p, uint64_t id)
+static bool has_id(const struct fi_params *p, const void *arg)
 {
+	uint64_t id = *(const uint64_t *)arg;
+
 	return id == XL_FI_DISARM_ALL || p->id == id;
 }
 
-static bool aims_at(const struct fi_params *p, uint64_t domain)
+static bool aims_at(const struct fi_params *p, const void *arg)
 {
-	return p->domain == domain;
+	return p->domain == *(const uint32_t *)arg;
 }
 
 uint32_t fi_disarm(struct fi_armed_table *t, uint64_t id)
 {
-	return disarm_where(t, has_id, id);
+	return disarm_where(t, has_id, &id);
 }
 
 uint32_t fi_disarm_domain(struct fi_armed_table *t, uint32_t domain)
 {
-	return disarm_where(t, aims_at, domain);
+	return disarm_where(t, aims_at, &domain);
 }
 
 uint32_t fi_armed_count(const struct fi_armed_table *t)
