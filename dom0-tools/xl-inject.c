@@ -339,14 +339,14 @@ static int gave_up(struct run *r, enum xl_fi_target_state s, bool reset)
 
 /*
  * Until the target runs and its workload gives a verdict again (or, with
- * no patterns, just runs), at most restart_ms - a crashed target may show
- * crashed for a moment before its restart. One that runs but stays silent
- * is reset once (at once when it was found silent) and waited for again.
- * 0, or -1 with why in the report.
+ * no patterns, just runs). A target that runs the same domain is given
+ * wait_ms (0: none, it was found hung); then it is reset once, and - as any
+ * target that restarts, which may show crashed for a moment first - given
+ * restart_ms. 0, or -1 with why in the report.
  */
-static int recover(struct run *r, bool silent)
+static int recover(struct run *r, uint64_t wait_ms)
 {
-	uint64_t deadline = xl_fi_node_ms(&r->node) + r->c.restart_ms;
+	uint64_t deadline = xl_fi_node_ms(&r->node) + wait_ms;
 	bool tried_reset = false, need_verdict = r->c.ok.n + r->c.corrupt.n;
 	enum xl_fi_target_state s = XL_FI_TARGET_GONE;
 
@@ -355,11 +355,13 @@ static int recover(struct run *r, bool silent)
 		s = follow(r);
 		if (s == XL_FI_TARGET_GONE)
 			return gave_up(r, s, tried_reset);
+		if (s == XL_FI_TARGET_RESTARTED && deadline < xl_fi_node_ms(&r->node) + r->c.restart_ms)
+			deadline = xl_fi_node_ms(&r->node) + r->c.restart_ms; /* a new boot */
 		if (s == XL_FI_TARGET_RUNNING || s == XL_FI_TARGET_RESTARTED) {
 			read_console(r);
 			if (!need_verdict || r->verdict_seen)
 				return 0;
-			if (!tried_reset && (silent || xl_fi_node_ms(&r->node) >= deadline)) {
+			if (!tried_reset && xl_fi_node_ms(&r->node) >= deadline) {
 				tried_reset = true;
 				reset_target(r);
 				deadline = xl_fi_node_ms(&r->node) + r->c.restart_ms;
@@ -371,6 +373,17 @@ static int recover(struct run *r, bool silent)
 		sleep_ms(RECOVER_POLL_MS);
 	}
 	return -1;
+}
+
+/* After an outcome in guest-kernel: how long a target still running is waited for before its reset. */
+static uint64_t patience(const struct run *r, const struct xl_fi_observation *obs)
+{
+	if (obs->target != XL_FI_TARGET_RUNNING)
+		return r->c.restart_ms; /* it went down: its restart boots */
+	if (!obs->signs.kernel_crash)
+		return 0; /* hung: no verdict for hang_ms already */
+	/* its kernel said it failed: an oops may leave the workload running, a panic never */
+	return r->c.hang_ms ? r->c.hang_ms : r->c.restart_ms;
 }
 
 /* ---- the campaign ---- */
@@ -400,7 +413,7 @@ static int one(struct run *r, const struct xl_fi_shot *s)
 		return -1;
 	}
 	if (rec.verdict.zone == XL_FI_ZONE_GUEST_KERNEL)
-		return recover(r, obs.target == XL_FI_TARGET_RUNNING && !obs.signs.kernel_crash);
+		return recover(r, patience(r, &obs));
 	return 0;
 }
 
@@ -409,7 +422,7 @@ static int await_workload(struct run *r)
 {
 	if (r->domain == 0 || !(r->c.ok.n + r->c.corrupt.n))
 		return 0;
-	return recover(r, false);
+	return recover(r, r->c.restart_ms);
 }
 
 static void start_report(struct run *r)
