@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NODE_DOMAINS 3
+#define NODE_DOMAINS 4
 #define NODE_RAM 4096
 
 struct node_domain {
