@@ -412,7 +412,8 @@ static int one(struct run *r, const struct xl_fi_shot *s)
 		snprintf(r->rep.stopped, sizeof(r->rep.stopped), "the hypervisor stopped answering");
 		return -1;
 	}
-	if (rec.verdict.zone == XL_FI_ZONE_GUEST_KERNEL)
+	/* the target back before the next injection (after the last, nothing waits for it) */
+	if (rec.verdict.zone == XL_FI_ZONE_GUEST_KERNEL && s->index < r->c.injections)
 		return recover(r, patience(r, &obs));
 	return 0;
 }

@@ -315,6 +315,17 @@ static void test_run_follows_and_recovers(void **state)
 	assert_int_equal(sim.resets, 1);
 }
 
+/* After the last injection nothing waits for the target: the campaign is done. */
+static void test_run_last_crash(void **state)
+{
+	sim_reset(CAMPAIGN(""));
+	sim.destroy_at = 12;
+	assert_int_equal(run(false, false), XL_EXIT_OK);
+	expect_out("\n#12 id 12 d1 ");
+	expect_out("zones: masked 11, guest-user 0, guest-kernel 1, dom0 0, hypervisor 0\n");
+	assert_null(strstr(out, "stopped:"));
+}
+
 static void test_run_bystander_and_alarm(void **state)
 {
 	sim_reset(CAMPAIGN(""));
@@ -402,6 +413,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_run_quiet_campaign),
 		cmocka_unit_test(test_run_follows_and_recovers),
+		cmocka_unit_test(test_run_last_crash),
 		cmocka_unit_test(test_run_bystander_and_alarm),
 		cmocka_unit_test(test_run_stops),
 		cmocka_unit_test(test_run_refusals),
