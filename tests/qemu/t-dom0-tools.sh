@@ -422,7 +422,7 @@ test_dom0_fault_campaign() {
 	# the target in xAPIC mode (QEMU 7.2): its IPIs go through the ICR the hypervisor filters
 	expect_log "lapic: xAPIC mode"
 	expect_no_log_regex '\(d[0-9]+ target\) .*x2apic: enabled'
-	# the plan drawn from the seed, the same here as on any machine (tests/unit/test_xl_inject.c)
+	# the plan drawn from the seed: the same here as on the host that computed these counts
 	expect_log "xen-lite-dom0: plan: 177 mem_flip" "xen-lite-dom0: plan: 6 reg_flip" \
 		"xen-lite-dom0: plan: 3 hypercall_fail" "xen-lite-dom0: plan: 4 io_corrupt" \
 		"xen-lite-dom0: plan: 3 ipi_drop" "xen-lite-dom0: plan: 7 ipi_dup"
