@@ -14,7 +14,7 @@
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
 	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
-	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT))
+	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT))
 
 static const struct command {
 	const char *name;
@@ -160,6 +160,21 @@ static const struct command {
 	  "own kernel, with XL_MODULE_CALL); revoke: no longer. list: the domains watched\n"
 	  "and the grants. ADDR and LEN are decimal, or 0x and hex. Nobody reads dom0.",
 	  1, 5, false },
+	{ "inject", XL_CMD_INJECT, "xl-lite inject [-n] [-u] [-j] CAMPAIGN",
+	  "run a fault campaign against a domain (fault-injector module)",
+	  "Run the fault campaign of file CAMPAIGN through the fault-injector module\n"
+	  "(Documentation/modules/fault-injector.md): injections one at a time, drawn\n"
+	  "from the campaign's seed - bits flipped in the target's memory or registers,\n"
+	  "hypercalls failed, port reads corrupted, IPIs dropped or doubled - each\n"
+	  "watched for window_ms: the target's console against the workload's patterns,\n"
+	  "its state, the other guests, the hypervisor's log and answers, a checksummed\n"
+	  "buffer of dom0's. One line per injection with its outcome's zone (masked,\n"
+	  "guest-user, guest-kernel, dom0, hypervisor), then the count per zone. A target\n"
+	  "that goes down is waited for (restart_ms) before the next. dom0 is a target\n"
+	  "only with unsafe = 1 in the campaign and -u; the hypervisor never is. Exit\n"
+	  "status 0 when the campaign completed and nothing aimed at a guest reached\n"
+	  "dom0 or the hypervisor, 1 otherwise, 2 for a bad campaign file.",
+	  1, 1, false },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -167,7 +182,7 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_UNSAFE, OPT_HELP, OPT_COUNT };
 
 #define END_CMDS (CMD(XL_CMD_SHUTDOWN) | CMD(XL_CMD_REBOOT))
 
@@ -180,9 +195,10 @@ static const struct option_rule {
 	[OPT_JSON] = { "json", 'j', JSON_CMDS, "print one JSON object on one line instead of text" },
 	[OPT_LONG] = { "long", 'l', CMD(XL_CMD_LIST),
 		       "one block per domain, everything --json gives" },
-	[OPT_DRY_RUN] = { "dry-run", 'n', CMD(XL_CMD_CREATE),
+	[OPT_DRY_RUN] = { "dry-run", 'n', CMD(XL_CMD_CREATE) | CMD(XL_CMD_INJECT),
 			  "check the file, the images, the CPUs and the PCI functions;\n"
-			  "print what would be created; create nothing" },
+			  "print what would be created; create nothing (inject: the\n"
+			  "injections the campaign would make, none made)" },
 	[OPT_PAUSED] = { "paused", 'p', CMD(XL_CMD_CREATE),
 			 "leave the guest paused once built (xl-lite unpause runs it)" },
 	[OPT_CONSOLE] = { "console", 'c', CMD(XL_CMD_CREATE),
@@ -197,6 +213,8 @@ static const struct option_rule {
 			"zero; cpu-policy's policy of DOMAIN removed" },
 	[OPT_FOLLOW] = { "follow", 'f', CMD(XL_CMD_INTROSPECT),
 			 "(exits) then print new exits as they come, until interrupted" },
+	[OPT_UNSAFE] = { "unsafe", 'u', CMD(XL_CMD_INJECT),
+			 "a campaign may aim at dom0 (it must say unsafe = 1 too)" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 
@@ -433,6 +451,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_FORCE: a->force = true; break;
 	case OPT_RESET: a->reset = true; break;
 	case OPT_FOLLOW: a->follow = true; break;
+	case OPT_UNSAFE: a->unsafe = true; break;
 	case OPT_HELP: st->help = true; break;
 	default: break; /* OPT_PAUSED: refused by check_options() */
 	}

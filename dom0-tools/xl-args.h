@@ -39,6 +39,7 @@ enum xl_cmd {
 	XL_CMD_PROFILE,
 	XL_CMD_CPU_POLICY,
 	XL_CMD_INTROSPECT,
+	XL_CMD_INJECT,
 };
 
 /* xl-lite module SUBCOMMAND */
@@ -57,7 +58,7 @@ struct xl_args {
 	enum xl_cmd topic; /* XL_CMD_HELP: the command asked about, or XL_CMD_NONE */
 	bool json; /* -j: JSON instead of text */
 	bool long_list; /* list -l: one block per domain */
-	bool dry_run; /* create -n: check everything, create nothing */
+	bool dry_run; /* create -n: check everything, create nothing; inject -n: the plan, nothing injected */
 	bool console; /* create -c: attach to the console once created */
 	bool paused; /* create -p: built and left paused */
 	bool wait; /* shutdown, reboot -w: until the domain has ended */
@@ -65,6 +66,7 @@ struct xl_args {
 	bool force; /* reboot -F: reset a guest that cannot be asked */
 	bool reset; /* profile -r: the counts back to zero once printed; cpu-policy -r: the policy removed */
 	bool follow; /* introspect exits -f: new exits as they come */
+	bool unsafe; /* inject -u: the campaign may aim at dom0 (when it says unsafe = 1 too) */
 	enum xl_module_sub module_sub; /* module: what args[0] asks */
 	struct xl_intro_args intro; /* introspect: its subcommand and arguments, checked */
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */

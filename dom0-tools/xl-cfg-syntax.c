@@ -283,6 +283,35 @@ int cfg_end_of_setting(struct cfg_reader *p)
 	return *p->p ? cfg_unexpected(p, "after the value") : 0;
 }
 
+int cfg_read_setting(struct cfg_reader *p, struct cfg_setting *s, struct value *v)
+{
+	cfg_skip_blanks(p);
+	cfg_skip_comment(p);
+	if (*p->p == '\n') {
+		cfg_next_line(p);
+		return 0;
+	}
+	if (*p->p == ';' || !*p->p) {
+		p->p += !!*p->p;
+		return 0;
+	}
+	s->key = p->p;
+	s->line = p->line;
+	s->key_column = column(p, p->p);
+	while (cfg_is_key_char(*p->p))
+		p->p++;
+	s->key_len = (size_t)(p->p - s->key);
+	cfg_skip_blanks(p);
+	if (!s->key_len || *p->p != '=')
+		return cfg_syntax_error(p, p->p, "expected 'key = value'");
+	p->p++;
+	cfg_skip_blanks(p);
+	s->value_column = column(p, p->p);
+	if (cfg_read_value(p, v, s->key, s->key_len) || cfg_end_of_setting(p))
+		return -1;
+	return 1;
+}
+
 int cfg_read_number(const char *s, const char **end, unsigned long long *out)
 {
 	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');

@@ -65,4 +65,19 @@ int cfg_read_number(const char *s, const char **end, unsigned long long *out);
 /* After a value: blanks, a comment, then the end of the line, a ';' or the end of the text. 0 or -1. */
 int cfg_end_of_setting(struct cfg_reader *r);
 
+/* One `key = value` as read: the key (not NUL-terminated) and where it and its value start. */
+struct cfg_setting {
+	const char *key;
+	size_t key_len;
+	unsigned int line; /* the key's line */
+	unsigned int key_column, value_column;
+};
+
+/*
+ * The next thing at r->p: 1 with a setting (its value in *v, the reader
+ * past its end), 0 for nothing (an empty line, a comment alone, a ';', the
+ * end of the text: the reader past it), -1 for a syntax error (r->err).
+ */
+int cfg_read_setting(struct cfg_reader *r, struct cfg_setting *s, struct value *v);
+
 #endif

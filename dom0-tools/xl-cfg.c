@@ -492,36 +492,14 @@ static int set_value(struct parser *p, const char *key, size_t len, unsigned int
 /* key = value, then the end of the line or a ';'; an empty line or a comment alone is nothing */
 static int read_setting(struct parser *p)
 {
-	struct cfg_reader *r = &p->r;
+	struct cfg_setting set;
 	struct value v;
-	const char *key;
-	unsigned int line;
-	size_t len;
+	int got = cfg_read_setting(&p->r, &set, &v);
 
-	cfg_skip_blanks(r);
-	cfg_skip_comment(r);
-	if (*r->p == '\n') {
-		cfg_next_line(r);
-		return 0;
-	}
-	if (*r->p == ';' || !*r->p) {
-		r->p += !!*r->p;
-		return 0;
-	}
-	key = r->p;
-	while (cfg_is_key_char(*r->p))
-		r->p++;
-	len = (size_t)(r->p - key);
-	cfg_skip_blanks(r);
-	if (!len || *r->p != '=')
-		return cfg_syntax_error(r, r->p, "expected 'key = value'");
-	r->p++;
-	cfg_skip_blanks(r);
-	line = r->line;
-	p->value_column = (unsigned int)(r->p - r->line_start) + 1;
-	if (cfg_read_value(r, &v, key, len) || cfg_end_of_setting(r))
-		return -1;
-	return set_value(p, key, len, line, &v);
+	if (got <= 0)
+		return got;
+	p->value_column = set.value_column;
+	return set_value(p, set.key, set.key_len, set.line, &v);
 }
 
 /* What only the whole file can tell: the keys that must agree with each other. */

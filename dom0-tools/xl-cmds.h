@@ -2,7 +2,7 @@
  * xl-lite's commands that live outside xl-lite.c, one concern per file:
  * create and create-elf (xl-create.c), console (xl-console.c), module
  * (xl-module.c), profile (xl-profile.c), cpu-policy (xl-cpu-policy.c), introspect
- * (xl-introspect.c). Each returns the exit status (XL_EXIT_*).
+ * (xl-introspect.c), inject (xl-inject.c). Each returns the exit status (XL_EXIT_*).
  */
 #ifndef XL_CMDS_H
 #define XL_CMDS_H
@@ -41,6 +41,8 @@ int xl_cpu_policy_module_ready(struct xl_handle *h, const char *file);
 int xl_cpu_policy_set(struct xl_handle *h, uint32_t domid, const struct xl_cpuid_policy *p);
 /* introspect (xl-introspect.c). */
 int xl_cmd_introspect(struct xl_handle *h, const struct xl_args *a);
+/* inject [-n] [-u] [-j] CAMPAIGN (xl-inject.c). */
+int xl_cmd_inject(struct xl_handle *h, const struct xl_args *a);
 /*
  * The loaded module named name (or, name NULL, the one with this id) into
  * *found: 1, 0 when none is, -1 when XL_MODULE_LIST failed (h->err).

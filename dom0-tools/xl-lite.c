@@ -7,7 +7,7 @@
  *   xl-lite pci-assignable-add | -remove BDF, pci-assignable-list (xl-pci.c)
  *   xl-lite module load | unload | list (xl-module.c), profile (xl-profile.c),
  *   cpu-policy (xl-cpu-policy.c)
- *   introspect (xl-introspect.c)
+ *   introspect (xl-introspect.c), inject (xl-inject.c)
  *
  * Talks to the hypervisor through /dev/xenlite (libxl-lite); the command
  * line is read by xl-args.c, the output made by xl-lite-fmt.c and
@@ -274,6 +274,8 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 		return xl_cmd_cpu_policy(h, a);
 	case XL_CMD_INTROSPECT:
 		return xl_cmd_introspect(h, a);
+	case XL_CMD_INJECT:
+		return xl_cmd_inject(h, a);
 	default:
 		return XL_EXIT_USAGE;
 	}

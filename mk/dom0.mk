@@ -73,7 +73,10 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c \
 	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
 	dom0-tools/xl-cpu-policy-wire.c dom0-tools/xl-cpu-policy-fmt.c modules/cpu-policy/policy_rules.c \
-	dom0-tools/xl-introspect.c dom0-tools/xl-intro-args.c dom0-tools/xl-intro-data.c dom0-tools/xl-intro-fmt.c
+	dom0-tools/xl-introspect.c dom0-tools/xl-intro-args.c dom0-tools/xl-intro-data.c dom0-tools/xl-intro-fmt.c \
+	dom0-tools/xl-inject.c dom0-tools/xl-fi-campaign.c dom0-tools/xl-fi-plan.c dom0-tools/xl-fi-wire.c \
+	dom0-tools/xl-fi-lines.c dom0-tools/xl-fi-classify.c dom0-tools/xl-fi-domains.c dom0-tools/xl-fi-health.c \
+	dom0-tools/xl-fi-fmt.c dom0-tools/xl-fi-node.c
 XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cmds.h dom0-tools/xl-create-check.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
@@ -81,6 +84,9 @@ XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list
 	dom0-tools/xl-cpu-policy-fmt.h modules/cpu-policy/cpu_policy_abi.h modules/cpu-policy/policy_rules.h \
 	dom0-tools/xl-intro-args.h dom0-tools/xl-intro-data.h dom0-tools/xl-intro-fmt.h \
 	modules/exit-profiler/exit_profiler_abi.h modules/introspection/introspection_abi.h \
+	modules/fault-injector/fault_injector_abi.h dom0-tools/xl-fi-campaign.h dom0-tools/xl-fi-plan.h \
+	dom0-tools/xl-fi-wire.h dom0-tools/xl-fi-lines.h dom0-tools/xl-fi-classify.h dom0-tools/xl-fi-domains.h \
+	dom0-tools/xl-fi-health.h dom0-tools/xl-fi-fmt.h dom0-tools/xl-fi-node.h \
 	pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 XL_LITE_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -static -O2 -Wall -Wextra -Werror -s \
 	-Ihypercalls
@@ -111,7 +117,7 @@ $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
 	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf \
-	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf
+	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf $(BUILD)/guests/bystander.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/

@@ -78,6 +78,10 @@ expect "exit-profiler exit-tracer" xl-lite module unload exit
 expect "" xl-lite module unload exit-profiler x
 expect "web webdb" xl-lite profile -r we
 expect "--reset" xl-lite profile --re
+expect "info introspect inject" xl-lite in
+expect "--unsafe" xl-lite inject --un
+expect "mk/modules.mk" xl-lite inject -u mk/modu
+expect "" xl-lite inject c.cfg mk/modu
 expect "regs revoke" xl-lite introspect re
 expect "web webdb" xl-lite introspect regs we
 expect "web webdb" xl-lite introspect -j virt we

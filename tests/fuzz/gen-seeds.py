@@ -314,6 +314,24 @@ XL_CFGS = {
                 b"cpus = [3, 4]",
 }
 
+# fault campaigns of xl-lite inject (fuzz_fi_campaign.c): the text, a NUL, the target's
+# memory size (8 bytes) and vCPUs (1 byte)
+FI_CAMPAIGNS = {
+    "minimal": b"target = hpc\ninjections = 10\nmem_flip = 1\n\0" + u64(256 << 20) + u8(1),
+    "every-key": b"# a campaign\ntarget = 'hpc-linux'\nseed = 42; injections = 200\nwindow_ms = 300\n"
+                 b"restart_ms = 120000\nhang_ms = 20000\nmem = \"0x4000000-0xc000000\"\n"
+                 b"mem_flip = 90\nreg_flip = 2\nhypercall_fail = 2\nio_corrupt = 2\nipi_drop = 2\n"
+                 b"ipi_dup = 2\ncount = 1\nerrno = 5\nhypercall = any\nport = 0x3fd\n"
+                 b"ok = \"checksum: ok\"\ncorrupt = [ \"checksum: MISMATCH\", 'bad' ]\n"
+                 b"user_crash = [ \"segfault at\",\n  \"Segmentation fault\" ]\n"
+                 b"kernel_crash = \"Kernel panic\"\nunsafe = 0\n\0" + u64(256 << 20) + u8(2),
+    "dom0-unsafe": b"target = dom0\ninjections = 1\nunsafe = 1\nmem_flip = 1\nreg_flip = 1\n"
+                   b"mem = 0x1000-0x2000\n\0" + u64(512 << 20) + u8(4),
+    "big-memory": b"target = 7\ninjections = 100000\nmem_flip = 1000000\nhypercall = 2\n\0" +
+                  u64(8 << 30) + u8(16),
+    "refused": b"target = hpc\ninjections = 1\nmem_flip = 1\nwindw_ms = 5\n",
+}
+
 CMDLINES = {
     "xen-forms": b"dom0_mem=min:512M,max:4G,2G dom0_max_vcpus=1-4 loglvl=all loglvl=all/all "
                  b"dom0_mem=-1G dom0_mem=1048576,max:2G loglvl=warning loglvl=none dom0_max_vcpus=4-1",
@@ -499,6 +517,7 @@ def seeds():
         "linux_boot": {"relocatable": linux_seed(0), "small-e820": linux_seed(1),
                        "fixed-2.12": linux_seed(0, 0x020C, relocatable=False, initrd=False)},
         "xl_cfg": XL_CFGS,
+        "fi_campaign": FI_CAMPAIGNS,
         "cmdline": CMDLINES,
         "domctl": domctl_seeds(),
         "sysctl": sysctl_seeds(),

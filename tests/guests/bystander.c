@@ -4,7 +4,10 @@
  * comparing it with the first one, printing "still running, N checks" every
  * ~500 ms; then PASS with the number of checks. Started next to guests that
  * are killed (wild_access, triple_fault) on other CPUs: their end must not
- * disturb it. Needs mem= of at least 4M.
+ * disturb it. Needs mem= of at least 4M. With forever=1 on its command line
+ * it never ends and says "bystander: ok N" every ~500 ms instead (next to a
+ * fault campaign: dom0's xl_test=fault_campaign). Either way a changed
+ * buffer is "FAIL: bystander: ..." and a crash.
  */
 #include "guest.h"
 
@@ -42,6 +45,8 @@ void guest_main(const struct xl_start_info *si)
 	uint64_t *buf = alloc_pages(BUF_SIZE, PAGE_4K);
 	struct prng r = { SEED };
 	unsigned long checks = 0;
+	char forever[4];
+	bool endless = cmdline_get("forever", forever, sizeof(forever)) && forever[0] == '1';
 
 	CHECK(si->tsc_khz != 0, "tsc_khz is 0");
 	for (size_t i = 0; i < words; i++)
@@ -50,9 +55,13 @@ void guest_main(const struct xl_start_info *si)
 	const uint64_t ms = si->tsc_khz, start = rdtsc();
 	uint64_t now = start, next = start + PROGRESS_MS * ms;
 
-	gprintf("bystander: 1 MiB at 0x%lx, checksum 0x%lx, running %d ms\n", (uint64_t)(uintptr_t)buf, sum,
-		RUN_MS);
-	while (now - start < RUN_MS * ms) {
+	if (endless)
+		gprintf("bystander: 1 MiB at 0x%lx, checksum 0x%lx, running until destroyed\n",
+			(uint64_t)(uintptr_t)buf, sum);
+	else
+		gprintf("bystander: 1 MiB at 0x%lx, checksum 0x%lx, running %d ms\n", (uint64_t)(uintptr_t)buf,
+			sum, RUN_MS);
+	while (endless || now - start < RUN_MS * ms) {
 		if (checksum(buf, words) != sum)
 			report_damage(buf, words, checks);
 		checks++;
@@ -61,7 +70,10 @@ void guest_main(const struct xl_start_info *si)
 		CHECK(t >= now, "TSC went backwards: 0x%lx after 0x%lx", t, now);
 		now = t;
 		if (now >= next) {
-			gprintf("bystander: still running, %lu checks\n", checks);
+			if (endless)
+				gprintf("bystander: ok %lu\n", checks);
+			else
+				gprintf("bystander: still running, %lu checks\n", checks);
 			next += PROGRESS_MS * ms;
 		}
 	}

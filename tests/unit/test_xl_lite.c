@@ -864,7 +864,7 @@ static void test_help_lists_everything(void **state)
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
 					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
 					     "pci-assignable-list", "pci-list", "module", "profile", "cpu-policy",
-					     "introspect",
+					     "introspect", "inject",
 					     "help" };
 	struct xl_args a;
 	struct capture c;
@@ -908,6 +908,13 @@ static void test_help_lists_everything(void **state)
 	assert_true(!strncmp(cap_text(&c), "usage: xl-lite cpu-policy [-j] [-r] DOMAIN\n", 43));
 	assert_non_null(strstr(cap_text(&c), "  -r, --reset      once printed: profile's counts"));
 	assert_non_null(strstr(cap_text(&c), "cpu-policy's policy of DOMAIN removed"));
+	assert_non_null(strstr(cap_text(&c), "  -j, --json "));
+	cap_free(&c);
+	cap_open(&c);
+	xl_print_help(c.f, XL_CMD_INJECT);
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite inject [-n] [-u] [-j] CAMPAIGN\n", 46));
+	assert_non_null(strstr(cap_text(&c), "  -u, --unsafe     a campaign may aim at dom0"));
+	assert_non_null(strstr(cap_text(&c), "  -n, --dry-run "));
 	assert_non_null(strstr(cap_text(&c), "  -j, --json "));
 	cap_free(&c);
 }
