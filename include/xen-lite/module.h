@@ -206,7 +206,8 @@ int xl_domain_read(uint32_t domain_id, uint64_t gpa, void *buf, uint64_t len);
 /*
  * Write [gpa, gpa + len) of its RAM (at most 64 KiB; a fault injector's
  * flips): 0, -ENOENT, -EFAULT, -EINVAL. dom0's memory is written only when
- * the module asks with XL_WRITE_DOM0 in flags - what the operator allowed.
+ * the module asks with XL_WRITE_DOM0 in flags - what the operator allowed -
+ * else -EPERM.
  */
 #define XL_WRITE_DOM0 1u
 int xl_domain_write(uint32_t domain_id, uint64_t gpa, const void *buf, uint64_t len, uint32_t flags);
