@@ -159,6 +159,16 @@ void module_domain_restarted(uint32_t old_id, uint32_t new_id)
 	FOR_EACH_DOMAIN_HOOK(restarted, old_id, new_id);
 }
 
+void module_vcpu_started(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
+{
+	FOR_EACH_DOMAIN_HOOK(vcpu_started, domain_id, vcpu_id, cpu);
+}
+
+void module_vcpu_stopped(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
+{
+	FOR_EACH_DOMAIN_HOOK(vcpu_stopped, domain_id, vcpu_id, cpu);
+}
+
 void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r)
 {
 	hook_enter();
@@ -277,7 +287,8 @@ int xl_hook_domains(const struct xl_domain_hooks *h)
 
 	if (err)
 		return err;
-	if (!h || (!h->created && !h->started && !h->crashed && !h->destroyed && !h->restarted))
+	if (!h || (!h->created && !h->started && !h->crashed && !h->destroyed && !h->restarted &&
+		   !h->vcpu_started && !h->vcpu_stopped))
 		return -EINVAL;
 	s->domain = *h;
 	s->kinds |= XL_MODULE_HOOK_DOMAIN;
@@ -359,6 +370,8 @@ void module_hooks_publish(struct loaded_module *m)
 	PUBLISH(domain.crashed);
 	PUBLISH(domain.destroyed);
 	PUBLISH(domain.restarted);
+	PUBLISH(domain.vcpu_started);
+	PUBLISH(domain.vcpu_stopped);
 	PUBLISH(policy.cpuid);
 	PUBLISH(policy.msr_read);
 	PUBLISH(policy.msr_write);
@@ -417,6 +430,8 @@ int module_hooks_remove(struct loaded_module *m, uint64_t timeout_us)
 	__atomic_store_n(&s->domain.crashed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.destroyed, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->domain.restarted, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->domain.vcpu_started, NULL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&s->domain.vcpu_stopped, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->call, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->tick, NULL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&s->policy.cpuid, NULL, __ATOMIC_SEQ_CST);

@@ -5,10 +5,12 @@
  * because the guest ended, its CPU then does the guest's end action.
  */
 #include <xen-lite/arch/cpu.h>
+#include <xen-lite/arch/irq.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/guest.h>
 #include <xen-lite/guest_end.h>
+#include <xen-lite/module_hooks.h>
 #include <xen-lite/run_slot.h>
 
 static struct vcpu *volatile run_slot[MAX_CPUS];
@@ -30,6 +32,15 @@ bool run_slot_holds(const struct vcpu *v)
 	return run_slot[v->pcpu] == v;
 }
 
+/* Behaviour modules' vCPU hooks, with interrupts off as every hook runs. */
+static void vcpu_event(struct vcpu *v, unsigned int cpu, void (*event)(uint32_t, uint32_t, uint32_t))
+{
+	uint64_t flags = irq_save();
+
+	event(v->domain->id, v->id, cpu);
+	irq_restore(flags);
+}
+
 bool run_slot_run(void)
 {
 	unsigned int cpu = arch_cpu_index();
@@ -38,7 +49,9 @@ bool run_slot_run(void)
 
 	if (!v)
 		return false;
+	vcpu_event(v, cpu, module_vcpu_started);
 	arch_vcpu_run(v);
+	vcpu_event(v, cpu, module_vcpu_stopped);
 	/* read while the slot is held: a destroy waits for it, so the domain is still there */
 	if (v->id == 0 && guest_end_action(v->domain) != GUEST_END_PRESERVE)
 		ended = v->domain->id;

@@ -110,6 +110,14 @@ struct xl_domain_hooks {
 	 * old_id can go to new_id.
 	 */
 	void (*restarted)(uint32_t old_id, uint32_t new_id);
+	/*
+	 * A guest's vCPU entering its run loop on its CPU (it then runs, or waits
+	 * while its domain is paused or for its start-up IPI), and leaving it
+	 * for good (its domain ended). On that CPU. dom0's vCPUs start at boot,
+	 * before any module can be loaded.
+	 */
+	void (*vcpu_started)(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu);
+	void (*vcpu_stopped)(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu);
 };
 
 /* Install the module's lifecycle hooks (one set per module). 0, -EEXIST, -ENOSPC, -EINVAL. */

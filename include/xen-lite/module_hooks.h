@@ -37,6 +37,8 @@ void module_domain_started(uint32_t id);
 void module_domain_crashed(uint32_t id, const char *why);
 void module_domain_destroyed(uint32_t id);
 void module_domain_restarted(uint32_t old_id, uint32_t new_id);
+void module_vcpu_started(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu);
+void module_vcpu_stopped(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu);
 
 /*
  * For the loader. While a module's init runs, what it asks to install is

@@ -485,12 +485,14 @@ test_dom0_modules() {
 	expect_log_regex "xen-lite-dom0: bad-unexported: .*not exported"
 	expect_log_regex "xen-lite-dom0: bad-other-build: .*another hypervisor build"
 	expect_log_regex "xen-lite-dom0: load-twice: .*already"
-	expect_log_regex "module: loaded 'exit-profiler' 1\.0 \(id 1, sha256 [0-9a-f]{64}\)"
+	expect_log_regex "module: loaded 'exit-profiler' 1\.0 \(id [0-9]+, sha256 [0-9a-f]{64}\)"
 	expect_log_regex "xen-lite-dom0: modules: profiler ([1-9][0-9]*) exits, core \1 exits"
 	# the example of Documentation/modules.md ran its exit function at each unload
 	expect_log_regex "cpuid-count: [0-9]+ CPUID exits"
 	check_ticks
-	expect_log "xen-lite-dom0: ticker: exit 0" "xen-lite-dom0: ticker-unload: exit 0"
+	expect_log "xen-lite-dom0: ticker: exit 0" "xen-lite-dom0: ticker-unload: exit 0" \
+		"ticker: d1 vcpu 0 started on CPU 1 (hook on CPU 1)" \
+		"ticker: d1 vcpu 0 stopped on CPU 1 (hook on CPU 1)"
 	expect_no_log_regex "xen-lite-dom0: list-none: .*exit-profiler|xen-lite-dom0: list-unloaded: .*exit-profiler"
 	check_profile_per_reason
 	expect_no_log "PANIC" "FAIL" "gave up after" "node changed" "stayed inside a module hook"

@@ -2,7 +2,8 @@
  * ticker: the tests' check of the periodic tick hook (xl_hook_tick). It
  * counts each CPU's ticks and the shortest gap between two of them, and
  * says so when it is unloaded: the gap must never be shorter than the
- * period.
+ * period. It also says when a guest's vCPU starts and stops on its CPU
+ * (the vCPU lifecycle hooks), from that CPU.
  */
 #include <xen-lite/errno.h>
 #include <xen-lite/module.h>
@@ -25,9 +26,25 @@ static void tick(uint32_t cpu, uint64_t tsc)
 	cpus[cpu].ticks++;
 }
 
+static void vcpu_started(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
+{
+	xl_log(LOG_INFO, "ticker: d%u vcpu %u started on CPU %u (hook on CPU %u)\n", domain_id, vcpu_id,
+	       cpu, xl_cpu_index());
+}
+
+static void vcpu_stopped(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
+{
+	xl_log(LOG_INFO, "ticker: d%u vcpu %u stopped on CPU %u (hook on CPU %u)\n", domain_id, vcpu_id,
+	       cpu, xl_cpu_index());
+}
+
 static int start(const char *args)
 {
-	return xl_hook_tick(tick, PERIOD_US);
+	static const struct xl_domain_hooks vcpus = { .vcpu_started = vcpu_started,
+						      .vcpu_stopped = vcpu_stopped };
+	int err = xl_hook_tick(tick, PERIOD_US);
+
+	return err ? err : xl_hook_domains(&vcpus);
 }
 
 static void stop(void)
