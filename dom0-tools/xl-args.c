@@ -124,13 +124,14 @@ static const struct command {
 	  "hypervisor's reason. unload NAME: stop and remove it (a busy module says\n"
 	  "why not). list: name, version, id, hooks, calls answered, sizes, SHA-256.",
 	  1, XL_MAX_ARGS, false },
-	{ "profile", XL_CMD_PROFILE, "xl-lite profile [-j] [-r] [DOMAIN]",
+	{ "profile", XL_CMD_PROFILE, "xl-lite profile [-j] [-r | -f] [DOMAIN]",
 	  "VM exits per domain and reason, and their cost (exit-profiler)",
 	  "The VM exits of every domain (or of DOMAIN) by reason, as the exit-profiler\n"
 	  "module counts them (Documentation/modules/exit-profiler.md): count, share of\n"
 	  "the domain's exits, mean, min and max cost in TSC cycles and microseconds,\n"
 	  "and the median and 99th percentile estimated from its histogram. -r then\n"
-	  "sets the counts back to zero, for the next look.",
+	  "sets the counts back to zero, for the next look. -f: a top - every second,\n"
+	  "the exits per second and their cost over that second, until interrupted.",
 	  0, 1, true },
 	{ "cpu-policy", XL_CMD_CPU_POLICY, "xl-lite cpu-policy [-j] [-r] DOMAIN",
 	  "a domain's CPUID policy (cpu-policy module, `cpuid` key)",
@@ -211,8 +212,9 @@ static const struct option_rule {
 	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY),
 			"once printed: profile's counts (of DOMAIN, or all) back to\n"
 			"zero; cpu-policy's policy of DOMAIN removed" },
-	[OPT_FOLLOW] = { "follow", 'f', CMD(XL_CMD_INTROSPECT),
-			 "(exits) then print new exits as they come, until interrupted" },
+	[OPT_FOLLOW] = { "follow", 'f', CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_PROFILE),
+			 "(introspect exits) then print new exits as they come, until\n"
+			 "interrupted; (profile) every second, its rates, until interrupted" },
 	[OPT_UNSAFE] = { "unsafe", 'u', CMD(XL_CMD_INJECT),
 			 "a campaign may aim at dom0 (it must say unsafe = 1 too)" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },

@@ -184,6 +184,46 @@ const struct xl_prof_dom *xl_prof_find(const struct xl_profile *p, uint32_t id)
 	return NULL;
 }
 
+/* Whether every count of a is at least b's: b can be taken from a. */
+static bool grew_from(const struct xl_prof_dom *a, const struct xl_prof_dom *b, uint32_t nr_reasons)
+{
+	for (uint32_t r = 0; r < nr_reasons; r++) {
+		if (a->reason[r].count < b->reason[r].count ||
+		    a->reason[r].total_cycles < b->reason[r].total_cycles)
+			return false;
+		for (unsigned int i = 0; i < XL_PROF_BUCKETS; i++)
+			if (a->reason[r].hist[i] < b->reason[r].hist[i])
+				return false;
+	}
+	return true;
+}
+
+static void subtract(struct xl_prof_stats *s, const struct xl_prof_stats *b)
+{
+	s->count -= b->count;
+	s->total_cycles -= b->total_cycles;
+	for (unsigned int i = 0; i < XL_PROF_BUCKETS; i++)
+		s->hist[i] -= b->hist[i];
+}
+
+void xl_prof_delta(const struct xl_profile *now, const struct xl_profile *before, struct xl_profile *out)
+{
+	*out = *now;
+	for (unsigned int i = 0; i < out->nr_domains; i++) {
+		struct xl_prof_dom *d = &out->dom[i];
+		const struct xl_prof_dom *b = xl_prof_find(before, d->id);
+		bool since = b && before->nr_reasons == now->nr_reasons && grew_from(d, b, now->nr_reasons);
+
+		d->exits = 0;
+		for (uint32_t r = 0; r < out->nr_reasons; r++) {
+			if (since)
+				subtract(&d->reason[r], &b->reason[r]);
+			d->reason[r].min_cycles = d->reason[r].max_cycles = 0;
+			d->exits += d->reason[r].count;
+		}
+	}
+}
+
 uint64_t xl_prof_mean(const struct xl_prof_stats *s)
 {
 	return s->count ? s->total_cycles / s->count : 0;

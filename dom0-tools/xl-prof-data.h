@@ -62,6 +62,14 @@ enum xl_prof_result xl_prof_read_all(xl_prof_read_fn read, void *ctx, void *buf,
 /* The domain's counts in p, or NULL. */
 const struct xl_prof_dom *xl_prof_find(const struct xl_profile *p, uint32_t id);
 
+/*
+ * What happened between two reads (profile -f): now's counts, total cycles
+ * and histograms less before's, per domain and reason (a domain that is new,
+ * or whose counts went back - reset, or its slot taken by another domain -
+ * counts from zero); min and max are left 0: they cannot be taken apart.
+ */
+void xl_prof_delta(const struct xl_profile *now, const struct xl_profile *before, struct xl_profile *out);
+
 /* total / count, 0 for no exits */
 uint64_t xl_prof_mean(const struct xl_prof_stats *s);
 

@@ -221,3 +221,83 @@ void xl_print_profile(FILE *f, const struct xl_profile *p, const struct xl_prof_
 	else
 		print_text(f, p, v);
 }
+
+/* ---- profile -f: rates over an interval ---- */
+
+static void print_rates_text(FILE *f, const struct xl_profile *d, double seconds, const struct xl_prof_view *v)
+{
+	fprintf(f, "exit-profiler: the last %.2f s\n", seconds);
+	for (unsigned int i = 0; i < d->nr_domains; i++) {
+		const struct xl_prof_dom *dom = &d->dom[i];
+		uint32_t order[XL_PROF_MAX_REASONS];
+		unsigned int n = by_count(d, dom, order);
+
+		if ((v->one && dom->id != v->id) || (!v->one && !n))
+			continue;
+		print_domain_title(f, v, dom->id);
+		fprintf(f, ": %.0f exits/s\n", (double)dom->exits / seconds);
+		if (!n)
+			continue;
+		fprintf(f, "%-12s %11s %6s %10s %10s %10s %10s\n", "REASON", "EXITS/S", "SHARE", "MEAN(cyc)",
+			"P50(cyc)", "P99(cyc)", "MEAN(us)");
+		for (unsigned int k = 0; k < n; k++) {
+			const struct xl_prof_stats *s = &dom->reason[order[k]];
+
+			fprintf(f, "%-12s %11.0f %5.1f%% %10llu %10llu %10llu", d->names[order[k]],
+				(double)s->count / seconds, 100.0 * (double)s->count / (double)dom->exits,
+				(unsigned long long)xl_prof_mean(s),
+				(unsigned long long)xl_prof_percentile(s, P50),
+				(unsigned long long)xl_prof_percentile(s, P99));
+			print_us(f, xl_prof_mean(s), d->tsc_khz);
+			fputc('\n', f);
+		}
+	}
+	fflush(f);
+}
+
+static void print_rates_json(FILE *f, const struct xl_profile *d, double seconds, const struct xl_prof_view *v)
+{
+	bool first = true;
+
+	fprintf(f, "{\"seconds\":%.3f,\"domains\":[", seconds);
+	for (unsigned int i = 0; i < d->nr_domains; i++) {
+		const struct xl_prof_dom *dom = &d->dom[i];
+		const struct xl_domain_info *info = info_of(v, dom->id);
+		uint32_t order[XL_PROF_MAX_REASONS];
+		unsigned int n = by_count(d, dom, order);
+
+		if (v->one && dom->id != v->id)
+			continue;
+		fprintf(f, "%s{\"id\":%u,\"name\":", first ? "" : ",", dom->id);
+		if (info)
+			xl_json_string(f, info->name, strnlen(info->name, sizeof(info->name)));
+		else
+			fputs("null", f);
+		fprintf(f, ",\"exits_per_s\":%.1f,\"reasons\":[", (double)dom->exits / seconds);
+		for (unsigned int k = 0; k < n; k++) {
+			const struct xl_prof_stats *s = &dom->reason[order[k]];
+
+			fprintf(f, "%s{\"reason\":", k ? "," : "");
+			xl_json_string(f, d->names[order[k]], strlen(d->names[order[k]]));
+			fprintf(f, ",\"per_s\":%.1f,\"mean_cycles\":%llu,\"p50_cycles\":%llu,\"p99_cycles\":%llu}",
+				(double)s->count / seconds, (unsigned long long)xl_prof_mean(s),
+				(unsigned long long)xl_prof_percentile(s, P50),
+				(unsigned long long)xl_prof_percentile(s, P99));
+		}
+		fputs("]}", f);
+		first = false;
+	}
+	fputs("]}\n", f);
+	fflush(f);
+}
+
+void xl_print_profile_rates(FILE *f, const struct xl_profile *delta, double seconds,
+			    const struct xl_prof_view *v)
+{
+	if (seconds <= 0)
+		seconds = 1;
+	if (v->json)
+		print_rates_json(f, delta, seconds, v);
+	else
+		print_rates_text(f, delta, seconds, v);
+}

@@ -23,5 +23,12 @@ struct xl_prof_view {
 };
 
 void xl_print_profile(FILE *f, const struct xl_profile *p, const struct xl_prof_view *v);
+/*
+ * profile -f: what an interval of `seconds` added (xl_prof_delta()), as
+ * exits per second per domain and reason with their mean, median and 99th
+ * percentile cost - a block of text, or one JSON object on one line.
+ */
+void xl_print_profile_rates(FILE *f, const struct xl_profile *delta, double seconds,
+			    const struct xl_prof_view *v);
 
 #endif

@@ -487,6 +487,9 @@ test_dom0_modules() {
 	expect_log_regex "xen-lite-dom0: load-twice: .*already"
 	expect_log_regex "module: loaded 'exit-profiler' 1\.0 \(id [0-9]+, sha256 [0-9a-f]{64}\)"
 	expect_log_regex "xen-lite-dom0: modules: profiler ([1-9][0-9]*) exits, core \1 exits"
+	# profile -f: the guest's rates over a second, while it takes exits
+	expect_log_regex "xen-lite-dom0: profile-follow: domain 1 \(prober\): [1-9][0-9]* exits/s"
+	expect_log_regex "xen-lite-dom0: profile-follow: hypercall +[1-9][0-9]* +[0-9.]+%"
 	# the example of Documentation/modules.md ran its exit function at each unload
 	expect_log_regex "cpuid-count: [0-9]+ CPUID exits"
 	check_ticks

@@ -684,6 +684,60 @@ static void test_profile_json(void **state)
 	free(p);
 }
 
+/* profile -f: two reads taken apart; a domain that is new or went back counts from zero */
+static void test_profile_delta_rates(void **state)
+{
+	struct xl_profile *before = sample_profile((1u << EXIT_REASON_COUNT) - 1);
+	struct xl_profile *now = sample_profile((1u << EXIT_REASON_COUNT) - 1);
+	struct xl_profile *d = calloc(1, sizeof(*d));
+	struct xl_prof_view v = { .doms = sample_domains(), .nr_doms = 2 };
+	struct xl_prof_dom *dom0 = &now->dom[0];
+	struct capture c;
+
+	/* dom0: 2000 more io exits of 3000 cycles each, in bucket 11 */
+	dom0->reason[EXIT_IO].count += 2000;
+	dom0->reason[EXIT_IO].total_cycles += 2000 * 3000ull;
+	dom0->reason[EXIT_IO].hist[11] += 2000;
+	dom0->exits += 2000;
+	/* domain 3: reset meanwhile (fewer than before): counted from zero */
+	before->dom[1].reason[EXIT_HLT].count = 50;
+	before->dom[1].exits = 50;
+	xl_prof_delta(now, before, d);
+	assert_int_equal(d->dom[0].exits, 2000);
+	assert_int_equal(d->dom[0].reason[EXIT_IO].count, 2000);
+	assert_int_equal(xl_prof_mean(&d->dom[0].reason[EXIT_IO]), 3000);
+	assert_int_equal(d->dom[0].reason[EXIT_HYPERCALL].count, 0);
+	assert_int_equal(d->dom[0].reason[EXIT_IO].hist[11], 2000);
+	assert_int_equal(d->dom[0].reason[EXIT_IO].hist[10], 0);
+	assert_int_equal(d->dom[1].exits, 1);
+	assert_int_equal(d->dom[1].reason[EXIT_HLT].count, 1);
+
+	cap_open(&c);
+	xl_print_profile_rates(c.f, d, 2.0, &v);
+	assert_non_null(strstr(cap_text(&c), "exit-profiler: the last 2.00 s\ndomain 0 (dom0): 1000 exits/s\n"));
+	assert_non_null(strstr(cap_text(&c), "\nio                  1000 100.0%       3000"));
+	assert_null(strstr(cap_text(&c), "hypercall")); /* nothing in the interval */
+	assert_null(strstr(cap_text(&c), "domain 4")); /* no exits: left out of the top */
+	cap_free(&c);
+	v.json = true;
+	v.one = true;
+	v.id = 0;
+	cap_open(&c);
+	xl_print_profile_rates(c.f, d, 2.0, &v);
+	assert_json_line(cap_text(&c));
+	{
+		static const char want[] = "{\"seconds\":2.000,\"domains\":[{\"id\":0,\"name\":\"dom0\","
+					   "\"exits_per_s\":1000.0,\"reasons\":[{\"reason\":\"io\",\"per_s\":1000.0,"
+					   "\"mean_cycles\":3000,";
+
+		assert_true(!strncmp(cap_text(&c), want, strlen(want)));
+	}
+	cap_free(&c);
+	free(before);
+	free(now);
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_percentiles),
 		cmocka_unit_test(test_profile_text),
 		cmocka_unit_test(test_profile_json),
+		cmocka_unit_test(test_profile_delta_rates),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
