@@ -121,95 +121,86 @@ void module_exit_after(struct vcpu *v, const struct xl_exit_event *e)
 	hook_leave();
 }
 
-/* Lifecycle hooks: one generic walk, the event picked by the caller's accessor. */
-#define FOR_EACH_DOMAIN_HOOK(field, ...)                                                    \
+/* One walk over the slots for the hooks that take no verdict: field names the hook. */
+#define FOR_EACH_HOOK(field, ...)                                                           \
 	do {                                                                                \
 		hook_enter();                                                               \
 		for (unsigned int i = 0; i < MAX_HOOK_MODULES; i++) {                        \
-			__typeof__(slots[i].domain.field) fn =                              \
-				__atomic_load_n(&slots[i].domain.field, __ATOMIC_ACQUIRE);  \
+			__typeof__(slots[i].field) fn =                                     \
+				__atomic_load_n(&slots[i].field, __ATOMIC_ACQUIRE);         \
 			if (fn)                                                             \
 				fn(__VA_ARGS__);                                            \
 		}                                                                           \
 		hook_leave();                                                               \
 	} while (0)
 
+/* The same for hooks that may refuse: *allowed false at the first refusal (the rest are not asked). */
+#define ALL_ALLOW(allowed, field, ...)                                                      \
+	do {                                                                                \
+		*(allowed) = true;                                                          \
+		hook_enter();                                                               \
+		for (unsigned int i = 0; i < MAX_HOOK_MODULES && *(allowed); i++) {          \
+			__typeof__(slots[i].field) fn =                                     \
+				__atomic_load_n(&slots[i].field, __ATOMIC_ACQUIRE);         \
+			if (fn)                                                             \
+				*(allowed) = fn(__VA_ARGS__);                               \
+		}                                                                           \
+		hook_leave();                                                               \
+	} while (0)
+
 void module_domain_created(uint32_t id, const char *name)
 {
-	FOR_EACH_DOMAIN_HOOK(created, id, name);
+	FOR_EACH_HOOK(domain.created, id, name);
 }
 
 void module_domain_started(uint32_t id)
 {
-	FOR_EACH_DOMAIN_HOOK(started, id);
+	FOR_EACH_HOOK(domain.started, id);
 }
 
 void module_domain_crashed(uint32_t id, const char *why)
 {
-	FOR_EACH_DOMAIN_HOOK(crashed, id, why);
+	FOR_EACH_HOOK(domain.crashed, id, why);
 }
 
 void module_domain_destroyed(uint32_t id)
 {
-	FOR_EACH_DOMAIN_HOOK(destroyed, id);
+	FOR_EACH_HOOK(domain.destroyed, id);
 }
 
 void module_domain_restarted(uint32_t old_id, uint32_t new_id)
 {
-	FOR_EACH_DOMAIN_HOOK(restarted, old_id, new_id);
+	FOR_EACH_HOOK(domain.restarted, old_id, new_id);
 }
 
 void module_vcpu_started(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
 {
-	FOR_EACH_DOMAIN_HOOK(vcpu_started, domain_id, vcpu_id, cpu);
+	FOR_EACH_HOOK(domain.vcpu_started, domain_id, vcpu_id, cpu);
 }
 
 void module_vcpu_stopped(uint32_t domain_id, uint32_t vcpu_id, uint32_t cpu)
 {
-	FOR_EACH_DOMAIN_HOOK(vcpu_stopped, domain_id, vcpu_id, cpu);
+	FOR_EACH_HOOK(domain.vcpu_stopped, domain_id, vcpu_id, cpu);
 }
 
 void module_policy_cpuid(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, struct xl_cpuid_regs *r)
 {
-	hook_enter();
-	for (unsigned int i = 0; i < MAX_HOOK_MODULES; i++) {
-		__typeof__(slots[i].policy.cpuid) fn = __atomic_load_n(&slots[i].policy.cpuid, __ATOMIC_ACQUIRE);
-
-		if (fn)
-			fn(domain_id, leaf, subleaf, r);
-	}
-	hook_leave();
+	FOR_EACH_HOOK(policy.cpuid, domain_id, leaf, subleaf, r);
 }
 
 bool module_policy_msr_read(uint32_t domain_id, uint32_t msr, uint64_t *value)
 {
-	bool allowed = true;
+	bool allowed;
 
-	hook_enter();
-	for (unsigned int i = 0; i < MAX_HOOK_MODULES && allowed; i++) {
-		__typeof__(slots[i].policy.msr_read) fn =
-			__atomic_load_n(&slots[i].policy.msr_read, __ATOMIC_ACQUIRE);
-
-		if (fn)
-			allowed = fn(domain_id, msr, value);
-	}
-	hook_leave();
+	ALL_ALLOW(&allowed, policy.msr_read, domain_id, msr, value);
 	return allowed;
 }
 
 bool module_policy_msr_write(uint32_t domain_id, uint32_t msr, uint64_t value)
 {
-	bool allowed = true;
+	bool allowed;
 
-	hook_enter();
-	for (unsigned int i = 0; i < MAX_HOOK_MODULES && allowed; i++) {
-		__typeof__(slots[i].policy.msr_write) fn =
-			__atomic_load_n(&slots[i].policy.msr_write, __ATOMIC_ACQUIRE);
-
-		if (fn)
-			allowed = fn(domain_id, msr, value);
-	}
-	hook_leave();
+	ALL_ALLOW(&allowed, policy.msr_write, domain_id, msr, value);
 	return allowed;
 }
 

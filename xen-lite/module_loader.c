@@ -6,6 +6,8 @@
  * never reused, so no CPU can reach a later module through an old
  * translation.
  */
+#include <stdarg.h>
+
 #include <xen-lite/arch/mm.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/format.h>
@@ -92,9 +94,13 @@ static void drop_staging(void)
 	staging.total = staging.received = 0;
 }
 
-static int refuse(char *why, int err, const char *fmt, const char *arg)
+__attribute__((format(printf, 3, 4))) static int refuse(char *why, int err, const char *fmt, ...)
 {
-	xl_snprintf(why, XL_MODULE_WHY_LEN, fmt, arg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	xl_vsnprintf(why, XL_MODULE_WHY_LEN, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
@@ -102,10 +108,10 @@ static int start_staging(uint64_t total, char *why)
 {
 	drop_staging();
 	if (!total || total > XL_MODULE_MAX_FILE)
-		return refuse(why, -E2BIG, "a module file is 1 to 1048576 bytes%s", "");
+		return refuse(why, -E2BIG, "a module file is 1 to 1048576 bytes");
 	staging.file = alloc_pages(total);
 	if (!staging.file)
-		return refuse(why, -ENOMEM, "no memory for the module file%s", "");
+		return refuse(why, -ENOMEM, "no memory for the module file");
 	staging.total = total;
 	return 0;
 }
@@ -116,13 +122,13 @@ int module_stage(uint64_t total, uint64_t offset, const void *chunk, uint32_t le
 
 	spin_lock(&modules_lock);
 	if (params.modules == MODULES_OFF)
-		ret = refuse(why, -EPERM, "module loading is off on this node (modules=off)%s", "");
+		ret = refuse(why, -EPERM, "module loading is off on this node (modules=off)");
 	else if (offset == 0)
 		ret = start_staging(total, why);
 	else if (!staging.file || total != staging.total || offset != staging.received)
-		ret = refuse(why, -EINVAL, "chunk out of order: a load starts at offset 0 and continues where it stopped%s", "");
+		ret = refuse(why, -EINVAL, "chunk out of order: a load starts at offset 0 and continues where it stopped");
 	if (!ret && length > staging.total - staging.received)
-		ret = refuse(why, -EINVAL, "chunk beyond the file's total size%s", "");
+		ret = refuse(why, -EINVAL, "chunk beyond the file's total size");
 	if (!ret) {
 		memcpy(staging.file + staging.received, chunk, length);
 		staging.received += length;
@@ -214,10 +220,10 @@ static int build_module(struct loaded_module *m, char *why)
 	if (err)
 		return err;
 	if (m->layout.image_size + PAGE_SIZE > window_end - window_next)
-		return refuse(why, -ENOSPC, "the module window is used up (it is never reused): reboot the node%s", "");
+		return refuse(why, -ENOSPC, "the module window is used up (it is never reused): reboot the node");
 	m->pages = alloc_pages(m->layout.image_size);
 	if (!m->pages)
-		return refuse(why, -ENOMEM, "no memory for the module's image%s", "");
+		return refuse(why, -ENOMEM, "no memory for the module's image");
 	memset(m->pages, 0, m->layout.image_size);
 	m->va = window_next;
 	err = module_elf_place(staging.file, staging.total, &m->layout, m->pages, m->va, exports,
@@ -227,7 +233,7 @@ static int build_module(struct loaded_module *m, char *why)
 	if (!err && find_module(m->name))
 		err = refuse(why, -EEXIST, "a module named '%s' is loaded already", m->name);
 	if (!err && (err = map_module(m)))
-		refuse(why, err, "the module's pages could not be mapped%s", "");
+		refuse(why, err, "the module's pages could not be mapped");
 	if (err) {
 		free_pages(m->pages, m->layout.image_size);
 		m->pages = NULL;
@@ -267,11 +273,9 @@ static int policy_allows(const uint8_t sha[32], char *why)
 {
 	char hex[65];
 
-	if (params.modules == MODULES_OFF)
-		return refuse(why, -EPERM, "module loading is off on this node (modules=off)%s", "");
+	/* modules=off refused the file's first chunk already (module_stage()) */
 	if (params.modules == MODULES_LOCKED && !hash_allowed(sha)) {
-		sha256_hex(sha, hex);
-		log_warn("module: refused sha256 %s: not on the command line (modules=locked)\n", hex);
+		sha256_hex(sha, hex); /* logged with the refusal (module_load_staged()) */
 		return refuse(why, -EACCES, "modules=locked and sha256 %s is not in module_sha256=", hex);
 	}
 	return 0;
@@ -284,9 +288,9 @@ int module_load_staged(const char *args, char *why)
 	int err;
 
 	spin_lock(&modules_lock);
-	err = !m ? refuse(why, -ENOMEM, "no memory%s", "") :
+	err = !m ? refuse(why, -ENOMEM, "no memory") :
 	      !staging.file || staging.received != staging.total ?
-		   refuse(why, -EINVAL, "no complete module file was sent%s", "") :
+		   refuse(why, -EINVAL, "no complete module file was sent") :
 		   0;
 	if (!err) {
 		sha256(staging.file, staging.total, m->sha256);
