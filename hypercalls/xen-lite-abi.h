@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 7
+#define XL_ABI_VERSION_MINOR 8
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -46,7 +46,9 @@
 #define XL_HC_SYSCTL 3 /* dom0 only */
 #define XL_HC_DOMCTL 4 /* dom0 only */
 #define XL_HC_MODULE 5 /* ABI 0.7: behaviour modules; load, unload and list: dom0 only */
-#define XL_HC_COUNT 6 /* numbers >= this return -ENOSYS */
+#define XL_HC_EVENT 6 /* ABI 0.8: event channels between domains */
+#define XL_HC_SHM 7 /* ABI 0.8: shared memory segments; all but QUERY: dom0 only */
+#define XL_HC_COUNT 8 /* numbers >= this return -ENOSYS */
 
 /* XL_HC_VERSION(what) */
 #define XL_VERSION_ABI 0 /* returns XL_ABI_VERSION */
@@ -267,6 +269,117 @@ struct xl_domctl_load {
 #define XL_CREATE_DESTROY_ON_REBOOT (1u << 5) /* ABI 0.6 */
 #define XL_CREATE_RESTART_ON_REBOOT (1u << 6) /* ABI 0.6 */
 
+/*
+ * ---- XL_HC_EVENT(op, a, b, c): event channels (Documentation/composition.md) ----
+ * A channel joins a port of one domain to a port of another. SEND on one
+ * end sets the other end's bit in its domain's event page and, when the
+ * bit was clear and the port is bound, raises the vector its domain chose
+ * on the vCPU it chose - so a flood coalesces into one interrupt until the
+ * receiver clears the bit. Ports are numbered 0 to XL_EVENT_MAX_PORTS - 1,
+ * per domain.
+ */
+#define XL_EVENT_MAX_PORTS 64
+#define XL_EVENT_FIRST_VECTOR 32 /* vectors 0-31 are exceptions: refused */
+/* PAGE: a = guest-physical address of a 4 KiB-aligned page of the caller's RAM (struct xl_event_page), 0 to stop using one; returns 0 */
+#define XL_EVENT_PAGE 0
+/* OFFER: a = the domain that may accept; returns the caller's new port (XL_EVENT_OFFERED) */
+#define XL_EVENT_OFFER 1
+/* ACCEPT: a = the offering domain, b = its port; returns the caller's new port, both ends XL_EVENT_CONNECTED */
+#define XL_EVENT_ACCEPT 2
+/* CONNECT, dom0 only: a, b = two different domains; returns a's port | b's port << 32 */
+#define XL_EVENT_CONNECT 3
+/* BIND: a = port, b = vCPU, c = vector (XL_EVENT_FIRST_VECTOR to 255; 0 unbinds); returns 0 */
+#define XL_EVENT_BIND 4
+/* SEND: a = port; returns 0; -ENOTCONN when the port is offered but not accepted, or its other end closed */
+#define XL_EVENT_SEND 5
+/* CLOSE: a = port; returns 0. The other end becomes XL_EVENT_CLOSED and is notified. */
+#define XL_EVENT_CLOSE 6
+/* STATUS: a = port, b = guest-physical address of struct xl_event_status; returns 0 */
+#define XL_EVENT_STATUS 7
+
+#define XL_EVENT_FREE 0
+#define XL_EVENT_OFFERED 1 /* waiting for the remote domain's ACCEPT */
+#define XL_EVENT_CONNECTED 2
+#define XL_EVENT_CLOSED 3 /* the other end closed (or its domain went): CLOSE frees it */
+
+/* The caller's page: the hypervisor sets bit p of pending (atomically); the guest clears it (atomically). */
+struct xl_event_page {
+	uint64_t pending;
+	uint64_t reserved[511];
+};
+
+struct xl_event_status {
+	uint32_t state; /* XL_EVENT_* */
+	uint32_t remote_domid;
+	uint32_t remote_port;
+	uint32_t vcpu; /* where its notifications go */
+	uint32_t vector; /* 0: not bound (its bit is set, nothing raised) */
+	uint32_t reserved;
+	uint64_t sent; /* SENDs on this port */
+	uint64_t received; /* notifications that reached it */
+	uint64_t raised; /* of those, how many raised its vector (the others found its bit set) */
+};
+
+/*
+ * ---- XL_HC_SHM(op, buffer gpa, buffer size, arg): shared memory segments ----
+ * dom0 creates a named segment, zeroed, and attaches it to domains (itself
+ * included), each read-write or read-only; a domain finds it at a
+ * guest-physical address at or above XL_SHM_GPA_BASE (QUERY; an ELF guest
+ * also in its start info). The memory goes when the segment was destroyed
+ * and no domain has it attached; destroying a domain detaches it.
+ */
+#define XL_SHM_CREATE 0 /* dom0: buffer = struct xl_shm_create; returns 0 */
+#define XL_SHM_DESTROY 1 /* dom0: buffer = struct xl_shm_name; returns 0 */
+#define XL_SHM_ATTACH 2 /* dom0: buffer = struct xl_shm_attach (gpa filled in); returns 0 */
+#define XL_SHM_DETACH 3 /* dom0: buffer = struct xl_shm_attach (flags ignored); returns 0 */
+#define XL_SHM_LIST 4 /* dom0: buffer = struct xl_shm_info[]; returns how many segments exist (may be more than fit) */
+#define XL_SHM_QUERY 5 /* any domain: buffer = struct xl_shm_mapping[]; its attachments; returns how many */
+
+#define XL_SHM_NAME_MAX 32 /* with the NUL; [A-Za-z0-9._-] */
+#define XL_SHM_MAX_SEGMENTS 32 /* on the node */
+#define XL_SHM_MAX_ATTACH 8 /* domains per segment */
+#define XL_SHM_MAX_PER_DOMAIN 4 /* segments per domain */
+#define XL_SHM_MAX_SIZE (16ULL << 30) /* bytes of one segment, a multiple of 4 KiB */
+#define XL_SHM_GPA_BASE (1ULL << 39) /* 512 GiB: a domain's segments are mapped from here up */
+#define XL_SHM_READ_ONLY 1u /* XL_SHM_ATTACH: the domain may read it, not write it */
+#define XL_SHM_DESTROYED 2u /* struct xl_shm_info: destroyed, still attached somewhere */
+
+struct xl_shm_name {
+	char name[XL_SHM_NAME_MAX];
+};
+
+struct xl_shm_create {
+	char name[XL_SHM_NAME_MAX];
+	uint64_t size;
+};
+
+struct xl_shm_attach {
+	char name[XL_SHM_NAME_MAX];
+	uint32_t domid;
+	uint32_t flags; /* XL_SHM_READ_ONLY */
+	uint64_t gpa; /* out: where the domain finds it */
+};
+
+struct xl_shm_mapping {
+	char name[XL_SHM_NAME_MAX];
+	uint64_t gpa;
+	uint64_t size;
+	uint32_t flags; /* XL_SHM_READ_ONLY */
+	uint32_t reserved;
+};
+
+struct xl_shm_info {
+	char name[XL_SHM_NAME_MAX];
+	uint64_t size;
+	uint32_t flags; /* XL_SHM_DESTROYED */
+	uint32_t nr_attached;
+	struct {
+		uint32_t domid;
+		uint32_t flags; /* XL_SHM_READ_ONLY */
+		uint64_t gpa;
+	} attached[XL_SHM_MAX_ATTACH];
+};
+
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;
  * CR3 points to page tables identity-mapping all guest memory (2 MiB
@@ -298,6 +411,10 @@ struct xl_start_info {
 		uint64_t bar[6]; /* guest-physical address of memory BAR i, 0 for none (or I/O) */
 		uint64_t bar_size[6];
 	} pci[XL_MAX_GUEST_PCI];
+	/* ABI 0.8: the shared segments attached to it before it started (XL_SHM_QUERY tells the current ones) */
+	uint32_t nr_shm;
+	uint32_t reserved2;
+	struct xl_shm_mapping shm[XL_SHM_MAX_PER_DOMAIN];
 };
 
 /*
