@@ -343,6 +343,7 @@ struct xl_event_status {
 #define XL_SHM_GPA_BASE (1ULL << 39) /* 512 GiB: a domain's segments are mapped from here up */
 #define XL_SHM_READ_ONLY 1u /* XL_SHM_ATTACH: the domain may read it, not write it */
 #define XL_SHM_DESTROYED 2u /* struct xl_shm_info: destroyed, still attached somewhere */
+#define XL_SHM_AUTO 4u /* XL_SHM_CREATE: destroyed by itself when its last domain detaches (a config's shm key) */
 
 struct xl_shm_name {
 	char name[XL_SHM_NAME_MAX];
@@ -351,6 +352,8 @@ struct xl_shm_name {
 struct xl_shm_create {
 	char name[XL_SHM_NAME_MAX];
 	uint64_t size;
+	uint32_t flags; /* XL_SHM_AUTO */
+	uint32_t reserved; /* 0 */
 };
 
 struct xl_shm_attach {
