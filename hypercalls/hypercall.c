@@ -125,6 +125,16 @@ static int64_t hc_module(struct vcpu *v, const uint64_t args[6])
 	return module_hypercall(v, args[0], gpa_init(args[1]), args[2], args[3]);
 }
 
+static int64_t hc_event(struct vcpu *v, const uint64_t args[6])
+{
+	return event_hypercall(v, args[0], args[1], args[2], args[3]);
+}
+
+static int64_t hc_shm(struct vcpu *v, const uint64_t args[6])
+{
+	return shm_hypercall(v, args[0], args[1], args[2], args[3]);
+}
+
 static const struct hypercall table[XL_HC_COUNT] = {
 	[XL_HC_VERSION] = { "version", hc_version, false },
 	[XL_HC_CONSOLE_IO] = { "console_io", hc_console_io, false },
@@ -132,6 +142,8 @@ static const struct hypercall table[XL_HC_COUNT] = {
 	[XL_HC_SYSCTL] = { "sysctl", hc_sysctl, true },
 	[XL_HC_DOMCTL] = { "domctl", hc_domctl, true },
 	[XL_HC_MODULE] = { "module", hc_module, false }, /* load, unload, list: dom0 only, checked inside */
+	[XL_HC_EVENT] = { "event", hc_event, false }, /* CONNECT: dom0 only, checked inside */
+	[XL_HC_SHM] = { "shm", hc_shm, false }, /* all but QUERY: dom0 only, checked inside */
 };
 
 int64_t hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[6])

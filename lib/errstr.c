@@ -26,6 +26,7 @@ const char *errstr(int err)
 	case EPROTO: return "protocol mismatch";
 	case EOVERFLOW: return "overflow";
 	case EOPNOTSUPP: return "not supported";
+	case ENOTCONN: return "not connected";
 	case ETIMEDOUT: return "timed out";
 	default: return "unknown error";
 	}

@@ -284,7 +284,8 @@ static int build(struct domain *d, const struct boot_info *bi)
 							       layout.ram[r].end - layout.ram[r].start };
 	add_page_zero(bi);
 	d->mem_size = d->mem_end = layout.ram[layout.nram - 1].end;
-	err = map_identity(d, bi, MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN));
+	d->gpa_top = MAX(ALIGN_UP(memmap_end(bi->mem, bi->mem_count), SIZE_1G), MAP_LIMIT_MIN);
+	err = map_identity(d, bi, d->gpa_top);
 	if (!err)
 		err = map_boot_info(d, bi);
 	if (!err)

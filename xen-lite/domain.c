@@ -15,6 +15,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/run_slot.h>
+#include <xen-lite/shm.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
 
@@ -340,11 +341,13 @@ int domain_destroy(struct domain *d)
 
 	d->state = DOMAIN_DYING;
 	domain_kick_vcpus(d);
+	event_domain_destroyed(d); /* no notification reaches it from here on */
 	if (!wait_vcpus_stopped(d)) {
 		log_err("domain d%u (%s): a CPU did not leave the guest; resources kept\n", d->id,
 			d->name);
 		return -EBUSY;
 	}
+	shm_domain_destroyed(d); /* its vCPUs are out: nothing uses the mappings */
 	/* its devices first: none may reach its memory once that is reused */
 	if (pci_release_domain(d)) {
 		log_err("domain d%u (%s): its devices were not confirmed out of its memory; resources kept\n",
@@ -450,6 +453,24 @@ struct domain *domain_find(uint32_t id)
 			found = domains[i];
 	spin_unlock(&domains_lock);
 	return found;
+}
+
+int domain_call_locked(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i] && domains[i]->id == id)
+			return domains[i]->state == DOMAIN_DYING ? -ENOENT : fn(domains[i], ctx);
+	return -ENOENT;
+}
+
+int domain_call(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	int ret;
+
+	spin_lock(&domains_lock);
+	ret = domain_call_locked(id, fn, ctx);
+	spin_unlock(&domains_lock);
+	return ret;
 }
 
 bool domain_name_taken(const char *name)

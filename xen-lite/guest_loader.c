@@ -6,6 +6,7 @@
 #include <xen-lite/guest_loader.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/heap.h>
+#include <xen-lite/shm.h>
 #include <xen-lite/string.h>
 
 #define EM_X86_64 62
@@ -109,6 +110,8 @@ static void build_start_area(struct domain *d, uint8_t *area, uint64_t base, con
 		memcpy(si->pci[i].bar, d->pci[i].bar, sizeof(si->pci[i].bar));
 		memcpy(si->pci[i].bar_size, d->pci[i].bar_size, sizeof(si->pci[i].bar_size));
 	}
+	si->nr_shm = shm_domain_mappings(d, si->shm, XL_SHM_MAX_PER_DOMAIN);
+	d->start_info_gpa = base + AREA_INFO;
 }
 
 int guest_load_elf(struct domain *d, const void *image, uint64_t size, const char *cmdline)

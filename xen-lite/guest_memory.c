@@ -38,6 +38,13 @@ bool domain_range_is_ram(const struct domain *d, gpa_t gpa, uint64_t len)
 	return true;
 }
 
+void *guest_ram_ptr(const struct domain *d, gpa_t gpa)
+{
+	const struct mem_block *b = block_at(d, gpa);
+
+	return b ? hpa_to_virt(hpa_add(b->hpa, gpa_addr(gpa) - gpa_addr(b->gpa))) : NULL;
+}
+
 /*
  * Walk guest-physical [gpa, gpa + len) block by block; -EFAULT if any part is
  * not guest RAM - found before a byte is copied, so that a failed copy into

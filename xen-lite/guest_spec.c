@@ -72,6 +72,8 @@ int guest_spec_parse(const char *cmdline, struct guest_spec *s)
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		p += n;
+		if (!strcmp(tok, "--"))
+			break; /* the rest is the guest's own: key=value settings it reads itself */
 		eq = strchr(tok, '=');
 		if (!eq)
 			continue; /* an argument for the guest itself */

@@ -9,6 +9,7 @@
 
 #include <xen-lite/addr.h>
 #include <xen-lite/arch/vm.h>
+#include <xen-lite/event_channel.h>
 #include <xen-lite/guest_end.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
@@ -158,6 +159,13 @@ struct domain {
 	struct iommu_space *io_space;
 	char console_input[DOMAIN_CONSOLE_INPUT];
 	unsigned int console_in_head, console_in_count;
+	struct domain_events events; /* event_channel.c's */
+	/* its shared segments' attachments (shm.c's, under its lock) */
+	unsigned int nr_shm;
+	/* guest-physical addresses below are its own (RAM, holes, dom0's identity map): segments go above */
+	uint64_t gpa_top;
+	bool ran; /* a vCPU of it has entered the guest: its start info is the guest's now */
+	uint64_t start_info_gpa; /* an ELF guest's struct xl_start_info, 0: none */
 };
 
 const char *exit_reason_name(enum exit_reason r);
@@ -226,6 +234,14 @@ void domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_find(uint32_t id);
+/*
+ * fn(the domain with this id, ctx) under the domain list's lock, so that the
+ * domain cannot be freed meanwhile: fn must not sleep, wait for other CPUs or
+ * take that lock (but domain_call_locked() for a second domain). -ENOENT
+ * when there is no such domain (or it is being destroyed), else fn's result.
+ */
+int domain_call(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx);
+int domain_call_locked(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx);
 /* Whether a domain (dom0 included) has this name: names are unique, tools find domains by them. */
 bool domain_name_taken(const char *name);
 

@@ -24,6 +24,7 @@
 #define EPROTO 71
 #define EOVERFLOW 75
 #define EOPNOTSUPP 95
+#define ENOTCONN 107
 #define ETIMEDOUT 110
 #endif
 

@@ -17,6 +17,12 @@ bool domain_is_ram(const struct domain *d, gpa_t gpa);
 bool domain_range_is_ram(const struct domain *d, gpa_t gpa, uint64_t len);
 
 /* Copy between hypervisor memory and guest-physical memory; 0, or -EFAULT with nothing copied. */
+/*
+ * The hypervisor's pointer to the 4 KiB page of guest RAM at gpa (page
+ * aligned, checked by the caller with domain_range_is_ram()); valid while
+ * the domain lives: its memory never moves.
+ */
+void *guest_ram_ptr(const struct domain *d, gpa_t gpa);
 int copy_from_guest(struct domain *d, void *dst, gpa_t gpa, uint64_t len);
 int copy_to_guest(struct domain *d, gpa_t gpa, const void *src, uint64_t len);
 

@@ -36,6 +36,12 @@ $(gmod npt_perms name=npt_noexec mem=4M noexec=0x202000 expect=crash),\
 $(gmod npt_perms name=npt_unmap mem=4M unmap=0x203000 expect=crash)"
 GUEST_GROUP[large]="4G|$(gmod large_pages name=large_pages mem=1G timeout=60000 expect=pass),\
 $(gmod large_pages name=large_pages_64m mem=64M timeout=60000 expect=pass)"
+# event channels between boot guests (no dom0, so no segments): ids by start order, d1 to d5
+GUEST_GROUP[events]="1G|$(gmod shm_peer name=ev_ping timeout=120000 expect=pass -- role=ping rounds=200 peer=2),\
+$(gmod shm_peer name=ev_pong timeout=120000 expect=pass -- role=pong rounds=200 peer=1),\
+$(gmod shm_peer name=ev_hostile expect=pass -- role=hostile peer=1),\
+$(gmod shm_peer name=ev_flood timeout=120000 expect=pass -- role=flood count=20000 peer=5),\
+$(gmod shm_peer name=ev_sink timeout=120000 expect=pass -- role=sink count=20000 peer=4)"
 
 setup_guests() {
 	make -s BUILD="$BUILD" guests "$GUEST_KERNEL"
@@ -375,5 +381,47 @@ test_guest_large_pages_64m() {
 	expect_guest_pass large_pages_64m
 	[ -z "$GID" ] && return 1
 	expect_log "domain d$GID (large_pages_64m) memory: 64 MiB in 0 x 1 GiB, 32 x 2 MiB, 0 x 4 KiB pages"
+	test_result
+}
+
+# ---- group events: event channels between ELF guests (Documentation/composition.md) ----
+
+test_guests_events_run() {
+	guest_group events
+	expect_group_summary 5 5 0 0
+	test_result
+}
+
+# 200 notifications each way, strictly alternating: every one raised an interrupt in the other
+test_guest_event_ping_pong() {
+	local ping pong
+	guest_group events
+	expect_guest_pass ev_ping
+	ping=$GID
+	expect_guest_pass ev_pong
+	pong=$GID
+	expect_log "(d$ping ev_ping) shm-peer: port 0 connected to d$pong port 0, vector 0x40" \
+		"(d$pong ev_pong) shm-peer: port 0 connected to d$ping port 0, vector 0x40" \
+		"(d$ping ev_ping) PASS: shm-peer: ping: 200 notifications answered" \
+		"(d$pong ev_pong) PASS: shm-peer: pong: 200 notifications answered"
+	expect_log_regex "\(d$ping ev_ping\) shm-peer: 200 round trips, one-way latency [0-9]+ cycles"
+	test_result
+}
+
+test_guest_event_hostile() {
+	guest_group events
+	expect_guest_pass ev_hostile
+	expect_log_regex "\(d$GID ev_hostile\) PASS: shm-peer: hostile: [0-9]+ misuses refused"
+	test_result
+}
+
+# 20000 notifications while the receiver keeps interrupts off: one interrupt, nothing lost
+test_guest_event_flood() {
+	guest_group events
+	expect_guest_pass ev_flood
+	expect_guest_pass ev_sink
+	expect_log "(d$GID ev_sink) PASS: shm-peer: sink: 20000 notifications coalesced into one interrupt"
+	# the flood's sender ended first: its port was closed and the sink told
+	expect_log_regex "domain d[0-9]+: 1 event channel\(s\) closed"
 	test_result
 }

@@ -57,6 +57,18 @@ static struct start_state {
 } start;
 
 static unsigned int zallocs, frees;
+
+/* one segment attached before the guest is built: the start info must list it */
+unsigned int shm_domain_mappings(struct domain *d, struct xl_shm_mapping *out, unsigned int max)
+{
+	assert_true(max >= 1);
+	memset(out, 0, sizeof(*out));
+	strcpy(out[0].name, "ring");
+	out[0].gpa = XL_SHM_GPA_BASE;
+	out[0].size = 0x200000;
+	out[0].flags = XL_SHM_READ_ONLY;
+	return 1;
+}
 static bool zalloc_fails;
 
 int copy_to_guest(struct domain *d, gpa_t at, const void *src, uint64_t len)
@@ -407,6 +419,12 @@ static void check_loaded(const struct elf_spec *s, const char *cmdline)
 	assert_int_equal(si->vcpu_id, 0);
 	assert_int_equal(si->tsc_khz, FAKE_TSC_KHZ);
 	assert_string_equal(si->cmdline, cmdline);
+	/* the segments attached to it, and where the hypervisor finds the start info to refresh them */
+	assert_int_equal(si->nr_shm, 1);
+	assert_string_equal(si->shm[0].name, "ring");
+	assert_int_equal(si->shm[0].gpa, XL_SHM_GPA_BASE);
+	assert_int_equal(si->shm[0].flags, XL_SHM_READ_ONLY);
+	assert_int_equal(dom.start_info_gpa, start.rdi);
 	check_gdt();
 	check_page_tables();
 }

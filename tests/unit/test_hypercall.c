@@ -147,9 +147,33 @@ int64_t module_hypercall(struct vcpu *v, uint64_t op, gpa_t buf, uint64_t size, 
 	return 9;
 }
 
+static int event_calls, shm_calls;
+static uint64_t event_args[4], shm_args[4];
+
+int64_t event_hypercall(struct vcpu *v, uint64_t op, uint64_t a, uint64_t b, uint64_t c)
+{
+	event_calls++;
+	event_args[0] = op;
+	event_args[1] = a;
+	event_args[2] = b;
+	event_args[3] = c;
+	return 11;
+}
+
+int64_t shm_hypercall(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	shm_calls++;
+	shm_args[0] = op;
+	shm_args[1] = gpa;
+	shm_args[2] = size;
+	shm_args[3] = arg;
+	return 13;
+}
+
 static int setup(void **state)
 {
 	sysctl_calls = 0;
+	event_calls = shm_calls = 0;
 	module_calls = 0;
 	domctl_calls = 0;
 	memset(&dom, 0, sizeof(dom));
@@ -207,7 +231,7 @@ static void expect_no_effects(void)
 static void test_version(void **state)
 {
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
-	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000007); /* 0.7 */
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000008); /* 0.8 */
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
 			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
 	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
@@ -382,7 +406,7 @@ static void test_shutdown_bad_reason(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const uint64_t nrs[] = { XL_HC_COUNT, 6, 15, 16, 255, 1ULL << 32,
+	static const uint64_t nrs[] = { XL_HC_COUNT, 8, 15, 16, 255, 1ULL << 32,
 					1ULL << 63, ~0ULL - 1, ~0ULL };
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
@@ -448,6 +472,19 @@ static void test_module_any_domain(void **state)
 	assert_int_equal(hc(XL_HC_COUNT, 0, 0, 0), -ENOSYS);
 }
 
+/* XL_HC_EVENT and XL_HC_SHM reach their handlers from any domain, their four arguments in ABI order */
+static void test_event_shm_any_domain(void **state)
+{
+	assert_int_equal(xl_hc(XL_HC_EVENT, XL_EVENT_BIND, 3, 1, 0x40), 11);
+	assert_int_equal(event_calls, 1);
+	assert_true(event_args[0] == XL_EVENT_BIND && event_args[1] == 3 && event_args[2] == 1 &&
+		    event_args[3] == 0x40);
+	assert_int_equal(xl_hc(XL_HC_SHM, XL_SHM_QUERY, 0x3000, 128, 0), 13);
+	assert_int_equal(shm_calls, 1);
+	assert_true(shm_args[0] == XL_SHM_QUERY && shm_args[1] == 0x3000 && shm_args[2] == 128 &&
+		    shm_args[3] == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +505,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sysctl_dom0_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domctl_dom0_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_module_any_domain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_shm_any_domain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_read, setup, teardown),
 	};
 

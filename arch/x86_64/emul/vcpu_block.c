@@ -1,4 +1,7 @@
-/* A vCPU with nothing to do waits on its CPU until its domain changes state (arch/emul.h). */
+/*
+ * A vCPU with nothing to do waits on its CPU until its domain changes state,
+ * or an event channel raises a vector for it (arch/emul.h).
+ */
 #include <arch/cpu.h>
 #include <arch/emul.h>
 #include <arch/kick.h>
@@ -19,7 +22,7 @@ void vcpu_block(struct vcpu *v)
 	for (;;) {
 		uint32_t seq = cpu_kick_seq(); /* before the check: a kick after it stops the halt */
 
-		if (d->state != s || domain_has_ended(d))
+		if (d->state != s || domain_has_ended(d) || (s == DOMAIN_RUNNING && arch_vcpu_events_raised(&v->arch)))
 			break;
 		if (d->direct_apic)
 			cpu_halt_unless_kicked(seq);

@@ -56,6 +56,16 @@ int npt_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size)
 	return pt_map_range(&ops, d->arch.npt_root, gpa_addr(gpa), hpa_addr(hpa), size, NPT_ATTRS);
 }
 
+static uint64_t perms_to_attrs(unsigned int perms);
+
+int npt_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms)
+{
+	struct pt_ops ops = npt_ops();
+
+	return pt_map_range(&ops, d->arch.npt_root, gpa_addr(gpa), hpa_addr(hpa), size,
+			    perms_to_attrs(perms));
+}
+
 /*
  * After nested mappings shrink, every vCPU must flush before it runs the
  * guest again; one that is inside the guest right now is kicked out and

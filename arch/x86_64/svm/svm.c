@@ -71,6 +71,7 @@ static const struct vmm_ops svm_ops = {
 	.domain_init = svm_domain_init,
 	.domain_free = svm_domain_free,
 	.map = npt_map,
+	.map_perms = npt_map_perms,
 	.protect = npt_protect,
 	.unmap = npt_unmap,
 	.page_counts = npt_page_counts,

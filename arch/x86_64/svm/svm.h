@@ -44,6 +44,7 @@ void svm_update_msr_intercepts(struct domain *d);
 int npt_create(struct domain *d);
 void npt_destroy(struct domain *d);
 int npt_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size);
+int npt_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms);
 int npt_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms);
 int npt_unmap(struct domain *d, gpa_t gpa, uint64_t size);
 void npt_page_counts(struct domain *d, struct npt_page_counts *c);

@@ -158,8 +158,27 @@ static void assign_asid(struct vcpu *v, struct svm_cpu *cpu)
 	v->arch.launched = false;
 }
 
+/* The highest event channel vector raised for the vCPU (taken), or -1. */
+static int take_event_vector(struct vcpu *v)
+{
+	for (int w = 3; w >= 0; w--) {
+		uint64_t bits = __atomic_load_n(&v->arch.event_vectors[w], __ATOMIC_ACQUIRE);
+
+		while (bits) {
+			int bit = 63 - __builtin_clzll(bits);
+			uint64_t mask = 1ULL << bit;
+
+			if (__atomic_fetch_and(&v->arch.event_vectors[w], ~mask, __ATOMIC_ACQ_REL) & mask)
+				return w * 64 + bit;
+			bits &= ~mask;
+		}
+	}
+	return -1;
+}
+
 /*
- * A virtual interrupt (dom0's console UART) stays pending here until it is
+ * A virtual interrupt (dom0's console UART; an ELF guest's event channel
+ * vectors, highest first) stays pending here until it is
  * injected as an event, at a VMRUN where the guest can take it (IF set, no
  * interrupt shadow, no other event on its way). Until then V_IRQ with the
  * VINTR intercept makes the guest exit as soon as it can. V_IRQ itself is
@@ -172,10 +191,12 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 	struct vmcb *vmcb = v->arch.vmcb;
 	struct vmcb_control *c = &vmcb->control;
 	bool window_was_open = c->intercept_misc1 & INTERCEPT_VINTR;
+	bool events = arch_vcpu_events_raised(&v->arch);
+	bool can_inject;
 	int vec;
 
 	/* every VMRUN passes here: nothing raised, nothing waiting is the common case */
-	if (v->arch.virq_vector < 0 && v->arch.virq_pending < 0 && !window_was_open)
+	if (v->arch.virq_vector < 0 && v->arch.virq_pending < 0 && !window_was_open && !events)
 		return;
 	vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
 	if (vec >= 0)
@@ -183,16 +204,18 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 	/* V_TPR and the masking mode stay: an ELF guest's CR8 lives there */
 	c->v_intr &= ~(V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR | V_INTR_VECTOR);
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
-	if (v->arch.virq_pending >= 0) {
-		if (!(c->event_inj & EVENT_INJ_VALID) && (vmcb->save.rflags & RFLAGS_IF) &&
-		    !(c->interrupt_shadow & INTERRUPT_SHADOW)) {
-			c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_INTR |
-				       (uint8_t)v->arch.virq_pending;
-			v->arch.virq_pending = -1;
-		} else {
-			c->v_intr |= V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR;
-			c->intercept_misc1 |= INTERCEPT_VINTR;
-		}
+	can_inject = !(c->event_inj & EVENT_INJ_VALID) && (vmcb->save.rflags & RFLAGS_IF) &&
+		     !(c->interrupt_shadow & INTERRUPT_SHADOW);
+	/* an event vector is taken only when it goes in now: until then vcpu_block() sees it raised */
+	if (can_inject && v->arch.virq_pending < 0 && events)
+		v->arch.virq_pending = take_event_vector(v);
+	if (v->arch.virq_pending >= 0 && can_inject) {
+		c->event_inj = EVENT_INJ_VALID | EVENT_INJ_TYPE_INTR | (uint8_t)v->arch.virq_pending;
+		v->arch.virq_pending = -1;
+	}
+	if (v->arch.virq_pending >= 0 || arch_vcpu_events_raised(&v->arch)) {
+		c->v_intr |= V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR;
+		c->intercept_misc1 |= INTERCEPT_VINTR;
 	}
 	if (window_was_open != !!(c->intercept_misc1 & INTERCEPT_VINTR) || (c->v_intr & V_IRQ))
 		v->arch.dirty |= VMCB_CLEAN_INTERCEPTS | VMCB_CLEAN_TPR;

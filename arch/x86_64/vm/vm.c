@@ -5,9 +5,12 @@
  */
 #include <arch/emul.h>
 #include <arch/guest_pci.h>
+#include <arch/lapic.h>
+#include <arch/percpu.h>
 #include <arch/vendors.h>
 #include <arch/vmm.h>
 #include <xen-lite/arch/boot.h>
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 
@@ -38,6 +41,22 @@ void arch_domain_free(struct domain *d)
 int arch_domain_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size)
 {
 	return vmm->map(d, gpa, hpa, size);
+}
+
+int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms)
+{
+	return vmm->map_perms(d, gpa, hpa, size, perms);
+}
+
+void arch_event_raise(struct vcpu *v, uint8_t vector)
+{
+	if (v->domain->direct_apic) {
+		lapic_send_ipi(percpu_area[v->pcpu].apic_id, vector);
+		return;
+	}
+	__atomic_fetch_or(&v->arch.event_vectors[vector / 64], 1ULL << (vector % 64), __ATOMIC_SEQ_CST);
+	if (v->pcpu != arch_cpu_index())
+		arch_kick_cpu(v->pcpu); /* out of the guest, or out of its halt */
 }
 
 int arch_domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms)

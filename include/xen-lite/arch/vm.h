@@ -48,6 +48,15 @@ int arch_domain_map(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size);
  */
 int arch_domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms);
 int arch_domain_unmap(struct domain *d, gpa_t gpa, uint64_t size);
+/* arch_domain_map() with GUEST_PERM_* permissions from the start (a read-only mapping never writable). */
+int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms);
+/*
+ * Raise vector (32-255) on the vCPU: a domain that drives its CPUs' APICs
+ * gets a fixed IPI on the vCPU's CPU (taken by the guest's IDT, without an
+ * exit while it runs); others get it injected at their next entry (their
+ * CPU is kicked). Any CPU, no lock held or taken.
+ */
+void arch_event_raise(struct vcpu *v, uint8_t vector);
 void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
 /* A vCPU's state (the core set v->domain, v->id, v->pcpu). 0 or -ENOMEM. */

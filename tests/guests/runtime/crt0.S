@@ -137,6 +137,19 @@ isr_err 29
 isr_err 30
 isr_noerr 31
 
+/* interrupts 32-255 (event channels): one 16-byte stub each, at isr_irq + (vector - 32) * 16 */
+	.align 16
+	.globl isr_irq
+isr_irq:
+	.set irq_vec, 32
+	.rept 224
+	.align 16
+	pushq	$0
+	pushq	$irq_vec
+	jmp	isr_common
+	.set irq_vec, irq_vec + 1
+	.endr
+
 /*
  * Frame on entry to exception_handler (struct exception_frame, runtime.c):
  * r15 ... rax, vector, error code, then the CPU's RIP CS RFLAGS RSP SS.

@@ -308,6 +308,15 @@ static inline void lidt(const struct desc_ptr *p)
 #define CR4_LA57 (1ul << 12)
 #define RFLAGS_IF (1ul << 9)
 
+/* ---- interrupts ---- */
+/*
+ * Vectors 32-255 (event channels, XL_HC_EVENT) call the handler set for
+ * them, with interrupts off, on the runtime's stack; an interrupt without
+ * one fails the test. Virtual interrupts need no end-of-interrupt.
+ */
+typedef void (*irq_handler_fn)(int vector);
+void set_irq_handler(int vector, irq_handler_fn fn);
+
 /* ---- memory ---- */
 /*
  * Map the 2 MiB page at va (2 MiB aligned) to guest-physical pa (2 MiB

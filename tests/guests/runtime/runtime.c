@@ -21,12 +21,16 @@ struct idt_gate {
 	uint32_t reserved;
 };
 
-#define NR_VECTORS 32
+#define NR_EXCEPTIONS 32
+#define NR_VECTORS 256
+#define IRQ_STUB_BYTES 16
 
 NORETURN void runtime_start(uint64_t si_gpa);
 void exception_handler(struct exception_frame *f);
 
-extern const uint64_t isr_table[NR_VECTORS]; /* crt0.S */
+extern const uint64_t isr_table[NR_EXCEPTIONS]; /* crt0.S */
+extern const char isr_irq[]; /* crt0.S: the stubs of vectors 32-255 */
+static irq_handler_fn irq_handlers[NR_VECTORS];
 
 struct xl_start_info start_info;
 volatile struct exception_info last_exception = { .vector = -1 };
@@ -142,13 +146,13 @@ void check_failed(const char *file, int line, const char *cond, const char *fmt,
 /* ---- exceptions ---- */
 const char *exception_name(int vector)
 {
-	static const char *const names[NR_VECTORS] = {
+	static const char *const names[NR_EXCEPTIONS] = {
 		"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#09", "#TS",
 		"#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 		"#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 	};
 
-	return vector >= 0 && vector < NR_VECTORS ? names[vector] : "?";
+	return vector >= 0 && vector < NR_EXCEPTIONS ? names[vector] : "?";
 }
 
 static void idt_init(void)
@@ -156,7 +160,8 @@ static void idt_init(void)
 	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
 	for (int v = 0; v < NR_VECTORS; v++) {
-		uint64_t a = isr_table[v];
+		uint64_t a = v < NR_EXCEPTIONS ? isr_table[v] :
+						 (uint64_t)(uintptr_t)isr_irq + (uint64_t)(v - NR_EXCEPTIONS) * IRQ_STUB_BYTES;
 
 		idt[v] = (struct idt_gate){
 			.offset0 = (uint16_t)a,
@@ -176,9 +181,21 @@ static bool on_stack(uint64_t a, uint64_t size)
 	       a + size <= (uint64_t)(uintptr_t)guest_stack_top && a + size > a;
 }
 
+void set_irq_handler(int vector, irq_handler_fn fn)
+{
+	if (vector < NR_EXCEPTIONS || vector >= NR_VECTORS)
+		fail("set_irq_handler: vector %d is not 32-255", vector);
+	irq_handlers[vector] = fn;
+}
+
 void exception_handler(struct exception_frame *f)
 {
 	static int depth;
+
+	if (f->vector >= NR_EXCEPTIONS && f->vector < NR_VECTORS && irq_handlers[f->vector]) {
+		irq_handlers[f->vector]((int)f->vector);
+		return;
+	}
 
 	if (fixup_rip) { /* expected: record and resume in try_call */
 		last_exception.vector = (int)f->vector;

@@ -37,6 +37,8 @@ struct arch_vcpu {
 	/* events devices raise for the vendor engine to inject at the next entry */
 	volatile bool nmi_pending; /* a virtual NMI (a domain's NMI IPIs) */
 	volatile int virq_vector; /* a virtual interrupt (dom0's console UART), -1: none */
+	/* event channel vectors raised for a vCPU without an APIC of its own (arch_event_raise()) */
+	volatile uint64_t event_vectors[4];
 	union {
 		struct { /* AMD SVM (svm/) */
 			struct vmcb *vmcb;
@@ -62,6 +64,12 @@ struct arch_vcpu {
 		};
 	};
 };
+
+/* An event channel vector is raised for the vCPU and not injected yet (ELF guests). */
+static inline bool arch_vcpu_events_raised(const struct arch_vcpu *a)
+{
+	return (a->event_vectors[0] | a->event_vectors[1] | a->event_vectors[2] | a->event_vectors[3]) != 0;
+}
 
 struct arch_domain {
 	/* the devices its exits reach: port and MMIO ranges with their handlers (emul/vdev.c) */

@@ -34,6 +34,7 @@ struct vmm_ops {
 	int (*domain_init)(struct domain *d);
 	void (*domain_free)(struct domain *d);
 	int (*map)(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size);
+	int (*map_perms)(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms);
 	int (*protect)(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms);
 	int (*unmap)(struct domain *d, gpa_t gpa, uint64_t size);
 	void (*page_counts)(struct domain *d, struct npt_page_counts *c);

@@ -1,0 +1,46 @@
+/*
+ * Event channels between domains (XL_HC_EVENT, Documentation/composition.md):
+ * a port of one domain joined to a port of another; a notification sets the
+ * receiving port's bit in its domain's event page and, on the bit's rising
+ * edge, raises the vector the receiver bound the port to.
+ */
+#ifndef XEN_LITE_EVENT_CHANNEL_H
+#define XEN_LITE_EVENT_CHANNEL_H
+
+#include <xen-lite-abi.h>
+#include <xen-lite/addr.h>
+#include <xen-lite/types.h>
+
+struct domain;
+
+struct event_port {
+	uint8_t state; /* XL_EVENT_* */
+	uint8_t vector; /* 0: not bound */
+	uint16_t vcpu;
+	uint16_t remote_port;
+	uint32_t remote_domid;
+	struct domain *remote; /* while connected: valid under the event lock */
+	uint64_t sent, received, raised;
+};
+
+/* A domain's ports; changed only under the event lock (event_channel.c). */
+struct domain_events {
+	struct event_port ports[XL_EVENT_MAX_PORTS];
+	uint64_t *pending; /* its event page's word (the direct map), NULL: none registered */
+	uint64_t early; /* bits set while it had no page: moved into the page when it registers one */
+	bool closed; /* being destroyed: no new channel reaches it */
+};
+
+int event_set_page(struct domain *d, gpa_t gpa);
+int event_offer(struct domain *d, uint32_t remote_id);
+int event_accept(struct domain *d, uint32_t remote_id, uint32_t remote_port);
+/* dom0's CONNECT: returns a's port | b's port << 32, or a negative errno */
+int64_t event_connect(uint32_t a_id, uint32_t b_id);
+int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector);
+int event_send(struct domain *d, uint32_t port);
+int event_close(struct domain *d, uint32_t port);
+int event_status(struct domain *d, uint32_t port, struct xl_event_status *st);
+/* Its ports closed (each peer told) and its page forgotten: before its memory goes. */
+void event_domain_destroyed(struct domain *d);
+
+#endif
