@@ -208,9 +208,10 @@ static void handle_npf(struct vcpu *v)
 	    vdev_mmio_emulate(v, gpa_init(gpa), err & 2, c->exit_int_info & EVENT_INJ_VALID))
 		return;
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
-	const char *why = !domain_is_ram(v->domain, gpa_init(gpa)) && !v->domain->privileged ?
-				  "outside its memory" :
-			  err & 1 ? "not permitted there" :
+	/* present: mapped without that right (a read-only page, a read-only shared segment) */
+	const char *why = err & 1 ? "not permitted there" :
+			  !domain_is_ram(v->domain, gpa_init(gpa)) && !v->domain->privileged ?
+				    "outside its memory" :
 				    "to an unmapped page";
 
 	domain_crash(v->domain, "%s at guest-physical %#llx %s (RIP %#llx)", kind,
