@@ -2,7 +2,7 @@
 # Linux to init natively, as xen-lite's dom0 and as the dom0 of Debian's stock
 # Xen 4.17 (PVH, then PV; mk/xen-bench.mk), the ratios against native (the dom0
 # cost), then the exit and hypercall costs measured inside a guest, the exits
-# a Linux guest takes while it computes, an NVMe read through the IOMMU (dom0's,
+# a Linux guest takes while it computes, an event channel's round trip between two guests, an NVMe read through the IOMMU (dom0's,
 # then a guest's that has the controller) and a guest's NIC against dom0's.
 bench: deps
 	@$(MAKE) --no-print-directory all dom0-images
@@ -18,6 +18,8 @@ bench: deps
 	@BUILD=$(BUILD) bash tests/bench/ratio.sh
 	@echo
 	@bash tests/bench/run-bench.sh
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-events.sh
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/bench-linux-guest.sh
 	@echo
