@@ -368,11 +368,12 @@ fault_zone_counts() {
 }
 
 # Every injection the hypervisor logged ("fault-injector: #ID ...") is on one of the tool's lines
-# ("inject: #N id ID ..."), and the tool's lines are the campaign's injections 1..200, once each.
+# ("inject: #N id ID ...", or the second campaign's "inject-kernel: ..."), and the first
+# campaign's lines are its injections 1..200, once each.
 check_fault_injection_ids() {
 	local logged printed missing indexes lines
 	logged=$(grep -ao 'fault-injector: #[0-9]* d' "$LOG" | sed 's/[^0-9]*\([0-9]*\) d$/\1/' | sort -un)
-	printed=$(sed -nE 's/.*xen-lite-dom0: inject: #[0-9]+ id ([0-9]+) .*/\1/p' "$LOG" | sort -un)
+	printed=$(sed -nE 's/.*xen-lite-dom0: inject(-kernel)?: #[0-9]+ id ([0-9]+) .*/\2/p' "$LOG" | sort -un)
 	[ -n "$logged" ] || test_fail "the hypervisor logged no injection"
 	missing=$(comm -23 <(echo "$logged") <(echo "$printed") | head -5 | tr '\n' ' ')
 	[ -z "$missing" ] || test_fail "injections the hypervisor logged that xl-lite inject did not print: $missing"
@@ -405,7 +406,8 @@ test_dom0_fault_campaign() {
 	# restarted when it crashes; every outcome classified, the counts per zone adding up to 200,
 	# none in dom0 or the hypervisor; every injection the hypervisor logged printed by the tool;
 	# dom0's 16 MiB checksum unchanged, the bystander (which checks its own memory) never failed,
-	# the hypervisor answering and without a PANIC; the module unloads at the end
+	# the hypervisor answering and without a PANIC; the module unloads at the end. Then one
+	# flip in the target kernel's system-call entry: a guest-kernel outcome, and only that
 	local counts masked user kernel dom0 hyp before after
 	QEMU_TIMEOUT=1500 qemu_boot dom0-fault-campaign -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
@@ -446,11 +448,18 @@ test_dom0_fault_campaign() {
 		test_fail "dom0's md5sum '${before:-none}' before, '${after:-none}' after"
 	fi
 	check_fault_bystander
-	expect_no_log "PANIC" "gave up after" "timed out after" "malformed" "stayed inside a module hook" \
+	# the hypervisor never panicked (the target's kernel may: "(dN target) ... PANIC: double fault")
+	expect_no_log "(XL) PANIC" "gave up after" "timed out after" "malformed" "stayed inside a module hook" \
 		"is busy"
 	# dom0's own kernel never oopsed nor panicked (the target's may: its lines are "(dN target) ...")
 	expect_no_log_regex '^(\(d0\) )?\[ *[0-9.]+\] (Kernel panic|Oops|BUG: )'
 	expect_no_log_regex "xen-lite-dom0: inject: stopped: "
+	# a second campaign, one bit of the first instruction of the target kernel's system-call
+	# entry: its kernel fails (it is restarted and runs its workload again), nothing else
+	expect_log_regex "xen-lite-dom0: fault-campaign: entry_SYSCALL_64 at ffffffff8[0-9a-f]{7}"
+	expect_log "xen-lite-dom0: inject-kernel: exit 0" \
+		"xen-lite-dom0: inject-kernel: zones: masked 0, guest-user 0, guest-kernel 1, dom0 0, hypervisor 0"
+	expect_log_regex "xen-lite-dom0: inject-kernel: #1 id [0-9]+ d[0-9]+ mem_flip gpa 0x[0-9a-f]+ bit [0-7] .*: guest-kernel \\("
 	test_result
 }
 
