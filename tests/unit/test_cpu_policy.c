@@ -664,7 +664,7 @@ static void test_table_msr(void **state)
 	assert_true(policy_msr_write(table, 3, NB_CFG, 0));
 }
 
-/* The latch for MSR rules: a copy a writer is half way through is not read; a slot gone to another domain not applied. */
+/* The latch for MSR rules: a copy a writer is half way through is not read, a slot gone to another domain not applied. */
 static void test_latch_msr(void **state)
 {
 	struct xl_msr_rule deny = msr_rule(NB_CFG, XL_MSR_DENY, 0, 0);
