@@ -90,7 +90,7 @@ static void domain_restarted(uint32_t old_id, uint32_t new_id)
 	uint32_t nr, nr_msr, bad;
 	int64_t n;
 
-	/* the same kind of domain, so its MSR rules reach the hypervisor as they did */
+	/* built from the old one's configuration: its MSRs exit as the old one's did */
 	setting_begin();
 	n = policy_get(table, old_id, wire, sizeof(wire));
 	if (n > 0 && cpu_policy_check(wire, (uint64_t)n, rules, &nr, msr, &nr_msr, &bad) == CPU_POLICY_OK &&
