@@ -50,12 +50,12 @@ static const struct command {
 	  "create and start a guest from a configuration file",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
-	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid. KEY=VALUE\n"
-	  "settings after the file, in the file's syntax, replace the file's (memory=512\n"
-	  "'name=\"x\"'). A bad file is refused with the line and the reason, and nothing\n"
-	  "is created. Prints the new domain's id. With a cpuid key the guest is\n"
-	  "created paused, given its policy (the cpu-policy module must be loaded),\n"
-	  "then run (unless -p).",
+	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid, msr.\n"
+	  "KEY=VALUE settings after the file, in the file's syntax, replace the file's\n"
+	  "(memory=512 'name=\"x\"'). A bad file is refused with the line and the\n"
+	  "reason, and nothing is created. Prints the new domain's id. With a cpuid or\n"
+	  "msr key the guest is created paused, given its policy (the cpu-policy module\n"
+	  "must be loaded), then run (unless -p).",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",
@@ -134,14 +134,16 @@ static const struct command {
 	  "the exits per second and their cost over that second, until interrupted.",
 	  0, 1, true },
 	{ "cpu-policy", XL_CMD_CPU_POLICY, "xl-lite cpu-policy [-j] [-r] DOMAIN",
-	  "a domain's CPUID policy (cpu-policy module, `cpuid` key)",
+	  "a domain's CPUID and MSR policy (cpu-policy module, `cpuid`, `msr` keys)",
 	  "The CPUID policy the cpu-policy module applies to DOMAIN\n"
 	  "(Documentation/modules/cpu-policy.md), as its configuration's `cpuid` key\n"
 	  "gave it: per leaf and register, each bit forced to 0, to 1, or kept (x), the\n"
 	  "features it clears (-) and sets (+), and the `cpuid = [...]` line that gives\n"
-	  "the same policy. A domain without one gets the hypervisor's own CPUID\n"
-	  "answers. -r then removes the policy: its next CPUID answers are the\n"
-	  "hypervisor's (a running kernel has read its features already).",
+	  "the same policy; then its MSR rules, as its `msr` key gave them: per MSR\n"
+	  "deny, read-only or a mask (AND, OR), and the `msr = [...]` line. A domain\n"
+	  "without one gets the hypervisor's own CPUID answers and MSRs. -r then\n"
+	  "removes the policy: its next CPUID answers are the hypervisor's (a running\n"
+	  "kernel has read its features already).",
 	  1, 1, true },
 	{ "introspect", XL_CMD_INTROSPECT,
 	  "xl-lite introspect regs [-j] DOMAIN [VCPU] | phys [-j] DOMAIN ADDR LEN |\n"

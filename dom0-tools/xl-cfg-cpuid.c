@@ -24,8 +24,7 @@ const char *xl_cpuid_reg_name(uint32_t reg)
 	return reg < XL_CPUID_NR_REGS ? names[reg] : "?";
 }
 
-__attribute__((format(printf, 3, 4))) static int refuse(struct xl_cpuid_error *e, size_t at,
-							const char *fmt, ...)
+int xl_cfg_refuse(struct xl_cpuid_error *e, size_t at, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,12 +62,12 @@ static int rule_for(struct xl_cpuid_policy *p, uint32_t leaf, uint32_t subleaf, 
 		if (r->leaf == leaf && r->subleaf == subleaf && r->reg == reg)
 			return (int)i;
 		if (cpu_rules_overlap(r, &want))
-			return refuse(e, at, "names %s of leaf %#x for every subleaf and for subleaf %u: give "
+			return xl_cfg_refuse(e, at, "names %s of leaf %#x for every subleaf and for subleaf %u: give "
 				      "one or the other", xl_cpuid_reg_name(reg), leaf,
 				      subleaf == XL_CPUID_ANY_SUBLEAF ? r->subleaf : subleaf);
 	}
 	if (p->nr == XL_CPU_POLICY_MAX_RULES)
-		return refuse(e, at, "changes more than %d registers (%s %s would be one more)",
+		return xl_cfg_refuse(e, at, "changes more than %d registers (%s %s would be one more)",
 			      XL_CPU_POLICY_MAX_RULES, leaf_text(leaf, subleaf, text, sizeof(text)),
 			      xl_cpuid_reg_name(reg));
 	p->rule[p->nr] = want;
@@ -115,25 +114,25 @@ static int libxl_setting(const char *s, size_t at, size_t len, struct xl_cpuid_p
 	int i;
 
 	if (!len)
-		return refuse(e, at, "has an empty setting (a ',' too many?)");
+		return xl_cfg_refuse(e, at, "has an empty setting (a ',' too many?)");
 	if (!eq)
-		return refuse(e, at, "has '%.*s' without a value: FEATURE=0, 1, x, k or s", shown, item);
+		return xl_cfg_refuse(e, at, "has '%.*s' without a value: FEATURE=0, 1, x, k or s", shown, item);
 	if (xl_cpuid_is_xl_number_key(item, name_len))
-		return refuse(e, at, "has '%.*s', one of xl's keys that take a number: xen-lite changes "
+		return xl_cfg_refuse(e, at, "has '%.*s', one of xl's keys that take a number: xen-lite changes "
 			      "feature bits only", shown, item);
 	f = xl_cpuid_feature_find(item, name_len);
 	if (!f)
-		return refuse(e, at, "has an unknown feature '%.*s' (the xend form names any bit: "
+		return xl_cfg_refuse(e, at, "has an unknown feature '%.*s' (the xend form names any bit: "
 			      "\"LEAF:REG=BITS\")", shown, item);
 	if (len - name_len != 2 || !set_bit(&(struct xl_cpuid_rule){ 0 }, 0, eq[1]))
-		return refuse(e, at + name_len + 1, "gives %.*s '%.*s': a feature is 0, 1, x, k or s", shown,
+		return xl_cfg_refuse(e, at + name_len + 1, "gives %.*s '%.*s': a feature is 0, 1, x, k or s", shown,
 			      item, (int)(len - name_len - 1 < NAME_SHOWN ? len - name_len - 1 : NAME_SHOWN),
 			      eq + 1);
 	i = rule_for(p, f->leaf, f->subleaf, f->reg, at, e);
 	if (i < 0)
 		return -1;
 	if (p->named[i] & (1u << f->bit))
-		return refuse(e, at, "names %.*s twice (or with another name: %s %s bit %u)", shown, item,
+		return xl_cfg_refuse(e, at, "names %.*s twice (or with another name: %s %s bit %u)", shown, item,
 			      leaf_text(f->leaf, f->subleaf, text, sizeof(text)), xl_cpuid_reg_name(f->reg),
 			      f->bit);
 	p->named[i] |= 1u << f->bit;
@@ -146,7 +145,7 @@ int xl_cpuid_parse_libxl(const char *s, struct xl_cpuid_policy *p, struct xl_cpu
 	size_t at = strcspn(s, ",");
 
 	if (at != 4 || strncmp(s, "host", 4))
-		return refuse(e, 0, "must start with \"host\": \"host,FEATURE=0|1|x,...\" (or a list of "
+		return xl_cfg_refuse(e, 0, "must start with \"host\": \"host,FEATURE=0|1|x,...\" (or a list of "
 			      "xend strings: [ \"LEAF:REG=BITS\", ... ])");
 	while (s[at] == ',') {
 		size_t len = strcspn(s + at + 1, ",");
@@ -167,20 +166,20 @@ static int xend_leaf(const char *s, size_t *at, uint32_t *leaf, uint32_t *sublea
 	const char *end;
 
 	if (cfg_read_number(s, &end, &l) || l > UINT32_MAX)
-		return refuse(e, 0, "must start with a leaf, a 32-bit number, decimal or 0x hex "
+		return xl_cfg_refuse(e, 0, "must start with a leaf, a 32-bit number, decimal or 0x hex "
 			      "(LEAF[,SUBLEAF]:REG=BITS,...)");
 	if (l >= XL_CPUID_HV_FIRST && l <= XL_CPUID_HV_LAST)
-		return refuse(e, 0, "names leaf %#llx, one of the hypervisor's own (0x40000000-0x400000ff): "
+		return xl_cfg_refuse(e, 0, "names leaf %#llx, one of the hypervisor's own (0x40000000-0x400000ff): "
 			      "a policy cannot change them", l);
 	if (*end == ',') {
 		const char *text = end + 1;
 
 		if (cfg_read_number(text, &end, &sub) || sub >= XL_CPUID_ANY_SUBLEAF)
-			return refuse(e, (size_t)(text - s), "has a subleaf that is not a number below "
+			return xl_cfg_refuse(e, (size_t)(text - s), "has a subleaf that is not a number below "
 				      "0xffffffff, decimal or 0x hex");
 	}
 	if (*end != ':')
-		return refuse(e, (size_t)(end - s), "expected ':' after the leaf (LEAF[,SUBLEAF]:REG=BITS,...)");
+		return xl_cfg_refuse(e, (size_t)(end - s), "expected ':' after the leaf (LEAF[,SUBLEAF]:REG=BITS,...)");
 	*leaf = (uint32_t)l;
 	*subleaf = (uint32_t)sub;
 	*at = (size_t)(end - s) + 1;
@@ -193,7 +192,7 @@ static int xend_reg(const char *s, size_t at, struct xl_cpuid_error *e)
 	for (uint32_t reg = 0; reg < XL_CPUID_NR_REGS; reg++)
 		if (!strncmp(s + at, xl_cpuid_reg_name(reg), 3) && s[at + 3] == '=')
 			return (int)reg;
-	return refuse(e, at, "has '%.*s' where a register is: eax, ebx, ecx or edx, then '=' and its bits",
+	return xl_cfg_refuse(e, at, "has '%.*s' where a register is: eax, ebx, ecx or edx, then '=' and its bits",
 		      (int)(strcspn(s + at, ",=:") < 16 ? strcspn(s + at, ",=:") : 16), s + at);
 }
 
@@ -210,16 +209,16 @@ static int xend_register(const char *s, size_t *at, uint32_t leaf, uint32_t subl
 	len = strcspn(s + bits, ",");
 	for (size_t b = 0; b < len; b++)
 		if (!set_bit(&(struct xl_cpuid_rule){ 0 }, 0, s[bits + b]))
-			return refuse(e, bits + b, "has %s in the bits of %s: each is 0, 1, x, k or s",
+			return xl_cfg_refuse(e, bits + b, "has %s in the bits of %s: each is 0, 1, x, k or s",
 				      cfg_char_text(s[bits + b], c, sizeof(c)), xl_cpuid_reg_name((uint32_t)reg));
 	if (len != REG_BITS)
-		return refuse(e, bits, "gives %s %zu bits: a register's are 32 of 0, 1, x, k and s, bit 31 "
+		return xl_cfg_refuse(e, bits, "gives %s %zu bits: a register's are 32 of 0, 1, x, k and s, bit 31 "
 			      "first", xl_cpuid_reg_name((uint32_t)reg), len);
 	i = rule_for(p, leaf, subleaf, (uint32_t)reg, *at, e);
 	if (i < 0)
 		return -1;
 	if (p->named[i])
-		return refuse(e, *at, "names %s of %s twice", xl_cpuid_reg_name((uint32_t)reg),
+		return xl_cfg_refuse(e, *at, "names %s of %s twice", xl_cpuid_reg_name((uint32_t)reg),
 			      leaf_text(leaf, subleaf, text, sizeof(text)));
 	p->named[i] = ALL_BITS;
 	for (unsigned int b = 0; b < REG_BITS; b++)

@@ -31,6 +31,10 @@ struct xl_cpuid_error {
 	char why[160];
 };
 
+/* A refusal: e's byte at and reason from fmt. -1, what a parser returns then. */
+__attribute__((format(printf, 3, 4))) int xl_cfg_refuse(struct xl_cpuid_error *e, size_t at, const char *fmt,
+							 ...);
+
 /*
  * The libxl form, "host,FEATURE=V[,FEATURE=V...]" (V one of 0 1 x k s),
  * added to p. 0, or -1 with e: not starting with "host", an empty or

@@ -14,7 +14,7 @@
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
-	   KEY_CPUID, KEY_COUNT };
+	   KEY_CPUID, KEY_MSR, KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
@@ -378,7 +378,7 @@ static int set_on_crash(struct parser *p, const struct value *v)
 	return set_action(p, v, &p->c->on_crash);
 }
 
-/* A cpuid string refused: the reason, at its byte's column (string starting at line, column). */
+/* A cpuid or msr string refused: the reason, at its byte's column (string starting at line, column). */
 static int cpuid_refused(struct parser *p, const struct xl_cpuid_error *e, unsigned int line,
 			 unsigned int column)
 {
@@ -421,9 +421,36 @@ static int set_cpuid(struct parser *p, const struct value *v)
 	return 0;
 }
 
+/*
+ * msr: xen-lite's own (xl.cfg has none), a list of "MSR:deny", "MSR:ro" or
+ * "MSR:and=HEX,or=HEX" strings. A refusal's column is as cpuid's.
+ */
+static int set_msr(struct parser *p, const struct value *v)
+{
+	struct xl_msr_policy *m = &p->c->msr;
+	struct xl_cpuid_error e;
+
+	memset(m, 0, sizeof(*m));
+	if (v->kind != VALUE_LIST || !v->nr_items) {
+		snprintf(p->why, sizeof(p->why), "must be a list of \"MSR:deny\", \"MSR:ro\" or "
+			 "\"MSR:and=HEX,or=HEX\" strings");
+		return -1;
+	}
+	for (unsigned int i = 0; i < v->nr_items; i++) {
+		if (!v->item_quoted[i]) {
+			e = (struct xl_cpuid_error){ .at = 0, .why = "has an item that is not quoted: each rule "
+								"is, \"MSR:deny\"" };
+			return cpuid_refused(p, &e, v->item_line[i], v->item_column[i]);
+		}
+		if (xl_msr_parse(v->item[i], m, &e))
+			return cpuid_refused(p, &e, v->item_line[i], v->item_column[i] + 1);
+	}
+	return 0;
+}
+
 static const struct key_rule {
 	const char *name;
-	bool takes_list; /* cpus, pci and cpuid; every other key takes one value */
+	bool takes_list; /* cpus, pci, cpuid and msr; every other key takes one value */
 	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
 } keys[KEY_COUNT] = {
 	[KEY_NAME] = { "name", false, set_name },
@@ -440,6 +467,7 @@ static const struct key_rule {
 	[KEY_ON_REBOOT] = { "on_reboot", false, set_on_reboot },
 	[KEY_ON_CRASH] = { "on_crash", false, set_on_crash },
 	[KEY_CPUID] = { "cpuid", true, set_cpuid },
+	[KEY_MSR] = { "msr", true, set_msr },
 };
 
 static int find_key(const char *key, size_t len)

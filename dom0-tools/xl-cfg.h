@@ -13,6 +13,7 @@
 
 #include "xen-lite-abi.h"
 #include "xl-cfg-cpuid.h"
+#include "xl-cfg-msr.h"
 
 /* What the hypervisor does when the guest ends (on_poweroff, on_reboot, on_crash). */
 enum xl_end_action { XL_ACTION_PRESERVE, XL_ACTION_DESTROY, XL_ACTION_RESTART };
@@ -46,6 +47,8 @@ struct xl_cfg {
 	uint32_t on_dma_fault; /* XL_DMA_FAULT_CRASH (default) or XL_DMA_FAULT_LOG */
 	/* cpuid: the rules of the domain's cpu-policy policy; none (nr 0) without the key */
 	struct xl_cpuid_policy cpuid;
+	/* msr: the MSR rules of the same policy; none (nr 0) without the key */
+	struct xl_msr_policy msr;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include "libxl-lite.h"
 #include "xl-args.h"
 #include "xl-cfg-cpuid.h"
+#include "xl-cfg-msr.h"
 
 /* domains asked for per XL_SYSCTL_DOMAIN_LIST (64 bytes each: 16 KiB) */
 #define XL_LIST_MAX 256
@@ -33,12 +34,15 @@ int xl_cmd_profile(struct xl_handle *h, const struct xl_args *a);
 /* cpu-policy [-j] [-r] DOMAIN: the domain's policy printed (-r: then removed). */
 int xl_cmd_cpu_policy(struct xl_handle *h, const struct xl_args *a);
 /*
- * For create with a `cpuid` key (file: the configuration, for messages):
- * whether the cpu-policy module is loaded (if not, says so with the command
- * that loads it), and the policy sent as domid's (SET; a refusal reported).
+ * For create with a `cpuid` or `msr` key (file: the configuration, key:
+ * the key named, for messages): whether the cpu-policy module is loaded (if
+ * not, says so with the command that loads it), and the policy - the CPUID
+ * and MSR rules together - sent as domid's (SET; a refusal reported, with
+ * the module's reason from the hypervisor's log).
  */
-int xl_cpu_policy_module_ready(struct xl_handle *h, const char *file);
-int xl_cpu_policy_set(struct xl_handle *h, uint32_t domid, const struct xl_cpuid_policy *p);
+int xl_cpu_policy_module_ready(struct xl_handle *h, const char *file, const char *key);
+int xl_cpu_policy_set(struct xl_handle *h, uint32_t domid, const struct xl_cpuid_policy *p,
+		      const struct xl_msr_policy *m);
 /* introspect (xl-introspect.c). */
 int xl_cmd_introspect(struct xl_handle *h, const struct xl_args *a);
 /* inject [-n] [-u] [-j] CAMPAIGN (xl-inject.c). */

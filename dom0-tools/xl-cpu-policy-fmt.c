@@ -1,6 +1,7 @@
 /* How xl-lite shows a cpu-policy policy (see xl-cpu-policy-fmt.h). */
 #include <string.h>
 
+#include "../modules/cpu-policy/policy_rules.h"
 #include "xl-cpu-policy-fmt.h"
 #include "xl-cpuid-features.h"
 #include "xl-lite-fmt.h"
@@ -77,7 +78,24 @@ static void print_json_bits(FILE *f, const struct xl_cpuid_rule *r, char want)
 	fputc(']', f);
 }
 
-static void print_json(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p)
+/* ,"msr_rules":[{"msr":...,"action":"mask","and_mask":...,"or_mask":...,"text":"0x..:and=0x.."}] */
+static void print_json_msr(FILE *f, const struct xl_msr_policy *m)
+{
+	char text[XL_MSR_RULE_TEXT];
+
+	fputs(",\"msr_rules\":[", f);
+	for (unsigned int i = 0; m && i < m->nr; i++) {
+		const struct xl_msr_rule *r = &m->rule[i];
+
+		fprintf(f, "%s{\"msr\":%u,\"action\":\"%s\",\"and_mask\":%llu,\"or_mask\":%llu,\"text\":\"%s\"}",
+			i ? "," : "", r->msr, xl_msr_action_name(r->action), (unsigned long long)cpu_msr_and(r),
+			(unsigned long long)cpu_msr_or(r), xl_msr_rule_text(r, text, sizeof(text)));
+	}
+	fputc(']', f);
+}
+
+static void print_json(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p,
+		       const struct xl_msr_policy *m)
 {
 	char text[XL_CPUID_RULE_TEXT];
 
@@ -103,24 +121,37 @@ static void print_json(FILE *f, uint32_t domid, const char *name, const struct x
 		print_json_bits(f, r, '1');
 		fputc('}', f);
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	print_json_msr(f, m);
+	fputs("}\n", f);
 }
 
-static void print_table(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p)
+/* The MSR rules' table and the `msr = [...]` line that gives them. */
+static void print_msr_table(FILE *f, const struct xl_msr_policy *m)
+{
+	char text[XL_MSR_RULE_TEXT];
+
+	fprintf(f, "%-10s %-9s %-18s %s\n", "MSR", "ACTION", "AND", "OR");
+	for (unsigned int i = 0; i < m->nr; i++) {
+		const struct xl_msr_rule *r = &m->rule[i];
+
+		if (r->action == XL_MSR_MASK)
+			fprintf(f, "0x%08x %-9s 0x%016llx 0x%016llx\n", r->msr, xl_msr_action_name(r->action),
+				(unsigned long long)cpu_msr_and(r), (unsigned long long)cpu_msr_or(r));
+		else
+			fprintf(f, "0x%08x %-9s %-18s -\n", r->msr, xl_msr_action_name(r->action), "-");
+	}
+	fputs("msr = [", f);
+	for (unsigned int i = 0; i < m->nr; i++)
+		fprintf(f, "%s \"%s\"", i ? "," : "", xl_msr_rule_text(&m->rule[i], text, sizeof(text)));
+	fputs(" ]\n", f);
+}
+
+/* The CPUID rules' table and the `cpuid = [...]` line that gives them. */
+static void print_cpuid_table(FILE *f, const struct xl_cpuid_policy *p)
 {
 	char bits[33], text[XL_CPUID_RULE_TEXT], sub[16];
 
-	fprintf(f, "domain %u", domid);
-	if (name) {
-		fputs(" (", f);
-		xl_print_field(f, name, strlen(name));
-		fputc(')', f);
-	}
-	if (!p || !p->nr) {
-		fputs(": no CPU policy: its CPUID answers are the hypervisor's\n", f);
-		return;
-	}
-	fprintf(f, ": %u rule%s\n", p->nr, p->nr == 1 ? "" : "s");
 	fprintf(f, "%-10s %-7s %-3s %-32s %s\n", "LEAF", "SUBLEAF", "REG", "BITS (31..0)", "CHANGES");
 	for (unsigned int i = 0; i < p->nr; i++) {
 		const struct xl_cpuid_rule *r = &p->rule[i];
@@ -137,11 +168,36 @@ static void print_table(FILE *f, uint32_t domid, const char *name, const struct 
 	fputs(" ]\n", f);
 }
 
+static void print_table(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p,
+			const struct xl_msr_policy *m)
+{
+	unsigned int nr = p ? p->nr : 0, nr_msr = m ? m->nr : 0;
+
+	fprintf(f, "domain %u", domid);
+	if (name) {
+		fputs(" (", f);
+		xl_print_field(f, name, strlen(name));
+		fputc(')', f);
+	}
+	if (!nr && !nr_msr) {
+		fputs(": no CPU policy: its CPUID answers are the hypervisor's\n", f);
+		return;
+	}
+	fprintf(f, ": %u rule%s", nr, nr == 1 ? "" : "s");
+	if (nr_msr)
+		fprintf(f, ", %u MSR rule%s", nr_msr, nr_msr == 1 ? "" : "s");
+	fputc('\n', f);
+	if (nr)
+		print_cpuid_table(f, p);
+	if (nr_msr)
+		print_msr_table(f, m);
+}
+
 void xl_print_cpu_policy(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p,
-			 bool json)
+			 const struct xl_msr_policy *m, bool json)
 {
 	if (json)
-		print_json(f, domid, name, p);
+		print_json(f, domid, name, p, m);
 	else
-		print_table(f, domid, name, p);
+		print_table(f, domid, name, p, m);
 }

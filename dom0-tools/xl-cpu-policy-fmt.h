@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "xl-cfg-cpuid.h"
+#include "xl-cfg-msr.h"
 
 /* "0x00000007,0:ebx=" and 32 bits: the longest rule text, with its NUL */
 #define XL_CPUID_RULE_TEXT 64
@@ -27,11 +28,12 @@ const char *xl_cpuid_rule_text(const struct xl_cpuid_rule *r, char *buf, size_t 
 void xl_print_cpuid_changes(FILE *f, const struct xl_cpuid_rule *r);
 
 /*
- * xl-lite cpu-policy DOMAIN: the domain's policy (p NULL: it has none) as a
- * table with the `cpuid = [...]` line that gives it, or one JSON object.
- * name may be NULL (not in the domain list).
+ * xl-lite cpu-policy DOMAIN: the domain's policy - CPUID rules p, MSR rules
+ * m; both NULL: it has none - as tables with the `cpuid = [...]` and
+ * `msr = [...]` lines that give it, or one JSON object. name may be NULL
+ * (not in the domain list).
  */
 void xl_print_cpu_policy(FILE *f, uint32_t domid, const char *name, const struct xl_cpuid_policy *p,
-			 bool json);
+			 const struct xl_msr_policy *m, bool json);
 
 #endif

@@ -12,18 +12,22 @@
 #include <stdint.h>
 
 #include "xl-cfg-cpuid.h"
+#include "xl-cfg-msr.h"
 
 /*
- * SET's buffer for p into buf (size bytes; XL_CPU_POLICY_MAX_SIZE is
- * enough): its size, or 0 with *why when the module would refuse it (no
+ * SET's buffer for CPUID rules p and MSR rules m into buf (size bytes;
+ * XL_CPU_POLICY_MAX_SIZE is enough): version 1 without MSR rules, else
+ * version 2. Its size, or 0 with *why when the module would refuse it (no
  * rule, too many, a rule the module's checker refuses) or it does not fit.
  */
-size_t xl_cpu_policy_encode(const struct xl_cpuid_policy *p, void *buf, size_t size, const char **why);
+size_t xl_cpu_policy_encode(const struct xl_cpuid_policy *p, const struct xl_msr_policy *m, void *buf,
+			    size_t size, const char **why);
 
 /*
  * GET's answer - n bytes (what the call returned) of a buffer of size -
- * checked and read into *p: NULL, or why it is malformed.
+ * checked and read into *p and *m: NULL, or why it is malformed.
  */
-const char *xl_cpu_policy_decode(const void *buf, int64_t n, size_t size, struct xl_cpuid_policy *p);
+const char *xl_cpu_policy_decode(const void *buf, int64_t n, size_t size, struct xl_cpuid_policy *p,
+				 struct xl_msr_policy *m);
 
 #endif

@@ -152,6 +152,18 @@ static void print_cpuid(FILE *f, const struct xl_cpuid_policy *p)
 	}
 }
 
+/* msr: one line per MSR rule, as the key writes it */
+static void print_msr(FILE *f, const struct xl_msr_policy *m)
+{
+	char text[XL_MSR_RULE_TEXT];
+
+	if (!m->nr)
+		fputs("msr:          none\n", f);
+	for (unsigned int i = 0; i < m->nr; i++)
+		fprintf(f, "msr:          %s (%s)\n", xl_msr_rule_text(&m->rule[i], text, sizeof(text)),
+			xl_msr_action_name(m->rule[i].action));
+}
+
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size)
 {
@@ -177,4 +189,5 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	fprintf(f, "on_crash:     %s\n", action_name(cfg->on_crash));
 	fprintf(f, "on_dma_fault: %s\n", req.on_dma_fault == XL_DMA_FAULT_LOG ? "log" : "crash");
 	print_cpuid(f, &cfg->cpuid);
+	print_msr(f, &cfg->msr);
 }

@@ -2,9 +2,9 @@
  * xl-lite create [-n] [-c] [-p] FILE [KEY=VALUE ...] and create-elf: the
  * configuration (with the command line's settings), the images it names,
  * then the staged create (libxl-lite), or with -n only the checks that need
- * no change to the node (xl-create-check.c). A `cpuid` key's policy goes to
- * the cpu-policy module (xl-cpu-policy.c) before the guest runs an
- * instruction. Documentation/tools.md.
+ * no change to the node (xl-create-check.c). The `cpuid` and `msr` keys'
+ * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET,
+ * before the guest runs an instruction. Documentation/tools.md.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +16,12 @@
 #include "xl-cfg.h"
 #include "xl-cmds.h"
 #include "xl-create-check.h"
+
+/* The key that makes the guest a cpu-policy policy ("cpuid", else "msr"), or NULL when it has none. */
+static const char *policy_key(const struct xl_cfg *cfg)
+{
+	return cfg->cpuid.nr ? "cpuid" : cfg->msr.nr ? "msr" : NULL;
+}
 
 /* PCI functions asked for per XL_SYSCTL_PCI_LIST for a dry run */
 #define PCI_LIST_MAX 64
@@ -220,8 +226,12 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 	if (nr_pci > PCI_LIST_MAX)
 		nr_pci = PCI_LIST_MAX;
 	problems = xl_create_check(stderr, file, cfg, &si, pci, (unsigned int)nr_pci);
-	/* the policy is checked already (parsed): what is left is whether a module would take it */
-	if (cfg->cpuid.nr && xl_cpu_policy_module_ready(h, file) != XL_EXIT_OK)
+	/*
+	 * the policy is checked already (parsed): what is left is whether a
+	 * module would take it (whether the guest reaches its MSRs, only the
+	 * module can tell, for a domain that exists)
+	 */
+	if (policy_key(cfg) && xl_cpu_policy_module_ready(h, file, policy_key(cfg)) != XL_EXIT_OK)
 		problems++;
 	if (problems) {
 		fprintf(stderr, "xl-lite: %s: dry run: the guest could not be created now\n", file);
@@ -239,7 +249,7 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
  */
 static int give_policy(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, bool paused)
 {
-	int rc = xl_cpu_policy_set(h, id, &cfg->cpuid);
+	int rc = xl_cpu_policy_set(h, id, &cfg->cpuid, &cfg->msr);
 
 	if (rc == XL_EXIT_OK && !paused && xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, id) < 0)
 		rc = xl_report(&h->err);
@@ -253,8 +263,8 @@ static int give_policy(struct xl_handle *h, uint32_t id, const struct xl_cfg *cf
  * and ramdisk it names, sent with the staged create (CREATE, LOAD chunks,
  * START) whatever the guest type, so images are not limited by the driver's
  * buffer. -n stops before creating; -c attaches to the console after. With
- * a cpuid key: refused at once without the cpu-policy module, else created
- * paused whatever -p says, given its policy, then unpaused unless -p.
+ * a cpuid or msr key: refused at once without the cpu-policy module, else
+ * created paused whatever -p says, given its policy, then unpaused unless -p.
  */
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 {
@@ -275,18 +285,18 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return rc;
 	}
 	/* before anything is created: a policy nothing would apply is refused */
-	if (cfg.cpuid.nr && (rc = xl_cpu_policy_module_ready(h, a->args[0])) != XL_EXIT_OK) {
+	if (policy_key(&cfg) && (rc = xl_cpu_policy_module_ready(h, a->args[0], policy_key(&cfg))) != XL_EXIT_OK) {
 		free_images(&im);
 		return rc;
 	}
 	xl_cfg_to_create(&cfg, &req);
-	if (a->paused || cfg.cpuid.nr)
+	if (a->paused || policy_key(&cfg))
 		req.flags |= XL_CREATE_PAUSED;
 	id = xl_create_staged(h, &req, im.kernel, im.kernel_size, im.ramdisk, im.ramdisk_size);
 	free_images(&im);
 	if (id < 0)
 		return xl_report(&h->err);
-	if (cfg.cpuid.nr && (rc = give_policy(h, (uint32_t)id, &cfg, a->paused)) != XL_EXIT_OK)
+	if (policy_key(&cfg) && (rc = give_policy(h, (uint32_t)id, &cfg, a->paused)) != XL_EXIT_OK)
 		return rc;
 	printf("%lld\n", (long long)id);
 	if (!a->console)

@@ -71,7 +71,7 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/xl-console.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
 	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
 	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c \
-	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
+	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cfg-msr.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
 	dom0-tools/xl-cpu-policy-wire.c dom0-tools/xl-cpu-policy-fmt.c modules/cpu-policy/policy_rules.c \
 	dom0-tools/xl-introspect.c dom0-tools/xl-intro-args.c dom0-tools/xl-intro-data.c dom0-tools/xl-intro-fmt.c \
 	dom0-tools/xl-inject.c dom0-tools/xl-fi-campaign.c dom0-tools/xl-fi-plan.c dom0-tools/xl-fi-wire.c \
@@ -80,7 +80,7 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cmds.h dom0-tools/xl-create-check.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
-	dom0-tools/xl-cfg-cpuid.h dom0-tools/xl-cpuid-features.h dom0-tools/xl-cpu-policy-wire.h \
+	dom0-tools/xl-cfg-cpuid.h dom0-tools/xl-cfg-msr.h dom0-tools/xl-cpuid-features.h dom0-tools/xl-cpu-policy-wire.h \
 	dom0-tools/xl-cpu-policy-fmt.h modules/cpu-policy/cpu_policy_abi.h modules/cpu-policy/policy_rules.h \
 	dom0-tools/xl-intro-args.h dom0-tools/xl-intro-data.h dom0-tools/xl-intro-fmt.h \
 	modules/exit-profiler/exit_profiler_abi.h modules/introspection/introspection_abi.h \

@@ -81,7 +81,7 @@ struct domain_access {
 	uint32_t id;
 	int err;
 	uint64_t gpa, gva, cr3, len;
-	uint32_t flags;
+	uint32_t flags, msr;
 	void *buf;
 	int (*fn)(struct domain *d, struct domain_access *a);
 };
@@ -164,6 +164,21 @@ int xl_domain_kick(uint32_t domain_id)
 	return with_domain(&a);
 }
 
+static int msr_exits(struct domain *d, struct domain_access *a)
+{
+	return (int)arch_domain_msr_exits(d, a->msr);
+}
+
+_Static_assert(XL_MSR_EXITS_READ == ARCH_MSR_EXITS_READ && XL_MSR_EXITS_WRITE == ARCH_MSR_EXITS_WRITE,
+	       "module.h's MSR exit bits are the arch's");
+
+int xl_domain_msr_exits(uint32_t domain_id, uint32_t msr)
+{
+	struct domain_access a = { .id = domain_id, .msr = msr, .fn = msr_exits };
+
+	return with_domain(&a);
+}
+
 #define EXPORT(fn) { #fn, (uint64_t)(uintptr_t)&(fn) }
 
 static const struct module_symbol exports[] = {
@@ -191,6 +206,7 @@ static const struct module_symbol exports[] = {
 	EXPORT(xl_domain_write),
 	EXPORT(xl_domain_translate),
 	EXPORT(xl_domain_kick),
+	EXPORT(xl_domain_msr_exits),
 	EXPORT(xl_hook_exits),
 	EXPORT(xl_hook_policy),
 	EXPORT(xl_hook_tick),

@@ -223,6 +223,15 @@ int xl_domain_write(uint32_t domain_id, uint64_t gpa, const void *buf, uint64_t 
 int xl_domain_translate(uint32_t domain_id, uint64_t cr3, uint64_t gva, uint64_t *gpa);
 /* Make every running vCPU of the domain take an exit soon (its exit hooks see its state). 0 or -ENOENT. */
 int xl_domain_kick(uint32_t domain_id);
+/*
+ * Whether the domain's RDMSRs (XL_MSR_EXITS_READ) and WRMSRs
+ * (XL_MSR_EXITS_WRITE) of msr reach the hypervisor, where the policy hooks
+ * see them: the bits, 0 when the MSR is the domain's own both ways, or
+ * -ENOENT (no such domain).
+ */
+#define XL_MSR_EXITS_READ 1
+#define XL_MSR_EXITS_WRITE 2
+int xl_domain_msr_exits(uint32_t domain_id, uint32_t msr);
 
 static inline uint64_t xl_rdtsc(void)
 {

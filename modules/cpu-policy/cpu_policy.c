@@ -1,14 +1,16 @@
 /*
- * cpu-policy: per-domain CPUID masks, so that a guest sees the feature set
- * its configuration names rather than whatever the node's CPU has
- * (Documentation/modules/cpu-policy.md). dom0 sets a domain's policy with
- * XL_MODULE_CALL (xl-lite create with a `cpuid` key, in the format of
- * cpu_policy_abi.h); the CPUID policy hook applies it after the core's own
- * policy, on the CPU of the vCPU; a domain's policy goes with it.
+ * cpu-policy: per-domain CPUID and MSR masks, so that a guest sees the
+ * feature set its configuration names rather than whatever the node's CPU
+ * has (Documentation/modules/cpu-policy.md). dom0 sets a domain's policy
+ * with XL_MODULE_CALL (xl-lite create with a `cpuid` or `msr` key, in the
+ * format of cpu_policy_abi.h); the CPUID and MSR policy hooks apply it
+ * after the core's own policy, on the CPU of the vCPU; a domain's policy
+ * goes with it.
  */
 #include <xen-lite/errno.h>
 #include <xen-lite/module.h>
 
+#include "policy_msr.h"
 #include "policy_rules.h"
 #include "policy_table.h"
 
@@ -16,6 +18,7 @@ static struct policy_table *table;
 
 /* SET's rules once checked, and a restart's copy: under setting (below). */
 static struct xl_cpuid_rule scratch[XL_CPU_POLICY_MAX_RULES];
+static struct xl_msr_rule scratch_msr[XL_CPU_POLICY_MAX_MSR_RULES];
 static uint8_t wire[XL_CPU_POLICY_MAX_SIZE];
 
 /*
@@ -51,6 +54,16 @@ static void cpuid_hook(uint32_t domain_id, uint32_t leaf, uint32_t subleaf, stru
 	r->edx = regs[XL_CPUID_EDX];
 }
 
+static bool msr_read_hook(uint32_t domain_id, uint32_t msr, uint64_t *value)
+{
+	return policy_msr_read(table, domain_id, msr, value);
+}
+
+static bool msr_write_hook(uint32_t domain_id, uint32_t msr, uint64_t value)
+{
+	return policy_msr_write(table, domain_id, msr, value);
+}
+
 static void domain_destroyed(uint32_t domain_id)
 {
 	if (!policy_clear(table, domain_id))
@@ -73,32 +86,37 @@ static bool domain_exists(uint32_t domain_id)
 static void domain_restarted(uint32_t old_id, uint32_t new_id)
 {
 	static struct xl_cpuid_rule rules[XL_CPU_POLICY_MAX_RULES];
-	uint32_t nr, bad;
+	static struct xl_msr_rule msr[XL_CPU_POLICY_MAX_MSR_RULES];
+	uint32_t nr, nr_msr, bad;
 	int64_t n;
 
+	/* built from the old one's configuration: its MSRs exit as the old one's did */
 	setting_begin();
 	n = policy_get(table, old_id, wire, sizeof(wire));
-	if (n > 0 && cpu_policy_check(wire, (uint64_t)n, rules, &nr, &bad) == CPU_POLICY_OK &&
-	    !policy_set(table, new_id, rules, nr))
+	if (n > 0 && cpu_policy_check(wire, (uint64_t)n, rules, &nr, msr, &nr_msr, &bad) == CPU_POLICY_OK &&
+	    !policy_set(table, new_id, rules, nr, msr, nr_msr))
 		log_info("cpu-policy: domain d%u restarted as d%u: its policy kept\n", old_id, new_id);
 	setting_end();
 }
 
 static int64_t op_set(uint32_t domain, const struct xl_module_call *c)
 {
-	uint32_t nr, bad;
-	enum cpu_policy_problem p = cpu_policy_check(c->buf, c->size, scratch, &nr, &bad);
+	uint32_t nr, nr_msr, bad;
+	enum cpu_policy_problem p = cpu_policy_check(c->buf, c->size, scratch, &nr, scratch_msr, &nr_msr, &bad);
 	int err;
 
 	if (p != CPU_POLICY_OK) {
-		log_warn("cpu-policy: policy for d%u refused: %s (rule %u)\n", domain,
-			 cpu_policy_problem_text(p), bad);
+		log_warn("cpu-policy: policy for d%u refused: %s (%srule %u)\n", domain,
+			 cpu_policy_problem_text(p), cpu_policy_problem_is_msr(p) ? "MSR " : "", bad);
 		return -EINVAL;
 	}
 	if (!domain_exists(domain))
 		return -ENOENT;
+	err = policy_msr_reachable(domain, scratch_msr, nr_msr);
+	if (err)
+		return err;
 	setting_begin();
-	err = policy_set(table, domain, scratch, nr);
+	err = policy_set(table, domain, scratch, nr, scratch_msr, nr_msr);
 	setting_end();
 	if (err)
 		return err;
@@ -110,7 +128,7 @@ static int64_t op_set(uint32_t domain, const struct xl_module_call *c)
 		policy_clear(table, domain);
 		return -ENOENT;
 	}
-	log_info("cpu-policy: domain d%u: %u rule(s) set\n", domain, nr);
+	log_info("cpu-policy: domain d%u: %u rule(s) set, %u MSR rule(s)\n", domain, nr, nr_msr);
 	return 0;
 }
 
@@ -162,7 +180,9 @@ static const char *busy(void)
 
 static int init(const char *args)
 {
-	static const struct xl_policy_hooks policy_hooks = { .cpuid = cpuid_hook };
+	static const struct xl_policy_hooks policy_hooks = { .cpuid = cpuid_hook,
+							     .msr_read = msr_read_hook,
+							     .msr_write = msr_write_hook };
 	static const struct xl_domain_hooks domain_hooks = { .destroyed = domain_destroyed,
 							     .restarted = domain_restarted };
 	int err;

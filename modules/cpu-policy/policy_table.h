@@ -1,6 +1,6 @@
 /*
  * The cpu-policy module's policies, one slot per domain, read lock-free by
- * the CPUID hook of every CPU while dom0 replaces them. No hypervisor calls
+ * the CPUID and MSR hooks of every CPU while dom0 replaces them. No hypervisor calls
  * here: the host unit tests (tests/unit/test_cpu_policy.c) link it as it is.
  *
  * Publication - why readers never see half a policy, and never wait:
@@ -33,6 +33,8 @@
 struct policy_copy {
 	uint32_t nr_rules;
 	struct xl_cpuid_rule rule[XL_CPU_POLICY_MAX_RULES];
+	uint32_t nr_msr_rules;
+	struct xl_msr_rule msr[XL_CPU_POLICY_MAX_MSR_RULES];
 };
 
 struct policy_slot {
@@ -46,11 +48,13 @@ struct policy_table {
 };
 
 /*
- * The domain's policy becomes rules[0, nr) (already checked: policy_rules.h),
- * in its slot or a free one. 0, or -ENOSPC when every slot is another
- * domain's. Serialised with other policy_set calls.
+ * The domain's policy becomes CPUID rules[0, nr) and MSR msr[0, nr_msr)
+ * (already checked: policy_rules.h), in its slot or a free one. 0, or
+ * -ENOSPC when every slot is another domain's. Serialised with other
+ * policy_set calls.
  */
-int policy_set(struct policy_table *t, uint32_t domain, const struct xl_cpuid_rule *rules, uint32_t nr);
+int policy_set(struct policy_table *t, uint32_t domain, const struct xl_cpuid_rule *rules, uint32_t nr,
+	       const struct xl_msr_rule *msr, uint32_t nr_msr);
 
 /* The domain's policy removed: 0, or -ENOENT when it had none. Any CPU. */
 int policy_clear(struct policy_table *t, uint32_t domain);
@@ -62,6 +66,12 @@ int policy_clear(struct policy_table *t, uint32_t domain);
  */
 bool policy_apply(const struct policy_table *t, uint32_t domain, uint32_t leaf, uint32_t subleaf,
 		  uint32_t regs[XL_CPUID_NR_REGS]);
+
+/*
+ * The domain's rule for msr into *out: true when it has a policy with one.
+ * Any CPU, lock-free, never waits for a writer (as policy_apply).
+ */
+bool policy_msr_rule(const struct policy_table *t, uint32_t domain, uint32_t msr, struct xl_msr_rule *out);
 
 /*
  * GET: the domain's policy in the wire format into buf (size bytes). The

@@ -62,21 +62,24 @@ static void check_request(const struct xl_domctl_create *r)
 	}
 }
 
-/* A cpuid key's policy is one the cpu-policy module takes, and reads back the same. */
-static void check_cpuid(const struct xl_cpuid_policy *p)
+/* The cpuid and msr keys' policy is one the cpu-policy module takes, and reads back the same. */
+static void check_cpuid(const struct xl_cpuid_policy *p, const struct xl_msr_policy *m)
 {
 	static unsigned char buf[XL_CPU_POLICY_MAX_SIZE];
 	static struct xl_cpuid_policy back;
+	static struct xl_msr_policy back_msr;
 	const char *why = NULL;
 	size_t len;
 
-	if (!p->nr)
+	if (!p->nr && !m->nr)
 		return;
-	len = xl_cpu_policy_encode(p, buf, sizeof(buf), &why);
-	FUZZ_CHECK(len, "a cpuid policy the module would refuse: %s", why);
-	FUZZ_CHECK(!xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back), "not read back");
+	len = xl_cpu_policy_encode(p, m, buf, sizeof(buf), &why);
+	FUZZ_CHECK(len, "a cpuid/msr policy the module would refuse: %s", why);
+	FUZZ_CHECK(!xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back, &back_msr), "not read back");
 	FUZZ_CHECK(back.nr == p->nr && !memcmp(back.rule, p->rule, p->nr * sizeof(p->rule[0])),
 		   "read back differently");
+	FUZZ_CHECK(back_msr.nr == m->nr && !memcmp(back_msr.rule, m->rule, m->nr * sizeof(m->rule[0])),
+		   "MSR rules read back differently");
 	for (unsigned int i = 0; i < p->nr; i++)
 		FUZZ_CHECK(p->rule[i].and_mask != 0xffffffffu || p->rule[i].or_mask,
 			   "rule %u changes nothing", i);
@@ -106,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(cfg.kernel[0], "no kernel");
 		xl_cfg_to_create(&cfg, &req);
 		check_request(&req);
-		check_cpuid(&cfg.cpuid);
+		check_cpuid(&cfg.cpuid, &cfg.msr);
 	}
 	free(text);
 	return 0;

@@ -483,11 +483,17 @@ def guest_pci_seeds():
             "bar-sizing": u8(0) + u16(299) + sizing}
 
 
-def cpu_policy_seed(rules):
-    """The cpu-policy module's SET buffer (modules/cpu-policy/cpu_policy_abi.h)."""
-    out = u32(0x50435058) + u32(1) + u32(len(rules)) + u32(0)
+def cpu_policy_seed(rules, msr_rules=None):
+    """The cpu-policy module's SET buffer (modules/cpu-policy/cpu_policy_abi.h): version 1 without
+    msr_rules, else version 2 with them, each (msr, action, and, or) - actions 0 deny, 1 read-only, 2 mask."""
+    version = 1 if msr_rules is None else 2
+    msr_rules = msr_rules or []
+    out = u32(0x50435058) + u32(version) + u32(len(rules)) + u32(len(msr_rules))
     for leaf, subleaf, reg, and_mask, or_mask in rules:
         out += u32(leaf) + u32(subleaf) + u32(reg) + u32(and_mask) + u32(or_mask)
+    for msr, action, and_mask, or_mask in msr_rules:
+        out += (u32(msr) + u32(action) + u32(and_mask & 0xFFFFFFFF) + u32(and_mask >> 32) +
+                u32(or_mask & 0xFFFFFFFF) + u32(or_mask >> 32))
     return out
 
 
@@ -526,6 +532,11 @@ def seeds():
         "cpu_policy": {
             "two-rules": cpu_policy_seed([(1, 0xFFFFFFFF, 2, 0xEFEFFFFF, 0), (7, 0, 1, 0xFFFFFFFF, 1)]),
             "every-register": cpu_policy_seed([(0x80000001, 0xFFFFFFFF, r, 0xFFFF0000 | r, r) for r in range(4)]),
+            "v2-msr-rules": cpu_policy_seed([(1, 0xFFFFFFFF, 2, 0xEFEFFFFF, 0)],
+                                            [(0xC001001F, 0, 0, 0), (0xC0000080, 2, 0xFFFFFFFFFFFFF7FF, 0),
+                                             (0x1B, 1, 0, 0), (0xC0010010, 2, 0xFFFFFFFFFFFFFFFF, 1 << 40)]),
+            "v2-msr-only": cpu_policy_seed([], [(0x10 + i, i % 3, 0 if i % 3 != 2 else ~(1 << i) & (2**64 - 1), 0)
+                                                for i in range(32)]),
         },
         "introspection": introspection_seeds(),
     }

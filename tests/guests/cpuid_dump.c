@@ -9,6 +9,12 @@
  *
  *   cpuid-dump: 0x00000001.0: eax 0x... ebx 0x... ecx 0x... edx 0x...
  *
+ * With msrs=0xc0000080,0xc001001f (at most 8, decimal or 0x hex) it reads
+ * each MSR, then writes back what it read (0 after a #GP):
+ *
+ *   cpuid-dump: msr 0xc0000080: 0x0000000000000501     or: #GP
+ *   cpuid-dump: msr 0xc0000080 write: ok               or: #GP
+ *
  * then tries to set its own policy through the cpu-policy module - which
  * only dom0 may: "cpuid-dump: SET from the guest: -1" (-EPERM; -2 when no
  * such module is loaded) - and passes.
@@ -18,6 +24,8 @@
 #include "../../modules/cpu-policy/cpu_policy_abi.h"
 
 #define MAX_LEAVES 8
+#define MAX_MSRS 8
+#define VECTOR_GP 13
 
 static uint8_t buffer[256];
 
@@ -44,6 +52,20 @@ static void dump(uint32_t leaf, uint32_t subleaf)
 		r.ebx, r.ecx, r.edx);
 }
 
+/* An MSR read, then written back: what the domain's MSR policy lets through. */
+static void dump_msr(uint32_t msr)
+{
+	uint64_t value = 0;
+	int vec = rdmsr_safe(msr, &value);
+
+	if (vec < 0)
+		gprintf("cpuid-dump: msr 0x%x: 0x%016llx\n", msr, (unsigned long long)value);
+	else
+		gprintf("cpuid-dump: msr 0x%x: %s\n", msr, vec == VECTOR_GP ? "#GP" : "an exception");
+	vec = wrmsr_safe(msr, vec < 0 ? value : 0);
+	gprintf("cpuid-dump: msr 0x%x write: %s\n", msr, vec < 0 ? "ok" : vec == VECTOR_GP ? "#GP" : "an exception");
+}
+
 /* A policy of one rule (leaf 1 ECX, every bit cleared) for this very guest, sent as dom0 would. */
 static long set_own_policy(uint32_t domain_id)
 {
@@ -64,7 +86,7 @@ void guest_main(const struct xl_start_info *si)
 {
 	char list[128];
 	const char *p = list;
-	unsigned int n = 0;
+	unsigned int n = 0, leaves;
 
 	CHECK(cmdline_get("leaves", list, sizeof(list)), "no leaves= on the command line");
 	while (*p && n++ < MAX_LEAVES) {
@@ -78,8 +100,17 @@ void guest_main(const struct xl_start_info *si)
 		CHECK(!*p || *p == ',', "leaves=%s: '%c' where a ',' is", list, *p);
 		p += *p == ',';
 	}
+	leaves = n;
+	n = 0;
+	if (cmdline_get("msrs", list, sizeof(list))) {
+		for (p = list; *p && n++ < MAX_MSRS;) {
+			dump_msr(number(&p));
+			CHECK(!*p || *p == ',', "msrs=%s: '%c' where a ',' is", list, *p);
+			p += *p == ',';
+		}
+	}
 	gprintf("cpuid-dump: SET from the guest: %ld\n", set_own_policy(si->domain_id));
 	/* still what it was: a refused SET changed nothing */
 	dump(1, 0);
-	pass("cpuid-dump: %u leaves", n);
+	pass("cpuid-dump: %u leaves", leaves);
 }

@@ -621,13 +621,14 @@ test_dom0_cpu_policy() {
 		"(d1 hidden) cpuid-dump: SET from the guest: -1" "(d2 forced) cpuid-dump: SET from the guest: -1" \
 		"(d3 plain) cpuid-dump: SET from the guest: -1" "(d1 hidden) PASS: cpuid-dump: 3 leaves" \
 		"(d2 forced) PASS: cpuid-dump: 3 leaves" "(d3 plain) PASS: cpuid-dump: 3 leaves"
-	expect_no_log "domain d3 (plain) starting on CPU 3, paused" "xen-lite-dom0: hidden: xl-lite:" \
-		"cpu-policy: policy for"
+	expect_no_log "domain d3 (plain) starting on CPU 3, paused" "xen-lite-dom0: hidden: xl-lite:"
+	# (the MSR steps at the end have one refused on purpose)
+	expect_no_log_regex "cpu-policy: policy for d[1-8] "
 	check_cpuid_dumps
 	# what xl-lite cpu-policy shows
 	expect_log "xen-lite-dom0: policy-hidden: domain 1 (hidden): 1 rule" \
 		"xen-lite-dom0: policy-hidden: cpuid = [ \"0x00000001:ecx=xxxxxx0x00x0xxxxxxxxxxxxxxxxxxxx\" ]" \
-		"\"cleared\":[\"sse4_2\",\"movbe\",\"popcnt\",\"aes\"],\"set\":[]}]}" \
+		"\"cleared\":[\"sse4_2\",\"movbe\",\"popcnt\",\"aes\"],\"set\":[]}],\"msr_rules\":[]}" \
 		"xen-lite-dom0: policy-forced: domain 2 (forced): 2 rules" \
 		"xen-lite-dom0: policy-plain: domain 3 (plain): no CPU policy: its CPUID answers are the hypervisor's" \
 		"xen-lite-dom0: policy-plain: exit 0"
@@ -661,6 +662,40 @@ test_dom0_cpu_policy() {
 		"'cpu-policy' is busy: domain d5 has a CPU policy (xl-lite cpu-policy -r 5, or destroy it)" \
 		"xen-lite-dom0: unload: exit 0" "module: unloaded 'cpu-policy' (id 1)" "xen-lite-dom0: cpu-policy done"
 	expect_log_regex "xen-lite-dom0: list-end: lplain +6 +[0-9]+ +[0-9]+ +running "
+	# MSR rules: refused without the module; the dry run's plan; set with the guest paused
+	expect_log "xen-lite-dom0: msr-no-module: xl-lite: /tmp/msrs.cfg: msr needs the cpu-policy module, which is not loaded: xl-lite module load cpu-policy" \
+		"xen-lite-dom0: msr-no-module: exit 1" "xen-lite-dom0: msr-load: exit 0" \
+		"xen-lite-dom0: msr-dry: msr:          0xc001001f:deny (deny)" \
+		"xen-lite-dom0: msr-dry: msr:          0xc0000080:and=0xfffffffffffff7ff (mask)" \
+		"xen-lite-dom0: msr-dry: msr:          0x277:ro (read-only)" "xen-lite-dom0: msr-dry: exit 0" \
+		"xen-lite-dom0: msrs: exit 0" "xen-lite-dom0: msrplain: exit 0"
+	expect_log_regex "cpu-policy: domain d[0-9]+: 0 rule\(s\) set, 3 MSR rule\(s\)"
+	expect_log_regex "domain d[0-9]+ \(msrs\) starting on CPU 1, paused \(created so\)"
+	# what the guests read and wrote: NB_CFG denied both ways, PAT read-only, EFER's NXE read as 0
+	expect_log_regex "\(d[0-9]+ msrs\) cpuid-dump: msr 0xc001001f: #GP"
+	expect_log_regex "\(d[0-9]+ msrs\) cpuid-dump: msr 0xc001001f write: #GP"
+	expect_log_regex "\(d[0-9]+ msrs\) cpuid-dump: msr 0xc0000080 write: ok"
+	expect_log_regex "\(d[0-9]+ msrs\) cpuid-dump: msr 0x277: 0x[0-9a-f]{16}"
+	expect_log_regex "\(d[0-9]+ msrs\) cpuid-dump: msr 0x277 write: #GP"
+	expect_log_regex "\(d[0-9]+ msrplain\) cpuid-dump: msr 0xc001001f: 0x0000400000000000"
+	expect_log_regex "\(d[0-9]+ msrplain\) cpuid-dump: msr 0xc001001f write: ok"
+	expect_log_regex "\(d[0-9]+ msrplain\) cpuid-dump: msr 0x277 write: ok"
+	expect_log_regex "\(d[0-9]+ msrplain\) cpuid-dump: msr 0xc0000080 write: ok"
+	expect_log_regex "\(d[0-9]+ msrs\) PASS: cpuid-dump: 1 leaves"
+	expect_log_regex "\(d[0-9]+ msrplain\) PASS: cpuid-dump: 1 leaves"
+	check_msr_dumps
+	# xl-lite cpu-policy: the MSR rules after the (no) CPUID rules, and the key line
+	expect_log "xen-lite-dom0: policy-msrs: domain 9 (msrs): 0 rules, 3 MSR rules" \
+		"xen-lite-dom0: policy-msrs: 0xc001001f deny      -                  -" \
+		"xen-lite-dom0: policy-msrs: 0xc0000080 mask      0xfffffffffffff7ff 0x0000000000000000" \
+		"xen-lite-dom0: policy-msrs: 0x00000277 read-only -                  -" \
+		"xen-lite-dom0: policy-msrs: msr = [ \"0xc001001f:deny\", \"0xc0000080:and=0xfffffffffffff7ff\", \"0x277:ro\" ]" \
+		"\"msr_rules\":[{\"msr\":3221291039,\"action\":\"deny\""
+	# a rule on FS_BASE, which the guest reads and writes natively: the module's reason, nothing left
+	expect_log_regex "xen-lite-dom0: fsbase: xl-lite: hypervisor: cpu-policy: policy for d[0-9]+ refused: MSR 0xc0000100 is the guest's own \(its reads and writes do not reach the hypervisor\): a policy cannot reach it \(MSR rule 0\)"
+	expect_log "xen-lite-dom0: fsbase: exit 1" "xen-lite-dom0: msr-unload: exit 0" "module: unloaded 'cpu-policy' (id 2)"
+	expect_no_log_regex "xen-lite-dom0: list-msr: fsbase|\(d[0-9]+ fsbase\) "
+	expect_log_regex "xen-lite-dom0: list-msr: msrs +9 "
 	expect_no_log "PANIC" "FAIL" "gave up after" "stayed inside a module hook"
 	expect_no_log_regex "domain d[0-9]+ \([a-z]+\) crashed"
 	test_result
@@ -676,6 +711,22 @@ dumped_leaf() {
 # same_bits WHAT GOT WANT: GOT == WANT (numbers), or a failure naming WHAT
 same_bits() {
 	(($2 == $3)) || test_fail "$1: $(printf '%#x' "$2"), expected $(printf '%#x' "$3")"
+}
+
+# The EFER each MSR guest read: the one without rules has NXE (its start state), the one
+# whose rule forces it to 0 reads the same without it.
+check_msr_dumps() {
+	local plain masked
+	plain=$(grep -a "msrplain) cpuid-dump: msr 0xc0000080: 0x" "$LOG" | head -1 | tr -d '\r' |
+		sed -n 's/.*cpuid-dump: msr 0xc0000080: \(0x[0-9a-f]*\).*/\1/p')
+	masked=$(grep -a "msrs) cpuid-dump: msr 0xc0000080: 0x" "$LOG" | head -1 | tr -d '\r' |
+		sed -n 's/.*cpuid-dump: msr 0xc0000080: \(0x[0-9a-f]*\).*/\1/p')
+	if [ -z "$plain" ] || [ -z "$masked" ]; then
+		test_fail "an MSR guest's EFER missing from the log"
+		return
+	fi
+	(((plain & (1 << 11)) != 0)) || test_fail "the guest without MSR rules reads EFER $plain without NXE"
+	same_bits "msrs: EFER" "$masked" $((plain & ~(1 << 11)))
 }
 
 # What the ELF guests of xl_test=cpu_policy saw against the guest without a policy (d3):

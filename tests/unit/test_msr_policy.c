@@ -15,6 +15,7 @@
 
 #include "../../arch/x86_64/svm/svm.h"
 #include <arch/guest_policy.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 
@@ -222,6 +223,61 @@ static void test_rule_find_x2apic(void **state)
 	assert_null(msr_rule_find_x2apic(0x802));
 	assert_null(msr_rule_find_x2apic(0x831)); /* no ICR high half in x2APIC mode */
 	assert_null(msr_rule_find_x2apic(MSR_EFER));
+}
+
+/*
+ * arch_domain_msr_exits() (what a module's MSR hooks can see) agrees with
+ * the permission map each kind of domain runs with, for every MSR the map
+ * has bits for; MSRs outside it exit for guests.
+ */
+static void expect_exits_match_map(const struct domain *d)
+{
+	static const uint32_t bases[] = { 0x00000000, 0xC0000000, 0xC0010000 };
+
+	for (unsigned int b = 0; b < 3; b++) {
+		for (uint32_t msr = bases[b]; msr < bases[b] + 0x2000; msr++) {
+			unsigned int want = 0;
+			bool r, w;
+
+			assert_true(msrpm_bits(msr, &r, &w));
+			want = (r ? ARCH_MSR_EXITS_READ : 0) | (w ? ARCH_MSR_EXITS_WRITE : 0);
+			if (arch_domain_msr_exits(d, msr) != want)
+				fail_msg("MSR %#x: exits %u, the map says %u", msr, arch_domain_msr_exits(d, msr), want);
+		}
+	}
+}
+
+static void test_domain_msr_exits(void **state)
+{
+	struct domain d = { 0 };
+
+	expect_exits_match_map(&d);
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_FS_BASE), 0);
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_EFER), ARCH_MSR_EXITS_READ | ARCH_MSR_EXITS_WRITE);
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_TSC), ARCH_MSR_EXITS_READ | ARCH_MSR_EXITS_WRITE);
+	assert_int_equal(arch_domain_msr_exits(&d, 0x12345678), ARCH_MSR_EXITS_READ | ARCH_MSR_EXITS_WRITE);
+	/* a Linux guest on an xAPIC CPU, then on an x2APIC one */
+	d.direct_apic = true;
+	msrpm_allow_direct_apic(msrpm, false);
+	expect_exits_match_map(&d);
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_APIC_BASE), ARCH_MSR_EXITS_WRITE);
+	d.arch.x2apic = true;
+	msrpm_allow_direct_apic(msrpm, true);
+	expect_exits_match_map(&d);
+	assert_int_equal(arch_domain_msr_exits(&d, 0x802), ARCH_MSR_EXITS_WRITE);
+	assert_int_equal(arch_domain_msr_exits(&d, 0x80B), 0);
+	/* dom0: what its table lists exits, the rest is its own */
+	d = (struct domain){ .privileged = true };
+	msrpm_build_dom0(msrpm);
+	for (uint32_t msr = 0; msr < 0x2000; msr++) {
+		bool r, w;
+
+		assert_true(msrpm_bits(msr, &r, &w));
+		assert_int_equal(arch_domain_msr_exits(&d, msr),
+				 (r ? ARCH_MSR_EXITS_READ : 0) | (w ? ARCH_MSR_EXITS_WRITE : 0));
+	}
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_VM_HSAVE_PA), ARCH_MSR_EXITS_READ | ARCH_MSR_EXITS_WRITE);
+	assert_int_equal(arch_domain_msr_exits(&d, MSR_LSTAR), 0);
 }
 
 /* ---- emulation ------------------------------------------------------------------------ */
@@ -515,6 +571,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msrpm_direct_apic, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_x2apic, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test(test_rule_find_x2apic),
+		cmocka_unit_test_setup_teardown(test_domain_msr_exits, msrpm_setup, msrpm_teardown),
 		cmocka_unit_test_setup_teardown(test_x2apic_writes, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_nb_cfg, vcpu_setup, vcpu_teardown),
 		cmocka_unit_test_setup_teardown(test_msrpm_nb_cfg, msrpm_setup, msrpm_teardown),

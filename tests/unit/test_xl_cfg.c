@@ -703,7 +703,8 @@ static void test_create_plan(void **state)
 				 "on_reboot:    restart\n"
 				 "on_crash:     destroy\n"
 				 "on_dma_fault: crash\n"
-				 "cpuid:        none\n");
+				 "cpuid:        none\n"
+				 "msr:          none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */
@@ -719,6 +720,23 @@ static void test_create_plan_cpuid(void **state)
 	assert_non_null(strstr(out, "on_dma_fault: crash\n"
 				    "cpuid:        0x00000001:ecx=xxx0xxxxxxx0xxxxxxxxxxxxxxxxxxxx (-sse4_2 -avx)\n"
 				    "cpuid:        0x00000007,0:ebx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1 (+fsgsbase)\n"));
+}
+
+/* The msr key's rules in the plan, after the cpuid key's, one line each as the key writes them. */
+static void test_create_plan_msr(void **state)
+{
+	char out[2048];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	assert_int_equal(parse(ELF "msr = [ \"0xc001001f:deny\", \"0xc0000080:and=0xfffffffffffff7ff\", \"27:ro\" ]\n"
+				   "cpuid = \"host,avx=0\"\n"), 0);
+	xl_print_create_plan(f, &cfg, 10, 0);
+	fclose(f);
+	assert_non_null(strstr(out, "cpuid:        0x00000001:ecx=xxx0xxxxxxxxxxxxxxxxxxxxxxxxxxxx (-avx)\n"
+				    "msr:          0xc001001f:deny (deny)\n"
+				    "msr:          0xc0000080:and=0xfffffffffffff7ff (mask)\n"
+				    "msr:          0x1b:ro (read-only)\n"));
 }
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -789,6 +807,60 @@ static void test_cpuid_errors(void **state)
 	assert_non_null(strstr(err, "line 4, column 13: on_reboot \"soft-reset\" is xl's"));
 }
 
+/* The msr key in a file: a list across lines, with the cpuid key or alone; both go to one policy. */
+static void test_msr_key(void **state)
+{
+	assert_int_equal(parse(ELF), 0);
+	assert_int_equal(cfg.msr.nr, 0); /* without the key, no MSR rule */
+	assert_int_equal(parse(ELF "msr = [ \"0xc001001f:deny\",  # NB_CFG\n"
+				   "        '0xc0000080:and=0xfffffffffffff7ff', ]\n"), 0);
+	assert_int_equal(cfg.msr.nr, 2);
+	assert_int_equal(cfg.cpuid.nr, 0);
+	assert_int_equal(cfg.msr.rule[0].msr, 0xc001001fu);
+	assert_int_equal(cfg.msr.rule[0].action, XL_MSR_DENY);
+	assert_int_equal(cfg.msr.rule[1].action, XL_MSR_MASK);
+	assert_int_equal(cfg.msr.rule[1].and_lo, 0xfffff7ffu);
+	assert_int_equal(cfg.msr.rule[1].and_hi, 0xffffffffu);
+	/* with cpuid, either order */
+	assert_int_equal(parse(LINUX "msr = [ \"16:ro\" ]\ncpuid = \"host,aes=0\"\n"), 0);
+	assert_int_equal(cfg.msr.nr, 1);
+	assert_int_equal(cfg.msr.rule[0].msr, 16);
+	assert_int_equal(cfg.cpuid.nr, 1);
+	/* a command-line setting replaces the file's */
+	assert_int_equal(parse_with(ELF "msr = [ \"0x10:deny\", \"0x11:deny\" ]\n",
+				    (const char *const[]){ "msr=[\"0x12:ro\"]" }, 1), 0);
+	assert_int_equal(cfg.msr.nr, 1);
+	assert_int_equal(cfg.msr.rule[0].msr, 0x12);
+}
+
+/* Each refusal names the line and the column of the character at fault, as cpuid's. */
+static void test_msr_errors(void **state)
+{
+	assert_int_equal(parse(ELF "msr = [ \"0xc0000080:and=0xfff,or=0x1000\" ]\n"), -1);
+	assert_string_equal(err, "line 4, column 21: msr forces bits to 1 that its and clears (or 0x1000, and "
+				 "0xfff): a bit is forced to 0 or to 1, not both");
+	assert_int_equal(parse(ELF "msr = [ \"0x10:deny\",\n   \"0xc0000080:nope\" ]\n"), -1);
+	assert_string_equal(err, "line 5, column 16: msr has 'nope' where an action is: deny, ro, or "
+				 "and=HEX,or=HEX");
+	assert_int_equal(parse(ELF "msr = [ \"0x10:deny\", \"16:ro\" ]\n"), -1);
+	assert_string_equal(err, "line 4, column 23: msr names MSR 0x10 twice");
+	assert_int_equal(parse(ELF "msr = [ \"0x10:and=fff\" ]\n"), -1);
+	assert_string_equal(err, "line 4, column 19: msr gives and 'fff': a mask is 0x and 1 to 16 hex digits");
+	assert_int_equal(parse(ELF "msr = [ 16 ]\n"), -1);
+	assert_string_equal(err, "line 4, column 9: msr has an item that is not quoted: each rule is, \"MSR:deny\"");
+	assert_int_equal(parse(ELF "msr = \"0x10:deny\"\n"), -1);
+	assert_string_equal(err, "line 4: msr must be a list of \"MSR:deny\", \"MSR:ro\" or \"MSR:and=HEX,or=HEX\" "
+				 "strings");
+	assert_int_equal(parse(ELF "msr = []\n"), -1);
+	assert_string_equal(err, "line 4: msr must be a list of \"MSR:deny\", \"MSR:ro\" or \"MSR:and=HEX,or=HEX\" "
+				 "strings");
+	assert_int_equal(parse(ELF "msr = [ \"0x10:ro\" ]\nmsr = [ \"0x10:ro\" ]\n"), -1);
+	assert_string_equal(err, "line 5: msr given twice (first on line 4)");
+	assert_int_equal(parse_with(ELF, (const char *const[]){ "msr=[\"0x10\"]" }, 1), -1);
+	assert_string_equal(err, "setting 'msr=[\"0x10\"]', column 11: msr expected ':' after the MSR (MSR:deny, "
+				 "MSR:ro or MSR:and=HEX,or=HEX)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +888,9 @@ int main(void)
 		cmocka_unit_test(test_create_plan_cpuid),
 		cmocka_unit_test(test_cpuid_key),
 		cmocka_unit_test(test_cpuid_errors),
+		cmocka_unit_test(test_create_plan_msr),
+		cmocka_unit_test(test_msr_key),
+		cmocka_unit_test(test_msr_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

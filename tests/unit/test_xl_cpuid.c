@@ -241,18 +241,19 @@ static void test_encode_decode(void **state)
 	struct xl_cpu_policy_header h;
 	struct xl_cpuid_rule r;
 	struct xl_cpuid_policy back;
+	struct xl_msr_policy no_msr = { .nr = 0 }, back_msr;
 	const char *why = NULL;
 	size_t len;
 
 	assert_int_equal(libxl("host,sse4_2=0,avx=0,fsgsbase=1"), 0);
-	len = xl_cpu_policy_encode(&pol, buf, sizeof(buf), &why);
+	len = xl_cpu_policy_encode(&pol, &no_msr, buf, sizeof(buf), &why);
 	assert_int_equal(len, sizeof(h) + 2 * sizeof(r));
 	assert_int_equal(len, 56);
 	memcpy(&h, buf, sizeof(h));
 	assert_int_equal(h.magic, XL_CPU_POLICY_MAGIC);
-	assert_int_equal(h.version, XL_CPU_POLICY_VERSION);
+	assert_int_equal(h.version, XL_CPU_POLICY_VERSION_1); /* no MSR rule: what a version-1 module takes */
 	assert_int_equal(h.nr_rules, 2);
-	assert_int_equal(h.reserved, 0);
+	assert_int_equal(h.nr_msr_rules, 0);
 	memcpy(&r, buf + sizeof(h) + sizeof(r), sizeof(r));
 	assert_int_equal(r.leaf, 7);
 	assert_int_equal(r.subleaf, 0);
@@ -262,43 +263,44 @@ static void test_encode_decode(void **state)
 	/* the little-endian layout, byte for byte: "XPCP", 1, 2, 0, then leaf 1 */
 	assert_memory_equal(buf, "XPCP\1\0\0\0\2\0\0\0\0\0\0\0\1\0\0\0", 20);
 	/* GET's answer read back */
-	assert_null(xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back));
+	assert_null(xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back, &back_msr));
 	assert_int_equal(back.nr, 2);
 	assert_memory_equal(back.rule, pol.rule, 2 * sizeof(r));
 	/* what the module would refuse is not sent: no rule; a rule its checker refuses; no room */
 	pol.nr = 0;
-	assert_int_equal(xl_cpu_policy_encode(&pol, buf, sizeof(buf), &why), 0);
-	assert_string_equal(why, "the number of rules is not 1 to 64");
+	assert_int_equal(xl_cpu_policy_encode(&pol, &no_msr, buf, sizeof(buf), &why), 0);
+	assert_string_equal(why, cpu_policy_problem_text(CPU_POLICY_BAD_COUNT));
 	pol.nr = 2;
 	pol.rule[1].reg = 9;
-	assert_int_equal(xl_cpu_policy_encode(&pol, buf, sizeof(buf), &why), 0);
+	assert_int_equal(xl_cpu_policy_encode(&pol, &no_msr, buf, sizeof(buf), &why), 0);
 	assert_string_equal(why, cpu_policy_problem_text(CPU_POLICY_BAD_REG));
 	pol.rule[1].reg = XL_CPUID_EBX;
-	assert_int_equal(xl_cpu_policy_encode(&pol, buf, len - 1, &why), 0);
+	assert_int_equal(xl_cpu_policy_encode(&pol, &no_msr, buf, len - 1, &why), 0);
 	assert_string_equal(why, "the buffer is too small");
 	pol.nr = XL_CPU_POLICY_MAX_RULES + 1;
-	assert_int_equal(xl_cpu_policy_encode(&pol, buf, sizeof(buf), &why), 0);
+	assert_int_equal(xl_cpu_policy_encode(&pol, &no_msr, buf, sizeof(buf), &why), 0);
 }
 
 static void test_decode_malformed(void **state)
 {
 	unsigned char buf[XL_CPU_POLICY_MAX_SIZE];
 	struct xl_cpuid_policy back;
+	struct xl_msr_policy no_msr = { .nr = 0 }, back_msr;
 	const char *why;
 	size_t len;
 
 	assert_int_equal(libxl("host,avx=0"), 0);
-	len = xl_cpu_policy_encode(&pol, buf, sizeof(buf), &why);
+	len = xl_cpu_policy_encode(&pol, &no_msr, buf, sizeof(buf), &why);
 	assert_int_equal(len, 36);
-	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)len + 1, sizeof(buf), &back),
+	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)len + 1, sizeof(buf), &back, &back_msr),
 			    cpu_policy_problem_text(CPU_POLICY_BAD_SIZE));
-	assert_string_equal(xl_cpu_policy_decode(buf, 4, sizeof(buf), &back),
+	assert_string_equal(xl_cpu_policy_decode(buf, 4, sizeof(buf), &back, &back_msr),
 			    cpu_policy_problem_text(CPU_POLICY_SHORT));
-	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)sizeof(buf) + 1, sizeof(buf), &back),
+	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)sizeof(buf) + 1, sizeof(buf), &back, &back_msr),
 			    "more bytes than the buffer holds");
-	assert_string_equal(xl_cpu_policy_decode(buf, -1, sizeof(buf), &back), "more bytes than the buffer holds");
+	assert_string_equal(xl_cpu_policy_decode(buf, -1, sizeof(buf), &back, &back_msr), "more bytes than the buffer holds");
 	buf[0] ^= 1;
-	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back),
+	assert_string_equal(xl_cpu_policy_decode(buf, (int64_t)len, sizeof(buf), &back, &back_msr),
 			    cpu_policy_problem_text(CPU_POLICY_BAD_MAGIC));
 	assert_int_equal(back.nr, 0);
 }
@@ -341,7 +343,7 @@ static void test_policy_table_text(void **state)
 
 	assert_int_equal(libxl("host,sse4_2=0,popcnt=0,fsgsbase=1"), 0);
 	cap_open(&c);
-	xl_print_cpu_policy(c.f, 3, "lwk-1", &pol, false);
+	xl_print_cpu_policy(c.f, 3, "lwk-1", &pol, NULL, false);
 	assert_string_equal(cap_text(&c),
 			    "domain 3 (lwk-1): 2 rules\n"
 			    "LEAF       SUBLEAF REG BITS (31..0)                     CHANGES\n"
@@ -362,11 +364,11 @@ static void test_policy_table_text(void **state)
 	/* one rule; no policy; no name (a name that would not print) */
 	pol.nr = 1;
 	cap_open(&c);
-	xl_print_cpu_policy(c.f, 4, NULL, &pol, false);
+	xl_print_cpu_policy(c.f, 4, NULL, &pol, NULL, false);
 	assert_non_null(strstr(cap_text(&c), "domain 4: 1 rule\n"));
 	cap_free(&c);
 	cap_open(&c);
-	xl_print_cpu_policy(c.f, 5, "web\x1b", NULL, false);
+	xl_print_cpu_policy(c.f, 5, "web\x1b", NULL, NULL, false);
 	assert_string_equal(cap_text(&c), "domain 5 (web?): no CPU policy: its CPUID answers are the hypervisor's\n");
 	cap_free(&c);
 }
@@ -378,7 +380,7 @@ static void test_policy_json(void **state)
 	assert_int_equal(libxl("host,sse4_2=0,fsgsbase=1"), 0);
 	pol.rule[1].or_mask |= BIT(11); /* an unnamed bit of leaf 7 ebx, set */
 	cap_open(&c);
-	xl_print_cpu_policy(c.f, 3, "a\"b", &pol, true);
+	xl_print_cpu_policy(c.f, 3, "a\"b", &pol, NULL, true);
 	assert_json_line(cap_text(&c));
 	assert_string_equal(cap_text(&c),
 			    "{\"domain\":3,\"name\":\"a\\\"b\",\"rules\":["
@@ -386,12 +388,12 @@ static void test_policy_json(void **state)
 			    "\"xend\":\"0x00000001:ecx=xxxxxxxxxxx0xxxxxxxxxxxxxxxxxxxx\",\"cleared\":[\"sse4_2\"],\"set\":[]},"
 			    "{\"leaf\":7,\"subleaf\":0,\"reg\":\"ebx\",\"and_mask\":4294967295,\"or_mask\":2049,"
 			    "\"xend\":\"0x00000007,0:ebx=xxxxxxxxxxxxxxxxxxxx1xxxxxxxxxx1\",\"cleared\":[],"
-			    "\"set\":[\"fsgsbase\",\"rtm\"]}]}\n");
+			    "\"set\":[\"fsgsbase\",\"rtm\"]}],\"msr_rules\":[]}\n");
 	cap_free(&c);
 	cap_open(&c);
-	xl_print_cpu_policy(c.f, 9, NULL, NULL, true);
+	xl_print_cpu_policy(c.f, 9, NULL, NULL, NULL, true);
 	assert_json_line(cap_text(&c));
-	assert_string_equal(cap_text(&c), "{\"domain\":9,\"name\":null,\"rules\":[]}\n");
+	assert_string_equal(cap_text(&c), "{\"domain\":9,\"name\":null,\"rules\":[],\"msr_rules\":[]}\n");
 	cap_free(&c);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <arch/guest_policy.h>
 #include <arch/lapic.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 
 static const struct msr_rule rules[] = {
@@ -147,6 +148,26 @@ const struct msr_rule *msr_rule_table(enum msr_table table, unsigned int *count)
 
 	*count = tables[table].count;
 	return tables[table].rules;
+}
+
+/*
+ * What the permission maps make of the domain's rule (svm_msrpm.c builds
+ * them from the same tables): a rule's MSR_PASS direction never exits; an
+ * unlisted MSR exits for guests (to be refused) but for an x2APIC guest's
+ * APIC registers, whose reads pass, and is dom0's own.
+ */
+unsigned int arch_domain_msr_exits(const struct domain *d, uint32_t msr)
+{
+	const struct msr_rule *r = msr_rule_for(d, msr);
+
+	if (r)
+		return (r->read != MSR_PASS ? ARCH_MSR_EXITS_READ : 0) |
+		       (r->write != MSR_PASS ? ARCH_MSR_EXITS_WRITE : 0);
+	if (d->privileged)
+		return 0;
+	if (d->arch.x2apic && msr >= X2APIC_MSR_FIRST && msr <= X2APIC_MSR_LAST)
+		return ARCH_MSR_EXITS_WRITE;
+	return ARCH_MSR_EXITS_READ | ARCH_MSR_EXITS_WRITE;
 }
 
 bool msr_pat_valid(uint64_t pat)

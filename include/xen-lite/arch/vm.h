@@ -92,6 +92,14 @@ void arch_vcpu_advance_rip(struct vcpu *v, unsigned int bytes);
 uint64_t arch_vcpu_control(struct vcpu *v, unsigned int which);
 /* A guest-virtual address through the domain's 4-level page tables at cr3: 0 or -EFAULT. */
 int arch_domain_translate(struct domain *d, uint64_t cr3, uint64_t gva, gpa_t *gpa);
+/*
+ * Whether the domain's RDMSRs and WRMSRs of msr reach the hypervisor (the
+ * others run on the CPU, never seen): ARCH_MSR_EXITS_READ |
+ * ARCH_MSR_EXITS_WRITE, or 0. What a module's MSR policy hooks can see.
+ */
+#define ARCH_MSR_EXITS_READ 1u
+#define ARCH_MSR_EXITS_WRITE 2u
+unsigned int arch_domain_msr_exits(const struct domain *d, uint32_t msr);
 /* Log a vCPU's register state (crash reports). */
 void arch_vcpu_dump(struct vcpu *v, const char *why);
 
