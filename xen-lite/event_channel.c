@@ -83,34 +83,25 @@ int event_set_page(struct domain *d, gpa_t gpa)
 	return 0;
 }
 
-struct offer {
-	struct domain *d;
-	int port;
-};
-
 static int offer_to(struct domain *remote, void *ctx)
 {
-	struct offer *o = ctx;
+	struct domain *d = ctx;
 	uint64_t flags = spin_lock_irqsave(&event_lock);
-	int port = free_port(o->d);
+	int port = free_port(d);
 
-	if (remote->events.closed || o->d->events.closed)
+	if (remote->events.closed || d->events.closed)
 		port = -ENOENT;
 	if (port >= 0)
-		o->d->events.ports[port] = (struct event_port){ .state = XL_EVENT_OFFERED,
-								.remote_domid = remote->id };
+		d->events.ports[port] = (struct event_port){ .state = XL_EVENT_OFFERED, .remote_domid = remote->id };
 	spin_unlock_irqrestore(&event_lock, flags);
-	o->port = port;
 	return port;
 }
 
 int event_offer(struct domain *d, uint32_t remote_id)
 {
-	struct offer o = { d, -ENOENT };
-
 	if (remote_id == d->id)
 		return -EINVAL; /* a domain signals itself without a channel */
-	return domain_call(remote_id, offer_to, &o);
+	return domain_call(remote_id, offer_to, d);
 }
 
 /* Join a's port pa and b's port pb (both reserved by the caller). Event lock held. */
