@@ -117,7 +117,9 @@ $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guests/echo.elf \
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
 	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf \
-	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf $(BUILD)/guests/bystander.elf
+	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf $(BUILD)/guests/bystander.elf \
+	$(if $(wildcard tests/guests/shm_peer.c),$(BUILD)/guests/shm_peer.elf)
+# (shm_peer.elf, xl_test=shm's guests: carried once tests/guests/shm_peer.c exists)
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/
