@@ -214,9 +214,10 @@ static const struct command {
 	  "print a segment's bytes as dom0 sees them",
 	  "Print the bytes of segment NAME from OFFSET (default 0), at most LENGTH\n"
 	  "(default 4096, or to the segment's end), up to the first NUL, as one line of\n"
-	  "text: \\\\, \\n, \\t, \\r, and \\xNN for a byte that does not print. dom0\n"
-	  "must have it attached (xl-lite shm-attach NAME 0): it is read through\n"
-	  "/dev/xenlite's mmap. OFFSET and LENGTH as SIZE: bytes, 0x hex, K, M, G.",
+	  "text: \\\\, \\n, \\t, \\r, and \\xNN for a byte that does not print. OFFSET and\n"
+	  "LENGTH are bytes, 0x hex, or with a K, M or G suffix. dom0 must have the\n"
+	  "segment attached (xl-lite shm-attach NAME 0): it is read through\n"
+	  "/dev/xenlite's mmap.",
 	  1, 3, false },
 	{ "shm-write", XL_CMD_SHM_WRITE, "xl-lite shm-write [-z] NAME OFFSET STRING",
 	  "write a string into a segment as dom0",

@@ -188,7 +188,8 @@ static int shm_list(struct xl_handle *h, const struct xl_args *a)
 
 /*
  * dom0's own attachment of name (XL_SHM_QUERY) into *m, and [offset,
- * offset + len) checked against its size; the exit status.
+ * offset + len) checked against its size (offset inside it even for len 0);
+ * the exit status.
  */
 static int dom0_mapping(struct xl_handle *h, const char *cmd, const char *name, uint64_t offset,
 			uint64_t len, struct xl_shm_mapping *m)
@@ -208,7 +209,10 @@ static int dom0_mapping(struct xl_handle *h, const char *cmd, const char *name, 
 		h->err = (struct xl_error){ XL_ERR_REPLY, EPROTO, "XL_SHM_QUERY" };
 		return xl_report(&h->err);
 	}
-	if (offset >= m->size || len > m->size - offset)
+	if (offset >= m->size)
+		return say(cmd, "offset %llu is past the end of '%s' (%s)", (unsigned long long)offset, name,
+			   xl_shm_size_text(m->size, size, sizeof(size)));
+	if (len > m->size - offset)
 		return say(cmd, "%llu bytes at offset %llu run past the end of '%s' (%s)", (unsigned long long)len,
 			   (unsigned long long)offset, name, xl_shm_size_text(m->size, size, sizeof(size)));
 	return XL_EXIT_OK;
@@ -233,14 +237,12 @@ static int shm_read(struct xl_handle *h, const struct xl_args *a)
 	unsigned char *p;
 	int rc;
 
-	/* the default: 4 KiB, or to the end of the segment (known once queried) */
-	rc = dom0_mapping(h, "shm-read", a->args[0], a->offset, a->have_length ? len : 1, &m);
+	rc = dom0_mapping(h, "shm-read", a->args[0], a->offset, a->have_length ? len : 0, &m);
 	if (rc != XL_EXIT_OK)
 		return rc;
+	/* the default: 4 KiB, or to the end of the segment (known once queried) */
 	if (!a->have_length)
 		len = m.size - a->offset < SHM_READ_DEFAULT ? m.size - a->offset : SHM_READ_DEFAULT;
-	else if ((rc = dom0_mapping(h, "shm-read", a->args[0], a->offset, len, &m)) != XL_EXIT_OK)
-		return rc;
 	if (!len) {
 		putchar('\n');
 		return XL_EXIT_OK;

@@ -320,6 +320,10 @@ static void test_refusals(void **state)
 	rc_ = run("shm-list", NULL);
 	expect(1, "", "xl-lite: XL_SHM_LIST: error 71\n");
 	fake.seg[0].info.nr_attached = 1;
+	fake.bad_gpa = true; /* an address where no segment can be */
+	rc_ = run("shm-attach", "ring", "0", NULL);
+	expect(1, "", "xl-lite: XL_SHM_ATTACH: error 71\n");
+	fake.bad_gpa = false;
 }
 
 static void test_dom0_read_write(void **state)
@@ -340,6 +344,8 @@ static void test_dom0_read_write(void **state)
 	expect(0, "hello\\nworld\n", "");
 	rc_ = run("shm-read", "ring", "0", "5", NULL);
 	expect(0, "hello\n", "");
+	rc_ = run("shm-read", "ring", "3", "0", NULL);
+	expect(0, "\n", "");
 	rc_ = run("shm-read", "ring", "6", NULL);
 	expect(0, "world\n", "");
 	/* without -z no NUL: the old bytes after it stay */
@@ -361,7 +367,7 @@ static void test_dom0_read_write(void **state)
 	rc_ = run("shm-write", "ring", "8190", "xyz", NULL);
 	expect(1, "", "xl-lite: shm-write: 3 bytes at offset 8190 run past the end of 'ring' (8K)\n");
 	rc_ = run("shm-read", "ring", "8K", NULL);
-	expect(1, "", "xl-lite: shm-read: 1 bytes at offset 8192 run past the end of 'ring' (8K)\n");
+	expect(1, "", "xl-lite: shm-read: offset 8192 is past the end of 'ring' (8K)\n");
 	rc_ = run("shm-read", "ring", "0", "9K", NULL);
 	expect(1, "", "xl-lite: shm-read: 9216 bytes at offset 0 run past the end of 'ring' (8K)\n");
 	/* read-only: reads work, a write is the driver's EACCES */
