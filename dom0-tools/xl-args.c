@@ -537,6 +537,16 @@ static int check_shm(struct xl_args *a, FILE *err)
 		a->port = (uint32_t)port;
 		return XL_EXIT_OK;
 	}
+	/* the domains, as check_arguments() does args[0] of the others: an id written wrong */
+	for (unsigned int i = 0; i < a->nargs; i++) {
+		bool domain = a->cmd == XL_CMD_EVENT_CONNECT ||
+			      (i == 1 && (a->cmd == XL_CMD_SHM_ATTACH || a->cmd == XL_CMD_SHM_DETACH));
+		uint32_t id;
+		const char *bad = domain ? xl_bad_domid_reason(xl_parse_domid(a->args[i], &id)) : NULL;
+
+		if (bad)
+			return usage_error(err, "%s: %s", a->args[i], bad);
+	}
 	if (a->cmd == XL_CMD_SHM_LIST || a->cmd == XL_CMD_EVENT_CONNECT)
 		return XL_EXIT_OK;
 	rc = check_shm_name(c, a->args[0], err);

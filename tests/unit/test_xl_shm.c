@@ -167,6 +167,10 @@ static void test_parse_shm_commands(void **state)
 	expect_usage("shm-attach: no option '-z'", "shm-attach", "-z", "ring", "1", NULL);
 	expect_usage("profile: no option '--read-only'", "profile", "--read-only", NULL);
 	expect_usage("unexpected argument 'x'", "shm-list", "x", NULL);
+	/* a domain id written wrong, before the device is opened, as for the other commands */
+	expect_usage("07: a domain id is decimal, without leading zeros", "shm-attach", "ring", "07", NULL);
+	expect_usage("010: a domain id is decimal", "shm-detach", "ring", "010", NULL);
+	expect_usage("4294967296: too large for a domain id", "event-connect", "web", "4294967296", NULL);
 }
 
 /* ---- the commands over the fake hypervisor ---- */
