@@ -362,24 +362,25 @@ static int make_segment(struct xl_handle *h, const char *file, const struct xl_c
 
 int xl_shm_give(struct xl_handle *h, uint32_t domid, const struct xl_cfg *cfg, const char *file)
 {
-	bool created[XL_SHM_MAX_PER_DOMAIN] = { false };
-	int rc = XL_EXIT_OK;
-	unsigned int i;
 	uint64_t gpa;
 
-	for (i = 0; i < cfg->nr_shm && rc == XL_EXIT_OK; i++) {
+	for (unsigned int i = 0; i < cfg->nr_shm; i++) {
 		const struct xl_cfg_shm *seg = &cfg->shm[i];
+		bool created;
+		int rc = make_segment(h, file, seg, &created);
 
-		rc = make_segment(h, file, seg, &created[i]);
 		if (rc == XL_EXIT_OK && xl_shm_attach(h, seg->name, domid, seg->read_only ? XL_SHM_READ_ONLY : 0, &gpa))
 			rc = attach_refused(h, file, seg->name, domid);
+		if (rc == XL_EXIT_OK)
+			continue;
 		/*
 		 * A segment made here and never attached would outlive the guest
 		 * (XL_SHM_AUTO frees it at its last detach, and nothing attached it):
 		 * destroyed now. Those attached go when the caller destroys the guest.
 		 */
-		if (rc != XL_EXIT_OK && created[i])
+		if (created)
 			xl_shm_destroy(h, seg->name);
+		return rc;
 	}
-	return rc;
+	return XL_EXIT_OK;
 }
