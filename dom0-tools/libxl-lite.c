@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "libxl-lite.h"
@@ -53,6 +54,29 @@ int64_t xl_hypercall(struct xl_handle *h, const char *call, uint32_t nr, uint32_
 	if (hc.ret < 0)
 		return fail(h, XL_ERR_HYPERVISOR, hc.ret < -4095 ? EPROTO : (int)-hc.ret, call);
 	return hc.ret;
+}
+
+void *xl_map(struct xl_handle *h, uint64_t gpa, size_t len, bool writable)
+{
+	void *p;
+
+	/* the offset is the address itself: mmap's off_t is 64 bits on x86_64 */
+	if (!len || gpa % 4096 || gpa > INT64_MAX - len) {
+		fail(h, XL_ERR_DRIVER, EINVAL, "mmap");
+		return NULL;
+	}
+	p = mmap(NULL, len, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, h->fd, (off_t)gpa);
+	if (p == MAP_FAILED) {
+		fail(h, XL_ERR_DRIVER, errno, "mmap");
+		return NULL;
+	}
+	return p;
+}
+
+void xl_unmap(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
 }
 
 int64_t xl_abi_version(struct xl_handle *h)

@@ -155,6 +155,47 @@ int64_t xl_module_call(struct xl_handle *h, const char *name, uint32_t op, uint6
 		       size_t len);
 #define XL_MODULE_CALL_DATA_MAX (XL_IOCTL_MAX_LEN - sizeof(struct xl_module_call_header))
 
+/* ---- shared memory segments (XL_HC_SHM) and event channels (XL_HC_EVENT), ABI 0.8 ---- */
+
+/*
+ * XL_SHM_CREATE of a zeroed segment of size bytes with XL_SHM_* flags
+ * (XL_SHM_AUTO), XL_SHM_DESTROY, XL_SHM_ATTACH (to domid, XL_SHM_READ_ONLY
+ * or 0; *gpa: where the domain finds it) and XL_SHM_DETACH. 0, or -1 with
+ * h->err (a name xl_shm_name_problem() refuses: XL_ERR_DRIVER, EINVAL,
+ * before any call).
+ */
+int xl_shm_create(struct xl_handle *h, const char *name, uint64_t size, uint32_t flags);
+int xl_shm_destroy(struct xl_handle *h, const char *name);
+int xl_shm_attach(struct xl_handle *h, const char *name, uint32_t domid, uint32_t flags,
+		  uint64_t *gpa);
+int xl_shm_detach(struct xl_handle *h, const char *name, uint32_t domid);
+/*
+ * XL_SHM_LIST into out[0, max): returns how many segments exist (more than
+ * max when they did not all fit), or -1. A reply with more attachments
+ * than an entry holds is refused (XL_ERR_REPLY).
+ */
+int xl_shm_list(struct xl_handle *h, struct xl_shm_info *out, unsigned int max);
+/* XL_SHM_QUERY: dom0's own attachments into out[0, max); returns how many it has, or -1. */
+int xl_shm_query(struct xl_handle *h, struct xl_shm_mapping *out, unsigned int max);
+/*
+ * Map [gpa, gpa + len) of dom0's guest-physical space (a segment attached
+ * to dom0) through /dev/xenlite's mmap, shared, readable and, if writable,
+ * writable. The mapping, or NULL with h->err (XL_ERR_DRIVER, call "mmap").
+ */
+void *xl_map(struct xl_handle *h, uint64_t gpa, size_t len, bool writable);
+void xl_unmap(void *p, size_t len);
+
+/*
+ * XL_EVENT_CONNECT of domains a and b (two different ones): 0 with each
+ * end's port, or -1. XL_EVENT_SEND on dom0's own port; XL_EVENT_STATUS of
+ * dom0's own port into *st. 0 or -1. (The driver takes a and b in the
+ * ioctl's arg: see xenlite-ioctl.h.)
+ */
+int xl_event_connect(struct xl_handle *h, uint32_t a, uint32_t b, uint32_t *port_a,
+		     uint32_t *port_b);
+int xl_event_send(struct xl_handle *h, uint32_t port);
+int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *st);
+
 /*
  * One line describing *e, without the program name and newline, e.g.
  * "/dev/xenlite: No such file or directory (is the xenlite module loaded?)".

@@ -3,8 +3,11 @@
  * options; getopt_long's option list, the checks and the help all come from
  * them, so a command or an option cannot be added to one and not the others.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xl-args.h"
@@ -14,7 +17,10 @@
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
 	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
-	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT))
+	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT) | \
+	 CMD(XL_CMD_SHM_LIST))
+/* every command's bit in one unsigned int */
+_Static_assert(XL_CMD_NOTIFY < 32, "xl-args.c's command masks are 32 bits: widen them");
 
 static const struct command {
 	const char *name;
@@ -50,12 +56,13 @@ static const struct command {
 	  "create and start a guest from a configuration file",
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
-	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid, msr.\n"
+	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid, msr, shm.\n"
 	  "KEY=VALUE settings after the file, in the file's syntax, replace the file's\n"
-	  "(memory=512 'name=\"x\"'). A bad file is refused with the line and the\n"
-	  "reason, and nothing is created. Prints the new domain's id. With a cpuid or\n"
-	  "msr key the guest is created paused, given its policy (the cpu-policy module\n"
-	  "must be loaded), then run (unless -p).",
+	  "(memory=512 'name=\"x\"'). A bad file is refused with the line and the reason,\n"
+	  "and nothing is created. Prints the new domain's id. With a cpuid, msr or shm\n"
+	  "key the guest is created paused, given its policy (the cpu-policy module must\n"
+	  "be loaded) and its segments (each created if it does not exist), then run\n"
+	  "(unless -p); if that fails, the guest is destroyed.",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",
@@ -178,6 +185,56 @@ static const struct command {
 	  "status 0 when the campaign completed and nothing aimed at a guest reached\n"
 	  "dom0 or the hypervisor, 1 otherwise, 2 for a bad campaign file.",
 	  1, 1, false },
+	{ "shm-create", XL_CMD_SHM_CREATE, "xl-lite shm-create NAME SIZE",
+	  "create a shared memory segment",
+	  "Create the shared memory segment NAME (1 to 31 characters: letters, digits,\n"
+	  "'.', '_', '-') of SIZE bytes, zeroed (Documentation/composition.md). SIZE is\n"
+	  "bytes, or with a K, M or G suffix (KiB-based: 2M is 2097152): a multiple of\n"
+	  "4 KiB, 4 KiB to 16 GiB. It lives until shm-destroy; domains get it with\n"
+	  "shm-attach.", 2, 2, false },
+	{ "shm-destroy", XL_CMD_SHM_DESTROY, "xl-lite shm-destroy NAME",
+	  "destroy a shared memory segment",
+	  "Destroy the segment NAME: the name goes at once (it may be created again);\n"
+	  "its memory goes when the last domain that has it attached detaches (or is\n"
+	  "destroyed). Says which domains still have it.", 1, 1, false },
+	{ "shm-attach", XL_CMD_SHM_ATTACH, "xl-lite shm-attach [-r] NAME DOMAIN",
+	  "map a shared memory segment into a domain",
+	  "Map the segment NAME into DOMAIN (its id or its name; 0: dom0), read-write,\n"
+	  "or read-only with -r, and print the guest-physical address the domain finds\n"
+	  "it at (from 0x8000000000 up). A domain has at most 4 segments, a segment at\n"
+	  "most 8 domains.", 2, 2, false },
+	{ "shm-detach", XL_CMD_SHM_DETACH, "xl-lite shm-detach NAME DOMAIN",
+	  "unmap a shared memory segment from a domain",
+	  "Unmap the segment NAME from DOMAIN (its id or its name). The last detach of\n"
+	  "a destroyed segment, or of one a configuration's shm key made, frees it.", 2, 2, false },
+	{ "shm-list", XL_CMD_SHM_LIST, "xl-lite shm-list [-j]", "the shared memory segments",
+	  "The shared memory segments, one a line: name, size, flags (destroyed: the\n"
+	  "name is gone, domains still have it; auto: made by a configuration's shm\n"
+	  "key, freed with its last domain), and the domains it is attached to, as\n"
+	  "DOMID:rw|ro@GPA.", 0, 0, false },
+	{ "shm-read", XL_CMD_SHM_READ, "xl-lite shm-read NAME [OFFSET [LENGTH]]",
+	  "print a segment's bytes as dom0 sees them",
+	  "Print the bytes of segment NAME from OFFSET (default 0), at most LENGTH\n"
+	  "(default 4096, or to the segment's end), up to the first NUL, as one line of\n"
+	  "text: \\\\, \\n, \\t, \\r, and \\xNN for a byte that does not print. OFFSET and\n"
+	  "LENGTH are bytes, 0x hex, or with a K, M or G suffix. dom0 must have the\n"
+	  "segment attached (xl-lite shm-attach NAME 0): it is read through\n"
+	  "/dev/xenlite's mmap.",
+	  1, 3, false },
+	{ "shm-write", XL_CMD_SHM_WRITE, "xl-lite shm-write [-z] NAME OFFSET STRING",
+	  "write a string into a segment as dom0",
+	  "Write STRING's bytes into segment NAME at OFFSET, without a NUL unless -z.\n"
+	  "dom0 must have it attached read-write (xl-lite shm-attach NAME 0; a read-only\n"
+	  "attachment is refused by the driver, EACCES).", 3, 3, false },
+	{ "event-connect", XL_CMD_EVENT_CONNECT, "xl-lite event-connect DOMAIN DOMAIN",
+	  "join two domains with an event channel",
+	  "Join the two domains (ids or names, not the same one) with an event channel\n"
+	  "and print each end's port: \"d1 port 0 <-> d2 port 3\". Each domain binds its\n"
+	  "port to a vector itself (XL_EVENT_BIND).", 2, 2, false },
+	{ "notify", XL_CMD_NOTIFY, "xl-lite notify PORT",
+	  "send an event on one of dom0's ports",
+	  "Send an event on dom0's port PORT (0 to 63): the other end's domain gets\n"
+	  "its bit set and, if it bound the port, its vector.", 1, 1, false },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -185,7 +242,10 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_UNSAFE, OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_UNSAFE, OPT_READ_ONLY, OPT_NUL, OPT_HELP, OPT_COUNT };
+
+/* getopt_long's value for a long option: past every letter, so two options may share a letter */
+#define LONG_CODE 256
 
 #define END_CMDS (CMD(XL_CMD_SHUTDOWN) | CMD(XL_CMD_REBOOT))
 
@@ -219,6 +279,10 @@ static const struct option_rule {
 			 "interrupted; (profile) every second, its rates, until interrupted" },
 	[OPT_UNSAFE] = { "unsafe", 'u', CMD(XL_CMD_INJECT),
 			 "a campaign may aim at dom0 (it must say unsafe = 1 too)" },
+	/* -r as profile's and cpu-policy's: the command decides which (share_letters()) */
+	[OPT_READ_ONLY] = { "read-only", 'r', CMD(XL_CMD_SHM_ATTACH),
+			    "the domain may read the segment, not write it" },
+	[OPT_NUL] = { "nul", 'z', CMD(XL_CMD_SHM_WRITE), "write a NUL after the string" },
 	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
 };
 
@@ -265,17 +329,21 @@ static void getopt_tables(char *shortopts, struct option *longopts)
 	*s++ = '-';
 	*s++ = ':';
 	for (int i = 0; i < OPT_COUNT; i++) {
-		*s++ = options[i].letter;
-		longopts[i] = (struct option){ options[i].name, no_argument, NULL, options[i].letter };
+		if (!memchr(shortopts, options[i].letter, (size_t)(s - shortopts)))
+			*s++ = options[i].letter;
+		longopts[i] = (struct option){ options[i].name, no_argument, NULL, LONG_CODE + i };
 	}
 	*s = '\0';
 	longopts[OPT_COUNT] = (struct option){ NULL, 0, NULL, 0 };
 }
 
-static int option_of_letter(int letter)
+/* The option getopt_long answered code for: a long option's, or the first with that letter. */
+static int option_of_letter(int code)
 {
+	if (code >= LONG_CODE && code < LONG_CODE + OPT_COUNT)
+		return code - LONG_CODE;
 	for (int i = 0; i < OPT_COUNT; i++)
-		if (options[i].letter == letter)
+		if (options[i].letter == code)
 			return i;
 	return -1;
 }
@@ -320,7 +388,7 @@ static int bad_option(char *const argv[], int at, FILE *err)
 
 	if (known >= 0)
 		return usage_error(err, "option '--%s' takes no value", options[known].name);
-	if (optopt)
+	if (optopt && optopt < LONG_CODE)
 		return usage_error(err, "unknown option '-%c'", optopt);
 	return usage_error(err, "unknown option '%.*s'", (int)strcspn(typed, "="), typed);
 }
@@ -333,6 +401,26 @@ static void record_option(int opt, int longindex, struct parse_state *st)
 		snprintf(st->given[opt], sizeof(st->given[opt]), "--%s", options[opt].name);
 	else
 		snprintf(st->given[opt], sizeof(st->given[opt]), "-%c", options[opt].letter);
+}
+
+/*
+ * A letter two options share (-r: profile's reset, shm-attach's read-only)
+ * stands for the one the command takes; getopt_long answered the first.
+ */
+static void share_letters(const struct xl_args *a, struct parse_state *st)
+{
+	for (int i = 0; i < OPT_COUNT; i++) {
+		/* given as a letter ("-r"), to a command that does not take this one */
+		if (st->given[i][1] == '-' || !st->given[i][0] || (options[i].commands & CMD(a->cmd)))
+			continue;
+		for (int j = i + 1; j < OPT_COUNT; j++) {
+			if (options[j].letter == options[i].letter && (options[j].commands & CMD(a->cmd))) {
+				memcpy(st->given[j], st->given[i], sizeof(st->given[j]));
+				st->given[i][0] = '\0';
+				break;
+			}
+		}
+	}
 }
 
 /* The options given to a command that does not take them, or -p (cannot be done). */
@@ -416,6 +504,70 @@ static int check_introspect(struct xl_args *a, const struct parse_state *st, FIL
 	return bad ? usage_error(err, "%s", bad) : XL_EXIT_OK;
 }
 
+/* A segment's name, or a usage error naming the command. */
+static int check_shm_name(const struct command *c, const char *name, FILE *err)
+{
+	const char *problem = xl_shm_name_problem(name);
+
+	return problem ? usage_error(err, "%s: NAME '%.40s' %s", c->name, name, problem) : XL_EXIT_OK;
+}
+
+/* An OFFSET or LENGTH: bytes, 0x hex, K, M or G. */
+static int check_bytes(const struct command *c, const char *what, const char *s, uint64_t *out, FILE *err)
+{
+	if (xl_parse_bytes(s, out))
+		return usage_error(err, "%s: %s '%.40s' must be a number of bytes (0x hex, or with a K, M "
+				   "or G suffix)", c->name, what, s);
+	return XL_EXIT_OK;
+}
+
+/* The shm and event commands' arguments, checked before the device is opened. */
+static int check_shm(struct xl_args *a, FILE *err)
+{
+	const struct command *c = command_of(a->cmd);
+	const char *problem;
+	unsigned long long port;
+	char *end;
+	int rc;
+
+	if (a->cmd == XL_CMD_NOTIFY) {
+		errno = 0;
+		port = strtoull(a->args[0], &end, 10);
+		if (!isdigit((unsigned char)a->args[0][0]) || *end || errno || port >= XL_EVENT_MAX_PORTS)
+			return usage_error(err, "notify: PORT '%.40s' must be a port number, 0 to %d", a->args[0],
+					   XL_EVENT_MAX_PORTS - 1);
+		a->port = (uint32_t)port;
+		return XL_EXIT_OK;
+	}
+	/* the domains, as check_arguments() does args[0] of the others: an id written wrong */
+	for (unsigned int i = 0; i < a->nargs; i++) {
+		bool domain = a->cmd == XL_CMD_EVENT_CONNECT ||
+			      (i == 1 && (a->cmd == XL_CMD_SHM_ATTACH || a->cmd == XL_CMD_SHM_DETACH));
+		uint32_t id;
+		const char *bad = domain ? xl_bad_domid_reason(xl_parse_domid(a->args[i], &id)) : NULL;
+
+		if (bad)
+			return usage_error(err, "%s: %s", a->args[i], bad);
+	}
+	if (a->cmd == XL_CMD_SHM_LIST || a->cmd == XL_CMD_EVENT_CONNECT)
+		return XL_EXIT_OK;
+	rc = check_shm_name(c, a->args[0], err);
+	if (rc == XL_EXIT_OK && a->cmd == XL_CMD_SHM_CREATE && (problem = xl_shm_size_problem(a->args[1], &a->size)))
+		rc = usage_error(err, "shm-create: SIZE '%.40s' %s", a->args[1], problem);
+	if (rc == XL_EXIT_OK && (a->cmd == XL_CMD_SHM_READ || a->cmd == XL_CMD_SHM_WRITE) && a->nargs > 1)
+		rc = check_bytes(c, "OFFSET", a->args[1], &a->offset, err);
+	if (rc == XL_EXIT_OK && a->cmd == XL_CMD_SHM_READ && a->nargs > 2) {
+		rc = check_bytes(c, "LENGTH", a->args[2], &a->length, err);
+		a->have_length = true;
+	}
+	return rc;
+}
+
+static bool is_shm_command(enum xl_cmd cmd)
+{
+	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_NOTIFY;
+}
+
 static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)
 {
 	const struct command *c = command_of(a->cmd);
@@ -435,6 +587,8 @@ static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE
 		return check_module(a, st, err);
 	if (a->cmd == XL_CMD_INTROSPECT)
 		return check_introspect(a, st, err);
+	if (is_shm_command(a->cmd))
+		return check_shm(a, err);
 	/* an id written wrong is refused before the device is opened */
 	bad_id = xl_args_name_domain(a) ? xl_bad_domid_reason(xl_parse_domid(a->args[0], &id)) : NULL;
 	if (bad_id)
@@ -456,6 +610,8 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 	case OPT_RESET: a->reset = true; break;
 	case OPT_FOLLOW: a->follow = true; break;
 	case OPT_UNSAFE: a->unsafe = true; break;
+	case OPT_READ_ONLY: a->read_only = true; break;
+	case OPT_NUL: a->nul = true; break;
 	case OPT_HELP: st->help = true; break;
 	default: break; /* OPT_PAUSED: refused by check_options() */
 	}
@@ -488,7 +644,6 @@ int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
 			continue;
 		}
 		record_option(option_of_letter(c), longindex, &st);
-		set_flag(a, option_of_letter(c), &st);
 	}
 	/* after "--": arguments, whatever they look like */
 	for (; optind < argc; optind++) {
@@ -496,6 +651,10 @@ int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
 		if (rc != XL_EXIT_OK)
 			return rc;
 	}
+	share_letters(a, &st);
+	for (int i = 0; i < OPT_COUNT; i++)
+		if (st.given[i][0])
+			set_flag(a, i, &st);
 	if (st.help) {
 		/* "xl-lite info --help" is "xl-lite help info" */
 		if (a->cmd != XL_CMD_HELP)

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "xl-intro-args.h"
+#include "xl-shm-args.h"
 
 #define XL_EXIT_OK 0
 #define XL_EXIT_ERROR 1 /* the hypervisor or the driver failed */
@@ -40,6 +41,15 @@ enum xl_cmd {
 	XL_CMD_CPU_POLICY,
 	XL_CMD_INTROSPECT,
 	XL_CMD_INJECT,
+	XL_CMD_SHM_CREATE,
+	XL_CMD_SHM_DESTROY,
+	XL_CMD_SHM_ATTACH,
+	XL_CMD_SHM_DETACH,
+	XL_CMD_SHM_LIST,
+	XL_CMD_SHM_READ,
+	XL_CMD_SHM_WRITE,
+	XL_CMD_EVENT_CONNECT,
+	XL_CMD_NOTIFY, /* the last that fits xl-args.c's 32-bit command masks */
 };
 
 /* xl-lite module SUBCOMMAND */
@@ -67,8 +77,14 @@ struct xl_args {
 	bool reset; /* profile -r: the counts back to zero once printed; cpu-policy -r: the policy removed */
 	bool follow; /* introspect exits -f: new exits as they come */
 	bool unsafe; /* inject -u: the campaign may aim at dom0 (when it says unsafe = 1 too) */
+	bool read_only; /* shm-attach -r: the domain may read the segment, not write it */
+	bool nul; /* shm-write -z: a NUL after the string */
 	enum xl_module_sub module_sub; /* module: what args[0] asks */
 	struct xl_intro_args intro; /* introspect: its subcommand and arguments, checked */
+	/* shm-create SIZE, shm-read and shm-write OFFSET and LENGTH, notify PORT: checked */
+	uint64_t size, offset, length;
+	bool have_length; /* shm-read's LENGTH was given */
+	uint32_t port;
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */

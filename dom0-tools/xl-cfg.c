@@ -10,11 +10,12 @@
 
 #include "xl-cfg-syntax.h"
 #include "xl-cfg.h"
+#include "xl-shm-args.h"
 
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
-	   KEY_CPUID, KEY_MSR, KEY_COUNT };
+	   KEY_CPUID, KEY_MSR, KEY_SHM, KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
@@ -448,9 +449,109 @@ static int set_msr(struct parser *p, const struct value *v)
 	return 0;
 }
 
+#define SHM_FORM "\"name=NAME,size=SIZE[,mode=rw|ro]\""
+
+/* A refusal inside a shm item: the reason, at the column of the item's byte at (item i of v). */
+static int shm_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int shm_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+	p->why_line = v->item_line[i];
+	/* past the opening quote: exact in a string without escapes, as for cpuid */
+	p->why_column = v->item_column[i] + (v->item_quoted[i] ? 1u : 0u) + (unsigned int)at;
+	return -1;
+}
+
+/* One item, "name=NAME,size=SIZE[,mode=rw|ro]": its fields in any order, each once. */
+static int shm_item(struct parser *p, const struct value *v, unsigned int i, struct xl_cfg_shm *seg)
+{
+	static const char *const fields[] = { "name", "size", "mode" };
+	const char *item = v->item[i];
+	bool given[3] = { false, false, false };
+	char text[64];
+
+	memset(seg, 0, sizeof(*seg));
+	for (size_t at = 0;;) {
+		size_t len = strcspn(item + at, ","), key_len;
+		const char *eq = memchr(item + at, '=', len), *problem;
+		unsigned int f;
+
+		snprintf(text, sizeof(text), "%.*s", (int)(len < 40 ? len : 40), item + at);
+		if (!eq)
+			return shm_refused(p, v, i, at, "has '%s', not FIELD=VALUE (name, size or mode)", text);
+		key_len = (size_t)(eq - (item + at));
+		for (f = 0; f < 3 && (strlen(fields[f]) != key_len || memcmp(fields[f], item + at, key_len)); f++)
+			;
+		if (f == 3)
+			return shm_refused(p, v, i, at, "has an unknown field '%.*s' (name, size or mode)",
+					   (int)(key_len < 20 ? key_len : 20), item + at);
+		if (given[f])
+			return shm_refused(p, v, i, at, "gives %s twice for one segment", fields[f]);
+		given[f] = true;
+		/* the value alone, NUL-terminated, in text (longer ones are refused whole) */
+		snprintf(text, sizeof(text), "%.*s", (int)(len - key_len - 1 < 40 ? len - key_len - 1 : 40), eq + 1);
+		if (f == 0 && ((problem = xl_shm_name_problem(text)) || len - key_len - 1 >= XL_SHM_NAME_MAX))
+			return shm_refused(p, v, i, at + key_len + 1, "name '%s' %s", text,
+					   problem ? problem : "must be 1 to 31 characters");
+		if (f == 0)
+			memcpy(seg->name, text, strlen(text) + 1);
+		if (f == 1 && ((problem = xl_shm_size_problem(text, &seg->size)) || len - key_len - 1 > 40))
+			return shm_refused(p, v, i, at + key_len + 1, "size '%s' %s", text,
+					   problem ? problem : "must be 4 KiB to 16 GiB");
+		if (f == 2 && strcmp(text, "rw") && strcmp(text, "ro"))
+			return shm_refused(p, v, i, at + key_len + 1, "mode '%s' must be \"rw\" or \"ro\"", text);
+		if (f == 2)
+			seg->read_only = !strcmp(text, "ro");
+		at += len;
+		if (!item[at])
+			break;
+		at++;
+	}
+	if (!given[0] || !given[1])
+		return shm_refused(p, v, i, 0, "has a segment without %s= (each is " SHM_FORM ")",
+				   !given[0] ? "name" : "size");
+	return 0;
+}
+
+/*
+ * shm = [ "name=NAME,size=SIZE[,mode=rw|ro]", ... ]: the segments the
+ * guest is given at create, at most XL_SHM_MAX_PER_DOMAIN, each named once.
+ * A refusal points at the field at fault.
+ */
+static int set_shm(struct parser *p, const struct value *v)
+{
+	struct xl_cfg *c = p->c;
+
+	c->nr_shm = 0;
+	snprintf(p->why, sizeof(p->why), "must be a list of " SHM_FORM " strings");
+	if (v->kind != VALUE_LIST || !v->nr_items)
+		return -1;
+	for (unsigned int i = 0; i < v->nr_items; i++) {
+		struct xl_cfg_shm seg;
+
+		if (!v->item_quoted[i])
+			return shm_refused(p, v, i, 0, "has an item that is not quoted: each is " SHM_FORM);
+		if (c->nr_shm == XL_SHM_MAX_PER_DOMAIN)
+			return shm_refused(p, v, i, 0, "names more than %d segments (a domain has at most %d)",
+					   XL_SHM_MAX_PER_DOMAIN, XL_SHM_MAX_PER_DOMAIN);
+		if (shm_item(p, v, i, &seg))
+			return -1;
+		for (unsigned int j = 0; j < c->nr_shm; j++)
+			if (!strcmp(c->shm[j].name, seg.name))
+				return shm_refused(p, v, i, 0, "names segment '%s' twice", seg.name);
+		c->shm[c->nr_shm++] = seg;
+	}
+	return 0;
+}
+
 static const struct key_rule {
 	const char *name;
-	bool takes_list; /* cpus, pci, cpuid and msr; every other key takes one value */
+	bool takes_list; /* cpus, pci, cpuid, msr and shm; every other key takes one value */
 	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
 } keys[KEY_COUNT] = {
 	[KEY_NAME] = { "name", false, set_name },
@@ -468,6 +569,7 @@ static const struct key_rule {
 	[KEY_ON_CRASH] = { "on_crash", false, set_on_crash },
 	[KEY_CPUID] = { "cpuid", true, set_cpuid },
 	[KEY_MSR] = { "msr", true, set_msr },
+	[KEY_SHM] = { "shm", true, set_shm },
 };
 
 static int find_key(const char *key, size_t len)

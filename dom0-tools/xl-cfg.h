@@ -23,6 +23,13 @@ enum xl_end_action { XL_ACTION_PRESERVE, XL_ACTION_DESTROY, XL_ACTION_RESTART };
 #define XL_LINUX_MIN_MEMORY_MIB 64 /* the least memory a Linux guest is given */
 #define XL_LINUX_MAX_MEMORY_MIB 524288 /* 512 GiB: GUEST_LINUX_MAX_MEM in the hypervisor */
 
+/* One segment of the shm key: created (XL_SHM_AUTO) if missing, attached at create. */
+struct xl_cfg_shm {
+	char name[XL_SHM_NAME_MAX];
+	uint64_t size;
+	bool read_only; /* mode=ro */
+};
+
 struct xl_cfg {
 	char name[XL_DOMAIN_NAME_MAX];
 	uint32_t type; /* XL_GUEST_ELF (default) or XL_GUEST_LINUX */
@@ -49,6 +56,9 @@ struct xl_cfg {
 	struct xl_cpuid_policy cpuid;
 	/* msr: the MSR rules of the same policy; none (nr 0) without the key */
 	struct xl_msr_policy msr;
+	/* shm = [ "name=NAME,size=SIZE[,mode=rw|ro]", ... ]: none (nr_shm 0) without the key */
+	struct xl_cfg_shm shm[XL_SHM_MAX_PER_DOMAIN];
+	unsigned int nr_shm;
 };
 
 /*

@@ -2,7 +2,7 @@
  * xl-lite's commands that live outside xl-lite.c, one concern per file:
  * create and create-elf (xl-create.c), console (xl-console.c), module
  * (xl-module.c), profile (xl-profile.c), cpu-policy (xl-cpu-policy.c), introspect
- * (xl-introspect.c), inject (xl-inject.c). Each returns the exit status (XL_EXIT_*).
+ * (xl-introspect.c), inject (xl-inject.c), shared memory and events (xl-shm.c). Each returns the exit status (XL_EXIT_*).
  */
 #ifndef XL_CMDS_H
 #define XL_CMDS_H
@@ -45,6 +45,17 @@ int xl_cpu_policy_set(struct xl_handle *h, uint32_t domid, const struct xl_cpuid
 		      const struct xl_msr_policy *m);
 /* introspect (xl-introspect.c). */
 int xl_cmd_introspect(struct xl_handle *h, const struct xl_args *a);
+/* shm-create ... shm-write, event-connect, notify (xl-shm.c). */
+int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a);
+/*
+ * For create with a `shm` key (file: the configuration, for messages): each
+ * segment created (XL_SHM_AUTO) unless it exists with the key's size, then
+ * attached to domid in its mode. On a failure (said on stderr) the segment
+ * it created and could not attach is destroyed; the caller destroys the
+ * guest, which detaches the others. The exit status.
+ */
+struct xl_cfg;
+int xl_shm_give(struct xl_handle *h, uint32_t domid, const struct xl_cfg *cfg, const char *file);
 /* inject [-n] [-u] [-j] CAMPAIGN (xl-inject.c). */
 int xl_cmd_inject(struct xl_handle *h, const struct xl_args *a);
 /*

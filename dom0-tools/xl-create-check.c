@@ -3,6 +3,7 @@
 
 #include "xl-cpu-policy-fmt.h"
 #include "xl-create-check.h"
+#include "xl-shm-fmt.h"
 #include "xl-lite-fmt.h"
 
 /* "dom0", "d3" or "free": who owns a CPU (buf: at least 16 bytes) */
@@ -164,6 +165,53 @@ static void print_msr(FILE *f, const struct xl_msr_policy *m)
 			xl_msr_action_name(m->rule[i].action));
 }
 
+/* shm: one line per segment, with its size and mode */
+static void print_shm(FILE *f, const struct xl_cfg *cfg)
+{
+	char size[24];
+
+	if (!cfg->nr_shm)
+		fputs("shm:          none\n", f);
+	for (unsigned int i = 0; i < cfg->nr_shm; i++)
+		fprintf(f, "shm:          %s %s %s\n", cfg->shm[i].name,
+			xl_shm_size_text(cfg->shm[i].size, size, sizeof(size)), cfg->shm[i].read_only ? "ro" : "rw");
+}
+
+unsigned int xl_create_check_shm(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+				 const struct xl_shm_info *segs, unsigned int n)
+{
+	unsigned int problems = 0, missing = 0;
+	char want[24], have[24];
+
+	for (unsigned int i = 0; i < cfg->nr_shm; i++) {
+		const struct xl_cfg_shm *seg = &cfg->shm[i];
+		const struct xl_shm_info *s = NULL;
+
+		for (unsigned int j = 0; j < n && !s; j++)
+			if (!(segs[j].flags & XL_SHM_DESTROYED) && !strncmp(segs[j].name, seg->name, sizeof(segs[j].name)))
+				s = &segs[j];
+		if (!s) {
+			missing++;
+		} else if (s->size != seg->size) {
+			fprintf(out, "xl-lite: %s: shm '%s' exists with size %s, the configuration says %s\n", prefix,
+				seg->name, xl_shm_size_text(s->size, have, sizeof(have)),
+				xl_shm_size_text(seg->size, want, sizeof(want)));
+			problems++;
+		} else if (s->nr_attached >= XL_SHM_MAX_ATTACH) {
+			fprintf(out, "xl-lite: %s: shm '%s' is attached to %d domains already, the most a segment "
+				"takes\n", prefix, seg->name, XL_SHM_MAX_ATTACH);
+			problems++;
+		}
+	}
+	/* destroyed segments still attached somewhere count against the node's limit too */
+	if (missing && n + missing > XL_SHM_MAX_SEGMENTS) {
+		fprintf(out, "xl-lite: %s: shm: the node has %u segments, no room for %u more (at most %d)\n",
+			prefix, n, missing, XL_SHM_MAX_SEGMENTS);
+		problems++;
+	}
+	return problems;
+}
+
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size)
 {
@@ -190,4 +238,5 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	fprintf(f, "on_dma_fault: %s\n", req.on_dma_fault == XL_DMA_FAULT_LOG ? "log" : "crash");
 	print_cpuid(f, &cfg->cpuid);
 	print_msr(f, &cfg->msr);
+	print_shm(f, cfg);
 }

@@ -23,6 +23,14 @@ unsigned int xl_create_check(FILE *out, const char *prefix, const struct xl_cfg 
 			     const struct xl_sysinfo *si, const struct xl_pci_device *pci,
 			     unsigned int nr_pci);
 
+/*
+ * The same for a shm key, from XL_SHM_LIST's segs[0, n): a segment that
+ * exists with another size, or with no room for another domain; no room on
+ * the node for those the key would create. Returns how many.
+ */
+unsigned int xl_create_check_shm(FILE *out, const char *prefix, const struct xl_cfg *cfg,
+				 const struct xl_shm_info *segs, unsigned int n);
+
 /* What would be created: one "key: value" line per setting, as the request would carry it. */
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size);

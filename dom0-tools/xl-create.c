@@ -3,8 +3,9 @@
  * configuration (with the command line's settings), the images it names,
  * then the staged create (libxl-lite), or with -n only the checks that need
  * no change to the node (xl-create-check.c). The `cpuid` and `msr` keys'
- * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET,
- * before the guest runs an instruction. Documentation/tools.md.
+ * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET, and a
+ * `shm` key's segments are made and attached (xl-shm.c), before the guest
+ * runs an instruction. Documentation/tools.md.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -226,6 +227,14 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 	if (nr_pci > PCI_LIST_MAX)
 		nr_pci = PCI_LIST_MAX;
 	problems = xl_create_check(stderr, file, cfg, &si, pci, (unsigned int)nr_pci);
+	if (cfg->nr_shm) {
+		static struct xl_shm_info segs[XL_SHM_MAX_SEGMENTS];
+		int n = xl_shm_list(h, segs, XL_SHM_MAX_SEGMENTS);
+
+		if (n < 0)
+			return xl_report(&h->err);
+		problems += xl_create_check_shm(stderr, file, cfg, segs, (unsigned int)n);
+	}
 	/*
 	 * the policy is checked already (parsed): what is left is whether a
 	 * module would take it (whether the guest reaches its MSRs, only the
@@ -243,13 +252,18 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 }
 
 /*
- * The new domain, paused before its first instruction, gets its policy,
- * then runs unless -p. When either fails it is destroyed: nothing is left
- * behind, as for any other failed create.
+ * The new domain, paused before its first instruction, gets its policy and
+ * its segments, then runs unless -p. When any of it fails it is destroyed:
+ * nothing is left behind, as for any other failed create (its segments are
+ * detached with it; one the key made goes with its last domain).
  */
-static int give_policy(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, bool paused)
+static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, const char *file,
+		       bool paused)
 {
-	int rc = xl_cpu_policy_set(h, id, &cfg->cpuid, &cfg->msr);
+	int rc = policy_key(cfg) ? xl_cpu_policy_set(h, id, &cfg->cpuid, &cfg->msr) : XL_EXIT_OK;
+
+	if (rc == XL_EXIT_OK && cfg->nr_shm)
+		rc = xl_shm_give(h, id, cfg, file);
 
 	if (rc == XL_EXIT_OK && !paused && xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, id) < 0)
 		rc = xl_report(&h->err);
@@ -263,8 +277,9 @@ static int give_policy(struct xl_handle *h, uint32_t id, const struct xl_cfg *cf
  * and ramdisk it names, sent with the staged create (CREATE, LOAD chunks,
  * START) whatever the guest type, so images are not limited by the driver's
  * buffer. -n stops before creating; -c attaches to the console after. With
- * a cpuid or msr key: refused at once without the cpu-policy module, else
- * created paused whatever -p says, given its policy, then unpaused unless -p.
+ * a cpuid or msr key: refused at once without the cpu-policy module. With
+ * a cpuid, msr or shm key: created paused whatever -p says, given its policy
+ * and its segments, then unpaused unless -p.
  */
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 {
@@ -290,13 +305,14 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return rc;
 	}
 	xl_cfg_to_create(&cfg, &req);
-	if (a->paused || policy_key(&cfg))
+	if (a->paused || policy_key(&cfg) || cfg.nr_shm)
 		req.flags |= XL_CREATE_PAUSED;
 	id = xl_create_staged(h, &req, im.kernel, im.kernel_size, im.ramdisk, im.ramdisk_size);
 	free_images(&im);
 	if (id < 0)
 		return xl_report(&h->err);
-	if (policy_key(&cfg) && (rc = give_policy(h, (uint32_t)id, &cfg, a->paused)) != XL_EXIT_OK)
+	if ((policy_key(&cfg) || cfg.nr_shm) &&
+	    (rc = give_paused(h, (uint32_t)id, &cfg, a->args[0], a->paused)) != XL_EXIT_OK)
 		return rc;
 	printf("%lld\n", (long long)id);
 	if (!a->console)

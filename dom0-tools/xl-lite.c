@@ -8,6 +8,8 @@
  *   xl-lite module load | unload | list (xl-module.c), profile (xl-profile.c),
  *   cpu-policy (xl-cpu-policy.c)
  *   introspect (xl-introspect.c), inject (xl-inject.c)
+ *   shm-create | -destroy | -attach | -detach | -list | -read | -write,
+ *   event-connect, notify (xl-shm.c)
  *
  * Talks to the hypervisor through /dev/xenlite (libxl-lite); the command
  * line is read by xl-args.c, the output made by xl-lite-fmt.c and
@@ -276,6 +278,16 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 		return xl_cmd_introspect(h, a);
 	case XL_CMD_INJECT:
 		return xl_cmd_inject(h, a);
+	case XL_CMD_SHM_CREATE:
+	case XL_CMD_SHM_DESTROY:
+	case XL_CMD_SHM_ATTACH:
+	case XL_CMD_SHM_DETACH:
+	case XL_CMD_SHM_LIST:
+	case XL_CMD_SHM_READ:
+	case XL_CMD_SHM_WRITE:
+	case XL_CMD_EVENT_CONNECT:
+	case XL_CMD_NOTIFY:
+		return xl_cmd_shm(h, a);
 	default:
 		return XL_EXIT_USAGE;
 	}

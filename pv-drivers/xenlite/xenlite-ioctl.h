@@ -6,7 +6,8 @@
  *
  * XL_IOCTL_HYPERCALL issues one hypercall on behalf of root in dom0:
  *   nr   hypercall number (XL_HC_*); only an allow-list is accepted
- *        (XL_HC_VERSION, XL_HC_SYSCTL, XL_HC_DOMCTL, XL_HC_MODULE)
+ *        (XL_HC_VERSION, XL_HC_SYSCTL, XL_HC_DOMCTL, XL_HC_MODULE,
+ *        XL_HC_SHM, XL_HC_EVENT)
  *   op   first argument (RDI): the operation, e.g. XL_SYSCTL_INFO
  *   buf  user pointer to a buffer of len bytes, or 0 with len 0; the driver
  *        copies it into a physically contiguous kernel buffer, passes that
@@ -15,6 +16,18 @@
  *   arg  fourth argument (R10), e.g. the log position of XL_SYSCTL_LOG_READ
  *   ret  out: the hypercall's result (RAX): >= 0, or a negative errno from
  *        the hypervisor
+ * XL_HC_EVENT's arguments are numbers, not a buffer: the driver passes
+ * arg's low 32 bits as a (RSI) and its high 32 bits as b (RDX)
+ * (XL_IOCTL_EVENT_ARGS), len 0; except XL_EVENT_STATUS: a = arg (the port),
+ * b = the buffer's physical address, len = sizeof(struct xl_event_status).
+ * Only CONNECT, SEND, CLOSE and STATUS are allowed (PAGE, OFFER, ACCEPT
+ * and BIND would have dom0's kernel take events it has no handler for): EPERM.
+ *
+ * mmap of /dev/xenlite (shared only, CAP_SYS_ADMIN): the offset is a
+ * guest-physical address of dom0's, and [offset, offset + length) must lie
+ * inside one of dom0's shared segment attachments (XL_SHM_QUERY), else
+ * EINVAL; a writable mapping of a read-only attachment: EACCES.
+ *
  * The ioctl itself returns 0 when the hypercall was made (whatever ret is),
  * or -1 with errno for the driver's own refusals: EINVAL (nr out of range),
  * EPERM (nr not allowed, or no CAP_SYS_ADMIN), E2BIG (len too large),
@@ -42,6 +55,9 @@ struct xl_ioctl_hypercall {
 	uint64_t arg;
 	int64_t ret;
 };
+
+/* XL_HC_EVENT's a and b in the ioctl's arg */
+#define XL_IOCTL_EVENT_ARGS(a, b) ((uint64_t)(uint32_t)(a) | (uint64_t)(uint32_t)(b) << 32)
 
 #define XL_IOCTL_MAGIC 'x'
 #define XL_IOCTL_HYPERCALL _IOWR(XL_IOCTL_MAGIC, 0x01, struct xl_ioctl_hypercall)

@@ -6,10 +6,13 @@
  * the ABI major version matches and CPUID 0x40000001.ECX, the caller's domain
  * id, is 0). Registers a misc device, mode 0600, usable only with
  * CAP_SYS_ADMIN, with one ioctl, XL_IOCTL_HYPERCALL (xenlite-ioctl.h): it
- * checks the hypercall number against an allow-list (VERSION, SYSCTL, DOMCTL, MODULE) and the length against
- * XL_IOCTL_MAX_LEN, copies the user's buffer into a physically contiguous
- * kernel buffer, issues VMMCALL with that buffer's physical address (dom0 is
- * identity-mapped: guest-physical = physical), and copies the buffer back.
+ * checks the hypercall number against an allow-list (VERSION, SYSCTL, DOMCTL, MODULE, SHM, EVENT) and the
+ * length against XL_IOCTL_MAX_LEN, copies the user's buffer into a
+ * physically contiguous kernel buffer, issues VMMCALL with that buffer's
+ * physical address (dom0 is identity-mapped: guest-physical = physical),
+ * and copies the buffer back. XL_HC_EVENT takes numbers, not a buffer
+ * (xenlite-ioctl.h). mmap maps a shared segment attached to dom0, at its
+ * guest-physical address, for xl-lite shm-read and shm-write.
  * Documentation: pv-drivers/README.md, Documentation/tools.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -19,9 +22,11 @@
 #include <linux/fs.h>
 #include <linux/io.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <asm/processor.h>
 
 #include "xen-lite-abi.h"
@@ -29,7 +34,11 @@
 
 /* the hypercalls dom0's tools may make through this device */
 #define XL_ALLOWED_HYPERCALLS \
-	(BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL) | BIT(XL_HC_MODULE))
+	(BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL) | BIT(XL_HC_MODULE) | \
+	 BIT(XL_HC_SHM) | BIT(XL_HC_EVENT))
+/* the event operations dom0's tools may make: none that would have dom0's kernel take events */
+#define XL_ALLOWED_EVENT_OPS \
+	(BIT(XL_EVENT_CONNECT) | BIT(XL_EVENT_SEND) | BIT(XL_EVENT_CLOSE) | BIT(XL_EVENT_STATUS))
 
 static u32 xl_abi_version;
 
@@ -52,6 +61,27 @@ static int xl_open(struct inode *inode, struct file *file)
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	return nonseekable_open(inode, file);
+}
+
+/*
+ * XL_HC_EVENT(op, a, b): a and b from the ioctl's arg (XL_IOCTL_EVENT_ARGS),
+ * or for STATUS the port and the buffer's address. -EPERM for an op not
+ * allowed, -EINVAL for a buffer where none belongs or the wrong one.
+ */
+static long xl_event_call(const struct xl_ioctl_hypercall *hc, unsigned long gpa, long *ret)
+{
+	if (hc->op >= 32 || !(XL_ALLOWED_EVENT_OPS & BIT(hc->op)))
+		return -EPERM;
+	if (hc->op == XL_EVENT_STATUS) {
+		if (hc->len != sizeof(struct xl_event_status))
+			return -EINVAL;
+		*ret = xl_vmmcall4(XL_HC_EVENT, hc->op, hc->arg, gpa, 0);
+		return 0;
+	}
+	if (hc->len)
+		return -EINVAL;
+	*ret = xl_vmmcall4(XL_HC_EVENT, hc->op, lower_32_bits(hc->arg), upper_32_bits(hc->arg), 0);
+	return 0;
 }
 
 static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
@@ -82,7 +112,16 @@ static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
 		gpa = virt_to_phys(bounce);
 	}
 
-	hc.ret = xl_vmmcall4(hc.nr, hc.op, gpa, hc.len, hc.arg);
+	if (hc.nr == XL_HC_EVENT) {
+		long r = 0;
+
+		ret = xl_event_call(&hc, gpa, &r);
+		if (ret)
+			goto out;
+		hc.ret = r;
+	} else {
+		hc.ret = xl_vmmcall4(hc.nr, hc.op, gpa, hc.len, hc.arg);
+	}
 
 	ret = 0;
 	if (hc.len && copy_to_user(u64_to_user_ptr(hc.buf), bounce, hc.len))
@@ -106,10 +145,93 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/*
+ * Which of dom0's segment attachments holds [gpa, gpa + len): 0 with
+ * *read_only, -EINVAL when none does, or the hypercall's error. Asked each
+ * time, so a detached segment is never mapped again; the answer goes into a
+ * kmalloc'd buffer, physically contiguous, as for the ioctl.
+ */
+static int xl_find_attachment(u64 gpa, u64 len, bool *read_only)
+{
+	const size_t size = XL_SHM_MAX_PER_DOMAIN * sizeof(struct xl_shm_mapping);
+	struct xl_shm_mapping *maps = kzalloc(size, GFP_KERNEL);
+	int ret = -EINVAL;
+	long n;
+
+	if (!maps)
+		return -ENOMEM;
+	n = xl_vmmcall4(XL_HC_SHM, XL_SHM_QUERY, virt_to_phys(maps), size, 0);
+	if (n < 0)
+		ret = (int)n;
+	for (long i = 0; i < n && i < XL_SHM_MAX_PER_DOMAIN; i++) {
+		const struct xl_shm_mapping *m = &maps[i];
+
+		/* written so that nothing overflows whatever the hypervisor answered */
+		if (gpa >= m->gpa && gpa - m->gpa < m->size && len <= m->size - (gpa - m->gpa)) {
+			*read_only = m->flags & XL_SHM_READ_ONLY;
+			ret = 0;
+			break;
+		}
+	}
+	kfree(maps);
+	return ret;
+}
+
+static void xl_forbid_write(struct vm_area_struct *vma)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, VM_MAYWRITE);
+#else
+	vma->vm_flags &= ~VM_MAYWRITE;
+#endif
+}
+
+/*
+ * mmap: the offset is a guest-physical address of dom0's, inside one of its
+ * shared segment attachments. Shared mappings only (a private copy of a
+ * segment would silently stop being shared); a read-only attachment maps
+ * read-only for good (no VM_MAYWRITE: mprotect cannot add it later).
+ */
+static int xl_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	u64 len = vma->vm_end - vma->vm_start;
+	bool read_only = false;
+	u64 gpa;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
+		return -EINVAL;
+	gpa = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	err = xl_find_attachment(gpa, len, &read_only);
+	if (err)
+		return err;
+	if (read_only) {
+		if (vma->vm_flags & VM_WRITE)
+			return -EACCES;
+		xl_forbid_write(vma);
+	}
+	/*
+	 * The page protection as mmap made it: write-back. The segment is
+	 * ordinary RAM of the node, outside dom0's own RAM, and the guests map it
+	 * write-back; dom0 must too, for one memory type on every alias of the
+	 * same pages (pgprot_noncached would alias it UC). It is not RAM to this
+	 * kernel, so on x86 remap_pfn_range's PAT tracking (track_pfn_remap)
+	 * reserves the range with the type asked for and lowers the vma's
+	 * protection to UC- only where the MTRRs do not say write-back - above
+	 * 512 GiB the MTRRs' default type, write-back on the nodes we run on.
+	 */
+	return remap_pfn_range(vma, vma->vm_start, gpa >> PAGE_SHIFT, len, vma->vm_page_prot);
+}
+
 static const struct file_operations xl_fops = {
 	.owner = THIS_MODULE,
 	.open = xl_open,
 	.unlocked_ioctl = xl_ioctl,
+	.mmap = xl_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = no_llseek,
 };

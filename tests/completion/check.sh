@@ -22,6 +22,7 @@ case "\$1" in
 list) printf 'NAME ID MEM(MiB)\ndom0 0 512\nweb 3 64\nwebdb 4 64\n' ;;
 pci-assignable-list) printf '0000:00:02.0 assignable\n0000:00:03.0 assigned d3\n' ;;
 module) [ "\$2" = list ] && printf 'NAME ID VERSION\nexit-profiler 1 1.0\nexit-tracer 2 1.0\n' ;;
+shm-list) printf 'NAME SIZE FLAGS ATTACHED\nring 2M - 3:rw@0x8000000000\nring-old 4K destroyed 4:ro@0x8000000000\nrows 4K auto -\n' ;;
 *) exec "$XL" "\$@" ;;
 esac
 STUB
@@ -91,6 +92,17 @@ expect "web webdb" xl-lite introspect grant web we
 expect "" xl-lite introspect watch web x
 expect "--follow" xl-lite introspect exits --fo
 expect "" xl-lite profile web x
+expect "shm-create shm-destroy shm-attach shm-detach shm-list shm-read shm-write" xl-lite shm
+expect "ring rows" xl-lite shm-attach r
+expect "ring rows" xl-lite shm-destroy r
+expect "web webdb" xl-lite shm-attach -r ring we
+expect "" xl-lite shm-detach ring web x
+expect "--read-only" xl-lite shm-attach --re
+expect "-z --nul -h --help" xl-lite shm-write -
+expect "" xl-lite shm-read ring 0
+expect "web webdb" xl-lite event-connect web we
+expect "" xl-lite event-connect web web x
+expect "shm=" xl-lite create g.cfg sh
 expect "cpu-policy" xl-lite cpu
 expect "web webdb" xl-lite cpu-policy -r we
 expect "-j --json -r --reset -h --help" xl-lite cpu-policy -

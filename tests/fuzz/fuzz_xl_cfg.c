@@ -3,7 +3,8 @@
  * (dom0-tools/xl-cfg.c): xl_cfg_parse() and, for a file it accepts, the
  * XL_DOMCTL_CREATE request built from it, checked against what the
  * hypervisor's DOMCTL decoder accepts (hypercalls/domctl.c read_request),
- * and its cpuid policy against what the cpu-policy module takes.
+ * its cpuid policy against what the cpu-policy module takes, and its shm
+ * segments against what XL_SHM_CREATE takes.
  *
  * Input: the file's text up to the first NUL (as xl-lite reads it); each
  * NUL-separated piece after it (at most 4) is a KEY=VALUE setting from the
@@ -85,6 +86,23 @@ static void check_cpuid(const struct xl_cpuid_policy *p, const struct xl_msr_pol
 			   "rule %u changes nothing", i);
 }
 
+/* A shm key's segments: names the hypervisor takes, each once, sizes it takes, at most a domain's worth. */
+static void check_shm(const struct xl_cfg *c)
+{
+	FUZZ_CHECK(c->nr_shm <= XL_SHM_MAX_PER_DOMAIN, "%u segments", c->nr_shm);
+	for (unsigned int i = 0; i < c->nr_shm; i++) {
+		const struct xl_cfg_shm *s = &c->shm[i];
+
+		check_string(s->name, sizeof(s->name), "a segment's name");
+		FUZZ_CHECK(s->name[0] && strspn(s->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+						 "0123456789._-") == strlen(s->name), "segment name '%s'", s->name);
+		FUZZ_CHECK(s->size >= 4096 && s->size <= XL_SHM_MAX_SIZE && s->size % 4096 == 0, "segment size %#llx",
+			   (unsigned long long)s->size);
+		for (unsigned int j = 0; j < i; j++)
+			FUZZ_CHECK(strcmp(s->name, c->shm[j].name), "segment '%s' twice", s->name);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct xl_cfg cfg;
@@ -110,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xl_cfg_to_create(&cfg, &req);
 		check_request(&req);
 		check_cpuid(&cfg.cpuid, &cfg.msr);
+		check_shm(&cfg);
 	}
 	free(text);
 	return 0;

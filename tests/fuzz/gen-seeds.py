@@ -309,6 +309,9 @@ XL_CFGS = {
     "cpuid-libxl": b"name=c\nkernel=k\nmemory=2\ncpuid = \"host,sse4_2=0,avx=x,fsgsbase=1,lahf-lm=0\"\n",
     "cpuid-xend": b"name=c\nkernel=k\nmemory=2\ncpuid = [ \"1:ecx=xxxxxxxxxxx0xxxxxxxxxxxxxxxxxxxx,edx=" +
                   b"k" * 32 + b"\",\n  '7,0:ebx=" + b"s" * 31 + b"1', ]\n",
+    # the shm key: segments with sizes in each unit, a read-only one, items across lines
+    "shm": b"name=p\nkernel=k\nmemory=16\nshm = [ \"name=ring,size=2M\", 'size=4096,mode=ro,name=a.b_c-1',\n"
+           b"  \"name=big,size=16G,mode=rw\", \"name=k,size=0x3000\" ]\0shm=[\"name=x,size=8k\"]",
     # create FILE KEY=VALUE...: the settings after NULs (fuzz_xl_cfg.c)
     "settings": b"name=a\ntype=linux\nkernel=k\nmemory=64\ncpus=2\0memory=512\0name=\"x\"; vcpus=2\0"
                 b"cpus = [3, 4]",

@@ -12,12 +12,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "output_check.h"
 
 /* ---- capturing a FILE's output ---- */
+
+/* The text of f from its start into buf (NUL-terminated, cut to size), then f closed. */
+static void read_back(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+int run_captured(int (*fn)(void *ctx), void *ctx, char *out, size_t out_size, char *err, size_t err_size)
+{
+	FILE *o = tmpfile(), *e = tmpfile();
+	int saved_out = dup(1), saved_err = dup(2), rc;
+
+	assert_non_null(o);
+	assert_non_null(e);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(o), 1);
+	dup2(fileno(e), 2);
+	rc = fn(ctx);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	read_back(o, out, out_size);
+	read_back(e, err, err_size);
+	return rc;
+}
 
 void cap_open(struct capture *c)
 {

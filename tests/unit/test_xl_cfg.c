@@ -704,7 +704,8 @@ static void test_create_plan(void **state)
 				 "on_crash:     destroy\n"
 				 "on_dma_fault: crash\n"
 				 "cpuid:        none\n"
-				 "msr:          none\n");
+				 "msr:          none\n"
+				 "shm:          none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */
@@ -737,6 +738,136 @@ static void test_create_plan_msr(void **state)
 				    "msr:          0xc001001f:deny (deny)\n"
 				    "msr:          0xc0000080:and=0xfffffffffffff7ff (mask)\n"
 				    "msr:          0x1b:ro (read-only)\n"));
+}
+
+/* ---- the shm key ---- */
+
+/* A list of segments: fields in any order, sizes with units, the mode. */
+static void test_shm_key(void **state)
+{
+	assert_int_equal(parse(ELF), 0);
+	assert_int_equal(cfg.nr_shm, 0); /* without the key, none */
+	assert_int_equal(parse(ELF "shm = [ \"name=ring,size=2M\" ]\n"), 0);
+	assert_int_equal(cfg.nr_shm, 1);
+	assert_string_equal(cfg.shm[0].name, "ring");
+	assert_true(cfg.shm[0].size == 2u << 20);
+	assert_false(cfg.shm[0].read_only);
+	assert_int_equal(parse(ELF "shm = [ 'size=4096,mode=ro,name=a.b_c-1',  # read-only\n"
+				   "        \"name=big,size=16G,mode=rw\",\n"
+				   "        \"name=k,size=0x3000\", \"name=x,size=8k\" ]\n"),
+			 0);
+	assert_int_equal(cfg.nr_shm, 4);
+	assert_string_equal(cfg.shm[0].name, "a.b_c-1");
+	assert_true(cfg.shm[0].size == 4096 && cfg.shm[0].read_only);
+	assert_true(cfg.shm[1].size == 16ULL << 30 && !cfg.shm[1].read_only);
+	assert_true(cfg.shm[2].size == 0x3000);
+	assert_true(cfg.shm[3].size == 8192);
+	/* a command-line setting replaces the file's list */
+	{
+		static const char *const set[] = { "shm=[\"name=other,size=4K\"]" };
+
+		assert_int_equal(xl_cfg_parse_with(ELF "shm=[\"name=ring,size=2M\"]\n", set, 1, &cfg, err, sizeof(err)), 0);
+		assert_int_equal(cfg.nr_shm, 1);
+		assert_string_equal(cfg.shm[0].name, "other");
+	}
+}
+
+/* Every refusal of the shm key, with the column of the field at fault. */
+static void test_shm_key_errors(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{ "shm = \"name=a,size=4K\"\n",
+		  "line 4: shm must be a list of \"name=NAME,size=SIZE[,mode=rw|ro]\" strings" },
+		{ "shm = []\n", "line 4: shm must be a list of \"name=NAME,size=SIZE[,mode=rw|ro]\" strings" },
+		{ "shm = [ name=a ]\n",
+		  "line 4, column 9: shm has an item that is not quoted: each is \"name=NAME,size=SIZE[,mode=rw|ro]\"" },
+		{ "shm = [ \"name=a\" ]\n",
+		  "line 4, column 10: shm has a segment without size= (each is \"name=NAME,size=SIZE[,mode=rw|ro]\")" },
+		{ "shm = [ \"size=4K\" ]\n",
+		  "line 4, column 10: shm has a segment without name= (each is \"name=NAME,size=SIZE[,mode=rw|ro]\")" },
+		{ "shm = [ \"name=a,size\" ]\n", "line 4, column 17: shm has 'size', not FIELD=VALUE (name, size or mode)" },
+		{ "shm = [ \"name=a,,size=4K\" ]\n", "line 4, column 17: shm has '', not FIELD=VALUE (name, size or mode)" },
+		{ "shm = [ \"name=a,colour=red\" ]\n",
+		  "line 4, column 17: shm has an unknown field 'colour' (name, size or mode)" },
+		{ "shm = [ \"name=a,name=b,size=4K\" ]\n", "line 4, column 17: shm gives name twice for one segment" },
+		{ "shm = [ \"name=,size=4K\" ]\n", "line 4, column 15: shm name '' must be 1 to 31 characters" },
+		{ "shm = [ \"name=a b,size=4K\" ]\n",
+		  "line 4, column 15: shm name 'a b' may have only letters, digits, '.', '_' and '-'" },
+		{ "shm = [ \"name=" "abcdefghijklmnopqrstuvwxyz012345" ",size=4K\" ]\n",
+		  "line 4, column 15: shm name 'abcdefghijklmnopqrstuvwxyz012345' must be 1 to 31 characters" },
+		{ "shm = [ \"name=a,size=3000\" ]\n", "line 4, column 22: shm size '3000' must be a multiple of 4 KiB" },
+		{ "shm = [ \"name=a,size=0\" ]\n", "line 4, column 22: shm size '0' must be 4 KiB to 16 GiB" },
+		{ "shm = [ \"name=a,size=32G\" ]\n", "line 4, column 22: shm size '32G' must be 4 KiB to 16 GiB" },
+		{ "shm = [ \"name=a,size=2T\" ]\n",
+		  "line 4, column 22: shm size '2T' must be a number of bytes, or with a K, M or G suffix (KiB-based: 2M is 2097152)" },
+		{ "shm = [ \"name=a,size=-4K\" ]\n",
+		  "line 4, column 22: shm size '-4K' must be a number of bytes, or with a K, M or G suffix (KiB-based: 2M is 2097152)" },
+		{ "shm = [ \"name=a,size=4K,mode=rx\" ]\n", "line 4, column 30: shm mode 'rx' must be \"rw\" or \"ro\"" },
+		{ "shm = [ \"name=a,size=4K\", \"name=a,size=8K\" ]\n", "line 4, column 28: shm names segment 'a' twice" },
+		{ "shm = [ \"name=a,size=4K\", \"name=b,size=4K\", \"name=c,size=4K\",\n"
+		  "        \"name=d,size=4K\", \"name=e,size=4K\" ]\n",
+		  "line 5, column 28: shm names more than 4 segments (a domain has at most 4)" },
+		{ "shm = [ \"name=a,size=4K\",\n  \"name=b,size=5K\" ]\n", "line 5, column 16: shm size '5K' must be a multiple of 4 KiB" },
+	};
+	static const char *const set[] = { "shm=[\"name=a,size=1\"]" };
+	char text[512];
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), ELF "%s", bad[i].text);
+		assert_int_equal(parse(text), -1);
+		if (strcmp(err, bad[i].err))
+			fail_msg("%s: got '%s', want '%s'", bad[i].text, err, bad[i].err);
+	}
+	assert_int_equal(xl_cfg_parse_with(ELF, set, 1, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "setting 'shm=[\"name=a,size=1\"]', column 19: shm size '1' must be a multiple of 4 KiB");
+}
+
+/* The segments in create -n's plan, and what the node's segments make of them. */
+static void test_create_plan_shm(void **state)
+{
+	static struct xl_shm_info segs[XL_SHM_MAX_SEGMENTS];
+	char out[2048], msgs[1024];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	assert_non_null(f);
+	assert_int_equal(parse(ELF "shm = [ \"name=ring,size=2M\", \"name=cfg,size=4K,mode=ro\" ]\n"), 0);
+	xl_print_create_plan(f, &cfg, 10, 0);
+	fclose(f);
+	assert_non_null(strstr(out, "cpuid:        none\n"
+				    "msr:          none\n"
+				    "shm:          ring 2M rw\n"
+				    "shm:          cfg 4K ro\n"));
+	/* none exists: nothing in the way */
+	f = fmemopen(msgs, sizeof(msgs), "w");
+	assert_int_equal(xl_create_check_shm(f, "g.cfg", &cfg, segs, 0), 0);
+	fclose(f);
+	/* ring exists with another size; cfg with the same one but full; a destroyed ring does not count */
+	snprintf(segs[0].name, sizeof(segs[0].name), "ring");
+	segs[0].size = 2u << 20;
+	segs[0].flags = XL_SHM_DESTROYED;
+	snprintf(segs[1].name, sizeof(segs[1].name), "ring");
+	segs[1].size = 4u << 20;
+	snprintf(segs[2].name, sizeof(segs[2].name), "cfg");
+	segs[2].size = 4096;
+	segs[2].nr_attached = XL_SHM_MAX_ATTACH;
+	f = fmemopen(msgs, sizeof(msgs), "w");
+	assert_int_equal(xl_create_check_shm(f, "g.cfg", &cfg, segs, 3), 2);
+	fclose(f);
+	assert_string_equal(msgs, "xl-lite: g.cfg: shm 'ring' exists with size 4M, the configuration says 2M\n"
+				  "xl-lite: g.cfg: shm 'cfg' is attached to 8 domains already, the most a segment takes\n");
+	/* a full node: no room for the two the key would make */
+	for (unsigned int i = 0; i < XL_SHM_MAX_SEGMENTS; i++) {
+		snprintf(segs[i].name, sizeof(segs[i].name), "s%u", i);
+		segs[i].size = 4096;
+		segs[i].nr_attached = 0;
+		segs[i].flags = 0;
+	}
+	f = fmemopen(msgs, sizeof(msgs), "w");
+	assert_int_equal(xl_create_check_shm(f, "g.cfg", &cfg, segs, 31), 1);
+	fclose(f);
+	assert_string_equal(msgs, "xl-lite: g.cfg: shm: the node has 31 segments, no room for 2 more (at most 32)\n");
 }
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -873,6 +1004,9 @@ int main(void)
 		cmocka_unit_test(test_cpus_forms),
 		cmocka_unit_test(test_to_create),
 		cmocka_unit_test(test_new_key_errors),
+		cmocka_unit_test(test_shm_key),
+		cmocka_unit_test(test_shm_key_errors),
+		cmocka_unit_test(test_create_plan_shm),
 		cmocka_unit_test(test_pci),
 		cmocka_unit_test(test_quotes_and_escapes),
 		cmocka_unit_test(test_separators),

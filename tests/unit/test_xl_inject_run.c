@@ -25,6 +25,7 @@
 #include "../../dom0-tools/xl-module-fmt.h"
 #include "../../modules/fault-injector/fi_ops.h"
 #include "fi_fake_node.h"
+#include "output_check.h"
 
 /* ---- the simulated node ---- */
 
@@ -226,36 +227,20 @@ int xl_report(const struct xl_error *e)
 
 static char out[1 << 16], err_text[4096];
 
+static int inject(void *ctx)
+{
+	struct xl_handle h = { .fd = -1 };
+
+	return xl_cmd_inject(&h, ctx);
+}
+
 /* xl-lite inject [-u] [-n] CAMPAIGN over the simulation: its exit status; stdout and stderr kept. */
 static int run(bool unsafe, bool dry_run)
 {
-	struct xl_handle h = { .fd = -1 };
 	struct xl_args a = { .cmd = XL_CMD_INJECT, .unsafe = unsafe, .dry_run = dry_run, .nargs = 1 };
-	FILE *o = tmpfile(), *e = tmpfile();
-	int saved_out = dup(1), saved_err = dup(2), rc;
-	size_t n;
 
 	a.args[0] = "c.cfg";
-	fflush(stdout);
-	fflush(stderr);
-	dup2(fileno(o), 1);
-	dup2(fileno(e), 2);
-	rc = xl_cmd_inject(&h, &a);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	rewind(o);
-	n = fread(out, 1, sizeof(out) - 1, o);
-	out[n] = '\0';
-	rewind(e);
-	n = fread(err_text, 1, sizeof(err_text) - 1, e);
-	err_text[n] = '\0';
-	fclose(o);
-	fclose(e);
-	return rc;
+	return run_captured(inject, &a, out, sizeof(out), err_text, sizeof(err_text));
 }
 
 static void expect_out(const char *want)
