@@ -54,8 +54,12 @@ int xl_shm_attach(struct xl_handle *h, const char *name, uint32_t domid, uint32_
 		return -1;
 	if (xl_hypercall(h, "XL_SHM_ATTACH", XL_HC_SHM, XL_SHM_ATTACH, &req, sizeof(req), 0) < 0)
 		return -1;
-	/* segments live from XL_SHM_GPA_BASE up, page-aligned: anything else is not an answer */
-	if (req.gpa < XL_SHM_GPA_BASE || req.gpa % 4096)
+	/*
+	 * a guest's segments live from XL_SHM_GPA_BASE up, dom0's at their
+	 * host-physical address (it is identity-mapped); page-aligned, not 0:
+	 * anything else is not an answer
+	 */
+	if ((domid && req.gpa < XL_SHM_GPA_BASE) || !req.gpa || req.gpa % 4096)
 		return shm_fail(h, XL_ERR_REPLY, EPROTO, "XL_SHM_ATTACH");
 	*gpa = req.gpa;
 	return 0;

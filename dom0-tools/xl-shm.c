@@ -99,8 +99,6 @@ static int attach_refused(struct xl_handle *h, const char *cmd, const char *name
 		return say(cmd, "domain %u has %d segments attached already, the most a domain takes", domid,
 			   XL_SHM_MAX_PER_DOMAIN);
 	}
-	if (refused(h, EBUSY))
-		return say(cmd, "domain %u is being built or destroyed: no segment can be attached to it now", domid);
 	return xl_report(&h->err);
 }
 
@@ -171,8 +169,9 @@ static int shm_detach(struct xl_handle *h, const struct xl_args *a)
 		if (!has_domain(s, domid))
 			return say("shm-detach", "'%s' is not attached to domain %u", a->args[0], domid);
 	}
-	if (refused(h, EBUSY))
-		return say("shm-detach", "domain %u is being built or destroyed: try again", domid);
+	if (refused(h, EBUSY)) /* /dev/xenlite's: detached, the mapping would end dom0 at its next access */
+		return say("shm-detach", "a process in dom0 still maps '%s' (/dev/xenlite): it must unmap it first",
+			   a->args[0]);
 	return xl_report(&h->err);
 }
 

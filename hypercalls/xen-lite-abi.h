@@ -324,8 +324,9 @@ struct xl_event_status {
  * ---- XL_HC_SHM(op, buffer gpa, buffer size, arg): shared memory segments ----
  * dom0 creates a named segment, zeroed, and attaches it to domains (itself
  * included), each read-write or read-only; a domain finds it at a
- * guest-physical address at or above XL_SHM_GPA_BASE (QUERY; an ELF guest
- * also in its start info). The memory goes when the segment was destroyed
+ * guest-physical address at or above XL_SHM_GPA_BASE - dom0, identity-mapped,
+ * at its host-physical address, in memory its e820 reserves - (QUERY; an ELF
+ * guest also in its start info). The memory goes when the segment was destroyed
  * and no domain has it attached; destroying a domain detaches it.
  */
 #define XL_SHM_CREATE 0 /* dom0: buffer = struct xl_shm_create; returns 0 */
@@ -340,7 +341,7 @@ struct xl_event_status {
 #define XL_SHM_MAX_ATTACH 8 /* domains per segment */
 #define XL_SHM_MAX_PER_DOMAIN 4 /* segments per domain */
 #define XL_SHM_MAX_SIZE (16ULL << 30) /* bytes of one segment, a multiple of 4 KiB */
-#define XL_SHM_GPA_BASE (1ULL << 39) /* 512 GiB: a domain's segments are mapped from here up */
+#define XL_SHM_GPA_BASE (1ULL << 39) /* 512 GiB: a guest's segments are mapped from here up */
 #define XL_SHM_READ_ONLY 1u /* XL_SHM_ATTACH: the domain may read it, not write it */
 #define XL_SHM_DESTROYED 2u /* struct xl_shm_info: destroyed, still attached somewhere */
 #define XL_SHM_AUTO 4u /* XL_SHM_CREATE: destroyed by itself when its last domain detaches (a config's shm key) */

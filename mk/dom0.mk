@@ -99,7 +99,7 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
-DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma
+DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -108,6 +108,10 @@ $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL
 $(DOM0_OUT)/edu-dma: tests/dom0/edu-dma.c mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/edu-dma.c
+
+$(DOM0_OUT)/shm-hold: tests/dom0/shm-hold.c mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/shm-hold.c
 
 $(DOM0_OUT)/uart-race: tests/dom0/uart-race.c mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -118,8 +122,7 @@ DOM0_GUESTS := $(BUILD)/guests/hello.elf $(BUILD)/guests/spin.elf $(BUILD)/guest
 	$(BUILD)/guests/triple_fault.elf $(BUILD)/guests/obliging.elf $(BUILD)/guests/zeroed.elf \
 	$(BUILD)/guests/flood.elf $(BUILD)/guests/edu_dma.elf $(BUILD)/guests/module_probe.elf \
 	$(BUILD)/guests/cpuid_dump.elf $(BUILD)/guests/introspect_target.elf $(BUILD)/guests/bystander.elf \
-	$(if $(wildcard tests/guests/shm_peer.c),$(BUILD)/guests/shm_peer.elf)
-# (shm_peer.elf, xl_test=shm's guests: carried once tests/guests/shm_peer.c exists)
+	$(BUILD)/guests/shm_peer.elf
 
 # Linux guests: the same kernel as dom0's, and a busybox initramfs with
 # dom0-tools/guest-initrd/init; both carried in dom0's initrd under /guests/

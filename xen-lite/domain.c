@@ -269,6 +269,7 @@ int domain_pause(struct domain *d)
 int domain_unpause(struct domain *d)
 {
 	if (change_state(d, DOMAIN_PAUSED, DOMAIN_RUNNING)) {
+		d->ran = true; /* (dom0's callers hold the lifecycle lock, as its segment attaches do) */
 		/* its vCPUs are blocked in their run loops and see the change */
 		domain_kick_vcpus(d);
 		return 0;
@@ -279,6 +280,7 @@ int domain_unpause(struct domain *d)
 	if (!d->nr_vcpus || !d->mem_size ||
 	    !change_state(d, DOMAIN_BUILDING, d->start_paused ? DOMAIN_PAUSED : DOMAIN_RUNNING))
 		return -EINVAL;
+	d->ran = !d->start_paused;
 	module_domain_started(d->id);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		run_slot_give(d->vcpus[i]);

@@ -201,6 +201,15 @@ int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 	} else {
 		ep->vcpu = (uint16_t)vcpu;
 		ep->vector = (uint8_t)vector;
+		/*
+		 * Notified before it was bound: its bit is set, and stays so until the
+		 * guest takes it - which, without this one interrupt, nothing would
+		 * make it do (later notifications find the bit set and raise nothing).
+		 */
+		if (vector && d->events.pending && (__atomic_load_n(d->events.pending, __ATOMIC_ACQUIRE) & (1ULL << port))) {
+			ep->raised++;
+			arch_event_raise(d->vcpus[vcpu], (uint8_t)vector);
+		}
 	}
 	spin_unlock_irqrestore(&event_lock, flags);
 	return err;

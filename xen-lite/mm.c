@@ -102,6 +102,11 @@ hpa_t phys_alloc_aligned(uint64_t size)
 	return hpa_init(page_alloc_range(&phys_pages, size, size, 0, UINT64_MAX));
 }
 
+hpa_t phys_alloc_contiguous(uint64_t size, uint64_t align)
+{
+	return hpa_init(page_alloc_range(&phys_pages, size, align, 0, UINT64_MAX));
+}
+
 hpa_t phys_alloc_page_below(uint64_t lowest, uint64_t limit)
 {
 	return hpa_init(page_alloc_range(&phys_pages, PAGE_SIZE, PAGE_SIZE, lowest, limit));

@@ -50,7 +50,6 @@ bool run_slot_run(void)
 	if (!v)
 		return false;
 	vcpu_event(v, cpu, module_vcpu_started);
-	v->domain->ran = true; /* what it was given before this (its start info) is its own now */
 	arch_vcpu_run(v);
 	vcpu_event(v, cpu, module_vcpu_stopped);
 	/* read while the slot is held: a destroy waits for it, so the domain is still there */

@@ -1,10 +1,11 @@
 /*
- * Shared memory segments (include/xen-lite/shm.h). A segment is blocks of
- * the guest pool - 1 GiB, 2 MiB, then 4 KiB as size and free memory allow -
- * zeroed when created, mapped into each domain it is attached to at a slot
- * of XL_SHM_MAX_SIZE bytes above everything the domain has, so that its
- * large pages stay large. Never executable; read-only where so attached,
- * from the first moment it is mapped.
+ * Shared memory segments (include/xen-lite/shm.h). A segment is one piece
+ * of the guest pool, aligned to the largest page that fits in it, zeroed
+ * when created, mapped into each domain it is attached to at a slot of
+ * XL_SHM_MAX_SIZE bytes above everything the domain has, so that its large
+ * pages stay large - dom0, identity-mapped, at its host-physical address.
+ * Never executable; read-only where so attached, from the first moment it
+ * is mapped.
  */
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
@@ -72,46 +73,32 @@ static void free_memory(struct mem_block *blocks, unsigned int n)
 	xl_free(blocks);
 }
 
-static uint64_t block_size_for(uint64_t offset, uint64_t remaining)
-{
-	if (IS_ALIGNED(offset, SIZE_1G) && remaining >= SIZE_1G)
-		return SIZE_1G;
-	if (IS_ALIGNED(offset, SIZE_2M) && remaining >= SIZE_2M)
-		return SIZE_2M;
-	return PAGE_SIZE;
-}
-
-/* size bytes of zeroed blocks, largest first (smaller where memory is fragmented); NULL: -ENOMEM. */
+/*
+ * size bytes in one piece, aligned to the largest page that fits in it (so
+ * every domain maps it with large pages), zeroed; a block array of one, or
+ * NULL (-ENOMEM). One piece, because dom0 - identity-mapped - sees a
+ * segment at its host-physical address.
+ */
 static struct mem_block *alloc_memory(uint64_t size, unsigned int *count)
 {
-	/* enough entries whatever sizes the allocator gives */
-	unsigned int max = (unsigned int)(size / SIZE_2M) + (unsigned int)(SIZE_2M / PAGE_SIZE);
-	struct mem_block *blocks = xl_zalloc(max * sizeof(*blocks));
-	uint64_t at = 0;
+	uint64_t align = size >= SIZE_1G ? SIZE_1G : size >= SIZE_2M ? SIZE_2M : PAGE_SIZE;
+	struct mem_block *blocks = xl_zalloc(sizeof(*blocks));
+	hpa_t hpa = hpa_init(0);
 
 	*count = 0;
-	if (!blocks || (size >> PAGE_SHIFT) > phys_free_pages())
-		goto fail;
-	while (at < size) {
-		uint64_t want = block_size_for(at, size - at);
-		hpa_t hpa = hpa_init(0);
-
-		for (; want >= PAGE_SIZE; want = want == SIZE_1G ? SIZE_2M : PAGE_SIZE) {
-			hpa = phys_alloc_aligned(want);
-			if (hpa_addr(hpa) || want == PAGE_SIZE)
-				break;
-		}
-		if (!hpa_addr(hpa) || *count == max)
-			goto fail;
-		memset(hpa_to_virt(hpa), 0, want); /* nothing of an earlier owner is ever seen */
-		blocks[(*count)++] = (struct mem_block){ gpa_init(at), hpa, want };
-		at += want;
+	if (!blocks)
+		return NULL;
+	/* a large alignment may not be had where memory is fragmented: smaller ones then */
+	for (; align && !hpa_addr(hpa); align = align == SIZE_1G ? SIZE_2M : align == SIZE_2M ? PAGE_SIZE : 0)
+		hpa = phys_alloc_contiguous(size, align);
+	if (!hpa_addr(hpa)) {
+		xl_free(blocks);
+		return NULL;
 	}
+	memset(hpa_to_virt(hpa), 0, size); /* nothing of an earlier owner is ever seen */
+	blocks[0] = (struct mem_block){ gpa_init(0), hpa, size };
+	*count = 1;
 	return blocks;
-fail:
-	if (blocks)
-		free_memory(blocks, *count);
-	return NULL;
 }
 
 int shm_create(const char *name, uint64_t size, uint32_t flags)
@@ -277,7 +264,8 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 		return err;
 	err = -ENOSPC;
 	for (unsigned int slot = 0; slot < SLOTS && err; slot++) {
-		uint64_t where = slot_base(d) + slot * XL_SHM_MAX_SIZE;
+		/* dom0 is identity-mapped: its segments too (pool memory its e820 reserves) */
+		uint64_t where = d->privileged ? hpa_addr(s->blocks[0].hpa) : slot_base(d) + slot * XL_SHM_MAX_SIZE;
 		bool free_slot;
 
 		spin_lock(&shm_lock);
@@ -287,6 +275,8 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 		spin_unlock(&shm_lock);
 		if (free_slot && (err = map_segment(d, s, where, flags)) == -EEXIST)
 			err = -ENOSPC; /* something of the domain is there: the next slot */
+		if (d->privileged)
+			break; /* its one place */
 	}
 	spin_lock(&shm_lock);
 	if (err) {

@@ -164,7 +164,7 @@ struct domain {
 	unsigned int nr_shm;
 	/* guest-physical addresses below are its own (RAM, holes, dom0's identity map): segments go above */
 	uint64_t gpa_top;
-	bool ran; /* a vCPU of it has entered the guest: its start info is the guest's now */
+	bool ran; /* it has been running (not only paused): its start info is the guest's now */
 	uint64_t start_info_gpa; /* an ELF guest's struct xl_start_info, 0: none */
 };
 

@@ -27,6 +27,8 @@ static inline hpa_t virt_to_hpa(const void *va)
 
 /* A block of size bytes (a multiple of 4 KiB) aligned to its size; hpa 0 when none is free. */
 hpa_t phys_alloc_aligned(uint64_t size);
+/* size bytes (a multiple of 4 KiB) in one piece, aligned to align (a power of two); hpa 0 when none is free. */
+hpa_t phys_alloc_contiguous(uint64_t size, uint64_t align);
 /* One page wholly below limit, at or above lowest (hpa 0 when none is free). */
 hpa_t phys_alloc_page_below(uint64_t lowest, uint64_t limit);
 /* Give back a block from the two above or from phys_claim_lowest(). */

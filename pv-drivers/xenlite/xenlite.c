@@ -12,7 +12,8 @@
  * physical address (dom0 is identity-mapped: guest-physical = physical),
  * and copies the buffer back. XL_HC_EVENT takes numbers, not a buffer
  * (xenlite-ioctl.h). mmap maps a shared segment attached to dom0, at its
- * guest-physical address, for xl-lite shm-read and shm-write.
+ * guest-physical address, for xl-lite shm-read and shm-write; dom0's detach
+ * of a segment a process still maps is refused with -EBUSY.
  * Documentation: pv-drivers/README.md, Documentation/tools.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -24,7 +25,9 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <asm/processor.h>
@@ -41,6 +44,19 @@
 	(BIT(XL_EVENT_CONNECT) | BIT(XL_EVENT_SEND) | BIT(XL_EVENT_CLOSE) | BIT(XL_EVENT_STATUS))
 
 static u32 xl_abi_version;
+
+/*
+ * dom0's segments mapped by its processes, by the attachment's address: a
+ * detach of a segment still mapped is refused (-EBUSY). Detached, its pages
+ * would leave dom0's nested page tables, and the next access through a
+ * mapping left behind would end dom0 - the node.
+ */
+#define XL_LIVE_MAX (2 * XL_SHM_MAX_PER_DOMAIN)
+static DEFINE_MUTEX(xl_live_lock);
+static struct xl_live_map {
+	u64 gpa; /* the attachment's, 0: a free entry */
+	unsigned long vmas;
+} xl_live[XL_LIVE_MAX];
 
 /* VMMCALL: number in RAX, arguments in RDI, RSI, RDX, R10; result in RAX */
 static long xl_vmmcall4(unsigned long nr, unsigned long a1, unsigned long a2, unsigned long a3,
@@ -84,6 +100,50 @@ static long xl_event_call(const struct xl_ioctl_hypercall *hc, unsigned long gpa
 	return 0;
 }
 
+static struct xl_live_map *xl_live_find(u64 gpa)
+{
+	for (unsigned int i = 0; i < XL_LIVE_MAX; i++)
+		if (xl_live[i].gpa == gpa)
+			return &xl_live[i];
+	return NULL;
+}
+
+/* dom0's attachments, into a kmalloc'd buffer (physically contiguous); NULL on failure */
+static struct xl_shm_mapping *xl_query(long *n)
+{
+	const size_t size = XL_SHM_MAX_PER_DOMAIN * sizeof(struct xl_shm_mapping);
+	struct xl_shm_mapping *maps = kzalloc(size, GFP_KERNEL);
+
+	if (!maps)
+		return NULL;
+	*n = xl_vmmcall4(XL_HC_SHM, XL_SHM_QUERY, virt_to_phys(maps), size, 0);
+	if (*n > XL_SHM_MAX_PER_DOMAIN)
+		*n = XL_SHM_MAX_PER_DOMAIN;
+	return maps;
+}
+
+/* A DETACH request of one of dom0's own segments that a process still maps. */
+static bool xl_detach_of_mapped(const void *buf, size_t len)
+{
+	const struct xl_shm_attach *a = buf;
+	struct xl_shm_mapping *maps;
+	bool mapped = false;
+	long n = 0;
+
+	if (len < sizeof(*a) || a->domid != 0)
+		return false; /* another domain's, or malformed: the hypervisor answers */
+	maps = xl_query(&n);
+	if (!maps)
+		return true; /* cannot tell: refused rather than risk dom0 */
+	mutex_lock(&xl_live_lock);
+	for (long i = 0; i < n; i++)
+		if (!strncmp(maps[i].name, a->name, sizeof(maps[i].name)) && xl_live_find(maps[i].gpa))
+			mapped = true;
+	mutex_unlock(&xl_live_lock);
+	kfree(maps);
+	return mapped;
+}
+
 static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
 {
 	struct xl_ioctl_hypercall hc;
@@ -119,6 +179,8 @@ static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
 		if (ret)
 			goto out;
 		hc.ret = r;
+	} else if (hc.nr == XL_HC_SHM && hc.op == XL_SHM_DETACH && xl_detach_of_mapped(bounce, hc.len)) {
+		hc.ret = -EBUSY;
 	} else {
 		hc.ret = xl_vmmcall4(hc.nr, hc.op, gpa, hc.len, hc.arg);
 	}
@@ -151,30 +213,74 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
  * time, so a detached segment is never mapped again; the answer goes into a
  * kmalloc'd buffer, physically contiguous, as for the ioctl.
  */
-static int xl_find_attachment(u64 gpa, u64 len, bool *read_only)
+static int xl_find_attachment(u64 gpa, u64 len, bool *read_only, u64 *base)
 {
-	const size_t size = XL_SHM_MAX_PER_DOMAIN * sizeof(struct xl_shm_mapping);
-	struct xl_shm_mapping *maps = kzalloc(size, GFP_KERNEL);
+	struct xl_shm_mapping *maps;
 	int ret = -EINVAL;
-	long n;
+	long n = 0;
 
+	maps = xl_query(&n);
 	if (!maps)
 		return -ENOMEM;
-	n = xl_vmmcall4(XL_HC_SHM, XL_SHM_QUERY, virt_to_phys(maps), size, 0);
 	if (n < 0)
 		ret = (int)n;
-	for (long i = 0; i < n && i < XL_SHM_MAX_PER_DOMAIN; i++) {
+	for (long i = 0; i < n; i++) {
 		const struct xl_shm_mapping *m = &maps[i];
 
 		/* written so that nothing overflows whatever the hypervisor answered */
 		if (gpa >= m->gpa && gpa - m->gpa < m->size && len <= m->size - (gpa - m->gpa)) {
 			*read_only = m->flags & XL_SHM_READ_ONLY;
+			*base = m->gpa;
 			ret = 0;
 			break;
 		}
 	}
 	kfree(maps);
 	return ret;
+}
+
+/* A vma of a segment copied (fork) or split: one more to go before a detach. */
+static void xl_vma_open(struct vm_area_struct *vma)
+{
+	struct xl_live_map *l = vma->vm_private_data;
+
+	mutex_lock(&xl_live_lock);
+	l->vmas++;
+	mutex_unlock(&xl_live_lock);
+}
+
+static void xl_vma_close(struct vm_area_struct *vma)
+{
+	struct xl_live_map *l = vma->vm_private_data;
+
+	mutex_lock(&xl_live_lock);
+	if (!--l->vmas)
+		l->gpa = 0;
+	mutex_unlock(&xl_live_lock);
+}
+
+static const struct vm_operations_struct xl_vm_ops = {
+	.open = xl_vma_open,
+	.close = xl_vma_close,
+};
+
+/* Count a new mapping of the attachment at base; -EBUSY when the table is full. */
+static int xl_live_add(struct vm_area_struct *vma, u64 base)
+{
+	struct xl_live_map *l;
+
+	mutex_lock(&xl_live_lock);
+	l = xl_live_find(base);
+	if (!l && (l = xl_live_find(0)))
+		l->gpa = base;
+	if (l)
+		l->vmas++;
+	mutex_unlock(&xl_live_lock);
+	if (!l)
+		return -EBUSY;
+	vma->vm_private_data = l;
+	vma->vm_ops = &xl_vm_ops;
+	return 0;
 }
 
 static void xl_forbid_write(struct vm_area_struct *vma)
@@ -196,17 +302,18 @@ static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	u64 len = vma->vm_end - vma->vm_start;
 	bool read_only = false;
-	u64 gpa;
+	u64 gpa, base = 0;
 	int err;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (!(vma->vm_flags & VM_SHARED))
+	/* VM_MAYSHARE: a read-only descriptor's MAP_SHARED has no VM_SHARED, and is shared all the same */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
 		return -EINVAL;
 	gpa = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	err = xl_find_attachment(gpa, len, &read_only);
+	err = xl_find_attachment(gpa, len, &read_only, &base);
 	if (err)
 		return err;
 	if (read_only) {
@@ -224,7 +331,9 @@ static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 	 * protection to UC- only where the MTRRs do not say write-back - above
 	 * 512 GiB the MTRRs' default type, write-back on the nodes we run on.
 	 */
-	return remap_pfn_range(vma, vma->vm_start, gpa >> PAGE_SHIFT, len, vma->vm_page_prot);
+	err = remap_pfn_range(vma, vma->vm_start, gpa >> PAGE_SHIFT, len, vma->vm_page_prot);
+	/* counted once mapped: a failed mmap is unmapped without close() */
+	return err ? err : xl_live_add(vma, base);
 }
 
 static const struct file_operations xl_fops = {

@@ -1041,3 +1041,60 @@ test_dom0_linux_guest_xapic_no_x2apic_msrs() {
 	expect_no_log "IPI refused"
 	test_result
 }
+
+# Shared memory segments and event channels from dom0 (Documentation/composition.md,
+# xl_test=shm): two ELF guests given the 2M segment `ring` by their shm key, joined by
+# xl-lite event-connect, ping-pong 100 messages through it in order; dom0 attaches it and
+# reads the guests' last words, writes and reads back, and cannot detach it while a process
+# (tests/dom0/shm-hold.c) maps it; a read-only attachment refuses
+# dom0's write, and ends a guest that writes one (the segment keeps dom0's data); a guest's
+# misuse of both hypercalls is refused; 50 guests created and destroyed with a segment each
+# leave the node's memory and CPUs as they were
+test_dom0_shm() {
+	local a b
+	QEMU_TIMEOUT=300 qemu_boot dom0-shm -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=shm,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: create-ring: exit 0" "xen-lite-dom0: peer-a: exit 0" \
+		"xen-lite-dom0: peer-b: exit 0" "xen-lite-dom0: connect: exit 0" \
+		"xen-lite-dom0: unpause-a: exit 0" "xen-lite-dom0: unpause-b: exit 0" \
+		"shm: 'ring' created, 2048 KiB in 1 block(s)"
+	a=$(tr -d '\r' <"$LOG" | sed -nE 's/.*xen-lite-dom0: peer-a: ([0-9]+)$/\1/p' | head -1)
+	b=$(tr -d '\r' <"$LOG" | sed -nE 's/.*xen-lite-dom0: peer-b: ([0-9]+)$/\1/p' | head -1)
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		test_fail "no domain ids for peer-a and peer-b"
+	else
+		expect_log "xen-lite-dom0: connect: d$a port 0 <-> d$b port 0" \
+			"(d$a peer-a) PASS: shm-peer: ping: 100 messages answered in order" \
+			"(d$a peer-a) shm-peer: port 0 connected to d$b port 0, vector 0x40"
+		expect_log_regex "\(d$b peer-b\) PASS: shm-peer: pong: 100 messages in order, [0-9]+ interrupts"
+		expect_log_regex "\(d$a peer-a\) shm-peer: segment 'ring', 2048 KiB at 0x[0-9a-f]+, read-write"
+		expect_log_regex "shm: 'ring' attached to d$a read-write at 0x8000000000"
+		expect_log "domain d$a: detached from 1 shared segment(s)" "domain d$a: 1 event channel(s) closed"
+	fi
+	# dom0's own view: the guests' last message, then its own; not detached while a process maps it
+	expect_log_regex "xen-lite-dom0: hold: shm-hold: mapped 4096 bytes at 0x[0-9a-f]+: 'hello-from-dom0'"
+	expect_log "xen-lite-dom0: attach-dom0: exit 0" "xen-lite-dom0: read-64: ping-pong done 100" \
+		"xen-lite-dom0: write: exit 0" "xen-lite-dom0: read-15: hello-from-dom0" \
+		"xen-lite-dom0: detach-held: exit 1" \
+		"xen-lite-dom0: detach-held: xl-lite: shm-detach: a process in dom0 still maps 'ring' (/dev/xenlite): it must unmap it first" \
+		"xen-lite-dom0: hold: shm-hold: done, 'hello-from-dom0'" \
+		"xen-lite-dom0: detach-dom0: exit 0" "xen-lite-dom0: destroy-ring: exit 0" \
+		"shm: 'ring' freed (2048 KiB)"
+	# read-only: dom0's writable mapping refused by its driver; a guest's write ends the guest
+	expect_log "xen-lite-dom0: write-ro: exit 1" \
+		"xen-lite-dom0: write-ro: xl-lite: shm-write: dom0 has 'ro-seg' attached read-only: /dev/xenlite refused a writable mapping (EACCES)" \
+		"xen-lite-dom0: ro-writer: exit 0" "xen-lite-dom0: read-ro2: seen-by-the-guest"
+	expect_log_regex "\(d[0-9]+ ro-writer\) shm-peer: read 0x73 from the read-only segment; now writing it"
+	expect_log_regex "domain d[0-9]+ \(ro-writer\) crashed: write at guest-physical 0x[0-9a-f]+ not permitted there"
+	expect_no_log_regex "ro-writer\) FAIL"
+	expect_log_regex "\(d[0-9]+ misuse\) PASS: shm-peer: hostile: [0-9]+ misuses refused"
+	expect_log "xen-lite-dom0: shm: cycles done" "xen-lite-dom0: shm: node unchanged by the cycles" \
+		"xen-lite-dom0: shm done"
+	expect_no_log_regex "xen-lite-dom0: shm: cycle [0-9]+: "
+	[ "$(grep -ac "shm: 'cycle-[0-9]*' freed (4096 KiB)" "$LOG")" = 50 ] ||
+		test_fail "not every cycle's segment was freed with its guest"
+	expect_no_log "(XL) PANIC" "unexpected exception"
+	test_result
+}

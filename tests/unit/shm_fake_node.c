@@ -143,8 +143,8 @@ static int64_t shm_call(uint32_t op, void *buf)
 			return -ENOSPC;
 		at->gpa = fake.next_gpa[at->domid % 8];
 		fake.next_gpa[at->domid % 8] += (s->info.size + 0x1fffff) & ~0x1fffffULL;
-		if (fake.bad_gpa)
-			at->gpa = 0x1000;
+		if (fake.bad_gpa) /* a guest's below XL_SHM_GPA_BASE; dom0's (identity) not page-aligned */
+			at->gpa = at->domid ? 0x1000 : 0x1234;
 		s->info.attached[s->info.nr_attached].domid = at->domid;
 		s->info.attached[s->info.nr_attached].flags = at->flags & XL_SHM_READ_ONLY;
 		s->info.attached[s->info.nr_attached++].gpa = at->gpa;
