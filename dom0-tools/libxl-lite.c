@@ -56,6 +56,15 @@ int64_t xl_hypercall(struct xl_handle *h, const char *call, uint32_t nr, uint32_
 	return hc.ret;
 }
 
+int xl_event_wait(struct xl_handle *h, uint32_t port, uint32_t timeout_ms)
+{
+	struct xl_ioctl_event_wait w = { port, timeout_ms };
+
+	if (ioctl(h->fd, XL_IOCTL_EVENT_WAIT, &w) < 0)
+		return fail(h, XL_ERR_DRIVER, errno, "XL_IOCTL_EVENT_WAIT");
+	return 0;
+}
+
 void *xl_map(struct xl_handle *h, uint64_t gpa, size_t len, bool writable)
 {
 	void *p;

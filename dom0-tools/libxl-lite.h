@@ -183,6 +183,11 @@ int xl_shm_query(struct xl_handle *h, struct xl_shm_mapping *out, unsigned int m
  * writable. The mapping, or NULL with h->err (XL_ERR_DRIVER, call "mmap").
  */
 void *xl_map(struct xl_handle *h, uint64_t gpa, size_t len, bool writable);
+/*
+ * Wait for an event on dom0's port (XL_IOCTL_EVENT_WAIT), at most timeout_ms.
+ * 0, or -1 with h->err (XL_ERR_DRIVER: ETIMEDOUT, ENOENT for no such port, ...).
+ */
+int xl_event_wait(struct xl_handle *h, uint32_t port, uint32_t timeout_ms);
 void xl_unmap(void *p, size_t len);
 
 /*

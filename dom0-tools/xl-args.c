@@ -11,16 +11,17 @@
 #include <string.h>
 
 #include "xl-args.h"
+#include "../pv-drivers/xenlite/xenlite-ioctl.h"
 #include "xl-lite-fmt.h"
 
-#define CMD(c) (1u << (c))
+#define CMD(c) (1ull << (c))
 #define JSON_CMDS                                                                           \
 	(CMD(XL_CMD_INFO) | CMD(XL_CMD_LIST) | CMD(XL_CMD_DMESG) | CMD(XL_CMD_VCPU_LIST) | \
 	 CMD(XL_CMD_PCI_ASSIGNABLE_LIST) | CMD(XL_CMD_PCI_LIST) | CMD(XL_CMD_MODULE) |          \
 	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT) | \
 	 CMD(XL_CMD_SHM_LIST))
 /* every command's bit in one unsigned int */
-_Static_assert(XL_CMD_NOTIFY < 32, "xl-args.c's command masks are 32 bits: widen them");
+_Static_assert(XL_CMD_EVENT_WAIT < 64, "xl-args.c's command masks are 64 bits: widen them");
 
 static const struct command {
 	const char *name;
@@ -235,6 +236,12 @@ static const struct command {
 	  "send an event on one of dom0's ports",
 	  "Send an event on dom0's port PORT (0 to 63): the other end's domain gets\n"
 	  "its bit set and, if it bound the port, its vector.", 1, 1, false },
+	{ "event-wait", XL_CMD_EVENT_WAIT, "xl-lite event-wait PORT [TIMEOUT_MS]",
+	  "wait for an event on one of dom0's ports",
+	  "Wait until an event arrives on dom0's port PORT (0 to 63) that no earlier\n"
+	  "event-wait took, at most TIMEOUT_MS milliseconds (default 10000, at most\n"
+	  "3600000); exit 0 when one came, 1 when the time ran out. dom0's kernel takes\n"
+	  "it as an interrupt (/dev/xenlite binds the port to a vector of its own).", 1, 2, false },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -252,7 +259,7 @@ enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_W
 static const struct option_rule {
 	const char *name;
 	char letter;
-	unsigned int commands; /* CMD() of the commands that take it */
+	uint64_t commands; /* CMD() of the commands that take it */
 	const char *help;
 } options[OPT_COUNT] = {
 	[OPT_JSON] = { "json", 'j', JSON_CMDS, "print one JSON object on one line instead of text" },
@@ -283,7 +290,7 @@ static const struct option_rule {
 	[OPT_READ_ONLY] = { "read-only", 'r', CMD(XL_CMD_SHM_ATTACH),
 			    "the domain may read the segment, not write it" },
 	[OPT_NUL] = { "nul", 'z', CMD(XL_CMD_SHM_WRITE), "write a NUL after the string" },
-	[OPT_HELP] = { "help", 'h', ~0u, "this help (of the command given)" },
+	[OPT_HELP] = { "help", 'h', ~0ull, "this help (of the command given)" },
 };
 
 static int find_command(const char *name)
@@ -530,13 +537,22 @@ static int check_shm(struct xl_args *a, FILE *err)
 	char *end;
 	int rc;
 
-	if (a->cmd == XL_CMD_NOTIFY) {
+	if (a->cmd == XL_CMD_NOTIFY || a->cmd == XL_CMD_EVENT_WAIT) {
 		errno = 0;
 		port = strtoull(a->args[0], &end, 10);
 		if (!isdigit((unsigned char)a->args[0][0]) || *end || errno || port >= XL_EVENT_MAX_PORTS)
-			return usage_error(err, "notify: PORT '%.40s' must be a port number, 0 to %d", a->args[0],
-					   XL_EVENT_MAX_PORTS - 1);
+			return usage_error(err, "%s: PORT '%.40s' must be a port number, 0 to %d", c->name,
+					   a->args[0], XL_EVENT_MAX_PORTS - 1);
 		a->port = (uint32_t)port;
+		a->timeout_ms = XL_EVENT_WAIT_DEFAULT_MS;
+		if (a->nargs < 2)
+			return XL_EXIT_OK;
+		errno = 0;
+		port = strtoull(a->args[1], &end, 10);
+		if (!isdigit((unsigned char)a->args[1][0]) || *end || errno || port > XL_IOCTL_EVENT_MAX_WAIT_MS)
+			return usage_error(err, "event-wait: TIMEOUT_MS '%.40s' must be 0 to %d", a->args[1],
+					   XL_IOCTL_EVENT_MAX_WAIT_MS);
+		a->timeout_ms = (uint32_t)port;
 		return XL_EXIT_OK;
 	}
 	/* the domains, as check_arguments() does args[0] of the others: an id written wrong */
@@ -565,7 +581,7 @@ static int check_shm(struct xl_args *a, FILE *err)
 
 static bool is_shm_command(enum xl_cmd cmd)
 {
-	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_NOTIFY;
+	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_EVENT_WAIT;
 }
 
 static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)
@@ -680,7 +696,7 @@ bool xl_args_name_domain(const struct xl_args *a)
 	return xl_cmd_takes_domain(a->cmd) && a->nargs > 0;
 }
 
-static void print_options(FILE *f, unsigned int command_bit)
+static void print_options(FILE *f, uint64_t command_bit)
 {
 	for (int i = 0; i < OPT_COUNT; i++) {
 		const char *line = options[i].help;

@@ -49,7 +49,8 @@ enum xl_cmd {
 	XL_CMD_SHM_READ,
 	XL_CMD_SHM_WRITE,
 	XL_CMD_EVENT_CONNECT,
-	XL_CMD_NOTIFY, /* the last that fits xl-args.c's 32-bit command masks */
+	XL_CMD_NOTIFY,
+	XL_CMD_EVENT_WAIT, /* the last that fits xl-args.c's 64-bit command masks */
 };
 
 /* xl-lite module SUBCOMMAND */
@@ -85,6 +86,8 @@ struct xl_args {
 	uint64_t size, offset, length;
 	bool have_length; /* shm-read's LENGTH was given */
 	uint32_t port;
+	uint32_t timeout_ms; /* event-wait's, XL_EVENT_WAIT_DEFAULT_MS when not given */
+#define XL_EVENT_WAIT_DEFAULT_MS 10000
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */

@@ -316,6 +316,17 @@ static int notify(struct xl_handle *h, const struct xl_args *a)
 	return xl_report(&h->err);
 }
 
+static int event_wait(struct xl_handle *h, const struct xl_args *a)
+{
+	if (!xl_event_wait(h, a->port, a->timeout_ms))
+		return XL_EXIT_OK;
+	if (h->err.err == ETIMEDOUT)
+		return say("event-wait", "no event on dom0's port %u in %u ms", a->port, a->timeout_ms);
+	if (h->err.err == ENOENT)
+		return say("event-wait", "dom0 has no port %u open", a->port);
+	return xl_report(&h->err);
+}
+
 int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a)
 {
 	switch (a->cmd) {
@@ -328,6 +339,7 @@ int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a)
 	case XL_CMD_SHM_WRITE: return shm_write(h, a);
 	case XL_CMD_EVENT_CONNECT: return event_connect(h, a);
 	case XL_CMD_NOTIFY: return notify(h, a);
+	case XL_CMD_EVENT_WAIT: return event_wait(h, a);
 	default: return XL_EXIT_USAGE;
 	}
 }

@@ -288,8 +288,13 @@ struct xl_domctl_load {
 #define XL_EVENT_ACCEPT 2
 /* CONNECT, dom0 only: a, b = two different domains; returns a's port | b's port << 32 */
 #define XL_EVENT_CONNECT 3
-/* BIND: a = port, b = vCPU, c = vector (XL_EVENT_FIRST_VECTOR to 255; 0 unbinds); returns 0 */
+/*
+ * BIND: a = port, b = vCPU, c = vector (XL_EVENT_FIRST_VECTOR to 255; 0
+ * unbinds) | XL_EVENT_BIND_APIC_ID (b is then the APIC id of the vCPU's
+ * CPU, as a kernel that drives its APIC knows it); returns 0
+ */
 #define XL_EVENT_BIND 4
+#define XL_EVENT_BIND_APIC_ID (1u << 16)
 /* SEND: a = port; returns 0; -ENOTCONN when the port is offered but not accepted, or its other end closed */
 #define XL_EVENT_SEND 5
 /* CLOSE: a = port; returns 0. The other end becomes XL_EVENT_CLOSED and is notified. */

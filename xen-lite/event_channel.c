@@ -9,6 +9,7 @@
  * anything of it is freed, and a domain found by id is looked up under
  * the domain list's lock (domain_call()), so it cannot be freed meanwhile.
  */
+#include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
@@ -187,12 +188,27 @@ int64_t event_connect(uint32_t a_id, uint32_t b_id)
 	return err ? err : c.result;
 }
 
+/* The index of d's vCPU whose CPU has that APIC id, or d->nr_vcpus. */
+static uint32_t vcpu_by_apic_id(const struct domain *d, uint32_t apic_id)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->nr_vcpus; i++)
+		if (arch_cpu_apic_id(d->vcpus[i]->pcpu) == apic_id)
+			break;
+	return i;
+}
+
 int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 {
 	struct event_port *ep = port_of(d, port);
 	uint64_t flags;
 	int err = 0;
 
+	if (vector & XL_EVENT_BIND_APIC_ID) {
+		vector &= ~XL_EVENT_BIND_APIC_ID;
+		vcpu = vcpu_by_apic_id(d, vcpu);
+	}
 	if (!ep || vcpu >= d->nr_vcpus || vector > 255 || (vector && vector < XL_EVENT_FIRST_VECTOR))
 		return -EINVAL;
 	flags = spin_lock_irqsave(&event_lock);

@@ -28,6 +28,15 @@
  * inside one of dom0's shared segment attachments (XL_SHM_QUERY), else
  * EINVAL; a writable mapping of a read-only attachment: EACCES.
  *
+ * XL_IOCTL_EVENT_WAIT (struct xl_ioctl_event_wait): dom0 takes notifications
+ * on one of its own ports (Documentation/composition.md). The first call
+ * gives dom0's kernel an event page and an interrupt vector of its own (the
+ * driver's); each call binds the port to that vector, then sleeps until a
+ * notification of the port arrives that no earlier call took, at most
+ * timeout_ms: 0, or -1 with errno ETIMEDOUT, EINTR, EINVAL (port out of
+ * range, timeout above XL_IOCTL_EVENT_MAX_WAIT_MS), ENOENT (no such port of
+ * dom0's), ENOSPC (no vector), EPERM.
+ *
  * The ioctl itself returns 0 when the hypercall was made (whatever ret is),
  * or -1 with errno for the driver's own refusals: EINVAL (nr out of range),
  * EPERM (nr not allowed, or no CAP_SYS_ADMIN), E2BIG (len too large),
@@ -59,7 +68,14 @@ struct xl_ioctl_hypercall {
 /* XL_HC_EVENT's a and b in the ioctl's arg */
 #define XL_IOCTL_EVENT_ARGS(a, b) ((uint64_t)(uint32_t)(a) | (uint64_t)(uint32_t)(b) << 32)
 
+struct xl_ioctl_event_wait {
+	uint32_t port;
+	uint32_t timeout_ms;
+};
+#define XL_IOCTL_EVENT_MAX_WAIT_MS (3600 * 1000)
+
 #define XL_IOCTL_MAGIC 'x'
 #define XL_IOCTL_HYPERCALL _IOWR(XL_IOCTL_MAGIC, 0x01, struct xl_ioctl_hypercall)
+#define XL_IOCTL_EVENT_WAIT _IOW(XL_IOCTL_MAGIC, 0x02, struct xl_ioctl_event_wait)
 
 #endif

@@ -21,6 +21,9 @@
 #include <linux/bits.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/io.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
@@ -30,6 +33,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <linux/wait.h>
+#include <asm/hw_irq.h>
+#include <asm/irqdomain.h>
 #include <asm/processor.h>
 
 #include "xen-lite-abi.h"
@@ -39,7 +45,7 @@
 #define XL_ALLOWED_HYPERCALLS \
 	(BIT(XL_HC_VERSION) | BIT(XL_HC_SYSCTL) | BIT(XL_HC_DOMCTL) | BIT(XL_HC_MODULE) | \
 	 BIT(XL_HC_SHM) | BIT(XL_HC_EVENT))
-/* the event operations dom0's tools may make: none that would have dom0's kernel take events */
+/* the event operations dom0's tools may make: PAGE and BIND are this driver's (XL_IOCTL_EVENT_WAIT) */
 #define XL_ALLOWED_EVENT_OPS \
 	(BIT(XL_EVENT_CONNECT) | BIT(XL_EVENT_SEND) | BIT(XL_EVENT_CLOSE) | BIT(XL_EVENT_STATUS))
 
@@ -195,6 +201,116 @@ out:
 	return ret;
 }
 
+/*
+ * Events for dom0 (XL_IOCTL_EVENT_WAIT): one page the hypervisor sets a bit
+ * in per notified port, and one interrupt of dom0's kernel, allocated from
+ * the x86 vector domain on CPU 0 and kept there, that it raises (a fixed
+ * IPI: dom0 drives its APIC, Documentation/composition.md). The handler
+ * moves the page's bits into xl_received and wakes the waiters; a waiter
+ * takes its port's bit.
+ */
+static DEFINE_MUTEX(xl_events_lock);
+static struct xl_event_page *xl_events_page;
+static int xl_events_irq;
+static unsigned int xl_events_vector, xl_events_apic_id; /* what the hypervisor raises, where */
+static unsigned long xl_received; /* ports notified, not yet taken */
+static DECLARE_WAIT_QUEUE_HEAD(xl_events_wq);
+
+static irqreturn_t xl_events_interrupt(int irq, void *dev)
+{
+	unsigned long bits = xchg((unsigned long *)&xl_events_page->pending, 0);
+
+	if (bits) {
+		atomic_long_or(bits, (atomic_long_t *)&xl_received);
+		wake_up_all(&xl_events_wq);
+	}
+	return IRQ_HANDLED;
+}
+
+/* The page and the interrupt, once; xl_events_lock held. */
+static int xl_events_setup(void)
+{
+	struct irq_alloc_info info = { .mask = cpumask_of(0) };
+	struct irq_cfg *cfg;
+	long r;
+	int irq, err;
+
+	if (xl_events_page)
+		return 0;
+	xl_events_page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!xl_events_page)
+		return -ENOMEM;
+	irq = irq_domain_alloc_irqs(x86_vector_domain, 1, NUMA_NO_NODE, &info);
+	if (irq < 0) {
+		err = irq;
+		goto free_page;
+	}
+	irq_set_handler(irq, handle_edge_irq);
+	err = request_irq(irq, xl_events_interrupt, IRQF_NOBALANCING, "xenlite-events", NULL);
+	if (err)
+		goto free_irq;
+	cfg = irqd_cfg(irq_get_irq_data(irq));
+	if (!cfg || !cfg->vector) {
+		err = -ENOSPC;
+		goto free_handler;
+	}
+	/* the physical APIC id of its CPU: cfg's may be a logical destination (flat mode) */
+	xl_events_vector = cfg->vector;
+	xl_events_apic_id =
+		cpu_physical_id(cpumask_first(irq_data_get_effective_affinity_mask(irq_get_irq_data(irq))));
+	r = xl_vmmcall4(XL_HC_EVENT, XL_EVENT_PAGE, virt_to_phys(xl_events_page), 0, 0);
+	if (r) {
+		err = (int)r;
+		goto free_handler;
+	}
+	xl_events_irq = irq;
+	pr_info("events: vector %#x on APIC id %u (irq %d)\n", xl_events_vector, xl_events_apic_id, irq);
+	return 0;
+free_handler:
+	free_irq(irq, NULL);
+free_irq:
+	irq_dispose_mapping(irq);
+free_page:
+	free_page((unsigned long)xl_events_page);
+	xl_events_page = NULL;
+	return err;
+}
+
+static void xl_events_teardown(void)
+{
+	if (!xl_events_page)
+		return;
+	xl_vmmcall4(XL_HC_EVENT, XL_EVENT_PAGE, 0, 0, 0); /* the hypervisor writes it no more */
+	free_irq(xl_events_irq, NULL);
+	irq_dispose_mapping(xl_events_irq);
+	free_page((unsigned long)xl_events_page);
+	xl_events_page = NULL;
+}
+
+static long xl_event_wait(struct xl_ioctl_event_wait __user *uarg)
+{
+	struct xl_ioctl_event_wait w;
+	long r;
+
+	if (copy_from_user(&w, uarg, sizeof(w)))
+		return -EFAULT;
+	if (w.port >= XL_EVENT_MAX_PORTS || w.timeout_ms > XL_IOCTL_EVENT_MAX_WAIT_MS)
+		return -EINVAL;
+	mutex_lock(&xl_events_lock);
+	r = xl_events_setup();
+	if (!r) /* (again) to our vector: a port dom0 got since is bound too */
+		r = xl_vmmcall4(XL_HC_EVENT, XL_EVENT_BIND, w.port, xl_events_apic_id,
+				xl_events_vector | XL_EVENT_BIND_APIC_ID);
+	mutex_unlock(&xl_events_lock);
+	if (r)
+		return r;
+	r = wait_event_interruptible_timeout(xl_events_wq, test_and_clear_bit(w.port, &xl_received),
+					     msecs_to_jiffies(w.timeout_ms));
+	if (r < 0)
+		return -EINTR;
+	return r ? 0 : -ETIMEDOUT;
+}
+
 static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (!capable(CAP_SYS_ADMIN))
@@ -202,6 +318,8 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case XL_IOCTL_HYPERCALL:
 		return xl_hypercall((struct xl_ioctl_hypercall __user *)arg);
+	case XL_IOCTL_EVENT_WAIT:
+		return xl_event_wait((struct xl_ioctl_event_wait __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -405,6 +523,7 @@ static int __init xl_init(void)
 static void __exit xl_exit(void)
 {
 	misc_deregister(&xl_misc);
+	xl_events_teardown();
 }
 
 module_init(xl_init);

@@ -345,6 +345,18 @@ int xl_pci_list(struct xl_handle *h, struct xl_pci_device *out, unsigned int max
 	return 0;
 }
 
+/* XL_IOCTL_EVENT_WAIT: an event is there for fake.event_ready ports, else the time runs out */
+int xl_event_wait(struct xl_handle *h, uint32_t port, uint32_t timeout_ms)
+{
+	note("WAIT %u %u\n", port, timeout_ms);
+	if (port < 64 && (fake.event_ready >> port & 1)) {
+		fake.event_ready &= ~(1ull << port);
+		return 0;
+	}
+	h->err = (struct xl_error){ XL_ERR_DRIVER, ETIMEDOUT, "XL_IOCTL_EVENT_WAIT" };
+	return -1;
+}
+
 int xl_cpu_policy_module_ready(struct xl_handle *h, const char *file, const char *key)
 {
 	(void)h, (void)file, (void)key;

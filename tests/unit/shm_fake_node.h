@@ -30,7 +30,8 @@ struct shm_fake_node {
 	/* the next call named fail_call (e.g. "XL_SHM_ATTACH") fails with -fail_err */
 	const char *fail_call;
 	int fail_err;
-	bool bad_gpa; /* ATTACH answers an address below XL_SHM_GPA_BASE */
+	bool bad_gpa; /* ATTACH answers an address no segment can have */
+	uint64_t event_ready; /* ports event-wait finds an event on */
 	uint32_t created_flags; /* xl_create_staged()'s request flags */
 	uint32_t next_domid;
 };

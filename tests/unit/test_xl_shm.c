@@ -406,6 +406,18 @@ static void test_events(void **state)
 	rc_ = run("notify", "0", NULL);
 	expect(1, "", "xl-lite: notify: dom0's port 0 is not connected: offered and not accepted, or its other end "
 		      "closed\n");
+	/* event-wait: an event there, none in time, the default and a given time, bad arguments */
+	fake.event_ready = 1ull << 3;
+	rc_ = run("event-wait", "3", NULL);
+	expect(0, "", "");
+	assert_non_null(strstr(fake.log, "WAIT 3 10000\n"));
+	rc_ = run("event-wait", "3", "250", NULL);
+	expect(1, "", "xl-lite: event-wait: no event on dom0's port 3 in 250 ms\n");
+	assert_non_null(strstr(fake.log, "WAIT 3 250\n"));
+	rc_ = run("event-wait", "64", NULL);
+	expect(2, "", "xl-lite: event-wait: PORT '64' must be a port number, 0 to 63\nTry 'xl-lite help'.\n");
+	rc_ = run("event-wait", "1", "3600001", NULL);
+	expect(2, "", "xl-lite: event-wait: TIMEOUT_MS '3600001' must be 0 to 3600000\nTry 'xl-lite help'.\n");
 }
 
 /* ---- xl-lite create with a shm key ---- */
