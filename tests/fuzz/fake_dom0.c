@@ -49,9 +49,97 @@ static char images_not_kept; /* d->images of a domain whose images are only boun
 
 /* ---- memory ------------------------------------------------------------------ */
 
+/*
+ * The guest pool that shared segments take from: POOL_PAGES pages at
+ * POOL_HPA, whose first 2 MiB-aligned stretches can be given as 2 MiB
+ * blocks. Freed memory is filled with junk, so that memory handed out
+ * again without zeroing shows it.
+ */
+#define POOL_HPA (1ULL << 40)
+#define POOL_PAGES 1280 /* 5 MiB: two 2 MiB blocks, then 4 KiB pages */
+#define POOL_JUNK 0xa5
+
+static uint8_t *pool;
+static uint64_t pool_block[POOL_PAGES]; /* at a block's first page: its size; 0: free or inside one */
+static bool pool_used[POOL_PAGES];
+
+static void pool_init(void)
+{
+	if (!pool) {
+		pool = aligned_alloc(PAGE_SIZE, POOL_PAGES * PAGE_SIZE);
+		FUZZ_CHECK(pool, "out of memory");
+		memset(pool, POOL_JUNK, POOL_PAGES * PAGE_SIZE);
+	}
+}
+
+hpa_t phys_alloc_aligned(uint64_t size)
+{
+	uint64_t pages = size / PAGE_SIZE;
+
+	FUZZ_CHECK(size == PAGE_SIZE || size == SIZE_2M || size == SIZE_1G, "phys_alloc_aligned(%#llx)",
+		   (unsigned long long)size);
+	pool_init();
+	for (uint64_t first = 0; first + pages <= POOL_PAGES; first += pages) {
+		bool free = true;
+
+		for (uint64_t p = first; p < first + pages && free; p++)
+			free = !pool_used[p];
+		if (!free)
+			continue;
+		for (uint64_t p = first; p < first + pages; p++)
+			pool_used[p] = true;
+		pool_block[first] = size;
+		return hpa_init(POOL_HPA + first * PAGE_SIZE);
+	}
+	return hpa_init(0);
+}
+
+void phys_free(hpa_t hpa, uint64_t size)
+{
+	uint64_t at = hpa_addr(hpa) - POOL_HPA, first = at / PAGE_SIZE;
+
+	FUZZ_CHECK(hpa_addr(hpa) >= POOL_HPA && at % PAGE_SIZE == 0 && first < POOL_PAGES &&
+			   pool_block[first] == size,
+		   "phys_free(%#llx, %#llx) of a block not allocated so", (unsigned long long)hpa_addr(hpa),
+		   (unsigned long long)size);
+	memset(pool + at, POOL_JUNK, size);
+	for (uint64_t p = first; p < first + size / PAGE_SIZE; p++)
+		pool_used[p] = false;
+	pool_block[first] = 0;
+}
+
+uint64_t phys_free_pages(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned int p = 0; p < POOL_PAGES; p++)
+		n += !pool_used[p];
+	return n;
+}
+
+uint64_t fake_pool_used_pages(void)
+{
+	return POOL_PAGES - phys_free_pages();
+}
+
+bool fake_pool_allocated(hpa_t hpa, uint64_t size)
+{
+	uint64_t at = hpa_addr(hpa) - POOL_HPA;
+
+	if (hpa_addr(hpa) < POOL_HPA || at % PAGE_SIZE || size % PAGE_SIZE || at / PAGE_SIZE > POOL_PAGES ||
+	    size / PAGE_SIZE > POOL_PAGES - at / PAGE_SIZE)
+		return false;
+	for (uint64_t p = at / PAGE_SIZE; p < (at + size) / PAGE_SIZE; p++)
+		if (!pool_used[p])
+			return false;
+	return true;
+}
+
 void *phys_to_virt(uint64_t pa)
 {
-	FUZZ_CHECK(pa <= ram_size, "phys_to_virt(%#llx) outside dom0's RAM", (unsigned long long)pa);
+	if (pool && pa >= POOL_HPA && pa < POOL_HPA + POOL_PAGES * PAGE_SIZE)
+		return pool + (pa - POOL_HPA);
+	FUZZ_CHECK(pa <= ram_size, "phys_to_virt(%#llx) outside dom0's RAM and the pool", (unsigned long long)pa);
 	return ram + pa;
 }
 
@@ -137,8 +225,17 @@ static void free_images(struct domain *d)
 	d->images = NULL;
 }
 
+static void (*teardown)(struct domain *d);
+
+void fake_node_set_teardown(void (*fn)(struct domain *d))
+{
+	teardown = fn;
+}
+
 static void free_guest(struct domain *d)
 {
+	if (teardown)
+		teardown(d); /* as the real destroy: before anything of it goes */
 	/* as the real destroy: the guest's devices back into the empty space first */
 	FUZZ_CHECK(!pci_release_domain(d), "a guest's devices could not be taken back");
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -190,6 +287,19 @@ struct domain *domain_find(uint32_t id)
 		if (guests[i] && guests[i]->id == id)
 			return guests[i];
 	return NULL;
+}
+
+/* xen-lite/domain.c's rules: a dying domain is not found */
+int domain_call_locked(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	struct domain *d = domain_find(id);
+
+	return !d || d->state == DOMAIN_DYING ? -ENOENT : fn(d, ctx);
+}
+
+int domain_call(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	return domain_call_locked(id, fn, ctx);
 }
 
 bool domain_name_taken(const char *name)
@@ -671,6 +781,8 @@ static void fake_node_end(void)
 		if (guests[i])
 			free_guest(guests[i]); /* their devices back to the assignable list */
 	give_back_devices();
+	if (teardown)
+		teardown(&dom0);
 	for (unsigned int i = 0; i < dom0.nr_vcpus; i++)
 		pcpu_release(i);
 	free(ram);

@@ -32,6 +32,22 @@ typedef int64_t (*fake_call_fn)(struct vcpu *v, struct fuzz_in *in);
  */
 int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call);
 
+/*
+ * fn(d) for each guest as it is destroyed, before anything of it is freed,
+ * and for dom0 at the end of the run (its RAM still there): where a harness
+ * tears down what the real domain_destroy() does (event channels, segments).
+ */
+void fake_node_set_teardown(void (*fn)(struct domain *d));
+
+/*
+ * The guest pool (phys_alloc_aligned(), phys_free(), phys_free_pages()): a
+ * few MiB at a host-physical address of its own, reachable with
+ * phys_to_virt(); freed memory is filled with junk. The pages in use, and
+ * whether [hpa, hpa + size) is all allocated.
+ */
+uint64_t fake_pool_used_pages(void);
+bool fake_pool_allocated(hpa_t hpa, uint64_t size);
+
 /* Where dom0's RAM ends (an edge for fuzz_number()). */
 uint64_t fake_dom0_mem_end(void);
 /* dom0's RAM as the handlers see it (the hole not included), and its size. */
