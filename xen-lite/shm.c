@@ -305,22 +305,43 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	return err;
 }
 
+/*
+ * d's attachment to a segment of that name: the live segment's, else a
+ * destroyed one's - which is still attached until detached, and whose
+ * memory goes only then. shm_lock held.
+ */
+static struct shm_attachment *attachment_of(struct domain *d, const char *name, struct shm_segment **seg)
+{
+	struct shm_attachment *found = NULL;
+
+	for (unsigned int i = 0; i < XL_SHM_MAX_SEGMENTS; i++) {
+		struct shm_segment *s = &segments[i];
+
+		if (!s->used || strncmp(s->name, name, XL_SHM_NAME_MAX))
+			continue;
+		for (unsigned int a = 0; a < XL_SHM_MAX_ATTACH; a++) {
+			if (s->att[a].d != d || !s->att[a].gpa || (found && (s->flags & XL_SHM_DESTROYED)))
+				continue;
+			found = &s->att[a];
+			*seg = s;
+		}
+	}
+	return found;
+}
+
 int shm_detach(const char *name, uint32_t domid)
 {
 	struct domain *d = domain_find(domid);
 	struct mem_block *blocks = NULL;
 	unsigned int count = 0;
-	struct shm_segment *s;
-	struct shm_attachment *at = NULL;
+	struct shm_segment *s = NULL;
+	struct shm_attachment *at;
 	uint64_t gpa = 0, size = 0;
 
 	if (!d)
 		return -ENOENT;
 	spin_lock(&shm_lock);
-	s = find(name);
-	for (unsigned int a = 0; s && a < XL_SHM_MAX_ATTACH; a++)
-		if (s->att[a].d == d && s->att[a].gpa)
-			at = &s->att[a];
+	at = attachment_of(d, name, &s);
 	if (at) {
 		gpa = at->gpa;
 		size = s->size;

@@ -663,6 +663,49 @@ static void test_destroy_while_attached(void **state)
 	assert_int_equal(pool_used_pages(), 1);
 }
 
+/* A destroyed segment is detached by its name too: its memory goes with the last detach. */
+static void test_detach_destroyed(void **state)
+{
+	struct xl_shm_info info;
+	uint64_t g1, g2, g3;
+
+	assert_int_equal(shm_create("ring", 4 * PAGE_SIZE, 0), 0);
+	g1 = attach("ring", d1, 0);
+	g2 = attach("ring", d2, XL_SHM_READ_ONLY);
+	assert_int_equal(shm_destroy("ring"), 0);
+	assert_int_equal(shm_detach("ring", 1), 0);
+	assert_int_equal(nr_unmaps, 1);
+	assert_int_equal(unmaps[0].gpa, g1);
+	assert_int_equal(unmaps[0].size, 4 * PAGE_SIZE);
+	assert_int_equal(maps_of(d1), 0);
+	assert_int_equal(d1->nr_shm, 0);
+	info = info_of("ring");
+	assert_int_equal(info.nr_attached, 1);
+	assert_int_equal(pool_used_pages(), 4); /* d2 still has it */
+	assert_int_equal(shm_detach("ring", 1), -ENOENT);
+	assert_int_equal(shm_detach("ring", 2), 0);
+	assert_int_equal(unmaps[1].gpa, g2);
+	assert_int_equal(nr_segments(), 0);
+	assert_int_equal(pool_used_pages(), 0);
+
+	/* a new segment of the name beside the destroyed one, both on d1: the live one first */
+	assert_int_equal(shm_create("ring", PAGE_SIZE, 0), 0);
+	g1 = attach("ring", d1, 0);
+	assert_int_equal(shm_destroy("ring"), 0);
+	assert_int_equal(shm_create("ring", 2 * PAGE_SIZE, 0), 0);
+	g3 = attach("ring", d1, 0);
+	assert_int_equal(shm_detach("ring", 1), 0);
+	assert_int_equal(unmaps[2].gpa, g3);
+	assert_int_equal(unmaps[2].size, 2 * PAGE_SIZE);
+	assert_int_equal(pool_used_pages(), 3);
+	assert_int_equal(shm_detach("ring", 1), 0);
+	assert_int_equal(unmaps[3].gpa, g1);
+	assert_int_equal(unmaps[3].size, PAGE_SIZE);
+	assert_int_equal(pool_used_pages(), 2); /* the live one, unattached */
+	assert_false(info_of("ring").flags & XL_SHM_DESTROYED);
+	assert_int_equal(d1->nr_shm, 0);
+}
+
 static void test_auto(void **state)
 {
 	assert_int_equal(shm_create("auto", 2 * PAGE_SIZE, XL_SHM_AUTO), 0);
@@ -949,6 +992,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_mapping_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_while_attached, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_detach_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auto, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_query, setup, teardown),
