@@ -238,6 +238,7 @@ static void refresh_start_info(struct domain *d)
 
 	if (!d->start_info_gpa || d->ran)
 		return;
+	memset(m, 0, sizeof(m)); /* all of it goes to the guest: the entries past n too */
 	n = shm_domain_mappings(d, m, XL_SHM_MAX_PER_DOMAIN);
 	copy_to_guest(d, gpa_init(d->start_info_gpa + offsetof(struct xl_start_info, nr_shm)), &n, sizeof(n));
 	copy_to_guest(d, gpa_init(d->start_info_gpa + offsetof(struct xl_start_info, shm)), m, sizeof(m));

@@ -845,6 +845,37 @@ static void test_start_info_refresh(void **state)
 		assert_int_equal(ram_of(d2)[i], 0);
 }
 
+/* Leave junk in the stack below the caller's frame, where the next calls' locals will be. */
+static __attribute__((noinline)) void dirty_stack(void)
+{
+	volatile uint8_t junk[8192];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 0x6b;
+}
+
+static bool all_zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* The entries past the segments it has are zero: nothing of the hypervisor's stack reaches the guest. */
+static void test_start_info_unused_entries(void **state)
+{
+	d1->guest_type = XL_GUEST_ELF;
+	d1->start_info_gpa = START_INFO;
+	assert_int_equal(shm_create("a", PAGE_SIZE, 0), 0);
+	dirty_stack();
+	attach("a", d1, 0);
+	assert_int_equal(start_info(d1)->nr_shm, 1);
+	assert_true(all_zero(&start_info(d1)->shm[1], 3 * sizeof(struct xl_shm_mapping)));
+}
+
 /* ---- the hypercall (hypercalls/shm_call.c) ---------------------------------------------------------- */
 
 static int64_t hc(struct domain *d, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
@@ -997,6 +1028,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_domain_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_info_refresh, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_info_unused_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_list, setup, teardown),
