@@ -230,7 +230,7 @@ static uint64_t slot_base(const struct domain *d)
 	return MAX(XL_SHM_GPA_BASE, ALIGN_UP(top, XL_SHM_MAX_SIZE));
 }
 
-/* Write its attachments into an ELF guest's start info while the guest has not read it yet. */
+/* Write its attachments into an ELF guest's start info while the guest has not read it yet (attach, detach). */
 static void refresh_start_info(struct domain *d)
 {
 	struct xl_shm_mapping m[XL_SHM_MAX_PER_DOMAIN];
@@ -361,6 +361,7 @@ int shm_detach(const char *name, uint32_t domid)
 	if (blocks)
 		free_memory(blocks, count);
 	log_info("shm: '%s' detached from d%u\n", name, domid);
+	refresh_start_info(d); /* a guest that has not run must not find it there */
 	return 0;
 }
 

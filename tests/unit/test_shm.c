@@ -876,6 +876,29 @@ static void test_start_info_unused_entries(void **state)
 	assert_true(all_zero(&start_info(d1)->shm[1], 3 * sizeof(struct xl_shm_mapping)));
 }
 
+/* A detach before the guest ran takes the segment out of its start info. */
+static void test_start_info_detach(void **state)
+{
+	d1->guest_type = XL_GUEST_ELF;
+	d1->start_info_gpa = START_INFO;
+	assert_int_equal(shm_create("a", PAGE_SIZE, 0), 0);
+	assert_int_equal(shm_create("b", PAGE_SIZE, 0), 0);
+	attach("a", d1, 0);
+	attach("b", d1, 0);
+	assert_int_equal(start_info(d1)->nr_shm, 2);
+	assert_int_equal(shm_detach("a", 1), 0);
+	assert_int_equal(start_info(d1)->nr_shm, 1);
+	assert_string_equal(start_info(d1)->shm[0].name, "b");
+	assert_int_equal(shm_detach("b", 1), 0);
+	assert_int_equal(start_info(d1)->nr_shm, 0);
+	assert_true(all_zero(start_info(d1)->shm, sizeof(start_info(d1)->shm)));
+	/* after it ran: the guest's */
+	attach("a", d1, 0);
+	d1->ran = true;
+	assert_int_equal(shm_detach("a", 1), 0);
+	assert_int_equal(start_info(d1)->nr_shm, 1);
+}
+
 /* ---- the hypercall (hypercalls/shm_call.c) ---------------------------------------------------------- */
 
 static int64_t hc(struct domain *d, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
@@ -1029,6 +1052,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_list_query, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_info_refresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_start_info_unused_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_start_info_detach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_guest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_list, setup, teardown),
