@@ -81,10 +81,14 @@ static uint64_t block_size_for(uint64_t offset, uint64_t remaining)
 	return PAGE_SIZE;
 }
 
-/* size bytes of zeroed blocks, largest first (smaller where memory is fragmented); NULL: -ENOMEM. */
+/*
+ * size bytes of zeroed blocks, largest first (smaller where memory is
+ * fragmented); NULL: -ENOMEM, also when memory is too fragmented for the
+ * blocks to fit in max entries (a whole 2 MiB stretch of pages, or more).
+ */
 static struct mem_block *alloc_memory(uint64_t size, unsigned int *count)
 {
-	/* enough entries whatever sizes the allocator gives */
+	/* room for each 2 MiB stretch as one block, and for one stretch in 4 KiB pages */
 	unsigned int max = (unsigned int)(size / SIZE_2M) + (unsigned int)(SIZE_2M / PAGE_SIZE);
 	struct mem_block *blocks = xl_zalloc(max * sizeof(*blocks));
 	uint64_t at = 0;
@@ -96,12 +100,14 @@ static struct mem_block *alloc_memory(uint64_t size, unsigned int *count)
 		uint64_t want = block_size_for(at, size - at);
 		hpa_t hpa = hpa_init(0);
 
+		if (*count == max)
+			goto fail; /* before the allocation: a block not recorded would be lost */
 		for (; want >= PAGE_SIZE; want = want == SIZE_1G ? SIZE_2M : PAGE_SIZE) {
 			hpa = phys_alloc_aligned(want);
 			if (hpa_addr(hpa) || want == PAGE_SIZE)
 				break;
 		}
-		if (!hpa_addr(hpa) || *count == max)
+		if (!hpa_addr(hpa))
 			goto fail;
 		memset(hpa_to_virt(hpa), 0, want); /* nothing of an earlier owner is ever seen */
 		blocks[(*count)++] = (struct mem_block){ gpa_init(at), hpa, want };

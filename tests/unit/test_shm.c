@@ -281,6 +281,8 @@ static int setup(void **state)
 		assert_non_null(pool);
 	}
 	memset(pool, JUNK, POOL_PAGES * PAGE_SIZE);
+	memset(pool_used, 0, sizeof(pool_used)); /* a leak fails its own test's teardown, not the next */
+	memset(pool_block, 0, sizeof(pool_block));
 	memset(doms, 0, sizeof(doms));
 	memset(vcpus, 0, sizeof(vcpus));
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
@@ -431,6 +433,22 @@ static void test_create_memory_short(void **state)
 	assert_int_equal(live_allocs, 0);
 	allocs_left = -1;
 	assert_int_equal(shm_create("big", SIZE_2M + 8 * PAGE_SIZE, 0), 0);
+}
+
+/*
+ * Memory fragmented into pages: a segment needing more blocks than the
+ * segment code keeps room for is refused, and every block it took goes back.
+ */
+static void test_create_fragmented(void **state)
+{
+	no_2m = true;
+	assert_int_equal(shm_create("frag", SIZE_2M + 2 * PAGE_SIZE, 0), -ENOMEM);
+	assert_int_equal(nr_segments(), 0);
+	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(live_allocs, 0);
+	/* what fits in that many blocks is made of pages */
+	assert_int_equal(shm_create("frag", SIZE_2M, 0), 0);
+	assert_int_equal(pool_used_pages(), 512);
 }
 
 /* What a segment is made of (its mappings in a domain), and that all of it reads zero. */
@@ -1039,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_sizes_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_duplicate_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_memory_short, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_fragmented, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_create_zeroed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_addresses, setup, teardown),
