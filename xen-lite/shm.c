@@ -22,7 +22,8 @@
 struct shm_attachment {
 	struct domain *d;
 	uint32_t flags;
-	uint64_t gpa;
+	uint64_t gpa; /* its slot, taken while it is being mapped */
+	bool mapped; /* all of it mapped: only then listed, queried, detached */
 };
 
 struct shm_segment {
@@ -275,7 +276,7 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	}
 	if (!err) {
 		/* reserved under the lock, mapped outside it */
-		*at = (struct shm_attachment){ d, flags, 0 };
+		*at = (struct shm_attachment){ d, flags, 0, false };
 		s->nr_att++;
 		d->nr_shm++;
 	}
@@ -297,10 +298,11 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	}
 	spin_lock(&shm_lock);
 	if (err) {
-		*at = (struct shm_attachment){ NULL, 0, 0 };
+		*at = (struct shm_attachment){ NULL, 0, 0, false };
 		s->nr_att--;
 		d->nr_shm--;
 	} else {
+		at->mapped = true; /* its QUERY tells it from here on, not before */
 		*gpa = at->gpa;
 	}
 	spin_unlock(&shm_lock);
@@ -327,7 +329,7 @@ static struct shm_attachment *attachment_of(struct domain *d, const char *name, 
 		if (!s->used || strncmp(s->name, name, XL_SHM_NAME_MAX))
 			continue;
 		for (unsigned int a = 0; a < XL_SHM_MAX_ATTACH; a++) {
-			if (s->att[a].d != d || !s->att[a].gpa || (found && (s->flags & XL_SHM_DESTROYED)))
+			if (s->att[a].d != d || !s->att[a].mapped || (found && (s->flags & XL_SHM_DESTROYED)))
 				continue;
 			found = &s->att[a];
 			*seg = s;
@@ -352,14 +354,14 @@ int shm_detach(const char *name, uint32_t domid)
 	if (at) {
 		gpa = at->gpa;
 		size = s->size;
-		at->gpa = 0; /* still counted: its memory stays until the unmapping is done */
+		at->mapped = false; /* still counted, its slot taken: its memory stays until the unmapping is done */
 	}
 	spin_unlock(&shm_lock);
 	if (!at)
 		return -ENOENT;
 	arch_domain_unmap(d, gpa_init(gpa), size); /* returns once no vCPU can reach it */
 	spin_lock(&shm_lock);
-	*at = (struct shm_attachment){ NULL, 0, 0 };
+	*at = (struct shm_attachment){ NULL, 0, 0, false };
 	s->nr_att--;
 	d->nr_shm--;
 	release_if_unused(s, &blocks, &count);
@@ -391,7 +393,7 @@ unsigned int shm_list(struct xl_shm_info *out, unsigned int max)
 		o->size = s->size;
 		o->flags = s->flags;
 		for (unsigned int a = 0; a < XL_SHM_MAX_ATTACH; a++) {
-			if (!s->att[a].d || !s->att[a].gpa)
+			if (!s->att[a].d || !s->att[a].mapped)
 				continue;
 			o->attached[k].domid = s->att[a].d->id;
 			o->attached[k].flags = s->att[a].flags;
@@ -413,7 +415,7 @@ static unsigned int mappings_locked(struct domain *d, struct xl_shm_mapping *out
 		const struct shm_segment *s = &segments[i];
 
 		for (unsigned int a = 0; s->used && a < XL_SHM_MAX_ATTACH; a++) {
-			if (s->att[a].d != d || !s->att[a].gpa)
+			if (s->att[a].d != d || !s->att[a].mapped)
 				continue;
 			if (n < max) {
 				memset(&out[n], 0, sizeof(out[n]));
@@ -453,7 +455,7 @@ void shm_domain_destroyed(struct domain *d)
 		for (unsigned int a = 0; s->used && a < XL_SHM_MAX_ATTACH; a++) {
 			if (s->att[a].d != d)
 				continue;
-			s->att[a] = (struct shm_attachment){ NULL, 0, 0 };
+			s->att[a] = (struct shm_attachment){ NULL, 0, 0, false };
 			s->nr_att--;
 			d->nr_shm--;
 			detached++;

@@ -210,11 +210,24 @@ static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 	return a < b + b_size && b < a + a_size;
 }
 
+/* while set: what the domain's QUERY would list, looked at as each block is mapped (the most seen) */
+static bool query_while_mapping;
+static unsigned int listed_while_mapping;
+
 int arch_domain_map_perms(struct domain *d, gpa_t at, hpa_t hpa, uint64_t size, unsigned int perms)
 {
 	uint64_t gpa = gpa_addr(at);
 
 	map_calls++;
+	if (query_while_mapping) {
+		struct xl_shm_info list[XL_SHM_MAX_SEGMENTS];
+		unsigned int n = shm_domain_mappings(d, NULL, 0), listed = 0;
+
+		for (unsigned int i = 0, k = shm_list(list, XL_SHM_MAX_SEGMENTS); i < k; i++)
+			listed += list[i].nr_attached;
+		n = n > listed ? n : listed;
+		listed_while_mapping = n > listed_while_mapping ? n : listed_while_mapping;
+	}
 	if (overlaps(gpa, size, 0, d->mem_end))
 		return -EEXIST;
 	for (unsigned int p = 0; p < d->nr_pci; p++)
@@ -299,6 +312,8 @@ static int setup(void **state)
 		assert_non_null(mem[i]);
 	}
 	nr_maps = nr_unmaps = map_calls = 0;
+	query_while_mapping = false;
+	listed_while_mapping = 0;
 	no_2m = false;
 	allocs_left = -1;
 	live_allocs = 0;
@@ -552,6 +567,30 @@ static void test_attach_addresses(void **state)
 	assert_int_equal(unmaps[0].gpa, XL_SHM_GPA_BASE);
 	assert_int_equal(unmaps[0].size, PAGE_SIZE);
 	assert_int_equal(maps_of(&doms[6]), 4);
+}
+
+/*
+ * A segment being attached is not listed (QUERY by the domain itself takes
+ * only the table's lock) before all of it is mapped: a guest must not be told
+ * an address it cannot use yet, or one it will not get.
+ */
+static void test_attach_listed_once_mapped(void **state)
+{
+	uint64_t gpa;
+
+	assert_int_equal(shm_create("ring", SIZE_2M + 2 * PAGE_SIZE, 0), 0);
+	query_while_mapping = true;
+	gpa = attach("ring", d1, 0);
+	assert_int_equal(map_calls, 3);
+	assert_int_equal(listed_while_mapping, 0);
+	assert_int_equal(shm_domain_mappings(d1, NULL, 0), 1);
+	/* the first slot refused half-way: never listed there */
+	maps[nr_maps++] = (struct mapping){ d2, XL_SHM_GPA_BASE + SIZE_2M, PAGE_SIZE, { 0 }, 0 };
+	gpa = attach("ring", d2, 0);
+	assert_int_equal(gpa, XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE);
+	assert_int_equal(listed_while_mapping, 1); /* d1's */
+	query_while_mapping = false;
+	assert_int_equal(shm_domain_mappings(d2, NULL, 0), 1);
 }
 
 static void test_attach_refused(void **state)
@@ -1061,6 +1100,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_zeroed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_addresses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_listed_once_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_mapping_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
