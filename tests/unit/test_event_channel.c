@@ -191,6 +191,25 @@ static void test_offer_accept(void **state)
 	assert_int_equal(event_accept(d2, 1, (uint32_t)p), -EPERM);
 }
 
+/* A binding made while the port was offered holds once it is accepted. */
+static void test_bind_before_accept(void **state)
+{
+	int p = event_offer(d1, 2), q;
+
+	assert_int_equal(event_bind(d1, (uint32_t)p, 1, 0x50), 0);
+	assert_int_equal(event_set_page(d1, gpa_init(PAGE_GPA)), 0);
+	q = event_accept(d2, 1, (uint32_t)p);
+	assert_true(q >= 0);
+	assert_int_equal(port(d1, p)->vector, 0x50);
+	assert_int_equal(port(d1, p)->vcpu, 1);
+	assert_int_equal(event_send(d2, (uint32_t)q), 0);
+	assert_int_equal(nr_raises, 1);
+	assert_ptr_equal(raises[0].v, d1->vcpus[1]);
+	assert_int_equal(raises[0].vector, 0x50);
+	/* the acceptor's new port starts unbound */
+	assert_int_equal(port(d2, q)->vector, 0);
+}
+
 static void test_offer_accept_bad_domains(void **state)
 {
 	assert_int_equal(event_offer(d1, 1), -EINVAL);
@@ -541,6 +560,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_offer_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_before_accept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_accept_bad_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_exhaustion, setup, teardown),
