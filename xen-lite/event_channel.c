@@ -255,6 +255,7 @@ static void close_port(struct domain *d, uint32_t port)
 		notify(ep->remote, ep->remote_port, false);
 	}
 	*ep = (struct event_port){ .state = XL_EVENT_FREE };
+	d->events.early &= ~(1ULL << port); /* not for whatever channel gets the port next */
 }
 
 int event_close(struct domain *d, uint32_t port)

@@ -383,6 +383,26 @@ static void test_early_notifications(void **state)
 	assert_int_equal(nr_raises, 1);
 }
 
+/* A notification a closed port never took is not delivered to the next channel on that port. */
+static void test_early_notification_of_closed_port(void **state)
+{
+	int pa, pb, again;
+
+	join(d1, d2, &pa, &pb);
+	assert_int_equal(event_send(d1, (uint32_t)pa), 0);
+	assert_int_equal(d2->events.early, 1ULL << pb);
+	assert_int_equal(event_close(d2, (uint32_t)pb), 0);
+	assert_int_equal(d2->events.early, 0);
+	again = event_offer(d2, 0);
+	assert_int_equal(again, pb);
+	assert_true(event_accept(dom0, 2, (uint32_t)again) >= 0);
+	assert_int_equal(event_bind(d2, (uint32_t)again, 0, 0x40), 0);
+	assert_int_equal(event_set_page(d2, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(*pending(d2), 0);
+	assert_int_equal(nr_raises, 0);
+	assert_int_equal(port(d2, again)->raised, 0);
+}
+
 static void test_close_tells_peer(void **state)
 {
 	struct xl_event_status st;
@@ -568,6 +588,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coalescing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_early_notifications, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_early_notification_of_closed_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_tells_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_checks, setup, teardown),
