@@ -1,5 +1,6 @@
 /* The fake node of the hypercall harnesses: see fake_dom0.h. */
 #include "fake_dom0.h"
+#include "fake_pool.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #define DOM0_VCPUS 4
 #define IMAGES_KEPT_MAX (1u << 20) /* larger images are only bounds-checked, not allocated */
 #define HOLE 0x1000 /* between dom0's two blocks, when it has two */
+#define POOL_PAGES 1280 /* 5 MiB of guest pool: two 2 MiB blocks, then pages */
 
 /* flags byte */
 #define F_HOLE 0x01
@@ -49,96 +51,12 @@ static char images_not_kept; /* d->images of a domain whose images are only boun
 
 /* ---- memory ------------------------------------------------------------------ */
 
-/*
- * The guest pool that shared segments take from: POOL_PAGES pages at
- * POOL_HPA, whose first 2 MiB-aligned stretches can be given as 2 MiB
- * blocks. Freed memory is filled with junk, so that memory handed out
- * again without zeroing shows it.
- */
-#define POOL_HPA (1ULL << 40)
-#define POOL_PAGES 1280 /* 5 MiB: two 2 MiB blocks, then 4 KiB pages */
-#define POOL_JUNK 0xa5
-
-static uint8_t *pool;
-static uint64_t pool_block[POOL_PAGES]; /* at a block's first page: its size; 0: free or inside one */
-static bool pool_used[POOL_PAGES];
-
-static void pool_init(void)
-{
-	if (!pool) {
-		pool = aligned_alloc(PAGE_SIZE, POOL_PAGES * PAGE_SIZE);
-		FUZZ_CHECK(pool, "out of memory");
-		memset(pool, POOL_JUNK, POOL_PAGES * PAGE_SIZE);
-	}
-}
-
-hpa_t phys_alloc_aligned(uint64_t size)
-{
-	uint64_t pages = size / PAGE_SIZE;
-
-	FUZZ_CHECK(size == PAGE_SIZE || size == SIZE_2M || size == SIZE_1G, "phys_alloc_aligned(%#llx)",
-		   (unsigned long long)size);
-	pool_init();
-	for (uint64_t first = 0; first + pages <= POOL_PAGES; first += pages) {
-		bool free = true;
-
-		for (uint64_t p = first; p < first + pages && free; p++)
-			free = !pool_used[p];
-		if (!free)
-			continue;
-		for (uint64_t p = first; p < first + pages; p++)
-			pool_used[p] = true;
-		pool_block[first] = size;
-		return hpa_init(POOL_HPA + first * PAGE_SIZE);
-	}
-	return hpa_init(0);
-}
-
-void phys_free(hpa_t hpa, uint64_t size)
-{
-	uint64_t at = hpa_addr(hpa) - POOL_HPA, first = at / PAGE_SIZE;
-
-	FUZZ_CHECK(hpa_addr(hpa) >= POOL_HPA && at % PAGE_SIZE == 0 && first < POOL_PAGES &&
-			   pool_block[first] == size,
-		   "phys_free(%#llx, %#llx) of a block not allocated so", (unsigned long long)hpa_addr(hpa),
-		   (unsigned long long)size);
-	memset(pool + at, POOL_JUNK, size);
-	for (uint64_t p = first; p < first + size / PAGE_SIZE; p++)
-		pool_used[p] = false;
-	pool_block[first] = 0;
-}
-
-uint64_t phys_free_pages(void)
-{
-	uint64_t n = 0;
-
-	for (unsigned int p = 0; p < POOL_PAGES; p++)
-		n += !pool_used[p];
-	return n;
-}
-
-uint64_t fake_pool_used_pages(void)
-{
-	return POOL_PAGES - phys_free_pages();
-}
-
-bool fake_pool_allocated(hpa_t hpa, uint64_t size)
-{
-	uint64_t at = hpa_addr(hpa) - POOL_HPA;
-
-	if (hpa_addr(hpa) < POOL_HPA || at % PAGE_SIZE || size % PAGE_SIZE || at / PAGE_SIZE > POOL_PAGES ||
-	    size / PAGE_SIZE > POOL_PAGES - at / PAGE_SIZE)
-		return false;
-	for (uint64_t p = at / PAGE_SIZE; p < (at + size) / PAGE_SIZE; p++)
-		if (!pool_used[p])
-			return false;
-	return true;
-}
-
 void *phys_to_virt(uint64_t pa)
 {
-	if (pool && pa >= POOL_HPA && pa < POOL_HPA + POOL_PAGES * PAGE_SIZE)
-		return pool + (pa - POOL_HPA);
+	void *pool = fake_pool_virt(pa); /* the guest pool: shared segments' memory */
+
+	if (pool)
+		return pool;
 	FUZZ_CHECK(pa <= ram_size, "phys_to_virt(%#llx) outside dom0's RAM and the pool", (unsigned long long)pa);
 	return ram + pa;
 }
@@ -582,6 +500,7 @@ static struct vcpu *fake_node_begin(const uint8_t *data, size_t size, struct fuz
 	memcpy(ram, data, size);
 	ram_size = size;
 
+	fake_pool_reset(POOL_PAGES);
 	memset(&dom0, 0, sizeof(dom0));
 	memset(dom0_vcpus, 0, sizeof(dom0_vcpus));
 	strcpy(dom0.name, "dom0");

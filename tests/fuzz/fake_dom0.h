@@ -5,6 +5,8 @@
  * tests/unit/test_hypercall.c (they record, never crash) - except
  * that each checks the contract its header states and fails the run when a
  * handler calls it with something the handler should have refused.
+ * The guest pool is tests/unit/fake_pool.h's, 5 MiB, emptied at each run's
+ * start and reached with phys_to_virt() too.
  * dom0's memory is reached through the real xen-lite/guest_memory.c, its
  * consoles through the real xen-lite/domain_console.c, and CPUs are owned
  * through the real xen-lite/pcpu.c (8 of them online).
@@ -38,15 +40,6 @@ int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call);
  * tears down what the real domain_destroy() does (event channels, segments).
  */
 void fake_node_set_teardown(void (*fn)(struct domain *d));
-
-/*
- * The guest pool (phys_alloc_aligned(), phys_free(), phys_free_pages()): a
- * few MiB at a host-physical address of its own, reachable with
- * phys_to_virt(); freed memory is filled with junk. The pages in use, and
- * whether [hpa, hpa + size) is all allocated.
- */
-uint64_t fake_pool_used_pages(void);
-bool fake_pool_allocated(hpa_t hpa, uint64_t size);
 
 /* Where dom0's RAM ends (an edge for fuzz_number()). */
 uint64_t fake_dom0_mem_end(void);

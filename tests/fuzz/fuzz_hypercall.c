@@ -31,39 +31,18 @@
 #include <xen-lite/shm.h>
 
 #include "fake_dom0.h"
+#include "fake_pool.h"
 
 #define MAX_IDS 16 /* domain ids a run can reach: dom0, up to 4 guests there before, those created */
-#define MAX_MAPS 4096
 #define START_INFO 0x100
 
-/* ---- the nested page tables: what is mapped where ---------------------------------- */
+/* ---- the nested page tables (tests/unit/fake_pool.h): what is mapped where ------------ */
 
-static struct mapping {
-	struct domain *d;
-	uint64_t gpa, size;
-	hpa_t hpa;
-	unsigned int perms;
-} maps[MAX_MAPS];
-static unsigned int nr_maps, map_calls, fail_map_at;
+static unsigned int map_calls, fail_map_at;
 
 static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
 	return a < b + b_size && b < a + a_size;
-}
-
-/* What the domain has at gpa already: the real map refuses it so. */
-static bool taken(const struct domain *d, uint64_t gpa, uint64_t size)
-{
-	if (overlaps(gpa, size, 0, d->mem_end))
-		return true;
-	for (unsigned int p = 0; p < d->nr_pci; p++)
-		for (unsigned int b = 0; b < 6; b++)
-			if (d->pci[p].bar_size[b] && overlaps(gpa, size, d->pci[p].bar[b], d->pci[p].bar_size[b]))
-				return true;
-	for (unsigned int i = 0; i < nr_maps; i++)
-		if (maps[i].d == d && overlaps(gpa, size, maps[i].gpa, maps[i].size))
-			return true;
-	return false;
 }
 
 int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size, unsigned int perms)
@@ -80,58 +59,36 @@ int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size,
 		   (unsigned long long)size, (unsigned long long)hpa_addr(hpa));
 	if (++map_calls == fail_map_at)
 		return -ENOMEM;
-	if (taken(d, at, size))
-		return -EEXIST;
-	FUZZ_CHECK(nr_maps < MAX_MAPS, "more than %u mappings", MAX_MAPS);
-	maps[nr_maps++] = (struct mapping){ d, at, size, hpa, perms };
-	return 0;
+	return fake_npt_map(d, at, hpa, size, perms);
 }
 
 /* Exactly whole mappings are taken away, and all of the range was mapped. */
 int arch_domain_unmap(struct domain *d, gpa_t gpa, uint64_t size)
 {
-	uint64_t at = gpa_addr(gpa), gone = 0;
+	uint64_t at = gpa_addr(gpa);
+	bool cut;
+	uint64_t gone = fake_npt_unmap(d, at, size, &cut);
 
-	for (unsigned int i = 0; i < nr_maps;) {
-		struct mapping *m = &maps[i];
-
-		if (m->d != d || !overlaps(at, size, m->gpa, m->size)) {
-			i++;
-			continue;
-		}
-		FUZZ_CHECK(m->gpa >= at && m->gpa + m->size <= at + size,
-			   "unmap of [%#llx, +%#llx) cuts the mapping at %#llx", (unsigned long long)at,
-			   (unsigned long long)size, (unsigned long long)m->gpa);
-		gone += m->size;
-		*m = maps[--nr_maps];
-	}
-	FUZZ_CHECK(gone == size, "unmap of [%#llx, +%#llx) found %#llx bytes mapped", (unsigned long long)at,
-		   (unsigned long long)size, (unsigned long long)gone);
+	FUZZ_CHECK(!cut && gone == size, "unmap of [%#llx, +%#llx) found %#llx bytes mapped%s",
+		   (unsigned long long)at, (unsigned long long)size, (unsigned long long)gone,
+		   cut ? ", and cuts a mapping" : "");
 	return 0;
-}
-
-static void forget_mappings(const struct domain *d)
-{
-	for (unsigned int i = 0; i < nr_maps;)
-		if (maps[i].d == d)
-			maps[i] = maps[--nr_maps];
-		else
-			i++;
 }
 
 static uint64_t mapped_bytes(const struct domain *d, uint64_t gpa, uint64_t size, bool writable)
 {
 	uint64_t n = 0;
 
-	for (unsigned int i = 0; i < nr_maps; i++) {
-		if (maps[i].d != d || !overlaps(gpa, size, maps[i].gpa, maps[i].size))
+	for (unsigned int i = 0; i < fake_nr_maps; i++) {
+		const struct fake_mapping *m = &fake_maps[i];
+
+		if (m->d != d || !overlaps(gpa, size, m->gpa, m->size))
 			continue;
-		FUZZ_CHECK(maps[i].gpa >= gpa && maps[i].gpa + maps[i].size <= gpa + size,
-			   "a mapping across a segment's end");
-		FUZZ_CHECK(!!(maps[i].perms & GUEST_PERM_WRITE) == writable,
-			   "a segment attached %s mapped with permissions %#x",
-			   writable ? "read-write" : "read-only", maps[i].perms);
-		n += maps[i].size;
+		FUZZ_CHECK(m->gpa >= gpa && m->gpa + m->size <= gpa + size, "a mapping across a segment's end");
+		FUZZ_CHECK(!!(m->perms & GUEST_PERM_WRITE) == writable,
+			   "a segment attached %s mapped with permissions %#x", writable ? "read-write" : "read-only",
+			   m->perms);
+		n += m->size;
 	}
 	return n;
 }
@@ -193,7 +150,7 @@ static void teardown(struct domain *d)
 			FUZZ_CHECK(o->events.ports[p].remote != d, "d%u's port %u still joined to d%u", o->id, p,
 				   d->id);
 	}
-	forget_mappings(d);
+	fake_npt_forget(d);
 }
 
 /* ---- the invariants after each call ------------------------------------------------- */
@@ -242,12 +199,12 @@ static unsigned int check_attachments(struct domain *d)
 			   "d%u: '%s' not mapped whole at %#llx", d->id, m[i].name, (unsigned long long)m[i].gpa);
 		total += m[i].size;
 	}
-	for (unsigned int i = 0; i < nr_maps; i++) {
-		if (maps[i].d != d)
+	for (unsigned int i = 0; i < fake_nr_maps; i++) {
+		if (fake_maps[i].d != d)
 			continue;
-		FUZZ_CHECK(fake_pool_allocated(maps[i].hpa, maps[i].size),
-			   "d%u still maps freed memory at %#llx", d->id, (unsigned long long)maps[i].gpa);
-		mapped += maps[i].size;
+		FUZZ_CHECK(fake_pool_allocated(fake_maps[i].hpa, fake_maps[i].size),
+			   "d%u still maps freed memory at %#llx", d->id, (unsigned long long)fake_maps[i].gpa);
+		mapped += fake_maps[i].size;
 	}
 	FUZZ_CHECK(mapped == total, "d%u: %#llx bytes mapped for %#llx bytes of segments", d->id,
 		   (unsigned long long)mapped, (unsigned long long)total);
@@ -292,7 +249,7 @@ static void check_all_freed(void)
 	static struct xl_shm_info list[XL_SHM_MAX_SEGMENTS];
 	unsigned int n = shm_list(list, XL_SHM_MAX_SEGMENTS);
 
-	FUZZ_CHECK(nr_maps == 0, "%u mappings of domains that are gone", nr_maps);
+	FUZZ_CHECK(fake_nr_maps == 0, "%u mappings of domains that are gone", fake_nr_maps);
 	for (unsigned int i = 0; i < n; i++) {
 		FUZZ_CHECK(!list[i].nr_attached && !(list[i].flags & XL_SHM_DESTROYED),
 			   "'%s' still attached, or destroyed and kept, with no domain left", list[i].name);

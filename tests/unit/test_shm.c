@@ -4,12 +4,11 @@
  * hypercalls/xen-lite-abi.h (XL_HC_SHM).
  *
  * NR_DOMS fake domains (dom0 is id 0), each with 64 KiB of RAM for requests
- * and answers. The guest pool is POOL_PAGES pages at POOL_HPA, filled with
- * junk, whose 2 MiB blocks can be refused (fragmented memory) and whose
- * allocations can start failing after a number of them; every test ends
- * with the pool empty once all is destroyed. The nested page tables are a
- * record of mappings that refuses overlaps (with the domain's RAM, its BARs
- * and its other mappings) with -EEXIST, as the real ones do.
+ * and answers. The guest pool and the nested page tables are those of
+ * tests/unit/fake_pool.h: junk until allocated, 2 MiB blocks refused on
+ * demand (fragmented memory), allocations failing after a number of them,
+ * mappings refused where the domain has something; every test ends with the
+ * pool empty once all is destroyed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +31,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/shm.h>
 
+#include "fake_pool.h"
 #include "log_capture.h"
 
 #define NR_DOMS 10
@@ -39,77 +39,21 @@
 #define START_INFO 0x2000
 #define REQ 0x100
 #define ANSWER 0x800
-#define POOL_HPA (1ULL << 40)
-#define POOL_PAGES 2560 /* 10 MiB: four 2 MiB blocks and more */
-#define JUNK 0xa5
+#define POOL_PAGES FAKE_POOL_MAX_PAGES /* 10 MiB: five 2 MiB blocks */
 
 static struct domain doms[NR_DOMS];
 static struct vcpu vcpus[NR_DOMS];
 static uint8_t *mem[NR_DOMS];
 static struct domain *dom0 = &doms[0], *d1 = &doms[1], *d2 = &doms[2];
 
-/* ---- the guest pool ------------------------------------------------------------------ */
-
-static uint8_t *pool;
-static uint64_t pool_block[POOL_PAGES]; /* a block's size at its first page */
-static bool pool_used[POOL_PAGES];
-static bool no_2m; /* 2 MiB blocks refused: memory fragmented */
-static int allocs_left; /* < 0: no limit */
-
-hpa_t phys_alloc_aligned(uint64_t size)
-{
-	uint64_t pages = size / PAGE_SIZE;
-
-	assert_true(size == PAGE_SIZE || size == SIZE_2M || size == SIZE_1G);
-	if ((no_2m && size > PAGE_SIZE) || !allocs_left)
-		return hpa_init(0);
-	for (uint64_t first = 0; first + pages <= POOL_PAGES; first += pages) {
-		bool free = true;
-
-		for (uint64_t p = first; p < first + pages && free; p++)
-			free = !pool_used[p];
-		if (!free)
-			continue;
-		for (uint64_t p = first; p < first + pages; p++)
-			pool_used[p] = true;
-		pool_block[first] = size;
-		if (allocs_left > 0)
-			allocs_left--;
-		return hpa_init(POOL_HPA + first * PAGE_SIZE);
-	}
-	return hpa_init(0);
-}
-
-void phys_free(hpa_t hpa, uint64_t size)
-{
-	uint64_t first = (hpa_addr(hpa) - POOL_HPA) / PAGE_SIZE;
-
-	assert_true(hpa_addr(hpa) >= POOL_HPA && first < POOL_PAGES);
-	assert_int_equal(pool_block[first], size);
-	memset(pool + first * PAGE_SIZE, JUNK, size);
-	for (uint64_t p = first; p < first + size / PAGE_SIZE; p++)
-		pool_used[p] = false;
-	pool_block[first] = 0;
-}
-
-uint64_t phys_free_pages(void)
-{
-	uint64_t n = 0;
-
-	for (unsigned int p = 0; p < POOL_PAGES; p++)
-		n += !pool_used[p];
-	return n;
-}
-
-static uint64_t pool_used_pages(void)
-{
-	return POOL_PAGES - phys_free_pages();
-}
+/* ---- the guest pool (tests/unit/fake_pool.c) ------------------------------------------------ */
 
 void *phys_to_virt(uint64_t pa)
 {
-	assert_true(pa >= POOL_HPA && pa < POOL_HPA + POOL_PAGES * PAGE_SIZE);
-	return pool + (pa - POOL_HPA);
+	void *p = fake_pool_virt(pa);
+
+	assert_non_null(p); /* only segments' memory is reached */
+	return p;
 }
 
 /* ---- the heap, domains, guest memory, the lifecycle lock ---------------------------------- */
@@ -188,36 +132,20 @@ void guest_lifecycle_unlock(void)
 	locked = false;
 }
 
-/* ---- the nested page tables -------------------------------------------------------------- */
+/* ---- the nested page tables (tests/unit/fake_pool.c): each unmap recorded too ---------------------- */
 
-#define MAX_MAPS 2048
-
-static struct mapping {
-	struct domain *d;
-	uint64_t gpa, size;
-	hpa_t hpa;
-	unsigned int perms;
-} maps[MAX_MAPS];
-static unsigned int nr_maps, map_calls;
+static unsigned int map_calls;
 static struct {
 	struct domain *d;
 	uint64_t gpa, size;
 } unmaps[16];
 static unsigned int nr_unmaps;
-
-static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
-{
-	return a < b + b_size && b < a + a_size;
-}
-
 /* while set: what the domain's QUERY would list, looked at as each block is mapped (the most seen) */
 static bool query_while_mapping;
 static unsigned int listed_while_mapping;
 
 int arch_domain_map_perms(struct domain *d, gpa_t at, hpa_t hpa, uint64_t size, unsigned int perms)
 {
-	uint64_t gpa = gpa_addr(at);
-
 	map_calls++;
 	if (query_while_mapping) {
 		struct xl_shm_info list[XL_SHM_MAX_SEGMENTS];
@@ -228,38 +156,26 @@ int arch_domain_map_perms(struct domain *d, gpa_t at, hpa_t hpa, uint64_t size, 
 		n = n > listed ? n : listed;
 		listed_while_mapping = n > listed_while_mapping ? n : listed_while_mapping;
 	}
-	if (overlaps(gpa, size, 0, d->mem_end))
-		return -EEXIST;
-	for (unsigned int p = 0; p < d->nr_pci; p++)
-		for (unsigned int b = 0; b < 6; b++)
-			if (d->pci[p].bar_size[b] && overlaps(gpa, size, d->pci[p].bar[b], d->pci[p].bar_size[b]))
-				return -EEXIST;
-	for (unsigned int i = 0; i < nr_maps; i++)
-		if (maps[i].d == d && overlaps(gpa, size, maps[i].gpa, maps[i].size))
-			return -EEXIST;
-	assert_true(nr_maps < MAX_MAPS);
-	maps[nr_maps++] = (struct mapping){ d, gpa, size, hpa, perms };
-	return 0;
+	return fake_npt_map(d, gpa_addr(at), hpa, size, perms);
 }
 
 int arch_domain_unmap(struct domain *d, gpa_t at, uint64_t size)
 {
-	uint64_t gpa = gpa_addr(at);
+	bool cut;
 
 	assert_true(nr_unmaps < 16);
 	unmaps[nr_unmaps].d = d;
-	unmaps[nr_unmaps].gpa = gpa;
+	unmaps[nr_unmaps].gpa = gpa_addr(at);
 	unmaps[nr_unmaps].size = size;
 	nr_unmaps++;
-	for (unsigned int i = 0; i < nr_maps;) {
-		if (maps[i].d == d && overlaps(gpa, size, maps[i].gpa, maps[i].size)) {
-			assert_true(maps[i].gpa >= gpa && maps[i].gpa + maps[i].size <= gpa + size);
-			maps[i] = maps[--nr_maps];
-		} else {
-			i++;
-		}
-	}
+	fake_npt_unmap(d, gpa_addr(at), size, &cut);
+	assert_false(cut); /* whole mappings only */
 	return 0;
+}
+
+static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
+{
+	return a < b + b_size && b < a + a_size;
 }
 
 /* Bytes mapped for d in [gpa, gpa + size); each mapping's permissions must be perms. */
@@ -267,21 +183,12 @@ static uint64_t mapped(const struct domain *d, uint64_t gpa, uint64_t size, unsi
 {
 	uint64_t n = 0;
 
-	for (unsigned int i = 0; i < nr_maps; i++) {
-		if (maps[i].d != d || !overlaps(gpa, size, maps[i].gpa, maps[i].size))
+	for (unsigned int i = 0; i < fake_nr_maps; i++) {
+		if (fake_maps[i].d != d || !overlaps(gpa, size, fake_maps[i].gpa, fake_maps[i].size))
 			continue;
-		assert_int_equal(maps[i].perms, perms);
-		n += maps[i].size;
+		assert_int_equal(fake_maps[i].perms, perms);
+		n += fake_maps[i].size;
 	}
-	return n;
-}
-
-static unsigned int maps_of(const struct domain *d)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < nr_maps; i++)
-		n += maps[i].d == d;
 	return n;
 }
 
@@ -289,13 +196,7 @@ static unsigned int maps_of(const struct domain *d)
 
 static int setup(void **state)
 {
-	if (!pool) {
-		pool = aligned_alloc(PAGE_SIZE, POOL_PAGES * PAGE_SIZE);
-		assert_non_null(pool);
-	}
-	memset(pool, JUNK, POOL_PAGES * PAGE_SIZE);
-	memset(pool_used, 0, sizeof(pool_used)); /* a leak fails its own test's teardown, not the next */
-	memset(pool_block, 0, sizeof(pool_block));
+	fake_pool_reset(POOL_PAGES); /* a leak fails its own test's teardown, not the next */
 	memset(doms, 0, sizeof(doms));
 	memset(vcpus, 0, sizeof(vcpus));
 	for (unsigned int i = 0; i < NR_DOMS; i++) {
@@ -311,11 +212,9 @@ static int setup(void **state)
 		mem[i] = calloc(1, MEM_SIZE);
 		assert_non_null(mem[i]);
 	}
-	nr_maps = nr_unmaps = map_calls = 0;
+	nr_unmaps = map_calls = 0;
 	query_while_mapping = false;
 	listed_while_mapping = 0;
-	no_2m = false;
-	allocs_left = -1;
 	live_allocs = 0;
 	locked = false;
 	log_capture_reset();
@@ -339,7 +238,7 @@ static int teardown(void **state)
 		assert_int_equal(shm_destroy(list[i].name), 0);
 	}
 	assert_int_equal(shm_list(list, XL_SHM_MAX_SEGMENTS), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 	assert_int_equal(live_allocs, 0);
 	assert_false(locked);
 	for (unsigned int i = 0; i < NR_DOMS; i++)
@@ -387,7 +286,7 @@ static void test_create_names(void **state)
 	too_long[XL_SHM_NAME_MAX] = '\0';
 	assert_int_equal(shm_create(too_long, PAGE_SIZE, 0), -EINVAL);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 
 	memset(longest, 'n', XL_SHM_NAME_MAX - 1);
 	longest[XL_SHM_NAME_MAX - 1] = '\0';
@@ -421,7 +320,7 @@ static void test_create_duplicate_full(void **state)
 
 	assert_int_equal(shm_create("dup", 2 * PAGE_SIZE, 0), 0);
 	assert_int_equal(shm_create("dup", PAGE_SIZE, 0), -EEXIST);
-	assert_int_equal(pool_used_pages(), 2); /* the refused one's memory went back */
+	assert_int_equal(fake_pool_used_pages(), 2); /* the refused one's memory went back */
 	assert_int_equal(live_allocs, 1);
 	for (int i = 1; i < XL_SHM_MAX_SEGMENTS; i++) {
 		snprintf(name, sizeof(name), "seg%d", i);
@@ -429,7 +328,7 @@ static void test_create_duplicate_full(void **state)
 	}
 	assert_int_equal(shm_create("one-more", PAGE_SIZE, 0), -ENOSPC);
 	assert_int_equal(nr_segments(), XL_SHM_MAX_SEGMENTS);
-	assert_int_equal(pool_used_pages(), 2 + XL_SHM_MAX_SEGMENTS - 1);
+	assert_int_equal(fake_pool_used_pages(), 2 + XL_SHM_MAX_SEGMENTS - 1);
 	/* a destroyed one's place is free again */
 	assert_int_equal(shm_destroy("seg7"), 0);
 	assert_int_equal(shm_create("one-more", PAGE_SIZE, 0), 0);
@@ -441,12 +340,12 @@ static void test_create_memory_short(void **state)
 	assert_int_equal(shm_create("big", (POOL_PAGES + 1) * PAGE_SIZE, 0), -ENOMEM);
 	assert_int_equal(map_calls, 0);
 	/* enough free pages, but the allocator gives out in the middle */
-	allocs_left = 3;
+	fake_pool_allocs_left = 3;
 	assert_int_equal(shm_create("big", SIZE_2M + 8 * PAGE_SIZE, 0), -ENOMEM);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 	assert_int_equal(live_allocs, 0);
-	allocs_left = -1;
+	fake_pool_allocs_left = -1;
 	assert_int_equal(shm_create("big", SIZE_2M + 8 * PAGE_SIZE, 0), 0);
 }
 
@@ -456,14 +355,14 @@ static void test_create_memory_short(void **state)
  */
 static void test_create_fragmented(void **state)
 {
-	no_2m = true;
+	fake_pool_no_2m = true;
 	assert_int_equal(shm_create("frag", SIZE_2M + 2 * PAGE_SIZE, 0), -ENOMEM);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 	assert_int_equal(live_allocs, 0);
 	/* what fits in that many blocks is made of pages */
 	assert_int_equal(shm_create("frag", SIZE_2M, 0), 0);
-	assert_int_equal(pool_used_pages(), 512);
+	assert_int_equal(fake_pool_used_pages(), 512);
 }
 
 /* What a segment is made of (its mappings in a domain), and that all of it reads zero. */
@@ -471,17 +370,17 @@ static void check_zeroed(const struct domain *d, uint64_t gpa, uint64_t size)
 {
 	uint64_t seen = 0;
 
-	for (unsigned int i = 0; i < nr_maps; i++) {
+	for (unsigned int i = 0; i < fake_nr_maps; i++) {
 		const uint8_t *p;
 
-		if (maps[i].d != d || !overlaps(gpa, size, maps[i].gpa, maps[i].size))
+		if (fake_maps[i].d != d || !overlaps(gpa, size, fake_maps[i].gpa, fake_maps[i].size))
 			continue;
-		p = phys_to_virt(hpa_addr(maps[i].hpa));
-		for (uint64_t b = 0; b < maps[i].size; b++)
+		p = phys_to_virt(hpa_addr(fake_maps[i].hpa));
+		for (uint64_t b = 0; b < fake_maps[i].size; b++)
 			if (p[b])
 				fail_msg("byte %#llx of the block at %#llx is %#x", (unsigned long long)b,
-					 (unsigned long long)maps[i].gpa, p[b]);
-		seen += maps[i].size;
+					 (unsigned long long)fake_maps[i].gpa, p[b]);
+		seen += fake_maps[i].size;
 	}
 	assert_int_equal(seen, size);
 }
@@ -494,19 +393,19 @@ static void test_create_zeroed(void **state)
 	gpa = attach("zero", d1, 0);
 	check_zeroed(d1, gpa, size);
 	/* 2 MiB first, then pages */
-	assert_int_equal(maps_of(d1), 3);
+	assert_int_equal(fake_npt_count(d1), 3);
 	assert_int_equal(mapped(d1, gpa, SIZE_2M, GUEST_PERM_READ | GUEST_PERM_WRITE), SIZE_2M);
 
 	/* freed memory is junk again; a new segment on it is zeroed again */
 	shm_domain_destroyed(d1);
-	nr_maps = 0; /* its page tables went with it */
+	fake_nr_maps = 0; /* its page tables went with it */
 	assert_int_equal(shm_destroy("zero"), 0);
-	assert_int_equal(pool_used_pages(), 0);
-	no_2m = true; /* fragmented: all in pages */
+	assert_int_equal(fake_pool_used_pages(), 0);
+	fake_pool_no_2m = true; /* fragmented: all in pages */
 	size = 16 * PAGE_SIZE;
 	assert_int_equal(shm_create("zero", size, 0), 0);
 	gpa = attach("zero", d1, XL_SHM_READ_ONLY);
-	assert_int_equal(maps_of(d1), 16);
+	assert_int_equal(fake_npt_count(d1), 16);
 	check_zeroed(d1, gpa, size);
 }
 
@@ -522,14 +421,14 @@ static void test_attach_permissions(void **state)
 	/* read-only from the first moment it is mapped; never executable */
 	assert_int_equal(mapped(d1, ro, SIZE_2M, GUEST_PERM_READ), SIZE_2M);
 	assert_int_equal(mapped(d2, rw, SIZE_2M, GUEST_PERM_READ | GUEST_PERM_WRITE), SIZE_2M);
-	for (unsigned int i = 0; i < nr_maps; i++)
-		assert_false(maps[i].perms & GUEST_PERM_EXEC);
-	assert_int_equal(hpa_addr(maps[0].hpa), hpa_addr(maps[1].hpa)); /* the same memory */
+	for (unsigned int i = 0; i < fake_nr_maps; i++)
+		assert_false(fake_maps[i].perms & GUEST_PERM_EXEC);
+	assert_int_equal(hpa_addr(fake_maps[0].hpa), hpa_addr(fake_maps[1].hpa)); /* the same memory */
 	assert_int_equal(d1->nr_shm, 1);
 	assert_int_equal(d2->nr_shm, 1);
 	assert_int_equal(shm_attach("ring", 3, 2, &ro), -EINVAL); /* not a flag of attach */
 	assert_int_equal(shm_attach("ring", 3, XL_SHM_AUTO, &ro), -EINVAL);
-	assert_int_equal(maps_of(&doms[3]), 0);
+	assert_int_equal(fake_npt_count(&doms[3]), 0);
 }
 
 static void test_attach_addresses(void **state)
@@ -556,7 +455,7 @@ static void test_attach_addresses(void **state)
 	gpa = attach("b", &doms[5], 0);
 	assert_int_equal(gpa, XL_SHM_GPA_BASE + 2 * XL_SHM_MAX_SIZE);
 	/* something the slot check does not know of, found by the mapping: the next slot */
-	maps[nr_maps++] = (struct mapping){ &doms[6], XL_SHM_GPA_BASE + PAGE_SIZE, PAGE_SIZE, { 0 }, 0 };
+	fake_maps[fake_nr_maps++] = (struct fake_mapping){ &doms[6], XL_SHM_GPA_BASE + PAGE_SIZE, PAGE_SIZE, { 0 }, 0 };
 	nr_unmaps = 0;
 	gpa = attach("b", &doms[6], 0);
 	assert_int_equal(gpa, XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE);
@@ -566,7 +465,7 @@ static void test_attach_addresses(void **state)
 	assert_int_equal(nr_unmaps, 1);
 	assert_int_equal(unmaps[0].gpa, XL_SHM_GPA_BASE);
 	assert_int_equal(unmaps[0].size, PAGE_SIZE);
-	assert_int_equal(maps_of(&doms[6]), 4);
+	assert_int_equal(fake_npt_count(&doms[6]), 4);
 }
 
 /*
@@ -585,7 +484,7 @@ static void test_attach_listed_once_mapped(void **state)
 	assert_int_equal(listed_while_mapping, 0);
 	assert_int_equal(shm_domain_mappings(d1, NULL, 0), 1);
 	/* the first slot refused half-way: never listed there */
-	maps[nr_maps++] = (struct mapping){ d2, XL_SHM_GPA_BASE + SIZE_2M, PAGE_SIZE, { 0 }, 0 };
+	fake_maps[fake_nr_maps++] = (struct fake_mapping){ d2, XL_SHM_GPA_BASE + SIZE_2M, PAGE_SIZE, { 0 }, 0 };
 	gpa = attach("ring", d2, 0);
 	assert_int_equal(gpa, XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE);
 	assert_int_equal(listed_while_mapping, 1); /* d1's */
@@ -611,7 +510,7 @@ static void test_attach_refused(void **state)
 	assert_int_equal(gpa, 0x1234);
 	assert_int_equal(d1->nr_shm, 1);
 	assert_int_equal(d2->nr_shm, 0);
-	assert_int_equal(maps_of(d2), 0);
+	assert_int_equal(fake_npt_count(d2), 0);
 	assert_int_equal(info_of("ring").nr_attached, 1);
 
 	/* XL_SHM_MAX_PER_DOMAIN segments a domain */
@@ -624,7 +523,7 @@ static void test_attach_refused(void **state)
 	assert_int_equal(d1->nr_shm, XL_SHM_MAX_PER_DOMAIN);
 	assert_int_equal(shm_attach("p0", 1, 0, &gpa), -ENOSPC);
 	assert_int_equal(d1->nr_shm, XL_SHM_MAX_PER_DOMAIN);
-	assert_int_equal(maps_of(d1), XL_SHM_MAX_PER_DOMAIN);
+	assert_int_equal(fake_npt_count(d1), XL_SHM_MAX_PER_DOMAIN);
 
 	/* XL_SHM_MAX_ATTACH domains a segment: d1 and 7 more */
 	for (unsigned int i = 3; i < 3 + XL_SHM_MAX_ATTACH - 1; i++)
@@ -632,7 +531,7 @@ static void test_attach_refused(void **state)
 	assert_int_equal(info_of("ring").nr_attached, XL_SHM_MAX_ATTACH);
 	d2->state = DOMAIN_RUNNING;
 	assert_int_equal(shm_attach("ring", 2, 0, &gpa), -ENOSPC);
-	assert_int_equal(maps_of(d2), 0);
+	assert_int_equal(fake_npt_count(d2), 0);
 	/* a detach makes room */
 	assert_int_equal(shm_detach("ring", 3), 0);
 	attach("ring", d2, 0);
@@ -650,7 +549,7 @@ static void test_attach_mapping_fails(void **state)
 	assert_int_equal(shm_attach("ring", 1, 0, &gpa), -ENOSPC);
 	assert_int_equal(d1->nr_shm, 0);
 	assert_int_equal(info_of("ring").nr_attached, 0);
-	assert_int_equal(maps_of(d1), 0);
+	assert_int_equal(fake_npt_count(d1), 0);
 }
 
 static void test_detach(void **state)
@@ -672,10 +571,10 @@ static void test_detach(void **state)
 	assert_int_equal(unmaps[0].gpa, gpa);
 	assert_int_equal(unmaps[0].size, SIZE_2M + PAGE_SIZE);
 	assert_int_equal(mapped(d1, gpa, XL_SHM_MAX_SIZE, 0), 0);
-	assert_int_equal(maps_of(d1), 1); /* "other" stays */
+	assert_int_equal(fake_npt_count(d1), 1); /* "other" stays */
 	assert_int_equal(d1->nr_shm, 1);
 	assert_int_equal(info_of("ring").nr_attached, 0);
-	assert_int_equal(pool_used_pages(), 512 + 2); /* not destroyed: its memory stays */
+	assert_int_equal(fake_pool_used_pages(), 512 + 2); /* not destroyed: its memory stays */
 	assert_int_equal(shm_detach("ring", 1), -ENOENT);
 	/* its slot is free again */
 	assert_int_equal(attach("ring", d1, XL_SHM_READ_ONLY), gpa);
@@ -696,28 +595,28 @@ static void test_destroy_while_attached(void **state)
 	info = info_of("ring");
 	assert_true(info.flags & XL_SHM_DESTROYED);
 	assert_int_equal(info.nr_attached, 2);
-	assert_int_equal(pool_used_pages(), 4); /* kept while attached */
-	assert_int_equal(maps_of(d1) + maps_of(d2), 8);
+	assert_int_equal(fake_pool_used_pages(), 4); /* kept while attached */
+	assert_int_equal(fake_npt_count(d1) + fake_npt_count(d2), 8);
 	/* the name is free at once; the new one is another segment */
 	assert_int_equal(shm_destroy("ring"), -ENOENT);
 	assert_int_equal(shm_attach("ring", 3, 0, &gpa), -ENOENT);
 	assert_int_equal(shm_create("ring", PAGE_SIZE, 0), 0);
 	assert_int_equal(nr_segments(), 2);
-	assert_int_equal(pool_used_pages(), 5);
+	assert_int_equal(fake_pool_used_pages(), 5);
 	attach("ring", &doms[3], 0);
-	assert_int_equal(maps_of(&doms[3]), 1);
+	assert_int_equal(fake_npt_count(&doms[3]), 1);
 
 	/* the old one goes with the last domain that has it */
 	shm_domain_destroyed(d1);
-	assert_int_equal(pool_used_pages(), 5);
+	assert_int_equal(fake_pool_used_pages(), 5);
 	shm_domain_destroyed(d2);
-	assert_int_equal(pool_used_pages(), 1);
+	assert_int_equal(fake_pool_used_pages(), 1);
 	assert_int_equal(nr_segments(), 1);
 	assert_false(info_of("ring").flags & XL_SHM_DESTROYED);
 	/* unattached: at once */
 	assert_int_equal(shm_create("lone", PAGE_SIZE, 0), 0);
 	assert_int_equal(shm_destroy("lone"), 0);
-	assert_int_equal(pool_used_pages(), 1);
+	assert_int_equal(fake_pool_used_pages(), 1);
 }
 
 /* A destroyed segment is detached by its name too: its memory goes with the last detach. */
@@ -734,16 +633,16 @@ static void test_detach_destroyed(void **state)
 	assert_int_equal(nr_unmaps, 1);
 	assert_int_equal(unmaps[0].gpa, g1);
 	assert_int_equal(unmaps[0].size, 4 * PAGE_SIZE);
-	assert_int_equal(maps_of(d1), 0);
+	assert_int_equal(fake_npt_count(d1), 0);
 	assert_int_equal(d1->nr_shm, 0);
 	info = info_of("ring");
 	assert_int_equal(info.nr_attached, 1);
-	assert_int_equal(pool_used_pages(), 4); /* d2 still has it */
+	assert_int_equal(fake_pool_used_pages(), 4); /* d2 still has it */
 	assert_int_equal(shm_detach("ring", 1), -ENOENT);
 	assert_int_equal(shm_detach("ring", 2), 0);
 	assert_int_equal(unmaps[1].gpa, g2);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 
 	/* a new segment of the name beside the destroyed one, both on d1: the live one first */
 	assert_int_equal(shm_create("ring", PAGE_SIZE, 0), 0);
@@ -754,11 +653,11 @@ static void test_detach_destroyed(void **state)
 	assert_int_equal(shm_detach("ring", 1), 0);
 	assert_int_equal(unmaps[2].gpa, g3);
 	assert_int_equal(unmaps[2].size, 2 * PAGE_SIZE);
-	assert_int_equal(pool_used_pages(), 3);
+	assert_int_equal(fake_pool_used_pages(), 3);
 	assert_int_equal(shm_detach("ring", 1), 0);
 	assert_int_equal(unmaps[3].gpa, g1);
 	assert_int_equal(unmaps[3].size, PAGE_SIZE);
-	assert_int_equal(pool_used_pages(), 2); /* the live one, unattached */
+	assert_int_equal(fake_pool_used_pages(), 2); /* the live one, unattached */
 	assert_false(info_of("ring").flags & XL_SHM_DESTROYED);
 	assert_int_equal(d1->nr_shm, 0);
 }
@@ -771,10 +670,10 @@ static void test_auto(void **state)
 	attach("auto", d2, 0);
 	assert_int_equal(shm_detach("auto", 1), 0);
 	assert_int_equal(nr_segments(), 1);
-	assert_int_equal(pool_used_pages(), 2);
+	assert_int_equal(fake_pool_used_pages(), 2);
 	assert_int_equal(shm_detach("auto", 2), 0);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 	assert_int_equal(live_allocs, 0);
 
 	/* with its last domain's destruction too */
@@ -782,7 +681,7 @@ static void test_auto(void **state)
 	attach("auto", d1, 0);
 	shm_domain_destroyed(d1);
 	assert_int_equal(nr_segments(), 0);
-	assert_int_equal(pool_used_pages(), 0);
+	assert_int_equal(fake_pool_used_pages(), 0);
 }
 
 static void test_domain_destroyed(void **state)
@@ -803,7 +702,7 @@ static void test_domain_destroyed(void **state)
 	assert_int_equal(nr_segments(), 1);
 	assert_int_equal(info_of("kept").nr_attached, 1);
 	assert_int_equal(info_of("kept").attached[0].domid, 2);
-	assert_int_equal(pool_used_pages(), 1);
+	assert_int_equal(fake_pool_used_pages(), 1);
 	/* nothing of it is listed any more */
 	assert_int_equal(shm_domain_mappings(d1, NULL, 0), 0);
 }
