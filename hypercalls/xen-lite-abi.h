@@ -337,7 +337,7 @@ struct xl_event_status {
 #define XL_SHM_CREATE 0 /* dom0: buffer = struct xl_shm_create; returns 0 */
 #define XL_SHM_DESTROY 1 /* dom0: buffer = struct xl_shm_name; returns 0 */
 #define XL_SHM_ATTACH 2 /* dom0: buffer = struct xl_shm_attach (gpa filled in); returns 0 */
-#define XL_SHM_DETACH 3 /* dom0: buffer = struct xl_shm_attach (flags ignored); returns 0 */
+#define XL_SHM_DETACH 3 /* dom0: buffer = struct xl_shm_attach (flags ignored); returns 0. A destroyed segment still attached is detached by its name too (a live one of that name first) */
 #define XL_SHM_LIST 4 /* dom0: buffer = struct xl_shm_info[]; returns how many segments exist (may be more than fit) */
 #define XL_SHM_QUERY 5 /* any domain: buffer = struct xl_shm_mapping[]; its attachments; returns how many */
 

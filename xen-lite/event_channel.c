@@ -105,13 +105,19 @@ int event_offer(struct domain *d, uint32_t remote_id)
 	return domain_call(remote_id, offer_to, d);
 }
 
+/* One end connected to remote's port; a binding made while it was offered holds (a free port has none). */
+static void connect_end(struct event_port *ep, struct domain *remote, int remote_port)
+{
+	*ep = (struct event_port){ .state = XL_EVENT_CONNECTED, .vector = ep->vector, .vcpu = ep->vcpu,
+				   .remote_domid = remote->id, .remote = remote,
+				   .remote_port = (uint16_t)remote_port };
+}
+
 /* Join a's port pa and b's port pb (both reserved by the caller). Event lock held. */
 static void join(struct domain *a, int pa, struct domain *b, int pb)
 {
-	a->events.ports[pa] = (struct event_port){ .state = XL_EVENT_CONNECTED, .remote_domid = b->id,
-						   .remote = b, .remote_port = (uint16_t)pb };
-	b->events.ports[pb] = (struct event_port){ .state = XL_EVENT_CONNECTED, .remote_domid = a->id,
-						   .remote = a, .remote_port = (uint16_t)pa };
+	connect_end(&a->events.ports[pa], b, pb);
+	connect_end(&b->events.ports[pb], a, pa);
 }
 
 struct accept {
@@ -265,6 +271,7 @@ static void close_port(struct domain *d, uint32_t port)
 		notify(ep->remote, ep->remote_port, false);
 	}
 	*ep = (struct event_port){ .state = XL_EVENT_FREE };
+	d->events.early &= ~(1ULL << port); /* not for whatever channel gets the port next */
 }
 
 int event_close(struct domain *d, uint32_t port)

@@ -23,7 +23,8 @@
 struct shm_attachment {
 	struct domain *d;
 	uint32_t flags;
-	uint64_t gpa;
+	uint64_t gpa; /* its slot, taken while it is being mapped */
+	bool mapped; /* all of it mapped: only then listed, queried, detached */
 };
 
 struct shm_segment {
@@ -217,7 +218,7 @@ static uint64_t slot_base(const struct domain *d)
 	return MAX(XL_SHM_GPA_BASE, ALIGN_UP(top, XL_SHM_MAX_SIZE));
 }
 
-/* Write its attachments into an ELF guest's start info while the guest has not read it yet. */
+/* Write its attachments into an ELF guest's start info while the guest has not read it yet (attach, detach). */
 static void refresh_start_info(struct domain *d)
 {
 	struct xl_shm_mapping m[XL_SHM_MAX_PER_DOMAIN];
@@ -225,6 +226,7 @@ static void refresh_start_info(struct domain *d)
 
 	if (!d->start_info_gpa || d->ran)
 		return;
+	memset(m, 0, sizeof(m)); /* all of it goes to the guest: the entries past n too */
 	n = shm_domain_mappings(d, m, XL_SHM_MAX_PER_DOMAIN);
 	copy_to_guest(d, gpa_init(d->start_info_gpa + offsetof(struct xl_start_info, nr_shm)), &n, sizeof(n));
 	copy_to_guest(d, gpa_init(d->start_info_gpa + offsetof(struct xl_start_info, shm)), m, sizeof(m));
@@ -255,7 +257,7 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	}
 	if (!err) {
 		/* reserved under the lock, mapped outside it */
-		*at = (struct shm_attachment){ d, flags, 0 };
+		*at = (struct shm_attachment){ d, flags, 0, false };
 		s->nr_att++;
 		d->nr_shm++;
 	}
@@ -280,10 +282,11 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	}
 	spin_lock(&shm_lock);
 	if (err) {
-		*at = (struct shm_attachment){ NULL, 0, 0 };
+		*at = (struct shm_attachment){ NULL, 0, 0, false };
 		s->nr_att--;
 		d->nr_shm--;
 	} else {
+		at->mapped = true; /* its QUERY tells it from here on, not before */
 		*gpa = at->gpa;
 	}
 	spin_unlock(&shm_lock);
@@ -295,33 +298,54 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	return err;
 }
 
+/*
+ * d's attachment to a segment of that name: the live segment's, else a
+ * destroyed one's - which is still attached until detached, and whose
+ * memory goes only then. shm_lock held.
+ */
+static struct shm_attachment *attachment_of(struct domain *d, const char *name, struct shm_segment **seg)
+{
+	struct shm_attachment *found = NULL;
+
+	for (unsigned int i = 0; i < XL_SHM_MAX_SEGMENTS; i++) {
+		struct shm_segment *s = &segments[i];
+
+		if (!s->used || strncmp(s->name, name, XL_SHM_NAME_MAX))
+			continue;
+		for (unsigned int a = 0; a < XL_SHM_MAX_ATTACH; a++) {
+			if (s->att[a].d != d || !s->att[a].mapped || (found && (s->flags & XL_SHM_DESTROYED)))
+				continue;
+			found = &s->att[a];
+			*seg = s;
+		}
+	}
+	return found;
+}
+
 int shm_detach(const char *name, uint32_t domid)
 {
 	struct domain *d = domain_find(domid);
 	struct mem_block *blocks = NULL;
 	unsigned int count = 0;
-	struct shm_segment *s;
-	struct shm_attachment *at = NULL;
+	struct shm_segment *s = NULL;
+	struct shm_attachment *at;
 	uint64_t gpa = 0, size = 0;
 
 	if (!d)
 		return -ENOENT;
 	spin_lock(&shm_lock);
-	s = find(name);
-	for (unsigned int a = 0; s && a < XL_SHM_MAX_ATTACH; a++)
-		if (s->att[a].d == d && s->att[a].gpa)
-			at = &s->att[a];
+	at = attachment_of(d, name, &s);
 	if (at) {
 		gpa = at->gpa;
 		size = s->size;
-		at->gpa = 0; /* still counted: its memory stays until the unmapping is done */
+		at->mapped = false; /* still counted, its slot taken: its memory stays until the unmapping is done */
 	}
 	spin_unlock(&shm_lock);
 	if (!at)
 		return -ENOENT;
 	arch_domain_unmap(d, gpa_init(gpa), size); /* returns once no vCPU can reach it */
 	spin_lock(&shm_lock);
-	*at = (struct shm_attachment){ NULL, 0, 0 };
+	*at = (struct shm_attachment){ NULL, 0, 0, false };
 	s->nr_att--;
 	d->nr_shm--;
 	release_if_unused(s, &blocks, &count);
@@ -329,6 +353,7 @@ int shm_detach(const char *name, uint32_t domid)
 	if (blocks)
 		free_memory(blocks, count);
 	log_info("shm: '%s' detached from d%u\n", name, domid);
+	refresh_start_info(d); /* a guest that has not run must not find it there */
 	return 0;
 }
 
@@ -352,7 +377,7 @@ unsigned int shm_list(struct xl_shm_info *out, unsigned int max)
 		o->size = s->size;
 		o->flags = s->flags;
 		for (unsigned int a = 0; a < XL_SHM_MAX_ATTACH; a++) {
-			if (!s->att[a].d || !s->att[a].gpa)
+			if (!s->att[a].d || !s->att[a].mapped)
 				continue;
 			o->attached[k].domid = s->att[a].d->id;
 			o->attached[k].flags = s->att[a].flags;
@@ -374,7 +399,7 @@ static unsigned int mappings_locked(struct domain *d, struct xl_shm_mapping *out
 		const struct shm_segment *s = &segments[i];
 
 		for (unsigned int a = 0; s->used && a < XL_SHM_MAX_ATTACH; a++) {
-			if (s->att[a].d != d || !s->att[a].gpa)
+			if (s->att[a].d != d || !s->att[a].mapped)
 				continue;
 			if (n < max) {
 				memset(&out[n], 0, sizeof(out[n]));
@@ -414,7 +439,7 @@ void shm_domain_destroyed(struct domain *d)
 		for (unsigned int a = 0; s->used && a < XL_SHM_MAX_ATTACH; a++) {
 			if (s->att[a].d != d)
 				continue;
-			s->att[a] = (struct shm_attachment){ NULL, 0, 0 };
+			s->att[a] = (struct shm_attachment){ NULL, 0, 0, false };
 			s->nr_att--;
 			d->nr_shm--;
 			detached++;

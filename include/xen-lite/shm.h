@@ -18,6 +18,7 @@ struct domain;
 int shm_create(const char *name, uint64_t size, uint32_t flags);
 int shm_destroy(const char *name);
 int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa);
+/* The live segment of that name, else a destroyed one still attached to domid. */
 int shm_detach(const char *name, uint32_t domid);
 /* Up to max segments into out; returns how many exist. */
 unsigned int shm_list(struct xl_shm_info *out, unsigned int max);

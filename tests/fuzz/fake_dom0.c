@@ -1,5 +1,6 @@
 /* The fake node of the hypercall harnesses: see fake_dom0.h. */
 #include "fake_dom0.h"
+#include "fake_pool.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #define DOM0_VCPUS 4
 #define IMAGES_KEPT_MAX (1u << 20) /* larger images are only bounds-checked, not allocated */
 #define HOLE 0x1000 /* between dom0's two blocks, when it has two */
+#define POOL_PAGES 1280 /* 5 MiB of guest pool: two 2 MiB blocks, then pages */
 
 /* flags byte */
 #define F_HOLE 0x01
@@ -51,7 +53,11 @@ static char images_not_kept; /* d->images of a domain whose images are only boun
 
 void *phys_to_virt(uint64_t pa)
 {
-	FUZZ_CHECK(pa <= ram_size, "phys_to_virt(%#llx) outside dom0's RAM", (unsigned long long)pa);
+	void *pool = fake_pool_virt(pa); /* the guest pool: shared segments' memory */
+
+	if (pool)
+		return pool;
+	FUZZ_CHECK(pa <= ram_size, "phys_to_virt(%#llx) outside dom0's RAM and the pool", (unsigned long long)pa);
 	return ram + pa;
 }
 
@@ -137,8 +143,17 @@ static void free_images(struct domain *d)
 	d->images = NULL;
 }
 
+static void (*teardown)(struct domain *d);
+
+void fake_node_set_teardown(void (*fn)(struct domain *d))
+{
+	teardown = fn;
+}
+
 static void free_guest(struct domain *d)
 {
+	if (teardown)
+		teardown(d); /* as the real destroy: before anything of it goes */
 	/* as the real destroy: the guest's devices back into the empty space first */
 	FUZZ_CHECK(!pci_release_domain(d), "a guest's devices could not be taken back");
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
@@ -190,6 +205,19 @@ struct domain *domain_find(uint32_t id)
 		if (guests[i] && guests[i]->id == id)
 			return guests[i];
 	return NULL;
+}
+
+/* xen-lite/domain.c's rules: a dying domain is not found */
+int domain_call_locked(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	struct domain *d = domain_find(id);
+
+	return !d || d->state == DOMAIN_DYING ? -ENOENT : fn(d, ctx);
+}
+
+int domain_call(uint32_t id, int (*fn)(struct domain *d, void *ctx), void *ctx)
+{
+	return domain_call_locked(id, fn, ctx);
 }
 
 bool domain_name_taken(const char *name)
@@ -472,6 +500,7 @@ static struct vcpu *fake_node_begin(const uint8_t *data, size_t size, struct fuz
 	memcpy(ram, data, size);
 	ram_size = size;
 
+	fake_pool_reset(POOL_PAGES);
 	memset(&dom0, 0, sizeof(dom0));
 	memset(dom0_vcpus, 0, sizeof(dom0_vcpus));
 	strcpy(dom0.name, "dom0");
@@ -671,6 +700,8 @@ static void fake_node_end(void)
 		if (guests[i])
 			free_guest(guests[i]); /* their devices back to the assignable list */
 	give_back_devices();
+	if (teardown)
+		teardown(&dom0);
 	for (unsigned int i = 0; i < dom0.nr_vcpus; i++)
 		pcpu_release(i);
 	free(ram);

@@ -5,6 +5,8 @@
  * tests/unit/test_hypercall.c (they record, never crash) - except
  * that each checks the contract its header states and fails the run when a
  * handler calls it with something the handler should have refused.
+ * The guest pool is tests/unit/fake_pool.h's, 5 MiB, emptied at each run's
+ * start and reached with phys_to_virt() too.
  * dom0's memory is reached through the real xen-lite/guest_memory.c, its
  * consoles through the real xen-lite/domain_console.c, and CPUs are owned
  * through the real xen-lite/pcpu.c (8 of them online).
@@ -31,6 +33,13 @@ typedef int64_t (*fake_call_fn)(struct vcpu *v, struct fuzz_in *in);
  * lifecycle lock must be free, dom0 intact and the result a value or an errno.
  */
 int fake_node_run(const uint8_t *data, size_t size, fake_call_fn call);
+
+/*
+ * fn(d) for each guest as it is destroyed, before anything of it is freed,
+ * and for dom0 at the end of the run (its RAM still there): where a harness
+ * tears down what the real domain_destroy() does (event channels, segments).
+ */
+void fake_node_set_teardown(void (*fn)(struct domain *d));
 
 /* Where dom0's RAM ends (an edge for fuzz_number()). */
 uint64_t fake_dom0_mem_end(void);

@@ -444,8 +444,49 @@ def hypercall_seeds():
         args = list(args) + [0] * (6 - len(args))
         return u8(guest) + num(nr) + b"".join(num(a) for a in args)
 
+    def shm_name(name):
+        return name.ljust(32, b"\0")
+
+    def shm_create(name, size, flags=0):
+        return shm_name(name) + u64(size) + u32(flags) + u32(0)
+
+    def shm_attach(name, domid, flags=0):
+        return shm_name(name) + u32(domid) + u32(flags) + u64(0)
+
+    # the caller byte: bit 0 unprivileged, bits 1-3 the caller (0 dom0, k the k-th guest),
+    # bits 4-7 which nested page table mapping of the call fails
+    d1, d2 = 1 << 1, 2 << 1
+    ev, shm = 6, 7  # XL_HC_EVENT, XL_HC_SHM
     text = b"hello from the guest\n"
     return {
+        # pages for dom0 and d1; dom0 offers to d1, d1 accepts and binds; two sends coalesce;
+        # d1 reads its port's status
+        "event-offer": with_memory(
+            node([(1, 0x01)]) + u8(7) + hc(0, ev, 0, 0x1000) + hc(d1, ev, 0, 0x2000) + hc(0, ev, 1, 1)
+            + hc(d1, ev, 2, 0, 0) + hc(d1, ev, 4, 0, 0, 0x40) + hc(0, ev, 5, 0) + hc(0, ev, 5, 0)
+            + hc(d1, ev, 7, 0, 0x800), [], 0x3000),
+        # dom0 joins d1 and d2; d2 binds, d1 sends, d2 closes, d1 sends (not connected), a guest's
+        # CONNECT, dom0 destroys d1 with its port open
+        "event-connect": with_memory(
+            node([(1, 0x01), (2, 0x01)]) + u8(7) + hc(0, ev, 3, 1, 2) + hc(d2, ev, 4, 0, 1, 0x41)
+            + hc(d1, ev, 5, 0) + hc(d2, ev, 6, 0) + hc(d1, ev, 5, 0) + hc(d1, ev, 3, 0, 2)
+            + hc(0, 4, 1, 0, 0, 1) + hc(d2, ev, 7, 0, 0x800), [], 0x900),
+        # dom0 creates a 2 MiB segment, attaches it to d1 read-only and to itself, lists it,
+        # d1 queries, destroys it attached, detaches it from d1; a guest's CREATE
+        "shm": with_memory(
+            node([(1, 0x01)]) + u8(7) + hc(0, shm, 0, 0x800, 48) + hc(0, shm, 2, 0x900, 48)
+            + hc(0, shm, 2, 0xa00, 48) + hc(0, shm, 4, 0xb00, 2 * 176) + hc(d1, shm, 5, 0xd00, 4 * 56)
+            + hc(0, shm, 1, 0x800, 32) + hc(0, shm, 3, 0x900, 48) + hc(d1, shm, 0, 0x800, 48),
+            [(0x800, shm_create(b"ring", 0x200000)), (0x900, shm_attach(b"ring", 1, 1)),
+             (0xa00, shm_attach(b"ring", 0))], 0x1000),
+        # an automatic segment on d1 and d2 (d2's second mapping fails once), d1 destroyed,
+        # d2 detached: it goes; a segment too large for the pool
+        "shm-auto": with_memory(
+            node([(1, 0x01), (1, 0x01)]) + u8(6) + hc(0, shm, 0, 0x800, 48) + hc(0, shm, 2, 0x900, 48)
+            + hc(0x20, shm, 2, 0xa00, 48) + hc(0, shm, 2, 0xa00, 48) + hc(0, 4, 1, 0, 0, 1)
+            + hc(0, shm, 3, 0xa00, 48) + hc(0, shm, 0, 0xb00, 48),
+            [(0x800, shm_create(b"auto.1", 0x5000, 4)), (0x900, shm_attach(b"auto.1", 1)),
+             (0xa00, shm_attach(b"auto.1", 2)), (0xb00, shm_create(b"huge", 64 << 20))], 0x1000),
         "guest": with_memory(node() + u8(6) + hc(1, 0, 0) + hc(1, 0, 1) + hc(1, 1, 0, 0x100, len(text))
                              + hc(1, 1, 1, 0x180, 16) + hc(1, 2, 3) + hc(1, 2, 3, 1) + hc(1, 2, 2, 0x2A),
                              [(0x100, text)], 0x200),
