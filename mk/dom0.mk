@@ -131,10 +131,20 @@ GUEST_LINUX_INITRD := $(GUEST_LINUX_OUT)/linux-initrd.cpio.gz
 DOM0_GUEST_FILES := $(DOM0_OUT)/vmlinuz $(GUEST_LINUX_INITRD)
 DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
 
+# test programs carried in a Linux guest's initrd (tests/linux-guest/)
+GUEST_LINUX_TOOLS := $(DOM0_OUT)/xls-ping
+
+$(DOM0_OUT)/xls-ping: tests/linux-guest/xls-ping.c tests/shm-ring.h pv-drivers/xenlite-shm/xenlite-shm-ioctl.h \
+		hypercalls/xen-lite-abi.h mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/linux-guest/xls-ping.c
+
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
+		$(DOM0_OUT)/xenlite-shm.ko $(GUEST_LINUX_TOOLS) \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
 	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
-		EXTRA_KOS=$(DOM0_OUT)/xenlite-hostile.ko \
+		EXTRA_KOS="$(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xenlite-shm.ko" \
+		DOM0_TEST_TOOLS="$(GUEST_LINUX_TOOLS)" \
 		DOM0_INIT=dom0-tools/guest-initrd/init \
 		INITRD_OUT=$@ INITRD_STAGE=$(GUEST_LINUX_OUT)/initrd-root sh scripts/mk-dom0-initrd.sh
 

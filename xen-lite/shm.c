@@ -11,7 +11,6 @@
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/guest_memory.h>
-#include <xen-lite/heap.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
 #include <xen-lite/shm.h>
@@ -32,8 +31,7 @@ struct shm_segment {
 	char name[XL_SHM_NAME_MAX];
 	uint64_t size;
 	uint32_t flags; /* XL_SHM_AUTO, XL_SHM_DESTROYED */
-	struct mem_block *blocks;
-	unsigned int nr_blocks;
+	hpa_t hpa; /* its memory: size bytes in one piece */
 	struct shm_attachment att[XL_SHM_MAX_ATTACH]; /* d NULL: a free entry; entries never move */
 	unsigned int nr_att;
 };
@@ -67,53 +65,37 @@ static struct shm_segment *find(const char *name)
 	return NULL;
 }
 
-static void free_memory(struct mem_block *blocks, unsigned int n)
-{
-	for (unsigned int i = 0; i < n; i++)
-		phys_free(blocks[i].hpa, blocks[i].size);
-	xl_free(blocks);
-}
-
 /*
  * size bytes in one piece, aligned to the largest page that fits in it (so
- * every domain maps it with large pages), zeroed; a block array of one, or
- * NULL (-ENOMEM). One piece, because dom0 - identity-mapped - sees a
- * segment at its host-physical address.
+ * every domain maps it with large pages), zeroed; hpa 0 when there is none
+ * (-ENOMEM). One piece, because dom0 - identity-mapped - sees a segment at
+ * its host-physical address; no heap memory, so nothing of the hypervisor's
+ * grows with segments.
  */
-static struct mem_block *alloc_memory(uint64_t size, unsigned int *count)
+static hpa_t alloc_memory(uint64_t size)
 {
 	uint64_t align = size >= SIZE_1G ? SIZE_1G : size >= SIZE_2M ? SIZE_2M : PAGE_SIZE;
-	struct mem_block *blocks = xl_zalloc(sizeof(*blocks));
 	hpa_t hpa = hpa_init(0);
 
-	*count = 0;
-	if (!blocks)
-		return NULL;
 	/* a large alignment may not be had where memory is fragmented: smaller ones then */
 	for (; align && !hpa_addr(hpa); align = align == SIZE_1G ? SIZE_2M : align == SIZE_2M ? PAGE_SIZE : 0)
 		hpa = phys_alloc_contiguous(size, align);
-	if (!hpa_addr(hpa)) {
-		xl_free(blocks);
-		return NULL;
-	}
-	memset(hpa_to_virt(hpa), 0, size); /* nothing of an earlier owner is ever seen */
-	blocks[0] = (struct mem_block){ gpa_init(0), hpa, size };
-	*count = 1;
-	return blocks;
+	if (hpa_addr(hpa))
+		memset(hpa_to_virt(hpa), 0, size); /* nothing of an earlier owner is ever seen */
+	return hpa;
 }
 
 int shm_create(const char *name, uint64_t size, uint32_t flags)
 {
 	struct shm_segment *s = NULL;
-	struct mem_block *blocks;
-	unsigned int count;
+	hpa_t hpa;
 	int err = 0;
 
 	if (!name_valid(name) || !size || size > XL_SHM_MAX_SIZE || !IS_ALIGNED(size, PAGE_SIZE) ||
 	    (flags & ~XL_SHM_AUTO))
 		return -EINVAL;
-	blocks = alloc_memory(size, &count);
-	if (!blocks)
+	hpa = alloc_memory(size);
+	if (!hpa_addr(hpa))
 		return -ENOMEM;
 	spin_lock(&shm_lock);
 	if (find(name))
@@ -124,26 +106,30 @@ int shm_create(const char *name, uint64_t size, uint32_t flags)
 	if (!err && !s)
 		err = -ENOSPC;
 	if (!err) {
-		*s = (struct shm_segment){ .used = true, .size = size, .flags = flags, .blocks = blocks,
-					   .nr_blocks = count };
+		*s = (struct shm_segment){ .used = true, .size = size, .flags = flags, .hpa = hpa };
 		strlcpy(s->name, name, sizeof(s->name));
 	}
 	spin_unlock(&shm_lock);
 	if (err)
-		free_memory(blocks, count);
+		phys_free(hpa, size);
 	else
-		log_info("shm: '%s' created, %llu KiB in %u block(s)%s\n", name,
-			 (unsigned long long)(size >> 10), count, flags & XL_SHM_AUTO ? " (goes with its last domain)" : "");
+		log_info("shm: '%s' created, %llu KiB at %#llx%s\n", name, (unsigned long long)(size >> 10),
+			 (unsigned long long)hpa_addr(hpa), flags & XL_SHM_AUTO ? " (goes with its last domain)" : "");
 	return err;
 }
 
+/* Memory to give back once the table's lock is dropped. */
+struct shm_memory {
+	hpa_t hpa;
+	uint64_t size;
+};
+
 /* Whether the segment's memory should go now: destroyed (or auto) and attached nowhere. shm_lock held. */
-static bool release_if_unused(struct shm_segment *s, struct mem_block **blocks, unsigned int *count)
+static bool release_if_unused(struct shm_segment *s, struct shm_memory *gone)
 {
 	if (s->nr_att || !(s->flags & (XL_SHM_DESTROYED | XL_SHM_AUTO)))
 		return false;
-	*blocks = s->blocks;
-	*count = s->nr_blocks;
+	*gone = (struct shm_memory){ s->hpa, s->size };
 	log_info("shm: '%s' freed (%llu KiB)\n", s->name, (unsigned long long)(s->size >> 10));
 	*s = (struct shm_segment){ .used = false };
 	return true;
@@ -151,8 +137,7 @@ static bool release_if_unused(struct shm_segment *s, struct mem_block **blocks, 
 
 int shm_destroy(const char *name)
 {
-	struct mem_block *blocks = NULL;
-	unsigned int count = 0;
+	struct shm_memory gone = { hpa_init(0), 0 };
 	struct shm_segment *s;
 	int err = 0;
 
@@ -162,13 +147,13 @@ int shm_destroy(const char *name)
 		err = -ENOENT;
 	} else {
 		s->flags |= XL_SHM_DESTROYED;
-		if (!release_if_unused(s, &blocks, &count))
+		if (!release_if_unused(s, &gone))
 			log_info("shm: '%s' destroyed; its memory goes when its %u domain(s) detach\n", s->name,
 				 s->nr_att);
 	}
 	spin_unlock(&shm_lock);
-	if (blocks)
-		free_memory(blocks, count);
+	if (gone.size)
+		phys_free(gone.hpa, gone.size);
 	return err;
 }
 
@@ -196,18 +181,7 @@ static int map_segment(struct domain *d, const struct shm_segment *s, uint64_t g
 {
 	unsigned int perms = GUEST_PERM_READ | (flags & XL_SHM_READ_ONLY ? 0 : GUEST_PERM_WRITE);
 
-	for (unsigned int i = 0; i < s->nr_blocks; i++) {
-		uint64_t offset = gpa_addr(s->blocks[i].gpa);
-		int err = arch_domain_map_perms(d, gpa_init(gpa + offset), s->blocks[i].hpa, s->blocks[i].size,
-						perms);
-
-		if (err) {
-			if (offset)
-				arch_domain_unmap(d, gpa_init(gpa), offset); /* the blocks before it */
-			return err;
-		}
-	}
-	return 0;
+	return arch_domain_map_perms(d, gpa_init(gpa), s->hpa, s->size, perms);
 }
 
 /* The slot's address for d: above all it has (RAM, holes, dom0's identity map), a slot aligned. */
@@ -267,7 +241,7 @@ int shm_attach(const char *name, uint32_t domid, uint32_t flags, uint64_t *gpa)
 	err = -ENOSPC;
 	for (unsigned int slot = 0; slot < SLOTS && err; slot++) {
 		/* dom0 is identity-mapped: its segments too (pool memory its e820 reserves) */
-		uint64_t where = d->privileged ? hpa_addr(s->blocks[0].hpa) : slot_base(d) + slot * XL_SHM_MAX_SIZE;
+		uint64_t where = d->privileged ? hpa_addr(s->hpa) : slot_base(d) + slot * XL_SHM_MAX_SIZE;
 		bool free_slot;
 
 		spin_lock(&shm_lock);
@@ -325,8 +299,7 @@ static struct shm_attachment *attachment_of(struct domain *d, const char *name, 
 int shm_detach(const char *name, uint32_t domid)
 {
 	struct domain *d = domain_find(domid);
-	struct mem_block *blocks = NULL;
-	unsigned int count = 0;
+	struct shm_memory gone = { hpa_init(0), 0 };
 	struct shm_segment *s = NULL;
 	struct shm_attachment *at;
 	uint64_t gpa = 0, size = 0;
@@ -348,10 +321,10 @@ int shm_detach(const char *name, uint32_t domid)
 	*at = (struct shm_attachment){ NULL, 0, 0, false };
 	s->nr_att--;
 	d->nr_shm--;
-	release_if_unused(s, &blocks, &count);
+	release_if_unused(s, &gone);
 	spin_unlock(&shm_lock);
-	if (blocks)
-		free_memory(blocks, count);
+	if (gone.size)
+		phys_free(gone.hpa, gone.size);
 	log_info("shm: '%s' detached from d%u\n", name, domid);
 	refresh_start_info(d); /* a guest that has not run must not find it there */
 	return 0;
@@ -426,10 +399,7 @@ unsigned int shm_domain_mappings(struct domain *d, struct xl_shm_mapping *out, u
 
 void shm_domain_destroyed(struct domain *d)
 {
-	struct {
-		struct mem_block *blocks;
-		unsigned int count;
-	} gone[XL_SHM_MAX_PER_DOMAIN];
+	struct shm_memory gone[XL_SHM_MAX_PER_DOMAIN];
 	unsigned int nr_gone = 0, detached = 0;
 
 	spin_lock(&shm_lock);
@@ -444,14 +414,14 @@ void shm_domain_destroyed(struct domain *d)
 			d->nr_shm--;
 			detached++;
 			/* a domain has at most XL_SHM_MAX_PER_DOMAIN: gone[] has room */
-			if (release_if_unused(s, &gone[nr_gone].blocks, &gone[nr_gone].count))
+			if (release_if_unused(s, &gone[nr_gone]))
 				nr_gone++;
 		}
 	}
 	spin_unlock(&shm_lock);
 	/* its nested page tables go with it: nothing to unmap */
 	for (unsigned int i = 0; i < nr_gone; i++)
-		free_memory(gone[i].blocks, gone[i].count);
+		phys_free(gone[i].hpa, gone[i].size);
 	if (detached)
 		log_info("domain d%u: detached from %u shared segment(s)\n", d->id, detached);
 }

@@ -17,6 +17,9 @@
  *   role=ro-writer       reads its read-only segment, then writes it: the
  *                        hypervisor must end it (expect=crash).
  *
+ * Every wait is bounded by wait_ms=MS (default 30000; a peer that boots
+ * Linux under TCG first needs more).
+ *
  * The channel: with peer=ID the ping (flood) side offers a port to domain
  * ID and the other accepts it; without, dom0 connects the two
  * (xl-lite event-connect) and each waits for a connected port. A segment
@@ -24,18 +27,13 @@
  * started) and mapped at its guest-physical address.
  */
 #include "guest.h"
+#include "../shm-ring.h"
 
 #define EVENT_VECTOR 0x40
-#define WAIT_MS 30000
-#define TEXT_MAX 48
+#define WAIT_MS wait_ms /* wait_ms= on the command line, default 30000 */
+#define TEXT_MAX SHM_RING_TEXT
 
-struct ring {
-	volatile uint64_t ping_seq, pong_seq;
-	volatile uint64_t done;
-	char text[TEXT_MAX];
-	char pong_text[TEXT_MAX];
-};
-
+static uint64_t wait_ms = 30000;
 static struct xl_event_page *page;
 static volatile uint64_t interrupts;
 static volatile uint64_t taken_bits;
@@ -116,7 +114,7 @@ static uint32_t channel(bool offers)
 				if (status(p)->state == XL_EVENT_CONNECTED)
 					return p;
 		}
-		CHECK(tsc_ms(rdtsc() - start) < WAIT_MS, "no channel after %d ms", WAIT_MS);
+		CHECK(tsc_ms(rdtsc() - start) < WAIT_MS, "no channel after %lu ms", WAIT_MS);
 		delay_ms(1);
 	}
 }
@@ -160,7 +158,7 @@ static void wait_for(volatile uint64_t *word, uint64_t want, const char *what)
 		if (*word == want)
 			break;
 		if (tsc_ms(rdtsc() - start) > WAIT_MS)
-			fail("shm-peer: no %s %lu after %d ms (%lu interrupts)", what, want, WAIT_MS, interrupts);
+			fail("shm-peer: no %s %lu after %lu ms (%lu interrupts)", what, want, WAIT_MS, interrupts);
 		__asm__ volatile("sti; hlt" ::: "memory");
 	}
 	__asm__ volatile("sti" ::: "memory");
@@ -194,14 +192,14 @@ static NORETURN void ping(void)
 	uint64_t rounds = number("rounds", 100), total = 0;
 	uint32_t port = channel(true);
 	struct xl_shm_mapping *m;
-	struct ring *r;
+	struct shm_ring *r;
 
 	bind(port);
 	m = segment();
 	if (!m)
 		ping_events_only(port, rounds);
 	CHECK(!(m->flags & XL_SHM_READ_ONLY), "ping needs a read-write segment");
-	r = (struct ring *)(uintptr_t)m->gpa;
+	r = (struct shm_ring *)(uintptr_t)m->gpa;
 	for (uint64_t i = 1; i <= rounds; i++) {
 		char want[TEXT_MAX];
 		uint64_t t0 = rdtsc_ordered();
@@ -235,7 +233,7 @@ static NORETURN void pong(void)
 {
 	uint32_t port = channel(false);
 	struct xl_shm_mapping *m;
-	struct ring *r;
+	struct shm_ring *r;
 	uint64_t i;
 
 	bind(port);
@@ -243,7 +241,7 @@ static NORETURN void pong(void)
 	if (!m)
 		pong_events_only(port, number("rounds", 100));
 	CHECK(!(m->flags & XL_SHM_READ_ONLY), "pong needs a read-write segment");
-	r = (struct ring *)(uintptr_t)m->gpa;
+	r = (struct shm_ring *)(uintptr_t)m->gpa;
 	for (i = 1;; i++) {
 		char want[TEXT_MAX];
 		uint64_t start = rdtsc();
@@ -288,7 +286,7 @@ static NORETURN void sink(void)
 
 	bind(port); /* interrupts stay off until the flood is over */
 	while ((st = status(port))->received < count) {
-		CHECK(tsc_ms(rdtsc() - start) < WAIT_MS, "%lu of %lu notifications after %d ms", st->received,
+		CHECK(tsc_ms(rdtsc() - start) < WAIT_MS, "%lu of %lu notifications after %lu ms", st->received,
 		      count, WAIT_MS);
 		delay_ms(1);
 	}
@@ -382,6 +380,7 @@ void guest_main(const struct xl_start_info *si)
 	char role[16];
 
 	(void)si;
+	wait_ms = number("wait_ms", 30000);
 	if (!cmdline_get("role", role, sizeof(role)))
 		fail("shm-peer: no role= on the command line");
 	if (strcmp(role, "hostile") && strcmp(role, "ro-writer"))
