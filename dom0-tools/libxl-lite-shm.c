@@ -132,6 +132,13 @@ int xl_event_send(struct xl_handle *h, uint32_t port)
 	return xl_hypercall(h, "XL_EVENT_SEND", XL_HC_EVENT, XL_EVENT_SEND, NULL, 0, port) < 0 ? -1 : 0;
 }
 
+int xl_event_close(struct xl_handle *h, uint32_t port)
+{
+	if (port >= XL_EVENT_MAX_PORTS)
+		return shm_fail(h, XL_ERR_DRIVER, EINVAL, "XL_EVENT_CLOSE");
+	return xl_hypercall(h, "XL_EVENT_CLOSE", XL_HC_EVENT, XL_EVENT_CLOSE, NULL, 0, port) < 0 ? -1 : 0;
+}
+
 int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *st)
 {
 	memset(st, 0, sizeof(*st));

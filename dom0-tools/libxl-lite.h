@@ -199,6 +199,7 @@ void xl_unmap(void *p, size_t len);
 int xl_event_connect(struct xl_handle *h, uint32_t a, uint32_t b, uint32_t *port_a,
 		     uint32_t *port_b);
 int xl_event_send(struct xl_handle *h, uint32_t port);
+int xl_event_close(struct xl_handle *h, uint32_t port);
 int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *st);
 
 /*

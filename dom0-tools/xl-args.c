@@ -21,7 +21,7 @@
 	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT) | \
 	 CMD(XL_CMD_SHM_LIST))
 /* every command's bit in one unsigned int */
-_Static_assert(XL_CMD_EVENT_WAIT < 64, "xl-args.c's command masks are 64 bits: widen them");
+_Static_assert(XL_CMD_EVENT_CLOSE < 64, "xl-args.c's command masks are 64 bits: widen them");
 
 static const struct command {
 	const char *name;
@@ -242,6 +242,10 @@ static const struct command {
 	  "event-wait took, at most TIMEOUT_MS milliseconds (default 10000, at most\n"
 	  "3600000); exit 0 when one came, 1 when the time ran out. dom0's kernel takes\n"
 	  "it as an interrupt (/dev/xenlite binds the port to a vector of its own).", 1, 2, false },
+	{ "event-close", XL_CMD_EVENT_CLOSE, "xl-lite event-close PORT", "close one of dom0's ports",
+	  "Close dom0's port PORT (0 to 63): its other end, if any, is told (its port\n"
+	  "becomes closed and its bit is set). A port whose other end closed or went\n"
+	  "stays dom0's until this.", 1, 1, false },
 	{ "help", XL_CMD_HELP, "xl-lite help [COMMAND]", "this text, or a command's",
 	  "This text, or a command's.", 0, 0, false },
 };
@@ -537,7 +541,7 @@ static int check_shm(struct xl_args *a, FILE *err)
 	char *end;
 	int rc;
 
-	if (a->cmd == XL_CMD_NOTIFY || a->cmd == XL_CMD_EVENT_WAIT) {
+	if (a->cmd == XL_CMD_NOTIFY || a->cmd == XL_CMD_EVENT_WAIT || a->cmd == XL_CMD_EVENT_CLOSE) {
 		errno = 0;
 		port = strtoull(a->args[0], &end, 10);
 		if (!isdigit((unsigned char)a->args[0][0]) || *end || errno || port >= XL_EVENT_MAX_PORTS)
@@ -581,7 +585,7 @@ static int check_shm(struct xl_args *a, FILE *err)
 
 static bool is_shm_command(enum xl_cmd cmd)
 {
-	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_EVENT_WAIT;
+	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_EVENT_CLOSE;
 }
 
 static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)

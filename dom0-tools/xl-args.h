@@ -50,7 +50,8 @@ enum xl_cmd {
 	XL_CMD_SHM_WRITE,
 	XL_CMD_EVENT_CONNECT,
 	XL_CMD_NOTIFY,
-	XL_CMD_EVENT_WAIT, /* the last that fits xl-args.c's 64-bit command masks */
+	XL_CMD_EVENT_WAIT,
+	XL_CMD_EVENT_CLOSE, /* the last that fits xl-args.c's 64-bit command masks */
 };
 
 /* xl-lite module SUBCOMMAND */

@@ -288,6 +288,7 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 	case XL_CMD_EVENT_CONNECT:
 	case XL_CMD_NOTIFY:
 	case XL_CMD_EVENT_WAIT:
+	case XL_CMD_EVENT_CLOSE:
 		return xl_cmd_shm(h, a);
 	default:
 		return XL_EXIT_USAGE;

@@ -327,6 +327,15 @@ static int event_wait(struct xl_handle *h, const struct xl_args *a)
 	return xl_report(&h->err);
 }
 
+static int event_close(struct xl_handle *h, const struct xl_args *a)
+{
+	if (!xl_event_close(h, a->port))
+		return XL_EXIT_OK;
+	if (refused(h, ENOENT) || refused(h, EINVAL))
+		return say("event-close", "dom0 has no port %u open", a->port);
+	return xl_report(&h->err);
+}
+
 int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a)
 {
 	switch (a->cmd) {
@@ -340,6 +349,7 @@ int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a)
 	case XL_CMD_EVENT_CONNECT: return event_connect(h, a);
 	case XL_CMD_NOTIFY: return notify(h, a);
 	case XL_CMD_EVENT_WAIT: return event_wait(h, a);
+	case XL_CMD_EVENT_CLOSE: return event_close(h, a);
 	default: return XL_EXIT_USAGE;
 	}
 }

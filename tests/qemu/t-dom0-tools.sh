@@ -1090,7 +1090,9 @@ test_dom0_shm() {
 	expect_log_regex "domain d[0-9]+ \(ro-writer\) crashed: write at guest-physical 0x[0-9a-f]+ not permitted there"
 	expect_no_log_regex "ro-writer\) FAIL"
 	# dom0 takes a guest's notifications as interrupts of its own kernel (xenlite.ko's vector)
-	expect_log "xen-lite-dom0: shm: dom0 answered 20 events"
+	expect_log "xen-lite-dom0: shm: dom0 answered 20 events" "xen-lite-dom0: event-close: exit 0" \
+		"xen-lite-dom0: event-close-again: exit 1"
+	expect_log_regex "xen-lite-dom0: event-close-again: xl-lite: event-close: dom0 has no port [0-9]+ open"
 	expect_log_regex "xen-lite-dom0: dom0-channel: d[0-9]+ port 0 <-> d0 port [0-9]+"
 	expect_log_regex "\(d[0-9]+ pinger\) PASS: shm-peer: ping: 20 notifications answered"
 	expect_log_regex "xen-lite-dom0: kernel: xenlite: events: vector 0x[0-9a-f]+ on APIC id 0 \(irq [0-9]+\)"

@@ -214,6 +214,13 @@ static int64_t event_call(uint32_t op, uint64_t arg)
 		if (arg >= fake.next_port[0])
 			return -EINVAL;
 		return fake.dom0_connected & (1ULL << arg) ? 0 : -ENOTCONN;
+	case XL_EVENT_CLOSE:
+		note("CLOSE %u\n", a);
+		if (arg >= fake.next_port[0] || (fake.dom0_closed >> arg & 1))
+			return -ENOENT;
+		fake.dom0_closed |= 1ULL << arg;
+		fake.dom0_connected &= ~(1ULL << arg);
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -32,6 +32,7 @@ struct shm_fake_node {
 	int fail_err;
 	bool bad_gpa; /* ATTACH answers an address no segment can have */
 	uint64_t event_ready; /* ports event-wait finds an event on */
+	uint64_t dom0_closed; /* dom0's ports event-close freed */
 	uint32_t created_flags; /* xl_create_staged()'s request flags */
 	uint32_t next_domid;
 };

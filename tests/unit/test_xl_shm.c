@@ -418,6 +418,14 @@ static void test_events(void **state)
 	expect(2, "", "xl-lite: event-wait: PORT '64' must be a port number, 0 to 63\nTry 'xl-lite help'.\n");
 	rc_ = run("event-wait", "1", "3600001", NULL);
 	expect(2, "", "xl-lite: event-wait: TIMEOUT_MS '3600001' must be 0 to 3600000\nTry 'xl-lite help'.\n");
+	/* event-close: dom0's own port, once */
+	rc_ = run("event-close", "0", NULL);
+	expect(0, "", "");
+	assert_non_null(strstr(fake.log, "CLOSE 0\n"));
+	rc_ = run("event-close", "0", NULL);
+	expect(1, "", "xl-lite: event-close: dom0 has no port 0 open\n");
+	rc_ = run("event-close", "x", NULL);
+	expect(2, "", "xl-lite: event-close: PORT 'x' must be a port number, 0 to 63\nTry 'xl-lite help'.\n");
 }
 
 /* ---- xl-lite create with a shm key ---- */
