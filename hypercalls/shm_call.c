@@ -62,23 +62,34 @@ static int64_t attach(struct domain *d, uint64_t op, uint64_t gpa, uint64_t size
 	return 0;
 }
 
-/* LIST and QUERY: what fits of the answer into the buffer; returns how many there are. */
-static int64_t answer(struct domain *d, uint64_t op, uint64_t gpa, uint64_t size)
+/* Copy the first MIN(n, max) entries of an answer to the caller; returns n (how many there are). */
+static int64_t copy_answer(struct domain *d, uint64_t gpa, const void *buf, unsigned int n, unsigned int max,
+			   size_t each)
 {
-	size_t each = op == XL_SHM_LIST ? sizeof(struct xl_shm_info) : sizeof(struct xl_shm_mapping);
-	unsigned int max = (unsigned int)MIN(size / each, (uint64_t)XL_SHM_MAX_SEGMENTS), n;
-	void *buf = xl_zalloc(XL_SHM_MAX_SEGMENTS * sizeof(struct xl_shm_info));
+	if (MIN(n, max) && copy_to_guest(d, gpa_init(gpa), buf, MIN(n, max) * each))
+		return -EFAULT;
+	return n;
+}
+
+/* QUERY, any domain's: at most XL_SHM_MAX_PER_DOMAIN entries, on the stack (no heap on a guest's path). */
+static int64_t query(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	struct xl_shm_mapping m[XL_SHM_MAX_PER_DOMAIN];
+	unsigned int max = (unsigned int)MIN(size / sizeof(m[0]), (uint64_t)XL_SHM_MAX_PER_DOMAIN);
+
+	return copy_answer(d, gpa, m, shm_domain_mappings(d, m, max), max, sizeof(m[0]));
+}
+
+/* LIST, dom0's: the whole table's worth (a few KiB) from the heap. */
+static int64_t list(struct domain *d, uint64_t gpa, uint64_t size)
+{
+	unsigned int max = (unsigned int)MIN(size / sizeof(struct xl_shm_info), (uint64_t)XL_SHM_MAX_SEGMENTS);
+	struct xl_shm_info *buf = xl_zalloc(XL_SHM_MAX_SEGMENTS * sizeof(*buf));
 	int64_t ret;
 
 	if (!buf)
 		return -ENOMEM;
-	if (op == XL_SHM_LIST)
-		n = shm_list(buf, max);
-	else
-		n = shm_domain_mappings(d, buf, max);
-	ret = n;
-	if (MIN(n, max) && copy_to_guest(d, gpa_init(gpa), buf, MIN(n, max) * each))
-		ret = -EFAULT;
+	ret = copy_answer(d, gpa, buf, shm_list(buf, max), max, sizeof(*buf));
 	xl_free(buf);
 	return ret;
 }
@@ -91,7 +102,7 @@ int64_t shm_hypercall(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, 
 	if (arg)
 		return -EINVAL; /* for later use */
 	if (op == XL_SHM_QUERY)
-		return answer(d, op, gpa, size);
+		return query(d, gpa, size);
 	if (op > XL_SHM_QUERY)
 		return -EINVAL;
 	if (!d->privileged)
@@ -109,7 +120,7 @@ int64_t shm_hypercall(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, 
 		ret = attach(d, op, gpa, size);
 		break;
 	default:
-		ret = answer(d, op, gpa, size);
+		ret = list(d, gpa, size);
 		break;
 	}
 	guest_lifecycle_unlock();
