@@ -1124,7 +1124,8 @@ test_dom0_shm_linux() {
 	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping: segment 'ring', 2048 KiB at 0x8000000000; port 0"
 	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping: PASS: 50 messages answered in order, one-way [0-9]+ us"
 	expect_log_regex "\(d[0-9]+ lping\) .*xenlite_shm: events: vector 0x[0-9a-f]+ on APIC id [0-9]+ \(irq [0-9]+\)"
-	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping interrupts: (5[0-9]|[6-9][0-9]|[1-9][0-9]{2,})[^0-9]"
+	# one interrupt an answer at most: one that comes before the last was taken coalesces with it
+	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping interrupts: ([1-9]|[1-4][0-9]|50)[^0-9]"
 	expect_log_regex "\(d[0-9]+ pong\) PASS: shm-peer: pong: 50 messages in order"
 	expect_no_log_regex "\((d[0-9]+ )?(lping|pong)\) .*FAIL"
 	expect_no_log "(XL) PANIC"
