@@ -32,8 +32,7 @@ phys_of() {
 
 # iommu_boot NAME XEN-ARGS DOM0-ARGS [QEMU ARGS...]: q35, 2 CPUs (IOMMU_CPUS), 1 GiB, edu on
 # pcie.0 able to address all memory (its default mask is 28 bits)
-# QEMU 10 by default (IOMMU_QEMU=7.2 for Debian's): on 7.2 one full run saw dom0 freeze
-# halted in this file's assignable test, its LAPIC timer pending and never taken
+# QEMU 10 by default (IOMMU_QEMU=7.2 for Debian's)
 iommu_boot() {
 	local name=$1 xen=$2 linux=$3
 	shift 3

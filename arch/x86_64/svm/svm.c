@@ -12,6 +12,7 @@
 #include <xen-lite/errno.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/string.h>
 
 _Static_assert(__builtin_offsetof(struct guest_gprs, rsi) == 24, "svm_entry.S layout");
 _Static_assert(__builtin_offsetof(struct guest_gprs, r15) == 104, "svm_entry.S layout");
@@ -23,6 +24,17 @@ static volatile int enable_errors;
 struct svm_cpu *svm_this_cpu(void)
 {
 	return &svm_cpus[this_cpu()->index];
+}
+
+/* QEMU's TCG names itself at the first hypervisor leaf (its "tcg-cpuid" property, on by default) */
+static bool running_on_qemu_tcg(void)
+{
+	struct cpuid_regs r;
+
+	if (!(cpuid(1).ecx & (1u << 31)))
+		return false;
+	r = cpuid(0x40000000);
+	return !memcmp(&r.ebx, "TCGT", 4) && !memcmp(&r.ecx, "CGTC", 4) && !memcmp(&r.edx, "GTCG", 4);
 }
 
 static void detect(void)
@@ -42,6 +54,7 @@ static void detect(void)
 		.flush_by_asid = r.edx & (1u << 6),
 		.decode_assists = r.edx & (1u << 7),
 		.pause_filter = r.edx & (1u << 10),
+		.repoll_apic_after_exit = running_on_qemu_tcg(),
 	};
 }
 
@@ -118,5 +131,8 @@ const struct vmm_ops *svm_probe(void)
 		 svm_features.revision, svm_features.nr_asids, svm_features.nrip_save ? "yes" : "no",
 		 svm_features.vmcb_clean ? "yes" : "no", svm_features.flush_by_asid ? "yes" : "no",
 		 svm_features.decode_assists ? "yes" : "no");
+	if (svm_features.repoll_apic_after_exit)
+		log_info("svm: QEMU's TCG: the local APIC is polled again after every exit (up to QEMU 10.1, an "
+			 "interrupt that arrives during a #VMEXIT can be lost)\n");
 	return &svm_ops;
 }

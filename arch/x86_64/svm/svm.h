@@ -18,6 +18,8 @@ struct svm_features {
 	uint32_t revision;
 	uint32_t nr_asids;
 	bool npt, nrip_save, vmcb_clean, flush_by_asid, decode_assists, pause_filter;
+	/* QEMU's TCG, whose #VMEXIT can lose a local APIC interrupt (svm_vcpu.c) */
+	bool repoll_apic_after_exit;
 };
 
 extern struct svm_features svm_features;

@@ -321,11 +321,29 @@ static void note_exit(struct vcpu *v, uint64_t host_cr3)
 	v->arch.recent_next = (v->arch.recent_next + 1) % ARRAY_SIZE(v->arch.recent);
 }
 
+/*
+ * QEMU's TCG (up to 10.1) clears a bit of the CPU's interrupt requests at
+ * #VMEXIT with a plain read-modify-write, without the lock under which its
+ * other threads raise them: a local APIC interrupt that arrives (from the
+ * APIC timer, an IPI, the I/O APIC) at that moment is left in the IRR with
+ * nothing to deliver it. dom0 and Linux guests take their interrupts
+ * directly and halt natively: their CPU would sleep until some other
+ * interrupt, as dom0 once did for good with its timer in the IRR. A write
+ * to CR8, of the value it has, makes QEMU evaluate the APIC again, under
+ * that lock. Upstream made those accesses atomic in QEMU 10.2.
+ */
+static void repoll_apic(void)
+{
+	if (svm_features.repoll_apic_after_exit)
+		write_cr8(read_cr8());
+}
+
 void svm_vcpu_enter(struct vcpu *v)
 {
 	v->arch.in_guest = true;
 	prepare_vmrun(v);
 	svm_vmrun(v->arch.vmcb_pa, &v->arch.gprs, svm_this_cpu()->host_vmcb_pa);
+	repoll_apic();
 	v->arch.exit_tsc = __atomic_load_n(&module_exit_hooks_installed, __ATOMIC_RELAXED) ? rdtsc() : 0;
 	v->arch.in_guest = false;
 	note_exit(v, svm_this_cpu()->host_cr3);

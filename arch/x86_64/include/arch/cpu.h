@@ -148,6 +148,20 @@ static inline void write_cr4(uint64_t v)
 	__asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory");
 }
 
+/* CR8 is the local APIC's task priority (TPR bits 7:4) */
+static inline uint64_t read_cr8(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr8(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr8" ::"r"(v) : "memory");
+}
+
 /* sti; hlt back to back: an interrupt between them still wakes the hlt */
 static inline void cpu_idle_wait(void)
 {
