@@ -389,6 +389,37 @@ struct xl_shm_info {
 	} attached[XL_SHM_MAX_ATTACH];
 };
 
+/*
+ * ---- a Linux guest's shared-memory PCI function (Documentation/composition.md) ----
+ * Each segment attached to a Linux guest before it first runs is also a PCI
+ * function on its bus 0 (after its assigned devices): class RAM, one MSI
+ * vector (64-bit address), BAR0 a page of registers (32-bit accesses only:
+ * other widths read all ones and write nothing), BAR2 (64-bit, prefetchable)
+ * the segment itself - the segment's size rounded up to a power of two; the
+ * bytes past XL_SHM_REG_SIZE are not backed (an access ends the guest).
+ * Commands are writes; each leaves its result (0 or a negative errno) in
+ * XL_SHM_REG_STATUS of that function. Ports are the domain's, whichever
+ * function is used.
+ */
+#define XL_SHM_PCI_VENDOR 0x1234 /* the unregistered id QEMU's own devices use (edu 1234:11e8) */
+#define XL_SHM_PCI_DEVICE 0x584c
+#define XL_SHM_PCI_CLASS 0x050000 /* memory controller, RAM */
+#define XL_SHM_PCI_MAGIC 0x4d534c58u /* "XLSM" */
+#define XL_SHM_PCI_VERSION 1
+#define XL_SHM_REG_MAGIC 0x00 /* RO XL_SHM_PCI_MAGIC */
+#define XL_SHM_REG_VERSION 0x04 /* RO XL_SHM_PCI_VERSION */
+#define XL_SHM_REG_DOMID 0x08 /* RO this domain's id */
+#define XL_SHM_REG_FLAGS 0x0c /* RO XL_SHM_READ_ONLY; XL_SHM_DETACHED once dom0 detached it (BAR2 then unbacked) */
+#define XL_SHM_REG_SIZE_LO 0x10 /* RO the segment's size in bytes */
+#define XL_SHM_REG_SIZE_HI 0x14
+#define XL_SHM_REG_STATUS 0x18 /* RO the last command's result (int32) */
+#define XL_SHM_REG_EVENT_PAGE_LO 0x20 /* RW the event page's guest-physical address (struct xl_event_page) */
+#define XL_SHM_REG_EVENT_PAGE_HI 0x24 /* RW; writing it registers LO | HI << 32 (XL_EVENT_PAGE) */
+#define XL_SHM_REG_DOORBELL 0x28 /* WO a port: notify its other end (XL_EVENT_SEND) */
+#define XL_SHM_REG_BIND 0x2c /* WO a port: its notifications raise this function's MSI (XL_EVENT_BIND); -EINVAL while MSI is off */
+#define XL_SHM_REG_NAME 0x40 /* RO XL_SHM_NAME_MAX bytes: the segment's name, NUL-padded */
+#define XL_SHM_DETACHED 8u
+
 /* ---- boot state of an ELF guest (Documentation/guests.md) ----
  * The vCPU starts in 64-bit mode at the ELF entry point with paging on;
  * CR3 points to page tables identity-mapping all guest memory (2 MiB
