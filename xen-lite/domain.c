@@ -268,6 +268,9 @@ int domain_pause(struct domain *d)
 
 int domain_unpause(struct domain *d)
 {
+	/* before its vCPUs can enter it: what it finds of its segments is fixed from then on */
+	if (!d->ran && (d->state == DOMAIN_PAUSED || (d->state == DOMAIN_BUILDING && !d->start_paused)))
+		shm_domain_first_run(d);
 	if (change_state(d, DOMAIN_PAUSED, DOMAIN_RUNNING)) {
 		d->ran = true; /* (dom0's callers hold the lifecycle lock, as its segment attaches do) */
 		/* its vCPUs are blocked in their run loops and see the change */

@@ -20,6 +20,7 @@
 #include <xen-lite/linux_boot.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
+#include <xen-lite/shm.h>
 #include <xen-lite/string.h>
 
 #define GUEST_BOOT_AREA 0x10000ULL
@@ -110,15 +111,23 @@ static int place_ramdisk(const struct domain *d, const struct linux_load_plan *p
 	return 0;
 }
 
-/* The guest's PCI functions' memory BARs, the windows of its root bus. */
+/*
+ * The windows of its root bus: its PCI functions' memory BARs, and where
+ * its segments' functions will be (their registers and the slots): which
+ * segments it has is known only when it first runs.
+ */
 static void pci_windows(const struct domain *d, struct guest_acpi_pci *pci)
 {
+	uint64_t regs, slots, slots_size;
+
 	pci->nr_windows = 0;
 	for (unsigned int i = 0; i < d->nr_pci; i++)
 		for (unsigned int b = 0; b < 6; b++)
 			if (d->pci[i].bar_size[b] && pci->nr_windows < GUEST_ACPI_MAX_WINDOWS)
 				pci->windows[pci->nr_windows++] =
 					(struct guest_acpi_window){ d->pci[i].bar[b], d->pci[i].bar_size[b] };
+	if (shm_guest_pci_layout(d, &regs, &slots, &slots_size) && pci->nr_windows < GUEST_ACPI_MAX_WINDOWS)
+		pci->windows[pci->nr_windows++] = (struct guest_acpi_window){ regs, SHM_PCI_REGS_SIZE + slots_size };
 }
 
 static int write_acpi(struct domain *d, gpa_t lapic, uint8_t *page)
@@ -127,14 +136,14 @@ static int write_acpi(struct domain *d, gpa_t lapic, uint8_t *page)
 	struct guest_acpi_pci pci;
 	int err;
 
-	_Static_assert(DOMAIN_MAX_PCI * 6 <= GUEST_ACPI_MAX_WINDOWS, "a window for every BAR");
+	_Static_assert(DOMAIN_MAX_PCI * 6 + 1 <= GUEST_ACPI_MAX_WINDOWS, "a window for every BAR, and the segments'");
 	if (d->nr_vcpus > GUEST_ACPI_MAX_CPUS)
 		return -E2BIG;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		ids[i] = arch_cpu_apic_id(d->vcpus[i]->pcpu);
 	pci_windows(d, &pci);
 	err = guest_acpi_build(page, GUEST_ACPI_BASE, gpa_addr(lapic), ids, d->nr_vcpus, GUEST_UART_PORT,
-			       d->nr_pci ? &pci : NULL);
+			       &pci);
 	return err ? err : copy_to_guest(d, gpa_init(GUEST_ACPI_BASE), page, GUEST_ACPI_SIZE);
 }
 

@@ -10,6 +10,7 @@
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
+#include <xen-lite/event_channel.h>
 #include <xen-lite/guest_memory.h>
 #include <xen-lite/log.h>
 #include <xen-lite/mm.h>
@@ -37,6 +38,7 @@ struct shm_segment {
 };
 
 static struct shm_segment segments[XL_SHM_MAX_SEGMENTS];
+static struct shm_attachment *attachment_of(struct domain *d, const char *name, struct shm_segment **seg);
 static spinlock_t shm_lock = SPINLOCK_INIT; /* the table; memory and mappings change outside it */
 
 static bool name_valid(const char *name)
@@ -190,6 +192,64 @@ static uint64_t slot_base(const struct domain *d)
 	uint64_t top = MAX(d->gpa_top, d->mem_end);
 
 	return MAX(XL_SHM_GPA_BASE, ALIGN_UP(top, XL_SHM_MAX_SIZE));
+}
+
+bool shm_guest_pci_layout(const struct domain *d, uint64_t *regs, uint64_t *slots, uint64_t *slots_size)
+{
+	uint64_t base = slot_base(d), top = MAX(d->gpa_top, d->mem_end);
+
+	*regs = base - SHM_PCI_REGS_SIZE;
+	*slots = base;
+	*slots_size = SLOTS * XL_SHM_MAX_SIZE;
+	if (d->privileged || *regs < top)
+		return false;
+	for (unsigned int p = 0; p < d->nr_pci; p++)
+		for (unsigned int b = 0; b < 6; b++)
+			if (d->pci[p].bar_size[b] &&
+			    overlaps(*regs, SHM_PCI_REGS_SIZE + *slots_size, d->pci[p].bar[b], d->pci[p].bar_size[b]))
+				return false;
+	return true;
+}
+
+static bool attached_at(struct domain *d, const char *name, uint64_t gpa)
+{
+	struct shm_segment *s;
+	struct shm_attachment *at;
+	bool yes;
+
+	spin_lock(&shm_lock);
+	at = attachment_of(d, name, &s);
+	yes = at && at->gpa == gpa;
+	spin_unlock(&shm_lock);
+	return yes;
+}
+
+static int bind_by_apic_id(struct domain *d, uint32_t port, uint32_t apic_id, uint32_t vector)
+{
+	return event_bind(d, port, apic_id, vector | XL_EVENT_BIND_APIC_ID);
+}
+
+static const struct shm_device_ops device_ops = {
+	.send = event_send,
+	.bind = bind_by_apic_id,
+	.set_event_page = event_set_page,
+	.attached = attached_at,
+};
+
+void shm_domain_first_run(struct domain *d)
+{
+	struct xl_shm_mapping m[XL_SHM_MAX_PER_DOMAIN];
+	uint64_t regs, slots, slots_size;
+	unsigned int n = shm_domain_mappings(d, m, XL_SHM_MAX_PER_DOMAIN);
+
+	if (!n || d->privileged)
+		return;
+	if (!shm_guest_pci_layout(d, &regs, &slots, &slots_size)) {
+		log_warn("d%u (%s): no room below %#llx for its segments' registers: they are not shown as devices\n",
+			 d->id, d->name, (unsigned long long)slots);
+		return;
+	}
+	arch_domain_show_segments(d, m, MIN(n, XL_SHM_MAX_PER_DOMAIN), regs, &device_ops);
 }
 
 /* Write its attachments into an ELF guest's start info while the guest has not read it yet (attach, detach). */

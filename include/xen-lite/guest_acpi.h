@@ -30,7 +30,7 @@
 #define GUEST_ACPI_S5_SLP_TYP 5             /* the SLP_TYP \_S5 declares */
 #define GUEST_ACPI_SLP_EN (1u << 5)         /* sleep control register: SLP_EN; SLP_TYP is bits 2-4 */
 
-#define GUEST_ACPI_MAX_WINDOWS 24
+#define GUEST_ACPI_MAX_WINDOWS 25 /* every BAR of DOMAIN_MAX_PCI functions, and the segments' */
 
 /* A guest's PCI root bus: bus 0 behind the configuration ports, its BARs' windows. */
 struct guest_acpi_pci {

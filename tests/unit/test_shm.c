@@ -173,6 +173,54 @@ int arch_domain_unmap(struct domain *d, gpa_t at, uint64_t size)
 	return 0;
 }
 
+/* ---- the event channels and the architecture's devices, as the segments' devices reach them ---- */
+
+static struct {
+	unsigned int calls, n;
+	struct domain *d;
+	struct xl_shm_mapping m[XL_SHM_MAX_PER_DOMAIN];
+	uint64_t regs;
+	const struct shm_device_ops *ops;
+} shown;
+static struct {
+	struct domain *d;
+	uint32_t port, vcpu, vector;
+} last_event;
+
+void arch_domain_show_segments(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
+			       const struct shm_device_ops *ops)
+{
+	shown.calls++;
+	shown.d = d;
+	shown.n = n;
+	memcpy(shown.m, m, n * sizeof(*m));
+	shown.regs = regs;
+	shown.ops = ops;
+}
+
+int event_send(struct domain *d, uint32_t port)
+{
+	last_event.d = d;
+	last_event.port = port;
+	return -ENOENT;
+}
+
+int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
+{
+	last_event.d = d;
+	last_event.port = port;
+	last_event.vcpu = vcpu;
+	last_event.vector = vector;
+	return 0;
+}
+
+int event_set_page(struct domain *d, gpa_t gpa)
+{
+	last_event.d = d;
+	last_event.port = (uint32_t)gpa_addr(gpa);
+	return -EINVAL;
+}
+
 static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
 	return a < b + b_size && b < a + a_size;
@@ -213,6 +261,8 @@ static int setup(void **state)
 		assert_non_null(mem[i]);
 	}
 	nr_unmaps = map_calls = 0;
+	memset(&shown, 0, sizeof(shown));
+	memset(&last_event, 0, sizeof(last_event));
 	query_while_mapping = false;
 	listed_while_mapping = 0;
 	live_allocs = 0;
@@ -476,6 +526,70 @@ static void test_attach_addresses(void **state)
 	/* one piece, refused whole in the first slot: nothing to take back there */
 	assert_int_equal(nr_unmaps, 0);
 	assert_int_equal(fake_npt_count(&doms[6]), 2); /* that something, and the segment */
+}
+
+/* At its first run a guest's segments are shown as devices, registers just below the slots */
+static void test_first_run_shows_segments(void **state)
+{
+	const struct shm_device_ops *ops;
+
+	assert_int_equal(shm_create("a", PAGE_SIZE, 0), 0);
+	assert_int_equal(shm_create("b", 3 * PAGE_SIZE, 0), 0);
+	shm_domain_first_run(d1); /* nothing attached: nothing shown */
+	assert_int_equal(shown.calls, 0);
+	assert_int_equal(attach("a", d1, 0), XL_SHM_GPA_BASE);
+	assert_int_equal(attach("b", d1, XL_SHM_READ_ONLY), XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE);
+	shm_domain_first_run(d1);
+	assert_int_equal(shown.calls, 1);
+	assert_ptr_equal(shown.d, d1);
+	assert_int_equal(shown.n, 2);
+	assert_int_equal(shown.regs, XL_SHM_GPA_BASE - SHM_PCI_REGS_SIZE);
+	assert_string_equal(shown.m[0].name, "a");
+	assert_int_equal(shown.m[0].gpa, XL_SHM_GPA_BASE);
+	assert_int_equal(shown.m[1].size, 3 * PAGE_SIZE);
+	assert_int_equal(shown.m[1].flags, XL_SHM_READ_ONLY);
+	/* what the devices may ask: their own segment, still there; the events, by APIC id */
+	ops = shown.ops;
+	assert_true(ops->attached(d1, "a", XL_SHM_GPA_BASE));
+	assert_false(ops->attached(d1, "a", XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE)); /* not there */
+	assert_false(ops->attached(d2, "a", XL_SHM_GPA_BASE));
+	assert_int_equal(shm_detach("a", 1), 0);
+	assert_false(ops->attached(d1, "a", XL_SHM_GPA_BASE));
+	assert_int_equal(ops->bind(d1, 5, 3, 0x41), 0);
+	assert_int_equal(last_event.port, 5);
+	assert_int_equal(last_event.vcpu, 3);
+	assert_int_equal(last_event.vector, 0x41 | XL_EVENT_BIND_APIC_ID);
+	assert_int_equal(ops->send(d1, 7), -ENOENT);
+	assert_int_equal(last_event.port, 7);
+	assert_int_equal(ops->set_event_page(d1, gpa_init(0x3000)), -EINVAL);
+	assert_int_equal(last_event.port, 0x3000);
+	/* dom0 has no such devices */
+	assert_int_equal(attach("b", dom0, 0) != 0, 1);
+	shm_domain_first_run(dom0);
+	assert_int_equal(shown.calls, 1);
+}
+
+/* No room below the slots (its memory reaches them, or a BAR is there): no devices, a warning */
+static void test_first_run_without_room(void **state)
+{
+	uint64_t regs, slots, size;
+
+	assert_int_equal(shm_create("a", PAGE_SIZE, 0), 0);
+	assert_true(shm_guest_pci_layout(d1, &regs, &slots, &size));
+	assert_int_equal(slots, XL_SHM_GPA_BASE);
+	assert_int_equal(regs, XL_SHM_GPA_BASE - SHM_PCI_REGS_SIZE);
+	doms[3].mem_end = XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE; /* RAM right up to the slots it gets */
+	assert_false(shm_guest_pci_layout(&doms[3], &regs, &slots, &size));
+	assert_int_equal(attach("a", &doms[3], 0), XL_SHM_GPA_BASE + XL_SHM_MAX_SIZE);
+	log_capture_reset();
+	shm_domain_first_run(&doms[3]);
+	assert_int_equal(shown.calls, 0);
+	assert_true(log_capture_contains("they are not shown as devices"));
+	doms[4].nr_pci = 1; /* a BAR on the registers */
+	doms[4].pci[0].bar[0] = XL_SHM_GPA_BASE - PAGE_SIZE;
+	doms[4].pci[0].bar_size[0] = PAGE_SIZE;
+	assert_false(shm_guest_pci_layout(&doms[4], &regs, &slots, &size));
+	assert_false(shm_guest_pci_layout(dom0, &regs, &slots, &size));
 }
 
 /* dom0 is identity-mapped: it finds a segment at its host-physical address, one piece */
@@ -1032,6 +1146,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_permissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_dom0_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_run_shows_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_run_without_room, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_listed_once_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_mapping_fails, setup, teardown),

@@ -2,9 +2,10 @@
  * A Linux guest's PCI bus (arch/guest_pci.h), reached through the legacy
  * configuration ports (CONFIG_ADDRESS at 0xCF8, CONFIG_DATA at 0xCFC-0xCFF),
  * which Linux probes on its own: bus 0, a host bridge at slot 0 (Linux
- * checks that one exists before it trusts the ports) and the guest's
- * functions at slots 1, 2, ...; other buses and slots read as empty. The
- * configuration each function shows is guest_pci_config.c's.
+ * checks that one exists before it trusts the ports), the functions given
+ * to the guest at slots 1, 2, ..., then its shared segments'; other buses
+ * and slots read as empty. The configuration each shows is
+ * guest_pci_config.c's or guest_shm_pci.c's.
  */
 #include <arch/guest_pci.h>
 #include <arch/pci_config.h>
@@ -16,14 +17,46 @@
 #include <xen-lite/log.h>
 
 
-/* The function at the address, NULL for the bridge, or (void *)-1 for nothing there. */
-static struct guest_pci_fn *addressed(struct guest_pci *bus, uint32_t address)
+/* What a configuration address names: nothing, the bridge, an assigned function or a segment's. */
+struct addressed_fn {
+	enum { NOTHING, BRIDGE, ASSIGNED, SEGMENT } kind;
+	struct guest_pci_fn *fn;
+	struct guest_shm_fn *shm;
+};
+
+static struct addressed_fn addressed(struct guest_pci *bus, uint32_t address)
 {
 	unsigned int bus_nr = (address >> 16) & 0xff, slot = (address >> 11) & 0x1f, fn = (address >> 8) & 7;
 
-	if (!(address & PCI_CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns)
-		return (struct guest_pci_fn *)-1;
-	return slot ? &bus->fn[slot - 1] : NULL;
+	if (!(address & PCI_CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns + bus->nr_shm)
+		return (struct addressed_fn){ NOTHING, NULL, NULL };
+	if (!slot)
+		return (struct addressed_fn){ BRIDGE, NULL, NULL };
+	if (slot <= bus->nr_fns)
+		return (struct addressed_fn){ ASSIGNED, &bus->fn[slot - 1], NULL };
+	return (struct addressed_fn){ SEGMENT, NULL, &bus->shm[slot - 1 - bus->nr_fns] };
+}
+
+static uint32_t data_read(struct addressed_fn a, unsigned int offset, unsigned int size)
+{
+	switch (a.kind) {
+	case BRIDGE:
+		return guest_pci_bridge_read(offset, size);
+	case ASSIGNED:
+		return guest_pci_config_read(a.fn, offset, size);
+	case SEGMENT:
+		return guest_shm_config_read(a.shm, offset, size);
+	default:
+		return 0xffffffffu;
+	}
+}
+
+static void data_write(struct domain *d, struct addressed_fn a, unsigned int offset, unsigned int size, uint32_t v)
+{
+	if (a.kind == ASSIGNED)
+		guest_pci_config_write(d, a.fn, offset, size, v);
+	else if (a.kind == SEGMENT)
+		guest_shm_config_write(d, a.shm, offset, size, v);
 }
 
 static enum vdev_io_result config_io(struct vcpu *v, struct io_access *io, void *opaque)
@@ -41,16 +74,13 @@ static enum vdev_io_result config_io(struct vcpu *v, struct io_access *io, void 
 			bus->config_address = io->value & 0x80fffffcu;
 	} else if (io->port >= PCI_PORT_CONFIG_DATA && io->port + io->size <= PCI_PORT_CONFIG_DATA + 4 &&
 		   !(io->port & (io->size - 1))) {
-		struct guest_pci_fn *f = addressed(bus, bus->config_address);
+		struct addressed_fn a = addressed(bus, bus->config_address);
 		unsigned int offset = (bus->config_address & 0xfc) + (io->port - PCI_PORT_CONFIG_DATA);
 
-		if (f == (struct guest_pci_fn *)-1)
-			io->value = io->in ? 0xffffffffu : io->value;
-		else if (io->in)
-			io->value = f ? guest_pci_config_read(f, offset, io->size)
-				      : guest_pci_bridge_read(offset, io->size);
-		else if (f)
-			guest_pci_config_write(v->domain, f, offset, io->size, io->value);
+		if (io->in)
+			io->value = data_read(a, offset, io->size);
+		else
+			data_write(v->domain, a, offset, io->size, io->value);
 	} else if (io->in) {
 		io->value = 0xffffffffu; /* the other bytes of CONFIG_ADDRESS: nothing */
 	}
@@ -87,8 +117,6 @@ int guest_pci_init(struct domain *d)
 	struct guest_pci *bus;
 	int err = 0;
 
-	if (!d->nr_pci)
-		return 0;
 	bus = xl_zalloc(sizeof(*bus) + d->nr_pci * sizeof(bus->fn[0]));
 	if (!bus)
 		return -ENOMEM;

@@ -59,6 +59,12 @@ void arch_event_raise(struct vcpu *v, uint8_t vector)
 		arch_kick_cpu(v->pcpu); /* out of the guest, or out of its halt */
 }
 
+void arch_domain_show_segments(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
+			       const struct shm_device_ops *ops)
+{
+	guest_shm_pci_take(d, m, n, regs, ops); /* a Linux guest's bus; ELF guests have none */
+}
+
 int arch_domain_protect(struct domain *d, gpa_t gpa, uint64_t size, unsigned int perms)
 {
 	return vmm->protect(d, gpa, size, perms);

@@ -59,6 +59,24 @@ int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size,
 void arch_event_raise(struct vcpu *v, uint8_t vector);
 void arch_domain_page_counts(struct domain *d, struct npt_page_counts *c);
 
+/* What a segment shown as a device may ask of the core (xen-lite/shm.c), whatever the device. */
+struct xl_shm_mapping;
+struct shm_device_ops {
+	int (*send)(struct domain *d, uint32_t port);
+	/* the port's notifications raise vector on the CPU with that APIC id (vector 0: none) */
+	int (*bind)(struct domain *d, uint32_t port, uint32_t apic_id, uint32_t vector);
+	int (*set_event_page)(struct domain *d, gpa_t gpa);
+	bool (*attached)(struct domain *d, const char *name, uint64_t gpa);
+};
+/*
+ * Show the guest's n segments (m) as devices its kernel finds on its own -
+ * on x86, a Linux guest's PCI functions, registers from regs up, a page
+ * each - at its first run: its vCPUs have not entered it yet, no segment
+ * comes or goes meanwhile. Nothing for guests that have no such bus.
+ */
+void arch_domain_show_segments(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
+			       const struct shm_device_ops *ops);
+
 /* A vCPU's state (the core set v->domain, v->id, v->pcpu). 0 or -ENOMEM. */
 int arch_vcpu_init(struct vcpu *v);
 void arch_vcpu_free(struct vcpu *v);

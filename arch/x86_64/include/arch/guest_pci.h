@@ -10,6 +10,8 @@
 #ifndef ARCH_GUEST_PCI_H
 #define ARCH_GUEST_PCI_H
 
+#include <xen-lite-abi.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/iommu_driver.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/types.h>
@@ -52,14 +54,38 @@ struct guest_pci_fn {
 	bool refused_reported;
 };
 
+/*
+ * A shared segment as a function of the guest (guest/guest_shm_pci.c,
+ * XL_SHM_PCI_* in xen-lite-abi.h): all of it emulated - no device behind.
+ */
+struct guest_shm_fn {
+	char name[XL_SHM_NAME_MAX];
+	uint64_t gpa, size, bar_size; /* the segment: BAR2 (size rounded up to a power of two) */
+	uint64_t regs; /* BAR0: its page of registers */
+	uint32_t attach_flags; /* XL_SHM_READ_ONLY */
+	uint32_t bar_written[6];
+	uint16_t command;
+	/* MSI as the guest programmed it, and the ports bound to it */
+	bool msi_enabled;
+	uint32_t msi_addr_lo, msi_addr_hi;
+	uint16_t msi_data;
+	uint64_t bound_ports;
+	uint32_t event_page_lo, event_page_hi;
+	int32_t status; /* the last command's result */
+};
+
 struct guest_pci {
 	spinlock_t lock; /* the configuration address and every function's state */
 	uint32_t config_address;
 	unsigned int nr_fns;
+	/* the segments attached when the guest first ran, after its assigned functions */
+	unsigned int nr_shm;
+	const struct shm_device_ops *shm_ops;
+	struct guest_shm_fn shm[XL_SHM_MAX_PER_DOMAIN];
 	struct guest_pci_fn fn[];
 };
 
-/* The guest's bus, when it has functions: its ports, its tables' traps. 0 or an errno. */
+/* The guest's bus (every Linux guest has one): its ports, its tables' traps. 0 or an errno. */
 int guest_pci_init(struct domain *d);
 /* Free it with the domain (the functions are the core's to take back). */
 void guest_pci_free(struct domain *d);
@@ -89,5 +115,13 @@ int guest_msi_route(struct domain *d, struct guest_pci_fn *f, unsigned int index
  * trap the guest's writes to it; each entry the guest unmasks is routed.
  */
 int guest_msix_init(struct domain *d, struct guest_pci_fn *f);
+
+/* Its segments become functions (arch_domain_show_segments()). */
+void guest_shm_pci_take(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
+			const struct shm_device_ops *ops);
+/* Configuration space of a segment's function, under the bus lock. */
+uint32_t guest_shm_config_read(const struct guest_shm_fn *f, unsigned int offset, unsigned int size);
+void guest_shm_config_write(struct domain *d, struct guest_shm_fn *f, unsigned int offset, unsigned int size,
+			    uint32_t value);
 
 #endif
