@@ -62,6 +62,9 @@ $(DOM0_OUT)/%.ko: $(DOM0_OUT)/vmlinuz hypercalls/xen-lite-abi.h scripts/kernel-h
 $(DOM0_OUT)/xenlite.ko: pv-drivers/xenlite/Kbuild pv-drivers/xenlite/xenlite.c \
 	pv-drivers/xenlite/xenlite-ioctl.h
 $(DOM0_OUT)/xenlite-guest.ko: pv-drivers/xenlite-guest/Kbuild pv-drivers/xenlite-guest/xenlite-guest.c
+# a Linux guest's shared segments and events (the driver of its shared-memory PCI functions)
+$(DOM0_OUT)/xenlite-shm.ko: pv-drivers/xenlite-shm/Kbuild pv-drivers/xenlite-shm/xenlite-shm.c \
+	pv-drivers/xenlite-shm/xenlite-shm-ioctl.h
 # the tests' hostile Linux guest (tests/kmod/README.md)
 $(DOM0_OUT)/xenlite-hostile.ko: tests/kmod/xenlite-hostile/Kbuild tests/kmod/xenlite-hostile/xenlite-hostile.c
 

@@ -5,16 +5,22 @@
  * (Documentation/composition.md). Shared by the module and the programs that
  * use it; must compile alone in both, with hypercalls/ on the include path.
  *
- * XLS_IOCTL_QUERY: the segments attached to this guest (XL_SHM_QUERY).
- * XLS_IOCTL_STATUS: one of its ports (XL_EVENT_STATUS).
- * XLS_IOCTL_SEND: a notification on one of its ports (XL_EVENT_SEND).
- * XLS_IOCTL_WAIT: binds the port to the module's interrupt, then sleeps
+ * The segments are the guest's shared-memory PCI functions (one per segment
+ * attached before the guest first ran; the module is their driver), the
+ * events go through their registers (hypercalls/xen-lite-abi.h).
+ *
+ * XLS_IOCTL_QUERY: the probed functions whose segment is still attached:
+ *   name, gpa = BAR2's start, size (XL_SHM_REG_SIZE), XL_SHM_READ_ONLY.
+ * XLS_IOCTL_STATUS: one of its ports (XL_EVENT_STATUS, a hypercall).
+ * XLS_IOCTL_SEND: a notification on one of its ports (DOORBELL).
+ * XLS_IOCTL_WAIT: binds the port to the module's MSI (BIND), then sleeps
  *   until a notification of the port arrives that no earlier wait took, at
  *   most timeout_ms: 0, or -1 with ETIMEDOUT, EINTR, EINVAL, ENOENT.
  * mmap: the offset is the guest-physical address of one of its segments
- *   (XLS_IOCTL_QUERY), shared mappings only; a read-only segment: no
- *   PROT_WRITE (EACCES).
- * Each call answers the hypervisor's error as -1 with errno, otherwise 0.
+ *   (XLS_IOCTL_QUERY), at most its size, shared mappings only; a read-only
+ *   segment: no PROT_WRITE (EACCES); a detached one: ENODEV.
+ * Each call answers the hypervisor's error as -1 with errno, otherwise 0;
+ *   ENODEV while no function is probed.
  */
 #ifndef XENLITE_SHM_IOCTL_H
 #define XENLITE_SHM_IOCTL_H
