@@ -221,14 +221,19 @@ int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 	if (ep->state == XL_EVENT_FREE) {
 		err = -ENOENT;
 	} else {
+		bool changed = ep->vcpu != vcpu || ep->vector != vector;
+
 		ep->vcpu = (uint16_t)vcpu;
 		ep->vector = (uint8_t)vector;
 		/*
-		 * Notified before it was bound: its bit is set, and stays so until the
-		 * guest takes it - which, without this one interrupt, nothing would
-		 * make it do (later notifications find the bit set and raise nothing).
+		 * Notified before it was bound (or where it was bound before): its bit
+		 * is set, and stays so until the guest takes it - which, without this
+		 * one interrupt, nothing would make it do (later notifications find the
+		 * bit set and raise nothing). Bound again as it was, the interrupt for
+		 * that bit went there already.
 		 */
-		if (vector && d->events.pending && (__atomic_load_n(d->events.pending, __ATOMIC_ACQUIRE) & (1ULL << port))) {
+		if (changed && vector && d->events.pending &&
+		    (__atomic_load_n(d->events.pending, __ATOMIC_ACQUIRE) & (1ULL << port))) {
 			ep->raised++;
 			arch_event_raise(d->vcpus[vcpu], (uint8_t)vector);
 		}

@@ -94,6 +94,70 @@ void xl_free(void *p)
 	free(p);
 }
 
+void *alloc_pages(uint64_t size)
+{
+	FUZZ_CHECK(size && size <= (1u << 20) && !(size & (PAGE_SIZE - 1)), "alloc_pages(%llu)",
+		   (unsigned long long)size);
+	return malloc(size); /* junk: the bus must clear what it uses */
+}
+
+void free_pages(void *p, uint64_t size)
+{
+	(void)size;
+	free(p);
+}
+
+/* ---- a shared segment's function (guest_shm_pci.c): the core's side checks what reaches it ---- */
+
+#define SHM_REGS 0x7fffffc000ULL
+static struct vdev_mmio_range shm_regs;
+
+int vdev_mmio_register_emulated(struct domain *d, gpa_t base, uint64_t size, const char *what,
+				vdev_mmio_read_fn read_fn, vdev_mmio_write_fn write_fn, void *opaque)
+{
+	FUZZ_CHECK(gpa_addr(base) == SHM_REGS && size == PAGE_SIZE, "segment registers at %#llx",
+		   (unsigned long long)gpa_addr(base));
+	shm_regs = (struct vdev_mmio_range){ .base = base, .size = size, .fn = write_fn, .read_fn = read_fn };
+	return 0;
+}
+
+static int shm_send(struct domain *d, uint32_t port)
+{
+	return port < 64 ? 0 : -EINVAL;
+}
+
+static int shm_bind(struct domain *d, uint32_t port, uint32_t apic_id, uint32_t vector)
+{
+	FUZZ_CHECK(port < 64, "bind of port %u", port);
+	FUZZ_CHECK(apic_id < 256 && vector < 256, "bind to %u/%u", apic_id, vector);
+	return 0;
+}
+
+static int shm_set_page(struct domain *d, gpa_t gpa)
+{
+	return 0;
+}
+
+static bool shm_attached(struct domain *d, const char *name, uint64_t gpa)
+{
+	FUZZ_CHECK(!strcmp(name, "fuzzring") && gpa == XL_SHM_GPA_BASE, "asked about '%s' at %#llx", name,
+		   (unsigned long long)gpa);
+	return true;
+}
+
+static const struct shm_device_ops shm_ops = { shm_send, shm_bind, shm_set_page, shm_attached };
+
+/* Input: an offset in the page (aligned or not), read or write, value. */
+static void shm_register_access(struct vcpu *v, struct fuzz_in *in)
+{
+	uint64_t at = gpa_addr(shm_regs.base) + (fuzz_u16(in) % PAGE_SIZE & ~3u);
+
+	if (fuzz_u8(in) & 1)
+		shm_regs.fn(v, gpa_init(at), fuzz_u32(in), NULL);
+	else
+		(void)shm_regs.read_fn(v, gpa_init(at), NULL);
+}
+
 uint32_t arch_cpu_apic_id(unsigned int cpu)
 {
 	return cpu * 2 + 1; /* CPUs 1 and 2: APIC ids 3 and 5 */
@@ -234,8 +298,8 @@ static void config_access(struct vcpu *v, struct fuzz_in *in)
 	a.size = sizes[fuzz_u8(in) % 3];
 	a.in = fuzz_u8(in) & 1;
 	a.value = fuzz_u32(in);
-	if (fuzz_u8(in) % 4 == 0) { /* the bridge (slot 0), the function (1), nothing (2) */
-		uint32_t slot = fuzz_u8(in) % 3;
+	if (fuzz_u8(in) % 4 == 0) { /* the bridge (slot 0), the function (1), the segment's (2), nothing (3) */
+		uint32_t slot = fuzz_u8(in) % 4;
 
 		a.port = 0xcf8;
 		a.size = 4;
@@ -292,15 +356,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err = guest_pci_init(&d);
 	FUZZ_CHECK(!err && io.fn && mmio.store_fn, "guest_pci_init() %d", err);
+	{
+		struct xl_shm_mapping m = { .name = "fuzzring", .gpa = XL_SHM_GPA_BASE, .size = 3 << 20 };
+
+		memset(&shm_regs, 0, sizeof(shm_regs));
+		guest_shm_pci_take(&d, &m, 1, SHM_REGS, &shm_ops);
+		FUZZ_CHECK(shm_regs.fn && shm_regs.read_fn, "the segment's registers not registered");
+	}
 	for (unsigned int i = 0; i < (entries < 256 ? entries : 256); i++)
 		FUZZ_CHECK(get32(table_page + 16 * i + 12) & 1, "entry %u not masked at the start", i);
 	while (in.len) {
 		struct vcpu *v = &vcpus[fuzz_u8(&in) % NR_CPUS];
 
-		if (fuzz_u8(&in) % 3)
+		uint8_t what = fuzz_u8(&in) % 4;
+
+		if (what < 2)
 			config_access(v, &in);
-		else
+		else if (what == 2)
 			table_store(v, &in);
+		else
+			shm_register_access(v, &in);
 		check_device(entries);
 	}
 	guest_pci_free(&d);

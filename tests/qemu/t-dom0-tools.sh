@@ -1123,7 +1123,12 @@ test_dom0_shm_linux() {
 		"xen-lite-dom0: shm-linux: node unchanged" "xen-lite-dom0: shm-linux done"
 	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping: segment 'ring', 2048 KiB at 0x8000000000; port 0"
 	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping: PASS: 50 messages answered in order, one-way [0-9]+ us"
-	expect_log_regex "\(d[0-9]+ lping\) .*xenlite_shm: events: vector 0x[0-9a-f]+ on APIC id [0-9]+ \(irq [0-9]+\)"
+	# found as a PCI function by the guest's kernel, driven by xenlite-shm.ko, its MSI the events'
+	expect_log_regex "d[0-9]+ \(lping\): segment 'ring' is PCI function 00:01.0 \(registers at 0x7fffffc000\)"
+	expect_log_regex "\(d[0-9]+ lping\) .*pci 0000:00:01.0: \[1234:584c\] type 00 class 0x050000"
+	expect_log_regex "\(d[0-9]+ lping\) .*pci 0000:00:01.0: BAR 2 \[mem 0x8000000000-0x80001fffff 64bit pref\]"
+	expect_log_regex "\(d[0-9]+ lping\) .*xenlite-shm 0000:00:01.0: segment 'ring', 2048 KiB at 0x8000000000"
+	expect_log_regex "\(d[0-9]+ lping\) .*xenlite_shm: events: vector 0x[0-9a-f]+ on APIC id [0-9]+ \(irq [0-9]+\), MSI of 0000:00:01.0"
 	# one interrupt an answer at most: one that comes before the last was taken coalesces with it
 	expect_log_regex "\(d[0-9]+ lping\) .*xen-lite-guest: xls-ping interrupts: ([1-9]|[1-4][0-9]|50)[^0-9]"
 	expect_log_regex "\(d[0-9]+ pong\) PASS: shm-peer: pong: 50 messages in order"

@@ -12,7 +12,8 @@
 #include <arch/vdev.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
-#include <xen-lite/heap.h>
+#include <xen-lite/mm.h>
+#include <xen-lite/string.h>
 #include <xen-lite/arch/pci.h>
 #include <xen-lite/log.h>
 
@@ -112,14 +113,21 @@ static int fn_init(struct domain *d, struct guest_pci_fn *f, struct domain_pci *
 	return 0;
 }
 
+static uint64_t bus_bytes(unsigned int nr_fns)
+{
+	return ALIGN_UP(sizeof(struct guest_pci) + nr_fns * sizeof(struct guest_pci_fn), PAGE_SIZE);
+}
+
 int guest_pci_init(struct domain *d)
 {
 	struct guest_pci *bus;
 	int err = 0;
 
-	bus = xl_zalloc(sizeof(*bus) + d->nr_pci * sizeof(bus->fn[0]));
+	/* whole pages, which go back with the guest: a small heap block's page would stay the heap's */
+	bus = alloc_pages(bus_bytes(d->nr_pci));
 	if (!bus)
 		return -ENOMEM;
+	memset(bus, 0, bus_bytes(d->nr_pci));
 	bus->lock = (spinlock_t)SPINLOCK_INIT;
 	bus->nr_fns = d->nr_pci;
 	d->arch.guest_pci = bus;
@@ -132,6 +140,7 @@ int guest_pci_init(struct domain *d)
 
 void guest_pci_free(struct domain *d)
 {
-	xl_free(d->arch.guest_pci);
+	if (d->arch.guest_pci)
+		free_pages(d->arch.guest_pci, bus_bytes(d->arch.guest_pci->nr_fns));
 	d->arch.guest_pci = NULL;
 }
