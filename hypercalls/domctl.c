@@ -19,6 +19,7 @@
 #include <xen-lite/pci_devices.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/string.h>
+#include <xen-lite/virtio.h>
 
 static bool nul_terminated(const char *s, size_t size)
 {
@@ -298,6 +299,22 @@ static int64_t shutdown_request(uint64_t arg)
 				      flags & XL_SHUTDOWN_HARD_FLAG);
 }
 
+/* XL_DOMCTL_VIRTIO: the request in dom0's buffer, STATE's answer back into it */
+static int64_t virtio(struct vcpu *v, struct domain *d, uint64_t gpa, uint64_t size)
+{
+	struct xl_virtio_op op;
+	int64_t ret;
+
+	if (size != sizeof(op))
+		return -EINVAL;
+	if (copy_from_guest(v->domain, &op, gpa_init(gpa), sizeof(op)))
+		return -EFAULT;
+	ret = virtio_request(d, &op);
+	if (!ret && op.op == XL_VIRTIO_STATE && copy_to_guest(v->domain, gpa_init(gpa), &op, sizeof(op)))
+		return -EFAULT;
+	return ret;
+}
+
 static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	struct domain *d = arg <= UINT32_MAX ? guest_by_id(arg) : NULL;
@@ -323,6 +340,8 @@ static int64_t on_domain(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t siz
 		return start(d);
 	case XL_DOMCTL_PREPARE:
 		return prepare(d);
+	case XL_DOMCTL_VIRTIO:
+		return virtio(v, d, gpa, size);
 	default:
 		return -EINVAL;
 	}

@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 8
+#define XL_ABI_VERSION_MINOR 9
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -210,6 +210,61 @@ struct xl_domain_info {
 #define XL_PCI_SBDF(seg, bus, dev, fn) \
 	(((uint64_t)(seg) << 16) | ((uint64_t)(bus) << 8) | ((uint64_t)(dev) << 3) | (uint64_t)(fn))
 #define XL_PCI_CHECK_ONLY (1ULL << 32)
+
+/*
+ * VIRTIO (ABI 0.9, Documentation/virtio.md): a Linux guest's virtio devices,
+ * whose back-ends are dom0 processes. The hypervisor is the transport - a
+ * virtio-pci (1.x, "modern") function on the guest's bus: configuration
+ * space, common configuration, notifications, MSI-X - and the back-end the
+ * device: it reads the queues the driver set up (STATE) in the guest's
+ * memory. Queue q is an event channel dom0 connected between itself and
+ * the guest before ADD: the driver's notification of q is a notification
+ * of dom0's end; dom0's notification on its end raises q's MSI-X vector in
+ * the guest (the guest's end belongs to the device: the guest cannot bind,
+ * send on or close it). Buffer: struct xl_virtio_op; arg: the guest's id.
+ *   ADD: before the guest first runs; returns the device's index.
+ *   STATE: fills in the driver's side (features, status, queues); returns 0.
+ *   RESET_DONE: the back-end has dropped what it had of the queues after the
+ *     driver reset the device (reset_count as STATE gave it); until then the
+ *     driver reads a non-zero status. Returns 0.
+ */
+#define XL_DOMCTL_VIRTIO 13
+#define XL_VIRTIO_ADD 0
+#define XL_VIRTIO_STATE 1
+#define XL_VIRTIO_RESET_DONE 2
+#define XL_VIRTIO_MAX_DEVICES 4 /* per guest */
+#define XL_VIRTIO_MAX_QUEUES 8 /* per device */
+#define XL_VIRTIO_MAX_QUEUE_SIZE 1024
+#define XL_VIRTIO_CONFIG_MAX 64 /* bytes of device-specific configuration */
+#define XL_VIRTIO_PCI_VENDOR 0x1af4
+#define XL_VIRTIO_PCI_DEVICE_BASE 0x1040 /* + the virtio device id (1 net, 2 block) */
+#define XL_VIRTIO_F_VERSION_1 (1ULL << 32) /* required: the transport is 1.x only */
+
+struct xl_virtio_queue {
+	uint16_t size; /* as the driver set it: a power of two, at most queue_max */
+	uint16_t enabled;
+	uint16_t msix_vector; /* 0xffff: none */
+	uint16_t reserved;
+	uint64_t desc, driver, device; /* guest-physical: descriptor table, available and used rings */
+};
+
+struct xl_virtio_op {
+	uint32_t op; /* XL_VIRTIO_* */
+	uint32_t device; /* STATE, RESET_DONE: the index ADD returned */
+	/* ADD */
+	uint32_t device_id; /* the virtio device id: 1 network, 2 block */
+	uint32_t nr_queues; /* 1 to XL_VIRTIO_MAX_QUEUES */
+	uint32_t queue_max; /* a power of two, at most XL_VIRTIO_MAX_QUEUE_SIZE */
+	uint32_t config_len; /* at most XL_VIRTIO_CONFIG_MAX */
+	uint32_t ports[XL_VIRTIO_MAX_QUEUES]; /* queue q: the guest's end of a channel to dom0 */
+	uint64_t device_features; /* must include XL_VIRTIO_F_VERSION_1 */
+	uint8_t config[XL_VIRTIO_CONFIG_MAX]; /* the device-specific configuration the driver reads */
+	/* STATE (out); RESET_DONE (reset_count in) */
+	uint64_t driver_features; /* as accepted (FEATURES_OK), else as written so far */
+	uint32_t status; /* device_status as the driver wrote it */
+	uint32_t reset_count; /* resets the driver asked for */
+	struct xl_virtio_queue queues[XL_VIRTIO_MAX_QUEUES];
+};
 
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {

@@ -45,6 +45,14 @@ static void notify(struct domain *d, uint32_t port, bool counted)
 	uint64_t bit = 1ULL << port, old;
 
 	ep->received += counted;
+	if (ep->device) {
+		/* a device takes each notification as it comes (its own interrupt), none at closing */
+		if (counted) {
+			ep->raised++;
+			ep->device(d, port, ep->device_opaque);
+		}
+		return;
+	}
 	if (!d->events.pending) {
 		d->events.early |= bit; /* delivered when it registers a page */
 		return;
@@ -220,6 +228,8 @@ int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 	flags = spin_lock_irqsave(&event_lock);
 	if (ep->state == XL_EVENT_FREE) {
 		err = -ENOENT;
+	} else if (ep->device) {
+		err = -EPERM;
 	} else {
 		bool changed = ep->vcpu != vcpu || ep->vector != vector;
 
@@ -242,7 +252,7 @@ int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 	return err;
 }
 
-int event_send(struct domain *d, uint32_t port)
+static int send_on(struct domain *d, uint32_t port, bool by_device)
 {
 	struct event_port *ep = port_of(d, port);
 	uint64_t flags;
@@ -253,11 +263,46 @@ int event_send(struct domain *d, uint32_t port)
 	flags = spin_lock_irqsave(&event_lock);
 	if (ep->state == XL_EVENT_FREE) {
 		err = -ENOENT;
+	} else if (!ep->device != !by_device) {
+		err = -EPERM; /* the guest on its device's port, or a device on a port not its own */
 	} else if (ep->state != XL_EVENT_CONNECTED) {
 		err = -ENOTCONN;
 	} else {
 		ep->sent++;
 		notify(ep->remote, ep->remote_port, true);
+	}
+	spin_unlock_irqrestore(&event_lock, flags);
+	return err;
+}
+
+int event_send(struct domain *d, uint32_t port)
+{
+	return send_on(d, port, false);
+}
+
+int event_device_send(struct domain *d, uint32_t port)
+{
+	return send_on(d, port, true);
+}
+
+int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *d, uint32_t port, void *opaque),
+		     void *opaque)
+{
+	struct event_port *ep = port_of(d, port);
+	uint64_t flags;
+	int err = 0;
+
+	if (!ep || !fn)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&event_lock);
+	if (ep->state != XL_EVENT_CONNECTED || ep->remote_domid != 0)
+		err = -ENOTCONN;
+	else if (ep->device)
+		err = -EBUSY;
+	else {
+		ep->device = fn;
+		ep->device_opaque = opaque;
+		ep->vector = 0; /* a binding the guest made before is not the device's */
 	}
 	spin_unlock_irqrestore(&event_lock, flags);
 	return err;
@@ -289,6 +334,8 @@ int event_close(struct domain *d, uint32_t port)
 	flags = spin_lock_irqsave(&event_lock);
 	if (d->events.ports[port].state == XL_EVENT_FREE)
 		err = -ENOENT;
+	else if (d->events.ports[port].device)
+		err = -EPERM; /* its device's: it goes with the domain */
 	else
 		close_port(d, port);
 	spin_unlock_irqrestore(&event_lock, flags);

@@ -113,8 +113,8 @@ static int place_ramdisk(const struct domain *d, const struct linux_load_plan *p
 
 /*
  * The windows of its root bus: its PCI functions' memory BARs, and where
- * its segments' functions will be (their registers and the slots): which
- * segments it has is known only when it first runs.
+ * its virtio devices and its segments' functions will be (their registers
+ * and the slots): which it has is known only when it first runs.
  */
 static void pci_windows(const struct domain *d, struct guest_acpi_pci *pci)
 {
@@ -127,7 +127,8 @@ static void pci_windows(const struct domain *d, struct guest_acpi_pci *pci)
 				pci->windows[pci->nr_windows++] =
 					(struct guest_acpi_window){ d->pci[i].bar[b], d->pci[i].bar_size[b] };
 	if (shm_guest_pci_layout(d, &regs, &slots, &slots_size) && pci->nr_windows < GUEST_ACPI_MAX_WINDOWS)
-		pci->windows[pci->nr_windows++] = (struct guest_acpi_window){ regs, SHM_PCI_REGS_SIZE + slots_size };
+		pci->windows[pci->nr_windows++] = (struct guest_acpi_window){
+			regs - GUEST_VIRTIO_BARS_SIZE, GUEST_VIRTIO_BARS_SIZE + SHM_PCI_REGS_SIZE + slots_size };
 }
 
 static int write_acpi(struct domain *d, gpa_t lapic, uint8_t *page)

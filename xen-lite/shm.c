@@ -201,12 +201,13 @@ bool shm_guest_pci_layout(const struct domain *d, uint64_t *regs, uint64_t *slot
 	*regs = base - SHM_PCI_REGS_SIZE;
 	*slots = base;
 	*slots_size = SLOTS * XL_SHM_MAX_SIZE;
-	if (d->privileged || *regs < top)
+	if (d->privileged || *regs - GUEST_VIRTIO_BARS_SIZE < top)
 		return false;
 	for (unsigned int p = 0; p < d->nr_pci; p++)
 		for (unsigned int b = 0; b < 6; b++)
 			if (d->pci[p].bar_size[b] &&
-			    overlaps(*regs, SHM_PCI_REGS_SIZE + *slots_size, d->pci[p].bar[b], d->pci[p].bar_size[b]))
+			    overlaps(*regs - GUEST_VIRTIO_BARS_SIZE, GUEST_VIRTIO_BARS_SIZE + SHM_PCI_REGS_SIZE + *slots_size,
+				     d->pci[p].bar[b], d->pci[p].bar_size[b]))
 				return false;
 	return true;
 }

@@ -21,6 +21,9 @@ struct event_port {
 	uint32_t remote_domid;
 	struct domain *remote; /* while connected: valid under the event lock */
 	uint64_t sent, received, raised;
+	/* a device's port (event_set_device()): notifications go to it, not to the page */
+	void (*device)(struct domain *d, uint32_t port, void *opaque);
+	void *device_opaque;
 };
 
 /* A domain's ports; changed only under the event lock (event_channel.c). */
@@ -37,7 +40,18 @@ int event_accept(struct domain *d, uint32_t remote_id, uint32_t remote_port);
 /* dom0's CONNECT: returns a's port | b's port << 32, or a negative errno */
 int64_t event_connect(uint32_t a_id, uint32_t b_id);
 int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector);
+/* d's own notification: refused on a port a device of d owns (-EPERM), as BIND and CLOSE are. */
 int event_send(struct domain *d, uint32_t port);
+/*
+ * d's port, connected to dom0, becomes its device's: dom0's notifications on
+ * the other end call fn (under the event lock, interrupts off: no sleeping,
+ * no lock that the event code may be called under), and only the device
+ * sends on it (event_device_send()). 0, -ENOTCONN (not connected to dom0)
+ * or -EBUSY (a device has it already).
+ */
+int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *d, uint32_t port, void *opaque),
+		     void *opaque);
+int event_device_send(struct domain *d, uint32_t port);
 int event_close(struct domain *d, uint32_t port);
 int event_status(struct domain *d, uint32_t port, struct xl_event_status *st);
 /* Its ports closed (each peer told) and its page forgotten: before its memory goes. */

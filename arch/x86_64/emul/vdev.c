@@ -50,7 +50,8 @@ static int add_mmio(struct domain *d, const struct vdev_mmio_range *r)
 	if (!slot)
 		return -ENOSPC;
 	/* reads stay native and each write faults - or, emulated, every access does */
-	err = r->read_fn ? vmm->unmap(d, r->base, r->size) : vmm->protect(d, r->base, r->size, GUEST_PERM_READ);
+	err = r->read_fn || r->load_fn ? vmm->unmap(d, r->base, r->size)
+				       : vmm->protect(d, r->base, r->size, GUEST_PERM_READ);
 	if (err)
 		__atomic_store_n(&slot->size, 0, __ATOMIC_RELEASE);
 	return err;
@@ -77,6 +78,13 @@ int vdev_mmio_register_emulated(struct domain *d, gpa_t base, uint64_t size, con
 						      .read_fn = read_fn, .sizes = 4, .opaque = opaque });
 }
 
+int vdev_mmio_register_device(struct domain *d, gpa_t base, uint64_t size, const char *what, unsigned int sizes,
+			      vdev_mmio_load_fn load_fn, vdev_mmio_store_fn store_fn, void *opaque)
+{
+	return add_mmio(d, &(struct vdev_mmio_range){ .base = base, .size = size, .what = what, .store_fn = store_fn,
+						      .load_fn = load_fn, .sizes = sizes, .opaque = opaque });
+}
+
 int vdev_mmio_unregister(struct domain *d, gpa_t base, uint64_t size)
 {
 	struct vdev_table *t = &d->arch.vdev;
@@ -87,7 +95,7 @@ int vdev_mmio_unregister(struct domain *d, gpa_t base, uint64_t size)
 		struct vdev_mmio_range *r = &t->mmio[i];
 
 		if (gpa_addr(r->base) != gpa_addr(base) || __atomic_load_n(&r->size, __ATOMIC_ACQUIRE) != size ||
-		    r->read_fn)
+		    r->read_fn || r->load_fn)
 			continue; /* an emulated range's mapping is not the domain's to have back */
 		err = vmm->protect(d, base, size, GUEST_PERM_READ | GUEST_PERM_WRITE | GUEST_PERM_EXEC);
 		if (!err)
@@ -137,17 +145,19 @@ bool vdev_mmio_emulate(struct vcpu *v, gpa_t gpa, bool write, bool during_event_
 	const struct vdev_mmio_range *r = mmio_range_at(&v->domain->arch.vdev, gpa);
 	struct mmio_load load;
 
-	if (!r || !r->read_fn)
+	if (!r || (!r->read_fn && !r->load_fn))
 		return false;
 	if (write)
 		return vdev_mmio_write(v, gpa, during_event_delivery);
 	if (during_event_delivery)
 		domain_crash(v->domain, "event delivery read %s", r->what);
 	else if (vcpu_decode_mmio_load(v, gpa, r->what, &load)) {
-		if (load.insn.size == 4)
-			vcpu_complete_mmio_load(v, &load, r->read_fn(v, gpa, r->opaque));
-		else
+		if (!(r->sizes & load.insn.size))
 			domain_crash(v->domain, "a %u-byte read of %s", load.insn.size, r->what);
+		else if (r->load_fn)
+			vcpu_complete_mmio_load(v, &load, r->load_fn(v, gpa, load.insn.size, r->opaque));
+		else
+			vcpu_complete_mmio_load(v, &load, r->read_fn(v, gpa, r->opaque));
 	}
 	return true;
 }

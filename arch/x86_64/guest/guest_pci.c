@@ -3,9 +3,9 @@
  * configuration ports (CONFIG_ADDRESS at 0xCF8, CONFIG_DATA at 0xCFC-0xCFF),
  * which Linux probes on its own: bus 0, a host bridge at slot 0 (Linux
  * checks that one exists before it trusts the ports), the functions given
- * to the guest at slots 1, 2, ..., then its shared segments'; other buses
- * and slots read as empty. The configuration each shows is
- * guest_pci_config.c's or guest_shm_pci.c's.
+ * to the guest at slots 1, 2, ..., then its virtio devices, then its shared
+ * segments'; other buses and slots read as empty. The configuration each
+ * shows is guest_pci_config.c's, guest_virtio_pci.c's or guest_shm_pci.c's.
  */
 #include <arch/guest_pci.h>
 #include <arch/pci_config.h>
@@ -20,8 +20,9 @@
 
 /* What a configuration address names: nothing, the bridge, an assigned function or a segment's. */
 struct addressed_fn {
-	enum { NOTHING, BRIDGE, ASSIGNED, SEGMENT } kind;
+	enum { NOTHING, BRIDGE, ASSIGNED, VIRTIO, SEGMENT } kind;
 	struct guest_pci_fn *fn;
+	struct guest_virtio_fn *virtio;
 	struct guest_shm_fn *shm;
 };
 
@@ -29,13 +30,16 @@ static struct addressed_fn addressed(struct guest_pci *bus, uint32_t address)
 {
 	unsigned int bus_nr = (address >> 16) & 0xff, slot = (address >> 11) & 0x1f, fn = (address >> 8) & 7;
 
-	if (!(address & PCI_CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns + bus->nr_shm)
-		return (struct addressed_fn){ NOTHING, NULL, NULL };
+	if (!(address & PCI_CONFIG_ENABLE) || bus_nr || fn || slot > bus->nr_fns + bus->nr_virtio + bus->nr_shm)
+		return (struct addressed_fn){ NOTHING, NULL, NULL, NULL };
 	if (!slot)
-		return (struct addressed_fn){ BRIDGE, NULL, NULL };
+		return (struct addressed_fn){ BRIDGE, NULL, NULL, NULL };
 	if (slot <= bus->nr_fns)
-		return (struct addressed_fn){ ASSIGNED, &bus->fn[slot - 1], NULL };
-	return (struct addressed_fn){ SEGMENT, NULL, &bus->shm[slot - 1 - bus->nr_fns] };
+		return (struct addressed_fn){ ASSIGNED, &bus->fn[slot - 1], NULL, NULL };
+	slot -= bus->nr_fns;
+	if (slot <= bus->nr_virtio)
+		return (struct addressed_fn){ VIRTIO, NULL, &bus->virtio[slot - 1], NULL };
+	return (struct addressed_fn){ SEGMENT, NULL, NULL, &bus->shm[slot - 1 - bus->nr_virtio] };
 }
 
 static uint32_t data_read(struct addressed_fn a, unsigned int offset, unsigned int size)
@@ -45,6 +49,8 @@ static uint32_t data_read(struct addressed_fn a, unsigned int offset, unsigned i
 		return guest_pci_bridge_read(offset, size);
 	case ASSIGNED:
 		return guest_pci_config_read(a.fn, offset, size);
+	case VIRTIO:
+		return guest_virtio_config_read(a.virtio, offset, size);
 	case SEGMENT:
 		return guest_shm_config_read(a.shm, offset, size);
 	default:
@@ -56,6 +62,8 @@ static void data_write(struct domain *d, struct addressed_fn a, unsigned int off
 {
 	if (a.kind == ASSIGNED)
 		guest_pci_config_write(d, a.fn, offset, size, v);
+	else if (a.kind == VIRTIO)
+		guest_virtio_config_write(d, a.virtio, offset, size, v);
 	else if (a.kind == SEGMENT)
 		guest_shm_config_write(d, a.shm, offset, size, v);
 }

@@ -300,6 +300,6 @@ void guest_shm_pci_take(struct domain *d, const struct xl_shm_mapping *m, unsign
 			break;
 		}
 		log_info("d%u (%s): segment '%s' is PCI function 00:%02x.0 (registers at %#llx)\n", d->id, d->name,
-			 bus->shm[i].name, bus->nr_fns + 1 + i, (unsigned long long)bus->shm[i].regs);
+			 bus->shm[i].name, bus->nr_fns + bus->nr_virtio + 1 + i, (unsigned long long)bus->shm[i].regs);
 	}
 }

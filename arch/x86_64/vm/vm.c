@@ -48,17 +48,6 @@ int arch_domain_map_perms(struct domain *d, gpa_t gpa, hpa_t hpa, uint64_t size,
 	return vmm->map_perms(d, gpa, hpa, size, perms);
 }
 
-void arch_event_raise(struct vcpu *v, uint8_t vector)
-{
-	if (v->domain->direct_apic) {
-		lapic_send_ipi(percpu_area[v->pcpu].apic_id, vector);
-		return;
-	}
-	__atomic_fetch_or(&v->arch.event_vectors[vector / 64], 1ULL << (vector % 64), __ATOMIC_SEQ_CST);
-	if (v->pcpu != arch_cpu_index())
-		arch_kick_cpu(v->pcpu); /* out of the guest, or out of its halt */
-}
-
 void arch_domain_show_segments(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
 			       const struct shm_device_ops *ops)
 {

@@ -11,6 +11,7 @@
 #define ARCH_GUEST_PCI_H
 
 #include <xen-lite-abi.h>
+#include <xen-lite/arch/virtio.h>
 #include <xen-lite/arch/vm.h>
 #include <xen-lite/iommu_driver.h>
 #include <xen-lite/spinlock.h>
@@ -74,11 +75,51 @@ struct guest_shm_fn {
 	int32_t status; /* the last command's result */
 };
 
+/* What the guest wrote into an emulated MSI-X entry (a virtio function's). */
+struct guest_msix_vector {
+	uint32_t addr_lo, addr_hi, data, ctrl;
+};
+
+#define GUEST_VIRTIO_MSIX (XL_VIRTIO_MAX_QUEUES + 1) /* a vector per queue, and one for configuration changes */
+
+/*
+ * A virtio device (guest/guest_virtio_pci.c): the transport's registers as
+ * the driver wrote them; the device itself is a dom0 process.
+ */
+struct guest_virtio_fn {
+	/* from dom0's ADD, fixed */
+	uint32_t device_id, nr_queues, queue_max, config_len;
+	uint64_t device_features;
+	uint8_t config[XL_VIRTIO_CONFIG_MAX];
+	uint32_t ports[XL_VIRTIO_MAX_QUEUES];
+	uint64_t bar; /* BAR4: common configuration, ISR, device configuration, notifications, MSI-X */
+	const struct virtio_device_ops *ops;
+	/* configuration space */
+	uint16_t command;
+	uint32_t bar_written[6];
+	/* common configuration, under the bus lock */
+	uint32_t device_feature_select, driver_feature_select;
+	uint64_t driver_features;
+	uint16_t msix_config, queue_select;
+	uint8_t status;
+	uint32_t reset_count, reset_done;
+	uint64_t reset_at_us; /* when the driver asked for the last reset */
+	struct xl_virtio_queue queues[XL_VIRTIO_MAX_QUEUES];
+	/* MSI-X, under msix_lock (taken under the event lock: nothing in it calls the event code) */
+	spinlock_t msix_lock;
+	uint16_t msix_control; /* enable and function mask */
+	uint32_t msix_pending; /* a bit per vector raised while masked */
+	struct guest_msix_vector msix[GUEST_VIRTIO_MSIX];
+};
+
 struct guest_pci {
 	spinlock_t lock; /* the configuration address and every function's state */
 	uint32_t config_address;
 	unsigned int nr_fns;
-	/* the segments attached when the guest first ran, after its assigned functions */
+	/* its virtio devices, after its assigned functions */
+	unsigned int nr_virtio;
+	struct guest_virtio_fn virtio[XL_VIRTIO_MAX_DEVICES];
+	/* the segments attached when the guest first ran, after those */
 	unsigned int nr_shm;
 	const struct shm_device_ops *shm_ops;
 	struct guest_shm_fn shm[XL_SHM_MAX_PER_DOMAIN];
@@ -119,6 +160,10 @@ int guest_msix_init(struct domain *d, struct guest_pci_fn *f);
 /* Its segments become functions (arch_domain_show_segments()). */
 void guest_shm_pci_take(struct domain *d, const struct xl_shm_mapping *m, unsigned int n, uint64_t regs,
 			const struct shm_device_ops *ops);
+/* Configuration space of a virtio function, under the bus lock. */
+uint32_t guest_virtio_config_read(const struct guest_virtio_fn *f, unsigned int offset, unsigned int size);
+void guest_virtio_config_write(struct domain *d, struct guest_virtio_fn *f, unsigned int offset, unsigned int size,
+			       uint32_t value);
 /* Configuration space of a segment's function, under the bus lock. */
 uint32_t guest_shm_config_read(const struct guest_shm_fn *f, unsigned int offset, unsigned int size);
 void guest_shm_config_write(struct domain *d, struct guest_shm_fn *f, unsigned int offset, unsigned int size,

@@ -42,6 +42,8 @@ typedef void (*vdev_mmio_store_fn)(struct vcpu *v, gpa_t gpa, uint64_t value, un
 				   void *opaque);
 /* An aligned 32-bit load from an emulated MMIO range: the value read. */
 typedef uint32_t (*vdev_mmio_read_fn)(struct vcpu *v, gpa_t gpa, void *opaque);
+/* A load of size bytes (one the range accepts) from an emulated MMIO range: the value read. */
+typedef uint64_t (*vdev_mmio_load_fn)(struct vcpu *v, gpa_t gpa, unsigned int size, void *opaque);
 /* Called at every exit of the domain's vCPUs (dom0's console takes its keyboard input so). */
 typedef void (*vdev_poll_fn)(struct vcpu *v, void *opaque);
 
@@ -62,6 +64,7 @@ struct vdev_table {
 		vdev_mmio_write_fn fn; /* aligned 32-bit stores only */
 		vdev_mmio_store_fn store_fn; /* or: the sizes in the mask `sizes` */
 		vdev_mmio_read_fn read_fn; /* reads emulated too: the range is unmapped (fn takes the writes) */
+		vdev_mmio_load_fn load_fn; /* or: loads of the sizes in `sizes`, stores to store_fn */
 		unsigned int sizes;
 		void *opaque;
 	} mmio[VDEV_MAX_MMIO]; /* size 0: a free slot (lookups run unlocked: size is set last) */
@@ -97,6 +100,14 @@ int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const
  */
 int vdev_mmio_register_emulated(struct domain *d, gpa_t base, uint64_t size, const char *what,
 				vdev_mmio_read_fn read_fn, vdev_mmio_write_fn write_fn, void *opaque);
+
+/*
+ * The same for a device whose registers take loads and stores of the sizes
+ * in the mask sizes (1 | 2 | 4 | 8): every access exits, none reaches
+ * memory; a load or store of another size ends the guest.
+ */
+int vdev_mmio_register_device(struct domain *d, gpa_t base, uint64_t size, const char *what, unsigned int sizes,
+			      vdev_mmio_load_fn load_fn, vdev_mmio_store_fn store_fn, void *opaque);
 
 /*
  * The range at base (registered with this size) is nobody's again: writable
