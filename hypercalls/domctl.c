@@ -15,6 +15,8 @@
 #include <xen-lite/guest_linux.h>
 #include <xen-lite/guest_loader.h>
 #include <xen-lite/guest_memory.h>
+#include <xen-lite/guest_view.h>
+#include <xen-lite/heap.h>
 #include <xen-lite/log.h>
 #include <xen-lite/pci_devices.h>
 #include <xen-lite/pcpu.h>
@@ -359,6 +361,28 @@ static int64_t pci_assignable(uint64_t op, uint64_t arg)
 	return arg & XL_PCI_CHECK_ONLY ? -EINVAL : pci_assignable_remove(segment, bdf);
 }
 
+/* XL_DOMCTL_GUEST_MEMORY_MAP: the extents into dom0's buffer (as many as fit) */
+static int64_t view_map(struct vcpu *v, uint64_t gpa, uint64_t size, uint64_t arg)
+{
+	struct domain *d = arg <= UINT32_MAX ? guest_by_id(arg) : NULL;
+	unsigned int max = (unsigned int)MIN(size / sizeof(struct xl_mem_extent), (uint64_t)DOMAIN_MAX_BLOCKS);
+	struct xl_mem_extent *out;
+	int n;
+
+	if (!d)
+		return -ENOENT;
+	out = max ? xl_zalloc(max * sizeof(*out)) : NULL;
+	if (max && !out)
+		return -ENOMEM;
+	n = guest_view_map(v->domain, d, out, max);
+	if (n > 0 && max && copy_to_guest(v->domain, gpa_init(gpa), out, MIN((unsigned int)n, max) * sizeof(*out))) {
+		guest_view_unmap(v->domain, d->id);
+		n = -EFAULT;
+	}
+	xl_free(out);
+	return n;
+}
+
 int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size, uint64_t arg)
 {
 	int64_t ret;
@@ -372,6 +396,10 @@ int64_t domctl_dispatch(struct vcpu *v, uint64_t op, uint64_t gpa, uint64_t size
 		ret = pci_assignable(op, arg);
 	else if (op == XL_DOMCTL_SHUTDOWN)
 		ret = shutdown_request(arg);
+	else if (op == XL_DOMCTL_GUEST_MEMORY_MAP)
+		ret = view_map(v, gpa, size, arg);
+	else if (op == XL_DOMCTL_GUEST_MEMORY_UNMAP)
+		ret = arg <= UINT32_MAX ? guest_view_unmap(v->domain, (uint32_t)arg) : -EINVAL; /* a destroyed one's too */
 	else
 		ret = on_domain(v, op, gpa, size, arg);
 	guest_lifecycle_unlock();

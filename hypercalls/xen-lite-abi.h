@@ -266,6 +266,29 @@ struct xl_virtio_op {
 	struct xl_virtio_queue queues[XL_VIRTIO_MAX_QUEUES];
 };
 
+/*
+ * GUEST_MEMORY_MAP / _UNMAP (ABI 0.9; arg = the guest's id): dom0's view of
+ * a guest's RAM, for the back-ends of its virtio devices
+ * (Documentation/virtio.md). MAP maps all of the guest's RAM into dom0's
+ * address space at its host-physical addresses (read-write, never
+ * executable) and writes where each piece is into the buffer (struct
+ * xl_mem_extent[], as many as fit); returns how many pieces there are.
+ * Each MAP is a reference, which UNMAP drops; the last one takes the
+ * mapping away again. A guest destroyed while dom0 has its view keeps its
+ * memory - held, not reused - until then: nothing dom0 still reaches is
+ * ever given to another domain. UNMAP of a guest destroyed meanwhile is
+ * done by its old id.
+ */
+#define XL_DOMCTL_GUEST_MEMORY_MAP 14
+#define XL_DOMCTL_GUEST_MEMORY_UNMAP 15
+#define XL_GUEST_VIEWS_MAX 16 /* guests dom0 may view at once */
+
+struct xl_mem_extent {
+	uint64_t gpa; /* in the guest */
+	uint64_t hpa; /* in dom0: where that piece is mapped */
+	uint64_t size;
+};
+
 /* A domain's console output not read yet, oldest first. */
 struct xl_console_chunk {
 	uint64_t dropped; /* bytes overwritten unread since the last read (the ring is bounded) */

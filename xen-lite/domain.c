@@ -15,6 +15,7 @@
 #include <xen-lite/mm.h>
 #include <xen-lite/pcpu.h>
 #include <xen-lite/run_slot.h>
+#include <xen-lite/guest_view.h>
 #include <xen-lite/shm.h>
 #include <xen-lite/spinlock.h>
 #include <xen-lite/string.h>
@@ -371,8 +372,10 @@ int domain_destroy(struct domain *d)
 		pcpu_release(v->pcpu);
 		free_pages(v, PAGE_SIZE);
 	}
-	for (unsigned int i = 0; i < d->nr_blocks; i++)
-		phys_free(d->blocks[i].hpa, d->blocks[i].size);
+	/* dom0's view of it (a virtio back-end's) keeps its memory until dom0 lets go */
+	if (!guest_view_domain_destroyed(d))
+		for (unsigned int i = 0; i < d->nr_blocks; i++)
+			phys_free(d->blocks[i].hpa, d->blocks[i].size);
 	if (d->images)
 		free_pages(d->images, d->kernel_size + d->ramdisk_size);
 	arch_domain_free(d);
