@@ -122,7 +122,7 @@ static void *guest_at(const struct guest_mem *m, uint64_t gpa, uint64_t len, uns
 	return p;
 }
 
-/* The queue's part at gpa (+ off, len bytes), or NULL with the queue broken */
+/* The queue's part [gpa, gpa + len), or NULL with the queue broken */
 static void *ring_at(struct virtq *q, const struct guest_mem *m, uint64_t gpa, uint64_t len,
 		     unsigned int align)
 {
