@@ -74,8 +74,31 @@ struct xl_ioctl_event_wait {
 };
 #define XL_IOCTL_EVENT_MAX_WAIT_MS (3600 * 1000)
 
+/*
+ * XL_IOCTL_GUEST_MAP (struct xl_ioctl_guest_map): dom0's view of a guest's
+ * RAM, for this open file (a virtio back-end; Documentation/virtio.md): the
+ * driver asks the hypervisor (XL_DOMCTL_GUEST_MEMORY_MAP) and writes up to
+ * max extents (struct xl_mem_extent: the guest's address, dom0's address,
+ * size) to the user's array; ret = how many the guest has. mmap of this file
+ * then also accepts [offset, offset + length) inside one extent of a guest
+ * this file views: shared, read-write. The view goes
+ * (XL_DOMCTL_GUEST_MEMORY_UNMAP) when the file is released, which is after
+ * its last mapping. Errors: EEXIST (this file views that guest already),
+ * ENOSPC (XL_IOCTL_GUEST_VIEWS per file), or the hypervisor's (in ret, with
+ * the ioctl returning 0, as for XL_IOCTL_HYPERCALL). XL_DOMCTL_GUEST_MEMORY_MAP
+ * and _UNMAP through XL_IOCTL_HYPERCALL: EPERM (a view nobody would release).
+ */
+struct xl_ioctl_guest_map {
+	uint32_t domid;
+	uint32_t max; /* entries of extents */
+	uint64_t extents; /* user pointer to struct xl_mem_extent[max] */
+	int64_t ret;
+};
+#define XL_IOCTL_GUEST_VIEWS 4
+
 #define XL_IOCTL_MAGIC 'x'
 #define XL_IOCTL_HYPERCALL _IOWR(XL_IOCTL_MAGIC, 0x01, struct xl_ioctl_hypercall)
 #define XL_IOCTL_EVENT_WAIT _IOW(XL_IOCTL_MAGIC, 0x02, struct xl_ioctl_event_wait)
+#define XL_IOCTL_GUEST_MAP _IOWR(XL_IOCTL_MAGIC, 0x03, struct xl_ioctl_guest_map)
 
 #endif
