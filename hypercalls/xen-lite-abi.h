@@ -282,6 +282,7 @@ struct xl_virtio_op {
 #define XL_DOMCTL_GUEST_MEMORY_MAP 14
 #define XL_DOMCTL_GUEST_MEMORY_UNMAP 15
 #define XL_GUEST_VIEWS_MAX 16 /* guests dom0 may view at once */
+#define XL_GUEST_VIEW_MAX_EXTENTS 512 /* pieces of a guest's memory, at most */
 
 struct xl_mem_extent {
 	uint64_t gpa; /* in the guest */

@@ -101,9 +101,17 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 .PHONY: dom0-tools
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
+# the virtio back-ends (dom0-tools/backends/, Documentation/virtio.md): static, as xl-lite
+VBLK_SRCS := dom0-tools/backends/xl-vblk.c dom0-tools/backends/virtq.c dom0-tools/backends/virtio-blk.c \
+	dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c
+$(DOM0_OUT)/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/virtio-blk.h \
+		dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)
+
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
 DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold \
-	$(DOM0_OUT)/timer-gap
+	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/xl-vblk
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -150,7 +158,7 @@ $(DOM0_OUT)/xls-ping: tests/linux-guest/xls-ping.c tests/shm-ring.h pv-drivers/x
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
 		$(DOM0_OUT)/xenlite-shm.ko $(GUEST_LINUX_TOOLS) \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e virtio_pci virtio_blk" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
 		EXTRA_KOS="$(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xenlite-shm.ko" \
 		DOM0_TEST_TOOLS="$(GUEST_LINUX_TOOLS)" \
 		DOM0_INIT=dom0-tools/guest-initrd/init \

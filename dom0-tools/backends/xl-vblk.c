@@ -1,0 +1,274 @@
+/*
+ * xl-vblk: the back-end of a guest's virtio-blk disk, a dom0 process
+ * (Documentation/virtio.md). It adds the device to a guest that has not run
+ * yet (XL_DOMCTL_VIRTIO), then serves the guest's driver: it reads the
+ * queue's requests in the guest's memory through dom0's view of it
+ * (XL_IOCTL_GUEST_MAP), carries them out on a file or block device of
+ * dom0's (virtio-blk.c) and interrupts the guest through the queue's event
+ * channel. It ends when the guest does.
+ *
+ *   xl-vblk [--ready-fd N] [--serial S] DOMID FILE [ro|rw]
+ *
+ * --ready-fd: a byte is written there, and the descriptor closed, once the
+ * device is added (xl-lite create waits for it before it starts the guest).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../libxl-lite.h"
+#include "virtio-blk.h"
+#include "virtq.h"
+
+#define QUEUE_MAX 256
+#define WAIT_MS 1000
+#define STATUS_DRIVER_OK 4u
+
+/* dom0's view of the guest: each extent mapped into this process */
+struct view {
+	struct xl_mem_extent ext[XL_GUEST_VIEW_MAX_EXTENTS];
+	uint8_t *base[XL_GUEST_VIEW_MAX_EXTENTS];
+	unsigned int n;
+};
+
+struct backend {
+	struct xl_handle h;
+	uint32_t domid, dom0_port, guest_port;
+	int device;
+	struct view view;
+	struct vblk blk;
+	struct virtq q;
+	uint32_t reset_seen;
+	uint64_t requests, interrupts;
+};
+
+static void *view_at(void *ctx, uint64_t gpa, uint64_t len)
+{
+	const struct view *v = ctx;
+
+	for (unsigned int i = 0; i < v->n; i++) {
+		const struct xl_mem_extent *e = &v->ext[i];
+
+		if (gpa >= e->gpa && gpa - e->gpa < e->size && len <= e->size - (gpa - e->gpa))
+			return v->base[i] + (gpa - e->gpa);
+	}
+	return NULL;
+}
+
+static int fail(struct backend *b, const char *what)
+{
+	char msg[256];
+
+	fprintf(stderr, "xl-vblk: d%u: %s: %s\n", b->domid, what, xl_error_message(&b->h.err, msg, sizeof(msg)));
+	return 1;
+}
+
+static int map_guest(struct backend *b)
+{
+	struct xl_ioctl_guest_map m = { .domid = b->domid, .max = XL_GUEST_VIEW_MAX_EXTENTS,
+					 .extents = (uint64_t)(uintptr_t)b->view.ext };
+
+	if (ioctl(b->h.fd, XL_IOCTL_GUEST_MAP, &m) || m.ret <= 0) {
+		fprintf(stderr, "xl-vblk: d%u: XL_IOCTL_GUEST_MAP: %s\n", b->domid,
+			strerror(m.ret < 0 ? (int)-m.ret : errno));
+		return -1;
+	}
+	if (m.ret > XL_GUEST_VIEW_MAX_EXTENTS) {
+		fprintf(stderr, "xl-vblk: d%u: %" PRId64 " pieces of memory: more than %u\n", b->domid, m.ret,
+			XL_GUEST_VIEW_MAX_EXTENTS);
+		return -1;
+	}
+	b->view.n = (unsigned int)m.ret;
+	for (unsigned int i = 0; i < b->view.n; i++) {
+		b->view.base[i] = xl_map(&b->h, b->view.ext[i].hpa, b->view.ext[i].size, true);
+		if (!b->view.base[i]) {
+			fail(b, "mapping the guest's memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The device added to the guest, its queue's channel connected first. */
+static int add_device(struct backend *b)
+{
+	struct xl_virtio_op op = { .op = XL_VIRTIO_ADD, .device_id = 2, .nr_queues = 1, .queue_max = QUEUE_MAX };
+	int64_t dev;
+
+	if (xl_event_connect(&b->h, 0, b->domid, &b->dom0_port, &b->guest_port))
+		return fail(b, "connecting the queue's channel");
+	op.ports[0] = b->guest_port;
+	op.device_features = vblk_features(&b->blk);
+	op.config_len = (uint32_t)vblk_config(&b->blk, op.config, sizeof(op.config));
+	dev = xl_hypercall(&b->h, "XL_VIRTIO_ADD", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &op, sizeof(op), b->domid);
+	if (dev < 0)
+		return fail(b, "adding the device");
+	b->device = (int)dev;
+	return 0;
+}
+
+/* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
+static int read_state(struct backend *b, struct xl_virtio_op *st)
+{
+	*st = (struct xl_virtio_op){ .op = XL_VIRTIO_STATE, .device = (uint32_t)b->device };
+	return xl_hypercall(&b->h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, st, sizeof(*st), b->domid) < 0
+		       ? -1
+		       : 0;
+}
+
+/* A reset by the driver: the queue forgotten, then the hypervisor told (the driver waits for that). */
+static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
+{
+	struct xl_virtio_op done = { .op = XL_VIRTIO_RESET_DONE, .device = (uint32_t)b->device,
+				     .reset_count = st->reset_count };
+
+	if (st->reset_count == b->reset_seen)
+		return;
+	virtq_reset(&b->q);
+	b->reset_seen = st->reset_count;
+	if (xl_hypercall(&b->h, "XL_VIRTIO_RESET_DONE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &done, sizeof(done),
+			 b->domid) < 0)
+		fail(b, "answering a reset");
+}
+
+static bool queue_ready(struct backend *b, const struct xl_virtio_op *st)
+{
+	const struct xl_virtio_queue *q = &st->queues[0];
+
+	if (b->q.size)
+		return !b->q.broken;
+	if (!(st->status & STATUS_DRIVER_OK) || !q->enabled)
+		return false;
+	if (virtq_setup(&b->q, q->size, q->desc, q->driver, q->device,
+			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX))) {
+		fprintf(stderr, "xl-vblk: d%u: the driver's queue: %s\n", b->domid, b->q.broken_reason);
+		return false;
+	}
+	printf("xl-vblk: d%u: queue of %u entries at %#" PRIx64 ", event index %s\n", b->domid, q->size, q->desc,
+	       b->q.event_idx ? "on" : "off");
+	fflush(stdout);
+	return true;
+}
+
+/* Every request there is, then an interrupt if the driver wants one. */
+static void serve(struct backend *b)
+{
+	const struct guest_mem mem = { view_at, &b->view };
+	struct virtq_req r;
+	bool more = true;
+
+	while (more) {
+		virtq_disable_notify(&b->q, &mem);
+		while (virtq_pop(&b->q, &mem, &r) > 0) {
+			virtq_push(&b->q, &mem, r.head, vblk_handle(&b->blk, &r));
+			b->requests++;
+		}
+		more = virtq_enable_notify(&b->q, &mem);
+	}
+	if (b->q.broken)
+		fprintf(stderr, "xl-vblk: d%u: the queue is broken (%s): no more requests taken\n", b->domid,
+			b->q.broken_reason);
+	if (virtq_should_interrupt(&b->q, &mem)) {
+		b->interrupts++;
+		if (xl_event_send(&b->h, b->dom0_port))
+			fail(b, "interrupting the guest");
+	}
+}
+
+static int run(struct backend *b)
+{
+	struct xl_virtio_op st;
+
+	for (;;) {
+		if (xl_event_wait(&b->h, b->dom0_port, WAIT_MS) && b->h.err.err != ETIMEDOUT)
+			break; /* the channel is gone: so is the guest */
+		if (read_state(b, &st))
+			break;
+		follow_resets(b, &st);
+		if (queue_ready(b, &st))
+			serve(b);
+	}
+	printf("xl-vblk: d%u: the guest is gone: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64
+	       " written, %" PRIu64 " flushes, %" PRIu64 " errors), %" PRIu64 " interrupts\n",
+	       b->domid, b->requests, b->blk.reads, b->blk.writes, b->blk.flushes, b->blk.errors, b->interrupts);
+	return 0;
+}
+
+static int open_disk(struct backend *b, const char *file, bool ro)
+{
+	struct stat sb;
+
+	b->blk.fd = open(file, ro ? O_RDONLY : O_RDWR);
+	if (b->blk.fd < 0 || fstat(b->blk.fd, &sb)) {
+		fprintf(stderr, "xl-vblk: %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	if (S_ISBLK(sb.st_mode)) {
+		uint64_t bytes = 0;
+
+		if (ioctl(b->blk.fd, _IOR(0x12, 114, size_t), &bytes)) /* BLKGETSIZE64 */
+			bytes = 0;
+		sb.st_size = (off_t)bytes;
+	}
+	b->blk.capacity = (uint64_t)sb.st_size / 512;
+	b->blk.read_only = ro;
+	if (!b->blk.capacity) {
+		fprintf(stderr, "xl-vblk: %s: smaller than a sector\n", file);
+		return -1;
+	}
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: xl-vblk [--ready-fd N] [--serial S] DOMID FILE [ro|rw]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	static struct backend b;
+	int ready_fd = -1, i = 1;
+	const char *serial = "xen-lite";
+	char *end;
+
+	while (i + 1 < argc && !strncmp(argv[i], "--", 2)) {
+		if (!strcmp(argv[i], "--ready-fd"))
+			ready_fd = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--serial"))
+			serial = argv[i + 1];
+		else
+			return usage();
+		i += 2;
+	}
+	if (argc - i < 2 || argc - i > 3 || (argc - i == 3 && strcmp(argv[i + 2], "ro") && strcmp(argv[i + 2], "rw")))
+		return usage();
+	errno = 0;
+	b.domid = (uint32_t)strtoul(argv[i], &end, 10);
+	if (errno || *end || !b.domid || argv[i][0] < '0' || argv[i][0] > '9')
+		return usage();
+	snprintf(b.blk.serial, sizeof(b.blk.serial), "%s", serial);
+	signal(SIGPIPE, SIG_IGN);
+	if (open_disk(&b, argv[i + 1], argc - i == 3 && !strcmp(argv[i + 2], "ro")))
+		return 1;
+	if (xl_open(&b.h))
+		return fail(&b, "/dev/xenlite");
+	if (add_device(&b) || map_guest(&b))
+		return 1;
+	printf("xl-vblk: d%u: %s, %" PRIu64 " sectors%s: virtio device %d, dom0 port %u\n", b.domid, argv[i + 1],
+	       b.blk.capacity, b.blk.read_only ? ", read-only" : "", b.device, b.dom0_port);
+	fflush(stdout);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "r", 1) != 1)
+			return 1;
+		close(ready_fd);
+	}
+	return run(&b);
+}
