@@ -111,7 +111,7 @@ $(DOM0_OUT)/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backend
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
 DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold \
-	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/xl-vblk
+	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -124,6 +124,11 @@ $(DOM0_OUT)/edu-dma: tests/dom0/edu-dma.c mk/dom0.mk
 $(DOM0_OUT)/shm-hold: tests/dom0/shm-hold.c mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/shm-hold.c
+
+$(DOM0_OUT)/guest-peek: tests/dom0/guest-peek.c pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h \
+		mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/guest-peek.c
 
 $(DOM0_OUT)/timer-gap: tests/dom0/timer-gap.c mk/dom0.mk
 	@mkdir -p $(dir $@)

@@ -5,15 +5,21 @@
  * Loads only in dom0 of xen-lite (CPUID 0x40000000 spells "xen-lite-abi",
  * the ABI major version matches and CPUID 0x40000001.ECX, the caller's domain
  * id, is 0). Registers a misc device, mode 0600, usable only with
- * CAP_SYS_ADMIN, with one ioctl, XL_IOCTL_HYPERCALL (xenlite-ioctl.h): it
- * checks the hypercall number against an allow-list (VERSION, SYSCTL, DOMCTL, MODULE, SHM, EVENT) and the
- * length against XL_IOCTL_MAX_LEN, copies the user's buffer into a
- * physically contiguous kernel buffer, issues VMMCALL with that buffer's
- * physical address (dom0 is identity-mapped: guest-physical = physical),
- * and copies the buffer back. XL_HC_EVENT takes numbers, not a buffer
- * (xenlite-ioctl.h). mmap maps a shared segment attached to dom0, at its
- * guest-physical address, for xl-lite shm-read and shm-write; dom0's detach
- * of a segment a process still maps is refused with -EBUSY.
+ * CAP_SYS_ADMIN. XL_IOCTL_HYPERCALL (xenlite-ioctl.h) checks the hypercall
+ * number against an allow-list (VERSION, SYSCTL, DOMCTL, MODULE, SHM, EVENT;
+ * not DOMCTL's GUEST_MEMORY_MAP and _UNMAP) and the length against
+ * XL_IOCTL_MAX_LEN, copies the user's buffer into a physically contiguous
+ * kernel buffer, issues VMMCALL with that buffer's physical address (dom0 is
+ * identity-mapped: guest-physical = physical), and copies the buffer back.
+ * XL_HC_EVENT takes numbers, not a buffer (xenlite-ioctl.h);
+ * XL_IOCTL_EVENT_WAIT sleeps for a notification of one of dom0's ports.
+ * XL_IOCTL_GUEST_MAP gives the open file a view of a guest's RAM (for a
+ * virtio back-end): the extents XL_DOMCTL_GUEST_MEMORY_MAP returned, kept
+ * per file (at most XL_IOCTL_GUEST_VIEWS) until release, which unmaps them.
+ * mmap maps a shared segment attached to dom0, at its guest-physical
+ * address, for xl-lite shm-read and shm-write (dom0's detach of a segment a
+ * process still maps is refused with -EBUSY), or, read-write, a piece of
+ * one extent of a guest the file views, at its address in dom0.
  * Documentation: pv-drivers/README.md, Documentation/tools.md.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -64,6 +70,32 @@ static struct xl_live_map {
 	unsigned long vmas;
 } xl_live[XL_LIVE_MAX];
 
+/*
+ * A guest's RAM this open file views (XL_IOCTL_GUEST_MAP), until the file is
+ * released. The extents are the hypercall's own buffer, kept: kmalloc'd,
+ * physically contiguous, room for every block a domain can have
+ * (DOMAIN_MAX_BLOCKS in the hypervisor). PENDING: being asked for, not yet
+ * mappable; it still counts against the table and its domid (EEXIST).
+ */
+#define XL_VIEW_MAX_EXTENTS 512
+enum { XL_VIEW_FREE, XL_VIEW_PENDING, XL_VIEW_LIVE };
+
+struct xl_view {
+	u32 domid;
+	unsigned int state;
+	unsigned int nr; /* extents kept: the hypervisor's count, at most XL_VIEW_MAX_EXTENTS */
+	struct xl_mem_extent *extents;
+};
+
+/*
+ * file->private_data. Lock order: the mm's mmap_lock (mmap), then lock; so
+ * nothing touches user memory with lock held.
+ */
+struct xl_file {
+	struct mutex lock;
+	struct xl_view views[XL_IOCTL_GUEST_VIEWS];
+};
+
 /* VMMCALL: number in RAX, arguments in RDI, RSI, RDX, R10; result in RAX */
 static long xl_vmmcall4(unsigned long nr, unsigned long a1, unsigned long a2, unsigned long a3,
 			unsigned long a4)
@@ -80,9 +112,45 @@ static long xl_vmmcall4(unsigned long nr, unsigned long a1, unsigned long a2, un
 
 static int xl_open(struct inode *inode, struct file *file)
 {
+	struct xl_file *xf;
+	int err;
+
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	return nonseekable_open(inode, file);
+	err = nonseekable_open(inode, file);
+	if (err)
+		return err;
+	xf = kzalloc(sizeof(*xf), GFP_KERNEL);
+	if (!xf)
+		return -ENOMEM;
+	mutex_init(&xf->lock);
+	file->private_data = xf; /* was the miscdevice (misc_open), which nothing here uses */
+	return 0;
+}
+
+/*
+ * The last reference to the file is gone, so every mapping of it too (each
+ * vma holds the file): the views can go. A destroyed guest's memory goes
+ * back to the hypervisor's pool with its last view.
+ */
+static int xl_release(struct inode *inode, struct file *file)
+{
+	struct xl_file *xf = file->private_data;
+
+	for (unsigned int i = 0; i < XL_IOCTL_GUEST_VIEWS; i++) {
+		struct xl_view *v = &xf->views[i];
+		long r;
+
+		if (v->state != XL_VIEW_LIVE)
+			continue;
+		r = xl_vmmcall4(XL_HC_DOMCTL, XL_DOMCTL_GUEST_MEMORY_UNMAP, 0, 0, v->domid);
+		if (r)
+			pr_warn("d%u's memory: XL_DOMCTL_GUEST_MEMORY_UNMAP: %ld\n", v->domid, r);
+		kfree(v->extents);
+	}
+	mutex_destroy(&xf->lock);
+	kfree(xf);
+	return 0;
 }
 
 /*
@@ -162,6 +230,10 @@ static long xl_hypercall(struct xl_ioctl_hypercall __user *uarg)
 	if (hc.nr >= XL_HC_COUNT)
 		return -EINVAL;
 	if (!(XL_ALLOWED_HYPERCALLS & BIT(hc.nr)))
+		return -EPERM;
+	/* a view of a guest's memory only through XL_IOCTL_GUEST_MAP, which release undoes */
+	if (hc.nr == XL_HC_DOMCTL &&
+	    (hc.op == XL_DOMCTL_GUEST_MEMORY_MAP || hc.op == XL_DOMCTL_GUEST_MEMORY_UNMAP))
 		return -EPERM;
 	if (hc.len > XL_IOCTL_MAX_LEN)
 		return -E2BIG;
@@ -311,6 +383,82 @@ static long xl_event_wait(struct xl_ioctl_event_wait __user *uarg)
 	return r ? 0 : -ETIMEDOUT;
 }
 
+/*
+ * XL_IOCTL_GUEST_MAP: a view of a guest's RAM for this file
+ * (xenlite-ioctl.h). The slot is taken first (PENDING), so that a second
+ * call for the same guest meanwhile gets EEXIST; the hypercall and the
+ * copies to the user happen without the lock (a fault there takes the
+ * mmap_lock, which mmap holds when it takes the lock). A view the user
+ * cannot be told about (EFAULT) is given back at once: nothing maps it yet.
+ */
+static long xl_guest_map(struct xl_file *xf, struct xl_ioctl_guest_map __user *uarg)
+{
+	const size_t size = XL_VIEW_MAX_EXTENTS * sizeof(struct xl_mem_extent);
+	struct xl_ioctl_guest_map gm;
+	struct xl_mem_extent *ext;
+	struct xl_view *v = NULL;
+	unsigned int n = 0;
+	long ret, err = 0;
+
+	if (copy_from_user(&gm, uarg, sizeof(gm)))
+		return -EFAULT;
+	ext = kzalloc(size, GFP_KERNEL); /* physically contiguous (12 KiB: an order-2 allocation) */
+	if (!ext)
+		return -ENOMEM;
+
+	mutex_lock(&xf->lock);
+	for (unsigned int i = 0; i < XL_IOCTL_GUEST_VIEWS; i++) {
+		struct xl_view *w = &xf->views[i];
+
+		if (w->state == XL_VIEW_FREE) {
+			if (!v)
+				v = w;
+		} else if (w->domid == gm.domid) {
+			err = -EEXIST;
+			break;
+		}
+	}
+	if (!err && !v)
+		err = -ENOSPC;
+	if (!err) {
+		v->domid = gm.domid;
+		v->state = XL_VIEW_PENDING;
+	}
+	mutex_unlock(&xf->lock);
+	if (err) {
+		kfree(ext);
+		return err;
+	}
+
+	ret = xl_vmmcall4(XL_HC_DOMCTL, XL_DOMCTL_GUEST_MEMORY_MAP, virt_to_phys(ext), size, gm.domid);
+	if (ret > 0) {
+		n = (unsigned int)min_t(long, ret, XL_VIEW_MAX_EXTENTS);
+		if (copy_to_user(u64_to_user_ptr(gm.extents), ext, min(n, gm.max) * sizeof(*ext)))
+			err = -EFAULT;
+	}
+	if (!err && put_user(ret, &uarg->ret))
+		err = -EFAULT;
+	if (ret > 0 && err) {
+		long r = xl_vmmcall4(XL_HC_DOMCTL, XL_DOMCTL_GUEST_MEMORY_UNMAP, 0, 0, gm.domid);
+
+		if (r)
+			pr_warn("d%u's memory: XL_DOMCTL_GUEST_MEMORY_UNMAP: %ld\n", gm.domid, r);
+	}
+
+	mutex_lock(&xf->lock);
+	if (ret > 0 && !err) {
+		v->extents = ext;
+		v->nr = n;
+		v->state = XL_VIEW_LIVE;
+		ext = NULL;
+	} else {
+		v->state = XL_VIEW_FREE;
+	}
+	mutex_unlock(&xf->lock);
+	kfree(ext);
+	return err;
+}
+
 static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (!capable(CAP_SYS_ADMIN))
@@ -320,6 +468,8 @@ static long xl_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return xl_hypercall((struct xl_ioctl_hypercall __user *)arg);
 	case XL_IOCTL_EVENT_WAIT:
 		return xl_event_wait((struct xl_ioctl_event_wait __user *)arg);
+	case XL_IOCTL_GUEST_MAP:
+		return xl_guest_map(file->private_data, (struct xl_ioctl_guest_map __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -410,11 +560,52 @@ static void xl_forbid_write(struct vm_area_struct *vma)
 #endif
 }
 
+/* Whether [hpa, hpa + len) lies in one extent of a guest this file views. */
+static bool xl_in_view(struct xl_file *xf, u64 hpa, u64 len)
+{
+	bool found = false;
+
+	mutex_lock(&xf->lock);
+	for (unsigned int i = 0; i < XL_IOCTL_GUEST_VIEWS && !found; i++) {
+		const struct xl_view *v = &xf->views[i];
+
+		if (v->state != XL_VIEW_LIVE)
+			continue;
+		for (unsigned int j = 0; j < v->nr && !found; j++) {
+			const struct xl_mem_extent *e = &v->extents[j];
+
+			/* as for the attachments: nothing overflows whatever the hypervisor answered */
+			found = hpa >= e->hpa && hpa - e->hpa < e->size && len <= e->size - (hpa - e->hpa);
+		}
+	}
+	mutex_unlock(&xf->lock);
+	return found;
+}
+
+/*
+ * The page protection as mmap made it: write-back. A shared segment, like a
+ * guest's RAM, is ordinary RAM of the node, outside dom0's own RAM, and the
+ * guests map it write-back; dom0 must too, for one memory type on every
+ * alias of the same pages (pgprot_noncached would alias it UC). It is not RAM
+ * to this kernel, so on x86 remap_pfn_range's PAT tracking (track_pfn_remap)
+ * reserves the range with the type asked for and lowers the vma's protection
+ * to UC- only where the MTRRs do not say write-back - above 512 GiB the
+ * MTRRs' default type, write-back on the nodes we run on.
+ */
+static int xl_remap(struct vm_area_struct *vma, u64 addr, u64 len)
+{
+	return remap_pfn_range(vma, vma->vm_start, addr >> PAGE_SHIFT, len, vma->vm_page_prot);
+}
+
 /*
  * mmap: the offset is a guest-physical address of dom0's, inside one of its
- * shared segment attachments. Shared mappings only (a private copy of a
- * segment would silently stop being shared); a read-only attachment maps
- * read-only for good (no VM_MAYWRITE: mprotect cannot add it later).
+ * shared segment attachments, or (the same address: dom0 is identity-mapped)
+ * inside one extent of a guest this file views (XL_IOCTL_GUEST_MAP). Shared
+ * mappings only (a private copy would silently stop being shared); a
+ * read-only attachment maps read-only for good (no VM_MAYWRITE: mprotect
+ * cannot add it later); a guest's RAM maps read-write. A view's mappings are
+ * not counted: the view lasts until release, which comes after the file's
+ * last mapping, since each vma holds the file.
  */
 static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -431,6 +622,8 @@ static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 	if (vma->vm_pgoff > (U64_MAX >> PAGE_SHIFT))
 		return -EINVAL;
 	gpa = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	if (xl_in_view(file->private_data, gpa, len))
+		return xl_remap(vma, gpa, len);
 	err = xl_find_attachment(gpa, len, &read_only, &base);
 	if (err)
 		return err;
@@ -439,17 +632,7 @@ static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 			return -EACCES;
 		xl_forbid_write(vma);
 	}
-	/*
-	 * The page protection as mmap made it: write-back. The segment is
-	 * ordinary RAM of the node, outside dom0's own RAM, and the guests map it
-	 * write-back; dom0 must too, for one memory type on every alias of the
-	 * same pages (pgprot_noncached would alias it UC). It is not RAM to this
-	 * kernel, so on x86 remap_pfn_range's PAT tracking (track_pfn_remap)
-	 * reserves the range with the type asked for and lowers the vma's
-	 * protection to UC- only where the MTRRs do not say write-back - above
-	 * 512 GiB the MTRRs' default type, write-back on the nodes we run on.
-	 */
-	err = remap_pfn_range(vma, vma->vm_start, gpa >> PAGE_SHIFT, len, vma->vm_page_prot);
+	err = xl_remap(vma, gpa, len);
 	/* counted once mapped: a failed mmap is unmapped without close() */
 	return err ? err : xl_live_add(vma, base);
 }
@@ -457,6 +640,7 @@ static int xl_mmap(struct file *file, struct vm_area_struct *vma)
 static const struct file_operations xl_fops = {
 	.owner = THIS_MODULE,
 	.open = xl_open,
+	.release = xl_release,
 	.unlocked_ioctl = xl_ioctl,
 	.mmap = xl_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
