@@ -193,6 +193,28 @@ static int avail_pending(struct virtq *q, const uint8_t *avail)
 }
 
 /* Adds descriptor d to r: 0, or -1 with the queue broken */
+/* A buffer that may cross from one piece of the guest's memory to another: one iov per piece. */
+static int add_pieces(struct virtq *q, const struct guest_mem *m, struct virtq_req *r, const struct desc *d,
+		      bool writable)
+{
+	uint64_t gpa = d->addr, left = d->len, got = 0;
+
+	if (gpa > UINT64_MAX - left)
+		return mark_broken(q, "buffer not in guest RAM");
+	while (left) {
+		void *base = m->span(m->ctx, gpa, left, &got);
+
+		if (!base || !got || got > left)
+			return mark_broken(q, "buffer not in guest RAM");
+		if (r->n == VIRTQ_MAX_IOV)
+			return mark_broken(q, "chain in too many pieces");
+		r->iov[r->n++] = (struct virtq_iov){ .base = base, .len = (uint32_t)got, .writable = writable };
+		gpa += got;
+		left -= got;
+	}
+	return 0;
+}
+
 static int add_buffer(struct virtq *q, const struct guest_mem *m, struct virtq_req *r,
 		      const struct desc *d)
 {
@@ -206,13 +228,17 @@ static int add_buffer(struct virtq *q, const struct guest_mem *m, struct virtq_r
 		return mark_broken(q, "device-readable buffer after a writable one");
 	if (!d->len)
 		return 0;
-	base = guest_at(m, d->addr, d->len, 1);
-	if (!base)
-		return mark_broken(q, "buffer not in guest RAM");
 	if (*total > UINT32_MAX - d->len)
 		return mark_broken(q, "chain's buffers add up to 4 GiB or more");
+	if (!m->span) {
+		base = guest_at(m, d->addr, d->len, 1);
+		if (!base)
+			return mark_broken(q, "buffer not in guest RAM");
+		r->iov[r->n++] = (struct virtq_iov){ .base = base, .len = d->len, .writable = writable };
+	} else if (add_pieces(q, m, r, d, writable)) {
+		return -1;
+	}
 	*total += d->len;
-	r->iov[r->n++] = (struct virtq_iov){ .base = base, .len = d->len, .writable = writable };
 	return 0;
 }
 

@@ -28,16 +28,21 @@
 #define VIRTQ_USED_F_NO_NOTIFY 1u
 
 #define VIRTQ_MAX_SIZE 32768u /* 2.7: a queue holds at most 32768 entries */
-#define VIRTQ_MAX_IOV 128u    /* the longest chain taken; longer breaks the queue */
+#define VIRTQ_MAX_IOV 128u    /* the longest chain taken, and its pieces; more breaks the queue */
 
 /*
  * The guest's RAM as the back-end maps it: at() gives a pointer to
  * [gpa, gpa + len) if all of it is RAM and contiguous in the mapping, else
- * NULL. len is never 0.
+ * NULL. len is never 0. span(), if given, is for buffers, which may cross
+ * from one piece of the guest's memory to another: a pointer to gpa and,
+ * in *got, how many of the len bytes from there are contiguous in the
+ * mapping (at least 1), or NULL if gpa is not RAM; a buffer is then taken
+ * as several pieces. Without it, a buffer must be contiguous.
  */
 struct guest_mem {
 	void *(*at)(void *ctx, uint64_t gpa, uint64_t len);
 	void *ctx;
+	void *(*span)(void *ctx, uint64_t gpa, uint64_t len, uint64_t *got);
 };
 
 struct virtq {

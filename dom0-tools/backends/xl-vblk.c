@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,11 +32,17 @@
 #define WAIT_MS 1000
 #define STATUS_DRIVER_OK 4u
 
-/* dom0's view of the guest: each extent mapped into this process */
+/*
+ * dom0's view of the guest, mapped into this process as the guest sees its
+ * memory: each piece at base + its guest address, in one reservation (the
+ * holes between pieces stay inaccessible), so that a ring or buffer that
+ * crosses from one piece to the next is contiguous here too.
+ */
 struct view {
 	struct xl_mem_extent ext[XL_GUEST_VIEW_MAX_EXTENTS];
-	uint8_t *base[XL_GUEST_VIEW_MAX_EXTENTS];
 	unsigned int n;
+	uint8_t *base;
+	uint64_t span; /* bytes reserved: up to the end of the highest piece */
 };
 
 struct backend {
@@ -49,17 +56,37 @@ struct backend {
 	uint64_t requests, interrupts;
 };
 
+/* How many bytes from gpa (at most len) are the guest's RAM without a hole. */
+static uint64_t ram_from(const struct view *v, uint64_t gpa, uint64_t len)
+{
+	uint64_t at = gpa;
+
+	while (at - gpa < len) {
+		unsigned int i;
+
+		for (i = 0; i < v->n; i++)
+			if (at >= v->ext[i].gpa && at - v->ext[i].gpa < v->ext[i].size)
+				break;
+		if (i == v->n)
+			break;
+		at = v->ext[i].gpa + v->ext[i].size;
+	}
+	return at - gpa < len ? at - gpa : len;
+}
+
 static void *view_at(void *ctx, uint64_t gpa, uint64_t len)
 {
 	const struct view *v = ctx;
 
-	for (unsigned int i = 0; i < v->n; i++) {
-		const struct xl_mem_extent *e = &v->ext[i];
+	return gpa < v->span && len <= v->span - gpa && ram_from(v, gpa, len) == len ? v->base + gpa : NULL;
+}
 
-		if (gpa >= e->gpa && gpa - e->gpa < e->size && len <= e->size - (gpa - e->gpa))
-			return v->base[i] + (gpa - e->gpa);
-	}
-	return NULL;
+static void *view_span(void *ctx, uint64_t gpa, uint64_t len, uint64_t *got)
+{
+	const struct view *v = ctx;
+
+	*got = gpa < v->span ? ram_from(v, gpa, len) : 0;
+	return *got ? v->base + gpa : NULL;
 }
 
 static int fail(struct backend *b, const char *what)
@@ -74,6 +101,7 @@ static int map_guest(struct backend *b)
 {
 	struct xl_ioctl_guest_map m = { .domid = b->domid, .max = XL_GUEST_VIEW_MAX_EXTENTS,
 					 .extents = (uint64_t)(uintptr_t)b->view.ext };
+	struct view *v = &b->view;
 
 	if (ioctl(b->h.fd, XL_IOCTL_GUEST_MAP, &m) || m.ret <= 0) {
 		fprintf(stderr, "xl-vblk: d%u: XL_IOCTL_GUEST_MAP: %s\n", b->domid,
@@ -85,14 +113,23 @@ static int map_guest(struct backend *b)
 			XL_GUEST_VIEW_MAX_EXTENTS);
 		return -1;
 	}
-	b->view.n = (unsigned int)m.ret;
-	for (unsigned int i = 0; i < b->view.n; i++) {
-		b->view.base[i] = xl_map(&b->h, b->view.ext[i].hpa, b->view.ext[i].size, true);
-		if (!b->view.base[i]) {
-			fail(b, "mapping the guest's memory");
+	v->n = (unsigned int)m.ret;
+	for (unsigned int i = 0; i < v->n; i++)
+		if (v->ext[i].gpa + v->ext[i].size > v->span)
+			v->span = v->ext[i].gpa + v->ext[i].size;
+	v->base = mmap(NULL, v->span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (v->base == MAP_FAILED) {
+		fprintf(stderr, "xl-vblk: d%u: reserving %" PRIu64 " MiB: %s\n", b->domid, v->span >> 20,
+			strerror(errno));
+		return -1;
+	}
+	for (unsigned int i = 0; i < v->n; i++)
+		if (mmap(v->base + v->ext[i].gpa, v->ext[i].size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			 b->h.fd, (off_t)v->ext[i].hpa) == MAP_FAILED) {
+			fprintf(stderr, "xl-vblk: d%u: mapping its memory at %#" PRIx64 ": %s\n", b->domid,
+				v->ext[i].gpa, strerror(errno));
 			return -1;
 		}
-	}
 	return 0;
 }
 
@@ -160,7 +197,7 @@ static bool queue_ready(struct backend *b, const struct xl_virtio_op *st)
 /* Every request there is, then an interrupt if the driver wants one. */
 static void serve(struct backend *b)
 {
-	const struct guest_mem mem = { view_at, &b->view };
+	const struct guest_mem mem = { view_at, &b->view, view_span };
 	struct virtq_req r;
 	bool more = true;
 
