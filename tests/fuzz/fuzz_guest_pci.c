@@ -23,6 +23,8 @@
 #include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/mm.h>
 #include <xen-lite/arch/pci.h>
+#include <xen-lite/arch/time.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/iommu.h>
@@ -200,6 +202,24 @@ int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const
 	FUZZ_CHECK(gpa_addr(base) == BAR0 + TABLE_OFFSET, "trap at %#llx", (unsigned long long)gpa_addr(base));
 	mmio = (struct vdev_mmio_range){ .base = base, .size = size, .store_fn = fn, .sizes = sizes, .opaque = opaque };
 	return 0;
+}
+
+/* ---- virtio functions (guest_virtio_pci.c): none added yet ---- */
+
+int vdev_mmio_register_device(struct domain *d, gpa_t base, uint64_t size, const char *what, unsigned int sizes,
+			      vdev_mmio_load_fn load_fn, vdev_mmio_store_fn store_fn, void *opaque)
+{
+	FUZZ_CHECK(0, "a virtio function's registers at %#llx", (unsigned long long)gpa_addr(base));
+}
+
+uint64_t time_since_boot_us(void)
+{
+	return 0;
+}
+
+void arch_event_raise(struct vcpu *v, uint8_t vector)
+{
+	FUZZ_CHECK(0, "vector %u raised", vector);
 }
 
 /* ---- the function ----------------------------------------------------------------- */
