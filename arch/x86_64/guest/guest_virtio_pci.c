@@ -371,7 +371,8 @@ static bool common_set(struct guest_virtio_fn *f, unsigned int off, uint32_t v)
 		f->queue_select = (uint16_t)v;
 		break;
 	case 0x18:
-		if (queue_open && v && v <= f->queue_max)
+		/* a power of two (a split ring's size is one; xl_virtio_queue promises dom0 one) */
+		if (queue_open && v && !(v & (v - 1)) && v <= f->queue_max)
 			q->size = (uint16_t)v;
 		break;
 	case 0x1a:
