@@ -231,7 +231,7 @@ static void expect_no_effects(void)
 static void test_version(void **state)
 {
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
-	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000008); /* 0.8 */
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000009); /* 0.9 */
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
 			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
 	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
