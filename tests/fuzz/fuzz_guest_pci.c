@@ -14,7 +14,17 @@
  * the guest's CPUs (directly, or through a remapping entry the fake IOMMU
  * was given with such a vector and CPU); the BAR never moves, memory
  * decoding never goes off, no write reaches the PCI Express capability.
+ *
+ * Beside it, up to two virtio functions (guest_virtio_pci.c) with fake
+ * back-ends: loads and stores of 1, 2, 4 and 8 bytes anywhere in their
+ * BAR4s, dom0's notifications (arch_virtio_interrupt()), its STATE and
+ * RESET_DONE, time passing. Their promises: every vector raised is 32 or
+ * more, on one of the guest's vCPUs, and only while the guest or dom0 is
+ * at a virtio function; every notification is on a port of one of their
+ * queues; an address past their BARs reaches nothing; what dom0 gave stays;
+ * queues' sizes are powers of two up to the maximum, vectors in the table.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +33,13 @@
 #include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/mm.h>
 #include <xen-lite/arch/pci.h>
+#include <xen-lite/arch/time.h>
+#include <xen-lite/arch/virtio.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/iommu.h>
+#include <xen-lite/shm.h>
 
 #include "support.h"
 
@@ -202,6 +216,192 @@ int vdev_mmio_register_stores(struct domain *d, gpa_t base, uint64_t size, const
 	return 0;
 }
 
+/* ---- virtio functions (guest_virtio_pci.c): their BAR4s, the core's side checks what reaches it ---- */
+
+#define VIRTIO_WINDOW (SHM_REGS - GUEST_VIRTIO_BARS_SIZE)
+#define VIRTIO_PORT(dev, q) (40 + 10 * (dev) + (q))
+#define MAX_VIRTIO 2
+static struct vdev_mmio_range virtio_bar[MAX_VIRTIO];
+static unsigned int nr_virtio;
+static struct xl_virtio_op virtio_added[MAX_VIRTIO];
+static uint64_t clock_us;
+static bool raise_allowed; /* only a virtio function raises, and only when the guest or dom0 touches it */
+static bool notify_allowed; /* only the guest's accesses to a BAR4 notify */
+static struct domain *fuzzed_domain;
+
+int vdev_mmio_register_device(struct domain *d, gpa_t base, uint64_t size, const char *what, unsigned int sizes,
+			      vdev_mmio_load_fn load_fn, vdev_mmio_store_fn store_fn, void *opaque)
+{
+	FUZZ_CHECK(nr_virtio < MAX_VIRTIO && gpa_addr(base) == VIRTIO_WINDOW + nr_virtio * GUEST_VIRTIO_BAR_SIZE &&
+			   size == GUEST_VIRTIO_BAR_SIZE && sizes == (1 | 2 | 4 | 8) && load_fn && store_fn,
+		   "a virtio function's registers at %#llx+%#llx", (unsigned long long)gpa_addr(base),
+		   (unsigned long long)size);
+	virtio_bar[nr_virtio] = (struct vdev_mmio_range){ .base = base, .size = size, .store_fn = store_fn,
+							  .load_fn = load_fn, .sizes = sizes, .opaque = opaque };
+	return 0;
+}
+
+uint64_t time_since_boot_us(void)
+{
+	return clock_us;
+}
+
+void arch_event_raise(struct vcpu *v, uint8_t vector)
+{
+	struct domain *d = fuzzed_domain;
+	bool ours = false;
+
+	FUZZ_CHECK(raise_allowed, "vector %u raised by no virtio function", vector);
+	FUZZ_CHECK(vector >= 32, "vector %u raised", vector);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		ours |= d->vcpus[i] == v;
+	FUZZ_CHECK(ours && v->domain == d, "a vector raised on a vCPU not the guest's");
+	if (fuzz_verbose())
+		fprintf(stderr, "virtio: vector %#x raised on vCPU %u\n", vector, v->id);
+}
+
+static int virtio_notify(struct domain *d, uint32_t port)
+{
+	bool known = false;
+
+	FUZZ_CHECK(notify_allowed, "a notification on port %u not from the guest's access", port);
+	FUZZ_CHECK(d == fuzzed_domain, "a notification from another domain");
+	for (unsigned int dev = 0; dev < nr_virtio; dev++)
+		for (unsigned int q = 0; q < virtio_added[dev].nr_queues; q++)
+			known |= port == VIRTIO_PORT(dev, q);
+	FUZZ_CHECK(known, "a notification on port %u, no queue's", port);
+	if (fuzz_verbose())
+		fprintf(stderr, "virtio: notification on port %u\n", port);
+	return 0;
+}
+
+static const struct virtio_device_ops virtio_ops = { virtio_notify };
+
+/* Input: how many devices, then each one's queues, queue_max, config_len, features. */
+static void add_virtio(struct domain *d, struct fuzz_in *in)
+{
+	unsigned int n = fuzz_u8(in) % (MAX_VIRTIO + 1);
+
+	nr_virtio = 0;
+	memset(virtio_bar, 0, sizeof(virtio_bar));
+	for (unsigned int dev = 0; dev < n; dev++) {
+		struct xl_virtio_op *op = &virtio_added[dev];
+		int r;
+
+		*op = (struct xl_virtio_op){ .op = XL_VIRTIO_ADD, .device_id = 1 + fuzz_u8(in) % 63,
+					     .nr_queues = 1 + fuzz_u8(in) % XL_VIRTIO_MAX_QUEUES,
+					     .queue_max = 1u << fuzz_u8(in) % 11,
+					     .config_len = fuzz_u8(in) % (XL_VIRTIO_CONFIG_MAX + 1),
+					     .device_features = fuzz_u64(in) | XL_VIRTIO_F_VERSION_1 };
+		for (unsigned int q = 0; q < XL_VIRTIO_MAX_QUEUES; q++)
+			op->ports[q] = VIRTIO_PORT(dev, q);
+		for (unsigned int i = 0; i < XL_VIRTIO_CONFIG_MAX; i++)
+			op->config[i] = (uint8_t)(i * 7 + dev);
+		r = arch_virtio_add(d, op, VIRTIO_WINDOW, &virtio_ops);
+		FUZZ_CHECK(r == (int)dev, "arch_virtio_add() %d", r);
+		nr_virtio++;
+	}
+}
+
+/* Input: device, size, offset (aligned to the size, as the engine takes only those), value. */
+static void virtio_access(struct vcpu *v, struct fuzz_in *in)
+{
+	static const unsigned int sizes[] = { 1, 2, 4, 8 };
+	unsigned int dev = fuzz_u8(in) % MAX_VIRTIO, size = sizes[fuzz_u8(in) % 4], pick = fuzz_u8(in);
+	uint64_t off = fuzz_u16(in), value = fuzz_u64(in), got;
+
+	if (dev >= nr_virtio)
+		return;
+	if (pick & 0x80) { /* past the last BAR: nothing there (the engine hands over no such address) */
+		gpa_t past = gpa_init(VIRTIO_WINDOW + nr_virtio * GUEST_VIRTIO_BAR_SIZE + (off % 0x1000 & ~7ULL));
+
+		virtio_bar[dev].store_fn(v, past, value, 8, virtio_bar[dev].opaque);
+		got = virtio_bar[dev].load_fn(v, past, 8, virtio_bar[dev].opaque);
+		FUZZ_CHECK(got == ~0ULL, "a load past the virtio BARs read %#llx", (unsigned long long)got);
+		return;
+	}
+	/* mostly the structures' first bytes (common configuration, notify, the table), anywhere else too */
+	off = pick % 4 == 0 ? off % 0x40 : pick % 4 == 1 ? 0x3000 + off % 0x40 : pick % 4 == 2 ? 0x4000 + off % 0x100
+										   : off % GUEST_VIRTIO_BAR_SIZE;
+	off &= ~(uint64_t)(size - 1);
+	if (size < 8)
+		value &= (1ULL << (8 * size)) - 1;
+	raise_allowed = notify_allowed = true;
+	if (fuzz_u8(in) & 1) {
+		virtio_bar[dev].store_fn(v, gpa_init(gpa_addr(virtio_bar[dev].base) + off), value, size,
+					 virtio_bar[dev].opaque);
+	} else {
+		got = virtio_bar[dev].load_fn(v, gpa_init(gpa_addr(virtio_bar[dev].base) + off), size,
+					      virtio_bar[dev].opaque);
+		(void)got;
+	}
+	raise_allowed = notify_allowed = false;
+}
+
+/* Input: a port (a queue's, mostly), or a request of dom0's (RESET_DONE, STATE), or time passing. */
+static void virtio_core(struct domain *d, struct fuzz_in *in)
+{
+	uint8_t what = fuzz_u8(in);
+	uint32_t x = fuzz_u32(in);
+	struct xl_virtio_op out;
+
+	raise_allowed = true;
+	switch (what % 4) {
+	case 0:
+		arch_virtio_interrupt(d, VIRTIO_PORT((x & 0xff) % 3, (x >> 8) % (XL_VIRTIO_MAX_QUEUES + 1)));
+		break;
+	case 1:
+		arch_virtio_interrupt(d, x);
+		break;
+	case 2:
+		if (x & 1)
+			(void)arch_virtio_state(d, (x >> 1) % 4, &out);
+		else
+			(void)arch_virtio_reset_done(d, (x >> 1) % 4, x >> 8 & 7);
+		break;
+	default:
+		clock_us += x % 2000000;
+		break;
+	}
+	raise_allowed = false;
+}
+
+/* What the guest cannot change of a virtio function, and what the driver's writes may make. */
+static void check_virtio(struct domain *d)
+{
+	struct guest_pci *bus = d->arch.guest_pci;
+
+	FUZZ_CHECK(bus->nr_virtio == nr_virtio, "%u virtio functions", bus->nr_virtio);
+	for (unsigned int dev = 0; dev < nr_virtio; dev++) {
+		const struct guest_virtio_fn *f = &bus->virtio[dev];
+		const struct xl_virtio_op *op = &virtio_added[dev];
+
+		FUZZ_CHECK(f->bar == VIRTIO_WINDOW + dev * GUEST_VIRTIO_BAR_SIZE && f->nr_queues == op->nr_queues &&
+				   f->queue_max == op->queue_max && f->config_len == op->config_len &&
+				   f->device_features == op->device_features &&
+				   !memcmp(f->config, op->config, sizeof(f->config)) &&
+				   !memcmp(f->ports, op->ports, sizeof(f->ports)),
+			   "virtio function %u: what dom0 gave changed", dev);
+		FUZZ_CHECK(!(f->msix_pending >> (f->nr_queues + 1)), "a pending bit past the table");
+		FUZZ_CHECK(f->msix_config == 0xffff || f->msix_config <= f->nr_queues, "config vector %u",
+			   f->msix_config);
+		if (f->status & 8)
+			FUZZ_CHECK(!(f->driver_features & ~f->device_features) &&
+					   f->driver_features & XL_VIRTIO_F_VERSION_1,
+				   "FEATURES_OK with features %#llx", (unsigned long long)f->driver_features);
+		for (unsigned int q = 0; q < XL_VIRTIO_MAX_QUEUES; q++) {
+			const struct xl_virtio_queue *vq = &f->queues[q];
+
+			FUZZ_CHECK(vq->size && !(vq->size & (vq->size - 1)) && vq->size <= f->queue_max,
+				   "queue %u's size %u", q, vq->size);
+			FUZZ_CHECK(vq->msix_vector == 0xffff || vq->msix_vector <= f->nr_queues, "queue %u's vector %u",
+				   q, vq->msix_vector);
+			FUZZ_CHECK(q < f->nr_queues || (!vq->enabled && !vq->desc && !vq->driver && !vq->device),
+				   "queue %u past the device's set up", q);
+		}
+	}
+}
+
 /* ---- the function ----------------------------------------------------------------- */
 
 static void put16(unsigned int off, uint16_t v)
@@ -298,8 +498,8 @@ static void config_access(struct vcpu *v, struct fuzz_in *in)
 	a.size = sizes[fuzz_u8(in) % 3];
 	a.in = fuzz_u8(in) & 1;
 	a.value = fuzz_u32(in);
-	if (fuzz_u8(in) % 4 == 0) { /* the bridge (slot 0), the function (1), the segment's (2), nothing (3) */
-		uint32_t slot = fuzz_u8(in) % 4;
+	if (fuzz_u8(in) % 4 == 0) { /* the bridge (slot 0), the function (1), virtio's, the segment's, nothing */
+		uint32_t slot = fuzz_u8(in) % 6;
 
 		a.port = 0xcf8;
 		a.size = 4;
@@ -331,6 +531,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vcpu vcpus[NR_CPUS];
 	uint8_t mode = fuzz_u8(&in);
 	unsigned int entries = 1 + fuzz_u16(&in) % 300;
+
+	clock_us = 0;
+	fuzzed_domain = &d;
 	int err;
 
 	remapping = mode & 1;
@@ -360,6 +563,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct xl_shm_mapping m = { .name = "fuzzring", .gpa = XL_SHM_GPA_BASE, .size = 3 << 20 };
 
 		memset(&shm_regs, 0, sizeof(shm_regs));
+		add_virtio(&d, &in); /* at ADD, before the guest first runs: before its segments */
 		guest_shm_pci_take(&d, &m, 1, SHM_REGS, &shm_ops);
 		FUZZ_CHECK(shm_regs.fn && shm_regs.read_fn, "the segment's registers not registered");
 	}
@@ -368,15 +572,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (in.len) {
 		struct vcpu *v = &vcpus[fuzz_u8(&in) % NR_CPUS];
 
-		uint8_t what = fuzz_u8(&in) % 4;
+		uint8_t what = fuzz_u8(&in) % 6;
 
-		if (what < 2)
+		if (what < 2) {
+			raise_allowed = true; /* a virtio function's MSI-X enabled: what it held goes */
 			config_access(v, &in);
-		else if (what == 2)
+			raise_allowed = false;
+		} else if (what == 2) {
 			table_store(v, &in);
-		else
+		} else if (what == 3) {
 			shm_register_access(v, &in);
+		} else if (what == 4) {
+			virtio_access(v, &in);
+		} else {
+			virtio_core(&d, &in);
+		}
 		check_device(entries);
+		check_virtio(&d);
 	}
 	guest_pci_free(&d);
 	return 0;

@@ -514,6 +514,39 @@ def msix_field(entry, field, value):
     return u8(1) + u8(0) + u8(2) + u16(0) + u8(1) + u16(entry) + u8(field) + u64(value)
 
 
+def virtio_access(offset, value, size, store=True, pick=3):
+    """fuzz_guest_pci: a load or store of size bytes at offset of virtio function 0's BAR4 (pick 3: anywhere)"""
+    return (u8(1) + u8(4) + u8(0) + u8({1: 0, 2: 1, 4: 2, 8: 3}[size]) + u8(pick) + u16(offset) + u64(value)
+            + u8(1 if store else 0))
+
+
+def virtio_interrupt(queue):
+    """fuzz_guest_pci: dom0 notifies virtio function 0's queue"""
+    return u8(0) + u8(5) + u8(0) + u32(queue << 8)
+
+
+def virtio_driver():
+    """Linux's virtio_pci_modern bringing up a two-queue block device, then a notification each way."""
+    ops = virtio_access(0x14, 0, 1) + virtio_access(0x14, 1, 1) + virtio_access(0x14, 3, 1)
+    ops += virtio_access(0x08, 0, 4) + virtio_access(0x0C, 0x6, 4)
+    ops += virtio_access(0x08, 1, 4) + virtio_access(0x0C, 1, 4) + virtio_access(0x14, 11, 1)
+    ops += virtio_access(0x14, 0, 1, store=False) + virtio_access(0x10, 0, 2)
+    for q in range(2):
+        ops += virtio_access(0x16, q, 2) + virtio_access(0x18, 64, 2) + virtio_access(0x1A, q + 1, 2)
+        ops += virtio_access(0x20, 0x100000 + q * 0x10000, 8) + virtio_access(0x28, 0x104000 + q * 0x10000, 8)
+        ops += virtio_access(0x30, 0x108000 + q * 0x10000, 8) + virtio_access(0x1C, 1, 2)
+        entry = 0x4000 + 16 * (q + 1)
+        ops += virtio_access(entry, 0xFEE03000, 4) + virtio_access(entry + 4, 0, 4)
+        ops += virtio_access(entry + 8, 0x41 + q, 4) + virtio_access(entry + 12, 0, 4)
+    ops += pci_address(2, 0x84) + pci_write32(0x80000000) + virtio_access(0x14, 15, 1)
+    ops += virtio_access(0x2000, 0, 8, store=False) + virtio_access(0x3000, 0, 2) + virtio_access(0x3004, 1, 2)
+    ops += virtio_interrupt(0) + virtio_interrupt(1) + virtio_access(0x4000 + 16 + 12, 1, 4)
+    ops += virtio_interrupt(0) + virtio_access(0x5000, 0, 8, store=False) + virtio_access(0x4000 + 16 + 12, 0, 4)
+    ops += virtio_access(0x14, 0, 1) + virtio_access(0x14, 0, 1, store=False)
+    # one device: block (id 2), two queues, 256 entries, 12 bytes of configuration
+    return u8(1) + u8(1) + u8(1) + u8(8) + u8(12) + u64(0x6) + ops
+
+
 def guest_pci_seeds():
     msi = (pci_config(0x44, 0xFEE03000) + pci_config(0x48, 0) + pci_config(0x4C, 0x41)
            + pci_config(0x40, 0x00010000))
@@ -522,9 +555,10 @@ def guest_pci_seeds():
             + msix_field(3, 2, 0x30) + msix_field(3, 3, 0))
     sizing = pci_config(0x10, 0xFFFFFFFF) + pci_address(1, 0x10) + u8(0) + u8(1) + u8(4) + u8(2) + u8(1) \
         + u32(0) + u8(1) + pci_config(0x10, 0x10000000) + pci_config(0x04, 0)
-    return {"msi-direct": u8(0) + u16(65) + msi, "msi-remapped": u8(1) + u16(65) + msi,
-            "msix-direct": u8(0) + u16(65) + msix, "msix-remapped": u8(1) + u16(65) + msix,
-            "bar-sizing": u8(0) + u16(299) + sizing}
+    none = u8(0)  # no virtio function
+    return {"msi-direct": u8(0) + u16(65) + none + msi, "msi-remapped": u8(1) + u16(65) + none + msi,
+            "msix-direct": u8(0) + u16(65) + none + msix, "msix-remapped": u8(1) + u16(65) + none + msix,
+            "bar-sizing": u8(0) + u16(299) + none + sizing, "virtio-driver": u8(0) + u16(65) + virtio_driver()}
 
 
 def cpu_policy_seed(rules, msr_rules=None):

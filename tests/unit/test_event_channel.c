@@ -505,6 +505,193 @@ static void test_page_checks(void **state)
 	assert_ptr_equal(d1->events.pending, mem[1] + MEM_SIZE - PAGE_SIZE);
 }
 
+/* ---- device ports (event_set_device(), a virtio queue's channel) --------------------- */
+
+static struct {
+	struct domain *d;
+	uint32_t port;
+	void *opaque;
+} device_calls[16];
+static unsigned int nr_device_calls;
+static int device_cookie;
+
+static void device_fn(struct domain *d, uint32_t p, void *opaque)
+{
+	assert_true(nr_device_calls < 16);
+	device_calls[nr_device_calls].d = d;
+	device_calls[nr_device_calls].port = p;
+	device_calls[nr_device_calls].opaque = opaque;
+	nr_device_calls++;
+}
+
+/* A channel dom0 connected to d (its port in *pd, dom0's in *p0), made d's device's. */
+static void device_channel(struct domain *d, int *p0, int *pd)
+{
+	int64_t r = event_connect(0, d->id);
+
+	assert_true(r >= 0);
+	*p0 = (int)(r & 0xffffffff);
+	*pd = (int)(r >> 32);
+	nr_device_calls = 0;
+	assert_int_equal(event_set_device(d, (uint32_t)*pd, device_fn, &device_cookie), 0);
+}
+
+static void test_device_port_set(void **state)
+{
+	int pa, pb, p0, pd, offered;
+
+	/* only a port connected to dom0 */
+	join(d1, d2, &pa, &pb);
+	assert_int_equal(event_set_device(d2, (uint32_t)pb, device_fn, NULL), -ENOTCONN);
+	assert_int_equal(event_set_device(d1, (uint32_t)pa, device_fn, NULL), -ENOTCONN);
+	offered = event_offer(d2, 0);
+	assert_int_equal(event_set_device(d2, (uint32_t)offered, device_fn, NULL), -ENOTCONN);
+	assert_int_equal(event_set_device(d2, 60, device_fn, NULL), -ENOTCONN); /* free */
+	assert_int_equal(event_set_device(d2, XL_EVENT_MAX_PORTS, device_fn, NULL), -EINVAL);
+	/* dom0 closed its end: not connected any more */
+	join(dom0, d2, &p0, &pd);
+	assert_int_equal(event_close(dom0, (uint32_t)p0), 0);
+	assert_int_equal(event_set_device(d2, (uint32_t)pd, device_fn, NULL), -ENOTCONN);
+	for (int i = 0; i < XL_EVENT_MAX_PORTS; i++)
+		assert_null(d2->events.ports[i].device);
+
+	/* a binding the guest made before is dropped; a second device: -EBUSY */
+	join(dom0, d2, &p0, &pd);
+	assert_int_equal(event_bind(d2, (uint32_t)pd, 0, 0x50), 0);
+	assert_int_equal(event_set_device(d2, (uint32_t)pd, NULL, NULL), -EINVAL);
+	assert_int_equal(event_set_device(d2, (uint32_t)pd, device_fn, &device_cookie), 0);
+	assert_int_equal(port(d2, pd)->vector, 0);
+	assert_int_equal(event_set_device(d2, (uint32_t)pd, device_fn, NULL), -EBUSY);
+	assert_ptr_equal(port(d2, pd)->device_opaque, &device_cookie);
+	/* dom0's end is not a device's */
+	assert_null(port(dom0, p0)->device);
+}
+
+static void test_device_port_guest_refused(void **state)
+{
+	int p0, pd, pa, pb;
+
+	device_channel(d1, &p0, &pd);
+	assert_int_equal(event_set_page(d1, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(event_set_page(dom0, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(event_send(d1, (uint32_t)pd), -EPERM);
+	assert_int_equal(event_bind(d1, (uint32_t)pd, 0, 0x40), -EPERM);
+	assert_int_equal(event_bind(d1, (uint32_t)pd, 0, 0), -EPERM);
+	assert_int_equal(event_close(d1, (uint32_t)pd), -EPERM);
+	/* the same through the hypercall */
+	assert_int_equal(hc(d1, XL_EVENT_SEND, (uint64_t)pd, 0, 0), -EPERM);
+	assert_int_equal(hc(d1, XL_EVENT_BIND, (uint64_t)pd, 0, 0x40), -EPERM);
+	assert_int_equal(hc(d1, XL_EVENT_CLOSE, (uint64_t)pd, 0, 0), -EPERM);
+	assert_int_equal(port(d1, pd)->state, XL_EVENT_CONNECTED);
+	assert_int_equal(port(d1, pd)->vector, 0);
+	assert_int_equal(port(d1, pd)->sent, 0);
+	assert_int_equal(port(dom0, p0)->received, 0);
+	assert_int_equal(*pending(dom0), 0);
+	assert_int_equal(nr_raises, 0);
+	assert_int_equal(nr_device_calls, 0);
+	/* the device sends on its port only */
+	join(d1, d2, &pa, &pb);
+	assert_int_equal(event_device_send(d1, (uint32_t)pa), -EPERM);
+	assert_int_equal(event_device_send(d1, 40), -ENOENT);
+	assert_int_equal(event_device_send(d1, XL_EVENT_MAX_PORTS), -EINVAL);
+	assert_int_equal(port(d1, pa)->sent, 0);
+	assert_int_equal(*pending(d2), 0);
+	/* its own ports the guest still uses */
+	assert_int_equal(event_send(d1, (uint32_t)pa), 0);
+	assert_int_equal(event_close(d1, (uint32_t)pa), 0);
+}
+
+static void test_device_send_and_notify(void **state)
+{
+	int p0, pd;
+	struct xl_event_status st;
+
+	device_channel(d1, &p0, &pd);
+	assert_int_equal(event_set_page(d1, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(event_set_page(dom0, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(event_bind(dom0, (uint32_t)p0, 1, 0x70), 0);
+	/* the driver notified the queue: dom0's end, as any notification */
+	assert_int_equal(event_device_send(d1, (uint32_t)pd), 0);
+	assert_int_equal(*pending(dom0), 1ULL << p0);
+	assert_int_equal(nr_raises, 1);
+	assert_ptr_equal(raises[0].v, dom0->vcpus[1]);
+	assert_int_equal(raises[0].vector, 0x70);
+	assert_int_equal(port(d1, pd)->sent, 1);
+	assert_int_equal(port(dom0, p0)->received, 1);
+	assert_int_equal(nr_device_calls, 0);
+
+	/* dom0 notifies: the device, once per notification, no bit in the guest's page */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(event_send(dom0, (uint32_t)p0), 0);
+	assert_int_equal(nr_device_calls, 3);
+	for (unsigned int i = 0; i < 3; i++) {
+		assert_ptr_equal(device_calls[i].d, d1);
+		assert_int_equal(device_calls[i].port, pd);
+		assert_ptr_equal(device_calls[i].opaque, &device_cookie);
+	}
+	assert_int_equal(*pending(d1), 0);
+	assert_int_equal(d1->events.early, 0);
+	assert_int_equal(nr_raises, 1);
+	assert_int_equal(event_status(d1, (uint32_t)pd, &st), 0);
+	assert_int_equal(st.received, 3);
+	assert_int_equal(st.raised, 3);
+	assert_int_equal(port(dom0, p0)->sent, 3);
+
+	/* dom0 closes its end: the device is not called, its port is closed */
+	assert_int_equal(event_close(dom0, (uint32_t)p0), 0);
+	assert_int_equal(nr_device_calls, 3);
+	assert_int_equal(port(d1, pd)->state, XL_EVENT_CLOSED);
+	assert_int_equal(*pending(d1), 0);
+	assert_int_equal(event_device_send(d1, (uint32_t)pd), -ENOTCONN);
+	/* still the device's: the guest cannot take the port back */
+	assert_int_equal(event_close(d1, (uint32_t)pd), -EPERM);
+	assert_int_equal(event_send(d1, (uint32_t)pd), -EPERM);
+}
+
+/* Notifications dom0 sent before the guest's page (or the device) are no bit of the guest's. */
+static void test_device_port_early(void **state)
+{
+	int64_t r = event_connect(0, 1);
+	int p0 = (int)(r & 0xffffffff), pd = (int)(r >> 32);
+
+	assert_true(r >= 0);
+	nr_device_calls = 0;
+	assert_int_equal(event_send(dom0, (uint32_t)p0), 0);
+	assert_int_equal(d1->events.early, 1ULL << pd);
+	assert_int_equal(event_set_device(d1, (uint32_t)pd, device_fn, NULL), 0);
+	assert_int_equal(event_send(dom0, (uint32_t)p0), 0);
+	assert_int_equal(nr_device_calls, 1);
+	assert_int_equal(event_set_page(d1, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(*pending(d1), 0);
+	assert_int_equal(nr_raises, 0);
+	assert_int_equal(nr_device_calls, 1);
+}
+
+static void test_device_port_destroyed(void **state)
+{
+	int p0, pd, again;
+
+	device_channel(d1, &p0, &pd);
+	assert_int_equal(event_set_page(dom0, gpa_init(PAGE_GPA)), 0);
+	log_capture_reset();
+	event_domain_destroyed(d1);
+	assert_true(log_capture_contains("1 event channel(s) closed"));
+	assert_int_equal(port(d1, pd)->state, XL_EVENT_FREE);
+	assert_null(port(d1, pd)->device);
+	assert_null(port(d1, pd)->device_opaque);
+	assert_int_equal(port(dom0, p0)->state, XL_EVENT_CLOSED);
+	assert_int_equal(*pending(dom0), 1ULL << p0); /* dom0 told */
+	assert_int_equal(event_send(dom0, (uint32_t)p0), -ENOTCONN);
+	assert_int_equal(nr_device_calls, 0);
+	/* dom0's end goes as any; the next channel on the guest's port number is no device's */
+	assert_int_equal(event_close(dom0, (uint32_t)p0), 0);
+	d1->events.closed = false; /* as if a new domain had the struct */
+	again = (int)(event_connect(0, 1) >> 32);
+	assert_int_equal(again, pd);
+	assert_null(port(d1, again)->device);
+	assert_int_equal(event_send(d1, (uint32_t)again), 0);
+}
+
 /* ---- the hypercall (hypercalls/event_call.c) ----------------------------------------- */
 
 static void test_hypercall_32bit_arguments(void **state)
@@ -615,6 +802,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_tells_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domain_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_port_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_port_guest_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_send_and_notify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_port_early, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_port_destroyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_32bit_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_connect_dom0_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypercall_status, setup, teardown),

@@ -55,6 +55,9 @@ _Static_assert(BAR_SIZE == GUEST_VIRTIO_BAR_SIZE, "the window the core keeps for
 
 #define MSI_ADDR_BASE 0xfee00000u
 #define MSI_DEST_SHIFT 12
+#define MSI_ADDR_LOGICAL (1u << 2) /* a logical destination: its id is no APIC id */
+#define MSI_ADDR_EXT_DEST 0xfe0u /* bits 11:5: destination bits above 8 (x2APIC) */
+#define MSI_DATA_LEVEL (1u << 15)
 #define ENTRY_MASKED 1u
 
 static struct guest_virtio_fn *device_of(struct domain *d, uint32_t dev)
@@ -166,12 +169,18 @@ void guest_virtio_config_write(struct domain *d, struct guest_virtio_fn *f, unsi
 
 /* ---- MSI-X ---- */
 
-/* The guest's CPU and vector a vector's message names: true if it is one (fixed or lowest priority, 32 or more). */
+/*
+ * The guest's CPU and vector a vector's message names: true if it is one -
+ * as guest_msi.c takes a real function's: fixed or lowest priority,
+ * edge-triggered, 32 or more, physically addressed to an 8-bit APIC id.
+ */
 static bool msix_target(struct domain *d, const struct guest_msix_vector *e, struct vcpu **v, uint8_t *vector)
 {
 	uint32_t apic_id = (e->addr_lo >> MSI_DEST_SHIFT) & 0xff, delivery = (e->data >> 8) & 7;
 
-	if (e->addr_hi || (e->addr_lo & 0xfff00000u) != MSI_ADDR_BASE || delivery > 1 || (e->data & 0xff) < 32)
+	if (e->addr_hi || (e->addr_lo & 0xfff00000u) != MSI_ADDR_BASE ||
+	    e->addr_lo & (MSI_ADDR_LOGICAL | MSI_ADDR_EXT_DEST) || delivery > 1 || e->data >> 16 ||
+	    e->data & MSI_DATA_LEVEL || (e->data & 0xff) < 32)
 		return false;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		if (arch_cpu_apic_id(d->vcpus[i]->pcpu) == apic_id) {
@@ -371,7 +380,8 @@ static bool common_set(struct guest_virtio_fn *f, unsigned int off, uint32_t v)
 		f->queue_select = (uint16_t)v;
 		break;
 	case 0x18:
-		if (queue_open && v && v <= f->queue_max)
+		/* a power of two (a split ring's size is one; xl_virtio_queue promises dom0 one) */
+		if (queue_open && v && !(v & (v - 1)) && v <= f->queue_max)
 			q->size = (uint16_t)v;
 		break;
 	case 0x1a:
