@@ -24,7 +24,7 @@
 # tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
 
 DOM0_OUT := $(BUILD)/dom0
-DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme e1000e
+DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme e1000e loop ext4 crc32c_generic
 DOM0_INITRD_GZIP ?= 9
 
 .PHONY: dom0-images
@@ -163,7 +163,7 @@ $(DOM0_OUT)/xls-ping: tests/linux-guest/xls-ping.c tests/shm-ring.h pv-drivers/x
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
 		$(DOM0_OUT)/xenlite-shm.ko $(GUEST_LINUX_TOOLS) \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e virtio_pci virtio_blk" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e virtio_pci virtio_blk ext4 crc32c_generic" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
 		EXTRA_KOS="$(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xenlite-shm.ko" \
 		DOM0_TEST_TOOLS="$(GUEST_LINUX_TOOLS)" \
 		DOM0_INIT=dom0-tools/guest-initrd/init \

@@ -1136,6 +1136,15 @@ test_dom0_virtio_blk() {
 	# dom0's file holds what the guest wrote
 	[ -n "${BASH_REMATCH[1]:-}" ] && expect_log "xen-lite-dom0: virtio-blk: file at 2 MiB: ${BASH_REMATCH[1]}"
 	expect_log "xen-lite-dom0: virtio-blk: file at sector 100: written by the guest"
+	# the second disk: an ext2 filesystem dom0 made, mounted by the guest's ext4, written, and
+	# mounted again in dom0
+	expect_log_regex "\\(d1 vblk\\) .*xen-lite-guest: vblk: fs: hello: hello from dom0"
+	expect_log_regex "\\(d1 vblk\\) .*xen-lite-guest: vblk: fs: unmounted"
+	expect_log "xen-lite-dom0: virtio-blk: fs: note: written in the guest"
+	wrote=$(grep -ao 'vblk: fs: blob [0-9a-f]*' "$LOG" | head -1 | cut -d' ' -f4)
+	[ ${#wrote} -eq 32 ] && expect_log "xen-lite-dom0: virtio-blk: fs: blob $wrote" ||
+		test_fail "no checksum of the guest's file: '${wrote:-nothing}'"
+	expect_log_regex "d1 \\(vblk\\): virtio device 1 \\(type 2, 1 queue\\(s\\)\\) is PCI function 00:02.0"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests"
 	expect_no_log_regex "xl-vblk: d1: .*(broken|failed|XL_IOCTL_GUEST_MAP)"
 	expect_no_log "(XL) PANIC"
