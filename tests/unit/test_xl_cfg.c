@@ -705,7 +705,8 @@ static void test_create_plan(void **state)
 				 "on_dma_fault: crash\n"
 				 "cpuid:        none\n"
 				 "msr:          none\n"
-				 "shm:          none\n");
+				 "shm:          none\n"
+				 "disk:         none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */
