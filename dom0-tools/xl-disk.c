@@ -57,13 +57,20 @@ int xl_vblk_find(char *path, size_t size)
 	return -1;
 }
 
-/* The log a disk's back-end appends to, opened (O_CLOEXEC) with its path in path; -1 if none can be. */
+/*
+ * The log a disk's back-end appends to, in LOG_DIR (XL_VBLK_LOG_DIR in the
+ * environment overrides it) made if need be, else in /tmp: opened
+ * (O_CLOEXEC), its path in path. -1 if neither can be.
+ */
 static int open_log(const char *name, const char *vdev, char *path, size_t size)
 {
-	static const char *const dirs[] = { LOG_DIR, "/tmp" };
+	const char *dirs[] = { getenv("XL_VBLK_LOG_DIR"), "/tmp" };
 
-	mkdir("/var/log", 0755);
-	mkdir(LOG_DIR, 0755);
+	if (!dirs[0] || !dirs[0][0]) {
+		dirs[0] = LOG_DIR;
+		mkdir("/var/log", 0755);
+	}
+	mkdir(dirs[0], 0755);
 	for (unsigned int i = 0; i < 2; i++) {
 		int fd;
 
@@ -129,7 +136,10 @@ static void run_backend(const char *vblk, int log, int ready, uint32_t domid, co
 		dup2(null, 0);
 	dup2(log, 1);
 	dup2(log, 2);
-	fcntl(ready, F_SETFD, 0); /* the one descriptor it keeps */
+	/* the one descriptor it keeps, as 3 (a shell script in its place could not name fd 10) */
+	if (ready != 3 && dup2(ready, 3) == 3)
+		ready = 3;
+	fcntl(ready, F_SETFD, 0);
 	snprintf(fd_text, sizeof(fd_text), "%d", ready);
 	snprintf(id_text, sizeof(id_text), "%u", domid);
 	execl(vblk, "xl-vblk", "--ready-fd", fd_text, "--serial", d->vdev, id_text, d->target,
@@ -168,8 +178,8 @@ static int start_disk(const char *file, const char *vblk, uint32_t domid, const 
 
 	log = open_log(name, d->vdev, log_path, sizeof(log_path));
 	if (log < 0) {
-		fprintf(stderr, "xl-lite: %s: disk %s: no log for its back-end (%s/ nor /tmp/): %s\n", file,
-			d->vdev, LOG_DIR, strerror(errno));
+		fprintf(stderr, "xl-lite: %s: disk %s: no log for its back-end (%s): %s\n", file, d->vdev,
+			log_path, strerror(errno));
 		return -1;
 	}
 	if (pipe(fds) || fcntl(fds[0], F_SETFD, FD_CLOEXEC) || fcntl(fds[1], F_SETFD, FD_CLOEXEC)) {
