@@ -15,7 +15,7 @@
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
-	   KEY_CPUID, KEY_MSR, KEY_SHM, KEY_COUNT };
+	   KEY_CPUID, KEY_MSR, KEY_SHM, KEY_DISK, KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
@@ -451,10 +451,10 @@ static int set_msr(struct parser *p, const struct value *v)
 
 #define SHM_FORM "\"name=NAME,size=SIZE[,mode=rw|ro]\""
 
-/* A refusal inside a shm item: the reason, at the column of the item's byte at (item i of v). */
-static int shm_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
+/* A refusal inside a list item (shm, disk): the reason, at the column of the item's byte at (item i of v). */
+static int item_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static int shm_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
+static int item_refused(struct parser *p, const struct value *v, unsigned int i, size_t at, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -483,28 +483,28 @@ static int shm_item(struct parser *p, const struct value *v, unsigned int i, str
 
 		snprintf(text, sizeof(text), "%.*s", (int)(len < 40 ? len : 40), item + at);
 		if (!eq)
-			return shm_refused(p, v, i, at, "has '%s', not FIELD=VALUE (name, size or mode)", text);
+			return item_refused(p, v, i, at, "has '%s', not FIELD=VALUE (name, size or mode)", text);
 		key_len = (size_t)(eq - (item + at));
 		for (f = 0; f < 3 && (strlen(fields[f]) != key_len || memcmp(fields[f], item + at, key_len)); f++)
 			;
 		if (f == 3)
-			return shm_refused(p, v, i, at, "has an unknown field '%.*s' (name, size or mode)",
+			return item_refused(p, v, i, at, "has an unknown field '%.*s' (name, size or mode)",
 					   (int)(key_len < 20 ? key_len : 20), item + at);
 		if (given[f])
-			return shm_refused(p, v, i, at, "gives %s twice for one segment", fields[f]);
+			return item_refused(p, v, i, at, "gives %s twice for one segment", fields[f]);
 		given[f] = true;
 		/* the value alone, NUL-terminated, in text (longer ones are refused whole) */
 		snprintf(text, sizeof(text), "%.*s", (int)(len - key_len - 1 < 40 ? len - key_len - 1 : 40), eq + 1);
 		if (f == 0 && ((problem = xl_shm_name_problem(text)) || len - key_len - 1 >= XL_SHM_NAME_MAX))
-			return shm_refused(p, v, i, at + key_len + 1, "name '%s' %s", text,
+			return item_refused(p, v, i, at + key_len + 1, "name '%s' %s", text,
 					   problem ? problem : "must be 1 to 31 characters");
 		if (f == 0)
 			memcpy(seg->name, text, strlen(text) + 1);
 		if (f == 1 && ((problem = xl_shm_size_problem(text, &seg->size)) || len - key_len - 1 > 40))
-			return shm_refused(p, v, i, at + key_len + 1, "size '%s' %s", text,
+			return item_refused(p, v, i, at + key_len + 1, "size '%s' %s", text,
 					   problem ? problem : "must be 4 KiB to 16 GiB");
 		if (f == 2 && strcmp(text, "rw") && strcmp(text, "ro"))
-			return shm_refused(p, v, i, at + key_len + 1, "mode '%s' must be \"rw\" or \"ro\"", text);
+			return item_refused(p, v, i, at + key_len + 1, "mode '%s' must be \"rw\" or \"ro\"", text);
 		if (f == 2)
 			seg->read_only = !strcmp(text, "ro");
 		at += len;
@@ -513,7 +513,7 @@ static int shm_item(struct parser *p, const struct value *v, unsigned int i, str
 		at++;
 	}
 	if (!given[0] || !given[1])
-		return shm_refused(p, v, i, 0, "has a segment without %s= (each is " SHM_FORM ")",
+		return item_refused(p, v, i, 0, "has a segment without %s= (each is " SHM_FORM ")",
 				   !given[0] ? "name" : "size");
 	return 0;
 }
@@ -535,23 +535,76 @@ static int set_shm(struct parser *p, const struct value *v)
 		struct xl_cfg_shm seg;
 
 		if (!v->item_quoted[i])
-			return shm_refused(p, v, i, 0, "has an item that is not quoted: each is " SHM_FORM);
+			return item_refused(p, v, i, 0, "has an item that is not quoted: each is " SHM_FORM);
 		if (c->nr_shm == XL_SHM_MAX_PER_DOMAIN)
-			return shm_refused(p, v, i, 0, "names more than %d segments (a domain has at most %d)",
+			return item_refused(p, v, i, 0, "names more than %d segments (a domain has at most %d)",
 					   XL_SHM_MAX_PER_DOMAIN, XL_SHM_MAX_PER_DOMAIN);
 		if (shm_item(p, v, i, &seg))
 			return -1;
 		for (unsigned int j = 0; j < c->nr_shm; j++)
 			if (!strcmp(c->shm[j].name, seg.name))
-				return shm_refused(p, v, i, 0, "names segment '%s' twice", seg.name);
+				return item_refused(p, v, i, 0, "names segment '%s' twice", seg.name);
 		c->shm[c->nr_shm++] = seg;
+	}
+	return 0;
+}
+
+#define DISK_FORM "\"TARGET[,VDEV[,ACCESS]]\""
+
+/*
+ * disk = [ "TARGET[,VDEV[,ACCESS]]", "vdev=VDEV,access=ro,target=TARGET", ... ]:
+ * at most XL_VIRTIO_MAX_DEVICES, each vdev once, a target twice only when
+ * every disk of it is read-only; a disk without a vdev gets the first xvdX no
+ * other names. A refusal points at the field at fault (the item, for one
+ * against another).
+ */
+static int set_disk(struct parser *p, const struct value *v)
+{
+	struct xl_cfg *c = p->c;
+	struct xl_cpuid_error e;
+
+	c->nr_disk = 0;
+	snprintf(p->why, sizeof(p->why), "must be a list of " DISK_FORM " strings");
+	if (v->kind != VALUE_LIST || !v->nr_items)
+		return -1;
+	for (unsigned int i = 0; i < v->nr_items; i++) {
+		struct xl_cfg_disk d;
+
+		if (!v->item_quoted[i])
+			return item_refused(p, v, i, 0, "has an item that is not quoted: each is " DISK_FORM);
+		if (c->nr_disk == XL_VIRTIO_MAX_DEVICES)
+			return item_refused(p, v, i, 0, "names more than %d disks (a guest has at most %d virtio "
+					   "devices)", XL_VIRTIO_MAX_DEVICES, XL_VIRTIO_MAX_DEVICES);
+		if (xl_disk_parse(v->item[i], &d, &e))
+			return item_refused(p, v, i, e.at, "%s", e.why);
+		for (unsigned int j = 0; j < c->nr_disk; j++) {
+			if (d.vdev[0] && !strcmp(c->disk[j].vdev, d.vdev))
+				return item_refused(p, v, i, 0, "names %s twice", d.vdev);
+			if (!strcmp(c->disk[j].target, d.target) && !(d.read_only && c->disk[j].read_only))
+				return item_refused(p, v, i, 0, "gives %.60s twice, not read-only: two back-ends "
+						   "would write it", d.target);
+		}
+		c->disk[c->nr_disk++] = d;
+	}
+	/* the disks without a vdev: the first xvdX nobody names, in order */
+	for (unsigned int i = 0, letter = 0; i < c->nr_disk; i++) {
+		while (!c->disk[i].vdev[0]) {
+			bool taken = false;
+			char name[XL_DISK_VDEV_MAX];
+
+			snprintf(name, sizeof(name), "xvd%c", 'a' + letter++);
+			for (unsigned int j = 0; j < c->nr_disk; j++)
+				taken |= !strcmp(c->disk[j].vdev, name);
+			if (!taken)
+				memcpy(c->disk[i].vdev, name, sizeof(name));
+		}
 	}
 	return 0;
 }
 
 static const struct key_rule {
 	const char *name;
-	bool takes_list; /* cpus, pci, cpuid, msr and shm; every other key takes one value */
+	bool takes_list; /* cpus, pci, cpuid, msr, shm and disk; every other key takes one value */
 	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
 } keys[KEY_COUNT] = {
 	[KEY_NAME] = { "name", false, set_name },
@@ -570,6 +623,7 @@ static const struct key_rule {
 	[KEY_CPUID] = { "cpuid", true, set_cpuid },
 	[KEY_MSR] = { "msr", true, set_msr },
 	[KEY_SHM] = { "shm", true, set_shm },
+	[KEY_DISK] = { "disk", true, set_disk },
 };
 
 static int find_key(const char *key, size_t len)
@@ -653,6 +707,12 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 		snprintf(err, err_size,
 			 "%s: vcpus must be 1 for type = \"elf\" (ELF guests have one vCPU)",
 			 key_place(p, KEY_VCPUS, where));
+		return -1;
+	}
+	if (c->type == XL_GUEST_ELF && c->nr_disk) {
+		snprintf(err, err_size,
+			 "%s: disk needs type = \"linux\" (a disk is a virtio PCI device, which only a "
+			 "Linux guest finds and drives)", key_place(p, KEY_DISK, where));
 		return -1;
 	}
 	if (c->nr_cpus && c->nr_cpus != c->vcpus) {

@@ -13,6 +13,7 @@
 
 #include "xen-lite-abi.h"
 #include "xl-cfg-cpuid.h"
+#include "xl-cfg-disk.h"
 #include "xl-cfg-msr.h"
 
 /* What the hypervisor does when the guest ends (on_poweroff, on_reboot, on_crash). */
@@ -59,6 +60,13 @@ struct xl_cfg {
 	/* shm = [ "name=NAME,size=SIZE[,mode=rw|ro]", ... ]: none (nr_shm 0) without the key */
 	struct xl_cfg_shm shm[XL_SHM_MAX_PER_DOMAIN];
 	unsigned int nr_shm;
+	/*
+	 * disk = [ "TARGET[,VDEV[,ACCESS]]", ... ]: Linux guests only, each served
+	 * by an xl-vblk that create starts; every vdev set (a free xvdX when the
+	 * string gave none); none (nr_disk 0) without the key
+	 */
+	struct xl_cfg_disk disk[XL_VIRTIO_MAX_DEVICES];
+	unsigned int nr_disk;
 };
 
 /*
@@ -81,7 +89,8 @@ bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
  * once. Required: name, kernel, memory.
  * Checked once the whole file is read (the message names the line of the
  * key at fault): a ramdisk or more than one vCPU only with type "linux",
- * cpus naming exactly vcpus CPUs, at least 64 MiB for a Linux guest.
+ * cpus naming exactly vcpus CPUs, at least 64 MiB for a Linux guest, disk
+ * only with type "linux".
  */
 int xl_cfg_parse(const char *text, struct xl_cfg *cfg, char *err, size_t err_size);
 

@@ -56,6 +56,22 @@ int xl_cmd_shm(struct xl_handle *h, const struct xl_args *a);
  */
 struct xl_cfg;
 int xl_shm_give(struct xl_handle *h, uint32_t domid, const struct xl_cfg *cfg, const char *file);
+
+/*
+ * The disk key (xl-disk.c): xl-vblk's path into path, next to the running
+ * xl-lite (/proc/self/exe's directory) or else in PATH. 0, or -1 when there is none.
+ */
+int xl_vblk_find(char *path, size_t size);
+
+/*
+ * One xl-vblk per disk of cfg for the paused domain domid, in order, each
+ * in its own session, logging to /var/log/xen-lite/vblk-NAME-VDEV.log (else
+ * /tmp/), waited for until its device is added (XL_VBLK_READY_TIMEOUT_S,
+ * default 10 s). A failure says which disk and why, with the end of its
+ * log, and ends the back-ends already started; the caller destroys the
+ * guest. The exit status.
+ */
+int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file);
 /* inject [-n] [-u] [-j] CAMPAIGN (xl-inject.c). */
 int xl_cmd_inject(struct xl_handle *h, const struct xl_args *a);
 /*

@@ -1,5 +1,8 @@
 /* xl-lite create -n: the node's checks and the plan (see xl-create-check.h). */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xl-cpu-policy-fmt.h"
 #include "xl-create-check.h"
@@ -212,6 +215,46 @@ unsigned int xl_create_check_shm(FILE *out, const char *prefix, const struct xl_
 	return problems;
 }
 
+unsigned int xl_create_check_disks(FILE *out, const char *prefix, const struct xl_cfg *cfg, const char *vblk)
+{
+	unsigned int problems = 0;
+
+	for (unsigned int i = 0; i < cfg->nr_disk; i++) {
+		const struct xl_cfg_disk *d = &cfg->disk[i];
+		const char *why = NULL;
+		struct stat st;
+
+		if (stat(d->target, &st))
+			why = strerror(errno);
+		else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+			why = "neither a file nor a block device";
+		else if (S_ISREG(st.st_mode) && st.st_size < 512)
+			why = "smaller than a sector (512 bytes)";
+		else if (access(d->target, d->read_only ? R_OK : R_OK | W_OK))
+			why = d->read_only ? "cannot be read" : "cannot be read and written (access=ro for a read-only disk)";
+		if (why) {
+			fprintf(out, "xl-lite: %s: disk %s: %s: %s\n", prefix, d->vdev, d->target, why);
+			problems++;
+		}
+	}
+	if (cfg->nr_disk && !vblk) {
+		fprintf(out, "xl-lite: %s: disk: no xl-vblk (the disks' back-end) next to xl-lite nor in PATH\n",
+			prefix);
+		problems++;
+	}
+	return problems;
+}
+
+/* disk: one line per disk, as its back-end would serve it */
+static void print_disks(FILE *f, const struct xl_cfg *cfg)
+{
+	if (!cfg->nr_disk)
+		fputs("disk:         none\n", f);
+	for (unsigned int i = 0; i < cfg->nr_disk; i++)
+		fprintf(f, "disk:         %s as %s, %s\n", cfg->disk[i].target, cfg->disk[i].vdev,
+			cfg->disk[i].read_only ? "read-only" : "read-write");
+}
+
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size)
 {
@@ -239,4 +282,5 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	print_cpuid(f, &cfg->cpuid);
 	print_msr(f, &cfg->msr);
 	print_shm(f, cfg);
+	print_disks(f, cfg);
 }

@@ -31,6 +31,14 @@ unsigned int xl_create_check(FILE *out, const char *prefix, const struct xl_cfg 
 unsigned int xl_create_check_shm(FILE *out, const char *prefix, const struct xl_cfg *cfg,
 				 const struct xl_shm_info *segs, unsigned int n);
 
+/*
+ * The same for a disk key: each target exists, is a file or a block device
+ * dom0 can read (and write, for a read-write disk), a file of at least a
+ * sector; the back-end vblk (its path, NULL: not found) is there. Reads the
+ * file system only (stat, access). Returns how many problems.
+ */
+unsigned int xl_create_check_disks(FILE *out, const char *prefix, const struct xl_cfg *cfg, const char *vblk);
+
 /* What would be created: one "key: value" line per setting, as the request would carry it. */
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size);

@@ -3,11 +3,13 @@
  * configuration (with the command line's settings), the images it names,
  * then the staged create (libxl-lite), or with -n only the checks that need
  * no change to the node (xl-create-check.c). The `cpuid` and `msr` keys'
- * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET, and a
- * `shm` key's segments are made and attached (xl-shm.c), before the guest
- * runs an instruction. Documentation/tools.md.
+ * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET, a
+ * `shm` key's segments are made and attached (xl-shm.c), and a `disk` key's
+ * back-ends started (xl-disk.c), before the guest runs an instruction.
+ * Documentation/tools.md.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,12 @@
 static const char *policy_key(const struct xl_cfg *cfg)
 {
 	return cfg->cpuid.nr ? "cpuid" : cfg->msr.nr ? "msr" : NULL;
+}
+
+/* Whether the new domain is given something while paused, before its first instruction. */
+static bool given_paused(const struct xl_cfg *cfg)
+{
+	return policy_key(cfg) || cfg->nr_shm || cfg->nr_disk;
 }
 
 /* PCI functions asked for per XL_SYSCTL_PCI_LIST for a dry run */
@@ -242,6 +250,11 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 	 */
 	if (policy_key(cfg) && xl_cpu_policy_module_ready(h, file, policy_key(cfg)) != XL_EXIT_OK)
 		problems++;
+	if (cfg->nr_disk) {
+		char vblk[PATH_MAX];
+
+		problems += xl_create_check_disks(stderr, file, cfg, xl_vblk_find(vblk, sizeof(vblk)) ? NULL : vblk);
+	}
 	if (problems) {
 		fprintf(stderr, "xl-lite: %s: dry run: the guest could not be created now\n", file);
 		return XL_EXIT_ERROR;
@@ -252,10 +265,11 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 }
 
 /*
- * The new domain, paused before its first instruction, gets its policy and
- * its segments, then runs unless -p. When any of it fails it is destroyed:
- * nothing is left behind, as for any other failed create (its segments are
- * detached with it; one the key made goes with its last domain).
+ * The new domain, paused before its first instruction, gets its policy, its
+ * segments and its disks' back-ends, then runs unless -p. When any of it
+ * fails it is destroyed: nothing is left behind, as for any other failed
+ * create (its segments are detached with it, one the key made goes with its
+ * last domain; the back-ends started are ended).
  */
 static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, const char *file,
 		       bool paused)
@@ -264,6 +278,8 @@ static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cf
 
 	if (rc == XL_EXIT_OK && cfg->nr_shm)
 		rc = xl_shm_give(h, id, cfg, file);
+	if (rc == XL_EXIT_OK && cfg->nr_disk)
+		rc = xl_disks_start(id, cfg, file);
 
 	if (rc == XL_EXIT_OK && !paused && xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, id) < 0)
 		rc = xl_report(&h->err);
@@ -278,8 +294,8 @@ static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cf
  * START) whatever the guest type, so images are not limited by the driver's
  * buffer. -n stops before creating; -c attaches to the console after. With
  * a cpuid or msr key: refused at once without the cpu-policy module. With
- * a cpuid, msr or shm key: created paused whatever -p says, given its policy
- * and its segments, then unpaused unless -p.
+ * a cpuid, msr, shm or disk key: created paused whatever -p says, given its
+ * policy, its segments and its disks' back-ends, then unpaused unless -p.
  */
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 {
@@ -305,13 +321,13 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 		return rc;
 	}
 	xl_cfg_to_create(&cfg, &req);
-	if (a->paused || policy_key(&cfg) || cfg.nr_shm)
+	if (a->paused || given_paused(&cfg))
 		req.flags |= XL_CREATE_PAUSED;
 	id = xl_create_staged(h, &req, im.kernel, im.kernel_size, im.ramdisk, im.ramdisk_size);
 	free_images(&im);
 	if (id < 0)
 		return xl_report(&h->err);
-	if ((policy_key(&cfg) || cfg.nr_shm) &&
+	if (given_paused(&cfg) &&
 	    (rc = give_paused(h, (uint32_t)id, &cfg, a->args[0], a->paused)) != XL_EXIT_OK)
 		return rc;
 	printf("%lld\n", (long long)id);

@@ -534,8 +534,8 @@ static void test_names(void **state)
  */
 static void test_shipped_examples(void **state)
 {
-	static const char *files[] = { "dom0-tools/examples/hpc-linux.cfg", "dom0-tools/examples/checksum.cfg",
-				       "dom0-tools/examples/lwk.cfg" };
+	static const char *files[] = { "dom0-tools/examples/hpc-linux.cfg", "dom0-tools/examples/linux-disk.cfg",
+				       "dom0-tools/examples/checksum.cfg", "dom0-tools/examples/lwk.cfg" };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char text[4096];
@@ -705,7 +705,8 @@ static void test_create_plan(void **state)
 				 "on_dma_fault: crash\n"
 				 "cpuid:        none\n"
 				 "msr:          none\n"
-				 "shm:          none\n");
+				 "shm:          none\n"
+				 "disk:         none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */

@@ -3,7 +3,8 @@
  * (dom0-tools/xl-shm*.c, libxl-lite-shm.c): sizes and names, the commands'
  * output and refusals over a fake hypervisor (shm_fake_node.c), dom0's
  * reads and writes through the fake mmap, and xl-lite create with a shm
- * key: paused, segments made and attached, then unpaused, or all undone.
+ * key: paused, segments made and attached, then unpaused, or all undone;
+ * with a disk key, the same with back-ends (a stand-in xl-vblk in PATH).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -502,7 +504,7 @@ static void test_create_with_shm(void **state)
 	rc_ = run("shm-destroy", "ring", NULL);
 	rc_ = run("create", "-n", cfg_path, NULL);
 	assert_int_equal(rc_, 0);
-	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndry run: nothing created\n"));
+	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndisk:         none\ndry run: nothing created\n"));
 	remove_config();
 }
 
@@ -551,6 +553,147 @@ static void test_create_rollback(void **state)
 	remove_config();
 }
 
+/* ---- create with a disk key: a stand-in xl-vblk, found in PATH ---- */
+
+/*
+ * It logs its arguments, then as its target says: "fail" ends it before its
+ * device is added, "hang" never adds it, anything else adds it (the byte on
+ * fd 3) and waits a little, as a back-end serving a guest would.
+ */
+static const char stub_vblk[] = "#!/bin/sh\n"
+				"echo \"stub: $*\"\n"
+				"case \"$6\" in\n"
+				"*fail*) echo 'xl-vblk: d3: XL_DOMCTL_VIRTIO: Device or resource busy' >&2; exit 1 ;;\n"
+				"*hang*) exec sleep 30 ;;\n"
+				"esac\n"
+				"printf r >&3\n"
+				"exec sleep 1\n";
+
+static char stub_dir[64], log_dir[80], saved_path[4096];
+
+static void stub_setup(void)
+{
+	char path[96], new_path[4096 + 80];
+	FILE *f;
+
+	snprintf(stub_dir, sizeof(stub_dir), "/tmp/xl-vblk-stub-%d", (int)getpid());
+	snprintf(log_dir, sizeof(log_dir), "%s/log", stub_dir);
+	assert_int_equal(mkdir(stub_dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/xl-vblk", stub_dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(stub_vblk, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	snprintf(saved_path, sizeof(saved_path), "%s", getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin");
+	snprintf(new_path, sizeof(new_path), "%s:%s", stub_dir, saved_path);
+	setenv("PATH", new_path, 1);
+	setenv("XL_VBLK_LOG_DIR", log_dir, 1);
+	setenv("XL_VBLK_READY_TIMEOUT_S", "1", 1);
+}
+
+static void stub_cleanup(void)
+{
+	static const char *const files[] = { "xl-vblk", "log/vblk-disky-xvda.log", "log/vblk-disky-xvdb.log",
+					     "log/vblk-disky-xvdc.log", "log" };
+	char path[160];
+
+	for (unsigned int i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", stub_dir, files[i]);
+		if (unlink(path))
+			rmdir(path);
+	}
+	assert_int_equal(rmdir(stub_dir), 0);
+	setenv("PATH", saved_path, 1);
+	unsetenv("XL_VBLK_LOG_DIR");
+	unsetenv("XL_VBLK_READY_TIMEOUT_S");
+}
+
+/* What the back-end of vdev logged (its log, read whole into buf). */
+static const char *vblk_log(const char *vdev, char *buf, size_t size)
+{
+	char path[160];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/vblk-disky-%s.log", log_dir, vdev);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void write_disk_config(const char *disks)
+{
+	FILE *f;
+
+	write_config("");
+	f = fopen(cfg_path, "w");
+	assert_non_null(f);
+	fprintf(f, "name = \"disky\"\ntype = \"linux\"\nkernel = \"%s\"\nmemory = 64\ndisk = [ %s ]\n", kernel_path, disks);
+	fclose(f);
+}
+
+static void test_create_with_disks(void **state)
+{
+	char want[1024], log[1024];
+	int rc_;
+
+	fake_reset(guests);
+	stub_setup();
+	/* two back-ends, in order, each told its serial, domain, target and access; then the guest runs */
+	write_disk_config("\"/srv/a.img,xvda\", \"vdev=xvdc,access=ro,target=/srv/b,c.img\"");
+	rc_ = run("create", cfg_path, NULL);
+	expect(0, "3\n", "");
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nUNPAUSE d3\n");
+	assert_string_equal(vblk_log("xvda", log, sizeof(log)), "stub: --ready-fd 3 --serial xvda 3 /srv/a.img rw\n");
+	assert_string_equal(vblk_log("xvdc", log, sizeof(log)), "stub: --ready-fd 3 --serial xvdc 3 /srv/b,c.img ro\n");
+	/* -p: left paused */
+	rc_ = run("create", "-p", cfg_path, NULL);
+	assert_int_equal(rc_, 0);
+	assert_null(strstr(fake.log, "UNPAUSE d4"));
+	/* the second back-end fails: which disk, why (its log's end), the guest destroyed */
+	fake_reset(guests);
+	write_disk_config("\"/srv/a.img,xvda\", \"/srv/fail.img,xvdb\"");
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want),
+		 "xl-lite: %s: disk xvdb (/srv/fail.img): its back-end failed before adding the device (exit status 1); "
+		 "its log, %s/vblk-disky-xvdb.log:\n"
+		 "stub: --ready-fd 3 --serial xvdb 3 /srv/fail.img rw\n"
+		 "xl-vblk: d3: XL_DOMCTL_VIRTIO: Device or resource busy\n",
+		 cfg_path, log_dir);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	/* one that never adds its device: killed after XL_VBLK_READY_TIMEOUT_S */
+	fake_reset(guests);
+	write_disk_config("\"/srv/hang.img\"");
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want),
+		 "xl-lite: %s: disk xvda (/srv/hang.img): its back-end did not add the device within 1 s "
+		 "(XL_VBLK_READY_TIMEOUT_S): killed; its log, %s/vblk-disky-xvda.log:\n"
+		 "stub: --ready-fd 3 --serial xvda 3 /srv/hang.img rw\n",
+		 cfg_path, log_dir);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	/* no xl-vblk anywhere: refused, the guest destroyed */
+	fake_reset(guests);
+	setenv("PATH", "/nonexistent", 1);
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want), "xl-lite: %s: disk: no xl-vblk (the disks' back-end) next to xl-lite nor in PATH\n",
+		 cfg_path);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	/* the dry run: the disks, and each target checked */
+	rc_ = run("create", "-n", cfg_path, NULL);
+	assert_int_equal(rc_, 1);
+	assert_non_null(strstr(err_text, "disk xvda: /srv/hang.img: No such file or directory\n"));
+	assert_non_null(strstr(err_text, "disk: no xl-vblk"));
+	remove_config();
+	stub_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_create_with_shm),
 		cmocka_unit_test(test_create_rollback),
+		cmocka_unit_test(test_create_with_disks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
