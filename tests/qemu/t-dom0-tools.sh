@@ -1126,7 +1126,8 @@ test_dom0_virtio_blk() {
 		"xen-lite-dom0: virtio-blk: node unchanged"
 	expect_log_regex "d1 \\(vblk\\): virtio device 0 \\(type 2, 1 queue\\(s\\)\\) is PCI function 00:01.0"
 	expect_log_regex "\\(d1 vblk\\) .*virtio_blk virtio0: \\[vda\\] 16384 512-byte logical blocks"
-	expect_log_regex "\\(d1 vblk\\) .*xen-lite-guest: vblk: /dev/vda, 16384 sectors, serial xl-test-disk"
+	expect_log "xen-lite-dom0: create-n: disk:         /tmp/disk.img as xvda, read-write"
+	expect_log_regex "\\(d1 vblk\\) .*xen-lite-guest: vblk: /dev/vda, 16384 sectors, serial xvda"
 	expect_log_regex "\\(d1 vblk\\) .*xen-lite-guest: vblk: sector 5: xen-lite virtio-blk sector 5"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: queue of [0-9]+ entries at 0x[0-9a-f]+, event index on"
 	wrote=$(grep -ao 'vblk: wrote [0-9a-f]*, read back [0-9a-f]*' "$LOG" | tail -1)
