@@ -15,8 +15,14 @@ $(BUILD)/pkg/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/package.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITE_SRCS)
 
+# the virtio-blk back-end that xl-lite create starts, next to it (Documentation/virtio.md)
+$(BUILD)/pkg/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/virtio-blk.h \
+		dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h mk/package.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)
+
 # (MODULES: mk/modules.mk, read before this file)
-PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(MODULES)
+PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(MODULES)
 
 .PHONY: install deb
 install: $(PKG_INPUTS)

@@ -43,14 +43,16 @@ hypervisor() {
 
 utils() {
 	install -D -m 0755 "$BUILD/pkg/xl-lite" "$dest$PREFIX/sbin/xl-lite"
+	install -D -m 0755 "$BUILD/pkg/xl-vblk" "$dest$PREFIX/sbin/xl-vblk"
 	for cfg in dom0-tools/examples/*.cfg; do
 		install -D -m 0644 "$cfg" "$dest$DOCDIR/examples/$(basename "$cfg")"
 	done
-	for doc in config.md tools.md iommu.md linux-guests.md; do
+	for doc in config.md tools.md iommu.md linux-guests.md virtio.md; do
 		install -D -m 0644 "Documentation/$doc" "$dest$DOCDIR/$doc"
 	done
 	install_man xl-lite.1 1
 	install_man xl-lite.cfg.5 5
+	install_man xl-vblk.8 8
 	# bash-completion's directory, where it looks a command's completion up when first asked
 	install -D -m 0644 dom0-tools/xl-lite.bash-completion \
 		"$dest$PREFIX/share/bash-completion/completions/xl-lite"
