@@ -58,8 +58,13 @@ static void notify(struct domain *d, uint32_t port, bool counted)
 		return;
 	}
 	old = __atomic_fetch_or(d->events.pending, bit, __ATOMIC_SEQ_CST);
-	if ((old & bit) || !ep->vector || ep->vcpu >= d->nr_vcpus)
+	if (old & bit)
 		return; /* coalesced: the receiver has not taken the last one yet */
+	if (!ep->vector || ep->vcpu >= d->nr_vcpus) {
+		ep->unraised = true; /* a binding made before the guest takes the bit raises it (BIND) */
+		return;
+	}
+	ep->unraised = false;
 	ep->raised++;
 	arch_event_raise(d->vcpus[ep->vcpu], ep->vector);
 }
@@ -231,19 +236,19 @@ int event_bind(struct domain *d, uint32_t port, uint32_t vcpu, uint32_t vector)
 	} else if (ep->device) {
 		err = -EPERM;
 	} else {
-		bool changed = ep->vcpu != vcpu || ep->vector != vector;
-
 		ep->vcpu = (uint16_t)vcpu;
 		ep->vector = (uint8_t)vector;
 		/*
-		 * Notified before it was bound (or where it was bound before): its bit
-		 * is set, and stays so until the guest takes it - which, without this
-		 * one interrupt, nothing would make it do (later notifications find the
-		 * bit set and raise nothing). Bound again as it was, the interrupt for
-		 * that bit went there already.
+		 * Notified while it was not bound: its bit is set, and stays so until
+		 * the guest takes it - which, without this one interrupt, nothing
+		 * would make it do (later notifications find the bit set and raise
+		 * nothing). A bit that raised a vector already raises none again: a
+		 * driver that binds at every wait, or moves its interrupt, gets one
+		 * interrupt per notification.
 		 */
-		if (changed && vector && d->events.pending &&
+		if (vector && ep->unraised && d->events.pending &&
 		    (__atomic_load_n(d->events.pending, __ATOMIC_ACQUIRE) & (1ULL << port))) {
+			ep->unraised = false;
 			ep->raised++;
 			arch_event_raise(d->vcpus[vcpu], (uint8_t)vector);
 		}

@@ -21,6 +21,7 @@ struct event_port {
 	uint32_t remote_domid;
 	struct domain *remote; /* while connected: valid under the event lock */
 	uint64_t sent, received, raised;
+	bool unraised; /* its bit was set by a notification that raised nothing (it was not bound) */
 	/* a device's port (event_set_device()): notifications go to it, not to the page */
 	void (*device)(struct domain *d, uint32_t port, void *opaque);
 	void *device_opaque;
