@@ -223,7 +223,8 @@ struct xl_domain_info {
  * the guest (the guest's end belongs to the device: the guest cannot bind,
  * send on or close it). Buffer: struct xl_virtio_op; arg: the guest's id.
  *   ADD: before the guest first runs; returns the device's index.
- *   STATE: fills in the driver's side (features, status, queues); returns 0.
+ *   STATE: fills in the driver's side (features, status, queues) and the
+ *     queues' ports (a back-end that takes over finds its channels); returns 0.
  *   RESET_DONE: the back-end has dropped what it had of the queues after the
  *     driver reset the device (reset_count as STATE gave it); until then the
  *     driver reads a non-zero status. Returns 0.
@@ -256,7 +257,7 @@ struct xl_virtio_op {
 	uint32_t nr_queues; /* 1 to XL_VIRTIO_MAX_QUEUES */
 	uint32_t queue_max; /* a power of two, at most XL_VIRTIO_MAX_QUEUE_SIZE */
 	uint32_t config_len; /* at most XL_VIRTIO_CONFIG_MAX */
-	uint32_t ports[XL_VIRTIO_MAX_QUEUES]; /* queue q: the guest's end of a channel to dom0 */
+	uint32_t ports[XL_VIRTIO_MAX_QUEUES]; /* queue q: the guest's end of a channel to dom0 (STATE: out too) */
 	uint64_t device_features; /* must include XL_VIRTIO_F_VERSION_1 */
 	uint8_t config[XL_VIRTIO_CONFIG_MAX]; /* the device-specific configuration the driver reads */
 	/* STATE (out); RESET_DONE (reset_count in) */

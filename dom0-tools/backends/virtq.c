@@ -307,6 +307,20 @@ int virtq_push(struct virtq *q, const struct guest_mem *m, uint16_t head, uint32
 	return 0;
 }
 
+int virtq_resume(struct virtq *q, const struct guest_mem *m)
+{
+	uint8_t *used = used_ring(q, m);
+
+	if (!used)
+		return -1;
+	/* what the device ring says was done is done; everything after it is taken again */
+	q->used_idx = load16(used + 2);
+	q->last_avail = q->used_idx;
+	q->signalled = q->used_idx;
+	q->used_flags = 0;
+	return 0;
+}
+
 /* ---- notifications ---- */
 
 /* 2.7.10: the driver asked for an interrupt when the device ring passes event */

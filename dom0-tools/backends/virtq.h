@@ -87,6 +87,15 @@ int virtq_setup(struct virtq *q, unsigned int size, uint64_t desc, uint64_t avai
 void virtq_reset(struct virtq *q);
 
 /*
+ * A queue set up (virtq_setup) by a back-end that takes over from one that
+ * ended: the device ring's index is where it goes on - every request the
+ * driver made after the last one completed is taken again (a back-end that
+ * completes requests in order, as xl-vblk does, left exactly those undone).
+ * 0, or -1 with the queue broken (its device ring outside RAM).
+ */
+int virtq_resume(struct virtq *q, const struct guest_mem *m);
+
+/*
  * Takes the next available chain into *r: 1, 0 when none is available, or
  * -1 with the queue broken (now or before).
  */

@@ -7,10 +7,13 @@
  * dom0's (virtio-blk.c) and interrupts the guest through the queue's event
  * channel. It ends when the guest does.
  *
- *   xl-vblk [--ready-fd N] [--serial S] DOMID FILE [ro|rw]
+ *   xl-vblk [--ready-fd N] [--serial S] [--resume DEVICE] DOMID FILE [ro|rw]
  *
  * --ready-fd: a byte is written there, and the descriptor closed, once the
  * device is added (xl-lite create waits for it before it starts the guest).
+ * --resume: take over device DEVICE of a guest whose back-end ended (killed,
+ * crashed): its channel is found again, and the requests the driver made
+ * since the last one completed are carried out.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +56,7 @@ struct backend {
 	struct vblk blk;
 	struct virtq q;
 	uint32_t reset_seen;
+	bool resuming; /* the queue is taken over from a back-end that ended */
 	uint64_t requests, interrupts;
 };
 
@@ -151,6 +155,28 @@ static int add_device(struct backend *b)
 	return 0;
 }
 
+/* Device dev of the guest again, and dom0's end of its queue's channel. */
+static int take_over(struct backend *b, int dev)
+{
+	struct xl_virtio_op st = { .op = XL_VIRTIO_STATE, .device = (uint32_t)dev };
+	struct xl_event_status es;
+
+	if (xl_hypercall(&b->h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &st, sizeof(st), b->domid) < 0)
+		return fail(b, "finding the device");
+	b->device = dev;
+	b->guest_port = st.ports[0];
+	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++)
+		if (!xl_event_status(&b->h, p, &es) && es.state == XL_EVENT_CONNECTED && es.remote_domid == b->domid &&
+		    es.remote_port == b->guest_port) {
+			b->dom0_port = p;
+			b->resuming = true;
+			return 0;
+		}
+	fprintf(stderr, "xl-vblk: d%u: no channel of dom0's joined to the device's port %u\n", b->domid,
+		b->guest_port);
+	return 1;
+}
+
 /* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
 static int read_state(struct backend *b, struct xl_virtio_op *st)
 {
@@ -166,7 +192,7 @@ static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 	struct xl_virtio_op done = { .op = XL_VIRTIO_RESET_DONE, .device = (uint32_t)b->device,
 				     .reset_count = st->reset_count };
 
-	if (st->reset_count == b->reset_seen)
+	if (st->reset_count == b->reset_seen && !b->resuming)
 		return;
 	virtq_reset(&b->q);
 	b->reset_seen = st->reset_count;
@@ -184,10 +210,13 @@ static bool queue_ready(struct backend *b, const struct xl_virtio_op *st)
 	if (!(st->status & STATUS_DRIVER_OK) || !q->enabled)
 		return false;
 	if (virtq_setup(&b->q, q->size, q->desc, q->driver, q->device,
-			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX))) {
+			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
+	    (b->resuming && virtq_resume(&b->q, &(struct guest_mem){ view_at, &b->view, view_span }))) {
 		fprintf(stderr, "xl-vblk: d%u: the driver's queue: %s\n", b->domid, b->q.broken_reason);
 		return false;
 	}
+	if (b->resuming)
+		printf("xl-vblk: d%u: taken over at request %u\n", b->domid, b->q.last_avail);
 	printf("xl-vblk: d%u: queue of %u entries at %#" PRIx64 ", event index %s\n", b->domid, q->size, q->desc,
 	       b->q.event_idx ? "on" : "off");
 	fflush(stdout);
@@ -223,14 +252,16 @@ static int run(struct backend *b)
 {
 	struct xl_virtio_op st;
 
-	for (;;) {
-		if (xl_event_wait(&b->h, b->dom0_port, WAIT_MS) && b->h.err.err != ETIMEDOUT)
+	/* a back-end that takes over looks at once: the notifications it missed may be long gone */
+	for (bool look = b->resuming;; look = false) {
+		if (!look && xl_event_wait(&b->h, b->dom0_port, WAIT_MS) && b->h.err.err != ETIMEDOUT)
 			break; /* the channel is gone: so is the guest */
 		if (read_state(b, &st))
 			break;
 		follow_resets(b, &st);
 		if (queue_ready(b, &st))
 			serve(b);
+		b->resuming = false;
 	}
 	printf("xl-vblk: d%u: the guest is gone: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64
 	       " written, %" PRIu64 " flushes, %" PRIu64 " errors), %" PRIu64 " interrupts\n",
@@ -265,14 +296,14 @@ static int open_disk(struct backend *b, const char *file, bool ro)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: xl-vblk [--ready-fd N] [--serial S] DOMID FILE [ro|rw]\n");
+	fprintf(stderr, "usage: xl-vblk [--ready-fd N] [--serial S] [--resume DEVICE] DOMID FILE [ro|rw]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	static struct backend b;
-	int ready_fd = -1, i = 1;
+	int ready_fd = -1, resume = -1, i = 1;
 	const char *serial = "xen-lite";
 	char *end;
 
@@ -281,6 +312,8 @@ int main(int argc, char **argv)
 			ready_fd = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--serial"))
 			serial = argv[i + 1];
+		else if (!strcmp(argv[i], "--resume") && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+			resume = atoi(argv[i + 1]);
 		else
 			return usage();
 		i += 2;
@@ -297,7 +330,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (xl_open(&b.h))
 		return fail(&b, "/dev/xenlite");
-	if (add_device(&b) || map_guest(&b))
+	if ((resume >= 0 ? take_over(&b, resume) : add_device(&b)) || map_guest(&b))
 		return 1;
 	printf("xl-vblk: d%u: %s, %" PRIu64 " sectors%s: virtio device %d, dom0 port %u\n", b.domid, argv[i + 1],
 	       b.blk.capacity, b.blk.read_only ? ", read-only" : "", b.device, b.dom0_port);

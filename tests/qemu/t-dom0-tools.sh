@@ -1146,6 +1146,11 @@ test_dom0_virtio_blk() {
 	[ ${#wrote} -eq 32 ] && expect_log "xen-lite-dom0: virtio-blk: fs: blob $wrote" ||
 		test_fail "no checksum of the guest's file: '${wrote:-nothing}'"
 	expect_log_regex "d1 \\(vblk\\): virtio device 1 \\(type 2, 1 queue\\(s\\)\\) is PCI function 00:02.0"
+	# the first disk's back-end killed while the guest paused, another took over and served
+	# the rest (the guest's write and read back above went through it)
+	expect_log_regex "xen-lite-dom0: virtio-blk: back-end [0-9]+ killed"
+	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: taken over at request [1-9][0-9]*"
+	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests \\([0-9]+ read, [1-9][0-9]* written"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests"
 	expect_no_log_regex "xl-vblk: d1: .*(broken|failed|XL_IOCTL_GUEST_MAP)"
 	expect_no_log "(XL) PANIC"

@@ -122,6 +122,39 @@ static void test_pop_push_round_trip(void **state)
 	assert_false(g.q.broken);
 }
 
+/* A back-end that ended after taking two chains and completing one: its successor takes the second again */
+static void test_resume_takes_over(void **state)
+{
+	const struct fg_buf bufs[] = { { 16, false }, { 1, true } };
+	uint16_t heads[3];
+
+	for (int i = 0; i < 3; i++) {
+		heads[i] = fg_chain(&g, bufs, 2, NULL);
+		fg_make_avail(&g, heads[i]);
+	}
+	assert_int_equal(pop(), 1);
+	assert_int_equal(virtq_push(&g.q, &g.mem, req.head, 1), 0);
+	assert_int_equal(pop(), 1); /* taken, never completed: the back-end ends here */
+	assert_int_equal(req.head, heads[1]);
+	/* its successor: the same queue set up afresh, then resumed from the device ring */
+	assert_int_equal(virtq_setup(&g.q, g.size, g.desc, g.avail, g.used, false), 0);
+	assert_int_equal(virtq_resume(&g.q, &g.mem), 0);
+	assert_int_equal(g.q.last_avail, 1);
+	assert_int_equal(g.q.used_idx, 1);
+	assert_int_equal(pop(), 1);
+	assert_int_equal(req.head, heads[1]);
+	assert_int_equal(virtq_push(&g.q, &g.mem, req.head, 1), 0);
+	assert_int_equal(pop(), 1);
+	assert_int_equal(req.head, heads[2]);
+	assert_int_equal(virtq_push(&g.q, &g.mem, req.head, 1), 0);
+	assert_int_equal(fg_used_idx(&g), 3);
+	assert_int_equal(pop(), 0);
+	/* a device ring outside the guest's RAM: broken, not followed */
+	assert_int_equal(virtq_setup(&g.q, g.size, g.desc, g.avail, 0x10000000, false), 0);
+	assert_int_equal(virtq_resume(&g.q, &g.mem), -1);
+	assert_true(g.q.broken);
+}
+
 static void test_several_chains(void **state)
 {
 	const struct fg_buf a[] = { { 8, false } };
@@ -580,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_setup_checks_layout),
 		T(test_reset),
 		T(test_pop_push_round_trip),
+		T(test_resume_takes_over),
 		T(test_several_chains),
 		T(test_zero_length_buffers_skipped),
 		T(test_index_wrap),

@@ -577,6 +577,8 @@ int arch_virtio_state(struct domain *d, uint32_t dev, struct xl_virtio_op *out)
 	out->driver_features = f->driver_features;
 	out->status = f->status;
 	out->reset_count = f->reset_count;
+	out->nr_queues = f->nr_queues;
+	memcpy(out->ports, f->ports, sizeof(out->ports));
 	memcpy(out->queues, f->queues, sizeof(out->queues));
 	spin_unlock_irqrestore(&d->arch.guest_pci->lock, irq);
 	return 0;
