@@ -11,6 +11,43 @@
 
 #include "virtio-net.h"
 
+/* ---- addresses ---- */
+
+void vnet_default_mac(uint32_t domid, unsigned int n, uint8_t mac[6])
+{
+	const uint8_t m[6] = { 0x02, 0x58, 0x4c, (uint8_t)(domid >> 8), (uint8_t)domid, (uint8_t)n };
+
+	memcpy(mac, m, 6);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int vnet_parse_mac(const char *s, uint8_t mac[6])
+{
+	uint8_t m[6];
+
+	for (unsigned int i = 0; i < 6; i++) {
+		int hi = hex_digit(s[3 * i]), lo = hi < 0 ? -1 : hex_digit(s[3 * i + 1]);
+
+		if (hi < 0 || lo < 0 || s[3 * i + 2] != (i < 5 ? ':' : '\0'))
+			return -1;
+		m[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (m[0] & 1 || !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]))
+		return -1;
+	memcpy(mac, m, 6);
+	return 0;
+}
+
 /* ---- features and configuration ---- */
 
 uint64_t vnet_features(void)

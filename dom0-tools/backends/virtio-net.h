@@ -58,6 +58,19 @@ struct vnet {
 	uint64_t rx_dropped; /* frames not delivered: refused ones and those of rx_errors */
 };
 
+/*
+ * The default MAC address of guest domid's network device n: locally
+ * administered, unicast, 02:58:4c ("XL") then domid's low 16 bits and n.
+ */
+void vnet_default_mac(uint32_t domid, unsigned int n, uint8_t mac[6]);
+
+/*
+ * "XX:XX:XX:XX:XX:XX" (hex digits, either case) into mac: 0, or -1 (nothing
+ * written) if s is not that, or is a multicast or all-zero address, which no
+ * interface may have.
+ */
+int vnet_parse_mac(const char *s, uint8_t mac[6]);
+
 /* The features the device offers */
 uint64_t vnet_features(void);
 

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../../dom0-tools/backends/tap.h"
 #include "../../dom0-tools/backends/virtio-net.h"
 #include "virtq_fake_guest.h"
 
@@ -398,6 +399,63 @@ static void test_counters(void **state)
 	assert_true(!net.tx_errors && !net.tx_dropped && !net.rx_errors && !net.rx_dropped);
 }
 
+/* ---- names and addresses ---- */
+
+static void test_default_mac(void **state)
+{
+	static const uint8_t want[6] = { 0x02, 0x58, 0x4c, 0x01, 0x2c, 0x03 };
+	uint8_t mac[6];
+
+	vnet_default_mac(300, 3, mac);
+	assert_memory_equal(mac, want, 6);
+	vnet_default_mac(0x12345678, 0, mac);
+	assert_int_equal(mac[3], 0x56);
+	assert_int_equal(mac[4], 0x78);
+	assert_int_equal(mac[5], 0);
+	assert_int_equal(mac[0] & 3, 2); /* locally administered, unicast */
+}
+
+static void test_parse_mac(void **state)
+{
+	static const uint8_t want[6] = { 0x02, 0xab, 0xCD, 0x00, 0x9f, 0xf0 };
+	static const char *const bad[] = {
+		"", "02:ab:cd:00:9f", "02:ab:cd:00:9f:f", "02:ab:cd:00:9f:f0:", "02:ab:cd:00:9f:f0:11",
+		"02-ab-cd-00-9f-f0", "02:ab:cd:00:9g:f0", " 02:ab:cd:00:9f:f0", "2:ab:cd:00:9f:f0",
+		"01:00:5e:00:00:01", /* multicast */
+		"ff:ff:ff:ff:ff:ff", /* broadcast */
+		"00:00:00:00:00:00",
+	};
+	uint8_t mac[6];
+
+	assert_int_equal(vnet_parse_mac("02:ab:CD:00:9f:F0", mac), 0);
+	assert_memory_equal(mac, want, 6);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(mac, 0x11, 6);
+		assert_int_equal(vnet_parse_mac(bad[i], mac), -1);
+		for (unsigned int k = 0; k < 6; k++)
+			assert_int_equal(mac[k], 0x11);
+	}
+}
+
+static void test_tap_names(void **state)
+{
+	char name[TAP_NAME_MAX], err[256];
+
+	tap_default_name(7, 0, name);
+	assert_string_equal(name, "xlv7.0");
+	tap_default_name(4294967295u, 9, name);
+	assert_string_equal(name, "xlv4294967295.9"); /* 15 characters: the longest */
+	/* names refused before anything is opened, saying why */
+	assert_int_equal(tap_open("a-name-of-16-chr", NULL, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "a-name-of-16-chr"));
+	assert_non_null(strstr(err, "Invalid argument"));
+	assert_int_equal(tap_open("", NULL, err, sizeof(err)), -1);
+	assert_int_equal(tap_open("a/b", NULL, err, sizeof(err)), -1);
+	assert_int_equal(tap_open("xlv1.0", "a-bridge-name-16", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bridge"));
+	assert_int_equal(tap_open("xlv1.0", "br0", err, 0), -1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -418,6 +476,9 @@ int main(void)
 		T(test_rx_readable_buffer),
 		T(test_rx_frame_refused),
 		T(test_counters),
+		T(test_default_mac),
+		T(test_parse_mac),
+		T(test_tap_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
