@@ -71,8 +71,8 @@ int tap_open(const char *name, const char *bridge, char *err, size_t errlen)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		e = errno;
-		snprintf(err, errlen, "creating the TAP device %s (TUNSETIFF)%s", name,
-			 e == EBUSY ? ", which is in use" : e == EINVAL ? ", a name another kind of device has?" : "");
+		snprintf(err, errlen, "creating the TAP device %s (TUNSETIFF%s)", name,
+			 e == EBUSY ? ": in use" : e == EINVAL ? ": the name of another kind of interface?" : "");
 		return failed(err, errlen, e, fd, -1);
 	}
 	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -106,9 +106,9 @@ int tap_open(const char *name, const char *bridge, char *err, size_t errlen)
 		ifr.ifr_ifindex = (int)index;
 		if (ioctl(sock, SIOCBRADDIF, &ifr) < 0) {
 			e = errno;
-			snprintf(err, errlen, "adding %s to the bridge %s (SIOCBRADDIF)%s", name, bridge,
-				 e == ENODEV ? ", which does not exist" :
-				 e == EOPNOTSUPP || e == EINVAL ? ", which is not a bridge?" : "");
+			snprintf(err, errlen, "adding %s to the bridge %s (SIOCBRADDIF%s)", name, bridge,
+				 e == ENODEV ? ": no such interface" :
+				 e == EOPNOTSUPP || e == EINVAL ? ": not a bridge?" : "");
 			return failed(err, errlen, e, fd, sock);
 		}
 	}
