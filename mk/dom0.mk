@@ -24,7 +24,7 @@
 # tests/bench/bench-linux-boot.sh times that boot natively and as dom0.
 
 DOM0_OUT := $(BUILD)/dom0
-DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme e1000e loop ext4 crc32c_generic
+DOM0_INITRD_MODULES ?= ahci sd_mod virtio_blk virtio_pci nvme e1000e loop ext4 crc32c_generic tun bridge
 DOM0_INITRD_GZIP ?= 9
 
 .PHONY: dom0-images
@@ -109,9 +109,18 @@ $(DOM0_OUT)/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backend
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)
 
+# its network sibling: a TAP device in dom0, a thread per queue's port (-pthread)
+VNET_SRCS := dom0-tools/backends/xl-vnet.c dom0-tools/backends/virtq.c dom0-tools/backends/virtio-net.c \
+	dom0-tools/backends/tap.c dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c
+VNET_HDRS := dom0-tools/backends/virtq.h dom0-tools/backends/virtio-net.h dom0-tools/backends/tap.h \
+	dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
+$(DOM0_OUT)/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -pthread -o $@ $(VNET_SRCS)
+
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
 DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold \
-	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk
+	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk $(DOM0_OUT)/xl-vnet
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -163,7 +172,7 @@ $(DOM0_OUT)/xls-ping: tests/linux-guest/xls-ping.c tests/shm-ring.h pv-drivers/x
 $(GUEST_LINUX_INITRD): $(DOM0_OUT)/vmlinuz $(DOM0_OUT)/xenlite-guest.ko $(DOM0_OUT)/xenlite-hostile.ko \
 		$(DOM0_OUT)/xenlite-shm.ko $(GUEST_LINUX_TOOLS) \
 		dom0-tools/guest-initrd/init scripts/mk-dom0-initrd.sh mk/dom0.mk
-	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e virtio_pci virtio_blk ext4 crc32c_generic" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
+	$(Q)BUILD=$(BUILD) DOM0_INITRD_MODULES="msr nvme e1000e virtio_pci virtio_blk virtio_net ext4 crc32c_generic" XENLITE_KO=$(DOM0_OUT)/xenlite-guest.ko XL_LITE="" \
 		EXTRA_KOS="$(DOM0_OUT)/xenlite-hostile.ko $(DOM0_OUT)/xenlite-shm.ko" \
 		DOM0_TEST_TOOLS="$(GUEST_LINUX_TOOLS)" \
 		DOM0_INIT=dom0-tools/guest-initrd/init \

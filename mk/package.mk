@@ -21,8 +21,13 @@ $(BUILD)/pkg/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backen
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)
 
+# the virtio-net back-end, next to it
+$(BUILD)/pkg/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/package.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -pthread -o $@ $(VNET_SRCS)
+
 # (MODULES: mk/modules.mk, read before this file)
-PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(MODULES)
+PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet $(MODULES)
 
 .PHONY: install deb
 install: $(PKG_INPUTS)

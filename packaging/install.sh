@@ -44,6 +44,7 @@ hypervisor() {
 utils() {
 	install -D -m 0755 "$BUILD/pkg/xl-lite" "$dest$PREFIX/sbin/xl-lite"
 	install -D -m 0755 "$BUILD/pkg/xl-vblk" "$dest$PREFIX/sbin/xl-vblk"
+	install -D -m 0755 "$BUILD/pkg/xl-vnet" "$dest$PREFIX/sbin/xl-vnet"
 	for cfg in dom0-tools/examples/*.cfg; do
 		install -D -m 0644 "$cfg" "$dest$DOCDIR/examples/$(basename "$cfg")"
 	done
@@ -53,6 +54,7 @@ utils() {
 	install_man xl-lite.1 1
 	install_man xl-lite.cfg.5 5
 	install_man xl-vblk.8 8
+	install_man xl-vnet.8 8
 	# bash-completion's directory, where it looks a command's completion up when first asked
 	install -D -m 0644 dom0-tools/xl-lite.bash-completion \
 		"$dest$PREFIX/share/bash-completion/completions/xl-lite"
