@@ -1119,6 +1119,22 @@ test_dom0_shm() {
 # A Linux guest's NIC, served by dom0's xl-vnet through a TAP device dom0 addresses
 # (Documentation/virtio.md): Debian's stock virtio_net; pings both ways and 16 MiB over TCP
 # each way, checksummed (the same traffic as the assigned e1000e's in t-iommu.sh)
+# 50 Linux guests, each with a disk and a segment, created paused and destroyed without
+# running: each one's device is added and its back-end started and ended; the node's
+# memory and CPUs, dom0's back-end processes and the segments come back every time
+test_dom0_virtio_cycles() {
+	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-cycles -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=virtio_cycles,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: virtio-cycles: node unchanged" "xen-lite-dom0: virtio-cycles done"
+	expect_log_regex "xen-lite-dom0: virtio-cycles: before: .*, back-ends 0, TAP devices 0"
+	expect_log_regex "xen-lite-dom0: virtio-cycles: 50 cycles; after: .*, back-ends 0, TAP devices 0"
+	expect_no_log_regex "virtio-cycles: (create|destroy) [0-9]+ failed"
+	expect_no_log "(XL) PANIC" "Kernel panic"
+	test_result
+}
+
 test_dom0_virtio_net() {
 	local sent back
 	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-net -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
