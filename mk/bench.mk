@@ -3,7 +3,8 @@
 # Xen 4.17 (PVH, then PV; mk/xen-bench.mk), the ratios against native (the dom0
 # cost), then the exit and hypercall costs measured inside a guest, the exits
 # a Linux guest takes while it computes, an event channel's round trip between two guests, an NVMe read through the IOMMU (dom0's,
-# then a guest's that has the controller) and a guest's NIC against dom0's.
+# then a guest's that has the controller) and a guest's NIC against dom0's, and a guest's
+# virtio NIC served by dom0 (xl-vnet).
 bench: deps
 	@$(MAKE) --no-print-directory all dom0-images
 	@$(MAKE) --no-print-directory xen-bench-iso
@@ -24,3 +25,5 @@ bench: deps
 	@BUILD=$(BUILD) bash tests/bench/bench-linux-guest.sh
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/bench-iommu.sh
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-virtio.sh
