@@ -23,75 +23,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../libxl-lite.h"
 #include "virtio-blk.h"
+#include "guest-view.h"
 #include "virtq.h"
 
 #define QUEUE_MAX 256
 #define WAIT_MS 1000
 #define STATUS_DRIVER_OK 4u
 
-/*
- * dom0's view of the guest, mapped into this process as the guest sees its
- * memory: each piece at base + its guest address, in one reservation (the
- * holes between pieces stay inaccessible), so that a ring or buffer that
- * crosses from one piece to the next is contiguous here too.
- */
-struct view {
-	struct xl_mem_extent ext[XL_GUEST_VIEW_MAX_EXTENTS];
-	unsigned int n;
-	uint8_t *base;
-	uint64_t span; /* bytes reserved: up to the end of the highest piece */
-};
-
 struct backend {
 	struct xl_handle h;
 	uint32_t domid, dom0_port, guest_port;
 	int device;
-	struct view view;
+	struct guest_view view;
 	struct vblk blk;
 	struct virtq q;
 	uint32_t reset_seen;
 	bool resuming; /* the queue is taken over from a back-end that ended */
 	uint64_t requests, interrupts;
 };
-
-/* How many bytes from gpa (at most len) are the guest's RAM without a hole. */
-static uint64_t ram_from(const struct view *v, uint64_t gpa, uint64_t len)
-{
-	uint64_t at = gpa;
-
-	while (at - gpa < len) {
-		unsigned int i;
-
-		for (i = 0; i < v->n; i++)
-			if (at >= v->ext[i].gpa && at - v->ext[i].gpa < v->ext[i].size)
-				break;
-		if (i == v->n)
-			break;
-		at = v->ext[i].gpa + v->ext[i].size;
-	}
-	return at - gpa < len ? at - gpa : len;
-}
-
-static void *view_at(void *ctx, uint64_t gpa, uint64_t len)
-{
-	const struct view *v = ctx;
-
-	return gpa < v->span && len <= v->span - gpa && ram_from(v, gpa, len) == len ? v->base + gpa : NULL;
-}
-
-static void *view_span(void *ctx, uint64_t gpa, uint64_t len, uint64_t *got)
-{
-	const struct view *v = ctx;
-
-	*got = gpa < v->span ? ram_from(v, gpa, len) : 0;
-	return *got ? v->base + gpa : NULL;
-}
 
 static int fail(struct backend *b, const char *what)
 {
@@ -103,38 +57,7 @@ static int fail(struct backend *b, const char *what)
 
 static int map_guest(struct backend *b)
 {
-	struct xl_ioctl_guest_map m = { .domid = b->domid, .max = XL_GUEST_VIEW_MAX_EXTENTS,
-					 .extents = (uint64_t)(uintptr_t)b->view.ext };
-	struct view *v = &b->view;
-
-	if (ioctl(b->h.fd, XL_IOCTL_GUEST_MAP, &m) || m.ret <= 0) {
-		fprintf(stderr, "xl-vblk: d%u: XL_IOCTL_GUEST_MAP: %s\n", b->domid,
-			strerror(m.ret < 0 ? (int)-m.ret : errno));
-		return -1;
-	}
-	if (m.ret > XL_GUEST_VIEW_MAX_EXTENTS) {
-		fprintf(stderr, "xl-vblk: d%u: %" PRId64 " pieces of memory: more than %u\n", b->domid, m.ret,
-			XL_GUEST_VIEW_MAX_EXTENTS);
-		return -1;
-	}
-	v->n = (unsigned int)m.ret;
-	for (unsigned int i = 0; i < v->n; i++)
-		if (v->ext[i].gpa + v->ext[i].size > v->span)
-			v->span = v->ext[i].gpa + v->ext[i].size;
-	v->base = mmap(NULL, v->span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (v->base == MAP_FAILED) {
-		fprintf(stderr, "xl-vblk: d%u: reserving %" PRIu64 " MiB: %s\n", b->domid, v->span >> 20,
-			strerror(errno));
-		return -1;
-	}
-	for (unsigned int i = 0; i < v->n; i++)
-		if (mmap(v->base + v->ext[i].gpa, v->ext[i].size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-			 b->h.fd, (off_t)v->ext[i].hpa) == MAP_FAILED) {
-			fprintf(stderr, "xl-vblk: d%u: mapping its memory at %#" PRIx64 ": %s\n", b->domid,
-				v->ext[i].gpa, strerror(errno));
-			return -1;
-		}
-	return 0;
+	return guest_view_map(&b->view, &b->h, b->domid, "xl-vblk");
 }
 
 /* The device added to the guest, its queue's channel connected first. */
@@ -204,14 +127,16 @@ static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 static bool queue_ready(struct backend *b, const struct xl_virtio_op *st)
 {
 	const struct xl_virtio_queue *q = &st->queues[0];
+	const struct guest_mem mem = guest_view_mem(&b->view);
 
 	if (b->q.size)
 		return !b->q.broken;
 	if (!(st->status & STATUS_DRIVER_OK) || !q->enabled)
 		return false;
+
 	if (virtq_setup(&b->q, q->size, q->desc, q->driver, q->device,
 			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
-	    (b->resuming && virtq_resume(&b->q, &(struct guest_mem){ view_at, &b->view, view_span }))) {
+	    (b->resuming && virtq_resume(&b->q, &mem))) {
 		fprintf(stderr, "xl-vblk: d%u: the driver's queue: %s\n", b->domid, b->q.broken_reason);
 		return false;
 	}
@@ -226,7 +151,7 @@ static bool queue_ready(struct backend *b, const struct xl_virtio_op *st)
 /* Every request there is, then an interrupt if the driver wants one. */
 static void serve(struct backend *b)
 {
-	const struct guest_mem mem = { view_at, &b->view, view_span };
+	const struct guest_mem mem = guest_view_mem(&b->view);
 	struct virtq_req r;
 	bool more = true;
 
