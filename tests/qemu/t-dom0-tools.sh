@@ -1225,3 +1225,48 @@ test_dom0_shm_linux() {
 	expect_no_log "(XL) PANIC"
 	test_result
 }
+
+# A hostile driver of a virtio-blk disk (Documentation/virtio.md): the guest's xenlite-hostile
+# (action virtq, tests/kmod/README.md) drives the function by hand, without virtio_pci, and gives
+# queue 0 one malformed chain after each reset; dom0's xl-vblk (from the disk key) must break
+# the queue with the reason each is refused for (dom0-tools/backends/virtq.c), complete none,
+# follow the resets and serve a valid read afterwards, and end with the guest; then an ELF guest
+# runs and the node is as it was
+test_dom0_virtio_hostile() {
+	local c reason n
+	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-hostile -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=virtio_hostile,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: virtio-hostile: created 1" "xen-lite-dom0: virtio-hostile done" \
+		"xen-lite-dom0: virtio-hostile: node unchanged"
+	expect_log_regex "d1 \\(vhostile\\): virtio device 0 \\(type 2, 1 queue\\(s\\)\\) is PCI function 00:01.0"
+	expect_log_regex "\\(d1 vhostile\\) .*xen-lite-hostile: virtq: 0000:00:01.0, BAR4 at 0x[0-9a-f]+, queue of 16 at 0x[0-9a-f]+"
+	# nothing the device refused was completed: a broken queue returns nothing
+	for c in loop next-out-of-range head-out-of-range outside-ram huge-length indirect \
+		readable-after-writable avail-jump; do
+		expect_log "xen-lite-hostile: virtq $c: used idx 0"
+	done
+	# each refusal, with virtq.c's reason (two cases each for two of them)
+	for reason in "chain too long or looping" "descriptor index beyond the queue" \
+		"buffer not in guest RAM" "indirect descriptor (not offered)" \
+		"device-readable buffer after a writable one" "driver ring idx moved more than the queue size"; do
+		expect_log "virtio-hostile: back-end: xl-vblk: d1: the queue is broken ($reason): no more requests taken"
+	done
+	# once a case: the queue, broken, is looked at again only after the next reset
+	n=$(grep -ac "virtio-hostile: back-end: xl-vblk: d1: the queue is broken (" "$LOG")
+	[ "$n" = 8 ] || test_fail "the back-end broke the queue $n time(s), 8 expected"
+	grep -aoE "virtio-hostile: back-end: xl-vblk: d1: the queue is broken \\([^)]*\\)|virtq [a-z-]+: no sign of the device.*" \
+		"$LOG" | sed 's/^/    /'
+	expect_log_regex "virtio-hostile: back-end: xl-vblk: d1: queue of 16 entries at 0x[0-9a-f]+, event index off"
+	# after the resets, a valid read served: sector 0 starts "xen-l"
+	expect_log "xen-lite-hostile: virtq valid read: status 0, first bytes 78 65 6e 2d" "xen-lite-hostile: virtq done"
+	expect_log_regex "virtio-hostile: back-end: xl-vblk: d1: the guest is gone: 1 requests \\(1 read, 0 written, 0 flushes, 0 errors\\)"
+	expect_no_log_regex "xl-vblk: d1: .*(failed|XL_IOCTL_GUEST_MAP|the driver's queue)"
+	expect_no_log "hostile: the module failed" "gave up after"
+	# the node works on: an ELF guest after it
+	expect_log "xen-lite-dom0: hello: exit 0" "xen-lite-dom0: destroy-hello: exit 0"
+	expect_log_regex "\\(d[0-9]+ hello\\) PASS: hello"
+	expect_no_log "(XL) PANIC" "Kernel panic"
+	test_result
+}
