@@ -706,7 +706,8 @@ static void test_create_plan(void **state)
 				 "cpuid:        none\n"
 				 "msr:          none\n"
 				 "shm:          none\n"
-				 "disk:         none\n");
+				 "disk:         none\n"
+				 "vif:          none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */

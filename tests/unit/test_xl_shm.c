@@ -504,7 +504,7 @@ static void test_create_with_shm(void **state)
 	rc_ = run("shm-destroy", "ring", NULL);
 	rc_ = run("create", "-n", cfg_path, NULL);
 	assert_int_equal(rc_, 0);
-	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndisk:         none\ndry run: nothing created\n"));
+	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndisk:         none\nvif:          none\ndry run: nothing created\n"));
 	remove_config();
 }
 
