@@ -58,13 +58,14 @@ static const struct command {
 	  "Create and start a guest from a configuration file (Documentation/config.md):\n"
 	  "name, type (elf or linux), kernel, ramdisk, memory (MiB), vcpus, cpus,\n"
 	  "cmdline, pci, on_dma_fault, on_poweroff, on_reboot, on_crash, cpuid, msr, shm,\n"
-	  "disk. KEY=VALUE settings after the file, in the file's syntax, replace the\n"
-	  "file's (memory=512 'name=\"x\"'). A bad file is refused with the line and the\n"
-	  "reason, and nothing is created. Prints the new domain's id. With a cpuid, msr,\n"
-	  "shm or disk key the guest is created paused, given its policy (the cpu-policy\n"
-	  "module must be loaded), its segments (each created if it does not exist) and\n"
-	  "its disks' xl-vblk back-ends (logs in /var/log/xen-lite/), then run (unless\n"
-	  "-p); if that fails, the guest is destroyed.",
+	  "disk, vif. KEY=VALUE settings after the file, in the file's syntax, replace\n"
+	  "the file's (memory=512 'name=\"x\"'). A bad file is refused with the line and\n"
+	  "the reason, and nothing is created. Prints the new domain's id. With a cpuid,\n"
+	  "msr, shm, disk or vif key the guest is created paused, given its policy (the\n"
+	  "cpu-policy module must be loaded), its segments (each created if it does not\n"
+	  "exist), its disks' xl-vblk and its interfaces' xl-vnet back-ends (logs in\n"
+	  "/var/log/xen-lite/), then run (unless -p); if that fails, the guest is\n"
+	  "destroyed.",
 	  1, XL_MAX_ARGS, false },
 	{ "create-elf", XL_CMD_CREATE_ELF, "xl-lite create-elf NAME FILE [MEM_MIB [CPU]]",
 	  "create and start a guest from a small ELF image",

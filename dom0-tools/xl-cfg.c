@@ -15,7 +15,7 @@
 /* the keys, in the order of the table in set_value() */
 enum key { KEY_NAME, KEY_TYPE, KEY_KERNEL, KEY_RAMDISK, KEY_CMDLINE, KEY_MEMORY, KEY_VCPUS,
 	   KEY_CPUS, KEY_PCI, KEY_ON_DMA_FAULT, KEY_ON_POWEROFF, KEY_ON_REBOOT, KEY_ON_CRASH,
-	   KEY_CPUID, KEY_MSR, KEY_SHM, KEY_DISK, KEY_COUNT };
+	   KEY_CPUID, KEY_MSR, KEY_SHM, KEY_DISK, KEY_VIF, KEY_COUNT };
 
 struct parser {
 	struct cfg_reader r;
@@ -26,6 +26,8 @@ struct parser {
 	/* where a refusal points: the line (the key's, unless a list item's) and column (0: none) */
 	unsigned int why_line, why_column;
 	char why[160]; /* the reason a value is refused */
+	/* where each vif item starts (its text, past the quote): check_file's refusal points there */
+	unsigned int vif_line[XL_VIRTIO_MAX_DEVICES], vif_column[XL_VIRTIO_MAX_DEVICES];
 };
 
 /* Where key k was given (the last time). */
@@ -602,9 +604,50 @@ static int set_disk(struct parser *p, const struct value *v)
 	return 0;
 }
 
+#define VIF_FORM "\"KEY=VALUE,...\" (mac, bridge, vifname, type, model) or \"\""
+
+/*
+ * vif = [ "mac=..,bridge=..,vifname=..", "", ... ]: at most
+ * XL_VIRTIO_MAX_DEVICES (disks and interfaces together: check_file), each
+ * MAC and each vifname once. A refusal points at the option at fault (the
+ * item, for one against another).
+ */
+static int set_vif(struct parser *p, const struct value *v)
+{
+	struct xl_cfg *c = p->c;
+	struct xl_cpuid_error e;
+
+	c->nr_vif = 0;
+	snprintf(p->why, sizeof(p->why), "must be a list of " VIF_FORM " strings");
+	if (v->kind != VALUE_LIST || !v->nr_items)
+		return -1;
+	for (unsigned int i = 0; i < v->nr_items; i++) {
+		struct xl_cfg_vif n;
+		char mac[XL_VIF_MAC_TEXT];
+
+		if (!v->item_quoted[i])
+			return item_refused(p, v, i, 0, "has an item that is not quoted: each is " VIF_FORM);
+		if (c->nr_vif == XL_VIRTIO_MAX_DEVICES)
+			return item_refused(p, v, i, 0, "names more than %d interfaces (a guest has at most %d virtio "
+					   "devices)", XL_VIRTIO_MAX_DEVICES, XL_VIRTIO_MAX_DEVICES);
+		if (xl_vif_parse(v->item[i], &n, &e))
+			return item_refused(p, v, i, e.at, "%s", e.why);
+		for (unsigned int j = 0; j < c->nr_vif; j++) {
+			if (n.have_mac && c->vif[j].have_mac && !memcmp(n.mac, c->vif[j].mac, 6))
+				return item_refused(p, v, i, 0, "gives mac %s twice", xl_mac_text(n.mac, mac));
+			if (n.vifname[0] && !strcmp(n.vifname, c->vif[j].vifname))
+				return item_refused(p, v, i, 0, "gives vifname %s twice", n.vifname);
+		}
+		p->vif_line[c->nr_vif] = v->item_line[i];
+		p->vif_column[c->nr_vif] = v->item_column[i] + 1;
+		c->vif[c->nr_vif++] = n;
+	}
+	return 0;
+}
+
 static const struct key_rule {
 	const char *name;
-	bool takes_list; /* cpus, pci, cpuid, msr, shm and disk; every other key takes one value */
+	bool takes_list; /* cpus, pci, cpuid, msr, shm, disk and vif; every other key takes one value */
 	int (*set)(struct parser *p, const struct value *v); /* -1 with the reason in p->why */
 } keys[KEY_COUNT] = {
 	[KEY_NAME] = { "name", false, set_name },
@@ -624,6 +667,7 @@ static const struct key_rule {
 	[KEY_MSR] = { "msr", true, set_msr },
 	[KEY_SHM] = { "shm", true, set_shm },
 	[KEY_DISK] = { "disk", true, set_disk },
+	[KEY_VIF] = { "vif", true, set_vif },
 };
 
 static int find_key(const char *key, size_t len)
@@ -713,6 +757,23 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 		snprintf(err, err_size,
 			 "%s: disk needs type = \"linux\" (a disk is a virtio PCI device, which only a "
 			 "Linux guest finds and drives)", key_place(p, KEY_DISK, where));
+		return -1;
+	}
+	if (c->type == XL_GUEST_ELF && c->nr_vif) {
+		snprintf(err, err_size,
+			 "%s: vif needs type = \"linux\" (an interface is a virtio PCI device, which only a "
+			 "Linux guest finds and drives)", key_place(p, KEY_VIF, where));
+		return -1;
+	}
+	/* disks and interfaces share the guest's virtio devices: the first interface with no room */
+	if (c->nr_disk + c->nr_vif > XL_VIRTIO_MAX_DEVICES) {
+		unsigned int i = XL_VIRTIO_MAX_DEVICES - c->nr_disk;
+
+		snprintf(err, err_size,
+			 "%s, column %u: vif has %u interface%s and disk %u disk%s: a guest has at most %d virtio "
+			 "devices, disks and interfaces together", cfg_place(p->set_by[KEY_VIF], p->vif_line[i], where),
+			 p->vif_column[i], c->nr_vif, c->nr_vif == 1 ? "" : "s", c->nr_disk, c->nr_disk == 1 ? "" : "s",
+			 XL_VIRTIO_MAX_DEVICES);
 		return -1;
 	}
 	if (c->nr_cpus && c->nr_cpus != c->vcpus) {

@@ -15,6 +15,7 @@
 #include "xl-cfg-cpuid.h"
 #include "xl-cfg-disk.h"
 #include "xl-cfg-msr.h"
+#include "xl-cfg-vif.h"
 
 /* What the hypervisor does when the guest ends (on_poweroff, on_reboot, on_crash). */
 enum xl_end_action { XL_ACTION_PRESERVE, XL_ACTION_DESTROY, XL_ACTION_RESTART };
@@ -67,6 +68,13 @@ struct xl_cfg {
 	 */
 	struct xl_cfg_disk disk[XL_VIRTIO_MAX_DEVICES];
 	unsigned int nr_disk;
+	/*
+	 * vif = [ "mac=..,bridge=..,vifname=..", ... ]: Linux guests only, each
+	 * served by an xl-vnet that create starts (after the disks'); none
+	 * (nr_vif 0) without the key. nr_disk + nr_vif <= XL_VIRTIO_MAX_DEVICES.
+	 */
+	struct xl_cfg_vif vif[XL_VIRTIO_MAX_DEVICES];
+	unsigned int nr_vif;
 };
 
 /*
@@ -90,7 +98,8 @@ bool xl_parse_bdf(const char *s, uint16_t *segment, uint16_t *bdf);
  * Checked once the whole file is read (the message names the line of the
  * key at fault): a ramdisk or more than one vCPU only with type "linux",
  * cpus naming exactly vcpus CPUs, at least 64 MiB for a Linux guest, disk
- * only with type "linux".
+ * and vif only with type "linux", at most XL_VIRTIO_MAX_DEVICES disks and
+ * interfaces together (the message points at the first interface past it).
  */
 int xl_cfg_parse(const char *text, struct xl_cfg *cfg, char *err, size_t err_size);
 

@@ -58,20 +58,23 @@ struct xl_cfg;
 int xl_shm_give(struct xl_handle *h, uint32_t domid, const struct xl_cfg *cfg, const char *file);
 
 /*
- * The disk key (xl-disk.c): xl-vblk's path into path, next to the running
- * xl-lite (/proc/self/exe's directory) or else in PATH. 0, or -1 when there is none.
- */
-int xl_vblk_find(char *path, size_t size);
-
-/*
- * One xl-vblk per disk of cfg for the paused domain domid, in order, each
- * in its own session, logging to /var/log/xen-lite/vblk-NAME-VDEV.log (else
- * /tmp/), waited for until its device is added (XL_VBLK_READY_TIMEOUT_S,
- * default 10 s). A failure says which disk and why, with the end of its
- * log, and ends the back-ends already started; the caller destroys the
+ * The disk key (xl-disk.c): one xl-vblk per disk of cfg for the paused
+ * domain domid, in order (xl-backend.h: found next to xl-lite or in PATH,
+ * each in its own session, logging to /var/log/xen-lite/vblk-NAME-VDEV.log,
+ * else /tmp/, waited for until its device is added, XL_VBLK_READY_TIMEOUT_S,
+ * default 10 s), each added to started. A failure says which disk and why,
+ * with the end of its log; the caller ends those started and destroys the
  * guest. The exit status.
  */
-int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file);
+struct xl_backends;
+int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file, struct xl_backends *started);
+
+/*
+ * The vif key (xl-vif.c): the same with one xl-vnet per interface
+ * (--index I, and --mac, --bridge, --tap as the key says), logging to
+ * vnet-NAME-I.log in the same directory, XL_VNET_READY_TIMEOUT_S.
+ */
+int xl_vifs_start(uint32_t domid, const struct xl_cfg *cfg, const char *file, struct xl_backends *started);
 /* inject [-n] [-u] [-j] CAMPAIGN (xl-inject.c). */
 int xl_cmd_inject(struct xl_handle *h, const struct xl_args *a);
 /*

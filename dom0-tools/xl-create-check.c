@@ -1,5 +1,6 @@
 /* xl-lite create -n: the node's checks and the plan (see xl-create-check.h). */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -255,6 +256,68 @@ static void print_disks(FILE *f, const struct xl_cfg *cfg)
 			cfg->disk[i].read_only ? "read-only" : "read-write");
 }
 
+unsigned int xl_create_check_vifs(FILE *out, const char *prefix, const struct xl_cfg *cfg, const char *vnet,
+				  const char *sys_net, const char *tun)
+{
+	unsigned int problems = 0;
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (unsigned int i = 0; i < cfg->nr_vif; i++) {
+		const char *bridge = cfg->vif[i].bridge;
+		bool named_before = false;
+
+		for (unsigned int j = 0; j < i; j++)
+			named_before |= !strcmp(cfg->vif[j].bridge, bridge);
+		if (!bridge[0] || named_before)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/bridge", sys_net, bridge);
+		if (!stat(path, &st))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sys_net, bridge);
+		if (!stat(path, &st))
+			fprintf(out, "xl-lite: %s: vif %u: %s is an interface but not a bridge\n", prefix, i, bridge);
+		else
+			fprintf(out, "xl-lite: %s: vif %u: bridge %s does not exist (make it first: ip link add %s "
+				"type bridge)\n", prefix, i, bridge, bridge);
+		problems++;
+	}
+	if (cfg->nr_vif && stat(tun, &st)) {
+		fprintf(out, "xl-lite: %s: vif: no %s (TAP devices need dom0's tun module: modprobe tun)\n", prefix,
+			tun);
+		problems++;
+	}
+	if (cfg->nr_vif && !vnet) {
+		fprintf(out, "xl-lite: %s: vif: no xl-vnet (the interfaces' back-end) next to xl-lite nor in PATH\n",
+			prefix);
+		problems++;
+	}
+	return problems;
+}
+
+/* vif: one line per interface: its TAP device (D: the domain's id, not known yet), MAC and bridge */
+static void print_vifs(FILE *f, const struct xl_cfg *cfg)
+{
+	char mac[XL_VIF_MAC_TEXT];
+
+	if (!cfg->nr_vif)
+		fputs("vif:          none\n", f);
+	for (unsigned int i = 0; i < cfg->nr_vif; i++) {
+		const struct xl_cfg_vif *v = &cfg->vif[i];
+
+		fputs("vif:          ", f);
+		if (v->vifname[0])
+			fputs(v->vifname, f);
+		else
+			fprintf(f, "xlvD.%u", i);
+		fprintf(f, " (MAC %s), ", v->have_mac ? xl_mac_text(v->mac, mac) : "default");
+		if (v->bridge[0])
+			fprintf(f, "bridge %s\n", v->bridge);
+		else
+			fputs("no bridge\n", f);
+	}
+}
+
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size)
 {
@@ -283,4 +346,5 @@ void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 	print_msr(f, &cfg->msr);
 	print_shm(f, cfg);
 	print_disks(f, cfg);
+	print_vifs(f, cfg);
 }

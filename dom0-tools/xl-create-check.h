@@ -39,6 +39,15 @@ unsigned int xl_create_check_shm(FILE *out, const char *prefix, const struct xl_
  */
 unsigned int xl_create_check_disks(FILE *out, const char *prefix, const struct xl_cfg *cfg, const char *vblk);
 
+/*
+ * The same for a vif key: each bridge named exists (sys_net/BR/bridge, with
+ * sys_net "/sys/class/net"), the TAP device's maker tun (its path,
+ * "/dev/net/tun") is there, the back-end vnet (its path, NULL: not found)
+ * too. Reads the file system only. Returns how many problems.
+ */
+unsigned int xl_create_check_vifs(FILE *out, const char *prefix, const struct xl_cfg *cfg, const char *vnet,
+				  const char *sys_net, const char *tun);
+
 /* What would be created: one "key: value" line per setting, as the request would carry it. */
 void xl_print_create_plan(FILE *f, const struct xl_cfg *cfg, size_t kernel_size,
 			  size_t ramdisk_size);

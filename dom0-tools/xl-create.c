@@ -4,8 +4,9 @@
  * then the staged create (libxl-lite), or with -n only the checks that need
  * no change to the node (xl-create-check.c). The `cpuid` and `msr` keys'
  * policy goes to the cpu-policy module (xl-cpu-policy.c), in one SET, a
- * `shm` key's segments are made and attached (xl-shm.c), and a `disk` key's
- * back-ends started (xl-disk.c), before the guest runs an instruction.
+ * `shm` key's segments are made and attached (xl-shm.c), and a `disk` and a
+ * `vif` key's back-ends started (xl-disk.c, xl-vif.c), before the guest runs
+ * an instruction.
  * Documentation/tools.md.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
+#include "xl-backend.h"
 #include "xl-cfg.h"
 #include "xl-cmds.h"
 #include "xl-create-check.h"
@@ -29,7 +31,7 @@ static const char *policy_key(const struct xl_cfg *cfg)
 /* Whether the new domain is given something while paused, before its first instruction. */
 static bool given_paused(const struct xl_cfg *cfg)
 {
-	return policy_key(cfg) || cfg->nr_shm || cfg->nr_disk;
+	return policy_key(cfg) || cfg->nr_shm || cfg->nr_disk || cfg->nr_vif;
 }
 
 /* PCI functions asked for per XL_SYSCTL_PCI_LIST for a dry run */
@@ -253,7 +255,15 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 	if (cfg->nr_disk) {
 		char vblk[PATH_MAX];
 
-		problems += xl_create_check_disks(stderr, file, cfg, xl_vblk_find(vblk, sizeof(vblk)) ? NULL : vblk);
+		problems += xl_create_check_disks(stderr, file, cfg,
+						  xl_backend_find("xl-vblk", vblk, sizeof(vblk)) ? NULL : vblk);
+	}
+	if (cfg->nr_vif) {
+		char vnet[PATH_MAX];
+
+		problems += xl_create_check_vifs(stderr, file, cfg,
+						 xl_backend_find("xl-vnet", vnet, sizeof(vnet)) ? NULL : vnet,
+						 "/sys/class/net", "/dev/net/tun");
 	}
 	if (problems) {
 		fprintf(stderr, "xl-lite: %s: dry run: the guest could not be created now\n", file);
@@ -266,25 +276,30 @@ static int dry_run(struct xl_handle *h, const char *file, const struct xl_cfg *c
 
 /*
  * The new domain, paused before its first instruction, gets its policy, its
- * segments and its disks' back-ends, then runs unless -p. When any of it
- * fails it is destroyed: nothing is left behind, as for any other failed
- * create (its segments are detached with it, one the key made goes with its
- * last domain; the back-ends started are ended).
+ * segments, its disks' back-ends and its interfaces', then runs unless -p.
+ * When any of it fails it is destroyed: nothing is left behind, as for any
+ * other failed create (its segments are detached with it, one the key made
+ * goes with its last domain; the back-ends started are ended).
  */
 static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cfg, const char *file,
 		       bool paused)
 {
 	int rc = policy_key(cfg) ? xl_cpu_policy_set(h, id, &cfg->cpuid, &cfg->msr) : XL_EXIT_OK;
+	struct xl_backends started = { .n = 0 };
 
 	if (rc == XL_EXIT_OK && cfg->nr_shm)
 		rc = xl_shm_give(h, id, cfg, file);
 	if (rc == XL_EXIT_OK && cfg->nr_disk)
-		rc = xl_disks_start(id, cfg, file);
+		rc = xl_disks_start(id, cfg, file, &started);
+	if (rc == XL_EXIT_OK && cfg->nr_vif)
+		rc = xl_vifs_start(id, cfg, file, &started);
 
 	if (rc == XL_EXIT_OK && !paused && xl_domctl(h, "XL_DOMCTL_UNPAUSE", XL_DOMCTL_UNPAUSE, id) < 0)
 		rc = xl_report(&h->err);
-	if (rc != XL_EXIT_OK)
+	if (rc != XL_EXIT_OK) {
+		xl_backends_stop(&started);
 		xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, id);
+	}
 	return rc;
 }
 
@@ -294,8 +309,8 @@ static int give_paused(struct xl_handle *h, uint32_t id, const struct xl_cfg *cf
  * START) whatever the guest type, so images are not limited by the driver's
  * buffer. -n stops before creating; -c attaches to the console after. With
  * a cpuid or msr key: refused at once without the cpu-policy module. With
- * a cpuid, msr, shm or disk key: created paused whatever -p says, given its
- * policy, its segments and its disks' back-ends, then unpaused unless -p.
+ * a cpuid, msr, shm, disk or vif key: created paused whatever -p says, given
+ * its policy, its segments and its back-ends, then unpaused unless -p.
  */
 int xl_cmd_create(struct xl_handle *h, const struct xl_args *a)
 {

@@ -1,264 +1,37 @@
 /*
  * A configuration's disk key at create (Documentation/virtio.md): one
- * xl-vblk back-end per disk, started while the new guest is paused, each
- * in a session of its own (it outlives xl-lite and its terminal), its
- * output appended to a log, and waited for until it says its device is
- * added (a byte on --ready-fd). Back-ends end by themselves when their
- * guest is destroyed: destroy needs nothing of xl-lite.
+ * xl-vblk back-end per disk, started while the new guest is paused and
+ * waited for until it says its device is added (xl-backend.c).
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "xl-backend.h"
 #include "xl-cfg.h"
 #include "xl-cmds.h"
 
-#define LOG_DIR "/var/log/xen-lite"
-#define READY_TIMEOUT_S 10 /* XL_VBLK_READY_TIMEOUT_S in the environment overrides it */
-#define LOG_TAIL_LINES 5
-
-static bool executable(const char *path)
+int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file, struct xl_backends *started)
 {
-	struct stat st;
-
-	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
-}
-
-int xl_vblk_find(char *path, size_t size)
-{
-	char self[PATH_MAX], *slash;
-	const char *dirs = getenv("PATH");
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash && (size_t)snprintf(path, size, "%.*s/xl-vblk", (int)(slash - self), self) < size &&
-		    executable(path))
-			return 0;
-	}
-	while (dirs && *dirs) {
-		size_t len = strcspn(dirs, ":");
-
-		if ((size_t)snprintf(path, size, "%.*s/xl-vblk", len ? (int)len : 1, len ? dirs : ".") < size &&
-		    executable(path))
-			return 0;
-		dirs += len + (dirs[len] == ':');
-	}
-	return -1;
-}
-
-/*
- * The log a disk's back-end appends to, in LOG_DIR (XL_VBLK_LOG_DIR in the
- * environment overrides it) made if need be, else in /tmp: opened
- * (O_CLOEXEC), its path in path. -1 if neither can be.
- */
-static int open_log(const char *name, const char *vdev, char *path, size_t size)
-{
-	const char *dirs[] = { getenv("XL_VBLK_LOG_DIR"), "/tmp" };
-
-	if (!dirs[0] || !dirs[0][0]) {
-		dirs[0] = LOG_DIR;
-		mkdir("/var/log", 0755);
-	}
-	mkdir(dirs[0], 0755);
-	for (unsigned int i = 0; i < 2; i++) {
-		int fd;
-
-		snprintf(path, size, "%s/vblk-%s-%s.log", dirs[i], name, vdev);
-		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			return fd;
-	}
-	return -1;
-}
-
-/* The last lines of what the back-end wrote to its log (from byte from on), each on stderr, indented. */
-static void print_log_tail(const char *path, off_t from)
-{
-	char buf[4096], *line, *end;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), lines = 0;
-	off_t size;
-	ssize_t n;
-
-	if (fd < 0)
-		return;
-	size = lseek(fd, 0, SEEK_END);
-	if (size - from > (off_t)sizeof(buf) - 1)
-		from = size - (off_t)sizeof(buf) + 1;
-	n = pread(fd, buf, sizeof(buf) - 1, from);
-	close(fd);
-	if (n <= 0) {
-		fprintf(stderr, "xl-lite:   (its log is empty)\n");
-		return;
-	}
-	buf[n] = '\0';
-	/* from the last LOG_TAIL_LINES lines on */
-	end = buf + n;
-	while (end > buf && end[-1] == '\n')
-		*--end = '\0';
-	for (line = end; line > buf; line--)
-		if (line[-1] == '\n' && ++lines == LOG_TAIL_LINES)
-			break;
-	fprintf(stderr, "%s%s\n", line == buf ? "" : "...\n", line);
-}
-
-/* How long a back-end has to add its device. */
-static int ready_timeout_s(void)
-{
-	const char *s = getenv("XL_VBLK_READY_TIMEOUT_S");
-	char *end;
-	long v;
-
-	if (!s || !*s)
-		return READY_TIMEOUT_S;
-	v = strtol(s, &end, 10);
-	return *end || v < 1 || v > 3600 ? READY_TIMEOUT_S : (int)v;
-}
-
-/* The back-end process: its own session, the log as stdout and stderr, no stdin. Never returns. */
-static void run_backend(const char *vblk, int log, int ready, uint32_t domid, const struct xl_cfg_disk *d)
-{
-	char fd_text[16], id_text[16];
-	int null = open("/dev/null", O_RDONLY);
-
-	setsid();
-	if (null >= 0)
-		dup2(null, 0);
-	dup2(log, 1);
-	dup2(log, 2);
-	/* the one descriptor it keeps, as 3 (a shell script in its place could not name fd 10) */
-	if (ready != 3 && dup2(ready, 3) == 3)
-		ready = 3;
-	fcntl(ready, F_SETFD, 0);
-	snprintf(fd_text, sizeof(fd_text), "%d", ready);
-	snprintf(id_text, sizeof(id_text), "%u", domid);
-	execl(vblk, "xl-vblk", "--ready-fd", fd_text, "--serial", d->vdev, id_text, d->target,
-	      d->read_only ? "ro" : "rw", (char *)NULL);
-	fprintf(stderr, "xl-lite: cannot run %s: %s\n", vblk, strerror(errno));
-	_exit(127);
-}
-
-/* "exit status 1", "killed by signal 9", or "still running" (buf: at least 32 bytes) */
-static const char *status_text(pid_t pid, char *buf, size_t size)
-{
-	int status;
-
-	if (waitpid(pid, &status, WNOHANG) != pid)
-		snprintf(buf, size, "still running");
-	else if (WIFEXITED(status))
-		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
-	else
-		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
-	return buf;
-}
-
-/*
- * Start disk d's back-end and wait for its byte. 0 with *pid, or -1 after
- * saying why on stderr (the back-end, if still there, killed).
- */
-static int start_disk(const char *file, const char *vblk, uint32_t domid, const char *name,
-		      const struct xl_cfg_disk *d, pid_t *pid)
-{
-	char log_path[300], status[40];
-	int timeout = ready_timeout_s(), fds[2], log, got = 0;
-	struct pollfd pfd;
-	struct timespec start, now;
-	off_t from;
-	char byte;
-
-	log = open_log(name, d->vdev, log_path, sizeof(log_path));
-	if (log < 0) {
-		fprintf(stderr, "xl-lite: %s: disk %s: no log for its back-end (%s): %s\n", file, d->vdev,
-			log_path, strerror(errno));
-		return -1;
-	}
-	if (pipe(fds) || fcntl(fds[0], F_SETFD, FD_CLOEXEC) || fcntl(fds[1], F_SETFD, FD_CLOEXEC)) {
-		fprintf(stderr, "xl-lite: %s: disk %s: pipe: %s\n", file, d->vdev, strerror(errno));
-		close(log);
-		return -1;
-	}
-	from = lseek(log, 0, SEEK_END);
-	fflush(NULL); /* nothing buffered here is written twice */
-	*pid = fork();
-	if (*pid == 0)
-		run_backend(vblk, log, fds[1], domid, d);
-	close(fds[1]);
-	close(log);
-	if (*pid < 0) {
-		fprintf(stderr, "xl-lite: %s: disk %s: fork: %s\n", file, d->vdev, strerror(errno));
-		close(fds[0]);
-		return -1;
-	}
-	/* the byte, or the end of the pipe (the back-end gone), or the time up */
-	pfd = (struct pollfd){ .fd = fds[0], .events = POLLIN };
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		long left_ms;
-		int r;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left_ms = timeout * 1000L - ((now.tv_sec - start.tv_sec) * 1000L + (now.tv_nsec - start.tv_nsec) / 1000000);
-		if (left_ms <= 0)
-			break;
-		r = poll(&pfd, 1, (int)left_ms);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r > 0)
-			got = read(fds[0], &byte, 1) == 1 ? 1 : -1;
-		break;
-	}
-	close(fds[0]);
-	if (got == 1)
-		return 0;
-	if (!got) {
-		kill(*pid, SIGKILL);
-		waitpid(*pid, NULL, 0);
-		fprintf(stderr, "xl-lite: %s: disk %s (%s): its back-end did not add the device within %d s "
-			"(XL_VBLK_READY_TIMEOUT_S): killed; its log, %s:\n", file, d->vdev, d->target, timeout, log_path);
-	} else {
-		/* it closed the pipe: it has ended, or is about to */
-		for (int i = 0; i < 100 && !strcmp(status_text(*pid, status, sizeof(status)), "still running"); i++)
-			usleep(10000);
-		if (!strcmp(status, "still running")) {
-			kill(*pid, SIGKILL);
-			waitpid(*pid, NULL, 0);
-		}
-		fprintf(stderr, "xl-lite: %s: disk %s (%s): its back-end failed before adding the device (%s); "
-			"its log, %s:\n", file, d->vdev, d->target, status, log_path);
-	}
-	print_log_tail(log_path, from);
-	return -1;
-}
-
-int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file)
-{
-	pid_t pids[XL_VIRTIO_MAX_DEVICES];
 	char vblk[PATH_MAX];
 
-	if (xl_vblk_find(vblk, sizeof(vblk))) {
+	if (xl_backend_find("xl-vblk", vblk, sizeof(vblk))) {
 		fprintf(stderr, "xl-lite: %s: disk: no xl-vblk (the disks' back-end) next to xl-lite nor in PATH\n",
 			file);
 		return XL_EXIT_ERROR;
 	}
 	for (unsigned int i = 0; i < cfg->nr_disk; i++) {
-		if (!start_disk(file, vblk, domid, cfg->name, &cfg->disk[i], &pids[i]))
-			continue;
-		/* those started go too (they would end with the guest anyway) */
-		while (i--) {
-			kill(pids[i], SIGTERM);
-			waitpid(pids[i], NULL, 0);
-		}
-		return XL_EXIT_ERROR;
+		const struct xl_cfg_disk *d = &cfg->disk[i];
+		char what[320], log_name[80], id[16];
+		const char *args[] = { "--serial", d->vdev, id, d->target, d->read_only ? "ro" : "rw", NULL };
+		const struct xl_backend b = { .file = file, .what = what, .path = vblk, .name = "xl-vblk",
+					      .args = args, .log_name = log_name,
+					      .timeout_var = "XL_VBLK_READY_TIMEOUT_S" };
+
+		snprintf(id, sizeof(id), "%u", domid);
+		snprintf(what, sizeof(what), "disk %s (%s)", d->vdev, d->target);
+		snprintf(log_name, sizeof(log_name), "vblk-%s-%s.log", cfg->name, d->vdev);
+		if (xl_backend_start(&b, started))
+			return XL_EXIT_ERROR;
 	}
 	return XL_EXIT_OK;
 }

@@ -104,6 +104,8 @@ expect "web webdb" xl-lite event-connect web we
 expect "" xl-lite event-connect web web x
 expect "shm=" xl-lite create g.cfg sh
 expect "disk=" xl-lite create g.cfg di
+expect "vif=" xl-lite create g.cfg vi
+expect "vcpus= vif=" xl-lite create g.cfg v
 expect "cpu-policy" xl-lite cpu
 expect "web webdb" xl-lite cpu-policy -r we
 expect "-j --json -r --reset -h --help" xl-lite cpu-policy -

@@ -1145,6 +1145,7 @@ test_dom0_virtio_net() {
 		"xen-lite-dom0: virtio-net: node unchanged" "xen-lite-dom0: nic: received 16777216 bytes" \
 		"xen-lite-guest: nic: sent back, exit 0"
 	expect_log_regex "d1 \\(vnet\\): virtio device 0 \\(type 1, 2 queue\\(s\\)\\) is PCI function 00:01.0"
+	expect_log_regex "xen-lite-dom0: vnet-n: vif: +xlt0 \\(MAC default\\), no bridge"
 	expect_log_regex "xen-lite-guest: nic: ping: 3 packets transmitted, 3 (packets )?received"
 	expect_log_regex "xen-lite-dom0: nic: dom0 ping: 3 packets transmitted, 3 (packets )?received"
 	sent=$(grep -aoE "xen-lite-dom0: nic: sent md5 [0-9a-f]{32}" "$LOG" | awk '{ print $5 }')

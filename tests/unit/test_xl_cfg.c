@@ -535,6 +535,7 @@ static void test_names(void **state)
 static void test_shipped_examples(void **state)
 {
 	static const char *files[] = { "dom0-tools/examples/hpc-linux.cfg", "dom0-tools/examples/linux-disk.cfg",
+				       "dom0-tools/examples/linux-net.cfg",
 				       "dom0-tools/examples/checksum.cfg", "dom0-tools/examples/lwk.cfg" };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -706,7 +707,8 @@ static void test_create_plan(void **state)
 				 "cpuid:        none\n"
 				 "msr:          none\n"
 				 "shm:          none\n"
-				 "disk:         none\n");
+				 "disk:         none\n"
+				 "vif:          none\n");
 }
 
 /* The cpuid key's rules in the plan, one line each, with the features they change. */

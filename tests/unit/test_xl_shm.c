@@ -4,7 +4,8 @@
  * output and refusals over a fake hypervisor (shm_fake_node.c), dom0's
  * reads and writes through the fake mmap, and xl-lite create with a shm
  * key: paused, segments made and attached, then unpaused, or all undone;
- * with a disk key, the same with back-ends (a stand-in xl-vblk in PATH).
+ * with a disk key, the same with back-ends (a stand-in xl-vblk in PATH), and
+ * with a vif key (a stand-in xl-vnet), after the disks'.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -504,7 +505,7 @@ static void test_create_with_shm(void **state)
 	rc_ = run("shm-destroy", "ring", NULL);
 	rc_ = run("create", "-n", cfg_path, NULL);
 	assert_int_equal(rc_, 0);
-	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndisk:         none\ndry run: nothing created\n"));
+	assert_non_null(strstr(out, "shm:          ring 2M rw\nshm:          cfg 4K ro\ndisk:         none\nvif:          none\ndry run: nothing created\n"));
 	remove_config();
 }
 
@@ -562,6 +563,7 @@ static void test_create_rollback(void **state)
  */
 static const char stub_vblk[] = "#!/bin/sh\n"
 				"echo \"stub: $*\"\n"
+				"echo \"vblk $*\" >>\"$XL_VBLK_LOG_DIR/order\"\n"
 				"case \"$6\" in\n"
 				"*fail*) echo 'xl-vblk: d3: XL_DOMCTL_VIRTIO: Device or resource busy' >&2; exit 1 ;;\n"
 				"*hang*) exec sleep 30 ;;\n"
@@ -569,22 +571,50 @@ static const char stub_vblk[] = "#!/bin/sh\n"
 				"printf r >&3\n"
 				"exec sleep 1\n";
 
+/*
+ * The network back-end's: it logs its arguments (and to the order both
+ * keep), then as its options say: --bridge fail... ends it before its
+ * device is added, --tap hang never adds it, anything else adds it and
+ * waits a little, saying "stopped" if it is ended (SIGTERM) meanwhile.
+ */
+static const char stub_vnet[] = "#!/bin/sh\n"
+				"echo \"stub: $*\"\n"
+				"echo \"vnet $*\" >>\"$XL_VBLK_LOG_DIR/order\"\n"
+				"case \"$*\" in\n"
+				"*'--bridge fail'*) echo 'xl-vnet: d3: bridge fail0: No such device' >&2; exit 1 ;;\n"
+				"*'--tap hang'*) exec sleep 30 ;;\n"
+				"esac\n"
+				"trap 'echo stopped; kill $! 2>/dev/null; exit 0' TERM\n"
+				"printf r >&3\n"
+				"exec 3>&-\n"
+				"sleep 2 &\n"
+				"wait\n";
+
 static char stub_dir[64], log_dir[80], saved_path[4096];
+
+static void write_stub(const char *name, const char *text)
+{
+	char path[96];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", stub_dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+}
 
 static void stub_setup(void)
 {
-	char path[96], new_path[4096 + 80];
-	FILE *f;
+	char new_path[4096 + 80];
 
 	snprintf(stub_dir, sizeof(stub_dir), "/tmp/xl-vblk-stub-%d", (int)getpid());
 	snprintf(log_dir, sizeof(log_dir), "%s/log", stub_dir);
 	assert_int_equal(mkdir(stub_dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/xl-vblk", stub_dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(stub_vblk, f);
-	fclose(f);
-	assert_int_equal(chmod(path, 0755), 0);
+	write_stub("xl-vblk", stub_vblk);
+	write_stub("xl-vnet", stub_vnet);
+	assert_int_equal(mkdir(log_dir, 0755), 0);
 	snprintf(saved_path, sizeof(saved_path), "%s", getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin");
 	snprintf(new_path, sizeof(new_path), "%s:%s", stub_dir, saved_path);
 	setenv("PATH", new_path, 1);
@@ -594,8 +624,9 @@ static void stub_setup(void)
 
 static void stub_cleanup(void)
 {
-	static const char *const files[] = { "xl-vblk", "log/vblk-disky-xvda.log", "log/vblk-disky-xvdb.log",
-					     "log/vblk-disky-xvdc.log", "log" };
+	static const char *const files[] = { "xl-vblk", "xl-vnet", "log/vblk-disky-xvda.log", "log/vblk-disky-xvdb.log",
+					     "log/vblk-disky-xvdc.log", "log/vnet-disky-0.log", "log/vnet-disky-1.log",
+					     "log/order", "log" };
 	char path[160];
 
 	for (unsigned int i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -607,22 +638,44 @@ static void stub_cleanup(void)
 	setenv("PATH", saved_path, 1);
 	unsetenv("XL_VBLK_LOG_DIR");
 	unsetenv("XL_VBLK_READY_TIMEOUT_S");
+	unsetenv("XL_VNET_READY_TIMEOUT_S");
 }
 
-/* What the back-end of vdev logged (its log, read whole into buf). */
-static const char *vblk_log(const char *vdev, char *buf, size_t size)
+/* The log file name in the log directory, read whole into buf. */
+static const char *read_log(const char *name, char *buf, size_t size)
 {
 	char path[160];
 	FILE *f;
 	size_t n;
 
-	snprintf(path, sizeof(path), "%s/vblk-disky-%s.log", log_dir, vdev);
+	snprintf(path, sizeof(path), "%s/%s", log_dir, name);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, size - 1, f);
 	fclose(f);
 	buf[n] = '\0';
 	return buf;
+}
+
+/* What the back-end of vdev logged. */
+static const char *vblk_log(const char *vdev, char *buf, size_t size)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "vblk-disky-%s.log", vdev);
+	return read_log(name, buf, size);
+}
+
+/* The logs and the order removed: the next create's alone. */
+static void clear_logs(void)
+{
+	static const char *const names[] = { "vblk-disky-xvda.log", "vnet-disky-0.log", "vnet-disky-1.log", "order" };
+	char path[160];
+
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", log_dir, names[i]);
+		unlink(path);
+	}
 }
 
 static void write_disk_config(const char *disks)
@@ -694,6 +747,116 @@ static void test_create_with_disks(void **state)
 	stub_cleanup();
 }
 
+/* A Linux guest with the disk and vif keys given (either may be ""). */
+static void write_net_config(const char *disks, const char *vifs)
+{
+	FILE *f;
+
+	write_config("");
+	f = fopen(cfg_path, "w");
+	assert_non_null(f);
+	fprintf(f, "name = \"disky\"\ntype = \"linux\"\nkernel = \"%s\"\nmemory = 64\n", kernel_path);
+	if (disks[0])
+		fprintf(f, "disk = [ %s ]\n", disks);
+	if (vifs[0])
+		fprintf(f, "vif = [ %s ]\n", vifs);
+	fclose(f);
+}
+
+/* ---- create with a vif key: a stand-in xl-vnet next to the stand-in xl-vblk ---- */
+
+static void test_create_with_vifs(void **state)
+{
+	char want[1024], log[1024], vnet[128], hidden[128];
+	int rc_;
+
+	fake_reset(guests);
+	stub_setup();
+	setenv("XL_VNET_READY_TIMEOUT_S", "1", 1);
+	/* the disk's back-end, then each interface's in order, told its index and options; then the guest runs */
+	write_net_config("\"/srv/a.img\"", "\"\", \"mac=00:16:3E:01:02:03, bridge=br0, vifname=web0\"");
+	rc_ = run("create", cfg_path, NULL);
+	expect(0, "3\n", "");
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nUNPAUSE d3\n");
+	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stub: --ready-fd 3 --index 0 3\n");
+	assert_string_equal(read_log("vnet-disky-1.log", log, sizeof(log)),
+			    "stub: --ready-fd 3 --index 1 --mac 00:16:3e:01:02:03 --bridge br0 --tap web0 3\n");
+	assert_string_equal(read_log("order", log, sizeof(log)), "vblk --ready-fd 3 --serial xvda 3 /srv/a.img rw\n"
+								 "vnet --ready-fd 3 --index 0 3\n"
+								 "vnet --ready-fd 3 --index 1 --mac 00:16:3e:01:02:03 "
+								 "--bridge br0 --tap web0 3\n");
+	/* a vif alone makes the guest paused too; -p leaves it so */
+	fake_reset(guests);
+	clear_logs();
+	write_net_config("", "\"\"");
+	rc_ = run("create", "-p", cfg_path, NULL);
+	expect(0, "3\n", "");
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\n");
+	/* the second interface's back-end fails: which one, why (its log's end); those started ended, the guest destroyed */
+	fake_reset(guests);
+	clear_logs();
+	write_net_config("\"/srv/a.img\"", "\"bridge=br0\", \"bridge=fail0,vifname=web0\"");
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want),
+		 "xl-lite: %s: vif 1 (web0): its back-end failed before adding the device (exit status 1); "
+		 "its log, %s/vnet-disky-1.log:\n"
+		 "stub: --ready-fd 3 --index 1 --bridge fail0 --tap web0 3\n"
+		 "xl-vnet: d3: bridge fail0: No such device\n",
+		 cfg_path, log_dir);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)),
+			    "stub: --ready-fd 3 --index 0 --bridge br0 3\nstopped\n");
+	/* one that never adds its device: killed after XL_VNET_READY_TIMEOUT_S; its default TAP name said */
+	fake_reset(guests);
+	clear_logs();
+	write_net_config("", "\"\", \"vifname=hang\"");
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want),
+		 "xl-lite: %s: vif 1 (hang): its back-end did not add the device within 1 s "
+		 "(XL_VNET_READY_TIMEOUT_S): killed; its log, %s/vnet-disky-1.log:\n"
+		 "stub: --ready-fd 3 --index 1 --tap hang 3\n",
+		 cfg_path, log_dir);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stub: --ready-fd 3 --index 0 3\nstopped\n");
+	/* no xl-vnet (xl-vblk there): the disk's back-end ended, the guest destroyed */
+	fake_reset(guests);
+	clear_logs();
+	snprintf(vnet, sizeof(vnet), "%s/xl-vnet", stub_dir);
+	snprintf(hidden, sizeof(hidden), "%s/xl-vnet.hidden", stub_dir);
+	assert_int_equal(rename(vnet, hidden), 0);
+	write_net_config("\"/srv/a.img\"", "\"\"");
+	rc_ = run("create", cfg_path, NULL);
+	snprintf(want, sizeof(want), "xl-lite: %s: vif: no xl-vnet (the interfaces' back-end) next to xl-lite nor in PATH\n",
+		 cfg_path);
+	expect(1, "", want);
+	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
+	assert_string_equal(read_log("order", log, sizeof(log)), "vblk --ready-fd 3 --serial xvda 3 /srv/a.img rw\n");
+	/* the dry run says so too, and checks the bridges */
+	write_net_config("", "\"\", \"bridge=xltestbr9\"");
+	rc_ = run("create", "-n", cfg_path, NULL);
+	assert_int_equal(rc_, 1);
+	assert_non_null(strstr(err_text, "vif 1: bridge xltestbr9 does not exist (make it first: ip link add xltestbr9 "
+					 "type bridge)\n"));
+	assert_non_null(strstr(err_text, "vif: no xl-vnet"));
+	assert_int_equal(rename(hidden, vnet), 0);
+	/* where dom0 could take it (a /dev/net/tun here): the plan */
+	write_net_config("", "\"\", \"vifname=web0,mac=00:16:3e:01:02:03\"");
+	rc_ = run("create", "-n", cfg_path, NULL);
+	if (!access("/dev/net/tun", F_OK)) {
+		assert_int_equal(rc_, 0);
+		assert_non_null(strstr(out, "disk:         none\nvif:          xlvD.0 (MAC default), no bridge\n"
+					    "vif:          web0 (MAC 00:16:3e:01:02:03), no bridge\ndry run: nothing created\n"));
+	} else {
+		assert_int_equal(rc_, 1);
+		assert_non_null(strstr(err_text, "vif: no /dev/net/tun (TAP devices need dom0's tun module: modprobe tun)\n"));
+	}
+	remove_config();
+	clear_logs();
+	stub_cleanup();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_create_with_shm),
 		cmocka_unit_test(test_create_rollback),
 		cmocka_unit_test(test_create_with_disks),
+		cmocka_unit_test(test_create_with_vifs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
