@@ -188,6 +188,9 @@ static int run(struct backend *b)
 			serve(b);
 		b->resuming = false;
 	}
+	/* dom0's end of the channel: freed, or every guest's disk would keep one of dom0's 64 ports */
+	if (xl_event_close(&b->h, b->dom0_port))
+		fail(b, "closing dom0's end of the channel");
 	printf("xl-vblk: d%u: the guest is gone: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64
 	       " written, %" PRIu64 " flushes, %" PRIu64 " errors), %" PRIu64 " interrupts\n",
 	       b->domid, b->requests, b->blk.reads, b->blk.writes, b->blk.flushes, b->blk.errors, b->interrupts);

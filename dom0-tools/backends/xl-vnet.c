@@ -413,6 +413,9 @@ static int run(struct backend *b)
 		if (e && e != ENOENT)
 			fprintf(stderr, "xl-vnet: d%u: waiting on port %u: %s\n", b->domid, b->waiters[i].port,
 				strerror(e));
+		/* dom0's ends of the channels: freed, or every guest's NIC would keep two of dom0's 64 ports */
+		if (xl_event_close(&b->h, b->qs[i].dom0_port))
+			fail(b, "closing dom0's end of a channel");
 	}
 	printf("xl-vnet: d%u: the guest is gone: received %" PRIu64 " frames, %" PRIu64 " bytes (%" PRIu64
 	       " dropped, %" PRIu64 " bad buffers); sent %" PRIu64 " frames, %" PRIu64 " bytes (%" PRIu64

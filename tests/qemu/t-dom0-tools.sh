@@ -1119,9 +1119,9 @@ test_dom0_shm() {
 # A Linux guest's NIC, served by dom0's xl-vnet through a TAP device dom0 addresses
 # (Documentation/virtio.md): Debian's stock virtio_net; pings both ways and 16 MiB over TCP
 # each way, checksummed (the same traffic as the assigned e1000e's in t-iommu.sh)
-# 50 Linux guests, each with a disk and a segment, created paused and destroyed without
-# running: each one's device is added and its back-end started and ended; the node's
-# memory and CPUs, dom0's back-end processes and the segments come back every time
+# 50 Linux guests, each with a disk, a NIC and a segment, created paused and destroyed
+# without running: their devices are added and their back-ends started and ended; the
+# node's memory and CPUs, dom0's back-end processes and TAP devices come back every time
 test_dom0_virtio_cycles() {
 	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-cycles -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
