@@ -200,9 +200,8 @@ static void command_write(const struct guest_pci_fn *f, uint32_t v)
 void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size,
 			    uint32_t value)
 {
-	unsigned int reg = offset & ~3u, shift = 8 * (offset & 3);
-	uint32_t mask = (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1) << shift;
-	uint32_t v = (dword_read(f, reg) & ~mask) | ((value << shift) & mask);
+	unsigned int reg = offset & ~3u;
+	uint32_t mask, v = guest_pci_config_merge(dword_read(f, reg), offset, size, value, &mask);
 
 	if (reg == PCI_COMMAND && mask & 0xffff)
 		command_write(f, v);

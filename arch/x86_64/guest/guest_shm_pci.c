@@ -153,9 +153,8 @@ static void msi_write(struct domain *d, struct guest_shm_fn *f, unsigned int at,
 void guest_shm_config_write(struct domain *d, struct guest_shm_fn *f, unsigned int offset, unsigned int size,
 			    uint32_t value)
 {
-	unsigned int reg = offset & ~3u, shift = 8 * (offset & 3);
-	uint32_t mask = (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1) << shift;
-	uint32_t v = (dword_read(f, reg) & ~mask) | ((value << shift) & mask);
+	unsigned int reg = offset & ~3u;
+	uint32_t mask, v = guest_pci_config_merge(dword_read(f, reg), offset, size, value, &mask);
 
 	if (reg == PCI_COMMAND && mask & 0xffff)
 		f->command = (uint16_t)(v & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER)); /* decoding stays on */

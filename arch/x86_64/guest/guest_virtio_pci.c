@@ -150,9 +150,8 @@ static void msix_release_pending(struct domain *d, struct guest_virtio_fn *f)
 void guest_virtio_config_write(struct domain *d, struct guest_virtio_fn *f, unsigned int offset, unsigned int size,
 			       uint32_t value)
 {
-	unsigned int reg = offset & ~3u, shift = 8 * (offset & 3);
-	uint32_t mask = (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1) << shift;
-	uint32_t v = (guest_virtio_config_read(f, reg, 4) & ~mask) | ((value << shift) & mask);
+	unsigned int reg = offset & ~3u;
+	uint32_t mask, v = guest_pci_config_merge(guest_virtio_config_read(f, reg, 4), offset, size, value, &mask);
 
 	if (reg == PCI_COMMAND && mask & 0xffff) {
 		f->command = (uint16_t)(v & (PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER));

@@ -131,6 +131,20 @@ int guest_pci_init(struct domain *d);
 /* Free it with the domain (the functions are the core's to take back). */
 void guest_pci_free(struct domain *d);
 
+/*
+ * A configuration write of size bytes at offset, merged into the aligned
+ * dword it falls in (as the dword reads now): the new dword, and in *mask
+ * the bits the write covers. Every function's write handler starts so.
+ */
+static inline uint32_t guest_pci_config_merge(uint32_t dword, unsigned int offset, unsigned int size, uint32_t value,
+					      uint32_t *mask)
+{
+	unsigned int shift = 8 * (offset & 3);
+
+	*mask = (size == 4 ? 0xffffffffu : (1u << 8 * size) - 1) << shift;
+	return (dword & ~*mask) | ((value << shift) & *mask);
+}
+
 /* Configuration space of a function of the guest (guest_pci_config.c), under the bus lock. */
 uint32_t guest_pci_config_read(const struct guest_pci_fn *f, unsigned int offset, unsigned int size);
 void guest_pci_config_write(struct domain *d, struct guest_pci_fn *f, unsigned int offset, unsigned int size,
