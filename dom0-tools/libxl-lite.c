@@ -473,3 +473,23 @@ int64_t xl_module_call(struct xl_handle *h, const char *name, uint32_t op, uint6
 	free(req);
 	return n;
 }
+
+int64_t xl_virtio_add(struct xl_handle *h, uint32_t domid, struct xl_virtio_op *op)
+{
+	op->op = XL_VIRTIO_ADD;
+	return xl_hypercall(h, "XL_VIRTIO_ADD", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, op, sizeof(*op), domid);
+}
+
+int xl_virtio_state(struct xl_handle *h, uint32_t domid, uint32_t dev, struct xl_virtio_op *st)
+{
+	*st = (struct xl_virtio_op){ .op = XL_VIRTIO_STATE, .device = dev };
+	return xl_hypercall(h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, st, sizeof(*st), domid) < 0 ? -1 : 0;
+}
+
+int xl_virtio_reset_done(struct xl_handle *h, uint32_t domid, uint32_t dev, uint32_t reset_count)
+{
+	struct xl_virtio_op op = { .op = XL_VIRTIO_RESET_DONE, .device = dev, .reset_count = reset_count };
+
+	return xl_hypercall(h, "XL_VIRTIO_RESET_DONE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &op, sizeof(op), domid) < 0 ? -1
+														     : 0;
+}

@@ -203,6 +203,16 @@ int xl_event_close(struct xl_handle *h, uint32_t port);
 int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *st);
 
 /*
+ * A guest's virtio devices (XL_DOMCTL_VIRTIO, Documentation/virtio.md), as
+ * the back-ends ask: ADD (op filled in but for its op field) returns the
+ * device's index; STATE fills *st; RESET_DONE gives back the driver's reset
+ * reset_count. -1 with h->err on failure.
+ */
+int64_t xl_virtio_add(struct xl_handle *h, uint32_t domid, struct xl_virtio_op *op);
+int xl_virtio_state(struct xl_handle *h, uint32_t domid, uint32_t dev, struct xl_virtio_op *st);
+int xl_virtio_reset_done(struct xl_handle *h, uint32_t domid, uint32_t dev, uint32_t reset_count);
+
+/*
  * One line describing *e, without the program name and newline, e.g.
  * "/dev/xenlite: No such file or directory (is the xenlite module loaded?)".
  * Returns buf.

@@ -110,30 +110,14 @@ static uint64_t each_piece(const struct virtq_req *r, bool writable, uint64_t sk
 }
 
 /* the movers: ctx the struct vblk for the file's, the local copy for memcpy's */
-static size_t file_read(void *ctx, uint8_t *p, size_t len, uint64_t off)
+/* pread or pwrite until all of it moved, an error, or the file's end (shorter than its capacity) */
+static size_t file_io(const struct vblk *b, uint8_t *p, size_t len, uint64_t off, bool write)
 {
-	const struct vblk *b = ctx;
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pread(b->fd, p + done, len - done, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) /* an error, or the file shorter than its capacity */
-			break;
-		done += (size_t)n;
-	}
-	return done;
-}
-
-static size_t file_write(void *ctx, uint8_t *p, size_t len, uint64_t off)
-{
-	const struct vblk *b = ctx;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pwrite(b->fd, p + done, len - done, (off_t)(off + done));
+		ssize_t n = write ? pwrite(b->fd, p + done, len - done, (off_t)(off + done))
+				  : pread(b->fd, p + done, len - done, (off_t)(off + done));
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -142,6 +126,16 @@ static size_t file_write(void *ctx, uint8_t *p, size_t len, uint64_t off)
 		done += (size_t)n;
 	}
 	return done;
+}
+
+static size_t file_read(void *ctx, uint8_t *p, size_t len, uint64_t off)
+{
+	return file_io(ctx, p, len, off, false);
+}
+
+static size_t file_write(void *ctx, uint8_t *p, size_t len, uint64_t off)
+{
+	return file_io(ctx, p, len, off, true);
 }
 
 static size_t copy_out(void *ctx, uint8_t *p, size_t len, uint64_t at)

@@ -7,6 +7,7 @@
  * never the guest's memory again; a transmitted frame is copied out into a
  * local buffer before its length and contents are used.
  */
+#include <ctype.h>
 #include <string.h>
 
 #include "virtio-net.h"
@@ -22,13 +23,9 @@ void vnet_default_mac(uint32_t domid, unsigned int n, uint8_t mac[6])
 
 static int hex_digit(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	if (!isxdigit((unsigned char)c))
+		return -1;
+	return isdigit((unsigned char)c) ? c - '0' : tolower((unsigned char)c) - 'a' + 10;
 }
 
 int vnet_parse_mac(const char *s, uint8_t mac[6])

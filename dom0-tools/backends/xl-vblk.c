@@ -71,7 +71,7 @@ static int add_device(struct backend *b)
 	op.ports[0] = b->guest_port;
 	op.device_features = vblk_features(&b->blk);
 	op.config_len = (uint32_t)vblk_config(&b->blk, op.config, sizeof(op.config));
-	dev = xl_hypercall(&b->h, "XL_VIRTIO_ADD", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &op, sizeof(op), b->domid);
+	dev = xl_virtio_add(&b->h, b->domid, &op);
 	if (dev < 0)
 		return fail(b, "adding the device");
 	b->device = (int)dev;
@@ -81,10 +81,10 @@ static int add_device(struct backend *b)
 /* Device dev of the guest again, and dom0's end of its queue's channel. */
 static int take_over(struct backend *b, int dev)
 {
-	struct xl_virtio_op st = { .op = XL_VIRTIO_STATE, .device = (uint32_t)dev };
+	struct xl_virtio_op st;
 	struct xl_event_status es;
 
-	if (xl_hypercall(&b->h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &st, sizeof(st), b->domid) < 0)
+	if (xl_virtio_state(&b->h, b->domid, (uint32_t)dev, &st))
 		return fail(b, "finding the device");
 	b->device = dev;
 	b->guest_port = st.ports[0];
@@ -103,24 +103,17 @@ static int take_over(struct backend *b, int dev)
 /* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
 static int read_state(struct backend *b, struct xl_virtio_op *st)
 {
-	*st = (struct xl_virtio_op){ .op = XL_VIRTIO_STATE, .device = (uint32_t)b->device };
-	return xl_hypercall(&b->h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, st, sizeof(*st), b->domid) < 0
-		       ? -1
-		       : 0;
+	return xl_virtio_state(&b->h, b->domid, (uint32_t)b->device, st);
 }
 
 /* A reset by the driver: the queue forgotten, then the hypervisor told (the driver waits for that). */
 static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 {
-	struct xl_virtio_op done = { .op = XL_VIRTIO_RESET_DONE, .device = (uint32_t)b->device,
-				     .reset_count = st->reset_count };
-
 	if (st->reset_count == b->reset_seen && !b->resuming)
 		return;
 	virtq_reset(&b->q);
 	b->reset_seen = st->reset_count;
-	if (xl_hypercall(&b->h, "XL_VIRTIO_RESET_DONE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &done, sizeof(done),
-			 b->domid) < 0)
+	if (xl_virtio_reset_done(&b->h, b->domid, (uint32_t)b->device, st->reset_count))
 		fail(b, "answering a reset");
 }
 

@@ -120,7 +120,7 @@ static int add_device(struct backend *b)
 	}
 	op.device_features = vnet_features();
 	op.config_len = (uint32_t)vnet_config(b->net.mac, op.config, sizeof(op.config));
-	dev = xl_hypercall(&b->h, "XL_VIRTIO_ADD", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &op, sizeof(op), b->domid);
+	dev = xl_virtio_add(&b->h, b->domid, &op);
 	if (dev < 0)
 		return fail(b, "adding the device");
 	b->device = (int)dev;
@@ -130,10 +130,7 @@ static int add_device(struct backend *b)
 /* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
 static int read_state(struct backend *b, struct xl_virtio_op *st)
 {
-	*st = (struct xl_virtio_op){ .op = XL_VIRTIO_STATE, .device = (uint32_t)b->device };
-	return xl_hypercall(&b->h, "XL_VIRTIO_STATE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, st, sizeof(*st), b->domid) < 0
-		       ? -1
-		       : 0;
+	return xl_virtio_state(&b->h, b->domid, (uint32_t)b->device, st);
 }
 
 /*
@@ -142,9 +139,6 @@ static int read_state(struct backend *b, struct xl_virtio_op *st)
  */
 static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 {
-	struct xl_virtio_op done = { .op = XL_VIRTIO_RESET_DONE, .device = (uint32_t)b->device,
-				     .reset_count = st->reset_count };
-
 	if (st->reset_count == b->reset_seen)
 		return;
 	for (unsigned int i = 0; i < VNET_NR_QUEUES; i++) {
@@ -153,8 +147,7 @@ static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 	}
 	b->rx_held = false;
 	b->reset_seen = st->reset_count;
-	if (xl_hypercall(&b->h, "XL_VIRTIO_RESET_DONE", XL_HC_DOMCTL, XL_DOMCTL_VIRTIO, &done, sizeof(done),
-			 b->domid) < 0)
+	if (xl_virtio_reset_done(&b->h, b->domid, (uint32_t)b->device, st->reset_count))
 		fail(b, "answering a reset");
 }
 
