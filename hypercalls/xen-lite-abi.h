@@ -474,7 +474,7 @@ struct xl_shm_info {
  * Each segment attached to a Linux guest before it first runs is also a PCI
  * function on its bus 0 (after its assigned devices): class RAM, one MSI
  * vector (64-bit address), BAR0 a page of registers (32-bit accesses only:
- * other widths read all ones and write nothing), BAR2 (64-bit, prefetchable)
+ * another width ends the guest, as for every emulated register), BAR2 (64-bit, prefetchable)
  * the segment itself - the segment's size rounded up to a power of two; the
  * bytes past XL_SHM_REG_SIZE are not backed (an access ends the guest).
  * Commands are writes; each leaves its result (0 or a negative errno) in

@@ -561,8 +561,8 @@ static void test_create_rollback(void **state)
  * device is added, "hang" never adds it, anything else adds it (the byte on
  * fd 3) and waits a little, as a back-end serving a guest would.
  */
-static const char stub_vblk[] = "#!/bin/sh\n"
-				"echo \"stub: $*\"\n"
+static const char stand_in_vblk[] = "#!/bin/sh\n"
+				"echo \"stand-in: $*\"\n"
 				"echo \"vblk $*\" >>\"$XL_VBLK_LOG_DIR/order\"\n"
 				"case \"$6\" in\n"
 				"*fail*) echo 'xl-vblk: d3: XL_DOMCTL_VIRTIO: Device or resource busy' >&2; exit 1 ;;\n"
@@ -577,8 +577,8 @@ static const char stub_vblk[] = "#!/bin/sh\n"
  * device is added, --tap hang never adds it, anything else adds it and
  * waits a little, saying "stopped" if it is ended (SIGTERM) meanwhile.
  */
-static const char stub_vnet[] = "#!/bin/sh\n"
-				"echo \"stub: $*\"\n"
+static const char stand_in_vnet[] = "#!/bin/sh\n"
+				"echo \"stand-in: $*\"\n"
 				"echo \"vnet $*\" >>\"$XL_VBLK_LOG_DIR/order\"\n"
 				"case \"$*\" in\n"
 				"*'--bridge fail'*) echo 'xl-vnet: d3: bridge fail0: No such device' >&2; exit 1 ;;\n"
@@ -590,14 +590,14 @@ static const char stub_vnet[] = "#!/bin/sh\n"
 				"sleep 2 &\n"
 				"wait\n";
 
-static char stub_dir[64], log_dir[80], saved_path[4096];
+static char stand_in_dir[64], log_dir[80], saved_path[4096];
 
-static void write_stub(const char *name, const char *text)
+static void write_stand_in(const char *name, const char *text)
 {
 	char path[96];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", stub_dir, name);
+	snprintf(path, sizeof(path), "%s/%s", stand_in_dir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -605,24 +605,24 @@ static void write_stub(const char *name, const char *text)
 	assert_int_equal(chmod(path, 0755), 0);
 }
 
-static void stub_setup(void)
+static void stand_in_setup(void)
 {
 	char new_path[4096 + 80];
 
-	snprintf(stub_dir, sizeof(stub_dir), "/tmp/xl-vblk-stub-%d", (int)getpid());
-	snprintf(log_dir, sizeof(log_dir), "%s/log", stub_dir);
-	assert_int_equal(mkdir(stub_dir, 0755), 0);
-	write_stub("xl-vblk", stub_vblk);
-	write_stub("xl-vnet", stub_vnet);
+	snprintf(stand_in_dir, sizeof(stand_in_dir), "/tmp/xl-vblk-stand-in-%d", (int)getpid());
+	snprintf(log_dir, sizeof(log_dir), "%s/log", stand_in_dir);
+	assert_int_equal(mkdir(stand_in_dir, 0755), 0);
+	write_stand_in("xl-vblk", stand_in_vblk);
+	write_stand_in("xl-vnet", stand_in_vnet);
 	assert_int_equal(mkdir(log_dir, 0755), 0);
 	snprintf(saved_path, sizeof(saved_path), "%s", getenv("PATH") ? getenv("PATH") : "/bin:/usr/bin");
-	snprintf(new_path, sizeof(new_path), "%s:%s", stub_dir, saved_path);
+	snprintf(new_path, sizeof(new_path), "%s:%s", stand_in_dir, saved_path);
 	setenv("PATH", new_path, 1);
 	setenv("XL_VBLK_LOG_DIR", log_dir, 1);
 	setenv("XL_VBLK_READY_TIMEOUT_S", "1", 1);
 }
 
-static void stub_cleanup(void)
+static void stand_in_cleanup(void)
 {
 	static const char *const files[] = { "xl-vblk", "xl-vnet", "log/vblk-disky-xvda.log", "log/vblk-disky-xvdb.log",
 					     "log/vblk-disky-xvdc.log", "log/vnet-disky-0.log", "log/vnet-disky-1.log",
@@ -630,11 +630,11 @@ static void stub_cleanup(void)
 	char path[160];
 
 	for (unsigned int i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", stub_dir, files[i]);
+		snprintf(path, sizeof(path), "%s/%s", stand_in_dir, files[i]);
 		if (unlink(path))
 			rmdir(path);
 	}
-	assert_int_equal(rmdir(stub_dir), 0);
+	assert_int_equal(rmdir(stand_in_dir), 0);
 	setenv("PATH", saved_path, 1);
 	unsetenv("XL_VBLK_LOG_DIR");
 	unsetenv("XL_VBLK_READY_TIMEOUT_S");
@@ -695,14 +695,14 @@ static void test_create_with_disks(void **state)
 	int rc_;
 
 	fake_reset(guests);
-	stub_setup();
+	stand_in_setup();
 	/* two back-ends, in order, each told its serial, domain, target and access; then the guest runs */
 	write_disk_config("\"/srv/a.img,xvda\", \"vdev=xvdc,access=ro,target=/srv/b,c.img\"");
 	rc_ = run("create", cfg_path, NULL);
 	expect(0, "3\n", "");
 	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nUNPAUSE d3\n");
-	assert_string_equal(vblk_log("xvda", log, sizeof(log)), "stub: --ready-fd 3 --serial xvda 3 /srv/a.img rw\n");
-	assert_string_equal(vblk_log("xvdc", log, sizeof(log)), "stub: --ready-fd 3 --serial xvdc 3 /srv/b,c.img ro\n");
+	assert_string_equal(vblk_log("xvda", log, sizeof(log)), "stand-in: --ready-fd 3 --serial xvda 3 /srv/a.img rw\n");
+	assert_string_equal(vblk_log("xvdc", log, sizeof(log)), "stand-in: --ready-fd 3 --serial xvdc 3 /srv/b,c.img ro\n");
 	/* -p: left paused */
 	rc_ = run("create", "-p", cfg_path, NULL);
 	assert_int_equal(rc_, 0);
@@ -714,7 +714,7 @@ static void test_create_with_disks(void **state)
 	snprintf(want, sizeof(want),
 		 "xl-lite: %s: disk xvdb (/srv/fail.img): its back-end failed before adding the device (exit status 1); "
 		 "its log, %s/vblk-disky-xvdb.log:\n"
-		 "stub: --ready-fd 3 --serial xvdb 3 /srv/fail.img rw\n"
+		 "stand-in: --ready-fd 3 --serial xvdb 3 /srv/fail.img rw\n"
 		 "xl-vblk: d3: XL_DOMCTL_VIRTIO: Device or resource busy\n",
 		 cfg_path, log_dir);
 	expect(1, "", want);
@@ -726,7 +726,7 @@ static void test_create_with_disks(void **state)
 	snprintf(want, sizeof(want),
 		 "xl-lite: %s: disk xvda (/srv/hang.img): its back-end did not add the device within 1 s "
 		 "(XL_VBLK_READY_TIMEOUT_S): killed; its log, %s/vblk-disky-xvda.log:\n"
-		 "stub: --ready-fd 3 --serial xvda 3 /srv/hang.img rw\n",
+		 "stand-in: --ready-fd 3 --serial xvda 3 /srv/hang.img rw\n",
 		 cfg_path, log_dir);
 	expect(1, "", want);
 	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
@@ -744,7 +744,7 @@ static void test_create_with_disks(void **state)
 	assert_non_null(strstr(err_text, "disk xvda: /srv/hang.img: No such file or directory\n"));
 	assert_non_null(strstr(err_text, "disk: no xl-vblk"));
 	remove_config();
-	stub_cleanup();
+	stand_in_cleanup();
 }
 
 /* A Linux guest with the disk and vif keys given (either may be ""). */
@@ -771,16 +771,16 @@ static void test_create_with_vifs(void **state)
 	int rc_;
 
 	fake_reset(guests);
-	stub_setup();
+	stand_in_setup();
 	setenv("XL_VNET_READY_TIMEOUT_S", "1", 1);
 	/* the disk's back-end, then each interface's in order, told its index and options; then the guest runs */
 	write_net_config("\"/srv/a.img\"", "\"\", \"mac=00:16:3E:01:02:03, bridge=br0, vifname=web0\"");
 	rc_ = run("create", cfg_path, NULL);
 	expect(0, "3\n", "");
 	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nUNPAUSE d3\n");
-	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stub: --ready-fd 3 --index 0 3\n");
+	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stand-in: --ready-fd 3 --index 0 3\n");
 	assert_string_equal(read_log("vnet-disky-1.log", log, sizeof(log)),
-			    "stub: --ready-fd 3 --index 1 --mac 00:16:3e:01:02:03 --bridge br0 --tap web0 3\n");
+			    "stand-in: --ready-fd 3 --index 1 --mac 00:16:3e:01:02:03 --bridge br0 --tap web0 3\n");
 	assert_string_equal(read_log("order", log, sizeof(log)), "vblk --ready-fd 3 --serial xvda 3 /srv/a.img rw\n"
 								 "vnet --ready-fd 3 --index 0 3\n"
 								 "vnet --ready-fd 3 --index 1 --mac 00:16:3e:01:02:03 "
@@ -800,13 +800,13 @@ static void test_create_with_vifs(void **state)
 	snprintf(want, sizeof(want),
 		 "xl-lite: %s: vif 1 (web0): its back-end failed before adding the device (exit status 1); "
 		 "its log, %s/vnet-disky-1.log:\n"
-		 "stub: --ready-fd 3 --index 1 --bridge fail0 --tap web0 3\n"
+		 "stand-in: --ready-fd 3 --index 1 --bridge fail0 --tap web0 3\n"
 		 "xl-vnet: d3: bridge fail0: No such device\n",
 		 cfg_path, log_dir);
 	expect(1, "", want);
 	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
 	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)),
-			    "stub: --ready-fd 3 --index 0 --bridge br0 3\nstopped\n");
+			    "stand-in: --ready-fd 3 --index 0 --bridge br0 3\nstopped\n");
 	/* one that never adds its device: killed after XL_VNET_READY_TIMEOUT_S; its default TAP name said */
 	fake_reset(guests);
 	clear_logs();
@@ -815,16 +815,16 @@ static void test_create_with_vifs(void **state)
 	snprintf(want, sizeof(want),
 		 "xl-lite: %s: vif 1 (hang): its back-end did not add the device within 1 s "
 		 "(XL_VNET_READY_TIMEOUT_S): killed; its log, %s/vnet-disky-1.log:\n"
-		 "stub: --ready-fd 3 --index 1 --tap hang 3\n",
+		 "stand-in: --ready-fd 3 --index 1 --tap hang 3\n",
 		 cfg_path, log_dir);
 	expect(1, "", want);
 	assert_string_equal(fake.log, "CREATE-DOMAIN d3 paused\nDESTROY-DOMAIN d3\n");
-	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stub: --ready-fd 3 --index 0 3\nstopped\n");
+	assert_string_equal(read_log("vnet-disky-0.log", log, sizeof(log)), "stand-in: --ready-fd 3 --index 0 3\nstopped\n");
 	/* no xl-vnet (xl-vblk there): the disk's back-end ended, the guest destroyed */
 	fake_reset(guests);
 	clear_logs();
-	snprintf(vnet, sizeof(vnet), "%s/xl-vnet", stub_dir);
-	snprintf(hidden, sizeof(hidden), "%s/xl-vnet.hidden", stub_dir);
+	snprintf(vnet, sizeof(vnet), "%s/xl-vnet", stand_in_dir);
+	snprintf(hidden, sizeof(hidden), "%s/xl-vnet.hidden", stand_in_dir);
 	assert_int_equal(rename(vnet, hidden), 0);
 	write_net_config("\"/srv/a.img\"", "\"\"");
 	rc_ = run("create", cfg_path, NULL);
@@ -854,7 +854,7 @@ static void test_create_with_vifs(void **state)
 	}
 	remove_config();
 	clear_logs();
-	stub_cleanup();
+	stand_in_cleanup();
 }
 
 int main(void)
