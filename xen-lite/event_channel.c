@@ -313,6 +313,19 @@ int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *
 	return err;
 }
 
+void event_clear_device(struct domain *d, uint32_t port)
+{
+	struct event_port *ep = port_of(d, port);
+	uint64_t flags;
+
+	if (!ep)
+		return;
+	flags = spin_lock_irqsave(&event_lock);
+	ep->device = NULL;
+	ep->device_opaque = NULL;
+	spin_unlock_irqrestore(&event_lock, flags);
+}
+
 /* Free the port; its peer's end becomes CLOSED and is told. Event lock held. */
 static void close_port(struct domain *d, uint32_t port)
 {

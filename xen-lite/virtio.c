@@ -47,24 +47,22 @@ static int check_add(const struct domain *d, const struct xl_virtio_op *op)
 static int64_t add(struct domain *d, const struct xl_virtio_op *op)
 {
 	uint64_t regs, slots, slots_size;
-	int err = check_add(d, op);
+	uint32_t set = 0;
+	int64_t err = check_add(d, op);
 
 	if (err)
 		return err;
 	if (!shm_guest_pci_layout(d, &regs, &slots, &slots_size))
 		return -ENOSPC;
-	for (uint32_t q = 0; q < op->nr_queues; q++) {
-		/*
-		 * each queue's port, connected to dom0 and no device's yet: the
-		 * device's from now on (if the device cannot be added after all, the
-		 * ports stay the guest's no longer: dom0 is told, and the guest has
-		 * not run)
-		 */
-		err = event_set_device(d, op->ports[q], queue_notified, NULL);
-		if (err)
-			return err;
-	}
-	return arch_virtio_add(d, op, regs - GUEST_VIRTIO_BARS_SIZE, &device_ops);
+	/* each queue's port, connected to dom0 and no device's yet: the device's from now on */
+	while (set < op->nr_queues && !(err = event_set_device(d, op->ports[set], queue_notified, NULL)))
+		set++;
+	if (!err)
+		err = arch_virtio_add(d, op, regs - GUEST_VIRTIO_BARS_SIZE, &device_ops);
+	if (err < 0) /* the ports given back as they were: dom0 may try again, or use them otherwise */
+		while (set--)
+			event_clear_device(d, op->ports[set]);
+	return err;
 }
 
 int64_t virtio_request(struct domain *d, struct xl_virtio_op *op)

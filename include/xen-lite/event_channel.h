@@ -52,6 +52,8 @@ int event_send(struct domain *d, uint32_t port);
  */
 int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *d, uint32_t port, void *opaque),
 		     void *opaque);
+/* The port a device's no longer (an ADD that failed after event_set_device()) */
+void event_clear_device(struct domain *d, uint32_t port);
 int event_device_send(struct domain *d, uint32_t port);
 int event_close(struct domain *d, uint32_t port);
 int event_status(struct domain *d, uint32_t port, struct xl_event_status *st);

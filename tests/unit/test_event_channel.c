@@ -611,6 +611,26 @@ static void test_device_port_guest_refused(void **state)
 	assert_int_equal(event_close(d1, (uint32_t)pa), 0);
 }
 
+/* event_clear_device(): an ADD that failed gives the port back to the guest */
+static void test_device_port_cleared(void **state)
+{
+	int p0, pd;
+
+	device_channel(d1, &p0, &pd);
+	assert_int_equal(event_set_page(d1, gpa_init(PAGE_GPA)), 0);
+	assert_int_equal(event_send(d1, (uint32_t)pd), -EPERM);
+	event_clear_device(d1, (uint32_t)pd);
+	assert_null(port(d1, pd)->device);
+	assert_null(port(d1, pd)->device_opaque);
+	/* the guest's own port again, and a device's once more if asked */
+	assert_int_equal(event_send(d1, (uint32_t)pd), 0);
+	assert_int_equal(event_set_device(d1, (uint32_t)pd, device_fn, NULL), 0);
+	/* out of range: nothing happens */
+	event_clear_device(d1, XL_EVENT_MAX_PORTS);
+	event_clear_device(d1, ~0u);
+	assert_ptr_equal(port(d1, pd)->device, device_fn);
+}
+
 static void test_device_send_and_notify(void **state)
 {
 	int p0, pd;
@@ -814,6 +834,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_page_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_port_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_port_guest_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_port_cleared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_send_and_notify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_port_early, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_port_destroyed, setup, teardown),

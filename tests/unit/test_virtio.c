@@ -69,6 +69,16 @@ int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *
 	return 0;
 }
 
+static uint32_t cleared_ports[XL_VIRTIO_MAX_QUEUES + 1];
+static unsigned int nr_cleared;
+
+void event_clear_device(struct domain *d, uint32_t port)
+{
+	assert_ptr_equal(d, &dom);
+	assert_true(nr_cleared < XL_VIRTIO_MAX_QUEUES);
+	cleared_ports[nr_cleared++] = port;
+}
+
 static unsigned int device_sends;
 
 int event_device_send(struct domain *d, uint32_t port)
@@ -145,6 +155,7 @@ static int setup(void **state)
 	memset(device_ports, 0, sizeof(device_ports));
 	nr_device_ports = 0;
 	set_device_error_at = -1;
+	nr_cleared = 0;
 	device_sends = 0;
 	memset(&arch, 0, sizeof(arch));
 	arch_result = 0;
@@ -185,10 +196,13 @@ static void test_add(void **state)
 	device_ports[1].fn(&dom, 5, device_ports[1].opaque);
 	assert_int_equal(arch.interrupts, 1);
 	assert_int_equal(arch.port, 5);
-	/* the transport's answer, good or bad, is dom0's */
+	assert_int_equal(nr_cleared, 0);
+	/* the transport's answer, good or bad, is dom0's; refused, the ports are given back */
 	arch_result = -ENOSPC;
 	op.ports[0] = 7, op.ports[1] = 8, op.ports[2] = 9;
 	assert_int_equal(virtio_request(&dom, &op), -ENOSPC);
+	assert_int_equal(nr_cleared, 3);
+	assert_int_equal(cleared_ports[0] + cleared_ports[1] + cleared_ports[2], 7 + 8 + 9);
 }
 
 static void test_add_limits(void **state)
@@ -264,6 +278,10 @@ static void test_add_port_refused(void **state)
 	set_device_error = -EBUSY;
 	assert_int_equal(virtio_request(&dom, &op), -EBUSY);
 	assert_int_equal(arch.adds, 0);
+	/* the first port given back; not the second, which may be another device's */
+	assert_int_equal(nr_cleared, 1);
+	assert_int_equal(cleared_ports[0], op.ports[0]);
+	nr_cleared = 0;
 	set_device_error = -ENOTCONN;
 	nr_device_ports = 0;
 	assert_int_equal(virtio_request(&dom, &op), -ENOTCONN);
