@@ -1,6 +1,6 @@
 /*
- * A TAP device (see tap.h): TUNSETIFF on /dev/net/tun, then SIOCGIFFLAGS /
- * SIOCSIFFLAGS and SIOCBRADDIF on a datagram socket, as ip(8) and brctl(8)
+ * A TAP device (see tap.h): TUNSETIFF on /dev/net/tun, then SIOCSIFHWADDR,
+ * SIOCGIFFLAGS / SIOCSIFFLAGS and SIOCBRADDIF on a datagram socket, as ip(8) and brctl(8)
  * do.
  */
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 
@@ -80,6 +81,22 @@ int tap_open(const char *name, const char *bridge, char *err, size_t errlen)
 		e = errno;
 		snprintf(err, errlen, "a socket to set %s up", name);
 		return failed(err, errlen, e, fd, -1);
+	}
+	/*
+	 * The highest unicast address, as Xen's vif scripts give theirs: a Linux bridge
+	 * takes the lowest of its ports' addresses as its own, so with random ones it
+	 * would change whenever a guest's port came or went, and every neighbour of the
+	 * bridge's IP address would send to a stale one until its ARP entry expired
+	 * (a minute's stall; test_dom0_virtio_bridge found it).
+	 */
+	memset(&ifr, 0, sizeof(ifr));
+	copy_name(ifr.ifr_name, name);
+	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
+	memcpy(ifr.ifr_hwaddr.sa_data, TAP_PORT_MAC, 6);
+	if (ioctl(sock, SIOCSIFHWADDR, &ifr) < 0) {
+		e = errno;
+		snprintf(err, errlen, "setting %s's address (SIOCSIFHWADDR)", name);
+		return failed(err, errlen, e, fd, sock);
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	copy_name(ifr.ifr_name, name);

@@ -1159,6 +1159,40 @@ test_dom0_virtio_net() {
 	test_result
 }
 
+# Two Linux guests and dom0 on one Linux bridge (xl_test=virtio_bridge): each guest's NIC
+# a TAP device its xl-vnet puts on br0 (the vif key's bridge=); the second guest pings the
+# first and dom0 and sends the first 4 MiB over TCP, which the first sends on to dom0:
+# guest to guest and guest to dom0, checksummed end to end; TAP devices, bridge ports,
+# back-ends and the node as before
+test_dom0_virtio_bridge() {
+	local sent got
+	QEMU_TIMEOUT=900 qemu_boot dom0-virtio-bridge -machine q35 -smp 3 -m 1536M -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=virtio_bridge,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: virtio-bridge: ports before: none" "xen-lite-dom0: virtio-bridge: ports after: none" \
+		"xen-lite-dom0: virtio-bridge: TAP devices after: 0" "xen-lite-dom0: virtio-bridge: node unchanged" \
+		"xen-lite-dom0: virtio-bridge done" "xen-lite-guest: nic: sent back, exit 0"
+	expect_log_regex "xen-lite-dom0: virtio-bridge: ports: xlv1\\.0 xlv2\\.0"
+	expect_log "xen-lite-dom0: virtio-bridge: addresses: br0 fe:ff:ff:ff:ff:ff, xlv1.0 fe:ff:ff:ff:ff:ff, xlv2.0 fe:ff:ff:ff:ff:ff"
+	expect_log_regex "xen-lite-guest: nic: ping: 3 packets transmitted, 3 (packets )?received"
+	expect_log_regex "xen-lite-guest: vnet-client: ping peer: 3 packets transmitted, 3 (packets )?received"
+	expect_log_regex "xen-lite-guest: vnet-client: ping dom0: 3 packets transmitted, 3 (packets )?received"
+	expect_log_regex "xen-lite-dom0: virtio-bridge: dom0 ping a: 3 packets transmitted, 3 (packets )?received"
+	expect_log_regex "xen-lite-dom0: virtio-bridge: dom0 ping b: 3 packets transmitted, 3 (packets )?received"
+	expect_log_regex "xen-lite-guest: vnet-client: sent, exit 0, 4 MiB in"
+	sent=$(grep -aoE "xen-lite-guest: vnet-client: sent md5 [0-9a-f]{32}" "$LOG" | awk '{ print $5 }')
+	got=$(grep -aoE "xen-lite-dom0: virtio-bridge: received 4194304 bytes, md5 [0-9a-f]{32}" "$LOG" | awk '{ print $7 }')
+	[ -n "$sent" ] && [ "$sent" = "$got" ] || test_fail "vnet-b sent ${sent:-nothing}, dom0 got ${got:-nothing}"
+	[ -n "$sent" ] && expect_log "xen-lite-guest: nic: received $sent"
+	expect_log_regex "virtio-bridge: back-end a: xl-vnet: d1: the guest is gone: received [1-9][0-9]* frames"
+	expect_log_regex "virtio-bridge: back-end b: xl-vnet: d2: the guest is gone: received [1-9][0-9]* frames"
+	grep -aoE "virtio-bridge: received [0-9]+ bytes, md5 [0-9a-f]+ in [0-9.]+ s|vnet-client: sent, exit 0, .*" \
+		"$LOG" | sed 's/^/    /'
+	expect_no_log "(XL) PANIC" "Kernel panic"
+	test_result
+}
+
 test_dom0_virtio_blk() {
 	local wrote
 	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-blk -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
