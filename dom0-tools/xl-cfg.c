@@ -753,6 +753,22 @@ static int check_file(const struct parser *p, char *err, size_t err_size)
 			 key_place(p, KEY_VCPUS, where));
 		return -1;
 	}
+	if (c->nr_disk || c->nr_vif || c->nr_shm) {
+		/* dom0's back-ends and the segments stay with the domain that ends: none follows a restart */
+		static const struct { enum key key; const char *name; } ends[] = {
+			{ KEY_ON_POWEROFF, "on_poweroff" }, { KEY_ON_REBOOT, "on_reboot" }, { KEY_ON_CRASH, "on_crash" } };
+		const enum xl_end_action set[] = { c->on_poweroff, c->on_reboot, c->on_crash };
+
+		for (unsigned int i = 0; i < 3; i++)
+			if (set[i] == XL_ACTION_RESTART && p->at[ends[i].key]) {
+				snprintf(err, err_size,
+					 "%s: %s = \"restart\" with %s: a restarted guest would come back without "
+					 "its disks, interfaces and segments (they do not follow a restart yet); "
+					 "use \"destroy\" or \"preserve\"", key_place(p, ends[i].key, where),
+					 ends[i].name, c->nr_disk ? "a disk" : c->nr_vif ? "a vif" : "a shm segment");
+				return -1;
+			}
+	}
 	if (c->type == XL_GUEST_ELF && c->nr_disk) {
 		snprintf(err, err_size,
 			 "%s: disk needs type = \"linux\" (a disk is a virtio PCI device, which only a "
@@ -830,6 +846,8 @@ int xl_cfg_parse_with(const char *text, const char *const *settings, unsigned in
 	}
 	if (check_file(&p, err, err_size))
 		return -1;
+	if ((c->nr_disk || c->nr_vif || c->nr_shm) && !p.at[KEY_ON_REBOOT])
+		c->on_reboot = XL_ACTION_DESTROY; /* the default restart would lose them (check_file) */
 	for (unsigned int i = c->nr_cpus; i < XL_MAX_GUEST_VCPUS; i++)
 		c->cpus[i] = -1;
 	c->cpu = c->cpus[0];

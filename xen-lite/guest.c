@@ -253,6 +253,15 @@ void guest_ended(uint32_t id)
 		domain_destroy(d);
 		break;
 	case GUEST_END_RESTART:
+		if (d->nr_virtio || d->nr_shm) {
+			/* dom0's back-ends and the segments stay with this domain: a restart would lose them unseen */
+			log_warn("domain d%u (%s) not restarted (%s): its %u virtio device(s) and %u segment(s) "
+				 "do not follow a restart; destroyed\n", d->id, d->name, guest_end_setting(d),
+				 d->nr_virtio, d->nr_shm);
+			domain_log_exits(d);
+			domain_destroy(d);
+			break;
+		}
 		setting = guest_end_setting(d); /* a string of its own: it outlives d */
 		new_id = replace(d);
 		break;

@@ -62,6 +62,8 @@ static int64_t add(struct domain *d, const struct xl_virtio_op *op)
 	if (err < 0) /* the ports given back as they were: dom0 may try again, or use them otherwise */
 		while (set--)
 			event_clear_device(d, op->ports[set]);
+	else
+		d->nr_virtio++;
 	return err;
 }
 

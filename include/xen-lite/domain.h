@@ -162,6 +162,7 @@ struct domain {
 	struct domain_events events; /* event_channel.c's */
 	/* its shared segments' attachments (shm.c's, under its lock) */
 	unsigned int nr_shm;
+	unsigned int nr_virtio; /* virtio devices dom0's back-ends added (virtio.c's) */
 	/* guest-physical addresses below are its own (RAM, holes, dom0's identity map): segments go above */
 	uint64_t gpa_top;
 	bool ran; /* it has been running (not only paused): its start info is the guest's now */

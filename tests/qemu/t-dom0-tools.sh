@@ -206,7 +206,9 @@ test_dom0_guest_end_actions() {
 	# same name and CPU; on_reboot = "preserve" keeps it shut down; a guest that never
 	# asks (spin) cannot be asked to reboot, -F resets it and it is restarted; on_crash's
 	# default (destroy) frees a crashed guest; xl's rename-restart is refused with its
-	# line and column; afterwards the node's memory and CPUs are as before
+	# line and column; a guest with a segment is destroyed, not restarted (segments and
+	# virtio devices do not follow a restart), and a configuration asking for that refused;
+	# afterwards the node's memory and CPUs are as before
 	qemu_boot dom0-end-actions -machine q35 -smp 3 -m 1G -kernel "$BUILD/xen-lite.elf" \
 		-append "dom0_mem=512M" \
 		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=end_actions,$BUILD/dom0/initrd.cpio.gz"
@@ -231,7 +233,12 @@ test_dom0_guest_end_actions() {
 		"xen-lite-dom0: crashing: 8" "domain d8 (crashing) crashed: triple fault" \
 		"domain d8 (crashing) destroyed (on_crash=destroy)" \
 		"xen-lite-dom0: renamed: xl-lite: /tmp/renamed.cfg: line 4, column 13: on_reboot \"rename-restart\" is xl's, not supported by xen-lite: use \"destroy\", \"restart\" or \"preserve\"" \
-		"xen-lite-dom0: renamed: exit 2" "xen-lite-dom0: end-actions: node unchanged" \
+		"xen-lite-dom0: renamed: exit 2" "xen-lite-dom0: tied: 9" "xen-lite-dom0: tied-attach: exit 0" \
+		"xen-lite-dom0: reboot-tied: exit 0" \
+		"domain d9 (tied) not restarted (on_reboot=restart): its 0 virtio device(s) and 1 segment(s) do not follow a restart; destroyed" \
+		"xen-lite-dom0: tied-seg-destroy: exit 0" \
+		"xen-lite-dom0: tied2: xl-lite: /tmp/tied2.cfg: line 5: on_reboot = \"restart\" with a shm segment: a restarted guest would come back without" \
+		"xen-lite-dom0: tied2: exit 2" "xen-lite-dom0: end-actions: node unchanged" \
 		"xen-lite-dom0: end-actions done"
 	expect_log_regex "xen-lite-dom0: list-kept: +kept +2 +2 +1 +shutdown "
 	expect_log_regex "xen-lite-dom0: list-obliging: +obliging +4 +2 +1 +running "

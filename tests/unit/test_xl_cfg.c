@@ -236,6 +236,29 @@ static void test_errors(void **state)
 	expect_error("name=a\n= 2\n", "line 2, column 1: expected 'key = value'");
 }
 
+/* Disks, interfaces and segments do not follow a restart: an explicit restart refused, on_reboot's default destroy */
+static void test_end_actions_with_devices(void **state)
+{
+	struct xl_domctl_create req;
+
+	(void)state;
+	assert_int_equal(parse(ELF "shm = [ \"name=ring,size=2M\" ]\n"), 0);
+	assert_int_equal(cfg.on_reboot, XL_ACTION_DESTROY);
+	xl_cfg_to_create(&cfg, &req);
+	assert_true(req.flags & XL_CREATE_DESTROY_ON_REBOOT);
+	assert_false(req.flags & XL_CREATE_RESTART_ON_REBOOT);
+	assert_int_equal(parse(LINUX "disk = [ \"/img,xvda\" ]\non_reboot = preserve\n"), 0);
+	assert_int_equal(cfg.on_reboot, XL_ACTION_PRESERVE);
+	expect_error(LINUX "disk = [ \"/img,xvda\" ]\non_reboot = restart\n",
+		     "line 6: on_reboot = \"restart\" with a disk: a restarted guest would come back without");
+	expect_error(LINUX "vif = [ \"bridge=br0\" ]\non_crash = 'restart'\n", "line 6: on_crash = \"restart\" with a vif");
+	expect_error(ELF "on_poweroff = restart\nshm = [ \"name=r,size=4K\" ]\n",
+		     "line 4: on_poweroff = \"restart\" with a shm segment");
+	/* without them, restart as before */
+	assert_int_equal(parse(LINUX "on_reboot = restart\n"), 0);
+	assert_int_equal(cfg.on_reboot, XL_ACTION_RESTART);
+}
+
 /* on_poweroff, on_reboot and on_crash take the same three actions; xl's others are named */
 static void test_end_actions(void **state)
 {
@@ -1003,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_end_actions),
+		cmocka_unit_test(test_end_actions_with_devices),
 		cmocka_unit_test(test_linux),
 		cmocka_unit_test(test_cpus_forms),
 		cmocka_unit_test(test_to_create),
