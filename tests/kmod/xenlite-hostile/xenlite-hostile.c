@@ -46,6 +46,14 @@ static char *action = "";
 module_param(action, charp, 0444);
 static int seconds = 10;
 module_param(seconds, int, 0444);
+/* the test machine's slowness (dom0's xl_scale): every wait for the back-end is this many times longer */
+static int scale = 1;
+module_param(scale, int, 0444);
+
+static int scaled_ms(int ms)
+{
+	return ms * (scale > 0 && scale <= 100 ? scale : 1);
+}
 
 static atomic_t nmis_taken = ATOMIC_INIT(0);
 static volatile bool storm_over;
@@ -257,18 +265,18 @@ static u8 vq_status(struct vq *vq)
 	return ioread8(vq->bar + VIRTIO_PCI_COMMON_STATUS);
 }
 
-/* A reset: the device reads status 0 once the back-end has forgotten its queue (2 s at most) */
+/* A reset: the device reads status 0 once the back-end has forgotten its queue (2 s at most, scaled) */
 static int vq_reset(struct vq *vq)
 {
 	int waited = 0;
 
 	iowrite8(0, vq->bar + VIRTIO_PCI_COMMON_STATUS);
-	while (vq_status(vq) && waited < 2000) {
+	while (vq_status(vq) && waited < scaled_ms(2000)) {
 		msleep(10);
 		waited += 10;
 	}
 	if (vq_status(vq)) {
-		pr_info("virtq: the reset did not end in 2 s (status %#x)\n", vq_status(vq));
+		pr_info("virtq: the reset did not end in %d ms (status %#x)\n", scaled_ms(2000), vq_status(vq));
 		return -EIO;
 	}
 	return 0;
@@ -417,7 +425,7 @@ static void vq_malformed(struct vq *vq, enum vq_case c)
 }
 
 /*
- * Half a second, then up to 3 s more until the back-end has looked: it sets
+ * Half a second, then up to 3 s more (scaled) until the back-end has looked: it sets
  * the device ring's NO_NOTIFY while it takes chains and, once the queue is
  * broken, never clears it again (only a sign; the test reads the used idx)
  */
@@ -426,11 +434,11 @@ static void vq_wait_for_device(struct vq *vq, const char *name)
 	int waited = 0;
 
 	msleep(500);
-	while (!(le16_to_cpu(READ_ONCE(vq_used(vq)[0])) & VRING_USED_F_NO_NOTIFY) && waited < 3000) {
+	while (!(le16_to_cpu(READ_ONCE(vq_used(vq)[0])) & VRING_USED_F_NO_NOTIFY) && waited < scaled_ms(3000)) {
 		msleep(50);
 		waited += 50;
 	}
-	if (waited >= 3000)
+	if (waited >= scaled_ms(3000))
 		pr_info("virtq %s: no sign of the device reading the ring\n", name);
 }
 
@@ -441,12 +449,12 @@ static void vq_valid_read(struct vq *vq)
 
 	vq_read_chain(vq);
 	vq_submit(vq, 0, 1);
-	while (vq_used_idx(vq) != 1 && waited < 10000) {
+	while (vq_used_idx(vq) != 1 && waited < scaled_ms(10000)) {
 		msleep(10);
 		waited += 10;
 	}
 	if (vq_used_idx(vq) != 1) {
-		pr_info("virtq valid read: not completed in 10 s (used idx %u)\n", vq_used_idx(vq));
+		pr_info("virtq valid read: not completed in %d ms (used idx %u)\n", scaled_ms(10000), vq_used_idx(vq));
 		return;
 	}
 	pr_info("virtq valid read: status %u, first bytes %02x %02x %02x %02x\n", READ_ONCE(vq->data[VQ_STATUS_OFF]),
