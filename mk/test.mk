@@ -21,8 +21,10 @@ run: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/xen-lite.iso $(BUILD)/qemu10/version
 	@echo "xen-lite: booting GRUB -> xen-lite -> Debian's kernel as dom0 in QEMU 10 (TCG);"
 	@echo "          a busybox shell follows on this console. Quit with Ctrl-A X."
-	@echo "          In dom0: xl-lite create /etc/xen-lite/hpc-linux.cfg (a Linux guest), xl-lite list,"
-	@echo "          xl-lite console ID (Ctrl-] detaches), xl-lite destroy ID."
+	@echo "          In dom0: xl-lite create -c /etc/xen-lite/linux-io.cfg - a Linux guest with a NIC"
+	@echo "          on dom0's bridge br0 and a disk, both made ready by dom0's init; Ctrl-] detaches -"
+	@echo "          then ping 10.0.0.2; xl-lite list, xl-lite console ID, xl-lite destroy ID;"
+	@echo "          more examples in /etc/xen-lite/ (Documentation/virtio.md, \"make run\")."
 	$(RUN_QEMU) -machine q35 -accel tcg -cpu $(RUN_CPU) -smp $(RUN_SMP) -m $(RUN_MEM) \
 		-cdrom $(BUILD)/xen-lite.iso -nographic -no-reboot
 

@@ -1200,6 +1200,42 @@ test_dom0_virtio_bridge() {
 	test_result
 }
 
+# What `make run` offers (Documentation/virtio.md, "make run"): dom0's linux_io_prepare, as
+# its shell runs it - br0 at 10.0.0.1/24, a 64 MiB ext2 image with a README - then the
+# example /etc/xen-lite/linux-io.cfg created as shipped. The guest brings up its NIC (on br0),
+# its disk (mounted on /mnt, the README read) and its segment by itself; dom0 pings it, its
+# shell writes a file through xl-lite console, dom0 finds it in the image; destroyed, its
+# back-ends, TAP device and segment go and the node is as it was
+test_dom0_run_example() {
+	local io="\\(d1 linux-io\\) .*xen-lite-guest:"
+	QEMU_TIMEOUT=600 qemu_boot dom0-run-example -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=run_example,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: run-example: prepared: 0 port(s) on br0, 64 MiB image" \
+		"xen-lite-dom0: create-n: exit 0" "xen-lite-dom0: run-example: created 1" \
+		"xen-lite-dom0: run-example: br0's ports: xlv1.0 "
+	expect_log_regex "d1 \\(linux-io\\): virtio device 0 \\(type 2, 1 queue\\(s\\)\\)"
+	expect_log_regex "d1 \\(linux-io\\): virtio device 1 \\(type 1, 2 queue\\(s\\)\\)"
+	# the guest's own account: its NIC addressed, its disk mounted and read, its segment bound
+	expect_log_regex "$io eth0 10\\.0\\.0\\.2/24 up, /dev/vda 64 MiB mounted on /mnt, segment 'linux-io' 2048 KiB"
+	expect_log_regex "$io /mnt/README: linux-io's disk: an ext2 filesystem dom0 made in /var/lib/xen-lite/linux-io\\.img"
+	expect_log_regex "$io shell on the console"
+	expect_log_regex "xen-lite-dom0: run-example: ping: 3 packets transmitted, 3 (packets )?received"
+	# its shell wrote the disk, and dom0's file has it
+	expect_log "xen-lite-dom0: run-example: console exit 0" \
+		"xen-lite-guest: note written by linux-io" \
+		"xen-lite-dom0: run-example: the image's note: written by linux-io"
+	expect_log "xen-lite-dom0: destroy: exit 0" \
+		"xen-lite-dom0: run-example: after: back-ends 0, br0's ports 0, segments 0" \
+		"xen-lite-dom0: run-example: node unchanged" "xen-lite-dom0: run-example done"
+	expect_log_regex "run-example: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests"
+	expect_log_regex "run-example: back-end: xl-vnet: d1: the guest is gone: received [1-9][0-9]* frames"
+	expect_no_log_regex "gave up after|timed out after"
+	expect_no_log "(XL) PANIC" "Kernel panic" "linux-io) crashed"
+	test_result
+}
+
 test_dom0_virtio_blk() {
 	local wrote
 	QEMU_TIMEOUT=600 qemu_boot dom0-virtio-blk -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \

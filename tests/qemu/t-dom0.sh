@@ -213,6 +213,9 @@ test_dom0_console_input() {
 	exec 4>&-
 	rm -f "$fifo.in" "$fifo.out"
 	expect_rc 0
+	# the shell's path prepared /etc/xen-lite/linux-io.cfg's bridge and disk (make run)
+	expect_log "xen-lite-dom0: a guest with a NIC on br0 (10.0.0.1/24) and a disk is ready:" \
+		"xl-lite create -c /etc/xen-lite/linux-io.cfg (Ctrl-] detaches), then ping 10.0.0.2"
 	expect_log "(d0) echo typed-into-dom0" "(d0) typed-into-dom0" \
 		"console: input now goes to the hypervisor" "console: keys for the hypervisor" \
 		"console: input now goes to dom0"

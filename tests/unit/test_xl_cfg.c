@@ -557,8 +557,7 @@ static void test_names(void **state)
  */
 static void test_shipped_examples(void **state)
 {
-	static const char *files[] = { "dom0-tools/examples/hpc-linux.cfg", "dom0-tools/examples/linux-disk.cfg",
-				       "dom0-tools/examples/linux-net.cfg",
+	static const char *files[] = { "dom0-tools/examples/hpc-linux.cfg", "dom0-tools/examples/linux-io.cfg",
 				       "dom0-tools/examples/checksum.cfg", "dom0-tools/examples/lwk.cfg" };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
@@ -572,6 +571,14 @@ static void test_shipped_examples(void **state)
 		text[n] = '\0';
 		if (parse(text))
 			fail_msg("%s: %s", files[i], err);
+		if (i == 1) {
+			/* linux-io.cfg: what dom0's shell prepares for it (dom0-tools/initrd/init) */
+			assert_int_equal(cfg.nr_disk, 1);
+			assert_string_equal(cfg.disk[0].target, "/var/lib/xen-lite/linux-io.img");
+			assert_int_equal(cfg.nr_vif, 1);
+			assert_string_equal(cfg.vif[0].bridge, "br0");
+			assert_int_equal(cfg.nr_shm, 1);
+		}
 	}
 	assert_int_equal(cfg.type, XL_GUEST_ELF); /* the last one, lwk.cfg */
 }
