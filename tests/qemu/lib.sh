@@ -212,6 +212,14 @@ expect_log_regex() {
 	grep -aqE -- "$1" "$LOG" || test_fail "no log line matches: $1"
 }
 
+# expect_pings_answered PREFIX...: each PREFIX (an extended regular expression) is followed
+# in a log line by busybox ping's summary of 3 pings, all answered
+expect_pings_answered() {
+	for p in "$@"; do
+		expect_log_regex "$p: 3 packets transmitted, 3 (packets )?received"
+	done
+}
+
 # expect_no_log_regex REGEX: no log line matches
 expect_no_log_regex() {
 	! grep -aqE -- "$1" "$LOG" || test_fail "a log line matches what must not be there: $1"
