@@ -2,11 +2,12 @@
  * shm-ping [-n ROUNDS] [-w WAIT_MS] SEGMENT DOMID: dom0's end of the
  * shared-segment ping-pong (tests/shm-ring.h) against an ELF guest's
  * shm_peer.elf role=pong (Documentation/composition.md). Through
- * libxl-lite it attaches SEGMENT (which DOMID has too) to dom0 and maps its
- * first page, connects a channel between dom0 and DOMID, sends ROUNDS
- * messages ("ping N") and waits for each answer (XL_IOCTL_EVENT_WAIT: an
- * interrupt of dom0's kernel), checking its text ("pong N") and its order;
- * then writes "ping-pong done N", closes the channel, unmaps and detaches.
+ * libxl-lite it attaches SEGMENT (which DOMID has too) to dom0, maps its
+ * first page and clears the ring there (an earlier run's messages), connects
+ * a channel between dom0 and DOMID, sends ROUNDS messages ("ping N") and
+ * waits for each answer (XL_IOCTL_EVENT_WAIT: an interrupt of dom0's
+ * kernel), checking its text ("pong N") and its order; then writes
+ * "ping-pong done N", closes the channel, unmaps and detaches.
  *
  * Its result, for the tests and make bench:
  *   shm-ping: N round trips with dDOMID through 'SEGMENT', one-way C TSC cycles
@@ -195,6 +196,8 @@ static int run(struct run *r)
 		lib_failed(r, "map");
 		goto detach;
 	}
+	/* a fresh ring for the guest, which reads it only once it has a channel */
+	memset((void *)ring, 0, sizeof(*ring));
 	if (xl_event_connect(&r->h, 0, r->domid, &r->port, &guest_port)) {
 		lib_failed(r, "connect");
 		goto unmap;
