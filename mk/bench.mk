@@ -2,7 +2,8 @@
 # Linux to init natively, as xen-lite's dom0 and as the dom0 of Debian's stock
 # Xen 4.17 (PVH, then PV; mk/xen-bench.mk), the ratios against native (the dom0
 # cost), then the exit and hypercall costs measured inside a guest, the exits
-# a Linux guest takes while it computes, an event channel's round trip between two guests, an NVMe read through the IOMMU (dom0's,
+# a Linux guest takes while it computes, a segment ping-pong's round trip between two guests and
+# between dom0's user space and a guest (with the exits each takes), an NVMe read through the IOMMU (dom0's,
 # then a guest's that has the controller) and a guest's NIC against dom0's, and a guest's
 # virtio NIC served by dom0 (xl-vnet).
 bench: deps

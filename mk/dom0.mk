@@ -121,7 +121,7 @@ $(DOM0_OUT)/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/dom0.mk
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
 DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold \
-	$(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk $(DOM0_OUT)/xl-vnet
+	$(DOM0_OUT)/shm-ping $(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk $(DOM0_OUT)/xl-vnet
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)
@@ -134,6 +134,13 @@ $(DOM0_OUT)/edu-dma: tests/dom0/edu-dma.c mk/dom0.mk
 $(DOM0_OUT)/shm-hold: tests/dom0/shm-hold.c mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ tests/dom0/shm-hold.c
+
+# dom0's end of the segment ping-pong: libxl-lite's segment and event calls
+SHM_PING_SRCS := tests/dom0/shm-ping.c dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c
+$(DOM0_OUT)/shm-ping: $(SHM_PING_SRCS) tests/shm-ring.h dom0-tools/libxl-lite.h dom0-tools/xl-shm-args.h \
+		pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -Idom0-tools -o $@ $(SHM_PING_SRCS)
 
 $(DOM0_OUT)/guest-peek: tests/dom0/guest-peek.c pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h \
 		mk/dom0.mk

@@ -7,6 +7,10 @@
  *                        (message text and sequence numbers, checked) and
  *                        the event channel; prints the one-way latency;
  *   role=pong            answers each message, checking its text and order;
+ *                        lie=N: the answer to message N is a text of
+ *                        unprintable bytes without a NUL; jump=N: it is
+ *                        numbered N + 1000 (a hostile peer for dom0's
+ *                        tests/dom0/shm-ping.c, which must report either);
  *   role=flood count=N   sends N notifications as fast as it can;
  *   role=sink count=N    keeps interrupts off until N notifications arrived
  *                        (XL_EVENT_STATUS), then checks that they raised one
@@ -259,6 +263,7 @@ static NORETURN void pong_events_only(uint32_t port, uint64_t rounds)
 
 static NORETURN void pong(void)
 {
+	uint64_t lie = number("lie", 0), jump = number("jump", 0);
 	uint32_t port = channel(false);
 	struct xl_shm_mapping *m;
 	struct shm_ring *r;
@@ -278,7 +283,9 @@ static NORETURN void pong(void)
 		xl_snprintf(want, TEXT_MAX, "ping %lu", i);
 		CHECK(!strcmp(r->text, want), "message %lu reads '%s'", i, r->text);
 		xl_snprintf(r->pong_text, TEXT_MAX, "pong %lu", i);
-		__atomic_store_n(&r->pong_seq, i, __ATOMIC_RELEASE);
+		if (i == lie)
+			memset(r->pong_text, 0x81, TEXT_MAX);
+		__atomic_store_n(&r->pong_seq, i == jump ? i + 1000 : i, __ATOMIC_RELEASE);
 		send(port);
 		/* the next message, or the end */
 		while (r->ping_seq == i && !r->done) {

@@ -1301,6 +1301,49 @@ test_dom0_shm_linux() {
 	test_result
 }
 
+# dom0 as one end of a segment ping-pong (xl_test=shm_dom0): tests/dom0/shm-ping.c in dom0's
+# user space attaches `ring` (which an ELF guest's shm key gave the guest), maps it through
+# /dev/xenlite, connects a channel to the guest and sends 200 messages; the guest
+# (shm_peer.elf role=pong) checks each one's text and order and answers, and shm-ping checks
+# each answer's; the answers reach dom0 as interrupts of its kernel. Then two hostile
+# answerers: an unprintable text without a NUL, reported cut and escaped, and an answer out
+# of order, which ends the run; the segment is freed and the node is as it was
+test_dom0_shm_dom0() {
+	local id
+	QEMU_TIMEOUT=300 qemu_boot dom0-shm-dom0 -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=shm_dom0,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: create-ring: exit 0" "xen-lite-dom0: pong: exit 0" \
+		"xen-lite-dom0: pong: shm-ping exit 0" "xen-lite-dom0: destroy-pong: exit 0" \
+		"xen-lite-dom0: destroy-ring: exit 0" "xen-lite-dom0: list-empty: exit 0" \
+		"shm: 'ring' freed (2048 KiB)" "xen-lite-dom0: shm-dom0: node unchanged" "xen-lite-dom0: shm-dom0 done"
+	id=$(tr -d '\r' <"$LOG" | sed -nE 's/.*xen-lite-dom0: pong: ([0-9]+)$/\1/p' | head -1)
+	if [ -z "$id" ]; then
+		test_fail "no domain id for pong"
+	else
+		expect_log_regex "xen-lite-dom0: pong: shm-ping: 'ring' at 0x[0-9a-f]+; d0 port [0-9]+ <-> d$id port 0"
+		expect_log_regex "xen-lite-dom0: pong: shm-ping: 200 round trips with d$id through 'ring', one-way [1-9][0-9]* TSC cycles \([0-9]+ us by CLOCK_MONOTONIC\), 0 error\(s\)"
+		expect_log_regex "xen-lite-dom0: pong: shm-ping: exits during the rounds: d$id [1-9][0-9]* \([0-9]+/s\), d0 [1-9][0-9]* \([0-9]+/s\), in [1-9][0-9]* us"
+		expect_log "(d$id pong) shm-peer: port 0 connected to d0 port" \
+			"(d$id pong) PASS: shm-peer: pong: 200 messages in order" \
+			"domain d$id: detached from 1 shared segment(s)" "domain d$id: 1 event channel(s) closed"
+	fi
+	# the answers came as interrupts of dom0's kernel: at least one, at most one an answer
+	expect_log_regex "xen-lite-dom0: interrupts: [0-9]+: ([1-9]|[1-9][0-9]|1[0-9][0-9]|200)[^0-9]"
+	expect_no_log_regex "\((d[0-9]+ )?pong\) .*FAIL|xen-lite-dom0: pong: shm-ping: (message|answer|no answer)"
+	# a text of 48 unprintable bytes: cut at the field's end, shown as '?', the rounds go on
+	expect_log "xen-lite-dom0: liar: shm-ping: answer 5 reads '$(printf '?%.0s' $(seq 47))'" \
+		"xen-lite-dom0: liar: shm-ping exit 1"
+	expect_log_regex "xen-lite-dom0: liar: shm-ping: 10 round trips with d[0-9]+ through 'ring', .*, 1 error\(s\)"
+	expect_log_regex "\(d[0-9]+ liar\) PASS: shm-peer: pong: 10 messages in order"
+	# an answer out of order ends the run
+	expect_log "xen-lite-dom0: jumper: shm-ping: message 3 answered as 1003" "xen-lite-dom0: jumper: shm-ping exit 1"
+	expect_log_regex "xen-lite-dom0: jumper: shm-ping: 2 round trips with d[0-9]+ through 'ring', .*, 1 error\(s\)"
+	expect_no_log "(XL) PANIC"
+	test_result
+}
+
 # A hostile driver of a virtio-blk disk (Documentation/virtio.md): the guest's xenlite-hostile
 # (action virtq, tests/kmod/README.md) drives the function by hand, without virtio_pci, and gives
 # queue 0 one malformed chain after each reset; dom0's xl-vblk (from the disk key) must break
