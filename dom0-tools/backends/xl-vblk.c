@@ -185,9 +185,11 @@ static int run(struct backend *b)
 	if (xl_event_close(&b->h, b->dom0_port))
 		fail(b, "closing dom0's end of the channel");
 	printf("xl-vblk: d%u: %s: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64 " written, %" PRIu64
-	       " flushes, %" PRIu64 " errors, %" PRIu64 " failed), %" PRIu64 " interrupts\n",
-	       b->domid, sv_stopping() ? "told to stop" : "the guest is gone", b->requests, b->blk.reads,
-	       b->blk.writes, b->blk.flushes, b->blk.errors, b->blk.failed, b->interrupts);
+	       " flushes, %" PRIu64 " errors", b->domid, sv_stopping() ? "told to stop" : "the guest is gone",
+	       b->requests, b->blk.reads, b->blk.writes, b->blk.flushes, b->blk.errors);
+	if (b->failed)
+		printf(", %" PRIu64 " refused in the failed state", b->blk.failed);
+	printf("), %" PRIu64 " interrupts\n", b->interrupts);
 	return 0;
 }
 

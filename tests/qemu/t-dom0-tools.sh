@@ -1231,7 +1231,7 @@ test_dom0_virtio_restart() {
 	expect_log_regex "vrestart\\) .*xen-lite-guest: vrestart: disk read failed: .*(I/O error|Input/output error)"
 	expect_log_regex "vrestart\\) .*xen-lite-guest: vrestart: done"
 	# both back-ends' last workers ended with the guest and closed dom0's ports; nothing left
-	expect_log_regex "disk: xl-vblk: d1: the guest is gone: [0-9]+ requests .*[1-9][0-9]* failed\\)"
+	expect_log_regex "disk: xl-vblk: d1: the guest is gone: [0-9]+ requests .*[1-9][0-9]* refused in the failed state\\)"
 	expect_log_regex "nic: xl-vnet: d1: the guest is gone: received [1-9][0-9]* frames"
 	expect_log_regex "xen-lite-dom0: virtio-restart: after: .*, back-ends 0, TAP devices 0"
 	expect_no_log_regex "xl-v(blk|net): d1: .*(closing dom0|no more back-ends|could not take)"
