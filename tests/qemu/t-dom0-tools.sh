@@ -1233,6 +1233,16 @@ test_dom0_virtio_restart() {
 	# both back-ends' last workers ended with the guest and closed dom0's ports; nothing left
 	expect_log_regex "disk: xl-vblk: d1: the guest is gone: [0-9]+ requests .*[1-9][0-9]* refused in the failed state\\)"
 	expect_log_regex "nic: xl-vnet: d1: the guest is gone: received [1-9][0-9]* frames"
+	# dom0's ports: the next guest's three disks get ports 0, 1 and 2 (the lowest free port is
+	# given), which the first guest's back-ends had: they were closed. create's clean-up after
+	# its NIC failed: SIGTERM to each disk's supervisor, forwarded to its worker, which closes
+	# its port as at a normal end
+	expect_log_regex "xen-lite-dom0: virtio-restart: create with a missing bridge: exit [1-9]"
+	for n in 0 1 2; do
+		expect_log_regex "stopped disk: xl-vblk: d2: .*: virtio device $n, dom0 port $n[^0-9]*$"
+	done
+	[ "$(grep -ac "stopped disk: xl-vblk: d2: told to stop: 0 requests" "$LOG")" = 3 ] ||
+		test_fail "not every disk's back-end of the failed create was told to stop"
 	expect_log_regex "xen-lite-dom0: virtio-restart: after: .*, back-ends 0, TAP devices 0"
 	expect_no_log_regex "xl-v(blk|net): d1: .*(closing dom0|no more back-ends|could not take)"
 	expect_no_log "(XL) PANIC" "Kernel panic"
