@@ -241,7 +241,7 @@ int sv_run(struct sv_backend *s)
 		char how[40];
 		unsigned int recent;
 		uint64_t now;
-		int status;
+		int status = 0;
 		pid_t pid;
 
 		if (stop_signal) {
