@@ -146,3 +146,16 @@ int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *
 		return shm_fail(h, XL_ERR_DRIVER, EINVAL, "XL_EVENT_STATUS");
 	return xl_hypercall(h, "XL_EVENT_STATUS", XL_HC_EVENT, XL_EVENT_STATUS, st, sizeof(*st), port) < 0 ? -1 : 0;
 }
+
+int xl_event_find_peer(struct xl_handle *h, uint32_t domid, uint32_t remote_port, uint32_t *port)
+{
+	struct xl_event_status es;
+
+	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++)
+		if (!xl_event_status(h, p, &es) && es.state == XL_EVENT_CONNECTED && es.remote_domid == domid &&
+		    es.remote_port == remote_port) {
+			*port = p;
+			return 0;
+		}
+	return shm_fail(h, XL_ERR_REPLY, ENOENT, "XL_EVENT_STATUS");
+}

@@ -201,6 +201,11 @@ int xl_event_connect(struct xl_handle *h, uint32_t a, uint32_t b, uint32_t *port
 int xl_event_send(struct xl_handle *h, uint32_t port);
 int xl_event_close(struct xl_handle *h, uint32_t port);
 int xl_event_status(struct xl_handle *h, uint32_t port, struct xl_event_status *st);
+/*
+ * dom0's port connected to domid's remote_port (a back-end taking a device
+ * over finds its channels again this way) into *port: 0, or -1 (ENOENT).
+ */
+int xl_event_find_peer(struct xl_handle *h, uint32_t domid, uint32_t remote_port, uint32_t *port);
 
 /*
  * A guest's virtio devices (XL_DOMCTL_VIRTIO, Documentation/virtio.md), as

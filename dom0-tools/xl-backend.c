@@ -222,7 +222,7 @@ int xl_backend_start(const struct xl_backend *b, struct xl_backends *started)
 		return 0;
 	}
 	if (!got) {
-		kill(pid, SIGKILL);
+		kill(-pid, SIGKILL); /* its process group (its own session): a supervisor's worker too */
 		waitpid(pid, NULL, 0);
 		fprintf(stderr, "xl-lite: %s: %s: its back-end did not add the device within %d s (%s): killed; "
 			"its log, %s:\n", b->file, b->what, timeout, b->timeout_var, log_path);
@@ -231,7 +231,7 @@ int xl_backend_start(const struct xl_backend *b, struct xl_backends *started)
 		for (int i = 0; i < 100 && !strcmp(status_text(pid, status, sizeof(status)), "still running"); i++)
 			usleep(10000);
 		if (!strcmp(status, "still running")) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
 		fprintf(stderr, "xl-lite: %s: %s: its back-end failed before adding the device (%s); its log, %s:\n",
@@ -246,6 +246,7 @@ void xl_backends_stop(struct xl_backends *started)
 	while (started->n) {
 		pid_t pid = started->pid[--started->n];
 
+		/* a supervisor (dom0-tools/backends/supervise.c) ends after its worker, which closes its ports */
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 	}

@@ -43,11 +43,15 @@ int xl_backend_find(const char *prog, char *path, size_t size);
  * /var/log/xen-lite (XL_VBLK_LOG_DIR in the environment sets another), made
  * if need be, else in /tmp; waited for 10 s, or the seconds timeout_var
  * says (1 to 3600). 0 with its pid added to started, or -1 after saying why
- * on stderr with the end of its log (the back-end, if still there, killed).
+ * on stderr with the end of its log (the back-end, if still there, killed:
+ * its process group, so a supervised back-end's worker too).
  */
 int xl_backend_start(const struct xl_backend *b, struct xl_backends *started);
 
-/* End the back-ends started (SIGTERM, and waited for), last first. */
+/*
+ * End the back-ends started (SIGTERM, which a supervisor forwards to its
+ * worker; each waited for), last first.
+ */
 void xl_backends_stop(struct xl_backends *started);
 
 #endif

@@ -104,16 +104,19 @@ dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 
 # the virtio back-ends (dom0-tools/backends/, Documentation/virtio.md): static, as xl-lite
 VBLK_SRCS := dom0-tools/backends/xl-vblk.c dom0-tools/backends/guest-view.c dom0-tools/backends/virtq.c dom0-tools/backends/virtio-blk.c \
+	dom0-tools/backends/supervise.c \
 	dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c
-$(DOM0_OUT)/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/guest-view.h dom0-tools/backends/virtio-blk.h \
+$(DOM0_OUT)/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/guest-view.h dom0-tools/backends/virtio-blk.h dom0-tools/backends/supervise.h \
 		dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h mk/dom0.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)
 
 # its network sibling: a TAP device in dom0, a thread per queue's port (-pthread)
 VNET_SRCS := dom0-tools/backends/xl-vnet.c dom0-tools/backends/guest-view.c dom0-tools/backends/virtq.c dom0-tools/backends/virtio-net.c \
+	dom0-tools/backends/supervise.c \
 	dom0-tools/backends/tap.c dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c
 VNET_HDRS := dom0-tools/backends/virtq.h dom0-tools/backends/guest-view.h dom0-tools/backends/virtio-net.h dom0-tools/backends/tap.h \
+	dom0-tools/backends/supervise.h \
 	dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h
 $(DOM0_OUT)/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)

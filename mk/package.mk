@@ -16,7 +16,7 @@ $(BUILD)/pkg/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/package.mk
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITE_SRCS)
 
 # the virtio-blk back-end that xl-lite create starts, next to it (Documentation/virtio.md)
-$(BUILD)/pkg/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/guest-view.h dom0-tools/backends/virtio-blk.h \
+$(BUILD)/pkg/xl-vblk: $(VBLK_SRCS) dom0-tools/backends/virtq.h dom0-tools/backends/guest-view.h dom0-tools/backends/virtio-blk.h dom0-tools/backends/supervise.h \
 		dom0-tools/libxl-lite.h pv-drivers/xenlite/xenlite-ioctl.h hypercalls/xen-lite-abi.h mk/package.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(VBLK_SRCS)

@@ -267,3 +267,14 @@ uint32_t vblk_handle(struct vblk *b, const struct virtq_req *r)
 		b->errors++;
 	return (uint32_t)written + 1;
 }
+
+uint32_t vblk_fail(struct vblk *b, const struct virtq_req *r)
+{
+	uint8_t *status = status_byte(r);
+
+	b->failed++;
+	if (!status)
+		return 0;
+	*status = VIRTIO_BLK_S_IOERR;
+	return 1;
+}

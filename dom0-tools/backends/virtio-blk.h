@@ -48,6 +48,7 @@ struct vblk {
 	bool read_only;
 	char serial[VBLK_ID_BYTES]; /* NUL-padded; all 20 may be used */
 	uint64_t reads, writes, flushes, errors;
+	uint64_t failed; /* requests refused in the failed state (vblk_fail) */
 };
 
 /* The features the device offers */
@@ -67,5 +68,14 @@ size_t vblk_config(const struct vblk *b, uint8_t *out, size_t max);
  * counted as an error).
  */
 uint32_t vblk_handle(struct vblk *b, const struct virtq_req *r);
+
+/*
+ * Request r refused, in the failed state (a back-end that cannot serve
+ * the disk any more, Documentation/virtio.md): VIRTIO_BLK_S_IOERR in its
+ * last writable byte, nothing read or written, whatever it asks; counted
+ * in failed. Returns the bytes written for the used element: 1, or 0 when
+ * r has no writable byte.
+ */
+uint32_t vblk_fail(struct vblk *b, const struct virtq_req *r);
 
 #endif

@@ -29,6 +29,7 @@
 #include "../libxl-lite.h"
 #include "virtio-blk.h"
 #include "guest-view.h"
+#include "supervise.h"
 #include "virtq.h"
 
 #define QUEUE_MAX 256
@@ -44,6 +45,8 @@ struct backend {
 	struct virtq q;
 	uint32_t reset_seen;
 	bool resuming; /* the queue is taken over from a back-end that ended */
+	bool failed;   /* the failed state: every request an I/O error (supervise.h) */
+	const char *file;
 	uint64_t requests, interrupts;
 };
 
@@ -82,22 +85,18 @@ static int add_device(struct backend *b)
 static int take_over(struct backend *b, int dev)
 {
 	struct xl_virtio_op st;
-	struct xl_event_status es;
 
 	if (xl_virtio_state(&b->h, b->domid, (uint32_t)dev, &st))
 		return fail(b, "finding the device");
 	b->device = dev;
 	b->guest_port = st.ports[0];
-	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++)
-		if (!xl_event_status(&b->h, p, &es) && es.state == XL_EVENT_CONNECTED && es.remote_domid == b->domid &&
-		    es.remote_port == b->guest_port) {
-			b->dom0_port = p;
-			b->resuming = true;
-			return 0;
-		}
-	fprintf(stderr, "xl-vblk: d%u: no channel of dom0's joined to the device's port %u\n", b->domid,
-		b->guest_port);
-	return 1;
+	if (xl_event_find_peer(&b->h, b->domid, b->guest_port, &b->dom0_port)) {
+		fprintf(stderr, "xl-vblk: d%u: no channel of dom0's joined to the device's port %u\n", b->domid,
+			b->guest_port);
+		return 1;
+	}
+	b->resuming = true;
+	return 0;
 }
 
 /* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
@@ -151,7 +150,7 @@ static void serve(struct backend *b)
 	while (more) {
 		virtq_disable_notify(&b->q, &mem);
 		while (virtq_pop(&b->q, &mem, &r) > 0) {
-			virtq_push(&b->q, &mem, r.head, vblk_handle(&b->blk, &r));
+			virtq_push(&b->q, &mem, r.head, b->failed ? vblk_fail(&b->blk, &r) : vblk_handle(&b->blk, &r));
 			b->requests++;
 		}
 		more = virtq_enable_notify(&b->q, &mem);
@@ -172,9 +171,10 @@ static int run(struct backend *b)
 
 	/* a back-end that takes over looks at once: the notifications it missed may be long gone */
 	for (bool look = b->resuming;; look = false) {
-		if (!look && xl_event_wait(&b->h, b->dom0_port, WAIT_MS) && b->h.err.err != ETIMEDOUT)
+		if (!look && xl_event_wait(&b->h, b->dom0_port, WAIT_MS) && b->h.err.err != ETIMEDOUT &&
+		    b->h.err.err != EINTR)
 			break; /* the channel is gone: so is the guest */
-		if (read_state(b, &st))
+		if (sv_stopping() || read_state(b, &st))
 			break;
 		follow_resets(b, &st);
 		if (queue_ready(b, &st))
@@ -184,9 +184,12 @@ static int run(struct backend *b)
 	/* dom0's end of the channel: freed, or every guest's disk would keep one of dom0's 64 ports */
 	if (xl_event_close(&b->h, b->dom0_port))
 		fail(b, "closing dom0's end of the channel");
-	printf("xl-vblk: d%u: the guest is gone: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64
-	       " written, %" PRIu64 " flushes, %" PRIu64 " errors), %" PRIu64 " interrupts\n",
-	       b->domid, b->requests, b->blk.reads, b->blk.writes, b->blk.flushes, b->blk.errors, b->interrupts);
+	printf("xl-vblk: d%u: %s: %" PRIu64 " requests (%" PRIu64 " read, %" PRIu64 " written, %" PRIu64
+	       " flushes, %" PRIu64 " errors", b->domid, sv_stopping() ? "told to stop" : "the guest is gone",
+	       b->requests, b->blk.reads, b->blk.writes, b->blk.flushes, b->blk.errors);
+	if (b->failed)
+		printf(", %" PRIu64 " refused in the failed state", b->blk.failed);
+	printf("), %" PRIu64 " interrupts\n", b->interrupts);
 	return 0;
 }
 
@@ -215,15 +218,41 @@ static int open_disk(struct backend *b, const char *file, bool ro)
 	return 0;
 }
 
+/*
+ * A worker (supervise.h), with a /dev/xenlite of its own: the device the
+ * supervisor set up, taken over after a worker that died, or failed. Its
+ * exit status: 0 once it has closed dom0's port.
+ */
+static int worker(void *ctx, enum sv_mode mode)
+{
+	struct backend *b = ctx;
+
+	if (mode == SV_TAKE_OVER && take_over(b, b->device))
+		return 1;
+	b->failed = mode == SV_FAILED;
+	b->resuming |= b->failed; /* the requests left pending are failed too */
+	if (map_guest(b))
+		return 1;
+	if (mode == SV_FIRST)
+		printf("xl-vblk: d%u: %s, %" PRIu64 " sectors%s: virtio device %d, dom0 port %u\n", b->domid, b->file,
+		       b->blk.capacity, b->blk.read_only ? ", read-only" : "", b->device, b->dom0_port);
+	fflush(stdout);
+	sv_worker_ready();
+	return run(b);
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: xl-vblk [--ready-fd N] [--serial S] [--resume DEVICE] DOMID FILE [ro|rw]\n");
+	fprintf(stderr, "usage: xl-vblk [--ready-fd N] [--serial S] [--resume DEVICE] [--restarts N] DOMID FILE "
+			"[ro|rw]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	static struct backend b;
+	struct sv_backend sv = { .name = "xl-vblk", .restarts = SV_RESTARTS_DEFAULT, .nr_ports = 1,
+				 .worker = worker, .ctx = &b, .h = &b.h };
 	int ready_fd = -1, resume = -1, i = 1;
 	const char *serial = "xen-lite";
 	char *end;
@@ -235,6 +264,9 @@ int main(int argc, char **argv)
 			serial = argv[i + 1];
 		else if (!strcmp(argv[i], "--resume") && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
 			resume = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--restarts") && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9' &&
+			 strtoul(argv[i + 1], &end, 10) <= SV_RESTARTS_MAX && !*end)
+			sv.restarts = (unsigned int)strtoul(argv[i + 1], NULL, 10);
 		else
 			return usage();
 		i += 2;
@@ -251,15 +283,13 @@ int main(int argc, char **argv)
 		return 1;
 	if (xl_open(&b.h))
 		return fail(&b, "/dev/xenlite");
-	if ((resume >= 0 ? take_over(&b, resume) : add_device(&b)) || map_guest(&b))
+	b.file = argv[i + 1];
+	/* the device and dom0's end of its channel are the supervisor's: they outlive every worker */
+	if (resume >= 0 ? take_over(&b, resume) : add_device(&b))
 		return 1;
-	printf("xl-vblk: d%u: %s, %" PRIu64 " sectors%s: virtio device %d, dom0 port %u\n", b.domid, argv[i + 1],
-	       b.blk.capacity, b.blk.read_only ? ", read-only" : "", b.device, b.dom0_port);
-	fflush(stdout);
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "r", 1) != 1)
-			return 1;
-		close(ready_fd);
-	}
-	return run(&b);
+	sv.domid = b.domid;
+	sv.device = b.device;
+	sv.ports[0] = b.dom0_port;
+	sv.ready_fd = ready_fd;
+	return sv_run(&sv);
 }

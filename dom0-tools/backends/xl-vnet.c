@@ -6,13 +6,19 @@
  * (XL_IOCTL_GUEST_MAP) to the TAP device, and those the TAP device gives,
  * into the buffers the driver made available to receive (virtio-net.c),
  * interrupting the guest through each queue's event channel. It ends when
- * the guest does.
+ * the guest does. It runs as a supervisor, which holds the TAP device, and a
+ * worker it forks (supervise.c): a worker that dies is followed by another
+ * that takes both queues over, at most --restarts times a minute; then the
+ * device is failed (frames sent are dropped, none received).
  *
- *   xl-vnet [--ready-fd N] [--mac XX:XX:XX:XX:XX:XX] [--bridge BR] [--tap NAME] [--index N] DOMID
+ *   xl-vnet [--ready-fd N] [--mac XX:XX:XX:XX:XX:XX] [--bridge BR] [--tap NAME] [--index N]
+ *           [--resume DEVICE] [--restarts N] DOMID
  *
  * --ready-fd: a byte is written there, and the descriptor closed, once the
  * device is added. --index: the guest's network device N (0 by default),
  * for the default TAP name xlvDOMID.N and MAC 02:58:4c:DOMID_hi:DOMID_lo:N.
+ * --resume: take over device DEVICE of a guest whose back-end ended (a new
+ * TAP device: the old one went with the process that held it).
  *
  * Waiting. XL_IOCTL_EVENT_WAIT sleeps on one port, and the TAP device is a
  * descriptor: so one thread per queue's dom0 port waits there and, at each
@@ -46,6 +52,7 @@
 #include "tap.h"
 #include "virtio-net.h"
 #include "guest-view.h"
+#include "supervise.h"
 #include "virtq.h"
 
 #define QUEUE_MAX 256
@@ -86,6 +93,8 @@ struct backend {
 	bool rx_held;
 	struct virtq_req rx_req;
 	bool tap_failed; /* a read failed other than for want of frames: it is read no more */
+	bool resuming;   /* both queues taken over from a back-end that ended */
+	bool failed;     /* the failed state: frames sent are dropped, none received (supervise.h) */
 	int wake[2];   /* the waiters' pipe: read end, write end */
 	struct waiter waiters[VNET_NR_QUEUES];
 };
@@ -127,6 +136,28 @@ static int add_device(struct backend *b)
 	return 0;
 }
 
+/* Device dev of the guest again, and dom0's ends of its queues' channels. */
+static int take_over(struct backend *b, int dev)
+{
+	struct xl_virtio_op st;
+
+	if (xl_virtio_state(&b->h, b->domid, (uint32_t)dev, &st))
+		return fail(b, "finding the device");
+	b->device = dev;
+	for (unsigned int i = 0; i < VNET_NR_QUEUES; i++) {
+		struct queue *q = &b->qs[i];
+
+		q->guest_port = st.ports[i];
+		if (xl_event_find_peer(&b->h, b->domid, q->guest_port, &q->dom0_port)) {
+			fprintf(stderr, "xl-vnet: d%u: no channel of dom0's joined to the device's port %u\n",
+				b->domid, q->guest_port);
+			return 1;
+		}
+	}
+	b->resuming = true;
+	return 0;
+}
+
 /* The driver's side, as the hypervisor has it; -1 once the guest is gone. */
 static int read_state(struct backend *b, struct xl_virtio_op *st)
 {
@@ -139,7 +170,7 @@ static int read_state(struct backend *b, struct xl_virtio_op *st)
  */
 static void follow_resets(struct backend *b, const struct xl_virtio_op *st)
 {
-	if (st->reset_count == b->reset_seen)
+	if (st->reset_count == b->reset_seen && !b->resuming)
 		return;
 	for (unsigned int i = 0; i < VNET_NR_QUEUES; i++) {
 		virtq_reset(&b->qs[i].q);
@@ -160,19 +191,24 @@ static const char *queue_name(unsigned int i)
 static bool queue_ready(struct backend *b, const struct xl_virtio_op *st, unsigned int i)
 {
 	const struct xl_virtio_queue *sq = &st->queues[i];
+	const struct guest_mem mem = guest_view_mem(&b->view);
 	struct queue *q = &b->qs[i];
 
 	if (q->q.size)
 		return !q->q.broken;
 	if (!(st->status & STATUS_DRIVER_OK) || !sq->enabled)
 		return false;
+	/* taken over: a receive request the last worker held is simply taken again */
 	if (virtq_setup(&q->q, sq->size, sq->desc, sq->driver, sq->device,
-			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX))) {
+			st->driver_features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) ||
+	    (b->resuming && virtq_resume(&q->q, &mem))) {
 		fprintf(stderr, "xl-vnet: d%u: the driver's %s queue: %s\n", b->domid, queue_name(i),
 			q->q.broken_reason);
 		q->broken_told = true;
 		return false;
 	}
+	if (b->resuming)
+		printf("xl-vnet: d%u: %s queue taken over at request %u\n", b->domid, queue_name(i), q->q.last_avail);
 	printf("xl-vnet: d%u: %s queue of %u entries at %#" PRIx64 ", event index %s\n", b->domid, queue_name(i),
 	       sq->size, sq->desc, q->q.event_idx ? "on" : "off");
 	fflush(stdout);
@@ -213,6 +249,15 @@ static int tap_write(void *ctx, const uint8_t *frame, size_t len)
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* The sink of the failed state: every frame dropped (counted as tx_dropped) */
+static int tap_drop(void *ctx, const uint8_t *frame, size_t len)
+{
+	(void)ctx;
+	(void)frame;
+	(void)len;
+	return -1;
+}
+
 /*
  * The guest's transmit queue: every request there is, at most BUDGET; each
  * frame to the TAP device, each request returned with 0 bytes written.
@@ -230,7 +275,7 @@ static bool serve_tx(struct backend *b, const struct guest_mem *mem)
 	while (more && !stopped) {
 		virtq_disable_notify(&q->q, mem);
 		while (virtq_pop(&q->q, mem, &r) > 0) {
-			vnet_tx_one(&b->net, &r, tap_write, b);
+			vnet_tx_one(&b->net, &r, b->failed ? tap_drop : tap_write, b);
 			virtq_push(&q->q, mem, r.head, 0);
 			if (!--budget) {
 				stopped = true; /* notifications stay off: the main loop comes back at once */
@@ -257,8 +302,8 @@ static bool serve_rx(struct backend *b, const struct guest_mem *mem)
 	unsigned int budget = BUDGET;
 	bool pushed = false, stopped = false;
 
-	if (!serving(q) || b->tap_failed)
-		return false;
+	if (!serving(q) || b->tap_failed || b->failed)
+		return false; /* failed: the guest's receive buffers wait, and the TAP device's frames in dom0 */
 	virtq_disable_notify(&q->q, mem); /* buffers the guest adds meanwhile are found without */
 	for (;;) {
 		ssize_t n;
@@ -374,12 +419,15 @@ static int run(struct backend *b)
 		struct pollfd p[2];
 		int n;
 
+		if (sv_stopping())
+			break;
 		if (check) {
 			if (read_state(b, &st))
 				break; /* the guest is gone */
 			follow_resets(b, &st);
 			queue_ready(b, &st, VNET_RXQ);
 			queue_ready(b, &st, VNET_TXQ);
+			b->resuming = false;
 			check = false;
 		}
 		busy = serve_tx(b, &mem);
@@ -410,10 +458,10 @@ static int run(struct backend *b)
 		if (xl_event_close(&b->h, b->qs[i].dom0_port))
 			fail(b, "closing dom0's end of a channel");
 	}
-	printf("xl-vnet: d%u: the guest is gone: received %" PRIu64 " frames, %" PRIu64 " bytes (%" PRIu64
+	printf("xl-vnet: d%u: %s: received %" PRIu64 " frames, %" PRIu64 " bytes (%" PRIu64
 	       " dropped, %" PRIu64 " bad buffers); sent %" PRIu64 " frames, %" PRIu64 " bytes (%" PRIu64
 	       " dropped, %" PRIu64 " bad requests); %" PRIu64 " + %" PRIu64 " interrupts\n",
-	       b->domid, b->net.rx_packets, b->net.rx_bytes, b->net.rx_dropped, b->net.rx_errors, b->net.tx_packets,
+	       b->domid, sv_stopping() ? "told to stop" : "the guest is gone", b->net.rx_packets, b->net.rx_bytes, b->net.rx_dropped, b->net.rx_errors, b->net.tx_packets,
 	       b->net.tx_bytes, b->net.tx_dropped, b->net.tx_errors, b->qs[VNET_RXQ].interrupts,
 	       b->qs[VNET_TXQ].interrupts);
 	fflush(stdout);
@@ -423,7 +471,7 @@ static int run(struct backend *b)
 static int usage(void)
 {
 	fprintf(stderr, "usage: xl-vnet [--ready-fd N] [--mac XX:XX:XX:XX:XX:XX] [--bridge BR] [--tap NAME] "
-			"[--index N] DOMID\n");
+			"[--index N] [--resume DEVICE] [--restarts N] DOMID\n");
 	return 2;
 }
 
@@ -439,12 +487,40 @@ static int number(const char *s, unsigned long max, unsigned long *v)
 	return errno || *end || *v > max ? -1 : 0;
 }
 
+/*
+ * A worker (supervise.h), with a /dev/xenlite of its own: the device and the
+ * TAP device the supervisor set up, the device taken over after a worker
+ * that died, or failed. Its exit status: 0 once it has closed dom0's ports.
+ */
+static int worker(void *ctx, enum sv_mode mode)
+{
+	struct backend *b = ctx;
+
+	if (mode == SV_TAKE_OVER && take_over(b, b->device))
+		return 1;
+	b->failed = mode == SV_FAILED;
+	b->resuming |= b->failed; /* the requests left pending are failed too */
+	if (map_guest(b) || start_waiters(b))
+		return 1;
+	if (mode == SV_FIRST)
+		printf("xl-vnet: d%u: %s%s%s, MAC %02x:%02x:%02x:%02x:%02x:%02x: virtio device %d, dom0 ports %u "
+		       "(receive) and %u (transmit)\n",
+		       b->domid, b->tap_name, b->bridge ? " on bridge " : "", b->bridge ? b->bridge : "", b->net.mac[0],
+		       b->net.mac[1], b->net.mac[2], b->net.mac[3], b->net.mac[4], b->net.mac[5], b->device,
+		       b->qs[VNET_RXQ].dom0_port, b->qs[VNET_TXQ].dom0_port);
+	fflush(stdout);
+	sv_worker_ready();
+	return run(b);
+}
+
 int main(int argc, char **argv)
 {
 	static struct backend b;
+	struct sv_backend sv = { .name = "xl-vnet", .restarts = SV_RESTARTS_DEFAULT, .nr_ports = VNET_NR_QUEUES,
+				 .worker = worker, .ctx = &b, .h = &b.h };
 	const char *mac = NULL, *tap = NULL;
 	unsigned long v;
-	int ready_fd = -1, i = 1;
+	int ready_fd = -1, resume = -1, i = 1;
 	char err[256];
 
 	while (i + 1 < argc && !strncmp(argv[i], "--", 2)) {
@@ -458,6 +534,10 @@ int main(int argc, char **argv)
 			tap = argv[i + 1];
 		else if (!strcmp(argv[i], "--index") && !number(argv[i + 1], 255, &v))
 			b.index = (unsigned int)v;
+		else if (!strcmp(argv[i], "--resume") && !number(argv[i + 1], XL_VIRTIO_MAX_DEVICES - 1, &v))
+			resume = (int)v;
+		else if (!strcmp(argv[i], "--restarts") && !number(argv[i + 1], SV_RESTARTS_MAX, &v))
+			sv.restarts = (unsigned int)v;
 		else
 			return usage();
 		i += 2;
@@ -483,18 +563,13 @@ int main(int argc, char **argv)
 	}
 	if (xl_open(&b.h))
 		return fail(&b, "/dev/xenlite");
-	if (add_device(&b) || map_guest(&b) || start_waiters(&b))
+	/* the device, dom0's ends of its channels and the TAP device are the supervisor's: they outlive every worker */
+	if (resume >= 0 ? take_over(&b, resume) : add_device(&b))
 		return 1;
-	printf("xl-vnet: d%u: %s%s%s, MAC %02x:%02x:%02x:%02x:%02x:%02x: virtio device %d, dom0 ports %u (receive) "
-	       "and %u (transmit)\n",
-	       b.domid, b.tap_name, b.bridge ? " on bridge " : "", b.bridge ? b.bridge : "", b.net.mac[0],
-	       b.net.mac[1], b.net.mac[2], b.net.mac[3], b.net.mac[4], b.net.mac[5], b.device,
-	       b.qs[VNET_RXQ].dom0_port, b.qs[VNET_TXQ].dom0_port);
-	fflush(stdout);
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "r", 1) != 1)
-			return 1;
-		close(ready_fd);
-	}
-	return run(&b);
+	sv.domid = b.domid;
+	sv.device = b.device;
+	for (unsigned int q = 0; q < VNET_NR_QUEUES; q++)
+		sv.ports[q] = b.qs[q].dom0_port;
+	sv.ready_fd = ready_fd;
+	return sv_run(&sv);
 }

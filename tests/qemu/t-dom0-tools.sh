@@ -1265,12 +1265,61 @@ test_dom0_virtio_blk() {
 	expect_log_regex "d1 \\(vblk\\): virtio device 1 \\(type 2, 1 queue\\(s\\)\\) is PCI function 00:02.0"
 	# the first disk's back-end killed while the guest paused, another took over and served
 	# the rest (the guest's write and read back above went through it)
-	expect_log_regex "xen-lite-dom0: virtio-blk: back-end [0-9]+ killed"
+	expect_log_regex "xen-lite-dom0: virtio-blk: back-end [0-9]+ killed, and its worker [0-9]+"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: taken over at request [1-9][0-9]*"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests \\([0-9]+ read, [1-9][0-9]* written"
 	expect_log_regex "virtio-blk: back-end: xl-vblk: d1: the guest is gone: [1-9][0-9]* requests"
 	expect_no_log_regex "xl-vblk: d1: .*(broken|failed|XL_IOCTL_GUEST_MAP)"
 	expect_no_log "(XL) PANIC"
+	test_result
+}
+
+# Back-ends that survive their own death (Documentation/virtio.md, "Supervision"): a Linux
+# guest with a disk and a NIC from the keys; the disk's worker killed while the guest writes
+# and reads back (checksums), the NIC's while dom0 pings it - both taken over, the I/O goes
+# on -, then the disk's until its restarts are used up: the guest's read fails with an I/O
+# error instead of waiting; the back-ends end with the guest; the node as it was
+test_dom0_virtio_restart() {
+	QEMU_TIMEOUT=900 qemu_boot dom0-virtio-restart -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=virtio_restart,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: virtio-restart: created 1" "xen-lite-dom0: virtio-restart done" \
+		"xen-lite-dom0: virtio-restart: node unchanged"
+	# the disk: its worker killed, another took the device over, the guest's rounds went on
+	expect_log_regex "xen-lite-dom0: virtio-restart: disk worker [0-9]+ killed"
+	expect_log_regex "disk: xl-vblk: d1: the back-end \\(pid [0-9]+\\) died \\(signal 9\\): restart 1 of 3, taking over device 0"
+	expect_log_regex "disk: xl-vblk: d1: taken over at request [1-9][0-9]*"
+	expect_log_regex "xen-lite-dom0: virtio-restart: disk rounds ok: [1-9][0-9]* before the restart, [1-9][0-9]* in all"
+	expect_no_log_regex "vrestart: disk round [0-9]+ (MISMATCH|failed)"
+	# the NIC: its worker killed while dom0 pinged, both queues taken over, the TAP device kept
+	expect_log_regex "xen-lite-dom0: virtio-restart: nic worker [0-9]+ killed"
+	expect_log_regex "nic: xl-vnet: d1: the back-end \\(pid [0-9]+\\) died \\(signal 9\\): restart 1 of 3, taking over device 1"
+	expect_log_regex "nic: xl-vnet: d1: receive queue taken over at request [0-9]+"
+	expect_log_regex "nic: xl-vnet: d1: transmit queue taken over at request [0-9]+"
+	expect_log_regex "xen-lite-dom0: virtio-restart: ping during: 10 packets transmitted, [1-9][0-9]* (packets )?received"
+	expect_log_regex "xen-lite-dom0: virtio-restart: ping after: 3 packets transmitted, 3 (packets )?received"
+	expect_log "xen-lite-dom0: virtio-restart: xlt0 after: 10.0.0.1/24"
+	# the disk's restarts used up: the failed state, the guest's read an I/O error, no hang
+	expect_log_regex "disk: xl-vblk: d1: the back-end \\(pid [0-9]+\\) died \\(signal 9\\) after 3 restarts within 60 s: device 0 failed"
+	expect_log_regex "vrestart\\) .*xen-lite-guest: vrestart: disk read failed: .*(I/O error|Input/output error)"
+	expect_log_regex "vrestart\\) .*xen-lite-guest: vrestart: done"
+	# both back-ends' last workers ended with the guest and closed dom0's ports; nothing left
+	expect_log_regex "disk: xl-vblk: d1: the guest is gone: [0-9]+ requests .*[1-9][0-9]* refused in the failed state\\)"
+	expect_log_regex "nic: xl-vnet: d1: the guest is gone: received [1-9][0-9]* frames"
+	# dom0's ports: the next guest's three disks get ports 0, 1 and 2 (the lowest free port is
+	# given), which the first guest's back-ends had: they were closed. create's clean-up after
+	# its NIC failed: SIGTERM to each disk's supervisor, forwarded to its worker, which closes
+	# its port as at a normal end
+	expect_log_regex "xen-lite-dom0: virtio-restart: create with a missing bridge: exit [1-9]"
+	for n in 0 1 2; do
+		expect_log_regex "stopped disk: xl-vblk: d2: .*: virtio device $n, dom0 port $n[^0-9]*$"
+	done
+	[ "$(grep -ac "stopped disk: xl-vblk: d2: told to stop: 0 requests" "$LOG")" = 3 ] ||
+		test_fail "not every disk's back-end of the failed create was told to stop"
+	expect_log_regex "xen-lite-dom0: virtio-restart: after: .*, back-ends 0, TAP devices 0"
+	expect_no_log_regex "xl-v(blk|net): d1: .*(closing dom0|no more back-ends|could not take)"
+	expect_no_log "(XL) PANIC" "Kernel panic"
 	test_result
 }
 

@@ -410,6 +410,43 @@ static void test_short_header(void **state)
 	assert_true(blk.errors == 1 && blk.reads == 0);
 }
 
+/* ---- the failed state (vblk_fail) ---- */
+
+/* A read and a write refused: IOERR in the status byte, the data buffer and the disk untouched */
+static void test_failed_state(void **state)
+{
+	const struct fg_buf rd[] = { { 512, true }, { 1, true } };
+	const struct fg_buf wr[] = { { 512, false }, { 1, true } };
+	uint32_t id, len;
+
+	take_with_header(VIRTIO_BLK_T_IN, 2, rd, 2);
+	memset(fg_ptr(&g, addrs[1]), 0x5a, 512);
+	assert_int_equal(vblk_fail(&blk, &req), 1);
+	assert_int_equal(status_at(addrs[2]), VIRTIO_BLK_S_IOERR);
+	for (unsigned int i = 0; i < 512; i++)
+		assert_int_equal(((uint8_t *)fg_ptr(&g, addrs[1]))[i], 0x5a);
+	assert_int_equal(virtq_push(&g.q, &g.mem, req.head, 1), 0);
+	fg_used_elem(&g, 0, &id, &len);
+	assert_int_equal(id, req.head);
+	assert_int_equal(len, 1);
+
+	take_with_header(VIRTIO_BLK_T_OUT, 0, wr, 2);
+	memset(fg_ptr(&g, addrs[1]), 0xa5, 512);
+	assert_int_equal(vblk_fail(&blk, &req), 1);
+	assert_int_equal(status_at(addrs[2]), VIRTIO_BLK_S_IOERR);
+	assert_disk_untouched(0, 512);
+
+	/* a flush and a request without a status byte: nothing done, nothing written */
+	take_with_header(VIRTIO_BLK_T_FLUSH, 0, rd + 1, 1);
+	assert_int_equal(vblk_fail(&blk, &req), 1);
+	assert_int_equal(status_at(addrs[1]), VIRTIO_BLK_S_IOERR);
+	take_with_header(VIRTIO_BLK_T_IN, 0, NULL, 0);
+	assert_int_equal(vblk_fail(&blk, &req), 0);
+
+	assert_true(blk.failed == 4);
+	assert_true(blk.reads == 0 && blk.writes == 0 && blk.flushes == 0 && blk.errors == 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_disk, teardown_disk)
 
 int main(void)
@@ -430,6 +467,7 @@ int main(void)
 		T(test_unknown_type),
 		T(test_missing_status),
 		T(test_short_header),
+		T(test_failed_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
