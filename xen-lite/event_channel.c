@@ -360,6 +360,24 @@ int event_close(struct domain *d, uint32_t port)
 	return err;
 }
 
+void event_log_state(struct domain *d)
+{
+	uint64_t flags = spin_lock_irqsave(&event_lock);
+
+	log_info("d%u events: page %s, pending %#llx\n", d->id, d->events.pending ? "set" : "none",
+		 d->events.pending ? (unsigned long long)__atomic_load_n(d->events.pending, __ATOMIC_SEQ_CST) : 0ULL);
+	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++) {
+		const struct event_port *ep = &d->events.ports[p];
+
+		if (ep->state == XL_EVENT_CONNECTED)
+			log_info("d%u port %u: vector %#x vCPU %u, sent %llu received %llu raised %llu%s\n", d->id,
+				 p, ep->vector, ep->vcpu, (unsigned long long)ep->sent,
+				 (unsigned long long)ep->received, (unsigned long long)ep->raised,
+				 ep->unraised ? ", unraised" : "");
+	}
+	spin_unlock_irqrestore(&event_lock, flags);
+}
+
 int event_status(struct domain *d, uint32_t port, struct xl_event_status *st)
 {
 	uint64_t flags;

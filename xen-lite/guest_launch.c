@@ -7,9 +7,11 @@
 #include <xen-lite/arch/boot.h>
 #include <xen-lite/arch/cpu.h>
 #include <xen-lite/arch/time.h>
+#include <xen-lite/arch/vm.h>
 #include <xen-lite/domain.h>
 #include <xen-lite/errno.h>
 #include <xen-lite/errstr.h>
+#include <xen-lite/event_channel.h>
 #include <xen-lite/format.h>
 #include <xen-lite/guest.h>
 #include <xen-lite/guest_launch.h>
@@ -131,10 +133,21 @@ static void pause_step(struct launch *l)
 }
 
 /* One pass: start what can start, end what has ended or overstayed. Returns true while work remains. */
+/* Every running guest's vCPUs' wake state: when one times out, those it waited for may say why */
+static void log_wake_states(struct launch *ls, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ls[i].d && !ls[i].done && !domain_has_ended(ls[i].d)) {
+			event_log_state(ls[i].d);
+			for (unsigned int v = 0; v < ls[i].d->nr_vcpus; v++)
+				arch_vcpu_log_wake_state(ls[i].d->vcpus[v]);
+		}
+}
+
 static bool step(struct launch *ls, unsigned int n, const struct boot_info *bi,
 		 struct launch_stats *st)
 {
-	bool busy = false;
+	bool busy = false, woke_logged = false;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct launch *l = &ls[i];
@@ -152,8 +165,12 @@ static bool step(struct launch *ls, unsigned int n, const struct boot_info *bi,
 			finish(l, st, false);
 		else if (l->spec.pause_at_ms && !l->pause_done)
 			pause_step(l);
-		else if (time_since_boot_us() - l->started_us > l->spec.timeout_ms * 1000)
+		else if (time_since_boot_us() - l->started_us > l->spec.timeout_ms * 1000) {
+			if (!woke_logged)
+				log_wake_states(ls, n);
+			woke_logged = true;
 			finish(l, st, true);
+		}
 	}
 	return busy;
 }

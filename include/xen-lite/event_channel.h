@@ -57,6 +57,8 @@ void event_clear_device(struct domain *d, uint32_t port);
 int event_device_send(struct domain *d, uint32_t port);
 int event_close(struct domain *d, uint32_t port);
 int event_status(struct domain *d, uint32_t port, struct xl_event_status *st);
+/* Its page's pending word and its connected ports' counts, logged (a guest that timed out) */
+void event_log_state(struct domain *d);
 /* Its ports closed (each peer told) and its page forgotten: before its memory goes. */
 void event_domain_destroyed(struct domain *d);
 

@@ -76,6 +76,8 @@ void svm_dump_guest(struct vcpu *v, const char *why);
  * the instruction cannot be decoded.
  */
 bool svm_skip_instruction(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len);
+/* The length of the guest's instruction at RIP if it is opcode (after any prefixes), else 0. */
+unsigned int svm_insn_length(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len);
 
 /* ---- MSRs (svm_msrpm.c: the permission map; svm_msr.c: the emulated registers) ---- */
 /* Fill an 8 KiB MSR permission map from the policy tables (set bits intercept). */

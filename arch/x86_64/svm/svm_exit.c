@@ -35,7 +35,7 @@ static bool is_legacy_prefix(uint8_t b)
 }
 
 /* The length of the instruction at RIP if it is opcode after any prefixes, else 0. */
-static unsigned int svm_insn_length(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len)
+unsigned int svm_insn_length(struct vcpu *v, const uint8_t *opcode, unsigned int opcode_len)
 {
 	uint8_t insn[15];
 	int n = vcpu_fetch_insn(v, insn);

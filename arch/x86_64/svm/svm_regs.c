@@ -5,6 +5,9 @@
  * other general registers where the world switch saved them.
  */
 #include "svm.h"
+#include <arch/percpu.h>
+#include <xen-lite/arch/vm.h>
+#include <xen-lite/domain.h>
 #include <xen-lite/log.h>
 
 uint64_t svm_get_reg(struct vcpu *v, unsigned int reg)
@@ -79,4 +82,20 @@ void svm_dump_guest(struct vcpu *v, const char *why)
 		 (unsigned long long)vmcb->save.cr0, (unsigned long long)vmcb->save.cr2,
 		 (unsigned long long)vmcb->save.cr3, (unsigned long long)vmcb->save.cr4,
 		 (unsigned long long)vmcb->save.efer);
+}
+
+void arch_vcpu_log_wake_state(struct vcpu *v)
+{
+	const struct vmcb *vmcb = v->arch.vmcb;
+	const struct vmcb_control *c = &vmcb->control;
+
+	log_info("d%u vcpu %u: raised %016llx %016llx %016llx %016llx, virq %d/%d, V_IRQ %d VINTR %d, "
+		 "EVENTINJ %#llx, RIP %#llx IF %d shadow %d, last exit %#llx, CPU %u kicks %u\n",
+		 v->domain->id, v->id, (unsigned long long)v->arch.event_vectors[0],
+		 (unsigned long long)v->arch.event_vectors[1], (unsigned long long)v->arch.event_vectors[2],
+		 (unsigned long long)v->arch.event_vectors[3], v->arch.virq_pending, v->arch.virq_vector,
+		 !!(c->v_intr & V_IRQ), !!(c->intercept_misc1 & INTERCEPT_VINTR),
+		 (unsigned long long)c->event_inj, (unsigned long long)vmcb->save.rip,
+		 !!(vmcb->save.rflags & RFLAGS_IF), !!(c->interrupt_shadow & INTERRUPT_SHADOW),
+		 (unsigned long long)c->exit_code, v->pcpu, percpu_area[v->pcpu].kick_seq);
 }

@@ -177,6 +177,32 @@ static int take_event_vector(struct vcpu *v)
 }
 
 /*
+ * QEMU's TCG does not restore the interrupt shadow at VMRUN (its helper_vmrun
+ * never reads int_state): a guest resumed between STI and HLT takes the
+ * interrupt window at once, before its HLT, and an interrupt injected there
+ * returns to the HLT - which then sleeps with the interrupt it waited for
+ * already taken (ELF guests' event ping-pong stalled so, once in a few
+ * thousand round trips). An exit still at the RIP the guest was resumed at
+ * in a shadow means the shadowed instruction has not run; if it is HLT,
+ * it is completed here, as the hardware would have: the interrupt wakes it,
+ * and the guest returns after it. Other instructions take the interrupt one
+ * instruction early, which only STI; HLT cannot afford.
+ */
+static void complete_hlt_in_ignored_shadow(struct vcpu *v)
+{
+	static const uint8_t hlt[] = { 0xf4 };
+	struct vmcb *vmcb = v->arch.vmcb;
+	bool resumed = v->arch.shadow_resumed;
+
+	v->arch.shadow_resumed = false;
+	if (!resumed || vmcb->save.rip != v->arch.shadow_rip ||
+	    (vmcb->control.interrupt_shadow & INTERRUPT_SHADOW) || !(vmcb->save.rflags & RFLAGS_IF))
+		return;
+	if (svm_insn_length(v, hlt, sizeof(hlt)) == sizeof(hlt))
+		vmcb->save.rip += sizeof(hlt);
+}
+
+/*
  * A virtual interrupt (dom0's console UART; an ELF guest's event channel
  * vectors, highest first) stays pending here until it is
  * injected as an event, at a VMRUN where the guest can take it (IF set, no
@@ -198,6 +224,7 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 	/* every VMRUN passes here: nothing raised, nothing waiting is the common case */
 	if (v->arch.virq_vector < 0 && v->arch.virq_pending < 0 && !window_was_open && !events)
 		return;
+	complete_hlt_in_ignored_shadow(v);
 	vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
 	if (vec >= 0)
 		v->arch.virq_pending = vec;
@@ -272,6 +299,8 @@ static void prepare_vmrun(struct vcpu *v)
 
 	deliver_virtual_nmi(v);
 	deliver_virtual_interrupt(v);
+	v->arch.shadow_resumed = c->interrupt_shadow & INTERRUPT_SHADOW;
+	v->arch.shadow_rip = v->arch.vmcb->save.rip;
 	/* clean bits: only on CPUs that have them, only after a first run */
 	c->clean = svm_features.vmcb_clean && v->arch.launched ? VMCB_CLEAN_ALL & ~v->arch.dirty : 0;
 	v->arch.dirty = 0;

@@ -98,6 +98,14 @@ void arch_vcpu_wait_for_sipi(struct vcpu *v);
 void arch_vcpu_run(struct vcpu *v);
 
 /*
+ * One log line of what decides whether the vCPU wakes: the vectors raised
+ * for it and not yet injected, the virtual interrupt on its way, the
+ * guest's IF and interrupt shadow, its last exit. Read from another CPU
+ * without a lock: a diagnostic (a guest that timed out), not a state.
+ */
+void arch_vcpu_log_wake_state(struct vcpu *v);
+
+/*
  * For behaviour modules' exit hooks, on the vCPU's own CPU during an exit:
  * a general register by its encoding number (RAX = 0 ... R15 = 15), or 16
  * for RIP (read only: RIP moves by arch_vcpu_advance_rip()).

@@ -51,6 +51,9 @@ struct arch_vcpu {
 			volatile bool in_guest; /* between VMRUN and #VMEXIT (for TLB shootdowns) */
 			volatile uint32_t tlb_seen; /* the domain's tlb_generation flushed for */
 			int virq_pending; /* taken from virq_vector, not injected yet, -1: none */
+			/* the last VMRUN resumed the guest in an interrupt shadow, at this RIP */
+			bool shadow_resumed;
+			uint64_t shadow_rip;
 			/* a virtual NMI is being handled: the next waits for its IRET (and one more exit) */
 			bool nmi_in_service;
 			bool nmi_iret_seen;
