@@ -196,8 +196,8 @@ static void complete_hlt_in_ignored_shadow(struct vcpu *v)
 
 	v->arch.shadow_resumed = false;
 	if (!resumed || vmcb->save.rip != v->arch.shadow_rip ||
-	    (vmcb->control.interrupt_shadow & INTERRUPT_SHADOW) || !(vmcb->save.rflags & RFLAGS_IF))
-		return;
+	    (vmcb->control.interrupt_shadow & INTERRUPT_SHADOW) || !(vmcb->save.rflags & RFLAGS_IF) || vmcb->save.cpl)
+		return; /* at CPL 3 the HLT faults: it is left to run */
 	if (svm_insn_length(v, hlt, sizeof(hlt)) == sizeof(hlt))
 		vmcb->save.rip += sizeof(hlt);
 }
@@ -224,10 +224,11 @@ static void deliver_virtual_interrupt(struct vcpu *v)
 	/* every VMRUN passes here: nothing raised, nothing waiting is the common case */
 	if (v->arch.virq_vector < 0 && v->arch.virq_pending < 0 && !window_was_open && !events)
 		return;
-	complete_hlt_in_ignored_shadow(v);
 	vec = __atomic_exchange_n(&v->arch.virq_vector, -1, __ATOMIC_ACQ_REL);
 	if (vec >= 0)
 		v->arch.virq_pending = vec;
+	if ((v->arch.virq_pending >= 0 || events) && !(c->event_inj & EVENT_INJ_VALID))
+		complete_hlt_in_ignored_shadow(v); /* only when an interrupt goes in now */
 	/* V_TPR and the masking mode stay: an ELF guest's CR8 lives there */
 	c->v_intr &= ~(V_IRQ | V_INTR_PRIO_MAX | V_IGN_TPR | V_INTR_VECTOR);
 	c->intercept_misc1 &= ~INTERCEPT_VINTR;
