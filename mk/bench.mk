@@ -4,8 +4,9 @@
 # cost), then the exit and hypercall costs measured inside a guest, the exits
 # a Linux guest takes while it computes, a segment ping-pong's round trip between two guests and
 # between dom0's user space and a guest (with the exits each takes), an NVMe read through the IOMMU (dom0's,
-# then a guest's that has the controller) and a guest's NIC against dom0's, and a guest's
-# virtio NIC served by dom0 (xl-vnet).
+# then a guest's that has the controller) and a guest's NIC against dom0's, a guest's
+# virtio NIC served by dom0 (xl-vnet), and virtio network (guest to guest and to dom0 on a
+# bridge) and disk next to dom0's loopback and tmpfs, in one boot.
 bench: deps
 	@$(MAKE) --no-print-directory all dom0-images
 	@$(MAKE) --no-print-directory xen-bench-iso
@@ -28,3 +29,5 @@ bench: deps
 	@BUILD=$(BUILD) bash tests/bench/bench-iommu.sh
 	@echo
 	@BUILD=$(BUILD) bash tests/bench/bench-virtio.sh
+	@echo
+	@BUILD=$(BUILD) bash tests/bench/bench-virtio-io.sh

@@ -6,30 +6,19 @@
 # QEMU's TCG every exit costs tens of microseconds and dom0's back-end runs on
 # the same emulated machine; the exits per MiB say what the virtqueues' event
 # index saves (without it, one notify exit per packet: about 720 a MiB).
-set -u
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+# shellcheck source=tests/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 LOG=$BUILD/bench-virtio-net.log
 MIB=64
 
-timeout 600 qemu-system-x86_64 -machine q35 -accel tcg -cpu EPYC,+svm,+npt -smp 2 -m 1G \
-	-display none -monitor none -no-reboot -net none -serial file:"$LOG" \
-	-kernel "$BUILD/xen-lite.elf" -append "dom0_mem=512M" \
-	-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_nic_mib=$MIB xl_test=virtio_net,$BUILD/dom0/initrd.cpio.gz" \
-	</dev/null 2>/dev/null
+boot_dom0 "$LOG" 600 2 1G "xl_nic_mib=$MIB xl_test=virtio_net"
 echo "a Linux guest's virtio NIC (xl-vnet, a TAP device in dom0), $MIB MiB of TCP each way, under QEMU TCG"
 if ! grep -aq "xen-lite-dom0: nic: received $((MIB << 20)) bytes" "$LOG"; then
 	echo "  no result (log: $LOG)"
 	exit 1
 fi
-# rate WHAT: the "N MiB in S s" of the line matching WHAT, as MiB/s
-rate() {
-	grep -a "$1 [0-9]* MiB in" "$LOG" | tail -n 1 | tr -d '\r' |
-		awk '{ for (i = 1; i < NF; i++) if ($i == "MiB") { mib = $(i - 1); s = $(i + 2) }
-		       if (s > 0) printf "%.1f MiB/s", mib / s; else printf "? MiB/s" }'
-}
-echo "  dom0 to guest: $(rate 'nic: dom0 to guest')"
-echo "  guest to dom0: $(rate 'nic: guest to dom0')"
+echo "  dom0 to guest: $(log_rates "$LOG" 'nic: dom0 to guest')"
+echo "  guest to dom0: $(log_rates "$LOG" 'nic: guest to dom0')"
 grep -a "nic: guest exits during the transfers" "$LOG" | tail -n 1 | tr -d '\r' |
 	awk -v mib=$((2 * MIB)) '{ n = $(NF - 3); s = $(NF - 1)
 		if (s > 0) printf "  guest exits over both: %d in %.2f s, %.0f/s, %.1f per MiB\n", n, s, n / s, n / mib }'
