@@ -17,6 +17,12 @@ int event_set_device(struct domain *d, uint32_t port, void (*fn)(struct domain *
 	return port < XL_EVENT_MAX_PORTS ? 0 : -EINVAL;
 }
 
+void event_clear_device(struct domain *d, uint32_t port)
+{
+	/* only a port ADD made a device's, given back when the ADD failed */
+	FUZZ_CHECK(!d->privileged && port < XL_EVENT_MAX_PORTS, "d%u's port %u given back", d->id, port);
+}
+
 int event_device_send(struct domain *d, uint32_t port)
 {
 	FUZZ_CHECK(0, "a device notification from d%u's port %u with no device", d->id, port);
