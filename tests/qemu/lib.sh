@@ -67,8 +67,9 @@ qemu_boot() {
 	mkfifo "$mon.in" "$mon.out"
 	qemu_state_watchdog "$mon" "$LOG" $((limit - 6)) </dev/null >/dev/null 2>&1 &
 	watchdog=$!
-	# dom0's init (xl_test=...) scales its own waits the same way
-	timeout -k 5 "$limit" "${QEMU_SYSTEM[@]}" -accel tcg -cpu "$QEMU_CPU" \
+	# dom0's init (xl_test=...) scales its own waits the same way; QEMU_ACCEL: a test's
+	# own accelerator options (t-workload.sh's single-threaded TCG)
+	timeout -k 5 "$limit" "${QEMU_SYSTEM[@]}" -accel "${QEMU_ACCEL:-tcg}" -cpu "$QEMU_CPU" \
 		-display none -monitor pipe:"$mon" -no-reboot -net none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-serial file:"$LOG" "${@//xl_test=/xl_scale=$TIME_SCALE xl_test=}" </dev/null 2>"$LOG.stderr"
