@@ -3,7 +3,7 @@
  * supervise.c): the restart decision, case by case and over the 60-second
  * window, and sv_run itself with stand-in workers that die, fail to take
  * over, end cleanly or are told to stop (the hypervisor's XL_VIRTIO_STATE
- * and XL_EVENT_CLOSE stubbed here). Each sv_run runs in a child process of
+ * and XL_EVENT_CLOSE stand in here). Each sv_run runs in a child process of
  * its own: the supervisor's signal state is per process.
  */
 #include <setjmp.h>
@@ -22,7 +22,7 @@
 
 #include "../../dom0-tools/backends/supervise.h"
 
-/* ---- the hypervisor, stubbed: the device exists until *device_gone; closes written to a pipe ---- */
+/* ---- the hypervisor's stand-in: the device exists until *device_gone; closes written to a pipe ---- */
 
 static volatile bool *device_gone; /* shared by the supervisor and its workers */
 static int report_fd = -1; /* each worker's mode ('F', 'T', 'X') and each close ('c') go here */
@@ -57,7 +57,7 @@ void xl_close(struct xl_handle *h)
 char *xl_error_message(const struct xl_error *e, char *buf, size_t size)
 {
 	(void)e;
-	snprintf(buf, size, "stub");
+	snprintf(buf, size, "the stand-in's error");
 	return buf;
 }
 
