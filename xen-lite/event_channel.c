@@ -362,20 +362,24 @@ int event_close(struct domain *d, uint32_t port)
 
 void event_log_state(struct domain *d)
 {
+	/* each port copied under the event lock, logged after it: the serial line is slow */
 	uint64_t flags = spin_lock_irqsave(&event_lock);
+	uint64_t pending = d->events.pending ? __atomic_load_n(d->events.pending, __ATOMIC_SEQ_CST) : 0;
+	bool page = d->events.pending;
 
-	log_info("d%u events: page %s, pending %#llx\n", d->id, d->events.pending ? "set" : "none",
-		 d->events.pending ? (unsigned long long)__atomic_load_n(d->events.pending, __ATOMIC_SEQ_CST) : 0ULL);
-	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++) {
-		const struct event_port *ep = &d->events.ports[p];
-
-		if (ep->state == XL_EVENT_CONNECTED)
-			log_info("d%u port %u: vector %#x vCPU %u, sent %llu received %llu raised %llu%s\n", d->id,
-				 p, ep->vector, ep->vcpu, (unsigned long long)ep->sent,
-				 (unsigned long long)ep->received, (unsigned long long)ep->raised,
-				 ep->unraised ? ", unraised" : "");
-	}
 	spin_unlock_irqrestore(&event_lock, flags);
+	log_info("d%u events: page %s, pending %#llx\n", d->id, page ? "set" : "none", (unsigned long long)pending);
+	for (uint32_t p = 0; p < XL_EVENT_MAX_PORTS; p++) {
+		struct event_port ep;
+
+		flags = spin_lock_irqsave(&event_lock);
+		ep = d->events.ports[p];
+		spin_unlock_irqrestore(&event_lock, flags);
+		if (ep.state == XL_EVENT_CONNECTED)
+			log_info("d%u port %u: vector %#x vCPU %u, sent %llu received %llu raised %llu%s\n", d->id,
+				 p, ep.vector, ep.vcpu, (unsigned long long)ep.sent, (unsigned long long)ep.received,
+				 (unsigned long long)ep.raised, ep.unraised ? ", unraised" : "");
+	}
 }
 
 int event_status(struct domain *d, uint32_t port, struct xl_event_status *st)
