@@ -168,39 +168,19 @@ run_package_check() {
 }
 
 # ---- QEMU integration tests ----
-run_qemu_tests() {
-	local file base tests t t0 rc preset=${TIME_SCALE:-} any_qemu=0
-	# shellcheck source=tests/qemu/lib.sh
-	source tests/qemu/lib.sh
-	for t in $(grep -ohE '^test_[a-zA-Z0-9_]+\(\)' tests/qemu/t-*.sh | tr -d '()'); do
-		selected "qemu/$t" && any_qemu=1
-	done
-	[ "$any_qemu" -eq 1 ] || return 0
-	# every QEMU bound scaled by how slow this machine is (TIME_SCALE=N skips measuring)
-	if [ -n "$preset" ]; then
-		if ! [[ "$preset" =~ ^[1-9][0-9]*$ ]]; then
-			echo "TIME_SCALE=$preset: a whole number from 1 up, or unset to measure this machine"
-			exit 2
-		fi
-		TIME_SCALE=$preset
-		echo "calibration: TIME_SCALE=$TIME_SCALE given: time bounds x $TIME_SCALE"
-	else
-		calibrate_time_scale
-	fi
-	for file in tests/qemu/t-*.sh; do
-		base=$(basename "$file" .sh)
-		base=${base#t-}
-		tests=$(grep -oE '^test_[a-zA-Z0-9_]+\(\)' "$file" | tr -d '()')
-		local any=0
-		for t in $tests; do selected "qemu/$t" && any=1; done
-		[ "$any" -eq 1 ] || continue
-		# shellcheck disable=SC1090
-		source "$file"
-		if declare -F "setup_$base" >/dev/null && ! "setup_$base"; then
-			for t in $tests; do selected "qemu/$t" && record "qemu/$t" 1 0; done
-			continue
-		fi
-		for t in $tests; do
+# A test spends about one core on average (TCG's vCPU threads sleep while their
+# guests halt), so the test files run in QEMU_JOBS lanes at once (default: the
+# machine's cores, at most 4), the largest file first; the tests of one file run
+# in order in one lane, as they were written to. A lane's output is printed
+# whole when its file is done.
+
+# run_qemu_file FILE OUT: FILE's selected tests, their lines in OUT, and last a line
+# "counts PASSED FAILED NAME..." for the caller (run in a subshell: record's counters are its own)
+run_qemu_file() {
+	local file=$1 out=$2 t t0 rc
+	PASSED=0 FAILED=0 FAILED_NAMES=()
+	{
+		for t in $(grep -oE '^test_[a-zA-Z0-9_]+\(\)' "$file" | tr -d '()'); do
 			selected "qemu/$t" || continue
 			test_begin
 			t0=$(date +%s)
@@ -212,7 +192,106 @@ run_qemu_tests() {
 				tail -40 "$LOG" | sed 's/^/    | /'
 			fi
 		done
+		echo "counts $PASSED $FAILED ${FAILED_NAMES[*]}"
+	} >"$out" 2>&1
+}
+
+# collect_qemu_file OUT: print a finished file's lines and add its counts to ours
+collect_qemu_file() {
+	local counts p f names list=()
+	grep -v '^counts ' "$1"
+	counts=$(grep '^counts ' "$1" | tail -1)
+	if [ -z "$counts" ]; then
+		echo "FAIL $1: the lane ended without its counts"
+		FAILED=$((FAILED + 1))
+		FAILED_NAMES+=("$1")
+		return
+	fi
+	read -r _ p f names <<<"$counts"
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+	read -ra list <<<"$names"
+	FAILED_NAMES+=("${list[@]}")
+}
+
+# qemu_jobs: how many test files run at once
+qemu_jobs() {
+	local n=${QEMU_JOBS:-}
+	if [ -z "$n" ]; then
+		n=$(nproc 2>/dev/null || echo 1)
+		[ "$n" -le 4 ] || n=4
+	fi
+	if ! [[ "$n" =~ ^[1-9][0-9]*$ ]]; then
+		echo "QEMU_JOBS=$n: a whole number from 1 up" >&2
+		exit 2
+	fi
+	echo "$n"
+}
+
+run_qemu_tests() {
+	local file base t preset=${TIME_SCALE:-} any_qemu=0 jobs running=0 files=() outdir pid
+	local -A out_of=()
+	# shellcheck source=tests/qemu/lib.sh
+	source tests/qemu/lib.sh
+	for t in $(grep -ohE '^test_[a-zA-Z0-9_]+\(\)' tests/qemu/t-*.sh | tr -d '()'); do
+		selected "qemu/$t" && any_qemu=1
 	done
+	[ "$any_qemu" -eq 1 ] || return 0
+	jobs=$(qemu_jobs) || exit 2
+	# every QEMU bound scaled by how slow this machine is (TIME_SCALE=N skips measuring)
+	if [ -n "$preset" ]; then
+		if ! [[ "$preset" =~ ^[1-9][0-9]*$ ]]; then
+			echo "TIME_SCALE=$preset: a whole number from 1 up, or unset to measure this machine"
+			exit 2
+		fi
+		TIME_SCALE=$preset
+		echo "calibration: TIME_SCALE=$TIME_SCALE given: time bounds x $TIME_SCALE"
+	else
+		calibrate_time_scale
+		# measured alone; the lanes share the cores
+		if [ "$jobs" -gt 1 ]; then
+			TIME_SCALE=$((TIME_SCALE + 1))
+			echo "calibration: $jobs test files at once (QEMU_JOBS): time bounds x $TIME_SCALE"
+		fi
+	fi
+	# the files with a selected test, largest first; each file's setup (make) runs here, one
+	# at a time, before any lane starts
+	# shellcheck disable=SC2045 # our own file names, no spaces
+	for file in $(ls -S tests/qemu/t-*.sh); do
+		base=$(basename "$file" .sh)
+		base=${base#t-}
+		local any=0
+		for t in $(grep -oE '^test_[a-zA-Z0-9_]+\(\)' "$file" | tr -d '()'); do selected "qemu/$t" && any=1; done
+		[ "$any" -eq 1 ] || continue
+		# shellcheck disable=SC1090
+		source "$file"
+		if declare -F "setup_$base" >/dev/null && ! "setup_$base"; then
+			for t in $(grep -oE '^test_[a-zA-Z0-9_]+\(\)' "$file" | tr -d '()'); do
+				selected "qemu/$t" && record "qemu/$t" 1 0
+			done
+			continue
+		fi
+		files+=("$file")
+	done
+	outdir=$(mktemp -d)
+	trap 'kill $(jobs -p) 2>/dev/null' EXIT
+	for file in "${files[@]}"; do
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n -p pid
+			collect_qemu_file "${out_of[$pid]}"
+			running=$((running - 1))
+		fi
+		run_qemu_file "$file" "$outdir/$(basename "$file").out" &
+		out_of[$!]=$outdir/$(basename "$file").out
+		running=$((running + 1))
+	done
+	while [ "$running" -gt 0 ]; do
+		wait -n -p pid
+		collect_qemu_file "${out_of[$pid]}"
+		running=$((running - 1))
+	done
+	trap - EXIT
+	rm -rf "$outdir"
 }
 
 run_unit_tests

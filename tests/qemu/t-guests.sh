@@ -46,7 +46,8 @@ $(gmod shm_peer name=ev_flood timeout=120000 expect=pass -- role=flood count=200
 $(gmod shm_peer name=ev_sink timeout=120000 expect=pass -- role=sink count=20000 peer=4)"
 
 setup_guests() {
-	make -s BUILD="$BUILD" guests "$GUEST_KERNEL"
+	make -s BUILD="$BUILD" guests "$GUEST_KERNEL" "$BUILD/test-modules/example.xlm" \
+		"$BUILD/test-modules/other-build.xlm"
 }
 
 # guest_group GROUP: boot the group once (QEMU status in GUEST_GROUP_RC), point LOG at its log
@@ -135,7 +136,6 @@ test_guest_boot_behaviour_modules() {
 	# runs while they take exits; one built for another hypervisor build and random
 	# bytes are refused with their reasons; the guests are unaffected
 	local rnd=$LOGDIR/random.xlm
-	make -s BUILD="$BUILD" "$BUILD/test-modules/example.xlm" "$BUILD/test-modules/other-build.xlm"
 	head -c 4096 /dev/urandom >"$rnd"
 	qemu_boot guests-behaviour-modules -machine q35 -smp 2 -m 512M -kernel "$GUEST_KERNEL" \
 		-append "$GUEST_APPEND" \
