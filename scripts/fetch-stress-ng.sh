@@ -3,8 +3,8 @@
 # anything on this machine: the package and its dependency closure (apt-cache
 # depends --recurse, no recommends) are downloaded with `apt-get download` and
 # unpacked with `dpkg-deb -x`; the downloaded loader then lists what the binary
-# really links (ld.so --list, against the unpacked libraries only), and just
-# those files are copied into a small tree a guest initramfs carries as it is.
+# really links (scripts/copy-linked.sh), and just those files are copied into a
+# small tree a guest initramfs carries as it is.
 #
 #   $BUILD/stress-ng/debs/      the downloaded .debs
 #   $BUILD/stress-ng/unpacked/  all of them unpacked
@@ -20,7 +20,6 @@ set -eu
 BUILD=${BUILD:-build}
 OUT=$BUILD/stress-ng
 PKG=stress-ng
-MULTIARCH=x86_64-linux-gnu
 SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 
 [ -s "$OUT/version" ] && exit 0
@@ -52,36 +51,9 @@ for p in $pkgs; do
 	dpkg-deb -x "$deb" "$OUT/unpacked"
 done
 
-U=$OUT/unpacked
-ldso=$U/lib/$MULTIARCH/ld-linux-x86-64.so.2
-[ -x "$ldso" ] || die "no loader in the unpacked libc6 ($ldso)"
-[ -x "$U/usr/bin/stress-ng" ] || die "no usr/bin/stress-ng in the unpacked $PKG"
-libpath=$U/lib/$MULTIARCH:$U/usr/lib/$MULTIARCH
-
-# what the binary links, resolved in the unpacked tree only (any "not found" is fatal)
-list=$("$ldso" --library-path "$libpath" --list "$U/usr/bin/stress-ng") ||
-	die "ld.so --list failed on stress-ng"
-if echo "$list" | grep -q 'not found'; then
-	echo "$list" >&2
-	die "libraries missing from the downloaded packages"
-fi
-
 R=$OUT/rootfs
-mkdir -p "$R/usr/bin" "$R/lib64" "$R/lib/$MULTIARCH"
-cp "$U/usr/bin/stress-ng" "$R/usr/bin/stress-ng"
-cp -L "$ldso" "$R/lib64/ld-linux-x86-64.so.2"
-n=0
-for f in $(echo "$list" | sed -n 's/.*=> \(\/[^ ]*\) (0x.*/\1/p'); do
-	case "$f" in
-	"$U"/*) ;;
-	*) die "stress-ng resolved $f outside the unpacked packages" ;;
-	esac
-	cp -L "$f" "$R/lib/$MULTIARCH/$(basename "$f")"
-	n=$((n + 1))
-done
-# the binary runs with the copied loader and libraries alone
-"$R/lib64/ld-linux-x86-64.so.2" --library-path "$R/lib/$MULTIARCH" "$R/usr/bin/stress-ng" --version \
-	>/dev/null || die "the copied stress-ng does not run"
+# the binary with the libraries it links (copy-linked.sh)
+n=$(sh "$SCRIPTS/copy-linked.sh" "$OUT/unpacked" "$R" usr/bin/stress-ng) || exit 1
 
 # shellcheck disable=SC2012 # Debian's file names are plain; the newest download wins
 ver=$(dpkg-deb -f "$(ls -t "$OUT/debs/${PKG}_"*.deb | head -1)" Version)
