@@ -46,6 +46,10 @@
 #   BENCH_TIMEOUT=S      limit for the whole QEMU run (default 900)
 #   XEN_PEER_DOM0=pv|pvh dom0's mode (default pv)
 set -u
+# the arguments may be relative to the caller's directory
+args=()
+for a in "${@:1:3}"; do args+=("$(realpath -m -- "$a")"); done
+set -- "${args[@]}" "${@:4}"
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 LIMIT=${BENCH_TIMEOUT:-900}
@@ -157,6 +161,12 @@ lines 'xl-list| ' | awk '$1 == "Domain-0" || $1 == "bench" { print "footprint: "
 	}'
 
 err=$(lines 'xen-peer: error: ' | head -1)
+# a PVH guest needs Xen's HVM support (SVM with nested paging here): without it,
+# say so rather than that the create failed
+caps=$(lines 'xl-info| ' | sed -n 's/^virt_caps *: *//p' | head -1)
+if [ -n "$caps" ] && ! echo "$caps" | grep -qw hvm; then
+	die "cannot run here: Xen offers no HVM guests on this CPU (virt_caps: $caps), and a PVH domU is one"
+fi
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	die "QEMU stopped after ${LIMIT}s${err:+ ($err)} (log: $log)"
 fi
