@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetch Debian's stress-ng and the shared libraries it needs without installing
-# anything on this machine: the package and its dependency closure (apt-cache
-# depends --recurse, no recommends) are downloaded with `apt-get download` and
+# anything on this machine: the package and its dependency closure
+# (scripts/apt-closure.sh) are downloaded with `apt-get download` and
 # unpacked with `dpkg-deb -x`; the downloaded loader then lists what the binary
 # really links (scripts/copy-linked.sh), and just those files are copied into a
 # small tree a guest initramfs carries as it is.
@@ -27,22 +27,9 @@ SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch-stress-ng: $*"; }
 die() { echo "fetch-stress-ng: $*" >&2; exit 1; }
 
-# the package and every package it needs, by name (virtual packages have none)
-closure() {
-	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-		--no-replaces --no-enhances "$PKG" 2>/dev/null | grep -E '^[a-z0-9][a-z0-9.+-]*$' | sort -u
-}
-
 mkdir -p "$OUT/debs"
 OUT=$(cd "$OUT" && pwd)
-pkgs=$(closure)
-if [ -z "$pkgs" ]; then
-	[ "$(id -u)" -eq 0 ] || die "the package lists lack $PKG; run as root:  apt-get update"
-	say "apt-get update"
-	apt-get update -q >"$OUT/apt-update.log" 2>&1 || { cat "$OUT/apt-update.log" >&2; exit 1; }
-	pkgs=$(closure)
-	[ -n "$pkgs" ] || die "apt-cache knows no package $PKG"
-fi
+pkgs=$(sh "$SCRIPTS/apt-closure.sh" "$OUT" "$PKG") || exit 1
 
 rm -rf "$OUT/unpacked" "$OUT/rootfs"
 for p in $pkgs; do
