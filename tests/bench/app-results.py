@@ -123,7 +123,7 @@ def print_table(results):
     peers = results["peers"]
     print("Application benchmark: median (min..max) over %s run(s), ratio to native (1.00 = as fast)"
           % results.get("runs", "?"))
-    print("%-15s %-10s %-36s %s" % ("workload", "peer", "median (min..max)", "ratio"))
+    print("%-18s %-10s %-36s %s" % ("workload", "peer", "median (min..max)", "ratio"))
     for name in workloads_of(results):
         for pname, peer in peers.items():
             w = peer["workloads"].get(name)
@@ -131,7 +131,7 @@ def print_table(results):
                 continue
             spread = "%s (%s..%s) %s" % (fmt(w["median"]), fmt(w["min"]), fmt(w["max"]), w["unit"])
             r = "-" if w["ratio"] is None else "%.2f" % w["ratio"]
-            print("%-15s %-10s %-36s %s" % (name, pname, spread, r))
+            print("%-18s %-10s %-36s %s" % (name, pname, spread, r))
     print()
     for pname, peer in peers.items():
         phases = " ".join("%s %.2f s" % kv for kv in peer["startup"].items())

@@ -22,7 +22,7 @@ watch_native() {
 	[ -n "$init_ms" ] || ! grep -aq "bench-app: init reached" "$OUTER" || init_ms=$1
 }
 PEER_WATCH=watch_native
-peer_run -kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyS0 $CMDLINE nohz_full=1 tsc=reliable bench_cpu=1"
+peer_run -kernel "$KERNEL" -initrd "$INITRD" -append "console=ttyS0 $CMDLINE nohz_full=1 bench_cpu=1"
 tr -d '\r' <"$OUTER" >"$GUEST"
 [ -z "$first_ms" ] || echo "startup: first-output $(seconds "$first_ms")"
 [ -z "$init_ms" ] || echo "startup: init $(seconds "$init_ms")"
