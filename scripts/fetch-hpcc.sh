@@ -28,22 +28,10 @@ SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch-hpcc: $*"; }
 die() { echo "fetch-hpcc: $*" >&2; exit 1; }
 
-closure() {
-	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-		--no-replaces --no-enhances "$PKG" 2>/dev/null | grep -E '^[a-z0-9][a-z0-9.+-]*$' | sort -u
-}
-
-mkdir -p "$OUT/debs"
+mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-pkgs=$(closure)
-[ -n "$pkgs" ] || die "apt-cache knows no package $PKG (apt-get update first)"
-
-rm -rf "$OUT/unpacked" "$OUT/rootfs"
-say "downloading $(echo "$pkgs" | wc -l) packages"
-for p in $pkgs; do
-	deb=$(sh "$SCRIPTS/apt-download.sh" "$p" "$OUT/debs") || die "could not download $p"
-	dpkg-deb -x "$deb" "$OUT/unpacked"
-done
+rm -rf "$OUT/rootfs"
+sh "$SCRIPTS/apt-closure.sh" "$PKG" "$OUT" || die "could not fetch $PKG and what it needs"
 
 U=$OUT/unpacked
 R=$OUT/rootfs

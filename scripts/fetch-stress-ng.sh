@@ -1,8 +1,7 @@
 #!/bin/sh
 # Fetch Debian's stress-ng and the shared libraries it needs without installing
-# anything on this machine: the package and its dependency closure (apt-cache
-# depends --recurse, no recommends) are downloaded with `apt-get download` and
-# unpacked with `dpkg-deb -x`; the downloaded loader then lists what the binary
+# anything on this machine: the package and its dependency closure are downloaded
+# and unpacked (scripts/apt-closure.sh); the downloaded loader then lists what the binary
 # really links (ld.so --list, against the unpacked libraries only), and just
 # those files are copied into a small tree a guest initramfs carries as it is.
 #
@@ -28,29 +27,10 @@ SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch-stress-ng: $*"; }
 die() { echo "fetch-stress-ng: $*" >&2; exit 1; }
 
-# the package and every package it needs, by name (virtual packages have none)
-closure() {
-	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
-		--no-replaces --no-enhances "$PKG" 2>/dev/null | grep -E '^[a-z0-9][a-z0-9.+-]*$' | sort -u
-}
-
-mkdir -p "$OUT/debs"
+mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-pkgs=$(closure)
-if [ -z "$pkgs" ]; then
-	[ "$(id -u)" -eq 0 ] || die "the package lists lack $PKG; run as root:  apt-get update"
-	say "apt-get update"
-	apt-get update -q >"$OUT/apt-update.log" 2>&1 || { cat "$OUT/apt-update.log" >&2; exit 1; }
-	pkgs=$(closure)
-	[ -n "$pkgs" ] || die "apt-cache knows no package $PKG"
-fi
-
-rm -rf "$OUT/unpacked" "$OUT/rootfs"
-for p in $pkgs; do
-	say "downloading $p"
-	deb=$(sh "$SCRIPTS/apt-download.sh" "$p" "$OUT/debs") || die "could not download $p"
-	dpkg-deb -x "$deb" "$OUT/unpacked"
-done
+rm -rf "$OUT/rootfs"
+sh "$SCRIPTS/apt-closure.sh" "$PKG" "$OUT" || die "could not fetch $PKG and what it needs"
 
 U=$OUT/unpacked
 ldso=$U/lib/$MULTIARCH/ld-linux-x86-64.so.2
