@@ -37,8 +37,9 @@ for f in "$HV" "$DOM0_KERNEL" "$DOM0_INITRD"; do
 done
 gzip -dc "$DOM0_INITRD" | grep -aq "xl_test=bench_app" ||
 	peer_fail "cannot run here: $DOM0_INITRD has no xl_test=bench_app (make dom0-images)"
+# it goes into the configuration file as a quoted string
 case "$CMDLINE" in
-*'"'* | *,*) peer_fail "the guest's command line cannot hold '\"' or ',': $CMDLINE" ;;
+*'"'*) peer_fail "the guest's command line cannot hold '\"': $CMDLINE" ;;
 esac
 
 # the guest's files, under /guests/bench-app/ in dom0
