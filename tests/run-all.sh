@@ -90,6 +90,20 @@ run_layers_check() {
 	[ "$rc" -eq 0 ] || echo "$out" | tail -30 | sed 's/^/    /'
 }
 
+# ---- the application benchmark's membench checks its own figures (tests/bench/app/) ----
+run_membench_check() {
+	local t0 rc out bin=$BUILD/bench-app/membench
+	selected build/membench || return 0
+	t0=$(date +%s)
+	out=$(make -s BUILD="$BUILD" "$bin" 2>&1 &&
+		"$bin" triad 1 2 | grep -E '^triad [0-9.]+ MB/s$' &&
+		"$bin" chase 1 2 | grep -E '^chase [0-9.]+ ns/load$' &&
+		{ "$bin" chase 0 1 2>&1; [ $? -eq 2 ]; })
+	rc=$?
+	record build/membench "$rc" $(($(date +%s) - t0))
+	[ "$rc" -eq 0 ] || echo "$out" | tail -30 | sed 's/^/    /'
+}
+
 # ---- each fuzz harness builds and survives its seeds and a short run (tests/fuzz/) ----
 run_fuzz_smoke() {
 	local src name bin t0 rc out tmp
@@ -298,6 +312,7 @@ run_unit_tests
 run_completion_check
 run_clang_build
 run_layers_check
+run_membench_check
 run_fuzz_smoke
 run_package_check
 run_qemu_tests
