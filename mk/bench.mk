@@ -34,7 +34,7 @@ bench: deps
 	done
 	@$(MAKE) --no-print-directory all dom0-images
 	@$(if $(filter linux-boot,$(BENCH_RUN)),$(MAKE) --no-print-directory xen-bench-iso,:)
-	@$(if $(filter app,$(BENCH_RUN)),$(MAKE) --no-print-directory bench-app-image,:)
+	@$(if $(filter app,$(BENCH_RUN)),$(MAKE) --no-print-directory bench-app-image kvm-peer-images xen-peer-images,:)
 	@set -e; for p in $(BENCH_RUN); do \
 		case $$p in \
 		linux-boot) for m in native xen-lite xen-pvh xen-pv; do \

@@ -27,6 +27,7 @@ FAILED = re.compile(r"^bench-app: failed (\S+) (\S+) (.*)$")
 SKIPPED = re.compile(r"^bench-app: skipped (\S+) (.*)$")
 NOTE = re.compile(r"^bench-app: note (.*)$")
 STARTUP = re.compile(r"^startup: (\S+) ([0-9.]+)$")
+FOOTPRINT = re.compile(r"^footprint: (\S+) ([0-9.]+) MiB$")
 
 
 def read_lines(path):
@@ -39,7 +40,7 @@ def read_lines(path):
 
 def parse_peer(peer_dir):
     """One peer's runs, failures, skips, startup phases and status."""
-    runs, failed, skipped, notes, startup = {}, [], [], [], {}
+    runs, failed, skipped, notes, startup, footprint = {}, [], [], [], {}, {}
     done = False
     for line in read_lines(os.path.join(peer_dir, "guest.log")):
         m = RESULT.match(line)
@@ -65,6 +66,9 @@ def parse_peer(peer_dir):
         m = STARTUP.match(line)
         if m:
             startup[m.group(1)] = float(m.group(2))
+        m = FOOTPRINT.match(line)
+        if m:
+            footprint[m.group(1)] = float(m.group(2))
     status = "\n".join(read_lines(os.path.join(peer_dir, "status"))).strip()
     load = "\n".join(read_lines(os.path.join(peer_dir, "host-load"))).strip()
     for w in runs.values():
@@ -72,6 +76,7 @@ def parse_peer(peer_dir):
         w.update(median=statistics.median(v), min=min(v), max=max(v))
     return {"status": status or "missing", "done": done, "workloads": runs,
             "failed": failed, "skipped": skipped, "notes": notes, "startup": startup,
+            "footprint_mib": footprint,
             "host_load": load or None}
 
 
@@ -136,6 +141,9 @@ def print_table(results):
     for pname, peer in peers.items():
         phases = " ".join("%s %.2f s" % kv for kv in peer["startup"].items())
         print("%-10s %s%s" % (pname, peer["status"], "; startup: " + phases if phases else ""))
+        if peer.get("footprint_mib"):
+            print("%-10s   memory (MiB): %s" % ("", " ".join(
+                "%s %g" % kv for kv in peer["footprint_mib"].items())))
         if peer.get("host_load"):
             print("%-10s   host load average (1, 5, 15 min) %s" % ("", peer["host_load"]))
         for f in peer["failed"]:

@@ -22,6 +22,9 @@
 #   startup: launch S          to "starting on CPU"
 #   startup: first-output S    from the create command to the guest's first console line
 #   startup: init S            to its "bench-app: init reached"
+# and the footprint from the hypervisor's own accounting (xl-lite info --json), MiB:
+#   footprint: hypervisor_own M     what xen-lite keeps for itself (its image, tables, heap)
+#   footprint: guest_domain_takes M the free pool before the create less while it runs
 # BENCH_TIMEOUT: seconds for the whole QEMU run (default 900).
 PEER=peer-xen-lite
 NAME=bench-app
@@ -86,5 +89,21 @@ if [ -n "$create_ms" ] && [ -n "$h_created" ] && [ -n "$h_built" ] && [ -n "$h_s
 		if (h4 >= 0) printf "startup: first-output %.3f\n", c + h4 - h3
 		if (h5 >= 0) printf "startup: init %.3f\n", c + h5 - h3
 	}'
+fi
+# footprint: the hypervisor's own accounting (xl-lite info --json, bytes) before the create
+# and while the guest runs: what it keeps for itself, and what the guest took from the pool
+info_mib() { # WHEN FIELD: memory.FIELD of dom0's info-WHEN line, in MiB
+	tr -d '\r' <"$OUTER" | sed -nE "s/.*xen-lite-dom0: bench-app: info-$1: .*\"memory\":\{.*\"$2\":([0-9]+).*/\1/p" |
+		head -1 | awk '{ printf "%.1f", $1 / 1048576 }'
+}
+total=$(info_mib before total) own=$(info_mib before hypervisor) dom0=$(info_mib before dom0)
+free0=$(info_mib before free) free1=$(info_mib running free)
+[ -z "$total" ] || echo "footprint: total_memory $total MiB"
+[ -z "$own" ] || echo "footprint: hypervisor_own $own MiB"
+[ -z "$dom0" ] || echo "footprint: dom0_memory $dom0 MiB"
+[ -z "$free0" ] || echo "footprint: free_memory $free0 MiB"
+if [ -n "$free0" ] && [ -n "$free1" ]; then
+	echo "footprint: free_memory_guest_running $free1 MiB"
+	awk -v a="$free0" -v b="$free1" 'BEGIN { printf "footprint: guest_domain_takes %.1f MiB\n", a - b }'
 fi
 peer_verdict
