@@ -36,28 +36,21 @@
 #   BENCH_TIMEOUT=S   limit for the whole outer QEMU run in seconds (default 900)
 #   BUILD=DIR         build directory (default build)
 set -u
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-LIMIT=${BENCH_TIMEOUT:-900}
+PEER=peer-kvm
+# the arguments, the common machine's CPU model, LIMIT (BENCH_TIMEOUT)
+# shellcheck source=tests/bench/peer-lib.sh
+. "$(dirname "$0")/peer-lib.sh"
+peer_args "$@"
 HOST_KERNEL=$BUILD/dom0/vmlinuz
 HOST_INITRD=$BUILD/bench-kvm/host-initrd.cpio.gz
-CPU=EPYC,+svm,+npt,-monitor,-rdtscp,-smap
+CPU=$PEER_CPU
 HOST_APPEND="console=ttyS0 quiet isolcpus=1 nohz_full=1 rcu_nocbs=1"
 
-fail() {
-	echo "peer-kvm: $*" >&2
-	exit 1
-}
+fail() { peer_fail "$@"; }
 
-[ $# -eq 4 ] || { echo "usage: $0 OUTDIR KERNEL INITRD CMDLINE" >&2; exit 2; }
-OUTDIR=$1 KERNEL=$2 INITRD=$3 CMDLINE=$4
 for f in "$HOST_KERNEL" "$HOST_INITRD"; do
 	[ -s "$f" ] || fail "no $f (make kvm-peer-images)"
 done
-for f in "$KERNEL" "$INITRD"; do
-	[ -s "$f" ] || fail "no guest file $f"
-done
-mkdir -p "$OUTDIR" || fail "cannot create $OUTDIR"
 OUTER_LOG=$OUTDIR/outer.log
 GUEST_LOG=$OUTDIR/guest.log
 rm -f "$OUTER_LOG" "$GUEST_LOG"

@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # Sourced by this tree's application-benchmark peers (tests/bench/peer-native.sh,
-# peer-xen-lite.sh; the interface: Documentation/performance.md, "Peers"): the common
+# peer-xen-lite.sh, peer-kvm.sh, peer-xen.sh; the interface: Documentation/performance.md, "Peers"): the common
 # machine, the arguments, and the wait for QEMU. From the top of the tree, BUILD (default
 # build). Sets OUTDIR KERNEL INITRD CMDLINE LIMIT OUTER GUEST.
 set -u
+# the arguments may be relative to the caller's directory (peer_args)
+PEER_CALLER_DIR=$PWD
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 BUILD=${BUILD:-build}
 
@@ -22,8 +24,9 @@ peer_fail() {
 # peer_args "$@": the interface's four arguments, checked
 peer_args() {
 	[ $# -eq 4 ] || { echo "usage: $0 OUTDIR KERNEL INITRD CMDLINE" >&2; exit 2; }
+	OUTDIR=$(cd "$PEER_CALLER_DIR" && realpath -m -- "$1") KERNEL=$(cd "$PEER_CALLER_DIR" && realpath -m -- "$2")
 	# shellcheck disable=SC2034 # CMDLINE is the sourcing peer's
-	OUTDIR=$1 KERNEL=$2 INITRD=$3 CMDLINE=$4
+	INITRD=$(cd "$PEER_CALLER_DIR" && realpath -m -- "$3") CMDLINE=$4
 	for f in "$KERNEL" "$INITRD"; do
 		[ -s "$f" ] || peer_fail "cannot run here: no $f"
 	done

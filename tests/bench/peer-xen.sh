@@ -46,28 +46,19 @@
 #   BENCH_TIMEOUT=S      limit for the whole QEMU run (default 900)
 #   XEN_PEER_DOM0=pv|pvh dom0's mode (default pv)
 set -u
-# the arguments may be relative to the caller's directory
-args=()
-for a in "${@:1:3}"; do args+=("$(realpath -m -- "$a")"); done
-set -- "${args[@]}" "${@:4}"
-cd "$(dirname "$0")/../.." || exit 1
-BUILD=${BUILD:-build}
-LIMIT=${BENCH_TIMEOUT:-900}
+PEER=peer-xen
+# the arguments (relative to the caller's directory or not), the common machine's CPU
+# model, LIMIT (BENCH_TIMEOUT)
+# shellcheck source=tests/bench/peer-lib.sh
+. "$(dirname "$0")/peer-lib.sh"
+peer_args "$@"
 DOM0=${XEN_PEER_DOM0:-pv}
-PEER=$BUILD/xen-peer
-CPU=EPYC,+svm,+npt,-monitor,-rdtscp,-smap
+PEER_DIR=$BUILD/xen-peer
+CPU=$PEER_CPU
 
-die() {
-	echo "peer-xen: $*" >&2
-	exit 1
-}
+die() { peer_fail "$@"; }
 
-[ $# -eq 4 ] || { echo "usage: $0 OUTDIR KERNEL INITRD CMDLINE" >&2; exit 2; }
-OUTDIR=$1 KERNEL=$2 INITRD=$3 CMDLINE=$4
-for f in "$KERNEL" "$INITRD"; do
-	[ -s "$f" ] || die "no $f"
-done
-for f in "$PEER/dom0-initrd.cpio.gz" "$PEER/iso-tree/boot/grub/grub.cfg"; do
+for f in "$PEER_DIR/dom0-initrd.cpio.gz" "$PEER_DIR/iso-tree/boot/grub/grub.cfg"; do
 	[ -s "$f" ] || die "no $f (make xen-peer-images)"
 done
 case "$CMDLINE" in
@@ -105,10 +96,10 @@ on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "destroy"
 EOF
-cp -r "$PEER/iso-tree/." "$OUTDIR/iso.d/"
+cp -r "$PEER_DIR/iso-tree/." "$OUTDIR/iso.d/"
 {
 	(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet)
-	cat "$PEER/dom0-initrd.cpio.gz"
+	cat "$PEER_DIR/dom0-initrd.cpio.gz"
 } >"$OUTDIR/iso.d/boot/initrd.img" || die "cannot build dom0's initramfs"
 iso=$OUTDIR/xen-peer.iso
 grub-mkrescue -o "$iso" "$OUTDIR/iso.d" >"$OUTDIR/grub-mkrescue.log" 2>&1 ||
