@@ -139,6 +139,7 @@ int domain_alloc_memory_at(struct domain *d, gpa_t start, uint64_t size)
 		return -EINVAL;
 	if ((size >> PAGE_SHIFT) > phys_free_pages())
 		return -ENOMEM; /* fail at once rather than after zeroing what there is */
+	uint64_t t0 = time_since_boot_us();
 	while (at < end) {
 		int pages = add_block(d, gpa_init(at), block_size_for(at, end - at));
 
@@ -146,6 +147,7 @@ int domain_alloc_memory_at(struct domain *d, gpa_t start, uint64_t size)
 			return pages; /* what was added stays owned by d and goes with it */
 		at += (uint64_t)pages << PAGE_SHIFT;
 	}
+	d->alloc_us += time_since_boot_us() - t0;
 	d->mem_size += size;
 	d->mem_end = end;
 	return 0;
@@ -164,6 +166,8 @@ int domain_alloc_memory(struct domain *d, uint64_t size)
  */
 uint64_t domain_scrub(struct domain *d, uint64_t budget)
 {
+	uint64_t t0 = time_since_boot_us();
+
 	if (d->unscrubbed && budget)
 		d->scrub_steps++;
 	while (d->unscrubbed && budget) {
@@ -179,6 +183,7 @@ uint64_t domain_scrub(struct domain *d, uint64_t budget)
 			d->scrub_offset = 0;
 		}
 	}
+	d->scrub_us += time_since_boot_us() - t0;
 	return d->unscrubbed;
 }
 

@@ -98,9 +98,10 @@ static void report_memory(struct domain *d)
 
 	domain_page_counts(d, &c);
 	log_info("domain d%u (%s) memory: %llu MiB in %llu x 1 GiB, %llu x 2 MiB, %llu x 4 KiB pages, "
-		 "zeroed in %u step(s)\n",
+		 "zeroed in %u step(s); allocating took %llu us, zeroing %llu us\n",
 		 d->id, d->name, (unsigned long long)(d->mem_size >> 20), (unsigned long long)c.n1g,
-		 (unsigned long long)c.n2m, (unsigned long long)c.n4k, d->scrub_steps);
+		 (unsigned long long)c.n2m, (unsigned long long)c.n4k, d->scrub_steps,
+		 (unsigned long long)d->alloc_us, (unsigned long long)d->scrub_us);
 }
 
 int guest_start(struct domain *d)

@@ -125,6 +125,7 @@ struct domain {
 	/* zeroing before the domain first runs (domain_scrub): blocks[scrub_block] from scrub_offset */
 	uint64_t unscrubbed;
 	unsigned int scrub_steps; /* calls that zeroed something */
+	uint64_t alloc_us, scrub_us; /* time spent allocating and zeroing its memory (startup figures) */
 	unsigned int scrub_block;
 	uint64_t scrub_offset;
 

@@ -22,6 +22,10 @@
 #   startup: launch S          to "starting on CPU"
 #   startup: first-output S    from the create command to the guest's first console line
 #   startup: init S            to its "bench-app: init reached"
+#   startup: allocate S, zero S   the hypervisor's own time allocating and zeroing the
+#                              guest's memory (inside request and images)
+#   startup: elf-xl-create S, elf-first-output S, elf-allocate S, elf-zero S
+#                              the same for an ELF guest (hello.elf) of the same size, after
 # and the footprint from the hypervisor's own accounting (xl-lite info --json), MiB:
 #   footprint: hypervisor_own M     what xen-lite keeps for itself (its image, tables, heap)
 #   footprint: guest_domain_takes M the free pool before the create less while it runs
@@ -90,6 +94,28 @@ if [ -n "$create_ms" ] && [ -n "$h_created" ] && [ -n "$h_built" ] && [ -n "$h_s
 		if (h5 >= 0) printf "startup: init %.3f\n", c + h5 - h3
 	}'
 fi
+# the hypervisor's own measure of allocating and zeroing the guest's memory (its "memory:"
+# line at the start), and an ELF guest of the same size: create to its first console line
+hv_us() { # NAME WHAT: the microseconds of "WHAT N us" on NAME's memory line
+	tr -d '\r' <"$OUTER" | sed -nE "s/.*domain d[0-9]+ \($1\) memory: .*$2 ([0-9]+) us.*/\1/p" | head -1
+}
+for what in "allocating took:allocate" "zeroing:zero"; do
+	us=$(hv_us "$NAME" "${what%%:*}")
+	[ -z "$us" ] || awk -v us="$us" -v p="${what#*:}" 'BEGIN { printf "startup: %s %.3f\n", p, us / 1e6 }'
+done
+elf_ms=$(tr -d '\r' <"$OUTER" | sed -nE "s/.*xen-lite-dom0: bench-app: elf created [0-9]+ in ([0-9]+) ms.*/\1/p" | head -1)
+e_start=$(hv_time "domain d[0-9]+ \(elf-bench\) starting on CPU")
+e_first=$(hv_time "\(d[0-9]+ elf-bench\) ")
+if [ -n "$elf_ms" ] && [ -n "$e_start" ] && [ -n "$e_first" ]; then
+	awk -v c="$elf_ms" -v s="$e_start" -v f="$e_first" 'BEGIN {
+		printf "startup: elf-xl-create %.3f\n", c / 1000
+		printf "startup: elf-first-output %.3f\n", c / 1000 + f - s }'
+fi
+for what in "allocating took:elf-allocate" "zeroing:elf-zero"; do
+	us=$(hv_us elf-bench "${what%%:*}")
+	[ -z "$us" ] || awk -v us="$us" -v p="${what#*:}" 'BEGIN { printf "startup: %s %.3f\n", p, us / 1e6 }'
+done
+
 # footprint: the hypervisor's own accounting (xl-lite info --json, bytes) before the create
 # and while the guest runs: what it keeps for itself, and what the guest took from the pool
 info_mib() { # WHEN FIELD: memory.FIELD of dom0's info-WHEN line, in MiB
