@@ -104,15 +104,15 @@ for what in "allocating took:allocate" "zeroing:zero"; do
 	[ -z "$us" ] || awk -v us="$us" -v p="${what#*:}" 'BEGIN { printf "startup: %s %.3f\n", p, us / 1e6 }'
 done
 elf_ms=$(tr -d '\r' <"$OUTER" | sed -nE "s/.*xen-lite-dom0: bench-app: elf created [0-9]+ in ([0-9]+) ms.*/\1/p" | head -1)
-e_start=$(hv_time "domain d[0-9]+ \(elf-bench\) starting on CPU")
-e_first=$(hv_time "\(d[0-9]+ elf-bench\) ")
+e_start=$(hv_time "domain d[0-9]+ \(hello\) starting on CPU")
+e_first=$(hv_time "\(d[0-9]+ hello\) ")
 if [ -n "$elf_ms" ] && [ -n "$e_start" ] && [ -n "$e_first" ]; then
 	awk -v c="$elf_ms" -v s="$e_start" -v f="$e_first" 'BEGIN {
 		printf "startup: elf-xl-create %.3f\n", c / 1000
 		printf "startup: elf-first-output %.3f\n", c / 1000 + f - s }'
 fi
 for what in "allocating took:elf-allocate" "zeroing:elf-zero"; do
-	us=$(hv_us elf-bench "${what%%:*}")
+	us=$(hv_us hello "${what%%:*}")
 	[ -z "$us" ] || awk -v us="$us" -v p="${what#*:}" 'BEGIN { printf "startup: %s %.3f\n", p, us / 1e6 }'
 done
 
