@@ -2,7 +2,7 @@
 # apt-closure.sh DIR PACKAGE...: print the PACKAGEs and every package they need, one
 # name a line (apt-cache depends --recurse: Depends and Pre-Depends only; virtual
 # packages, which have no files, left out), for the fetch scripts that unpack a
-# program with its libraries (fetch-stress-ng.sh, fetch-xen-tools.sh, fetch-hpcc.sh). Runs
+# program with its libraries (apt-unpack.sh, fetch-xen-tools.sh). Runs
 # `apt-get update` (as root, its log in DIR) once when the lists lack the packages.
 set -eu
 dir=$1

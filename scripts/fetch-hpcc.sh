@@ -28,15 +28,10 @@ SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch-hpcc: $*"; }
 die() { echo "fetch-hpcc: $*" >&2; exit 1; }
 
-mkdir -p "$OUT/debs"
+mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-pkgs=$(sh "$SCRIPTS/apt-closure.sh" "$OUT" "$PKG") || exit 1
-rm -rf "$OUT/unpacked" "$OUT/rootfs"
-say "downloading $(echo "$pkgs" | wc -w) packages"
-for p in $pkgs; do
-	deb=$(sh "$SCRIPTS/apt-download.sh" "$p" "$OUT/debs") || die "could not download $p"
-	dpkg-deb -x "$deb" "$OUT/unpacked"
-done
+rm -rf "$OUT/rootfs"
+sh "$SCRIPTS/apt-unpack.sh" "$OUT" "$PKG" || die "could not fetch $PKG and what it needs"
 
 U=$OUT/unpacked
 R=$OUT/rootfs

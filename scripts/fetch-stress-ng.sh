@@ -1,7 +1,7 @@
 #!/bin/sh
 # Fetch Debian's stress-ng and the shared libraries it needs without installing
 # anything on this machine: the package and its dependency closure
-# (scripts/apt-closure.sh) are downloaded with `apt-get download` and
+# (scripts/apt-unpack.sh) are downloaded with `apt-get download` and
 # unpacked with `dpkg-deb -x`; the downloaded loader then lists what the binary
 # really links (scripts/copy-linked.sh), and just those files are copied into a
 # small tree a guest initramfs carries as it is.
@@ -27,16 +27,10 @@ SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 say() { echo "fetch-stress-ng: $*"; }
 die() { echo "fetch-stress-ng: $*" >&2; exit 1; }
 
-mkdir -p "$OUT/debs"
+mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-pkgs=$(sh "$SCRIPTS/apt-closure.sh" "$OUT" "$PKG") || exit 1
-
-rm -rf "$OUT/unpacked" "$OUT/rootfs"
-for p in $pkgs; do
-	say "downloading $p"
-	deb=$(sh "$SCRIPTS/apt-download.sh" "$p" "$OUT/debs") || die "could not download $p"
-	dpkg-deb -x "$deb" "$OUT/unpacked"
-done
+rm -rf "$OUT/rootfs"
+sh "$SCRIPTS/apt-unpack.sh" "$OUT" "$PKG" || die "could not fetch $PKG and what it needs"
 
 R=$OUT/rootfs
 # the binary with the libraries it links (copy-linked.sh)
