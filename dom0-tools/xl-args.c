@@ -81,13 +81,14 @@ static const struct command {
 	  "Stop DOMAIN's vCPUs where they are.", 1, 1, true },
 	{ "unpause", XL_CMD_UNPAUSE, "xl-lite unpause DOMAIN", "let a paused domain run again",
 	  "Let a paused domain run again.", 1, 1, true },
-	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown [-w] DOMAIN | -a [-w]",
+	{ "shutdown", XL_CMD_SHUTDOWN, "xl-lite shutdown [-w] [-F] DOMAIN | -a [-w] [-F]",
 	  "ask a guest (-a: every guest) to shut down",
 	  "Ask DOMAIN (-a: every guest that is running or paused) to shut down. The\n"
 	  "guest sees the request when it next asks (XL_SHUTDOWN_QUERY) and powers off;\n"
-	  "its on_poweroff action follows. One that never asks keeps running (xl-lite\n"
-	  "destroy ends it at once). -w waits until each has ended (shut down, crashed or\n"
-	  "gone), at most 60 s.",
+	  "its on_poweroff action follows. One that never asks keeps running, unless\n"
+	  "-F: a guest that has never asked is powered off at once instead, as xl's -F\n"
+	  "fallback (xl-lite destroy ends any at once). -w waits until each has ended\n"
+	  "(shut down, crashed or gone), at most 60 s.",
 	  1, 1, true },
 	{ "reboot", XL_CMD_REBOOT, "xl-lite reboot [-w] [-F] DOMAIN | -a [-w] [-F]",
 	  "ask a guest (-a: every guest) to reboot",
@@ -281,9 +282,10 @@ static const struct option_rule {
 			  "attach to the new guest's console, as xl-lite console" },
 	[OPT_WAIT] = { "wait", 'w', END_CMDS, "wait until the domain has ended (at most 60 s)" },
 	[OPT_ALL] = { "all", 'a', END_CMDS, "every guest that is running or paused" },
-	[OPT_FORCE] = { "force", 'F', CMD(XL_CMD_REBOOT),
-			"a guest that cannot be asked to reboot is reset: it ends\n"
-			"at once with reason reboot, and on_reboot follows" },
+	[OPT_FORCE] = { "force", 'F', END_CMDS,
+			"a guest that cannot be asked is reset (reboot) or powered\n"
+			"off (shutdown): it ends at once with that reason, and its\n"
+			"on_reboot or on_poweroff action follows" },
 	[OPT_RESET] = { "reset", 'r', CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY),
 			"once printed: profile's counts (of DOMAIN, or all) back to\n"
 			"zero; cpu-policy's policy of DOMAIN removed" },

@@ -1,7 +1,7 @@
 /*
  * Asking a guest to end (xl-lite shutdown, reboot): the XL_DOMCTL_SHUTDOWN
- * request for it, and reboot -F's fallback - a guest that cannot be asked to
- * reboot is reset - over a callback that makes the request, so that
+ * request for it, and -F's fallback - a guest that cannot be asked is reset
+ * or powered off - over a callback that makes the request, so that
  * tests/unit/test_xl_lite.c runs it over a fake hypervisor.
  */
 #ifndef XL_END_H
@@ -20,15 +20,16 @@ typedef int (*xl_end_request_fn)(void *ctx, uint32_t domid, uint64_t flags);
 
 enum xl_end_outcome {
 	XL_END_ASKED, /* the guest was asked; it ends itself when it next looks */
-	XL_END_RESET, /* reboot -F: it could not be asked, so it was reset: on_reboot follows */
+	XL_END_FORCED, /* -F: it could not be asked, so it was reset or powered off: its end action follows */
 	XL_END_CANNOT_ASK, /* reboot without -F of a guest that does not take reboot requests */
 	XL_END_FAILED, /* refused otherwise (not running, gone) or not answered: the callback's error */
 };
 
 /*
  * Ask domid to power off (reboot false) or to reboot. A reboot the guest
- * cannot be asked for (-EOPNOTSUPP) is XL_END_CANNOT_ASK, or with force a
- * second request, a hard one: XL_END_RESET when it is taken.
+ * cannot be asked for (-EOPNOTSUPP) is XL_END_CANNOT_ASK. With force, a guest
+ * that cannot be asked (for a power off: one that has never asked for
+ * requests) gets a second request, a hard one: XL_END_FORCED when it is taken.
  */
 enum xl_end_outcome xl_end_domain(xl_end_request_fn request, void *ctx, uint32_t domid, bool reboot,
 				  bool force);

@@ -187,8 +187,10 @@ static int end_one(struct xl_handle *h, const struct xl_args *a, uint32_t domid,
 	switch (xl_end_domain(request_end, h, domid, reboot, a->force)) {
 	case XL_END_ASKED:
 		return XL_EXIT_OK;
-	case XL_END_RESET:
-		fprintf(stderr, "xl-lite: reboot: domain %u cannot be asked to reboot: reset (-F)\n", domid);
+	case XL_END_FORCED:
+		fprintf(stderr, "xl-lite: %s: domain %u cannot be asked to %s: %s (-F)\n",
+			reboot ? "reboot" : "shutdown", domid, reboot ? "reboot" : "shut down",
+			reboot ? "reset" : "powered off");
 		return XL_EXIT_OK;
 	case XL_END_CANNOT_ASK:
 		fprintf(stderr, "xl-lite: reboot: domain %u cannot be asked to reboot: it has never asked "

@@ -285,20 +285,18 @@ static struct domain *guest_by_id(uint64_t arg)
 	return d && !d->privileged ? d : NULL;
 }
 
-/* XL_DOMCTL_SHUTDOWN: arg = id | XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG */
+/* XL_DOMCTL_SHUTDOWN: arg = id | XL_SHUTDOWN_*_FLAG bits */
 static int64_t shutdown_request(uint64_t arg)
 {
 	uint64_t flags = arg >> 32 << 32;
 	struct domain *d;
 
-	if (flags & ~(XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG))
+	if (flags & ~(XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG | XL_SHUTDOWN_ASKABLE_FLAG))
 		return -EINVAL;
 	d = guest_by_id(arg);
 	if (!d)
 		return -ENOENT;
-	return guest_request_shutdown(d, flags & XL_SHUTDOWN_REBOOT_FLAG ? XL_SHUTDOWN_REBOOT :
-									    XL_SHUTDOWN_POWEROFF,
-				      flags & XL_SHUTDOWN_HARD_FLAG);
+	return guest_request_shutdown(d, flags);
 }
 
 /* XL_DOMCTL_VIRTIO: the request in dom0's buffer, STATE's answer back into it */

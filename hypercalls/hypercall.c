@@ -82,12 +82,13 @@ static int64_t shutdown_query(struct domain *d, uint64_t code)
 {
 	uint8_t asked = d->shutdown_asked;
 
+	if (code != 0 && code != XL_QUERY_REASON)
+		return -EINVAL;
+	d->takes_shutdown_requests = true;
 	if (code == XL_QUERY_REASON) {
 		d->takes_reboot_requests = true;
 		return asked;
 	}
-	if (code != 0)
-		return -EINVAL;
 	return asked != 0;
 }
 

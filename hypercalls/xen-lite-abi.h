@@ -32,7 +32,7 @@
 #define XL_CPUID_MAX_LEAF XL_CPUID_VERSION_LEAF
 
 #define XL_ABI_VERSION_MAJOR 0
-#define XL_ABI_VERSION_MINOR 9
+#define XL_ABI_VERSION_MINOR 10
 #define XL_ABI_VERSION ((XL_ABI_VERSION_MAJOR << 16) | XL_ABI_VERSION_MINOR)
 
 /* feature bits (XL_HC_VERSION with XL_VERSION_FEATURES, and CPUID 0x40000001.EBX) */
@@ -175,10 +175,13 @@ struct xl_domain_info {
  * XL_QUERY_REASON. With XL_SHUTDOWN_HARD_FLAG (ABI 0.6) nothing is asked:
  * the domain ends at once with that reason, as if it had called
  * XL_HC_SHUTDOWN itself, and its on_poweroff / on_reboot action follows.
+ * With XL_SHUTDOWN_ASKABLE_FLAG (ABI 0.10) a guest that has never called
+ * XL_SHUTDOWN_QUERY is not asked (it would not see it): -EOPNOTSUPP.
  */
 #define XL_DOMCTL_SHUTDOWN 6
 #define XL_SHUTDOWN_REBOOT_FLAG (1ULL << 32)
 #define XL_SHUTDOWN_HARD_FLAG (1ULL << 33)
+#define XL_SHUTDOWN_ASKABLE_FLAG (1ULL << 34)
 /*
  * Images of any size, in three steps: CREATE (struct xl_domctl_create; the
  * domain gets its memory and CPUs and stays building) returns the id; LOAD

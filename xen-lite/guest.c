@@ -274,17 +274,21 @@ void guest_ended(uint32_t id)
 		finish_restart(id, new_id, setting);
 }
 
-int guest_request_shutdown(struct domain *d, int reason, bool hard)
+int guest_request_shutdown(struct domain *d, uint64_t flags)
 {
+	int reason = flags & XL_SHUTDOWN_REBOOT_FLAG ? XL_SHUTDOWN_REBOOT : XL_SHUTDOWN_POWEROFF;
+
 	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
 		return -EINVAL;
-	if (hard) {
+	if (flags & XL_SHUTDOWN_HARD_FLAG) {
 		log_info("domain d%u (%s): %s by dom0, without asking the guest\n", d->id, d->name,
 			 reason == XL_SHUTDOWN_REBOOT ? "reset" : "powered off");
 		domain_shutdown(d, reason);
 		return 0;
 	}
 	if (reason == XL_SHUTDOWN_REBOOT && !d->takes_reboot_requests)
+		return -EOPNOTSUPP;
+	if ((flags & XL_SHUTDOWN_ASKABLE_FLAG) && !d->takes_shutdown_requests)
 		return -EOPNOTSUPP;
 	d->shutdown_asked = reason == XL_SHUTDOWN_REBOOT ? XL_ASKED_REBOOT : XL_ASKED_POWEROFF;
 	log_info("domain d%u (%s): %s requested by dom0\n", d->id, d->name,

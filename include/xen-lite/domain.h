@@ -134,6 +134,7 @@ struct domain {
 	int shutdown_reason; /* XL_SHUTDOWN_* when state is shutdown */
 	/* dom0's request (XL_ASKED_POWEROFF or XL_ASKED_REBOOT, 0: none); the guest polls XL_SHUTDOWN_QUERY */
 	volatile uint8_t shutdown_asked;
+	bool takes_shutdown_requests; /* it has called XL_SHUTDOWN_QUERY */
 	bool takes_reboot_requests; /* it has asked with XL_QUERY_REASON */
 	char crash_reason[160];
 

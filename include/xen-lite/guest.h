@@ -54,14 +54,16 @@ int guest_start(struct domain *d);
 int guest_launch(struct domain *d);
 
 /*
- * dom0 asks a running or paused guest to end with reason (XL_SHUTDOWN_POWEROFF
- * or XL_SHUTDOWN_REBOOT); it sees the request through XL_SHUTDOWN_QUERY. A
- * reboot is asked only of a guest that has queried with XL_QUERY_REASON
- * (-EOPNOTSUPP). hard: nothing is asked, the domain ends now with reason
- * (a reset, or pulling the plug) and its end action follows. 0, -EINVAL
- * (not running or paused), -EOPNOTSUPP.
+ * dom0 asks a running or paused guest to power off (or, with
+ * XL_SHUTDOWN_REBOOT_FLAG in flags, to reboot); it sees the request through
+ * XL_SHUTDOWN_QUERY. A reboot is asked only of a guest that has queried with
+ * XL_QUERY_REASON, and with XL_SHUTDOWN_ASKABLE_FLAG a power off only of one
+ * that has queried at all (-EOPNOTSUPP: it would never see the request).
+ * XL_SHUTDOWN_HARD_FLAG: nothing is asked, the domain ends now with that
+ * reason (a reset, or pulling the plug) and its end action follows. 0,
+ * -EINVAL (not running or paused), -EOPNOTSUPP.
  */
-int guest_request_shutdown(struct domain *d, int reason, bool hard);
+int guest_request_shutdown(struct domain *d, uint64_t flags);
 
 /*
  * Lifecycle requests run one at a time (dom0 may have several vCPUs): a

@@ -67,7 +67,7 @@ expect "web webdb" xl-lite destroy we
 expect "web webdb" xl-lite shutdown -w we
 expect "" xl-lite destroy web x
 expect "--long" xl-lite list --lo
-expect "-w --wait -a --all -h --help" xl-lite shutdown -
+expect "-w --wait -a --all -F --force -h --help" xl-lite shutdown -
 expect "--force" xl-lite reboot --f
 expect "web webdb" xl-lite reboot -F we
 expect "memory=" xl-lite create g.cfg mem

@@ -258,7 +258,7 @@ static void probe_domain_ops(struct xl_handle *h)
 			   XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG);
 	expect("reset dom0", hypervisor_errno(h, ret), ENOENT);
 	ret = xl_hypercall(h, "XL_DOMCTL_SHUTDOWN", XL_HC_DOMCTL, XL_DOMCTL_SHUTDOWN, NULL, 0,
-			   1ull << 34);
+			   1ull << 35);
 	expect("SHUTDOWN with an unknown flag", hypervisor_errno(h, ret), EINVAL);
 	ret = xl_domctl(h, "XL_DOMCTL_DESTROY", XL_DOMCTL_DESTROY, 0x7fffffff);
 	expect("destroy unknown id", hypervisor_errno(h, ret), ENOENT);

@@ -424,20 +424,24 @@ int guest_launch(struct domain *d)
 	return 0;
 }
 
-int guest_request_shutdown(struct domain *d, int reason, bool hard)
+int guest_request_shutdown(struct domain *d, uint64_t flags)
 {
+	int reason = flags & XL_SHUTDOWN_REBOOT_FLAG ? XL_SHUTDOWN_REBOOT : XL_SHUTDOWN_POWEROFF;
+
 	check_guest(d, "guest_request_shutdown():");
 	FUZZ_CHECK(locked, "guest_request_shutdown() without the lock");
-	FUZZ_CHECK(reason == XL_SHUTDOWN_POWEROFF || reason == XL_SHUTDOWN_REBOOT,
-		   "guest_request_shutdown(%d)", reason);
+	FUZZ_CHECK(!(flags & ~(XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG | XL_SHUTDOWN_ASKABLE_FLAG)),
+		   "guest_request_shutdown(%#llx)", (unsigned long long)flags);
 	if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
 		return -EINVAL;
-	if (hard) {
+	if (flags & XL_SHUTDOWN_HARD_FLAG) {
 		domain_shutdown(d, reason);
 		d->state = DOMAIN_SHUTDOWN;
 		return 0;
 	}
 	if (reason == XL_SHUTDOWN_REBOOT && !d->takes_reboot_requests)
+		return -EOPNOTSUPP;
+	if ((flags & XL_SHUTDOWN_ASKABLE_FLAG) && !d->takes_shutdown_requests)
 		return -EOPNOTSUPP;
 	d->shutdown_asked = reason == XL_SHUTDOWN_REBOOT ? XL_ASKED_REBOOT : XL_ASKED_POWEROFF;
 	return 0;
@@ -476,6 +480,7 @@ static void take_guest(struct fuzz_in *in)
 						 GUEST_END_PRESERVE;
 	d->end_actions.on_poweroff = d->end_actions.on_reboot = d->end_actions.on_crash;
 	d->takes_reboot_requests = how & 0x04;
+	d->takes_shutdown_requests = d->takes_reboot_requests || (how & 0x02);
 	if (how & 0x20) {
 		d->kernel_size = 1 + fuzz_u16(in);
 		d->ramdisk_size = how & 0x80 ? fuzz_u16(in) : 0;

@@ -204,7 +204,8 @@ test_dom0_guest_end_actions() {
 	# xl-lite reboot of a guest that asks with the reason (obliging) ends it with reason
 	# reboot and on_reboot's default (restart) brings it back as a new domain with the
 	# same name and CPU; on_reboot = "preserve" keeps it shut down; a guest that never
-	# asks (spin) cannot be asked to reboot, -F resets it and it is restarted; on_crash's
+	# asks (spin) cannot be asked to reboot, -F resets it and it is restarted, and shutdown -F
+	# powers it off (while shutdown -F of obliging, which asks, only asks it); on_crash's
 	# default (destroy) frees a crashed guest; xl's rename-restart is refused with its
 	# line and column; a guest with a segment is destroyed, not restarted (segments and
 	# virtio devices do not follow a restart), and a configuration asking for that refused;
@@ -229,7 +230,10 @@ test_dom0_guest_end_actions() {
 		"xen-lite-dom0: reboot-refused: exit 1" \
 		"xen-lite-dom0: reboot-forced: xl-lite: reboot: domain 6 cannot be asked to reboot: reset (-F)" \
 		"xen-lite-dom0: reboot-forced: exit 0" "domain d6 (spinner): reset by dom0, without asking the guest" \
-		"domain d6 (spinner) restarted as d7 (on_reboot=restart)" "xen-lite-dom0: destroy-spinner: exit 0" \
+		"domain d6 (spinner) restarted as d7 (on_reboot=restart)" \
+		"xen-lite-dom0: shutdown-forced: xl-lite: shutdown: domain 7 cannot be asked to shut down: powered off (-F)" \
+		"xen-lite-dom0: shutdown-forced: exit 0" "domain d7 (spinner): powered off by dom0, without asking the guest" \
+		"domain d7 (spinner) destroyed (on_poweroff=destroy)" \
 		"xen-lite-dom0: crashing: 8" "domain d8 (crashing) crashed: triple fault" \
 		"domain d8 (crashing) destroyed (on_crash=destroy)" \
 		"xen-lite-dom0: renamed: xl-lite: /tmp/renamed.cfg: line 4, column 13: on_reboot \"rename-restart\" is xl's, not supported by xen-lite: use \"destroy\", \"restart\" or \"preserve\"" \
@@ -253,7 +257,8 @@ test_dom0_guest_end_actions() {
 		test_fail "d3 started on CPU '${cpu3:-none}', its restart d4 on '${cpu4:-none}'"
 	fi
 	expect_no_log_regex "xen-lite-dom0: list-gone: +gone |xen-lite-dom0: list-end: +[a-z]+ +[1-9]"
-	expect_no_log "PANIC" "FAIL" "gave up after" "node changed"
+	expect_no_log "PANIC" "FAIL" "gave up after" "node changed" \
+		"domain d4 (obliging): powered off by dom0"
 	test_result
 }
 

@@ -59,7 +59,7 @@ static void test_version_leaf(void **state)
 	struct cpuid_regs r = apply(0x40000001, 0, 0, ALL_ONES);
 
 	expect_regs(r, XL_ABI_VERSION, XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN, 7, 0);
-	assert_int_equal(r.eax, 0x00000009); /* version 0.9 */
+	assert_int_equal(r.eax, 0x0000000a); /* version 0.10 */
 	assert_int_equal(r.ebx, 3);
 	/* ECX is the calling domain's id */
 	dom.id = 42;

@@ -231,7 +231,7 @@ static void expect_no_effects(void)
 static void test_version(void **state)
 {
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), XL_ABI_VERSION);
-	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x00000009); /* 0.9 */
+	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_ABI, 0, 0), 0x0000000a); /* 0.10 */
 	assert_int_equal(hc(XL_HC_VERSION, XL_VERSION_FEATURES, 0, 0),
 			 XL_FEATURE_CONSOLE | XL_FEATURE_SHUTDOWN);
 	assert_int_equal(hc(XL_HC_VERSION, 2, 0, 0), -EINVAL);
@@ -354,7 +354,10 @@ static void test_shutdown_crash(void **state)
 /* the guest asks whether dom0 wants it gone; asking changes nothing */
 static void test_shutdown_query(void **state)
 {
+	assert_false(dom.takes_shutdown_requests);
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 0);
+	/* asking at all marks the guest as one that sees power-off requests (shutdown -F asks it) */
+	assert_true(dom.takes_shutdown_requests);
 	dom.shutdown_asked = XL_ASKED_POWEROFF;
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, 0, 0), 1);
 	/* a reboot request reads as a request to end to a guest that asks without a reason */
@@ -363,6 +366,7 @@ static void test_shutdown_query(void **state)
 	assert_int_equal(hc(XL_HC_SHUTDOWN, 1ULL << 32 | XL_SHUTDOWN_QUERY, 0, 0), -EINVAL);
 	assert_false(dom.takes_reboot_requests);
 	dom.shutdown_asked = 0;
+	dom.takes_shutdown_requests = false;
 	expect_no_effects();
 }
 
@@ -371,12 +375,14 @@ static void test_shutdown_query_reason(void **state)
 {
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), 0);
 	assert_true(dom.takes_reboot_requests);
+	assert_true(dom.takes_shutdown_requests);
 	dom.shutdown_asked = XL_ASKED_POWEROFF;
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), XL_ASKED_POWEROFF);
 	dom.shutdown_asked = XL_ASKED_REBOOT;
 	assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, XL_QUERY_REASON, 0), XL_ASKED_REBOOT);
 	dom.shutdown_asked = 0;
 	dom.takes_reboot_requests = false;
+	dom.takes_shutdown_requests = false;
 	expect_no_effects();
 }
 
@@ -389,6 +395,7 @@ static void test_shutdown_query_bad_code(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(hc(XL_HC_SHUTDOWN, XL_SHUTDOWN_QUERY, bad[i], 0), -EINVAL);
 	assert_false(dom.takes_reboot_requests);
+	assert_false(dom.takes_shutdown_requests);
 	dom.shutdown_asked = 0;
 	expect_no_effects();
 }

@@ -759,7 +759,7 @@ static void test_parse_option_errors(void **state)
 	expect_usage("xl-lite: reboot --all: no DOMAIN with --all", "reboot", "--all", "web");
 	expect_usage("missing arguments: xl-lite reboot", "reboot", "-F", NULL);
 	expect_usage("unexpected argument 'b'", "reboot", "a", "b");
-	expect_usage("xl-lite: shutdown: no option '-F' (see 'xl-lite help shutdown')", "shutdown", "-F", "web");
+	expect_usage("xl-lite: list: no option '-F' (see 'xl-lite help list')", "list", "-F", "web");
 	expect_usage("xl-lite: destroy: no option '--force'", "destroy", "--force", "web");
 	expect_usage("missing arguments: xl-lite create", "create", "-n", NULL);
 	expect_usage("unexpected argument 'b'", "vcpu-list", "a", "b");
@@ -882,17 +882,18 @@ static void test_help_lists_everything(void **state)
 	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "help", "shutdown", NULL), XL_EXIT_OK);
 	cap_open(&c);
 	xl_print_help(c.f, a.topic);
-	assert_true(!strncmp(cap_text(&c), "usage: xl-lite shutdown [-w] DOMAIN | -a [-w]\n", 46));
+	assert_true(!strncmp(cap_text(&c), "usage: xl-lite shutdown [-w] [-F] DOMAIN | -a [-w] [-F]\n", 56));
 	assert_non_null(strstr(cap_text(&c), "  -w, --wait "));
 	assert_non_null(strstr(cap_text(&c), "  -a, --all "));
+	assert_non_null(strstr(cap_text(&c), "  -F, --force "));
 	assert_non_null(strstr(cap_text(&c), "  -h, --help "));
 	assert_null(strstr(cap_text(&c), "--json"));
-	assert_null(strstr(cap_text(&c), "--force"));
+	assert_null(strstr(cap_text(&c), "--paused"));
 	cap_free(&c);
 	cap_open(&c);
 	xl_print_help(c.f, XL_CMD_REBOOT);
 	assert_true(!strncmp(cap_text(&c), "usage: xl-lite reboot [-w] [-F] DOMAIN | -a [-w] [-F]\n", 54));
-	assert_non_null(strstr(cap_text(&c), "  -F, --force      a guest that cannot be asked to reboot is reset"));
+	assert_non_null(strstr(cap_text(&c), "  -F, --force      a guest that cannot be asked is reset (reboot) or powered\n"));
 	assert_non_null(strstr(cap_text(&c), "  -w, --wait "));
 	assert_non_null(strstr(cap_text(&c), "  -a, --all "));
 	assert_non_null(strstr(cap_text(&c), "on_reboot"));
@@ -1129,6 +1130,7 @@ static void test_live_guests(void **state)
 
 struct fake_hv {
 	bool takes_reboots; /* the guest has asked with XL_QUERY_REASON */
+	bool takes_shutdowns; /* the guest has called XL_SHUTDOWN_QUERY */
 	bool running;
 	unsigned int calls;
 	uint64_t flags[4]; /* each request's flags */
@@ -1142,7 +1144,11 @@ static int hv_request(void *ctx, uint32_t domid, uint64_t flags)
 	hv->flags[hv->calls++ % 4] = flags;
 	if (!hv->running)
 		return -EINVAL;
-	if ((flags & XL_SHUTDOWN_REBOOT_FLAG) && !(flags & XL_SHUTDOWN_HARD_FLAG) && !hv->takes_reboots)
+	if (flags & XL_SHUTDOWN_HARD_FLAG)
+		return 0;
+	if ((flags & XL_SHUTDOWN_REBOOT_FLAG) && !hv->takes_reboots)
+		return -EOPNOTSUPP;
+	if ((flags & XL_SHUTDOWN_ASKABLE_FLAG) && !hv->takes_shutdowns)
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -1162,15 +1168,26 @@ static void test_end_requests(void **state)
 	assert_true(hv.flags[0] == XL_SHUTDOWN_REBOOT_FLAG);
 	/* with -F: then reset */
 	hv.calls = 0;
-	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_RESET);
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_FORCED);
 	assert_int_equal(hv.calls, 2);
 	assert_true(hv.flags[1] == (XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_HARD_FLAG));
+	/* shutdown -F of a guest that has never asked: refused as such, then powered off */
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, false, true), XL_END_FORCED);
+	assert_int_equal(hv.calls, 2);
+	assert_true(hv.flags[0] == XL_SHUTDOWN_ASKABLE_FLAG);
+	assert_true(hv.flags[1] == XL_SHUTDOWN_HARD_FLAG);
+	/* shutdown -F of one that asks: asked, nothing forced */
+	hv.takes_shutdowns = true;
+	hv.calls = 0;
+	assert_int_equal(xl_end_domain(hv_request, &hv, 5, false, true), XL_END_ASKED);
+	assert_int_equal(hv.calls, 1);
 	/* a guest that takes reboot requests is asked, -F or not: -F is a fallback */
 	hv.takes_reboots = true;
 	hv.calls = 0;
 	assert_int_equal(xl_end_domain(hv_request, &hv, 5, true, true), XL_END_ASKED);
 	assert_int_equal(hv.calls, 1);
-	assert_true(hv.flags[0] == XL_SHUTDOWN_REBOOT_FLAG);
+	assert_true(hv.flags[0] == (XL_SHUTDOWN_REBOOT_FLAG | XL_SHUTDOWN_ASKABLE_FLAG));
 	/* any other refusal is a failure, with no second request */
 	hv.running = false;
 	hv.calls = 0;
