@@ -21,7 +21,7 @@
 	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT) | \
 	 CMD(XL_CMD_SHM_LIST))
 /* every command's bit in one unsigned int */
-_Static_assert(XL_CMD_EVENT_CLOSE < 64, "xl-args.c's command masks are 64 bits: widen them");
+_Static_assert(XL_CMD_RUN < 64, "xl-args.c's command masks are 64 bits: widen them");
 
 static const struct command {
 	const char *name;
@@ -107,6 +107,16 @@ static const struct command {
 	  "terminal, the input is sent and the command returns once the guest has been\n"
 	  "quiet for a second after it. Output written while nobody is attached is kept\n"
 	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1, true },
+	{ "run", XL_CMD_RUN, "xl-lite run DOMAIN -- COMMAND [ARG...]",
+	  "run a command inside a Linux guest that runs the agent",
+	  "Run COMMAND with its ARGs (each passed as it is, quoted for the guest's shell;\n"
+	  "at most 2048 bytes in all) inside DOMAIN, a Linux guest whose initramfs runs\n"
+	  "xl-agent (guest_agent=1 on its command line), through its console. Prints\n"
+	  "the command's output (standard output and error together, line by line) and\n"
+	  "exits with its exit status; 255 when it could not run or the guest ended\n"
+	  "first. Nothing is read from standard input. One run at a time per guest:\n"
+	  "others wait. '--' ends xl-lite's options, so the command's are its own.",
+	  2, XL_MAX_ARGS, true },
 	{ "pci-assignable-add", XL_CMD_PCI_ASSIGNABLE_ADD, "xl-lite pci-assignable-add BDF",
 	  "take a PCI function from dom0 for guests",
 	  "Take PCI function BDF (SSSS:BB:DD.F or BB:DD.F) from dom0 so that it can be\n"

@@ -51,7 +51,8 @@ enum xl_cmd {
 	XL_CMD_EVENT_CONNECT,
 	XL_CMD_NOTIFY,
 	XL_CMD_EVENT_WAIT,
-	XL_CMD_EVENT_CLOSE, /* the last that fits xl-args.c's 64-bit command masks */
+	XL_CMD_EVENT_CLOSE,
+	XL_CMD_RUN, /* the last that fits xl-args.c's 64-bit command masks: at most 63 */
 };
 
 /* xl-lite module SUBCOMMAND */

@@ -28,6 +28,8 @@ int xl_cmd_create(struct xl_handle *h, const struct xl_args *a);
 int xl_cmd_create_elf(struct xl_handle *h, const struct xl_args *a);
 /* Attach to domain domid's console (named as the user named it, for messages). */
 int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named);
+/* run DOMAIN -- COMMAND [ARG...] (xl-run.c): the command's exit status, 255 if it did not run. */
+int xl_cmd_run(struct xl_handle *h, const struct xl_args *a);
 /* module load | unload | list (xl-module.c), profile (xl-profile.c). */
 int xl_cmd_module(struct xl_handle *h, const struct xl_args *a);
 int xl_cmd_profile(struct xl_handle *h, const struct xl_args *a);

@@ -263,6 +263,8 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 		return cmd_end(h, a, true);
 	case XL_CMD_CONSOLE:
 		return xl_cmd_console(h, a->domid, a->args[0]);
+	case XL_CMD_RUN:
+		return xl_cmd_run(h, a);
 	case XL_CMD_CREATE:
 		return xl_cmd_create(h, a);
 	case XL_CMD_PCI_ASSIGNABLE_ADD:

@@ -69,6 +69,7 @@ expect "" xl-lite destroy web x
 expect "--long" xl-lite list --lo
 expect "-w --wait -a --all -F --force -h --help" xl-lite shutdown -
 expect "--force" xl-lite reboot --f
+expect "web webdb" xl-lite run we
 expect "web webdb" xl-lite reboot -F we
 expect "memory=" xl-lite create g.cfg mem
 expect "vcpu-list" xl-lite help vcpu

@@ -888,6 +888,35 @@ test_dom0_linux_guest_shell() {
 	test_result
 }
 
+# xl-lite run: commands run inside a Linux guest through its console by xl-agent, with
+# their output, exit status and words as given; the refusals; a guest that ends meanwhile
+test_dom0_linux_guest_run() {
+	boot_linux_scenario dom0-linux-run linux_run
+	expect_rc 0
+	expect_log_regex "xen-lite-dom0: run-uname: 6\.1\.[0-9]+-[0-9]+-amd64.?$"
+	expect_log "xen-lite-dom0: run-uname: exit 0" "xen-lite-dom0: run-nproc: 2" \
+		"xen-lite-dom0: run-status: it's 42" "xen-lite-dom0: run-status: to-stderr" \
+		"xen-lite-dom0: run-status: exit 3" "xen-lite-dom0: run-words: a b|c'd|\$HOME||x|" \
+		"xen-lite-dom0: run-words: exit 0" "xen-lite-dom0: run-missing: exit 127" \
+		"xen-lite-dom0: run-second: second" "xen-lite-dom0: run-second: exit 0" \
+		"xen-lite-dom0: run-first: exit 0" \
+		"xen-lite-dom0: run-sha: /tmp/f: OK" "xen-lite-dom0: run-sha: exit 0" \
+		"xen-lite-dom0: run-dom0: xl-lite: run: 'dom0' is dom0, not a guest" "xen-lite-dom0: run-dom0: exit 2" \
+		"xen-lite-dom0: run-no-agent: xl-lite: run: domain 2 did not take the command within 15 s" \
+		"xen-lite-dom0: run-no-agent: exit 255" \
+		"xen-lite-dom0: run-ends: xl-lite: run: domain 1 ended before the command did" \
+		"xen-lite-dom0: run-ends: exit 255" "domain d1 (agent): ACPI power off"
+	expect_log_regex "xen-lite-dom0: run-missing: .*no-such-command: not found"
+	# every line of run-first's came to it: without the lock the second run, reading the
+	# same console meanwhile, takes some of them (and drops them as not its own)
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		expect_log "xen-lite-dom0: run-first: first $i"
+	done
+	expect_no_log "PANIC" "gave up after" "console lost"
+	test_result
+}
+
 # The same on QEMU 10, whose CPU has x2APIC: the Linux guests' CPUs run in x2APIC mode
 # (the hypervisor's stay in xAPIC mode, as dom0 needs), their timer and EOI writes do
 # not exit, so the whole guest computes with (near) zero exits: vCPU 0 keeps only its

@@ -1,0 +1,224 @@
+/*
+ * xl-lite run DOMAIN -- COMMAND [ARG...]: a command run inside a Linux guest
+ * that runs the agent (xl-agent, dom0-tools/guest-initrd/), over the guest's
+ * console: the request goes in as typed input, the answers come back as
+ * tagged lines (xl-run-proto.h). Its output is printed, its exit status is
+ * xl-lite's. Documentation/tools.md, "run".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xl-cmds.h"
+#include "xl-run-proto.h"
+#include "xl-wait.h"
+
+#define RUN_LOCK_DIR "/run/xen-lite"
+#define RUN_POLL_MS 20
+#define RUN_CHECK_EVERY 25 /* polls between checks that the guest is still up (0.5 s) */
+#define RUN_CHECK_MS (RUN_CHECK_EVERY * RUN_POLL_MS)
+#define RUN_CHUNK_BYTES 8192
+/* an agent answers at once; a guest without one never does */
+#define RUN_START_TIMEOUT_MS 15000
+
+/* A fresh token: 16 hex digits from the kernel's random source. */
+static int new_token(char token[XL_RUN_TOKEN_LEN + 1])
+{
+	unsigned char raw[XL_RUN_TOKEN_LEN / 2];
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return -1;
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(token + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+/*
+ * One run at a time per guest: the agent answers in order and the console
+ * ring has one reader. A lock file per domain id, held until xl-lite exits.
+ */
+static void lock_guest(uint32_t domid)
+{
+	char path[64];
+	int fd;
+
+	mkdir(RUN_LOCK_DIR, 0755);
+	snprintf(path, sizeof(path), RUN_LOCK_DIR "/run-%u.lock", domid);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+		fprintf(stderr, "xl-lite: run: %s: %s (running without the lock)\n", path, strerror(errno));
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Whether domid is still up: listed and not ended; false also when the list fails. */
+static bool guest_up(struct xl_handle *h, uint32_t domid)
+{
+	static struct xl_domain_info doms[XL_LIST_MAX];
+	int n = xl_domain_list(h, doms, XL_LIST_MAX);
+
+	return n >= 0 && !xl_domain_has_ended(doms, (unsigned int)n < XL_LIST_MAX ? (unsigned int)n : XL_LIST_MAX,
+					       domid);
+}
+
+static void report_ended(uint32_t domid)
+{
+	fprintf(stderr, "xl-lite: run: domain %u ended before the command did\n", domid);
+}
+
+/* The request typed in, waiting while the guest's 256-byte input queue is full. */
+static int send_request(struct xl_handle *h, uint32_t domid, const char *line, size_t len)
+{
+	for (unsigned int polls = 0; len;) {
+		int64_t n = xl_console_write(h, domid, line, len);
+
+		if (n < 0)
+			return xl_report(&h->err);
+		line += n;
+		len -= (size_t)n;
+		if (len && ++polls % RUN_CHECK_EVERY == 0 && !guest_up(h, domid)) {
+			fprintf(stderr, "xl-lite: run: domain %u ended before it took the command\n", domid);
+			return XL_EXIT_ERROR;
+		}
+		if (len)
+			usleep(RUN_POLL_MS * 1000);
+	}
+	return XL_EXIT_OK;
+}
+
+/*
+ * This run's lines among what the console gave: output printed, *started
+ * set at the agent's start line; 1 and *status at the exit line.
+ */
+static int take_lines(struct xl_run_lines *lines, const char *token, bool *started, int *status)
+{
+	const char *line, *text;
+	size_t len, text_len;
+
+	while (xl_run_next_line(lines, &line, &len)) {
+		switch (xl_run_parse_line(line, len, token, &text, &text_len, status)) {
+		case XL_RUN_LINE_START:
+			*started = true;
+			break;
+		case XL_RUN_LINE_OUT:
+			fwrite(text, 1, text_len, stdout);
+			putchar('\n');
+			break;
+		case XL_RUN_LINE_EXIT:
+			return 1;
+		case XL_RUN_LINE_OTHER:
+			break; /* the guest's kernel, an earlier run, anything else on its console */
+		}
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static _Alignas(struct xl_console_chunk) char chunk_mem[RUN_CHUNK_BYTES];
+
+/*
+ * What the console holds from before this run (a boot's messages, and how
+ * much of them the ring lost) is not this run's: read and dropped, so that
+ * a loss reported later is one of this run's output.
+ */
+static int skip_earlier_output(struct xl_handle *h, uint32_t domid)
+{
+	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
+	int64_t n;
+
+	do
+		n = xl_console_read(h, domid, chunk, RUN_CHUNK_BYTES);
+	while (n > 0);
+	return n < 0 ? xl_report(&h->err) : XL_EXIT_OK;
+}
+
+/* Read the console until this run's exit line; its status, or XL_RUN_FAILED. */
+#define XL_RUN_FAILED 255
+static int collect(struct xl_handle *h, uint32_t domid, const char *token)
+{
+	static struct xl_run_lines lines;
+	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
+	int status = XL_RUN_FAILED;
+	bool started = false;
+	uint64_t sent = now_ms(), checked = sent;
+
+	for (;;) {
+		int64_t n = xl_console_read(h, domid, chunk, RUN_CHUNK_BYTES);
+
+		if (n < 0) {
+			struct xl_error why = h->err;
+
+			/* destroyed meanwhile: say so rather than what the read found */
+			if (guest_up(h, domid))
+				xl_report(&why);
+			else
+				report_ended(domid);
+			return XL_RUN_FAILED;
+		}
+		if (chunk->dropped)
+			fprintf(stderr, "xl-lite: run: %llu bytes of the guest's console lost (not read in time)\n",
+				(unsigned long long)chunk->dropped);
+		for (size_t off = 0; off < (size_t)n;) {
+			off += xl_run_add(&lines, chunk->data + off, (size_t)n - off);
+			if (take_lines(&lines, token, &started, &status))
+				return status;
+		}
+		if (n)
+			continue;
+		if (!started && now_ms() - sent >= RUN_START_TIMEOUT_MS) {
+			fprintf(stderr, "xl-lite: run: domain %u did not take the command within %d s: does "
+				"it run xl-agent (guest_agent=1 on a Linux guest's command line)?\n", domid,
+				RUN_START_TIMEOUT_MS / 1000);
+			return XL_RUN_FAILED;
+		}
+		if (now_ms() - checked >= RUN_CHECK_MS) {
+			checked = now_ms();
+			if (!guest_up(h, domid)) {
+				report_ended(domid);
+				return XL_RUN_FAILED;
+			}
+		}
+		usleep(RUN_POLL_MS * 1000);
+	}
+}
+
+int xl_cmd_run(struct xl_handle *h, const struct xl_args *a)
+{
+	char command[XL_RUN_MAX_COMMAND + 1], request[XL_RUN_MAX_REQUEST], token[XL_RUN_TOKEN_LEN + 1];
+	size_t len;
+	int rc;
+
+	if (a->domid == 0) {
+		fprintf(stderr, "xl-lite: run: '%s' is dom0, not a guest\n", a->args[0]);
+		return XL_EXIT_USAGE;
+	}
+	if (!xl_run_quote(command, sizeof(command), a->args + 1, a->nargs - 1)) {
+		fprintf(stderr, "xl-lite: run: the command is longer than %d bytes once quoted\n",
+			XL_RUN_MAX_COMMAND);
+		return XL_EXIT_USAGE;
+	}
+	if (new_token(token) < 0) {
+		fprintf(stderr, "xl-lite: run: no random token: %s\n", strerror(errno));
+		return XL_RUN_FAILED;
+	}
+	len = xl_run_request(request, sizeof(request), token, command);
+	lock_guest(a->domid);
+	rc = skip_earlier_output(h, a->domid);
+	if (rc == XL_EXIT_OK)
+		rc = send_request(h, a->domid, request, len);
+	if (rc != XL_EXIT_OK)
+		return XL_RUN_FAILED;
+	return collect(h, a->domid, token);
+}
