@@ -143,6 +143,46 @@ test_dom0_guest_console() {
 	test_result
 }
 
+test_dom0_lited() {
+	# the supervisor xl-lited (Documentation/tools.md): the auto directory's guests started
+	# in order - a broken file reported, the others still created, one already running
+	# skipped, a file not *.cfg ignored; each console in /var/log/xen-lite/guest-NAME.log;
+	# xl-lite console beside the daemon shows what the guest wrote before it attached (the
+	# daemon read it) and its answers; a crash logged; SIGTERM: the obliging guest powers
+	# off, the one that never asks is destroyed after --shutdown-timeout 5, the daemon exits
+	# 0, its pid file and links gone, the node's pages and CPUs as before
+	qemu_boot dom0-lited -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=lited,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: spinner: 1" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 10-echo.cfg: created (domain 2)" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 20-broken.cfg: line 3: unknown key 'memroy': not created" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 30-keeper.cfg: created (domain 3)" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 40-spinner.cfg: spinner is already there: not created again" \
+		"xen-lite-dom0: lited-err: xl-lited: auto: 2 created, 1 failed, 1 already there" \
+		"xen-lite-dom0: lited: console exit 0" \
+		"xen-lite-dom0: lited-console: echo: ready" "xen-lite-dom0: lited-console: echo: HELLO WORLD" \
+		"xen-lite-dom0: lited-console: PASS: echo: done" \
+		"xen-lite-dom0: lited-log guest-echo.log: echo: ready" \
+		"xen-lite-dom0: lited-log guest-echo.log: echo: HELLO WORLD" \
+		"xen-lite-dom0: crasher: 4" "xen-lite-dom0: lited-err: xl-lited: domain 4 (crasher) crashed;" \
+		"xen-lite-dom0: lited-err: xl-lited: stop: domain 3 (keeper) asked to power off" \
+		"xen-lite-dom0: lited-err: xl-lited: stop: domain 1 (spinner) did not end in time: destroyed" \
+		"xen-lite-dom0: lited-log guest-keeper.log: obliging: shutdown requested" \
+		"xen-lite-dom0: lited-err: xl-lited: stopped" "xen-lite-dom0: lited: daemon exit 0" \
+		"xen-lite-dom0: lited: after the stop: pid file gone, console links: 0" \
+		"xen-lite-dom0: lited: node unchanged" "xen-lite-dom0: lited done"
+	expect_log_regex "xen-lite-dom0: lited: pid file [0-9]+, daemon [0-9]+; console links: 1 2 3 " \
+		"xen-lite-dom0: lited-log guest-echo.log: \\[xl-lited\\] domain 2 \\(echo\\) started, running at " \
+		"xen-lite-dom0: lited-log guest-echo.log: \\[xl-lited\\] domain 2 \\(echo\\) ended: no longer listed" \
+		"xen-lite-dom0: lited-log guest-crasher.log: \\[xl-lited\\] hypervisor: .*domain d4 \\(crasher\\) crashed: triple fault" \
+		"xen-lite-dom0: lited-log guest-spinner.log: \\[xl-lited\\] hypervisor: .*domain d1 \\(spinner\\) destroyed"
+	expect_no_log "notes.txt" "gave up after" "timed out after" "PANIC" "node changed" \
+		"xen-lite-dom0: lited-log guest-broken.log"
+	test_result
+}
+
 test_dom0_hostile_domctl() {
 	# malformed create requests and controls aimed at dom0 or at no domain are refused
 	# with the documented errno, and nothing is created by them
