@@ -124,7 +124,9 @@ static void start_next(struct lited_auto *a, const struct xl_domain_info *doms, 
 		a->next++;
 		return;
 	}
+	/* neither end reaches xl-lite's back-ends, which outlive it (only stdout and stderr do) */
 	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(pipefd[1], F_SETFD, FD_CLOEXEC);
 	a->child = fork();
 	if (a->child == 0) {
 		int null = open("/dev/null", O_RDONLY);
