@@ -170,3 +170,92 @@ size_t xl_lited_tail_start(const char *tail, size_t len, bool at_file_start, uin
 	}
 	return first;
 }
+
+int xl_lited_backend_format(const struct xl_lited_backend *b, char *buf, size_t size)
+{
+	const char *text[4 + XL_LITED_BACKEND_MAX_ARGS];
+	char pid[24], dev[16];
+	unsigned int n = 0;
+	size_t o = 0;
+
+	if (b->nargs > XL_LITED_BACKEND_MAX_ARGS)
+		return -1;
+	snprintf(pid, sizeof(pid), "%ld", b->pid);
+	snprintf(dev, sizeof(dev), "%u", b->device);
+	text[n++] = pid;
+	text[n++] = dev;
+	text[n++] = b->log;
+	text[n++] = b->path;
+	text[n++] = b->name;
+	for (unsigned int i = 0; i < b->nargs; i++)
+		text[n++] = b->args[i];
+	for (unsigned int i = 0; i < n; i++) {
+		size_t len = text[i] ? strlen(text[i]) : 0;
+
+		if (!len || o + len + 1 > size)
+			return -1;
+		memcpy(buf + o, text[i], len + 1);
+		o += len + 1;
+	}
+	return (int)o;
+}
+
+/* a decimal number of at most max, the whole field */
+static bool decimal(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned long long d = (unsigned long long)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > max / 10 || (v == max / 10 && d > max % 10))
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+int xl_lited_backend_parse(const char *buf, size_t len, struct xl_lited_backend *b)
+{
+	const char *field[5 + XL_LITED_BACKEND_MAX_ARGS];
+	unsigned long long pid, dev;
+	unsigned int n = 0;
+	size_t at = 0;
+
+	if (!len || buf[len - 1] != '\0')
+		return -1;
+	while (at < len) {
+		size_t flen = strlen(buf + at);
+
+		if (!flen || n == sizeof(field) / sizeof(field[0]))
+			return -1;
+		field[n++] = buf + at;
+		at += flen + 1;
+	}
+	if (n < 5 || !decimal(field[0], 4194304, &pid) || pid < 2 ||
+	    !decimal(field[1], XL_VIRTIO_MAX_DEVICES - 1, &dev) || field[2][0] != '/' || field[3][0] != '/')
+		return -1;
+	memset(b, 0, sizeof(*b));
+	b->pid = (long)pid;
+	b->device = (unsigned int)dev;
+	b->log = field[2];
+	b->path = field[3];
+	b->name = field[4];
+	for (unsigned int i = 5; i < n; i++)
+		b->args[b->nargs++] = field[i];
+	b->args[b->nargs] = NULL;
+	return 0;
+}
+
+bool xl_lited_backend_may_restart(const double *times, unsigned int n, double now)
+{
+	unsigned int recent = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (now - times[i] < XL_LITED_BACKEND_WINDOW_S)
+			recent++;
+	return recent < XL_LITED_BACKEND_RESTARTS;
+}

@@ -19,6 +19,8 @@
 #define XL_LITED_RUN_DIR "/run/xen-lite"
 #define XL_LITED_PID_FILE XL_LITED_RUN_DIR "/xl-lited.pid"
 #define XL_LITED_CONSOLE_DIR XL_LITED_RUN_DIR "/console"
+/* one file per back-end xl-lite create started, DOMID.DEVICE: how to start it again */
+#define XL_LITED_BACKEND_DIR XL_LITED_RUN_DIR "/backends"
 #define XL_LITED_LOG_DIR "/var/log/xen-lite"
 #define XL_LITED_AUTO_DIR "/etc/xen-lite/auto"
 
@@ -79,5 +81,40 @@ bool xl_lited_hv_console_line(const char *line, size_t len, uint32_t *domid, cha
  * "[xl-lited] domain DOMID (" and holds ") started".
  */
 size_t xl_lited_tail_start(const char *tail, size_t len, bool at_file_start, uint32_t domid);
+
+/*
+ * A back-end as xl-lite create started it (XL_LITED_BACKEND_DIR/DOMID.DEVICE):
+ * its pid, its device's index, the log it appends to, the program and its
+ * arguments (without --ready-fd). On the wire: those fields in that order,
+ * each ended by a NUL.
+ */
+#define XL_LITED_BACKEND_MAX_ARGS 16
+struct xl_lited_backend {
+	long pid;
+	unsigned int device;
+	const char *log, *path, *name;
+	const char *args[XL_LITED_BACKEND_MAX_ARGS + 1]; /* NULL-terminated */
+	unsigned int nargs;
+};
+
+/* b into buf (size bytes): its length, or -1 when it does not fit or a field is empty. */
+int xl_lited_backend_format(const struct xl_lited_backend *b, char *buf, size_t size);
+
+/*
+ * A record read back (buf[0, len), kept: the strings point into it): 0, or
+ * -1 for anything malformed (a field missing or empty, a pid or device not a
+ * decimal number in range, more than XL_LITED_BACKEND_MAX_ARGS arguments, an
+ * unterminated last field, a path not absolute).
+ */
+int xl_lited_backend_parse(const char *buf, size_t len, struct xl_lited_backend *b);
+
+/*
+ * The restart decision for a back-end found dead: whether another may be
+ * started now, given the times (seconds) of its earlier restarts, newest
+ * last: at most 3 within 60 s, as each back-end's own supervisor allows.
+ */
+#define XL_LITED_BACKEND_RESTARTS 3
+#define XL_LITED_BACKEND_WINDOW_S 60
+bool xl_lited_backend_may_restart(const double *times, unsigned int n, double now);
 
 #endif

@@ -4,6 +4,8 @@
  *   - keeps each guest's console in LOG_DIR/guest-NAME.log, published for
  *     `xl-lite console` (xl-lited-guests.c);
  *   - at start, creates the guests of the auto directory (xl-lited-auto.c);
+ *   - starts a guest's back-end again when the whole of it died
+ *     (xl-lited-backends.c);
  *   - on SIGTERM or SIGINT asks the guests to power off, destroys those
  *     still up after --shutdown-timeout, and exits 0 (xl-lited-stop.c).
  * What a guest does is never a reason to exit: errors are said (stderr
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "xl-lited-auto.h"
+#include "xl-lited-backends.h"
 #include "xl-lited-guests.h"
 #include "xl-lited-pid.h"
 #include "xl-lited-rules.h"
@@ -203,6 +206,7 @@ static void sleep_ms(unsigned int ms)
 static void run(struct xl_handle *h, const struct options *o, struct lited_guests *gs, struct lited_auto *a)
 {
 	static struct xl_domain_info doms[XL_LIST_MAX];
+	static struct lited_backends bs;
 	static struct lited_stop st;
 	bool stopping = false, list_failed = false;
 	unsigned int failures = 0;
@@ -239,6 +243,7 @@ static void run(struct xl_handle *h, const struct options *o, struct lited_guest
 			stopping = true;
 		} else {
 			lited_auto_round(a, doms, (unsigned int)n);
+			lited_backends_round(&bs, doms, (unsigned int)n);
 		}
 	}
 }

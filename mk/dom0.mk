@@ -105,11 +105,11 @@ dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
 # the dom0 supervisor (Documentation/tools.md, "xl-lited"): the configuration parser for
 # the auto guests' names, xl-backend.c's search for the xl-lite it runs
 XL_LITED_SRCS := dom0-tools/xl-lited.c dom0-tools/xl-lited-say.c dom0-tools/xl-lited-guests.c \
-	dom0-tools/xl-lited-auto.c dom0-tools/xl-lited-stop.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-wait.c \
+	dom0-tools/xl-lited-auto.c dom0-tools/xl-lited-backends.c dom0-tools/xl-lited-stop.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-wait.c \
 	dom0-tools/xl-backend.c dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c \
 	dom0-tools/xl-cfg-disk.c dom0-tools/xl-cfg-vif.c dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cfg-msr.c \
 	dom0-tools/xl-cpuid-features.c modules/cpu-policy/policy_rules.c dom0-tools/xl-shm-args.c
-XL_LITED_HDRS := dom0-tools/xl-lited-say.h dom0-tools/xl-lited-guests.h dom0-tools/xl-lited-auto.h \
+XL_LITED_HDRS := dom0-tools/xl-lited-say.h dom0-tools/xl-lited-guests.h dom0-tools/xl-lited-auto.h dom0-tools/xl-lited-backends.h \
 	dom0-tools/xl-lited-stop.h dom0-tools/xl-lited-rules.h $(XL_LITE_HDRS)
 
 $(DOM0_OUT)/xl-lited: $(XL_LITED_SRCS) $(XL_LITED_HDRS) mk/dom0.mk

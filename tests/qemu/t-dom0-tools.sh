@@ -183,6 +183,33 @@ test_dom0_lited() {
 	test_result
 }
 
+test_dom0_lited_backend() {
+	# xl-lited's watch over back-ends: xl-lite create records the disk's back-end; killing
+	# the whole of it (supervisor, then worker) while the guest pauses makes the daemon start
+	# it again with --resume 0; the guest then writes 1 MiB and reads it back through it, and
+	# its line lands in the file
+	qemu_boot dom0-lited-backend -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=lited_backend,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: create-vblk: 1" "xen-lite-dom0: create-vblk: exit 0" \
+		"xen-lite-dom0: lited-backend: file at sector 100: written by the guest" \
+		"xen-lite-dom0: lited-backend: daemon exit 0" "xen-lite-dom0: lited-backend done"
+	expect_log_regex "xen-lite-dom0: lited-backend: record: [0-9]+ 0 /tmp/vblk-vblk-xvda.log /.*/xl-vblk xl-vblk --serial xvda 1 /tmp/disk.img rw" \
+		"xen-lite-dom0: lited-backend: back-end [0-9]+ killed, and its worker [0-9]+" \
+		"lited-err: xl-lited: domain 1 \\(vblk\\): back-end xl-vblk of device 0 \\(pid [0-9]+\\) died: started again as pid [0-9]+ \\(--resume 0\\)" \
+		"\\(d1 vblk\\) .*xen-lite-guest: vblk: sector 5: xen-lite virtio-blk sector 5" \
+		"\\(d1 vblk\\) .*xen-lite-guest: vblk: done"
+	local wrote
+	wrote=$(grep -ao 'vblk: wrote [0-9a-f]*, read back [0-9a-f]*' "$LOG" | tail -1)
+	if ! [[ "$wrote" =~ ^vblk:\ wrote\ ([0-9a-f]{32}),\ read\ back\ ([0-9a-f]{32})$ ]] ||
+		[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]; then
+		test_fail "the guest's write and read back differ: ${wrote:-none}"
+	fi
+	expect_no_log "gave up after" "timed out after" "PANIC" "vblk: write failed"
+	test_result
+}
+
 test_dom0_hostile_domctl() {
 	# malformed create requests and controls aimed at dom0 or at no domain are refused
 	# with the documented errno, and nothing is created by them

@@ -166,6 +166,72 @@ static void test_hv_console_lines(void **state)
 	assert_false(xl_lited_hv_console_line(l, strlen(l), &id, name, sizeof(name), &at));
 }
 
+static void test_backend_records(void **state)
+{
+	const char *args[] = { "--serial", "xvda", "7", "/srv/disk.img", "rw" };
+	struct xl_lited_backend b = { .pid = 1234, .device = 1, .log = "/var/log/xen-lite/vblk-g-xvda.log",
+				      .path = "/usr/sbin/xl-vblk", .name = "xl-vblk", .nargs = 5 }, r;
+	char buf[512], small[40];
+	int len;
+
+	(void)state;
+	memcpy(b.args, args, sizeof(args));
+	len = xl_lited_backend_format(&b, buf, sizeof(buf));
+	assert_true(len > 0);
+	assert_int_equal(xl_lited_backend_parse(buf, (size_t)len, &r), 0);
+	assert_int_equal(r.pid, 1234);
+	assert_int_equal(r.device, 1);
+	assert_string_equal(r.log, b.log);
+	assert_string_equal(r.path, b.path);
+	assert_string_equal(r.name, "xl-vblk");
+	assert_int_equal(r.nargs, 5);
+	assert_string_equal(r.args[3], "/srv/disk.img");
+	assert_null(r.args[5]);
+	/* too small, an empty field */
+	assert_int_equal(xl_lited_backend_format(&b, small, sizeof(small)), -1);
+	b.args[1] = "";
+	assert_int_equal(xl_lited_backend_format(&b, buf, sizeof(buf)), -1);
+	/* malformed records: each refused */
+	assert_int_equal(xl_lited_backend_parse("12\0" "0\0/l\0/p\0n", 12, &r), -1); /* unterminated */
+	assert_int_equal(xl_lited_backend_parse("12\0" "0\0/l\0/p\0", 11, &r), -1); /* no name */
+	assert_int_equal(xl_lited_backend_parse("12\0" "0\0/l\0/p\0n\0", 13, &r), 0);
+	assert_int_equal(r.nargs, 0);
+	assert_int_equal(xl_lited_backend_parse("1\0" "0\0/l\0/p\0n\0", 12, &r), -1); /* pid 1 */
+	assert_int_equal(xl_lited_backend_parse("-5\0" "0\0/l\0/p\0n\0", 13, &r), -1);
+	assert_int_equal(xl_lited_backend_parse("99999999999\0" "0\0/l\0/p\0n\0", 22, &r), -1);
+	assert_int_equal(xl_lited_backend_parse("12\0" "8\0/l\0/p\0n\0", 13, &r), -1); /* device */
+	assert_int_equal(xl_lited_backend_parse("12\0" "0\0l\0/p\0n\0", 12, &r), -1); /* relative */
+	assert_int_equal(xl_lited_backend_parse("12\0" "0\0/l\0p\0n\0", 12, &r), -1);
+	assert_int_equal(xl_lited_backend_parse("12\0\0" "0\0/l\0/p\0n\0", 14, &r), -1); /* empty */
+	assert_int_equal(xl_lited_backend_parse("", 0, &r), -1);
+	/* more arguments than it keeps */
+	{
+		char many[256];
+		size_t o = (size_t)snprintf(many, sizeof(many), "12%c0%c/l%c/p%cn", 0, 0, 0, 0) + 1;
+
+		for (int i = 0; i < XL_LITED_BACKEND_MAX_ARGS + 1; i++) {
+			memcpy(many + o, "a", 2);
+			o += 2;
+		}
+		assert_int_equal(xl_lited_backend_parse(many, o, &r), -1);
+		assert_int_equal(xl_lited_backend_parse(many, o - 2, &r), 0);
+		assert_int_equal(r.nargs, XL_LITED_BACKEND_MAX_ARGS);
+	}
+}
+
+static void test_backend_restarts(void **state)
+{
+	double t[3] = { 100, 110, 120 };
+
+	(void)state;
+	assert_true(xl_lited_backend_may_restart(t, 0, 100));
+	assert_true(xl_lited_backend_may_restart(t, 2, 125));
+	/* the fourth within 60 s is refused; once the first is 60 s old, allowed */
+	assert_false(xl_lited_backend_may_restart(t, 3, 125));
+	assert_false(xl_lited_backend_may_restart(t, 3, 159.9));
+	assert_true(xl_lited_backend_may_restart(t, 3, 160));
+}
+
 static size_t tail_start(const char *s, bool at_start, uint32_t domid)
 {
 	return xl_lited_tail_start(s, strlen(s), at_start, domid);
@@ -243,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_log_names),   cmocka_unit_test(test_auto_files),
 		cmocka_unit_test(test_auto_wanted), cmocka_unit_test(test_hv_lines),
 		cmocka_unit_test(test_hv_console_lines),
+		cmocka_unit_test(test_backend_records), cmocka_unit_test(test_backend_restarts),
 		cmocka_unit_test(test_tail_start),  cmocka_unit_test(test_console_tail),
 	};
 
