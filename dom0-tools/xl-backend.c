@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "xl-backend.h"
+#include "xl-lited-rules.h"
 
 #define LOG_DIR "/var/log/xen-lite"
 #define READY_TIMEOUT_S 10 /* the back-end's timeout_var in the environment overrides it */
@@ -164,6 +165,32 @@ static const char *status_text(pid_t pid, char *buf, size_t size)
 	return buf;
 }
 
+/* how xl-lited starts it again: written under a temporary name and renamed, never read half */
+static void record(const struct xl_backend *b, unsigned int device, pid_t pid, const char *log_path)
+{
+	struct xl_lited_backend r = { .pid = pid, .device = device, .log = log_path, .path = b->path,
+				      .name = b->name };
+	char buf[4096], path[128], tmp[140];
+	int len, fd;
+
+	while (b->args[r.nargs] && r.nargs < XL_LITED_BACKEND_MAX_ARGS) {
+		r.args[r.nargs] = b->args[r.nargs];
+		r.nargs++;
+	}
+	len = xl_lited_backend_format(&r, buf, sizeof(buf));
+	/* only where xl-lited has run since boot (it makes XL_LITED_RUN_DIR): nobody reads them otherwise */
+	if (len < 0 || b->args[r.nargs] || access(XL_LITED_RUN_DIR, F_OK) ||
+	    (mkdir(XL_LITED_BACKEND_DIR, 0755) && errno != EEXIST))
+		return;
+	snprintf(path, sizeof(path), "%s/%u.%u", XL_LITED_BACKEND_DIR, b->domid, device);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, buf, (size_t)len) != len || close(fd) || rename(tmp, path))
+		unlink(tmp);
+}
+
 int xl_backend_start(const struct xl_backend *b, struct xl_backends *started)
 {
 	char log_path[300], status[40];
@@ -217,6 +244,7 @@ int xl_backend_start(const struct xl_backend *b, struct xl_backends *started)
 	}
 	close(fds[0]);
 	if (got == 1) {
+		record(b, started->n, pid, log_path);
 		if (started->n < sizeof(started->pid) / sizeof(started->pid[0]))
 			started->pid[started->n++] = pid;
 		return 0;

@@ -11,6 +11,7 @@
 #define XL_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "xen-lite-abi.h"
@@ -30,6 +31,7 @@ struct xl_backend {
 	const char *const *args; /* after "--ready-fd 3", NULL-terminated */
 	const char *log_name; /* "vblk-NAME-VDEV.log": in the log directory */
 	const char *timeout_var; /* the environment variable of its time to be ready: "XL_VBLK_READY_TIMEOUT_S" */
+	uint32_t domid; /* the guest: its record for xl-lited is XL_LITED_BACKEND_DIR/DOMID.DEVICE */
 };
 
 /*
@@ -44,7 +46,12 @@ int xl_backend_find(const char *prog, char *path, size_t size);
  * if need be, else in /tmp; waited for 10 s, or the seconds timeout_var
  * says (1 to 3600). 0 with its pid added to started, or -1 after saying why
  * on stderr with the end of its log (the back-end, if still there, killed:
- * its process group, so a supervised back-end's worker too).
+ * its process group, so a supervised back-end's worker too). Once ready it
+ * is recorded for xl-lited, where it has run since boot
+ * (XL_LITED_BACKEND_DIR/DOMID.DEVICE, the device's
+ * index being the count of back-ends started before it: each adds one, in
+ * order), which starts it again with --resume if the whole of it dies
+ * while the guest runs; a record that cannot be written is not an error.
  */
 int xl_backend_start(const struct xl_backend *b, struct xl_backends *started);
 

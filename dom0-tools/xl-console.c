@@ -1,7 +1,9 @@
 /*
  * xl-lite console DOMAIN (and create -c): the guest's output since the
  * last read, then live; what is typed goes to the guest. Ctrl-] detaches.
- * Documentation/tools.md.
+ * While xl-lited logs the domain, the output is its log's (xl-console-log.c:
+ * the daemon is the console ring's one reader), and when it stops logging
+ * it the ring is read directly again. Documentation/tools.md.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -10,9 +12,11 @@
 #include <unistd.h>
 
 #include "xl-cmds.h"
+#include "xl-console-log.h"
 
 #define DETACH_KEY 0x1d /* Ctrl-] */
 #define QUIET_MS 1000 /* non-interactive: leave once the guest is this quiet after the input */
+#define LITED_LINK_WAIT_MS 2000 /* xl-lited publishes a new domain's log within a round or two */
 
 /* Print what the guest wrote since the last read; returns bytes, or -1 on error. */
 #define CONSOLE_CHUNK_BYTES 8192
@@ -31,6 +35,18 @@ static int64_t drain_console(struct xl_handle *h, uint32_t id, struct xl_console
 	return n;
 }
 
+/* Whether domid is still listed (running or kept after its end): 1, 0, or -1 (h->err). */
+static int domain_listed(struct xl_handle *h, uint32_t domid)
+{
+	static struct xl_domain_info doms[XL_LIST_MAX];
+	int n = xl_domain_list(h, doms, XL_LIST_MAX);
+
+	for (int i = 0; i < n && i < XL_LIST_MAX; i++)
+		if (doms[i].domid == domid)
+			return 1;
+	return n < 0 ? -1 : 0;
+}
+
 int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named)
 {
 	static _Alignas(struct xl_console_chunk) char chunk_mem[CONSOLE_CHUNK_BYTES];
@@ -39,6 +55,8 @@ int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named)
 	struct termios saved, raw;
 	uint32_t id = domid;
 	int quiet_ms = 0, rc = XL_EXIT_OK;
+	struct xl_console_log log;
+	bool from_log;
 
 	if (id == 0) {
 		fprintf(stderr, "xl-lite: '%s' is dom0, not a guest: it has no console here\n",
@@ -52,12 +70,27 @@ int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named)
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 		fprintf(stderr, "xl-lite: attached to domain %u's console; Ctrl-] detaches\r\n", id);
 	}
+	from_log = xl_console_log_open(&log, id, LITED_LINK_WAIT_MS, stderr) == 1;
+	if (from_log)
+		xl_console_log_tail(&log, stdout);
 	for (;;) {
 		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int64_t out = drain_console(h, id, chunk);
+		int64_t out = from_log ? xl_console_log_drain(&log, stdout) : drain_console(h, id, chunk);
 
+		if (from_log && out == XL_CONSOLE_LOG_DONE) {
+			/* the domain ended (its log has all it wrote), or the daemon stopped: the ring again */
+			xl_console_log_close(&log);
+			from_log = false;
+			if (domain_listed(h, id) == 0) {
+				fprintf(stderr, "%sxl-lite: domain %u has ended\r\n", tty ? "\r\n" : "", id);
+				break;
+			}
+			continue;
+		}
 		if (out < 0) {
-			rc = xl_report(&h->err);
+			if (from_log)
+				perror("xl-lite: reading xl-lited's log");
+			rc = from_log ? XL_EXIT_ERROR : xl_report(&h->err);
 			break;
 		}
 		quiet_ms = out ? 0 : quiet_ms + 50;
@@ -82,6 +115,7 @@ int xl_cmd_console(struct xl_handle *h, uint32_t domid, const char *named)
 			usleep(50000);
 		}
 	}
+	xl_console_log_close(&log);
 	if (tty) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 		fprintf(stderr, "\nxl-lite: detached\n");

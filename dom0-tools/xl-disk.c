@@ -25,7 +25,7 @@ int xl_disks_start(uint32_t domid, const struct xl_cfg *cfg, const char *file, s
 		const char *args[] = { "--serial", d->vdev, id, d->target, d->read_only ? "ro" : "rw", NULL };
 		const struct xl_backend b = { .file = file, .what = what, .path = vblk, .name = "xl-vblk",
 					      .args = args, .log_name = log_name,
-					      .timeout_var = "XL_VBLK_READY_TIMEOUT_S" };
+					      .timeout_var = "XL_VBLK_READY_TIMEOUT_S", .domid = domid };
 
 		snprintf(id, sizeof(id), "%u", domid);
 		snprintf(what, sizeof(what), "disk %s (%s)", d->vdev, d->target);

@@ -3,7 +3,8 @@
  * that runs the agent (xl-agent, dom0-tools/guest-initrd/), over the guest's
  * console: the request goes in as typed input, the answers come back as
  * tagged lines (xl-run-proto.h). Its output is printed, its exit status is
- * xl-lite's. Documentation/tools.md, "run".
+ * xl-lite's. While xl-lited logs the guest (it is then the console ring's
+ * one reader), the answers are read from its log. Documentation/tools.md, "run".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "xl-cmds.h"
+#include "xl-console-log.h"
 #include "xl-run-proto.h"
 #include "xl-wait.h"
 
@@ -26,6 +28,7 @@
 #define RUN_CHUNK_BYTES 8192
 /* an agent answers at once; a guest without one never does */
 #define RUN_START_TIMEOUT_MS 15000
+#define RUN_LITED_LINK_WAIT_MS 2000 /* as console: xl-lited publishes a new guest's log within a round or two */
 
 /* A fresh token: 16 hex digits from the kernel's random source. */
 static int new_token(char token[XL_RUN_TOKEN_LEN + 1])
@@ -128,50 +131,88 @@ static int take_lines(struct xl_run_lines *lines, const char *token, bool *start
 
 static _Alignas(struct xl_console_chunk) char chunk_mem[RUN_CHUNK_BYTES];
 
+/* Where the guest's output is read: its console ring, or xl-lited's log of it. */
+struct run_output {
+	struct xl_console_log log;
+	bool from_log;
+};
+
 /*
  * What the console holds from before this run (a boot's messages, and how
- * much of them the ring lost) is not this run's: read and dropped, so that
- * a loss reported later is one of this run's output.
+ * much of them the ring lost) is not this run's: skipped, so that a loss
+ * reported later is one of this run's output.
  */
-static int skip_earlier_output(struct xl_handle *h, uint32_t domid)
+static int skip_earlier_output(struct xl_handle *h, uint32_t domid, struct run_output *o)
 {
 	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
 	int64_t n;
 
+	o->from_log = xl_console_log_open(&o->log, domid, RUN_LITED_LINK_WAIT_MS, stderr) == 1;
+	if (o->from_log) {
+		xl_console_log_skip(&o->log);
+		return XL_EXIT_OK;
+	}
 	do
 		n = xl_console_read(h, domid, chunk, RUN_CHUNK_BYTES);
 	while (n > 0);
 	return n < 0 ? xl_report(&h->err) : XL_EXIT_OK;
 }
 
+/*
+ * The guest's next output into *data: bytes, 0 for none yet, -1 after h->err
+ * (or errno, from the log). The daemon ending its log of a domain still up
+ * (it stopped) sends the reading back to the ring.
+ */
+static int64_t read_output(struct xl_handle *h, uint32_t domid, struct run_output *o, const char **data)
+{
+	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
+	int64_t n;
+
+	if (o->from_log) {
+		n = xl_console_log_read(&o->log, chunk->data, RUN_CHUNK_BYTES - sizeof(*chunk));
+		*data = chunk->data;
+		if (n != XL_CONSOLE_LOG_DONE)
+			return n;
+		xl_console_log_close(&o->log);
+		o->from_log = false;
+	}
+	n = xl_console_read(h, domid, chunk, RUN_CHUNK_BYTES);
+	*data = chunk->data;
+	if (n >= 0 && chunk->dropped)
+		fprintf(stderr, "xl-lite: run: %llu bytes of the guest's console lost (not read in time)\n",
+			(unsigned long long)chunk->dropped);
+	return n;
+}
+
 /* Read the console until this run's exit line; its status, or XL_RUN_FAILED. */
 #define XL_RUN_FAILED 255
-static int collect(struct xl_handle *h, uint32_t domid, const char *token)
+static int collect(struct xl_handle *h, uint32_t domid, const char *token, struct run_output *o)
 {
 	static struct xl_run_lines lines;
-	struct xl_console_chunk *chunk = (struct xl_console_chunk *)chunk_mem;
 	int status = XL_RUN_FAILED;
 	bool started = false;
 	uint64_t sent = now_ms(), checked = sent;
 
 	for (;;) {
-		int64_t n = xl_console_read(h, domid, chunk, RUN_CHUNK_BYTES);
+		const char *data;
+		int64_t n = read_output(h, domid, o, &data);
 
 		if (n < 0) {
 			struct xl_error why = h->err;
+			bool from_log = o->from_log;
+			int log_errno = errno;
 
 			/* destroyed meanwhile: say so rather than what the read found */
-			if (guest_up(h, domid))
-				xl_report(&why);
-			else
+			if (!guest_up(h, domid))
 				report_ended(domid);
+			else if (from_log)
+				fprintf(stderr, "xl-lite: run: reading xl-lited's log: %s\n", strerror(log_errno));
+			else
+				xl_report(&why);
 			return XL_RUN_FAILED;
 		}
-		if (chunk->dropped)
-			fprintf(stderr, "xl-lite: run: %llu bytes of the guest's console lost (not read in time)\n",
-				(unsigned long long)chunk->dropped);
 		for (size_t off = 0; off < (size_t)n;) {
-			off += xl_run_add(&lines, chunk->data + off, (size_t)n - off);
+			off += xl_run_add(&lines, data + off, (size_t)n - off);
 			if (take_lines(&lines, token, &started, &status))
 				return status;
 		}
@@ -197,6 +238,7 @@ static int collect(struct xl_handle *h, uint32_t domid, const char *token)
 int xl_cmd_run(struct xl_handle *h, const struct xl_args *a)
 {
 	char command[XL_RUN_MAX_COMMAND + 1], request[XL_RUN_MAX_REQUEST], token[XL_RUN_TOKEN_LEN + 1];
+	struct run_output output = { .log.fd = -1 };
 	size_t len;
 	int rc;
 
@@ -215,10 +257,10 @@ int xl_cmd_run(struct xl_handle *h, const struct xl_args *a)
 	}
 	len = xl_run_request(request, sizeof(request), token, command);
 	lock_guest(a->domid);
-	rc = skip_earlier_output(h, a->domid);
+	rc = skip_earlier_output(h, a->domid, &output);
 	if (rc == XL_EXIT_OK)
 		rc = send_request(h, a->domid, request, len);
-	if (rc != XL_EXIT_OK)
-		return XL_RUN_FAILED;
-	return collect(h, a->domid, token);
+	rc = rc == XL_EXIT_OK ? collect(h, a->domid, token, &output) : XL_RUN_FAILED;
+	xl_console_log_close(&output.log);
+	return rc;
 }

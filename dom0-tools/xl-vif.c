@@ -27,7 +27,7 @@ int xl_vifs_start(uint32_t domid, const struct xl_cfg *cfg, const char *file, st
 		unsigned int n = 0;
 		const struct xl_backend b = { .file = file, .what = what, .path = vnet, .name = "xl-vnet",
 					      .args = args, .log_name = log_name,
-					      .timeout_var = "XL_VNET_READY_TIMEOUT_S" };
+					      .timeout_var = "XL_VNET_READY_TIMEOUT_S", .domid = domid };
 
 		snprintf(id, sizeof(id), "%u", domid);
 		snprintf(index, sizeof(index), "%u", i);

@@ -72,7 +72,7 @@ $(DOM0_OUT)/xenlite-hostile.ko: tests/kmod/xenlite-hostile/Kbuild tests/kmod/xen
 XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt.c dom0-tools/xl-list-fmt.c \
 	dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c dom0-tools/xl-shm-fmt.c dom0-tools/xl-shm.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c dom0-tools/xl-cfg-disk.c dom0-tools/xl-cfg-vif.c dom0-tools/xl-create.c dom0-tools/xl-create-check.c \
 	dom0-tools/xl-backend.c dom0-tools/xl-disk.c dom0-tools/xl-vif.c \
-	dom0-tools/xl-console.c dom0-tools/xl-run.c dom0-tools/xl-run-proto.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
+	dom0-tools/xl-console.c dom0-tools/xl-console-log.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-run.c dom0-tools/xl-run-proto.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
 	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
 	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c \
 	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cfg-msr.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
@@ -81,7 +81,7 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/xl-inject.c dom0-tools/xl-fi-campaign.c dom0-tools/xl-fi-plan.c dom0-tools/xl-fi-wire.c \
 	dom0-tools/xl-fi-lines.c dom0-tools/xl-fi-classify.c dom0-tools/xl-fi-domains.c dom0-tools/xl-fi-health.c \
 	dom0-tools/xl-fi-fmt.c dom0-tools/xl-fi-node.c
-XL_LITE_HDRS := dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
+XL_LITE_HDRS := dom0-tools/xl-lited-rules.h dom0-tools/xl-lited-pid.h dom0-tools/xl-console-log.h dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
 	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cfg-disk.h dom0-tools/xl-cfg-vif.h dom0-tools/xl-backend.h dom0-tools/xl-cmds.h dom0-tools/xl-shm-args.h dom0-tools/xl-shm-fmt.h dom0-tools/xl-create-check.h dom0-tools/xl-run-proto.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
 	dom0-tools/xl-cfg-cpuid.h dom0-tools/xl-cfg-msr.h dom0-tools/xl-cpuid-features.h dom0-tools/xl-cpu-policy-wire.h \
@@ -101,6 +101,20 @@ $(DOM0_OUT)/xl-lite: $(XL_LITE_SRCS) $(XL_LITE_HDRS) mk/dom0.mk
 
 .PHONY: dom0-tools
 dom0-tools: $(DOM0_OUT)/xenlite.ko $(DOM0_OUT)/xl-lite
+
+# the dom0 supervisor (Documentation/tools.md, "xl-lited"): the configuration parser for
+# the auto guests' names, xl-backend.c's search for the xl-lite it runs
+XL_LITED_SRCS := dom0-tools/xl-lited.c dom0-tools/xl-lited-say.c dom0-tools/xl-lited-guests.c \
+	dom0-tools/xl-lited-auto.c dom0-tools/xl-lited-backends.c dom0-tools/xl-lited-stop.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-wait.c \
+	dom0-tools/xl-backend.c dom0-tools/libxl-lite.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c \
+	dom0-tools/xl-cfg-disk.c dom0-tools/xl-cfg-vif.c dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cfg-msr.c \
+	dom0-tools/xl-cpuid-features.c modules/cpu-policy/policy_rules.c dom0-tools/xl-shm-args.c
+XL_LITED_HDRS := dom0-tools/xl-lited-say.h dom0-tools/xl-lited-guests.h dom0-tools/xl-lited-auto.h dom0-tools/xl-lited-backends.h \
+	dom0-tools/xl-lited-stop.h dom0-tools/xl-lited-rules.h $(XL_LITE_HDRS)
+
+$(DOM0_OUT)/xl-lited: $(XL_LITED_SRCS) $(XL_LITED_HDRS) mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ $(XL_LITED_SRCS)
 
 # the virtio back-ends (dom0-tools/backends/, Documentation/virtio.md): static, as xl-lite
 VBLK_SRCS := dom0-tools/backends/xl-vblk.c dom0-tools/backends/guest-view.c dom0-tools/backends/virtq.c dom0-tools/backends/virtio-blk.c \
@@ -124,7 +138,8 @@ $(DOM0_OUT)/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/dom0.mk
 
 # test programs carried in dom0's initrd (tests/dom0/, run by dom0-tools/initrd/init)
 DOM0_TEST_TOOLS := $(DOM0_OUT)/domctl-probe $(DOM0_OUT)/uart-race $(DOM0_OUT)/edu-dma $(DOM0_OUT)/shm-hold \
-	$(DOM0_OUT)/shm-ping $(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk $(DOM0_OUT)/xl-vnet
+	$(DOM0_OUT)/shm-ping $(DOM0_OUT)/timer-gap $(DOM0_OUT)/guest-peek $(DOM0_OUT)/xl-vblk $(DOM0_OUT)/xl-vnet \
+	$(DOM0_OUT)/xl-lited
 
 $(DOM0_OUT)/domctl-probe: tests/dom0/domctl-probe.c dom0-tools/libxl-lite.c $(XL_LITE_HDRS) mk/dom0.mk
 	@mkdir -p $(dir $@)

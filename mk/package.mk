@@ -1,6 +1,7 @@
 # ---- installing and packaging (Documentation/install.md) ----------------------
 # make install DESTDIR=... [PREFIX=/usr]   the hypervisor's images under /boot, its behaviour
 #                                          modules under PREFIX/lib/xen-lite/modules, xl-lite,
+#                                          the supervisor xl-lited and xen-lite.service,
 #                                          dom0's control device as DKMS source, the docs
 # make deb                                 Debian packages in $(BUILD)/pkg (packaging/mk-debs.sh)
 # xl-lite for a package: linked against the system's libc, hardened as Debian builds
@@ -26,8 +27,14 @@ $(BUILD)/pkg/xl-vnet: $(VNET_SRCS) $(VNET_HDRS) mk/package.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -pthread -o $@ $(VNET_SRCS)
 
+# the supervisor (xen-lite.service)
+$(BUILD)/pkg/xl-lited: $(XL_LITED_SRCS) $(XL_LITED_HDRS) mk/package.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITED_SRCS)
+
 # (MODULES: mk/modules.mk, read before this file)
-PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet $(MODULES)
+PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet \
+	$(BUILD)/pkg/xl-lited $(MODULES)
 
 .PHONY: install deb
 install: $(PKG_INPUTS)

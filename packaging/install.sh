@@ -3,6 +3,7 @@
 # tree for make deb: packaging/mk-debs.sh). Usage:
 #   install.sh PART DESTDIR     PART: hypervisor | utils | dkms | all
 # Environment: BUILD (the build directory), PREFIX (default /usr), VERSION,
+# SYSTEMD_UNIT_DIR (default /lib/systemd/system: xen-lite.service),
 # DOCDIR (default PREFIX/share/doc/xen-lite), XL_MODULES (the behaviour modules
 # built, $BUILD/modules/*.xlm: mk/modules.mk).
 set -eu
@@ -11,6 +12,7 @@ dest=$2
 : "${BUILD:?}" "${VERSION:?}"
 PREFIX=${PREFIX:-/usr}
 DOCDIR=${DOCDIR:-$PREFIX/share/doc/xen-lite}
+SYSTEMD_UNIT_DIR=${SYSTEMD_UNIT_DIR:-/lib/systemd/system}
 
 # install_man PAGE SECTION: man/PAGE under PREFIX/share/man/manSECTION, compressed as Debian wants
 install_man() {
@@ -45,6 +47,15 @@ utils() {
 	install -D -m 0755 "$BUILD/pkg/xl-lite" "$dest$PREFIX/sbin/xl-lite"
 	install -D -m 0755 "$BUILD/pkg/xl-vblk" "$dest$PREFIX/sbin/xl-vblk"
 	install -D -m 0755 "$BUILD/pkg/xl-vnet" "$dest$PREFIX/sbin/xl-vnet"
+	install -D -m 0755 "$BUILD/pkg/xl-lited" "$dest$PREFIX/sbin/xl-lited"
+	# the supervisor's unit where systemd looks for a package's (Debian 12: /lib), naming
+	# xl-lited where it is installed; its auto guests' directory, empty, and its logs'
+	install -d "$dest$SYSTEMD_UNIT_DIR"
+	sed "s|/usr/sbin/xl-lited|$PREFIX/sbin/xl-lited|g" packaging/xen-lite.service \
+		>"$dest$SYSTEMD_UNIT_DIR/xen-lite.service"
+	chmod 0644 "$dest$SYSTEMD_UNIT_DIR/xen-lite.service"
+	install -d -m 0755 "$dest/etc/xen-lite/auto"
+	install -d -m 0755 "$dest/var/log/xen-lite"
 	for cfg in dom0-tools/examples/*.cfg; do
 		install -D -m 0644 "$cfg" "$dest$DOCDIR/examples/$(basename "$cfg")"
 	done
@@ -55,6 +66,7 @@ utils() {
 	install_man xl-lite.cfg.5 5
 	install_man xl-vblk.8 8
 	install_man xl-vnet.8 8
+	install_man xl-lited.8 8
 	# bash-completion's directory, where it looks a command's completion up when first asked
 	install -D -m 0644 dom0-tools/xl-lite.bash-completion \
 		"$dest$PREFIX/share/bash-completion/completions/xl-lite"
@@ -78,6 +90,12 @@ all)
 	utils
 	dkms
 	install -D -m 0644 README.md "$dest$DOCDIR/README.md"
+	# installed on this system (not into a staging tree): the supervisor enabled for the next boot
+	if [ "$(cd "$dest" && pwd -P)" = / ] && [ -d /run/systemd/system ]; then
+		systemctl daemon-reload && systemctl enable xen-lite.service
+	else
+		echo "install.sh: enable the supervisor on the node with: systemctl enable xen-lite.service"
+	fi
 	;;
 *)
 	echo "install.sh: unknown part '$part'" >&2

@@ -2,7 +2,8 @@
 # make deb: three Debian packages from the build (Documentation/install.md):
 #   xen-lite-hypervisor  the images GRUB and UEFI start, under /boot, and their behaviour
 #                        modules under /usr/lib/xen-lite/modules
-#   xen-lite-utils       xl-lite, example guest configurations, the documentation
+#   xen-lite-utils       xl-lite, the back-ends, the supervisor xl-lited and its systemd unit,
+#                        example guest configurations, the documentation
 #   xen-lite-dkms        dom0's control device as DKMS source, rebuilt for every kernel
 # Built with dpkg-deb from trees packaging/install.sh fills; written to $BUILD/pkg/.
 # Environment: BUILD, VERSION (the hypervisor's), DEB_REVISION (default 1), XL_MODULES
@@ -54,7 +55,8 @@ package() {
 	(cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | sort -z | xargs -0 md5sum) \
 		>"$root/DEBIAN/md5sums"
 	# what is under /etc is the site's once installed: dpkg keeps its changes
-	if [ -d "$root/etc" ]; then
+	# (xen-lite-utils' /etc/xen-lite/auto is an empty directory: no conffiles file then)
+	if [ -d "$root/etc" ] && [ -n "$(cd "$root" && find etc -type f)" ]; then
 		(cd "$root" && find etc -type f -printf '/%p\n' | sort) >"$root/DEBIAN/conffiles"
 		chmod 0644 "$root/DEBIAN/conffiles"
 	fi
@@ -83,7 +85,11 @@ package xen-lite-utils amd64 admin \
 " xl-lite creates, lists, pauses and destroys xen-lite guests, shows their
  consoles, and takes PCI devices from dom0 for them, from dom0 of a node
  booted into the xen-lite hypervisor. Example guest configurations are in
- /usr/share/doc/xen-lite-utils/examples."
+ /usr/share/doc/xen-lite-utils/examples.
+ .
+ The supervisor xl-lited (xen-lite.service, enabled at install) keeps each
+ guest's console in /var/log/xen-lite, starts the guests of
+ /etc/xen-lite/auto at boot and shuts the guests down with dom0."
 package xen-lite-dkms all kernel \
 	"Depends: dkms (>= 2.1.0.0)" \
 	"xen-lite's dom0 control device, as DKMS source" \

@@ -151,6 +151,11 @@ run_package_check() {
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man1/xl-lite.1.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man5/xl-lite.cfg.5.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/bash-completion/completions/xl-lite" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/sbin/xl-lited" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man8/xl-lited.8.gz" \
+		"xen-lite-utils_$ver-1_amd64.deb ./lib/systemd/system/xen-lite.service" \
+		"xen-lite-utils_$ver-1_amd64.deb ./etc/xen-lite/auto/" \
+		"xen-lite-utils_$ver-1_amd64.deb ./var/log/xen-lite/" \
 		"xen-lite-dkms_$ver-1_all.deb ./usr/src/xenlite-$ver/dkms.conf"; do
 		deb=${want%% *}
 		dpkg-deb -c "$BUILD/pkg/$deb" 2>/dev/null | grep -q " ${want#* }\$" ||
@@ -171,6 +176,7 @@ run_package_check() {
 	fi
 	if ! make -s BUILD="$BUILD" install DESTDIR="$tmp/destdir" >/dev/null 2>&1 ||
 		! [ -f "$tmp/destdir/boot/xen-lite-$ver.elf" ] || ! [ -x "$tmp/destdir/usr/sbin/xl-lite" ] ||
+		! [ -x "$tmp/destdir/usr/sbin/xl-lited" ] || ! [ -f "$tmp/destdir/lib/systemd/system/xen-lite.service" ] ||
 		! [ -f "$tmp/destdir/usr/src/xenlite-$ver/dkms.conf" ] ||
 		! [ -f "$tmp/destdir/usr/lib/xen-lite/modules/exit-profiler.xlm" ]; then
 		out="$out"$'\n'"make install: the files are not all in DESTDIR"

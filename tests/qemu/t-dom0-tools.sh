@@ -143,6 +143,73 @@ test_dom0_guest_console() {
 	test_result
 }
 
+test_dom0_lited() {
+	# the supervisor xl-lited (Documentation/tools.md): the auto directory's guests started
+	# in order - a broken file reported, the others still created, one already running
+	# skipped, a file not *.cfg ignored; each console in /var/log/xen-lite/guest-NAME.log;
+	# xl-lite console beside the daemon shows what the guest wrote before it attached (the
+	# daemon read it) and its answers; a crash logged; SIGTERM: the obliging guest powers
+	# off, the one that never asks is destroyed at once (no wait for it), the daemon exits
+	# 0, its pid file and links gone, the node's pages and CPUs as before
+	qemu_boot dom0-lited -machine q35 -smp 4 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=lited,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: spinner: 1" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 10-echo.cfg: created (domain 2)" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 20-broken.cfg: line 3: unknown key 'memroy': not created" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 30-keeper.cfg: created (domain 3)" \
+		"xen-lite-dom0: lited-err: xl-lited: auto 40-spinner.cfg: spinner is already there: not created again" \
+		"xen-lite-dom0: lited-err: xl-lited: auto: 2 created, 1 failed, 1 already there" \
+		"xen-lite-dom0: lited: console exit 0" \
+		"xen-lite-dom0: lited-console: echo: ready" "xen-lite-dom0: lited-console: echo: HELLO WORLD" \
+		"xen-lite-dom0: lited-console: PASS: echo: done" \
+		"xen-lite-dom0: lited-log guest-echo.log: echo: ready" \
+		"xen-lite-dom0: lited-log guest-echo.log: echo: HELLO WORLD" \
+		"xen-lite-dom0: crasher: 4" "xen-lite-dom0: lited-err: xl-lited: domain 4 (crasher) crashed;" \
+		"xen-lite-dom0: lited-err: xl-lited: stop: domain 3 (keeper) asked to power off" \
+		"xen-lite-dom0: lited-err: xl-lited: stop: domain 1 (spinner) never asks for shutdown requests: destroyed" \
+		"xen-lite-dom0: lited-log guest-keeper.log: obliging: shutdown requested" \
+		"xen-lite-dom0: lited-err: xl-lited: stopped" "xen-lite-dom0: lited: daemon exit 0" \
+		"xen-lite-dom0: lited: after the stop: pid file gone, console links: 0" \
+		"xen-lite-dom0: lited: node unchanged" "xen-lite-dom0: lited done"
+	expect_log_regex "xen-lite-dom0: lited: pid file [0-9]+, daemon [0-9]+; console links: 1 2 3 " \
+		"xen-lite-dom0: lited-log guest-echo.log: \\[xl-lited\\] domain 2 \\(echo\\) started, running at " \
+		"xen-lite-dom0: lited-log guest-echo.log: \\[xl-lited\\] domain 2 \\(echo\\) ended: no longer listed" \
+		"xen-lite-dom0: lited-log guest-crasher.log: \\[xl-lited\\] hypervisor: .*domain d4 \\(crasher\\) crashed: triple fault" \
+		"xen-lite-dom0: lited-log guest-spinner.log: \\[xl-lited\\] hypervisor: .*domain d1 \\(spinner\\) destroyed"
+	expect_no_log "notes.txt" "gave up after" "timed out after" "PANIC" "node changed" \
+		"xen-lite-dom0: lited-log guest-broken.log"
+	test_result
+}
+
+test_dom0_lited_backend() {
+	# xl-lited's watch over back-ends: xl-lite create records the disk's back-end; killing
+	# the whole of it (supervisor, then worker) while the guest pauses makes the daemon start
+	# it again with --resume 0; the guest then writes 1 MiB and reads it back through it, and
+	# its line lands in the file
+	qemu_boot dom0-lited-backend -machine q35 -smp 2 -m 1G -kernel "$BUILD/xen-lite.elf" \
+		-append "dom0_mem=512M" \
+		-initrd "$BUILD/dom0/vmlinuz console=ttyS0 xl_test=lited_backend,$BUILD/dom0/initrd.cpio.gz"
+	expect_rc 0
+	expect_log "xen-lite-dom0: create-vblk: 1" "xen-lite-dom0: create-vblk: exit 0" \
+		"xen-lite-dom0: lited-backend: file at sector 100: written by the guest" \
+		"xen-lite-dom0: lited-backend: daemon exit 0" "xen-lite-dom0: lited-backend done"
+	expect_log_regex "xen-lite-dom0: lited-backend: record: [0-9]+ 0 /tmp/vblk-vblk-xvda.log /.*/xl-vblk xl-vblk --serial xvda 1 /tmp/disk.img rw" \
+		"xen-lite-dom0: lited-backend: back-end [0-9]+ killed, and its worker [0-9]+" \
+		"lited-err: xl-lited: domain 1 \\(vblk\\): back-end xl-vblk of device 0 \\(pid [0-9]+\\) died: started again as pid [0-9]+ \\(--resume 0\\)" \
+		"\\(d1 vblk\\) .*xen-lite-guest: vblk: sector 5: xen-lite virtio-blk sector 5" \
+		"\\(d1 vblk\\) .*xen-lite-guest: vblk: done"
+	local wrote
+	wrote=$(grep -ao 'vblk: wrote [0-9a-f]*, read back [0-9a-f]*' "$LOG" | tail -1)
+	if ! [[ "$wrote" =~ ^vblk:\ wrote\ ([0-9a-f]{32}),\ read\ back\ ([0-9a-f]{32})$ ]] ||
+		[ "${BASH_REMATCH[1]}" != "${BASH_REMATCH[2]}" ]; then
+		test_fail "the guest's write and read back differ: ${wrote:-none}"
+	fi
+	expect_no_log "gave up after" "timed out after" "PANIC" "vblk: write failed"
+	test_result
+}
+
 test_dom0_hostile_domctl() {
 	# malformed create requests and controls aimed at dom0 or at no domain are refused
 	# with the documented errno, and nothing is created by them
@@ -904,6 +971,8 @@ test_dom0_linux_guest_run() {
 		"xen-lite-dom0: run-dom0: xl-lite: run: 'dom0' is dom0, not a guest" "xen-lite-dom0: run-dom0: exit 2" \
 		"xen-lite-dom0: run-no-agent: xl-lite: run: domain 2 did not take the command within 15 s" \
 		"xen-lite-dom0: run-no-agent: exit 255" \
+		"xen-lite-dom0: run-lited: beside the daemon" "xen-lite-dom0: run-lited: exit 4" \
+		"xen-lite-dom0: run-lited-log: 1" "xen-lite-dom0: run-lited: daemon exit 0" \
 		"xen-lite-dom0: run-ends: xl-lite: run: domain 1 ended before the command did" \
 		"xen-lite-dom0: run-ends: exit 255" "domain d1 (agent): ACPI power off"
 	expect_log_regex "xen-lite-dom0: run-missing: .*no-such-command: not found"
@@ -913,7 +982,7 @@ test_dom0_linux_guest_run() {
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		expect_log "xen-lite-dom0: run-first: first $i"
 	done
-	expect_no_log "PANIC" "gave up after" "console lost"
+	expect_no_log "PANIC" "gave up after" "console lost" "does not log domain"
 	test_result
 }
 
