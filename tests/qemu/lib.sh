@@ -104,34 +104,61 @@ qemu_finish() {
 	return 0
 }
 
-# await_log STEP SECONDS STRING: wait until the fixed STRING is in qemu_start's log, at
-# most SECONDS x TIME_SCALE; otherwise fail naming STEP, stop QEMU and return 1 (as at
-# once after an earlier await_log failed, so that a test's steps can be chained with &&).
-# A line with AWAIT_FAILURE (a fixed string, if set) fails the step at once.
-await_log() {
-	local step=$1 limit waited=0 bad
-	limit=$(scaled_seconds "$2")
+# await_step STEP SECONDS WHAT CHECK...: run CHECK once a second until it returns 0, at
+# most SECONDS x TIME_SCALE; otherwise (or when CHECK returns 2, having said why) fail
+# naming STEP, stop qemu_start's QEMU and return 1 - at once if an earlier step failed,
+# so that a test's steps can be chained with &&
+await_step() {
+	local step=$1 seconds=$2 what=$3 limit waited=0 rc
+	shift 3
+	limit=$(scaled_seconds "$seconds")
 	[ "$TEST_FAILED" -eq 0 ] || return 1
-	until grep -aqF -- "$3" "$LOG"; do
-		bad=
-		[ -z "${AWAIT_FAILURE:-}" ] || bad=$(grep -aF -- "$AWAIT_FAILURE" "$LOG" | head -n 1)
-		if [ -n "$bad" ]; then
-			test_fail "step $step: $(echo "$bad" | tr -d '\r')"
-			kill "$QEMU_PID" 2>/dev/null
-			return 1
+	while :; do
+		AWAIT_STEP=$step "$@"
+		rc=$?
+		[ "$rc" -ne 0 ] || return 0
+		if [ "$rc" -ne 2 ] && [ "$waited" -ge "$limit" ]; then
+			test_fail "step $step: not done within ${limit}s (${seconds}s x TIME_SCALE $TIME_SCALE): $what"
+			rc=2
 		fi
-		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
-			test_fail "step $step: QEMU ended before the log said: $3"
-			return 1
-		fi
-		if [ "$waited" -ge "$limit" ]; then
-			test_fail "step $step: not done within ${limit}s (${2}s x TIME_SCALE $TIME_SCALE): no '$3' in the log"
+		if [ "$rc" -eq 2 ]; then
 			kill "$QEMU_PID" 2>/dev/null
 			return 1
 		fi
 		sleep 1
 		waited=$((waited + 1))
 	done
+}
+
+# await_log STEP SECONDS STRING: await_step until the fixed STRING is in qemu_start's
+# log; a line with AWAIT_FAILURE (a fixed string, if set) fails the step at once
+await_log() {
+	await_step "$1" "$2" "no '$3' in the log" log_says "$3"
+}
+
+# log_says STRING: 0 when the log has it; 2 (after test_fail) when it never can
+log_says() {
+	local bad=
+	! grep -aqF -- "$1" "$LOG" || return 0
+	[ -z "${AWAIT_FAILURE:-}" ] || bad=$(grep -aF -- "$AWAIT_FAILURE" "$LOG" | head -n 1)
+	if [ -n "$bad" ]; then
+		test_fail "step $AWAIT_STEP: $(echo "$bad" | tr -d '\r')"
+		return 2
+	fi
+	if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+		test_fail "step $AWAIT_STEP: QEMU ended before the log said: $1"
+		return 2
+	fi
+	return 1
+}
+
+# await_end STEP SECONDS: await_step until qemu_start's QEMU has ended by itself
+await_end() {
+	await_step "$1" "$2" "QEMU still running" qemu_ended
+}
+
+qemu_ended() {
+	! kill -0 "$QEMU_PID" 2>/dev/null
 }
 
 # scaled_seconds N: N seconds on the reference machine, on this one

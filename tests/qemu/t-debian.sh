@@ -60,7 +60,8 @@ test_debian_dom0_image() {
 		# (/etc/xen-lite/auto/auto-test.cfg, obliging.elf on CPU 2) started at boot:
 		#   await_log auto-guest 60 "auto-test) obliging: waiting for a shutdown request" &&
 		await_log checks 10 "xen-lite-image: all checks passed" &&
-		await_log poweroff 120 "reboot: Power down"
+		await_log poweroff 120 "reboot: Power down" &&
+		await_end machine-off 30
 	# ---- the supervisor, once merged: the auto guest shut down cleanly before dom0:
 	#   expect_log "auto-test) obliging: shutdown requested"
 	qemu_finish
