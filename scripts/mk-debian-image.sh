@@ -138,7 +138,7 @@ build_base() {
 	command -v debootstrap >/dev/null || die "no debootstrap (scripts/deps.sh installs it)"
 	# a killed run may have left /dev or /proc bound inside: never remove through them
 	! has_mounts "$tmp" || die "$tmp still has mounts (an earlier run was killed): umount -R $tmp"
-	rm -rf "$tmp" "$OUT/base"
+	rm -rf --one-file-system "$tmp" "$OUT/base"
 	say "debootstrap $SUITE from $mirror (log: $OUT/debootstrap.log)"
 	debootstrap --variant=minbase "$SUITE" "$tmp" "$mirror" >"$OUT/debootstrap.log" 2>&1 || {
 		tail -n 20 "$OUT/debootstrap.log" >&2
