@@ -71,5 +71,7 @@ unit-tests: $(UNIT_BINS)
 
 -include mk/*.mk
 
+# --one-file-system: never through /dev, /proc or /sys left bound into the Debian image's
+# chroot by a killed scripts/mk-debian-image.sh
 clean:
-	rm -rf $(BUILD)
+	rm -rf --one-file-system $(BUILD)

@@ -4,6 +4,9 @@
 #                                          the supervisor xl-lited and xen-lite.service,
 #                                          dom0's control device as DKMS source, the docs
 # make deb                                 Debian packages in $(BUILD)/pkg (packaging/mk-debs.sh)
+# make debian-image                        a Debian 12 node's disk with them installed,
+#                                          $(BUILD)/debian-image/disk.raw (as root;
+#                                          scripts/mk-debian-image.sh, Documentation/testing.md)
 # xl-lite for a package: linked against the system's libc, hardened as Debian builds
 # its own (the static one in $(BUILD)/dom0 is for the busybox initramfs).
 PREFIX ?= /usr
@@ -36,7 +39,7 @@ $(BUILD)/pkg/xl-lited: $(XL_LITED_SRCS) $(XL_LITED_HDRS) mk/package.mk
 PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet \
 	$(BUILD)/pkg/xl-lited $(MODULES)
 
-.PHONY: install deb
+.PHONY: install deb debian-image
 install: $(PKG_INPUTS)
 	$(Q)test -n "$(DESTDIR)" || { echo "make install: give DESTDIR=DIR (files go under DIR$(PREFIX) and DIR/boot)"; exit 2; }
 	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) PREFIX=$(PREFIX) XL_MODULES="$(MODULES)" \
@@ -44,3 +47,9 @@ install: $(PKG_INPUTS)
 
 deb: $(PKG_INPUTS)
 	$(Q)BUILD=$(BUILD) VERSION=$(XEN_LITE_RELEASE) XL_MODULES="$(MODULES)" sh packaging/mk-debs.sh
+
+# the base (debootstrap, cached) and a disk booting GRUB -> xen-lite -> Debian as dom0;
+# tests/qemu/t-debian.sh makes its own with its test unit added
+debian-image: deb
+	$(Q)BUILD=$(BUILD) sh scripts/mk-debian-image.sh base
+	$(Q)BUILD=$(BUILD) sh scripts/mk-debian-image.sh disk $(BUILD)/debian-image/disk.raw $(BUILD)/pkg

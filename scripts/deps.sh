@@ -5,7 +5,8 @@ set -e
 
 PACKAGES="make gcc clang lld binutils mtools xorriso grub-common grub-pc-bin
 grub-efi-amd64-bin ovmf gnu-efi libcmocka-dev qemu-system-x86
-busybox-static cpio libc6-dev python3 libclang-rt-14-dev lintian gnuplot-nox"
+busybox-static cpio libc6-dev python3 libclang-rt-14-dev lintian gnuplot-nox
+debootstrap fdisk"
 
 missing=
 for p in $PACKAGES; do

@@ -57,7 +57,16 @@ test_result() {
 # a dom0 still taking interrupts prints its timers and blocked tasks (SysRq q
 # and w, typed on the PS/2 keyboard; dom0's init enables SysRq).
 qemu_boot() {
-	local name=$1 mon watchdog limit
+	qemu_start "$@"
+	qemu_finish
+}
+
+# qemu_start NAME [QEMU ARGS...]: qemu_boot's run, in the background (QEMU_PID); the
+# test follows the log (await_log) and ends with qemu_finish
+QEMU_PID=
+QEMU_WATCHDOG=
+qemu_start() {
+	local name=$1 mon limit
 	shift
 	LOG=$LOGDIR/$name.log
 	mon=$LOG.monitor
@@ -66,17 +75,25 @@ qemu_boot() {
 	rm -f "$LOG.state" "$mon.in" "$mon.out"
 	mkfifo "$mon.in" "$mon.out"
 	qemu_state_watchdog "$mon" "$LOG" $((limit - 6)) </dev/null >/dev/null 2>&1 &
-	watchdog=$!
+	QEMU_WATCHDOG=$!
 	# dom0's init (xl_test=...) scales its own waits the same way; QEMU_ACCEL: a test's
 	# own accelerator options (t-workload.sh's single-threaded TCG)
 	timeout -k 5 "$limit" "${QEMU_SYSTEM[@]}" -accel "${QEMU_ACCEL:-tcg}" -cpu "$QEMU_CPU" \
 		-display none -monitor pipe:"$mon" -no-reboot -net none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-serial file:"$LOG" "${@//xl_test=/xl_scale=$TIME_SCALE xl_test=}" </dev/null 2>"$LOG.stderr"
+		-serial file:"$LOG" "${@//xl_test=/xl_scale=$TIME_SCALE xl_test=}" </dev/null 2>"$LOG.stderr" &
+	QEMU_PID=$!
+}
+
+# qemu_finish: wait for qemu_start's QEMU to end; sets QEMU_RC (124 = timed out)
+qemu_finish() {
+	local limit
+	limit=$(scaled_seconds "$QEMU_TIMEOUT")
+	wait "$QEMU_PID"
 	QEMU_RC=$?
-	kill "$watchdog" 2>/dev/null
-	wait "$watchdog" 2>/dev/null
-	rm -f "$mon.in" "$mon.out"
+	kill "$QEMU_WATCHDOG" 2>/dev/null
+	wait "$QEMU_WATCHDOG" 2>/dev/null
+	rm -f "$LOG.monitor.in" "$LOG.monitor.out"
 	if [ "$QEMU_RC" -eq 124 ]; then
 		test_fail "QEMU timed out after ${limit}s (${QEMU_TIMEOUT}s x TIME_SCALE $TIME_SCALE)$(last_step "$LOG")"
 		qemu_state_summary "$LOG"
@@ -85,6 +102,63 @@ qemu_boot() {
 	grep -a 'xen-lite-dom0: step .*: gave up' "$LOG" | tr -d '\r' | sed 's/^.*xen-lite-dom0: /dom0: /' |
 		while read -r line; do echo "    $line"; done | grep . && TEST_FAILED=1
 	return 0
+}
+
+# await_step STEP SECONDS WHAT CHECK...: run CHECK once a second until it returns 0, at
+# most SECONDS x TIME_SCALE; otherwise (or when CHECK returns 2, having said why) fail
+# naming STEP, stop qemu_start's QEMU and return 1 - at once if an earlier step failed,
+# so that a test's steps can be chained with &&
+await_step() {
+	local step=$1 seconds=$2 what=$3 limit waited=0 rc
+	shift 3
+	limit=$(scaled_seconds "$seconds")
+	[ "$TEST_FAILED" -eq 0 ] || return 1
+	while :; do
+		AWAIT_STEP=$step "$@"
+		rc=$?
+		[ "$rc" -ne 0 ] || return 0
+		if [ "$rc" -ne 2 ] && [ "$waited" -ge "$limit" ]; then
+			test_fail "step $step: not done within ${limit}s (${seconds}s x TIME_SCALE $TIME_SCALE): $what"
+			rc=2
+		fi
+		if [ "$rc" -eq 2 ]; then
+			kill "$QEMU_PID" 2>/dev/null
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
+
+# await_log STEP SECONDS STRING: await_step until the fixed STRING is in qemu_start's
+# log; a line with AWAIT_FAILURE (a fixed string, if set) fails the step at once
+await_log() {
+	await_step "$1" "$2" "no '$3' in the log" log_says "$3"
+}
+
+# log_says STRING: 0 when the log has it; 2 (after test_fail) when it never can
+log_says() {
+	local bad=
+	! grep -aqF -- "$1" "$LOG" || return 0
+	[ -z "${AWAIT_FAILURE:-}" ] || bad=$(grep -aF -- "$AWAIT_FAILURE" "$LOG" | head -n 1)
+	if [ -n "$bad" ]; then
+		test_fail "step $AWAIT_STEP: $(echo "$bad" | tr -d '\r')"
+		return 2
+	fi
+	if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+		test_fail "step $AWAIT_STEP: QEMU ended before the log said: $1"
+		return 2
+	fi
+	return 1
+}
+
+# await_end STEP SECONDS: await_step until qemu_start's QEMU has ended by itself
+await_end() {
+	await_step "$1" "$2" "QEMU still running" qemu_ended
+}
+
+qemu_ended() {
+	! kill -0 "$QEMU_PID" 2>/dev/null
 }
 
 # scaled_seconds N: N seconds on the reference machine, on this one

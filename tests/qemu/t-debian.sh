@@ -1,0 +1,85 @@
+#!/bin/bash
+# A real Debian 12 node (issue 14, Documentation/install.md): a disk made by
+# scripts/mk-debian-image.sh - debootstrap's bookworm (cached under build/debian-image/),
+# the packages of `make deb` installed by apt-get with DKMS building the xenlite module
+# for the image's kernel, GRUB installed on the disk and its menu written by update-grub
+# from the package's /etc/grub.d/20_xen_lite - boots in QEMU from that disk: GRUB ->
+# xen-lite -> Debian's kernel with its own initramfs -> systemd as dom0. A unit in the
+# image (tests/debian/xen-lite-image-test) checks the node from the inside and powers
+# it off; each step here has a bound of its own, and a step that overruns is named.
+
+DEBIAN_IMAGE_DIR=$BUILD/debian-image
+DEBIAN_DISK=$DEBIAN_IMAGE_DIR/disk.raw
+
+# debian_overlay DIR: the test's files, copied into the image after the packages
+debian_overlay() {
+	rm -rf "$1"
+	install -D -m 0755 tests/debian/xen-lite-image-test "$1/usr/local/sbin/xen-lite-image-test" &&
+		install -D -m 0644 tests/debian/xen-lite-image-test.service \
+			"$1/etc/systemd/system/xen-lite-image-test.service" &&
+		install -D -m 0644 tests/debian/image-test.cfg "$1/etc/xen-lite/image-test.cfg" &&
+		install -D -m 0644 tests/debian/auto-test.cfg "$1/etc/xen-lite/auto/auto-test.cfg" &&
+		install -D -m 0644 "$BUILD/guests/obliging.elf" "$1/usr/lib/xen-lite/test-guests/obliging.elf"
+}
+
+# the base (cached) and a fresh disk for this run; here, not in a lane, so that no two
+# lanes build at once. A failure names the command that failed (mk-debian-image.sh).
+setup_debian() {
+	local t0 t1 t2
+	t0=$(date +%s)
+	make -s BUILD="$BUILD" deb "$BUILD/guests/obliging.elf" >/dev/null || return 1
+	BUILD=$BUILD sh scripts/mk-debian-image.sh base || return 1
+	t1=$(date +%s)
+	debian_overlay "$DEBIAN_IMAGE_DIR/overlay" || return 1
+	env BUILD="$BUILD" IMAGE_UNITS=xen-lite-image-test.service \
+		IMAGE_XEN_CMDLINE="console=com1,115200 dom0_mem=1024M" \
+		IMAGE_DOM0_CMDLINE="console=ttyS0,115200 xen_lite_image_test=1 xl_scale=$TIME_SCALE" \
+		sh scripts/mk-debian-image.sh disk "$DEBIAN_DISK" "$BUILD/pkg" "$DEBIAN_IMAGE_DIR/overlay" || return 1
+	t2=$(date +%s)
+	echo "debian image: base $((t1 - t0)) s (cached unless its package list changed), disk $((t2 - t1)) s"
+}
+
+test_debian_dom0_image() {
+	local t0 ver
+	# shellcheck disable=SC2034 # read by qemu_start and await_log (dynamic scope)
+	local QEMU_TIMEOUT=900 AWAIT_FAILURE="xen-lite-image: FAIL"
+	t0=$(date +%s)
+	ver=$(sed -n 's/^#define XEN_LITE_VERSION "\(.*\)"/\1/p' include/xen-lite/version.h)
+	qemu_start debian -machine q35 -smp 3 -m 2G -drive "file=$DEBIAN_DISK,format=raw,if=virtio"
+	# the menu update-grub wrote from 20_xen_lite (its echo lines), then the stack
+	await_log grub 60 "Loading xen-lite " &&
+		await_log hypervisor 60 "boot complete:" &&
+		await_log dom0-kernel 60 "dom0: entering the kernel" &&
+		await_log root-fs 180 "systemd[1]: systemd " &&
+		await_log multi-user 300 "xen-lite-image: step systemd" &&
+		await_log units 180 "xen-lite-image: ok systemd:" &&
+		await_log dkms-module 60 "xen-lite-image: ok module:" &&
+		await_log xl-lite 60 "xen-lite-image: ok tools:" &&
+		await_log guest 90 "xen-lite-image: ok guest:" &&
+		await_log supervisor 90 "xen-lite-image: ok supervisor:" &&
+		await_log checks 10 "xen-lite-image: all checks passed" &&
+		await_log poweroff 120 "reboot: Power down" &&
+		await_end machine-off 30
+	qemu_finish
+	echo "    boot to power off: $(($(date +%s) - t0)) s"
+	expect_rc 0
+	# GRUB's default entry was xen-lite's (20_xen_lite), with the image's own initramfs
+	expect_log "Loading xen-lite $ver ..." "Loading initial ramdisk ..." "via multiboot2"
+	expect_log_regex "xen-lite-image: ok module: xenlite (loaded by modprobe|already loaded) from /lib/modules/[^/]+/updates/dkms/xenlite\.ko"
+	expect_log "xen-lite-image: ok systemd: multi-user.target active, failed units: none, init /usr/lib/systemd/systemd"
+	expect_log_regex "xen-lite-image: list: dom0 +0 "
+	expect_log_regex "xen-lite-image: list: image-test +[0-9]+ .*running"
+	# the supervisor (xen-lite.service): the auto guest started at boot, and when dom0 shut
+	# down asked to power off - and powered off - before dom0's kernel ended
+	expect_log "xen-lite-image: auto-test log: obliging: waiting for a shutdown request" \
+		"(auto-test): shutdown requested by dom0" "auto-test) obliging: shutdown requested"
+	expect_log_regex "domain d[0-9]+ \(auto-test\) destroyed \(on_poweroff=destroy\)"
+	local asked down
+	asked=$(grep -n "auto-test) obliging: shutdown requested" "$LOG" | head -1 | cut -d: -f1)
+	down=$(grep -n "reboot: Power down" "$LOG" | head -1 | cut -d: -f1)
+	if [ -z "$asked" ] || [ -z "$down" ] || [ "$asked" -gt "$down" ]; then
+		test_fail "the auto guest did not end before dom0 powered off (lines ${asked:-none}, ${down:-none})"
+	fi
+	expect_no_log "xen-lite-image: FAIL" "PANIC" "Kernel panic" "dom0 crashed" "did not end in time"
+	test_result
+}
