@@ -46,7 +46,7 @@ $(BUILD)/pkg/xen-lite-spank.so: dom0-tools/slurm/xen-lite-spank.c $(BUILD)/slurm
 
 # (MODULES: mk/modules.mk, read before this file)
 PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet \
-	$(BUILD)/pkg/xl-lited $(BUILD)/pkg/xen-lite-spank.so dom0-tools/slurm/prolog dom0-tools/slurm/epilog $(MODULES)
+	$(BUILD)/pkg/xl-lited $(BUILD)/pkg/xen-lite-spank.so dom0-tools/slurm/prolog dom0-tools/slurm/epilog dom0-tools/slurm/relay $(MODULES)
 
 .PHONY: install deb debian-image
 install: $(PKG_INPUTS)

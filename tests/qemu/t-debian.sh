@@ -96,6 +96,7 @@ test_debian_dom0_image() {
 	# Slurm: sbatch --hpc-guest=test; its srun step ran in the guest slurm-JOBID (hostname
 	# "guest", the profile's command line), which the epilog destroyed; the node idle again
 	expect_log_regex "xen-lite-image: slurm-job: ran on guest: console=ttyS0 guest_agent=1"
+	expect_log "xen-lite-image: slurm-job: second step: 3"
 	expect_log_regex "domain d[0-9]+ \(slurm-[0-9]+\) destroyed"
 	expect_no_log "xen-lite-image: FAIL" "PANIC" "Kernel panic" "dom0 crashed" "did not end in time"
 	test_result
