@@ -314,6 +314,23 @@ run_qemu_tests() {
 	rm -rf "$outdir"
 }
 
+# The Debian node image's base (debootstrap: about two minutes when it is not cached) is
+# built while the tests before the QEMU ones run; t-debian.sh's setup waits for it
+# (DEBIAN_BASE_PID, its output in DEBIAN_BASE_LOG). Reaped there, before any lane starts.
+start_debian_base() {
+	local t any=0
+	for t in $(grep -oE '^test_[a-zA-Z0-9_]+\(\)' tests/qemu/t-debian.sh | tr -d '()'); do
+		selected "qemu/$t" && any=1
+	done
+	[ "$any" -eq 1 ] || return 0
+	mkdir -p "$BUILD/debian-image"
+	DEBIAN_BASE_LOG=$BUILD/debian-image/base-build.out
+	BUILD=$BUILD sh scripts/mk-debian-image.sh base >"$DEBIAN_BASE_LOG" 2>&1 &
+	# shellcheck disable=SC2034 # read by t-debian.sh's setup
+	DEBIAN_BASE_PID=$!
+}
+
+start_debian_base
 run_unit_tests
 run_completion_check
 run_clang_build
