@@ -35,9 +35,18 @@ $(BUILD)/pkg/xl-lited: $(XL_LITED_SRCS) $(XL_LITED_HDRS) mk/package.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(PKG_XL_LITE_CFLAGS) -o $@ $(XL_LITED_SRCS)
 
+# Slurm's SPANK plugin (Documentation/slurm.md), against the header of Debian's Slurm
+$(BUILD)/slurm-dev/root/usr/include/slurm/spank.h: scripts/fetch-slurm-dev.sh
+	$(Q)BUILD=$(BUILD) sh scripts/fetch-slurm-dev.sh
+$(BUILD)/pkg/xen-lite-spank.so: dom0-tools/slurm/xen-lite-spank.c $(BUILD)/slurm-dev/root/usr/include/slurm/spank.h mk/package.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -g0 -s -fPIC -shared \
+		-fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now \
+		-I$(BUILD)/slurm-dev/root/usr/include -o $@ dom0-tools/slurm/xen-lite-spank.c
+
 # (MODULES: mk/modules.mk, read before this file)
 PKG_INPUTS := $(BUILD)/xen-lite.elf $(BUILD)/xen-lite.efi $(BUILD)/pkg/xl-lite $(BUILD)/pkg/xl-vblk $(BUILD)/pkg/xl-vnet \
-	$(BUILD)/pkg/xl-lited $(MODULES)
+	$(BUILD)/pkg/xl-lited $(BUILD)/pkg/xen-lite-spank.so dom0-tools/slurm/prolog dom0-tools/slurm/epilog dom0-tools/slurm/relay $(MODULES)
 
 .PHONY: install deb debian-image
 install: $(PKG_INPUTS)

@@ -48,6 +48,11 @@ utils() {
 	install -D -m 0755 "$BUILD/pkg/xl-vblk" "$dest$PREFIX/sbin/xl-vblk"
 	install -D -m 0755 "$BUILD/pkg/xl-vnet" "$dest$PREFIX/sbin/xl-vnet"
 	install -D -m 0755 "$BUILD/pkg/xl-lited" "$dest$PREFIX/sbin/xl-lited"
+	# Slurm: the SPANK plugin (--hpc-guest) and the prolog and epilog it needs
+	install -D -m 0644 "$BUILD/pkg/xen-lite-spank.so" "$dest$PREFIX/lib/xen-lite/slurm/xen-lite-spank.so"
+	install -D -m 0755 dom0-tools/slurm/prolog "$dest$PREFIX/lib/xen-lite/slurm/prolog"
+	install -D -m 0755 dom0-tools/slurm/epilog "$dest$PREFIX/lib/xen-lite/slurm/epilog"
+	install -D -m 0755 dom0-tools/slurm/relay "$dest$PREFIX/lib/xen-lite/slurm/relay"
 	# the supervisor's unit where systemd looks for a package's (Debian 12: /lib), naming
 	# xl-lited where it is installed; its auto guests' directory, empty, and its logs'
 	install -d "$dest$SYSTEMD_UNIT_DIR"

@@ -152,6 +152,8 @@ run_package_check() {
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man5/xl-lite.cfg.5.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/bash-completion/completions/xl-lite" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/sbin/xl-lited" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/lib/xen-lite/slurm/xen-lite-spank.so" \
+		"xen-lite-utils_$ver-1_amd64.deb ./usr/lib/xen-lite/slurm/relay" \
 		"xen-lite-utils_$ver-1_amd64.deb ./usr/share/man/man8/xl-lited.8.gz" \
 		"xen-lite-utils_$ver-1_amd64.deb ./lib/systemd/system/xen-lite.service" \
 		"xen-lite-utils_$ver-1_amd64.deb ./etc/xen-lite/auto/" \

@@ -19,7 +19,17 @@ debian_overlay() {
 			"$1/etc/systemd/system/xen-lite-image-test.service" &&
 		install -D -m 0644 tests/debian/image-test.cfg "$1/etc/xen-lite/image-test.cfg" &&
 		install -D -m 0644 tests/debian/auto-test.cfg "$1/etc/xen-lite/auto/auto-test.cfg" &&
-		install -D -m 0644 "$BUILD/guests/obliging.elf" "$1/usr/lib/xen-lite/test-guests/obliging.elf"
+		install -D -m 0644 "$BUILD/guests/obliging.elf" "$1/usr/lib/xen-lite/test-guests/obliging.elf" &&
+		install -D -m 0644 "$BUILD/dom0/vmlinuz" "$1/usr/lib/xen-lite/test-guests/vmlinuz" &&
+		install -D -m 0644 "$BUILD/guest-linux/linux-initrd.cpio.gz" \
+			"$1/usr/lib/xen-lite/test-guests/linux-initrd.cpio.gz" &&
+		install -D -m 0644 tests/debian/slurm.conf "$1/etc/slurm/slurm.conf" &&
+		install -D -m 0644 tests/debian/cgroup.conf "$1/etc/slurm/cgroup.conf" &&
+		install -D -m 0644 tests/debian/hosts "$1/etc/hosts" &&
+		install -D -m 0644 tests/debian/xen-lite-test-net.service \
+			"$1/etc/systemd/system/xen-lite-test-net.service" &&
+		install -D -m 0644 tests/debian/xen-lite-spank.conf "$1/etc/slurm/plugstack.conf.d/xen-lite.conf" &&
+		install -D -m 0644 tests/debian/slurm-test.cfg "$1/etc/xen-lite/slurm/test.cfg"
 }
 
 # the base (cached) and a fresh disk for this run; here, not in a lane, so that no two
@@ -27,7 +37,8 @@ debian_overlay() {
 setup_debian() {
 	local t0 t1 t2
 	t0=$(date +%s)
-	make -s BUILD="$BUILD" deb "$BUILD/guests/obliging.elf" >/dev/null || return 1
+	make -s BUILD="$BUILD" deb "$BUILD/guests/obliging.elf" "$BUILD/guest-linux/linux-initrd.cpio.gz" >/dev/null ||
+		return 1
 	# the base: started by run-all.sh while the other tests ran (DEBIAN_BASE_PID), else here
 	if [ -n "${DEBIAN_BASE_PID:-}" ]; then
 		local rc=0
@@ -40,7 +51,7 @@ setup_debian() {
 	fi
 	t1=$(date +%s)
 	debian_overlay "$DEBIAN_IMAGE_DIR/overlay" || return 1
-	env BUILD="$BUILD" IMAGE_UNITS=xen-lite-image-test.service \
+	env BUILD="$BUILD" IMAGE_UNITS="xen-lite-image-test.service xen-lite-test-net.service munge.service slurmctld.service slurmd.service" \
 		IMAGE_XEN_CMDLINE="console=com1,115200 dom0_mem=1024M" \
 		IMAGE_DOM0_CMDLINE="console=ttyS0,115200 xen_lite_image_test=1 xl_scale=$TIME_SCALE" \
 		sh scripts/mk-debian-image.sh disk "$DEBIAN_DISK" "$BUILD/pkg" "$DEBIAN_IMAGE_DIR/overlay" || return 1
@@ -66,6 +77,9 @@ test_debian_dom0_image() {
 		await_log xl-lite 60 "xen-lite-image: ok tools:" &&
 		await_log guest 90 "xen-lite-image: ok guest:" &&
 		await_log supervisor 90 "xen-lite-image: ok supervisor:" &&
+		await_log slurm-node 120 "xen-lite-image: step slurm-job" &&
+		await_log slurm-job 400 "xen-lite-image: ok slurm-job:" &&
+		await_log slurm-drain 180 "xen-lite-image: ok slurm-drain:" &&
 		await_log checks 10 "xen-lite-image: all checks passed" &&
 		await_log poweroff 120 "reboot: Power down" &&
 		await_end machine-off 30
@@ -89,6 +103,13 @@ test_debian_dom0_image() {
 	if [ -z "$asked" ] || [ -z "$down" ] || [ "$asked" -gt "$down" ]; then
 		test_fail "the auto guest did not end before dom0 powered off (lines ${asked:-none}, ${down:-none})"
 	fi
+	# Slurm: sbatch --hpc-guest=test; its srun step ran in the guest slurm-JOBID (hostname
+	# "guest", the profile's command line), which the epilog destroyed; the node idle again
+	expect_log_regex "xen-lite-image: slurm-job: ran on guest: console=ttyS0 guest_agent=1"
+	expect_log "xen-lite-image: slurm-job: second step: 3" \
+		"xen-lite-image: slurm-drain: drained: xen-lite: job 2: no profile /etc/xen-lite/slurm/missing.cfg"
+	# (destroy logs the domain's exits; the image checked that it left the list)
+	expect_log_regex "domain d[0-9]+ \(slurm-[0-9]+\) exits: "
 	expect_no_log "xen-lite-image: FAIL" "PANIC" "Kernel panic" "dom0 crashed" "did not end in time"
 	test_result
 }
