@@ -21,7 +21,7 @@
 	 CMD(XL_CMD_PROFILE) | CMD(XL_CMD_CPU_POLICY) | CMD(XL_CMD_INTROSPECT) | CMD(XL_CMD_INJECT) | \
 	 CMD(XL_CMD_SHM_LIST))
 /* every command's bit in one unsigned int */
-_Static_assert(XL_CMD_RUN < 64, "xl-args.c's command masks are 64 bits: widen them");
+_Static_assert(XL_CMD_DOMNAME < 64, "xl-args.c's command masks are 64 bits: widen them");
 
 static const struct command {
 	const char *name;
@@ -117,6 +117,13 @@ static const struct command {
 	  "first. Nothing is read from standard input. One run at a time per guest:\n"
 	  "others wait. '--' ends xl-lite's options, so the command's are its own.",
 	  2, XL_MAX_ARGS, true },
+	{ "domid", XL_CMD_DOMID, "xl-lite domid DOMAIN", "a domain's id, from its name",
+	  "Print DOMAIN's id (for scripts, as xl's domid). Fails, printing nothing on\n"
+	  "standard output, when no such domain exists.", 1, 1, true },
+	{ "domname", XL_CMD_DOMNAME, "xl-lite domname DOMAIN", "a domain's name, from its id",
+	  "Print DOMAIN's name (for scripts, as xl's domname; characters other than\n"
+	  "printable ASCII as '?'). Fails, printing nothing on standard output, when no\n"
+	  "such domain exists.", 1, 1, true },
 	{ "pci-assignable-add", XL_CMD_PCI_ASSIGNABLE_ADD, "xl-lite pci-assignable-add BDF",
 	  "take a PCI function from dom0 for guests",
 	  "Take PCI function BDF (SSSS:BB:DD.F or BB:DD.F) from dom0 so that it can be\n"

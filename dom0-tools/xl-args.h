@@ -52,7 +52,9 @@ enum xl_cmd {
 	XL_CMD_NOTIFY,
 	XL_CMD_EVENT_WAIT,
 	XL_CMD_EVENT_CLOSE,
-	XL_CMD_RUN, /* the last that fits xl-args.c's 64-bit command masks: at most 63 */
+	XL_CMD_RUN,
+	XL_CMD_DOMID,
+	XL_CMD_DOMNAME, /* the last that fits xl-args.c's 64-bit command masks: at most 63 */
 };
 
 /* xl-lite module SUBCOMMAND */

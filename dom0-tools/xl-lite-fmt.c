@@ -172,6 +172,23 @@ void xl_print_field(FILE *f, const char *s, size_t max)
 	}
 }
 
+int xl_print_domid_or_name(FILE *out, FILE *err, const struct xl_domain_info *doms, unsigned int n,
+			   uint32_t domid, bool name, const char *arg)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (doms[i].domid != domid)
+			continue;
+		if (name)
+			xl_print_field(out, doms[i].name, sizeof(doms[i].name));
+		else
+			fprintf(out, "%u", domid);
+		fputc('\n', out);
+		return XL_EXIT_OK;
+	}
+	fprintf(err, "xl-lite: no domain %s\n", arg);
+	return XL_EXIT_ERROR;
+}
+
 unsigned int xl_listed_cpus(const struct xl_sysinfo *si)
 {
 	return si->nr_cpus < XL_SYSINFO_MAX_CPUS ? si->nr_cpus : XL_SYSINFO_MAX_CPUS;

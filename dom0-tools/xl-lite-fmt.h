@@ -73,6 +73,14 @@ void xl_print_info(FILE *f, const struct xl_sysinfo *si, bool json);
 void xl_print_field(FILE *f, const char *s, size_t max);
 
 /*
+ * xl-lite domid / domname: domid's id (name false) or its name (true) on
+ * out, one line, if doms[0..n) lists it (in any state); else a message
+ * on err naming arg (what the user typed). Returns the exit status.
+ */
+int xl_print_domid_or_name(FILE *out, FILE *err, const struct xl_domain_info *doms, unsigned int n,
+			   uint32_t domid, bool name, const char *arg);
+
+/*
  * xl-lite dmesg: read the whole log ring from position 0 with read() into
  * chunk (size bytes, header included) until the position reaches the head
  * seen by the first read (text logged while reading is left for next time),

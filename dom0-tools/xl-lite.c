@@ -146,6 +146,18 @@ static int find_domain(struct xl_handle *h, struct xl_args *a)
 	return xl_domain_lookup_error(stderr, r, a->args[0]);
 }
 
+/* domid DOMAIN, domname DOMAIN: what the other one is, for a domain that exists */
+static int cmd_domid_or_name(struct xl_handle *h, const struct xl_args *a, bool name)
+{
+	static struct xl_domain_info doms[XL_LIST_MAX];
+	int n = xl_domain_list(h, doms, XL_LIST_MAX);
+
+	if (n < 0)
+		return xl_report(&h->err);
+	return xl_print_domid_or_name(stdout, stderr, doms, (unsigned int)n < XL_LIST_MAX ? (unsigned int)n : XL_LIST_MAX,
+				      a->domid, name, a->args[0]);
+}
+
 static void sleep_ms(void *ctx, unsigned int ms)
 {
 	(void)ctx;
@@ -265,6 +277,10 @@ static int run_command(struct xl_handle *h, const struct xl_args *a)
 		return xl_cmd_console(h, a->domid, a->args[0]);
 	case XL_CMD_RUN:
 		return xl_cmd_run(h, a);
+	case XL_CMD_DOMID:
+		return cmd_domid_or_name(h, a, false);
+	case XL_CMD_DOMNAME:
+		return cmd_domid_or_name(h, a, true);
 	case XL_CMD_CREATE:
 		return xl_cmd_create(h, a);
 	case XL_CMD_PCI_ASSIGNABLE_ADD:

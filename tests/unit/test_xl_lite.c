@@ -636,7 +636,7 @@ static void test_domain_lookup_errors(void **state)
 static void test_commands_taking_a_domain(void **state)
 {
 	static const char *const with[] = { "destroy", "pause", "unpause", "shutdown", "reboot",
-					    "console", "pci-list", "vcpu-list", "profile" };
+					    "console", "pci-list", "vcpu-list", "profile", "domid", "domname" };
 	static const char *const without[] = { "info", "list", "dmesg", "create", "create-elf",
 					       "pci-assignable-add", "pci-assignable-remove",
 					       "pci-assignable-list", "module", "introspect", "help" };
@@ -864,7 +864,7 @@ static void test_help_lists_everything(void **state)
 					     "create-elf", "destroy", "pause", "unpause", "shutdown",
 					     "reboot", "console", "pci-assignable-add", "pci-assignable-remove",
 					     "pci-assignable-list", "pci-list", "module", "profile", "cpu-policy",
-					     "introspect", "inject",
+					     "introspect", "inject", "run", "domid", "domname",
 					     "help" };
 	struct xl_args a;
 	struct capture c;
@@ -931,6 +931,32 @@ static void test_uptime(void **state)
 	assert_string_equal(xl_format_uptime(3723000000ull, b, sizeof(b)), "1:02:03");
 	assert_string_equal(xl_format_uptime(49ull * 3600 * 1000000, b, sizeof(b)), "49:00:00");
 	assert_string_equal(xl_format_uptime(UINT64_MAX, b, sizeof(b)), "5124095576:01:49");
+}
+
+/* domid and domname print the other half of a listed domain, or fail saying so */
+static void test_domid_and_domname(void **state)
+{
+	struct xl_domain_info d[3];
+	struct capture out, err;
+
+	(void)state;
+	fill_domains(d);
+	cap_open(&out);
+	cap_open(&err);
+	assert_int_equal(xl_print_domid_or_name(out.f, err.f, d, 2, 7, false, "hpc \"job\""), XL_EXIT_OK);
+	assert_int_equal(xl_print_domid_or_name(out.f, err.f, d, 2, 7, true, "7"), XL_EXIT_OK);
+	assert_int_equal(xl_print_domid_or_name(out.f, err.f, d, 2, 0, true, "0"), XL_EXIT_OK);
+	/* crashed domains are still listed, so still found; an id not listed is not */
+	assert_string_equal(cap_text(&out), "7\nhpc \"job\"\ndom0\n");
+	assert_string_equal(cap_text(&err), "");
+	cap_free(&out);
+	cap_open(&out);
+	assert_int_equal(xl_print_domid_or_name(out.f, err.f, d, 2, 8, true, "8"), XL_EXIT_ERROR);
+	assert_int_equal(xl_print_domid_or_name(out.f, err.f, d, 1, 7, false, "7"), XL_EXIT_ERROR);
+	assert_string_equal(cap_text(&out), "");
+	assert_string_equal(cap_text(&err), "xl-lite: no domain 8\nxl-lite: no domain 7\n");
+	cap_free(&out);
+	cap_free(&err);
 }
 
 static void test_list_long(void **state)
@@ -1586,6 +1612,7 @@ int main(void)
 		cmocka_unit_test(test_find_domain),
 		cmocka_unit_test(test_domain_lookup_errors),
 		cmocka_unit_test(test_commands_taking_a_domain),
+		cmocka_unit_test(test_domid_and_domname),
 		cmocka_unit_test(test_parse_command_options),
 		cmocka_unit_test(test_parse_option_errors),
 		cmocka_unit_test(test_help_lists_everything),
