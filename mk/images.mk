@@ -4,6 +4,7 @@
 # $(BUILD)/xen-lite-test.iso  what the integration tests boot (tests/qemu/grub-test.cfg)
 # $(BUILD)/xen-lite-dom0-test.iso  the same with dom0 (tests/qemu/grub-dom0-test.cfg)
 # $(BUILD)/xen-lite-dom0-smp-test.iso  with a 2-vCPU dom0 (tests/qemu/grub-dom0-smp-test.cfg)
+# $(BUILD)/xen-lite-dom0-disk-test.iso  dom0 reading a virtio disk (tests/qemu/grub-dom0-disk-test.cfg)
 
 # $(call mkiso,GRUB_CFG,EXTRA_FILES[,DOM0])  DOM0 non-empty: add vmlinuz and initrd.img
 define mkiso
@@ -29,6 +30,10 @@ $(BUILD)/xen-lite-dom0-test.iso: $(BUILD)/xen-lite.elf tests/qemu/grub-dom0-test
 $(BUILD)/xen-lite-dom0-smp-test.iso: $(BUILD)/xen-lite.elf tests/qemu/grub-dom0-smp-test.cfg \
 		$(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.cpio.gz
 	$(call mkiso,tests/qemu/grub-dom0-smp-test.cfg,,dom0)
+
+$(BUILD)/xen-lite-dom0-disk-test.iso: $(BUILD)/xen-lite.elf tests/qemu/grub-dom0-disk-test.cfg \
+		$(BUILD)/dom0/vmlinuz $(BUILD)/dom0/initrd.cpio.gz
+	$(call mkiso,tests/qemu/grub-dom0-disk-test.cfg,,dom0)
 
 $(BUILD)/xen-lite-test.iso: $(BUILD)/xen-lite.elf tests/qemu/grub-test.cfg \
 		tests/qemu/test-mod-a.txt tests/qemu/test-mod-b.txt

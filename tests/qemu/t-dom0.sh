@@ -7,9 +7,10 @@ DOM0_KERNEL=$BUILD/dom0/vmlinuz
 DOM0_INITRD=$BUILD/dom0/initrd.cpio.gz
 DOM0_ISO=$BUILD/xen-lite-dom0-test.iso
 DOM0_SMP_ISO=$BUILD/xen-lite-dom0-smp-test.iso
+DOM0_DISK_ISO=$BUILD/xen-lite-dom0-disk-test.iso
 
 setup_dom0() {
-	make -s BUILD="$BUILD" dom0-images "$DOM0_ISO" "$DOM0_SMP_ISO"
+	make -s BUILD="$BUILD" dom0-images "$DOM0_ISO" "$DOM0_SMP_ISO" "$DOM0_DISK_ISO"
 }
 
 # dom0_boot NAME XEN-ARGS DOM0-ARGS [QEMU ARGS...]: -kernel path, 2 CPUs, 1 GiB
@@ -271,6 +272,22 @@ test_dom0_grub_uefi_two_vcpus() {
 	expect_rc 0
 	expect_log "booted by GRUB" "d0 (dom0): vCPU 1 started on CPU 1"
 	expect_dom0_up 380000 524288 2
+	test_result
+}
+
+test_dom0_grub_uefi_reads_disk() {
+	local disk=$LOGDIR/dom0-uefi-disk.img
+	printf 'XENLITE-UEFI-DISK-MARKER\n' >"$disk"
+	truncate -s 1M "$disk"
+	# OVMF puts the virtio disk's 64-bit BAR far above RAM and the 4 GiB dom0's identity
+	# map covers (0xe000000000 here): dom0's driver reaches it, the page is mapped then
+	# shellcheck disable=SC2046
+	qemu_boot dom0-grub-uefi-disk -machine q35 -smp 2 -m 1G $(ovmf_args dom0-grub-uefi-disk) \
+		-cdrom "$DOM0_DISK_ISO" -drive file="$disk",format=raw,if=virtio
+	expect_rc 0
+	expect_log "booted by GRUB" "xen-lite-dom0: disk /dev/vda: XENLITE-UEFI-DISK-MARKER"
+	expect_log_regex "dom0: device memory above 0x[0-9a-f]+ is mapped as dom0 first reaches it \(first: [0-9]+ KiB at 0x[0-9a-f]{9,}\)"
+	expect_no_log "dom0 crashed"
 	test_result
 }
 

@@ -111,6 +111,8 @@ int arch_dom0_devices(struct domain *d)
 	if (!err)
 		err = vdev_poll_register(d, poll_iommu, NULL);
 	if (!err)
+		err = dom0_device_memory_init(d);
+	if (!err)
 		err = dom0_ioapic_init(d); /* after the APIC: a remapped entry needs dom0's CPUs' ids */
 	if (!err && iommu_dom0_intr_remapped()) {
 		dom0_msi_init(d, true);

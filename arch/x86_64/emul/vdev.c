@@ -115,6 +115,24 @@ int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque)
 	return 0;
 }
 
+int vdev_unmapped_register(struct domain *d, vdev_unmapped_fn fn, void *opaque)
+{
+	struct vdev_table *t = &d->arch.vdev;
+
+	if (t->unmapped_fn)
+		return -EBUSY;
+	t->unmapped_opaque = opaque;
+	t->unmapped_fn = fn;
+	return 0;
+}
+
+bool vdev_unmapped(struct vcpu *v, gpa_t gpa)
+{
+	const struct vdev_table *t = &v->domain->arch.vdev;
+
+	return t->unmapped_fn && t->unmapped_fn(v, gpa, t->unmapped_opaque);
+}
+
 enum vdev_io_result vdev_io(struct vcpu *v, struct io_access *io)
 {
 	const struct vdev_table *t = &v->domain->arch.vdev;

@@ -207,6 +207,9 @@ static void handle_npf(struct vcpu *v)
 	if (!(err & 1) && !(err & (1u << 4)) && (err & NPF_FINAL_ADDRESS) &&
 	    vdev_mmio_emulate(v, gpa_init(gpa), err & 2, c->exit_int_info & EVENT_INJ_VALID))
 		return;
+	/* one the domain's devices map on demand (dom0's device memory above its identity map) */
+	if (!(err & 1) && (err & NPF_FINAL_ADDRESS) && vdev_unmapped(v, gpa_init(gpa)))
+		return;
 	const char *kind = err & (1u << 4) ? "instruction fetch" : err & 2 ? "write" : "read";
 	/* present: mapped without that right (a read-only page, a read-only shared segment) */
 	const char *why = err & 1 ? "not permitted there" :

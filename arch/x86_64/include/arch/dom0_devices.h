@@ -3,6 +3,7 @@
  * serial console (dom0/dom0_console.c) and the machine's reset ports
  * (dom0/dom0_io.c), PCI configuration (dom0/dom0_pci.c) with its MSI and
  * MSI-X (dom0/dom0_msi.c, dom0/dom0_msix.c), its I/O APICs (dom0/dom0_ioapic.c). Set up by arch_dom0_devices() (dom0/dom0_platform.c).
+ * Its device memory above the identity map is mapped as it is reached (dom0/dom0_device_memory.c).
  */
 #ifndef ARCH_DOM0_DEVICES_H
 #define ARCH_DOM0_DEVICES_H
@@ -26,6 +27,13 @@ int dom0_io_init(struct domain *d);
 int dom0_pci_init(struct domain *d);
 /* Every write through the ECAM windows trapped, for the MSI model (where dom0's MSIs are remapped). */
 int dom0_pci_trap_ecam(struct domain *d);
+/*
+ * dom0's device memory above its identity map (gpa_top), where only devices
+ * decode: a page dom0 reaches there is mapped at the same host-physical
+ * address on its first touch, the IOMMUs' registers excepted
+ * (dom0/dom0_device_memory.c).
+ */
+int dom0_device_memory_init(struct domain *d);
 /* Writes to this function's configuration are refused, through the ports and ECAM alike. */
 int dom0_pci_guard(struct domain *d, uint16_t segment, uint16_t bdf, const char *what);
 /*

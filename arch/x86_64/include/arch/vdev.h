@@ -46,6 +46,8 @@ typedef uint32_t (*vdev_mmio_read_fn)(struct vcpu *v, gpa_t gpa, void *opaque);
 typedef uint64_t (*vdev_mmio_load_fn)(struct vcpu *v, gpa_t gpa, unsigned int size, void *opaque);
 /* Called at every exit of the domain's vCPUs (dom0's console takes its keyboard input so). */
 typedef void (*vdev_poll_fn)(struct vcpu *v, void *opaque);
+/* A fault on an unmapped page no range owns: true when the handler mapped it (the access is retried). */
+typedef bool (*vdev_unmapped_fn)(struct vcpu *v, gpa_t gpa, void *opaque);
 
 #define VDEV_MAX_IO 8
 #define VDEV_MAX_MMIO 48 /* dom0: its I/O APICs, ECAM windows and the MSI-X tables it enables */
@@ -72,6 +74,8 @@ struct vdev_table {
 		vdev_poll_fn fn;
 		void *opaque;
 	} poll[VDEV_MAX_POLL];
+	vdev_unmapped_fn unmapped_fn; /* one per domain (dom0's device memory) */
+	void *unmapped_opaque;
 	unsigned int nr_io, nr_mmio, nr_poll;
 	spinlock_t mmio_lock; /* adding and removing MMIO ranges */
 };
@@ -117,6 +121,8 @@ int vdev_mmio_register_device(struct domain *d, gpa_t base, uint64_t size, const
  */
 int vdev_mmio_unregister(struct domain *d, gpa_t base, uint64_t size);
 int vdev_poll_register(struct domain *d, vdev_poll_fn fn, void *opaque);
+/* fn sees the faults on unmapped pages no range owns (before the domain runs). 0 or -EBUSY. */
+int vdev_unmapped_register(struct domain *d, vdev_unmapped_fn fn, void *opaque);
 
 /* ---- for the vendor engine's exit handlers ---- */
 
@@ -135,6 +141,8 @@ bool vdev_mmio_write(struct vcpu *v, gpa_t gpa, bool during_event_delivery);
  * domain crashed, as for vdev_mmio_write()). False when none owns gpa.
  */
 bool vdev_mmio_emulate(struct vcpu *v, gpa_t gpa, bool write, bool during_event_delivery);
+/* A fault on a page not mapped at gpa that no range owns: true if the domain's handler mapped it. */
+bool vdev_unmapped(struct vcpu *v, gpa_t gpa);
 void vdev_poll(struct vcpu *v);
 
 /*
