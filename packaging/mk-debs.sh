@@ -7,11 +7,12 @@
 #   xen-lite-dkms        dom0's control device as DKMS source, rebuilt for every kernel
 # Built with dpkg-deb from trees packaging/install.sh fills; written to $BUILD/pkg/.
 # Environment: BUILD, VERSION (the hypervisor's), DEB_REVISION (default 1), XL_MODULES
-# (the behaviour modules built, passed on to packaging/install.sh).
+# (the behaviour modules built, passed on to packaging/install.sh), PKG_OUT (another
+# directory for the packages: the Debian image test's "previous release" to upgrade from).
 set -eu
 : "${BUILD:?}" "${VERSION:?}"
 REV=${DEB_REVISION:-1}
-OUT=$BUILD/pkg
+OUT=${PKG_OUT:-$BUILD/pkg}
 MAINTAINER="xen-lite developers <xen-lite@example.org>"
 
 # the glibc version xl-lite needs: the newest GLIBC_x.y symbol version it references

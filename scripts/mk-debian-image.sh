@@ -8,11 +8,14 @@
 #       disabled). Cached: rebuilt only when the package list or this base part of the
 #       script changes ($BUILD/debian-image/base.stamp holds their hash).
 #   mk-debian-image.sh disk DISK PKGDIR [OVERLAY]
-#       DISK: a raw disk (MBR, one ext4 partition) holding a copy of the base with the
-#       packages of `make deb` (PKGDIR/*.deb) installed by apt-get in a chroot - DKMS must
-#       have built the xenlite module for the image's kernel - then OVERLAY's files
-#       copied in, GRUB installed on the disk (grub-install) and its menu written by
-#       update-grub, from the hypervisor package's /etc/grub.d/20_xen_lite.
+#       DISK: a raw disk (MBR: an ext4 root partition and a 64 MiB EFI system partition,
+#       for /boot/efi) holding a copy of the base with the packages of `make deb`
+#       (PKGDIR/*.deb) installed by apt-get in a chroot - DKMS must have built the xenlite
+#       module for the image's kernel - then OVERLAY's files copied in, GRUB installed
+#       for both firmwares (grub-install --target=i386-pc in the MBR and its gap; for
+#       x86_64-efi the same by hand: the removable-media loader \EFI\BOOT\BOOTX64.EFI,
+#       no NVRAM entry) and its one menu written by update-grub, from the hypervisor
+#       package's /etc/grub.d/20_xen_lite.
 #
 # Settings of the disk's boot (environment):
 #   IMAGE_XEN_CMDLINE    GRUB_CMDLINE_XEN_LITE   (default: console=com1,115200 dom0_mem=1024M)
@@ -27,6 +30,7 @@ set -eu
 BUILD=${BUILD:-build}
 OUT=$BUILD/debian-image
 SUITE=bookworm
+ESP_MB=64
 
 say() { echo "mk-debian-image: $*"; }
 die() {
@@ -85,7 +89,7 @@ in_root() { # ROOT CMD...: CMD in a chroot, non-interactive, with a sane PATH
 
 # ---- base begin (its text is part of the cache key) ----
 BASE_PACKAGES="systemd-sysv udev kmod linux-image-amd64 linux-headers-amd64 initramfs-tools
-grub-pc dkms e2fsprogs procps iproute2 slurmd slurmctld munge"
+grub-pc grub-efi-amd64-bin dosfstools dkms e2fsprogs procps iproute2 slurmd slurmctld munge"
 # installed but not started: a later test configures and starts them
 BASE_DISABLED_UNITS="slurmd.service slurmctld.service munge.service"
 
@@ -200,15 +204,22 @@ cmd_disk() {
 	[ "$size" -ge 3072 ] || size=3072
 	rm -f "$disk"
 	run truncate -s "${size}M" "$disk"
-	# one bootable Linux partition from 1 MiB (GRUB's core image goes in the gap before it)
-	printf 'label: dos\nstart=2048, type=83, bootable\n' | sfdisk -q "$disk" ||
+	# the root partition from 1 MiB (GRUB's core image for BIOS goes in the gap before
+	# it), the EFI system partition in the last ESP_MB (the firmware finds it by type ef)
+	root_sectors=$(((size - 1 - ESP_MB) * 2048))
+	esp_start=$((2048 + root_sectors))
+	printf 'label: dos\nstart=2048, size=%d, type=83, bootable\nstart=%d, size=%d, type=ef\n' \
+		"$root_sectors" "$esp_start" $((ESP_MB * 2048)) | sfdisk -q "$disk" ||
 		die "failed: sfdisk $disk"
-	# the whole disk (for grub-install) and the partition, as two loop devices
+	# the whole disk (for grub-install) and each partition, as loop devices
 	whole=$(losetup --find --show "$disk") || die "failed: losetup --find --show $disk"
 	LOOPS="$whole $LOOPS"
-	part=$(losetup --find --show --offset $((2048 * 512)) "$disk") ||
+	part=$(losetup --find --show --offset $((2048 * 512)) --sizelimit $((root_sectors * 512)) "$disk") ||
 		die "failed: losetup --offset 1MiB $disk"
 	LOOPS="$part $LOOPS"
+	esp=$(losetup --find --show --offset $((esp_start * 512)) --sizelimit $((ESP_MB * 1024 * 1024)) "$disk") ||
+		die "failed: losetup --offset $((esp_start * 512)) $disk"
+	LOOPS="$esp $LOOPS"
 	run mkfs.ext4 -q -L xen-lite-root "$part"
 	uuid=$(blkid -s UUID -o value "$part")
 	root=$OUT/mnt
@@ -217,8 +228,16 @@ cmd_disk() {
 	run mount "$part" "$root"
 	mounted "$root"
 	run cp -a "$OUT/base/." "$root/"
-	echo "UUID=$uuid / ext4 errors=remount-ro 0 1" >"$root/etc/fstab"
 	chroot_mounts "$root"
+	# (the EFI system partition is filled with mtools, below: this machine's kernel may
+	# have no vfat to mount it)
+	run in_root "$root" mkfs.vfat -n EFI "$esp"
+	esp_uuid=$(blkid -s UUID -o value "$esp")
+	mkdir -p "$root/boot/efi"
+	{
+		echo "UUID=$uuid / ext4 errors=remount-ro 0 1"
+		echo "UUID=$esp_uuid /boot/efi vfat umask=0077,nofail 0 1"
+	} >"$root/etc/fstab"
 
 	# the packages of make deb, as a site installs them
 	mkdir -p "$root/tmp/xen-lite-debs"
@@ -263,6 +282,25 @@ cmd_disk() {
 		cat "$OUT/grub-install.log" >&2
 		die "failed: grub-install --target=i386-pc $whole (in the image)"
 	}
+	# For UEFI, what `grub-install --target=x86_64-efi --removable` would do, by hand:
+	# grub-install insists on the EFI directory being mounted FAT, which this machine
+	# cannot mount. GRUB's modules go to /boot/grub/x86_64-efi, and its core image - the
+	# same modules built in, finding /boot by the root file system's UUID - becomes
+	# the removable-media loader \EFI\BOOT\BOOTX64.EFI that every UEFI firmware tries
+	# (a node's NVRAM is not this machine's), copied into the partition with mtools.
+	run mkdir -p "$root/boot/grub/x86_64-efi" "$root/tmp/esp/EFI/BOOT"
+	run cp "$root"/usr/lib/grub/x86_64-efi/*.mod "$root"/usr/lib/grub/x86_64-efi/*.lst "$root/boot/grub/x86_64-efi/"
+	# shellcheck disable=SC2016 # $root is GRUB's
+	printf 'search.fs_uuid %s root\nset prefix=($root)/boot/grub\n' "$uuid" >"$root/tmp/esp/load.cfg"
+	run in_root "$root" grub-mkimage -O x86_64-efi -o /tmp/esp/EFI/BOOT/BOOTX64.EFI -c /tmp/esp/load.cfg \
+		-p /boot/grub part_msdos ext2 search_fs_uuid
+	# (mtools says it cannot get a loop device's geometry: harmless, kept out of the output)
+	mcopy -s -i "$esp" "$root/tmp/esp/EFI" ::/ 2>"$OUT/mcopy.log" || {
+		cat "$OUT/mcopy.log" >&2
+		die "failed: mcopy -s -i $esp EFI ::/"
+	}
+	mdir -i "$esp" ::/EFI/BOOT/BOOTX64.EFI >/dev/null 2>&1 || die "no \\EFI\\BOOT\\BOOTX64.EFI on the EFI system partition"
+	rm -rf "$root/tmp/esp"
 	in_root "$root" update-grub >"$OUT/update-grub.log" 2>&1 || {
 		cat "$OUT/update-grub.log" >&2
 		die "failed: update-grub (in the image)"

@@ -250,6 +250,19 @@ qemu_jobs() {
 	echo "$n"
 }
 
+# The test files in the order their lanes start them: a file's size stands for how long it
+# runs, but for LONG_QEMU_FILES, a few tests that each take minutes (the Debian node's
+# two boots, its upgrade and purge), which start first so that they do not end the run.
+LONG_QEMU_FILES="tests/qemu/t-debian.sh"
+qemu_files_longest_first() {
+	local f
+	echo "$LONG_QEMU_FILES"
+	# shellcheck disable=SC2045 # our own file names, no spaces
+	for f in $(ls -S tests/qemu/t-*.sh); do
+		case " $LONG_QEMU_FILES " in *" $f "*) ;; *) echo "$f" ;; esac
+	done
+}
+
 run_qemu_tests() {
 	local file base t preset=${TIME_SCALE:-} any_qemu=0 jobs running=0 files=() outdir pid
 	local -A out_of=()
@@ -276,10 +289,9 @@ run_qemu_tests() {
 			echo "calibration: $jobs test files at once (QEMU_JOBS): time bounds x $TIME_SCALE"
 		fi
 	fi
-	# the files with a selected test, largest first; each file's setup (make) runs here, one
-	# at a time, before any lane starts
-	# shellcheck disable=SC2045 # our own file names, no spaces
-	for file in $(ls -S tests/qemu/t-*.sh); do
+	# the files with a selected test, the longest first; each file's setup (make) runs here,
+	# one at a time, before any lane starts
+	for file in $(qemu_files_longest_first); do
 		base=$(basename "$file" .sh)
 		base=${base#t-}
 		local any=0

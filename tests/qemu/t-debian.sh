@@ -7,9 +7,13 @@
 # xen-lite -> Debian's kernel with its own initramfs -> systemd as dom0. A unit in the
 # image (tests/debian/xen-lite-image-test) checks the node from the inside and powers
 # it off; each step here has a bound of its own, and a step that overruns is named.
+# The disk gets the packages as a previous release (revision 0 of this version): the
+# first boot (SeaBIOS) ends by upgrading them to this build's under systemd; a second
+# boot of the same disk, by UEFI (OVMF), checks the upgraded node and purges them.
 
 DEBIAN_IMAGE_DIR=$BUILD/debian-image
 DEBIAN_DISK=$DEBIAN_IMAGE_DIR/disk.raw
+DEBIAN_PREV_PKG=$DEBIAN_IMAGE_DIR/pkg-prev
 
 # debian_overlay DIR: the test's files, copied into the image after the packages
 debian_overlay() {
@@ -29,7 +33,9 @@ debian_overlay() {
 		install -D -m 0644 tests/debian/xen-lite-test-net.service \
 			"$1/etc/systemd/system/xen-lite-test-net.service" &&
 		install -D -m 0644 tests/debian/xen-lite-spank.conf "$1/etc/slurm/plugstack.conf.d/xen-lite.conf" &&
-		install -D -m 0644 tests/debian/slurm-test.cfg "$1/etc/xen-lite/slurm/test.cfg"
+		install -D -m 0644 tests/debian/slurm-test.cfg "$1/etc/xen-lite/slurm/test.cfg" &&
+		mkdir -p "$1/var/lib/xen-lite-image-test/upgrade" &&
+		cp "$BUILD"/pkg/*.deb "$1/var/lib/xen-lite-image-test/upgrade/"
 }
 
 # the base (cached) and a fresh disk for this run; here, not in a lane, so that no two
@@ -50,13 +56,34 @@ setup_debian() {
 		BUILD=$BUILD sh scripts/mk-debian-image.sh base || return 1
 	fi
 	t1=$(date +%s)
+	# the "previous release" the disk starts with: this build as revision 0
+	env DEB_REVISION=0 PKG_OUT="$DEBIAN_PREV_PKG" make -s BUILD="$BUILD" deb >/dev/null || return 1
 	debian_overlay "$DEBIAN_IMAGE_DIR/overlay" || return 1
 	env BUILD="$BUILD" IMAGE_UNITS="xen-lite-image-test.service xen-lite-test-net.service munge.service slurmctld.service slurmd.service" \
 		IMAGE_XEN_CMDLINE="console=com1,115200 dom0_mem=1024M" \
 		IMAGE_DOM0_CMDLINE="console=ttyS0,115200 xen_lite_image_test=1 xl_scale=$TIME_SCALE" \
-		sh scripts/mk-debian-image.sh disk "$DEBIAN_DISK" "$BUILD/pkg" "$DEBIAN_IMAGE_DIR/overlay" || return 1
+		sh scripts/mk-debian-image.sh disk "$DEBIAN_DISK" "$DEBIAN_PREV_PKG" "$DEBIAN_IMAGE_DIR/overlay" || return 1
 	t2=$(date +%s)
 	echo "debian image: base $((t1 - t0)) s (cached unless its package list changed), disk $((t2 - t1)) s"
+}
+
+# the node's boot, from GRUB's echo of 20_xen_lite's entry to the image's first checks
+await_node_up() {
+	await_log grub 60 "Loading xen-lite " &&
+		await_log hypervisor 60 "boot complete:" &&
+		await_log dom0-kernel 60 "dom0: entering the kernel" &&
+		await_log root-fs 180 "systemd[1]: systemd " &&
+		await_log multi-user 300 "xen-lite-image: step systemd" &&
+		await_log units 180 "xen-lite-image: ok systemd:" &&
+		await_log dkms-module 60 "xen-lite-image: ok module:" &&
+		await_log xl-lite 60 "xen-lite-image: ok tools:"
+}
+
+# the image's last word, then dom0's power off and QEMU's end by itself
+await_node_off() {
+	await_log checks 10 "xen-lite-image: all checks passed" &&
+		await_log poweroff 120 "reboot: Power down" &&
+		await_end machine-off 30
 }
 
 test_debian_dom0_image() {
@@ -67,22 +94,14 @@ test_debian_dom0_image() {
 	ver=$(sed -n 's/^#define XEN_LITE_VERSION "\(.*\)"/\1/p' include/xen-lite/version.h)
 	qemu_start debian -machine q35 -smp 3 -m 2G -drive "file=$DEBIAN_DISK,format=raw,if=virtio"
 	# the menu update-grub wrote from 20_xen_lite (its echo lines), then the stack
-	await_log grub 60 "Loading xen-lite " &&
-		await_log hypervisor 60 "boot complete:" &&
-		await_log dom0-kernel 60 "dom0: entering the kernel" &&
-		await_log root-fs 180 "systemd[1]: systemd " &&
-		await_log multi-user 300 "xen-lite-image: step systemd" &&
-		await_log units 180 "xen-lite-image: ok systemd:" &&
-		await_log dkms-module 60 "xen-lite-image: ok module:" &&
-		await_log xl-lite 60 "xen-lite-image: ok tools:" &&
+	await_node_up &&
 		await_log guest 90 "xen-lite-image: ok guest:" &&
 		await_log supervisor 90 "xen-lite-image: ok supervisor:" &&
 		await_log slurm-node 120 "xen-lite-image: step slurm-job" &&
 		await_log slurm-job 400 "xen-lite-image: ok slurm-job:" &&
 		await_log slurm-drain 180 "xen-lite-image: ok slurm-drain:" &&
-		await_log checks 10 "xen-lite-image: all checks passed" &&
-		await_log poweroff 120 "reboot: Power down" &&
-		await_end machine-off 30
+		await_log upgrade 600 "xen-lite-image: ok upgrade:" &&
+		await_node_off
 	qemu_finish
 	echo "    boot to power off: $(($(date +%s) - t0)) s"
 	expect_rc 0
@@ -110,6 +129,46 @@ test_debian_dom0_image() {
 		"xen-lite-image: slurm-drain: drained: xen-lite: job 2: no profile /etc/xen-lite/slurm/missing.cfg"
 	# (destroy logs the domain's exits; the image checked that it left the list)
 	expect_log_regex "domain d[0-9]+ \(slurm-[0-9]+\) exits: "
+	# the upgrade: this build over the disk's revision 0, guests and supervisor untouched
+	expect_log_regex "xen-lite-image: ok upgrade: $ver-0 -> $ver-1 by dpkg -i "
 	expect_no_log "xen-lite-image: FAIL" "PANIC" "Kernel panic" "dom0 crashed" "did not end in time"
+	# (the second boot starts from the first one's upgrade)
+	if [ "$TEST_FAILED" -eq 0 ]; then
+		debian_second_boot_uefi "$ver"
+	else
+		echo "    second boot (UEFI, purge) not run: the first boot failed"
+	fi
 	test_result
+}
+
+# The same disk, upgraded by the first boot, started by UEFI firmware (OVMF: GRUB's
+# \EFI\BOOT\BOOTX64.EFI from the disk's EFI system partition, the menu update-grub
+# rewrote): the upgraded node comes up, then purges the packages and powers off.
+debian_second_boot_uefi() {
+	local ver=$1 t0 asked purged
+	t0=$(date +%s)
+	# shellcheck disable=SC2046 # the firmware's arguments
+	qemu_start debian-uefi -machine q35 -smp 3 -m 2G $(ovmf_args debian-uefi) \
+		-drive "file=$DEBIAN_DISK,format=raw,if=virtio"
+	await_log firmware 120 "BdsDxe: starting " &&
+		await_node_up &&
+		await_log supervisor 90 "xen-lite-image: ok supervisor:" &&
+		await_log purge 300 "xen-lite-image: ok purge:" &&
+		await_node_off
+	qemu_finish
+	echo "    second boot (UEFI) to power off: $(($(date +%s) - t0)) s"
+	expect_rc 0
+	# OVMF started the disk's loader; GRUB's entry for the upgraded packages
+	expect_log_regex "BdsDxe: starting Boot[0-9A-F]+ .* from PciRoot"
+	expect_log "Loading xen-lite $ver ..." "via multiboot2"
+	expect_log_regex "xen-lite-image: ok module: xenlite loaded at boot from /lib/modules/[^/]+/updates/dkms/xenlite\.ko"
+	expect_log_regex "xen-lite-image: list: auto-test +[0-9]+ .*running"
+	# removing xen-lite-utils stopped the supervisor, which shut the auto guest down
+	expect_log "(auto-test): shutdown requested by dom0" "xen-lite-image: ok purge: "
+	asked=$(grep -n "(auto-test): shutdown requested by dom0" "$LOG" | head -1 | cut -d: -f1)
+	purged=$(grep -n "xen-lite-image: ok purge: " "$LOG" | head -1 | cut -d: -f1)
+	if [ -z "$asked" ] || [ -z "$purged" ] || [ "$asked" -gt "$purged" ]; then
+		test_fail "the auto guest was not shut down by the purge (lines ${asked:-none}, ${purged:-none})"
+	fi
+	expect_no_log "xen-lite-image: FAIL" "PANIC" "Kernel panic" "dom0 crashed" "did not end in time"
 }
