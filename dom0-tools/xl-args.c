@@ -13,6 +13,7 @@
 #include "xl-args.h"
 #include "../pv-drivers/xenlite/xenlite-ioctl.h"
 #include "xl-lite-fmt.h"
+#include "xl-run-command.h"
 
 #define CMD(c) (1ull << (c))
 #define JSON_CMDS                                                                           \
@@ -107,15 +108,16 @@ static const struct command {
 	  "terminal, the input is sent and the command returns once the guest has been\n"
 	  "quiet for a second after it. Output written while nobody is attached is kept\n"
 	  "(the last 16 KiB; bytes lost before that are reported).", 1, 1, true },
-	{ "run", XL_CMD_RUN, "xl-lite run DOMAIN -- COMMAND [ARG...]",
+	{ "run", XL_CMD_RUN, "xl-lite run [-U UID[:GID]] [-C DIR] [-e NAME=VALUE]... DOMAIN -- COMMAND [ARG...]",
 	  "run a command inside a Linux guest that runs the agent",
 	  "Run COMMAND with its ARGs (each passed as it is, quoted for the guest's shell;\n"
-	  "at most 2048 bytes in all) inside DOMAIN, a Linux guest whose initramfs runs\n"
-	  "xl-agent (guest_agent=1 on its command line), through its console. Prints\n"
-	  "the command's output (standard output and error together, line by line) and\n"
-	  "exits with its exit status; 255 when it could not run or the guest ended\n"
-	  "first. Nothing is read from standard input. One run at a time per guest:\n"
-	  "others wait. '--' ends xl-lite's options, so the command's are its own.",
+	  "at most 2048 bytes in all, with what the options ask) inside DOMAIN, a Linux\n"
+	  "guest whose initramfs runs xl-agent (guest_agent=1 on its command line),\n"
+	  "through its console. Prints the command's output (standard output and error\n"
+	  "together, line by line) and exits with its exit status; 255 when it could not\n"
+	  "run or the guest ended first. Nothing is read from standard input. While\n"
+	  "xl-lited logs the guest, runs of one guest overlap; without it, one at a time.\n"
+	  "'--' ends xl-lite's options, so the command's are its own.",
 	  2, XL_MAX_ARGS, true },
 	{ "domid", XL_CMD_DOMID, "xl-lite domid DOMAIN", "a domain's id, from its name",
 	  "Print DOMAIN's id (for scripts, as xl's domid). Fails, printing nothing on\n"
@@ -273,7 +275,8 @@ static const struct command {
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 enum option_id { OPT_JSON, OPT_LONG, OPT_DRY_RUN, OPT_PAUSED, OPT_CONSOLE, OPT_WAIT, OPT_ALL,
-		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_UNSAFE, OPT_READ_ONLY, OPT_NUL, OPT_HELP, OPT_COUNT };
+		 OPT_FORCE, OPT_RESET, OPT_FOLLOW, OPT_UNSAFE, OPT_READ_ONLY, OPT_NUL, OPT_USER, OPT_CWD, OPT_ENV,
+		 OPT_HELP, OPT_COUNT };
 
 /* getopt_long's value for a long option: past every letter, so two options may share a letter */
 #define LONG_CODE 256
@@ -285,6 +288,7 @@ static const struct option_rule {
 	char letter;
 	uint64_t commands; /* CMD() of the commands that take it */
 	const char *help;
+	const char *value; /* an option that takes a value: its name in the help; NULL for a flag */
 } options[OPT_COUNT] = {
 	[OPT_JSON] = { "json", 'j', JSON_CMDS, "print one JSON object on one line instead of text" },
 	[OPT_LONG] = { "long", 'l', CMD(XL_CMD_LIST),
@@ -315,6 +319,14 @@ static const struct option_rule {
 	[OPT_READ_ONLY] = { "read-only", 'r', CMD(XL_CMD_SHM_ATTACH),
 			    "the domain may read the segment, not write it" },
 	[OPT_NUL] = { "nul", 'z', CMD(XL_CMD_SHM_WRITE), "write a NUL after the string" },
+	[OPT_USER] = { "user", 'U', CMD(XL_CMD_RUN),
+		       "run the command as this uid and gid (decimal; GID defaults\n"
+		       "to UID; supplementary groups: GID alone)", "UID[:GID]" },
+	[OPT_CWD] = { "cwd", 'C', CMD(XL_CMD_RUN),
+		      "run the command in DIR, an absolute path in the guest (one\n"
+		      "the guest does not have: a warning, and / instead)", "DIR" },
+	[OPT_ENV] = { "env", 'e', CMD(XL_CMD_RUN),
+		      "set this variable for the command (repeatable, at most 64)", "NAME=VALUE" },
 	[OPT_HELP] = { "help", 'h', ~0ull, "this help (of the command given)" },
 };
 
@@ -361,9 +373,13 @@ static void getopt_tables(char *shortopts, struct option *longopts)
 	*s++ = '-';
 	*s++ = ':';
 	for (int i = 0; i < OPT_COUNT; i++) {
-		if (!memchr(shortopts, options[i].letter, (size_t)(s - shortopts)))
+		if (!memchr(shortopts, options[i].letter, (size_t)(s - shortopts))) {
 			*s++ = options[i].letter;
-		longopts[i] = (struct option){ options[i].name, no_argument, NULL, LONG_CODE + i };
+			if (options[i].value)
+				*s++ = ':';
+		}
+		longopts[i] = (struct option){ options[i].name, options[i].value ? required_argument : no_argument,
+					       NULL, LONG_CODE + i };
 	}
 	*s = '\0';
 	longopts[OPT_COUNT] = (struct option){ NULL, 0, NULL, 0 };
@@ -609,6 +625,21 @@ static bool is_shm_command(enum xl_cmd cmd)
 	return cmd >= XL_CMD_SHM_CREATE && cmd <= XL_CMD_EVENT_CLOSE;
 }
 
+/* run's values: ids in range, an absolute directory, variables with names */
+static int check_run(struct xl_args *a, FILE *err)
+{
+	const char *why;
+
+	if (a->run_user && (why = xl_run_parse_user(a->run_user, &a->run_uid, &a->run_gid)))
+		return usage_error(err, "run: --user '%.40s' %s", a->run_user, why);
+	if (a->run_cwd && (why = xl_run_check_cwd(a->run_cwd)))
+		return usage_error(err, "run: --cwd '%.40s' %s", a->run_cwd, why);
+	for (unsigned int i = 0; i < a->run_nenv; i++)
+		if ((why = xl_run_check_env(a->run_env[i])))
+			return usage_error(err, "run: --env '%.40s' %s", a->run_env[i], why);
+	return XL_EXIT_OK;
+}
+
 static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE *err)
 {
 	const struct command *c = command_of(a->cmd);
@@ -634,6 +665,21 @@ static int check_arguments(struct xl_args *a, const struct parse_state *st, FILE
 	bad_id = xl_args_name_domain(a) ? xl_bad_domid_reason(xl_parse_domid(a->args[0], &id)) : NULL;
 	if (bad_id)
 		return usage_error(err, "%s: %s", a->args[0], bad_id);
+	return a->cmd == XL_CMD_RUN ? check_run(a, err) : XL_EXIT_OK;
+}
+
+/* run's --user, --cwd, --env: kept as given, checked with the command's arguments */
+static int take_value(int opt, const char *value, struct xl_args *a, struct parse_state *st, FILE *err)
+{
+	if (opt == OPT_ENV) {
+		if (a->run_nenv == XL_RUN_MAX_ENV)
+			return usage_error(err, "run: at most %d %s", XL_RUN_MAX_ENV, st->given[opt]);
+		a->run_env[a->run_nenv++] = value;
+		return XL_EXIT_OK;
+	}
+	if ((opt == OPT_USER && a->run_user) || (opt == OPT_CWD && a->run_cwd))
+		return usage_error(err, "run: %s given twice", st->given[opt]);
+	*(opt == OPT_USER ? &a->run_user : &a->run_cwd) = value;
 	return XL_EXIT_OK;
 }
 
@@ -660,7 +706,7 @@ static void set_flag(struct xl_args *a, int opt, struct parse_state *st)
 
 int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
 {
-	char shortopts[2 + OPT_COUNT + 1];
+	char shortopts[2 + 2 * OPT_COUNT + 1];
 	struct option longopts[OPT_COUNT + 1];
 	struct parse_state st;
 	int c, rc, longindex;
@@ -676,7 +722,9 @@ int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
 		c = getopt_long(argc, argv, shortopts, longopts, &longindex);
 		if (c == -1)
 			break;
-		if (c == '?' || c == ':')
+		if (c == ':')
+			return usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+		if (c == '?')
 			return bad_option(argv, optind, err);
 		if (c == 1) {
 			rc = take_word(optarg, a, &st, err);
@@ -685,6 +733,11 @@ int xl_parse_args(int argc, char *argv[], struct xl_args *a, FILE *err)
 			continue;
 		}
 		record_option(option_of_letter(c), longindex, &st);
+		if (options[option_of_letter(c)].value) {
+			rc = take_value(option_of_letter(c), optarg, a, &st, err);
+			if (rc != XL_EXIT_OK)
+				return rc;
+		}
 	}
 	/* after "--": arguments, whatever they look like */
 	for (; optind < argc; optind++) {
@@ -729,8 +782,13 @@ static void print_options(FILE *f, uint64_t command_bit)
 
 		if (!(options[i].commands & command_bit))
 			continue;
-		snprintf(head, sizeof(head), "-%c, --%s", options[i].letter, options[i].name);
-		/* continuation lines of the help line up under its first */
+		snprintf(head, sizeof(head), "-%c, --%s%s%s", options[i].letter, options[i].name,
+			 options[i].value ? " " : "", options[i].value ? options[i].value : "");
+		/* a long head has a line of its own; continuation lines line up under the first */
+		if (strlen(head) > 16) {
+			fprintf(f, "  %s\n", head);
+			head[0] = '\0';
+		}
 		for (bool first = true; *line; first = false) {
 			size_t len = strcspn(line, "\n");
 

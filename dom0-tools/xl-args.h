@@ -92,6 +92,12 @@ struct xl_args {
 	uint32_t port;
 	uint32_t timeout_ms; /* event-wait's, XL_EVENT_WAIT_DEFAULT_MS when not given */
 #define XL_EVENT_WAIT_DEFAULT_MS 10000
+	/* run --user UID[:GID] (checked into run_uid, run_gid), --cwd DIR, --env NAME=VALUE ... */
+	const char *run_user, *run_cwd;
+	uint32_t run_uid, run_gid;
+#define XL_RUN_MAX_ENV 64
+	const char *run_env[XL_RUN_MAX_ENV];
+	unsigned int run_nenv;
 	const char *args[XL_MAX_ARGS]; /* the command's own arguments, in order */
 	unsigned int nargs;
 	uint32_t domid; /* a command taking a domain: the one args[0] names, once found */

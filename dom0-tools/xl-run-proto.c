@@ -5,37 +5,6 @@
 
 #include "xl-run-proto.h"
 
-size_t xl_run_quote(char *out, size_t size, const char *const *words, unsigned int n)
-{
-	/* room for the text and its NUL */
-	size_t len = 0, limit = size < XL_RUN_MAX_COMMAND + 1 ? size : XL_RUN_MAX_COMMAND + 1;
-
-	if (!n)
-		return 0;
-	for (unsigned int w = 0; w < n; w++) {
-		if (len + 2 + (w > 0) >= limit)
-			return 0;
-		if (w)
-			out[len++] = ' ';
-		out[len++] = '\'';
-		for (const char *c = words[w]; *c; c++) {
-			/* a quote ends the quoted text, is itself escaped, and quoting starts again */
-			const char *piece = *c == '\'' ? "'\\''" : c;
-			size_t add = *c == '\'' ? 4 : 1;
-
-			if (len + add + 1 >= limit)
-				return 0;
-			memcpy(out + len, piece, add);
-			len += add;
-		}
-		if (len + 1 >= limit)
-			return 0;
-		out[len++] = '\'';
-	}
-	out[len] = '\0';
-	return len;
-}
-
 static const char base64_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /* src's n bytes in base64 (with '=' padding) at out, which has room; the length written */

@@ -22,13 +22,6 @@
 #define XL_RUN_MAX_COMMAND 2048
 #define XL_RUN_MAX_REQUEST (sizeof(XL_RUN_TAG) + XL_RUN_TOKEN_LEN + 2 + (XL_RUN_MAX_COMMAND + 2) / 3 * 4 + 2)
 
-/*
- * The words quoted for a POSIX shell ('...' each, a ' as '\''), separated by
- * spaces, into out (NUL-terminated). Its length, or 0 when it needs more than
- * XL_RUN_MAX_COMMAND bytes or size, or there are no words.
- */
-size_t xl_run_quote(char *out, size_t size, const char *const *words, unsigned int n);
-
 /* The request line for command (NUL-terminated) into out; its length, 0 if it does not fit. */
 size_t xl_run_request(char *out, size_t size, const char *token, const char *command);
 

@@ -4,7 +4,10 @@
  * console: the request goes in as typed input, the answers come back as
  * tagged lines (xl-run-proto.h). Its output is printed, its exit status is
  * xl-lite's. While xl-lited logs the guest (it is then the console ring's
- * one reader), the answers are read from its log. Documentation/tools.md, "run".
+ * one reader), the answers are read from its log, and runs of one guest
+ * overlap: each holds the guest's lock only while it types its request.
+ * Without the daemon this run reads the ring itself, so it holds the lock
+ * to its end: one run at a time. Documentation/tools.md, "run".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,7 @@
 
 #include "xl-cmds.h"
 #include "xl-console-log.h"
+#include "xl-run-command.h"
 #include "xl-run-proto.h"
 #include "xl-wait.h"
 
@@ -43,10 +47,11 @@ static int new_token(char token[XL_RUN_TOKEN_LEN + 1])
 }
 
 /*
- * One run at a time per guest: the agent answers in order and the console
- * ring has one reader. A lock file per domain id, held until xl-lite exits.
+ * A lock file per domain id: two requests typed at once would mix their
+ * bytes in the guest's input, and the console ring has one reader. The
+ * descriptor, or -1 (then the run goes on without it, as it says).
  */
-static void lock_guest(uint32_t domid)
+static int lock_guest(uint32_t domid)
 {
 	char path[64];
 	int fd;
@@ -54,8 +59,13 @@ static void lock_guest(uint32_t domid)
 	mkdir(RUN_LOCK_DIR, 0755);
 	snprintf(path, sizeof(path), RUN_LOCK_DIR "/run-%u.lock", domid);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0)
+	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
 		fprintf(stderr, "xl-lite: run: %s: %s (running without the lock)\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static uint64_t now_ms(void)
@@ -239,16 +249,21 @@ int xl_cmd_run(struct xl_handle *h, const struct xl_args *a)
 {
 	char command[XL_RUN_MAX_COMMAND + 1], request[XL_RUN_MAX_REQUEST], token[XL_RUN_TOKEN_LEN + 1];
 	struct run_output output = { .log.fd = -1 };
-	size_t len;
-	int rc;
+	const struct xl_run_spec spec = {
+		.words = a->args + 1, .nwords = a->nargs - 1,
+		.as_user = a->run_user != NULL, .uid = a->run_uid, .gid = a->run_gid,
+		.cwd = a->run_cwd, .env = a->run_env, .nenv = a->run_nenv,
+	};
+	size_t len, need;
+	int rc, lock;
 
 	if (a->domid == 0) {
 		fprintf(stderr, "xl-lite: run: '%s' is dom0, not a guest\n", a->args[0]);
 		return XL_EXIT_USAGE;
 	}
-	if (!xl_run_quote(command, sizeof(command), a->args + 1, a->nargs - 1)) {
-		fprintf(stderr, "xl-lite: run: the command is longer than %d bytes once quoted\n",
-			XL_RUN_MAX_COMMAND);
+	if (!xl_run_command(command, sizeof(command), &spec, &need)) {
+		fprintf(stderr, "xl-lite: run: the command, quoted with its --user, --cwd and --env, "
+			"needs %zu bytes: more than the %d a request holds\n", need, XL_RUN_MAX_COMMAND);
 		return XL_EXIT_USAGE;
 	}
 	if (new_token(token) < 0) {
@@ -256,11 +271,18 @@ int xl_cmd_run(struct xl_handle *h, const struct xl_args *a)
 		return XL_RUN_FAILED;
 	}
 	len = xl_run_request(request, sizeof(request), token, command);
-	lock_guest(a->domid);
+	lock = lock_guest(a->domid);
 	rc = skip_earlier_output(h, a->domid, &output);
 	if (rc == XL_EXIT_OK)
 		rc = send_request(h, a->domid, request, len);
+	/* its answers come from the daemon's log, which every run reads for itself */
+	if (output.from_log && lock >= 0) {
+		close(lock);
+		lock = -1;
+	}
 	rc = rc == XL_EXIT_OK ? collect(h, a->domid, token, &output) : XL_RUN_FAILED;
+	if (lock >= 0)
+		close(lock);
 	xl_console_log_close(&output.log);
 	return rc;
 }

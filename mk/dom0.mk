@@ -72,7 +72,7 @@ $(DOM0_OUT)/xenlite-hostile.ko: tests/kmod/xenlite-hostile/Kbuild tests/kmod/xen
 XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt.c dom0-tools/xl-list-fmt.c \
 	dom0-tools/libxl-lite.c dom0-tools/libxl-lite-shm.c dom0-tools/xl-shm-args.c dom0-tools/xl-shm-fmt.c dom0-tools/xl-shm.c dom0-tools/xl-cfg.c dom0-tools/xl-cfg-syntax.c dom0-tools/xl-cfg-disk.c dom0-tools/xl-cfg-vif.c dom0-tools/xl-create.c dom0-tools/xl-create-check.c \
 	dom0-tools/xl-backend.c dom0-tools/xl-disk.c dom0-tools/xl-vif.c \
-	dom0-tools/xl-console.c dom0-tools/xl-console-log.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-run.c dom0-tools/xl-run-proto.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
+	dom0-tools/xl-console.c dom0-tools/xl-console-log.c dom0-tools/xl-lited-rules.c dom0-tools/xl-lited-pid.c dom0-tools/xl-run.c dom0-tools/xl-run-proto.c dom0-tools/xl-run-command.c dom0-tools/xl-wait.c dom0-tools/xl-end.c \
 	dom0-tools/xl-pci.c dom0-tools/xl-module.c dom0-tools/xl-module-fmt.c dom0-tools/xl-profile.c \
 	dom0-tools/xl-prof-data.c dom0-tools/xl-prof-fmt.c \
 	dom0-tools/xl-cfg-cpuid.c dom0-tools/xl-cfg-msr.c dom0-tools/xl-cpuid-features.c dom0-tools/xl-cpu-policy.c \
@@ -82,7 +82,7 @@ XL_LITE_SRCS := dom0-tools/xl-lite.c dom0-tools/xl-args.c dom0-tools/xl-lite-fmt
 	dom0-tools/xl-fi-lines.c dom0-tools/xl-fi-classify.c dom0-tools/xl-fi-domains.c dom0-tools/xl-fi-health.c \
 	dom0-tools/xl-fi-fmt.c dom0-tools/xl-fi-node.c
 XL_LITE_HDRS := dom0-tools/xl-lited-rules.h dom0-tools/xl-lited-pid.h dom0-tools/xl-console-log.h dom0-tools/xl-lite-fmt.h dom0-tools/xl-args.h dom0-tools/xl-list-fmt.h dom0-tools/libxl-lite.h \
-	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cfg-disk.h dom0-tools/xl-cfg-vif.h dom0-tools/xl-backend.h dom0-tools/xl-cmds.h dom0-tools/xl-shm-args.h dom0-tools/xl-shm-fmt.h dom0-tools/xl-create-check.h dom0-tools/xl-run-proto.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
+	dom0-tools/xl-cfg.h dom0-tools/xl-cfg-syntax.h dom0-tools/xl-cfg-disk.h dom0-tools/xl-cfg-vif.h dom0-tools/xl-backend.h dom0-tools/xl-cmds.h dom0-tools/xl-shm-args.h dom0-tools/xl-shm-fmt.h dom0-tools/xl-create-check.h dom0-tools/xl-run-proto.h dom0-tools/xl-run-command.h dom0-tools/xl-wait.h dom0-tools/xl-end.h dom0-tools/xl-pci.h \
 	dom0-tools/xl-module-fmt.h dom0-tools/xl-prof-data.h dom0-tools/xl-prof-fmt.h \
 	dom0-tools/xl-cfg-cpuid.h dom0-tools/xl-cfg-msr.h dom0-tools/xl-cpuid-features.h dom0-tools/xl-cpu-policy-wire.h \
 	dom0-tools/xl-cpu-policy-fmt.h modules/cpu-policy/cpu_policy_abi.h modules/cpu-policy/policy_rules.h \
@@ -188,7 +188,12 @@ DOM0_GUEST_FILES := $(DOM0_OUT)/vmlinuz $(GUEST_LINUX_INITRD)
 DOM0_CONFIGS := $(wildcard dom0-tools/examples/*.cfg)
 
 # test programs carried in a Linux guest's initrd (tests/linux-guest/)
-GUEST_LINUX_TOOLS := $(DOM0_OUT)/xls-ping dom0-tools/guest-initrd/xl-agent
+GUEST_LINUX_TOOLS := $(DOM0_OUT)/xls-ping dom0-tools/guest-initrd/xl-agent $(DOM0_OUT)/xl-run-as
+
+# xl-lite run --user's end in the guest (dom0-tools/xl-run-command.h)
+$(DOM0_OUT)/xl-run-as: dom0-tools/guest-initrd/xl-run-as.c mk/dom0.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(XL_LITE_CFLAGS) -o $@ dom0-tools/guest-initrd/xl-run-as.c
 
 $(DOM0_OUT)/xls-ping: tests/linux-guest/xls-ping.c tests/shm-ring.h pv-drivers/xenlite-shm/xenlite-shm-ioctl.h \
 		hypercalls/xen-lite-abi.h mk/dom0.mk

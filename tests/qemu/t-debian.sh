@@ -125,6 +125,12 @@ test_debian_dom0_image() {
 	# Slurm: sbatch --hpc-guest=test; its srun step ran in the guest slurm-JOBID (hostname
 	# "guest", the profile's command line), which the epilog destroyed; the node idle again
 	expect_log_regex "xen-lite-image: slurm-job: ran on guest: console=ttyS0 guest_agent=1"
+	# the job of uid 1000: srun -n 2's tasks ran at once (each met the other's file) in the
+	# guest as uid and gid 1000, in the step's directory, with their SLURM_* variables
+	expect_log_regex "xen-lite-image: slurm-job: task 0 of 2, job 1 step 1 node 0: uid 1000 gid 1000 in /usr/bin, met task 1"
+	expect_log_regex "xen-lite-image: slurm-job: task 1 of 2, job 1 step 1 node 0: uid 1000 gid 1000 in /usr/bin, met task 0"
+	# the submit directory is dom0's alone: the first step said so and ran in the guest's /
+	expect_log "xen-lite-image: slurm-job: xl-run: no directory /srv/slurm-test in the guest: running in /"
 	expect_log "xen-lite-image: slurm-job: second step: 3" \
 		"xen-lite-image: slurm-drain: drained: xen-lite: job 2: no profile /etc/xen-lite/slurm/missing.cfg"
 	# (destroy logs the domain's exits; the image checked that it left the list)

@@ -976,6 +976,22 @@ test_dom0_linux_guest_run() {
 		"xen-lite-dom0: run-ends: xl-lite: run: domain 1 ended before the command did" \
 		"xen-lite-dom0: run-ends: exit 255" "domain d1 (agent): ACPI power off"
 	expect_log_regex "xen-lite-dom0: run-missing: .*no-such-command: not found"
+	# --user drops to the ids (pid 1 is not theirs), --cwd, --env; bad values refused
+	expect_log "xen-lite-dom0: run-user: ids 1000 1000 1000" "xen-lite-dom0: run-user: exit 1" \
+		"xen-lite-dom0: run-user-gid: 1001" "xen-lite-dom0: run-user-gid: exit 0" \
+		"xen-lite-dom0: run-cwd: /proc" "xen-lite-dom0: run-cwd: exit 0" \
+		"xen-lite-dom0: run-no-cwd: xl-run: no directory /no/such in the guest: running in /" \
+		"xen-lite-dom0: run-no-cwd: exit 0" "xen-lite-dom0: run-env: A=1 B=it's two" \
+		"xen-lite-dom0: run-bad-user: xl-lite: run: --user '1000:x' must be UID or UID:GID" \
+		"xen-lite-dom0: run-bad-user: exit 2" \
+		"xen-lite-dom0: run-bad-env: xl-lite: run: --env '1A=x' NAME must start with a letter" \
+		"xen-lite-dom0: run-bad-env: exit 2" "more than the 2048 a request holds" \
+		"xen-lite-dom0: run-too-long: exit 2"
+	expect_log_regex "xen-lite-dom0: run-user: cat: .*/proc/1/environ.*Permission denied"
+	expect_log_regex "xen-lite-dom0: run-no-cwd: /.?$"
+	# beside xl-lited two runs overlap: each saw the other's file within its 10 s
+	expect_log "xen-lite-dom0: run-meet: one met two" "xen-lite-dom0: run-meet: two met one" \
+		"xen-lite-dom0: run-meet-one: exit 0" "xen-lite-dom0: run-meet-two: exit 0"
 	# every line of run-first's came to it: without the lock the second run, reading the
 	# same console meanwhile, takes some of them (and drops them as not its own)
 	local i

@@ -766,6 +766,56 @@ static void test_parse_option_errors(void **state)
 	expect_usage("010: a domain id is decimal", "vcpu-list", "010", NULL);
 }
 
+/* run's options with values: taken in order, checked, refused on other commands */
+static void expect_run_usage(const char *text, const char *opt, const char *value)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "run", opt, value, "g", "--", "id", NULL),
+			 XL_EXIT_USAGE);
+	if (!strstr(err, text))
+		fail_msg("'%s' not in: %s", text, err);
+}
+
+static void test_parse_run_options(void **state)
+{
+	struct xl_args a;
+	char err[256];
+
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "run", "--user", "1000:100", "-C", "/srv", "-e",
+					   "A=1", "g", "--env=B=x y", "--", "sh", "-e", "--user", NULL),
+			 XL_EXIT_OK);
+	assert_int_equal(a.cmd, XL_CMD_RUN);
+	assert_string_equal(a.run_user, "1000:100");
+	assert_int_equal(a.run_uid, 1000);
+	assert_int_equal(a.run_gid, 100);
+	assert_string_equal(a.run_cwd, "/srv");
+	assert_int_equal(a.run_nenv, 2);
+	assert_string_equal(a.run_env[0], "A=1");
+	assert_string_equal(a.run_env[1], "B=x y");
+	/* the command's own options stay its own */
+	assert_int_equal(a.nargs, 4);
+	assert_string_equal(a.args[2], "-e");
+	assert_string_equal(a.args[3], "--user");
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "run", "-U", "7", "g", "--", "id", NULL), XL_EXIT_OK);
+	assert_int_equal(a.run_uid, 7);
+	assert_int_equal(a.run_gid, 7);
+	assert_null(a.run_cwd);
+	expect_run_usage("--user 'root' must be UID or UID:GID", "--user", "root");
+	expect_run_usage("--user '1:4294967295' must be UID or UID:GID", "-U", "1:4294967295");
+	expect_run_usage("--cwd 'srv' must be an absolute path", "--cwd", "srv");
+	expect_run_usage("--env 'A' must be NAME=VALUE", "-e", "A");
+	expect_run_usage("--env 'A-B=1' NAME must be letters, digits and '_'", "--env", "A-B=1");
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "run", "g", "-U", "1", "--user", "2", "--", "id", NULL),
+			 XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "run: -U given twice"));
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "run", "g", "id", "--cwd", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "option '--cwd' needs a value"));
+	assert_int_equal(xl_parse_captured(&a, err, sizeof(err), "list", "--user", "1", NULL), XL_EXIT_USAGE);
+	assert_non_null(strstr(err, "list: no option '--user'"));
+}
+
 /* module load | unload | list, and profile: their arguments and options, and what they refuse */
 static void test_parse_module_commands(void **state)
 {
@@ -1615,6 +1665,7 @@ int main(void)
 		cmocka_unit_test(test_domid_and_domname),
 		cmocka_unit_test(test_parse_command_options),
 		cmocka_unit_test(test_parse_option_errors),
+		cmocka_unit_test(test_parse_run_options),
 		cmocka_unit_test(test_help_lists_everything),
 		cmocka_unit_test(test_parse_module_commands),
 		cmocka_unit_test(test_uptime),
