@@ -28,7 +28,8 @@ OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS.fd}
 QEMU_CPU=${QEMU_CPU:-EPYC,+svm,+npt}
 # the emulator and its first arguments: Debian's QEMU 7.2, or QEMU 10 (use_qemu10)
 QEMU_SYSTEM=(qemu-system-x86_64)
-QEMU10_ROOT=$BUILD/qemu10/root
+# QEMU10_ROOT=DIR runs the QEMU 10 tests on another build laid out the same (a debug build)
+QEMU10_ROOT=${QEMU10_ROOT:-$BUILD/qemu10/root}
 mkdir -p "$LOGDIR"
 
 TEST_FAILED=0

@@ -59,9 +59,10 @@ test_workload_stress_ng() {
 		QEMU_CPU=EPYC,+svm,+npt # the xAPIC, as on QEMU 7.2: dom0 needs it
 	fi
 	stressors=$(echo "$WORKLOAD_STRESSORS" | tr ' ' +)
-	# QEMU's multi-threaded TCG loses dom0's state under this load on some machines (a
-	# second #VMEXIT taken in host mode: testing.md, "On QEMU 10 too"); one thread for all
-	# CPUs runs it through (WORKLOAD_ACCEL=tcg to see the crash)
+	# QEMU's multi-threaded TCG loses dom0's state under this load: a guest vCPU's FPU
+	# restore rewrites CPU 0's hflags2 unlocked and brings back its NPT bit after #VMEXIT
+	# (testing.md, "dom0 lost under stress-ng"); one thread for all CPUs cannot race there
+	# (WORKLOAD_ACCEL=tcg to see the crash)
 	local QEMU_ACCEL=${WORKLOAD_ACCEL:-tcg,thread=single}
 	# bounds for a machine 3x slower than the measured one (test: ~70 s): dom0's
 	# boot, then create 60 s, guest boot 150 s, the run (stress-ng's time x 2 + 60 s),
