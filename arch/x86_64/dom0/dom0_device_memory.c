@@ -21,16 +21,16 @@
 /* dom0's vCPUs may fault on the same block at once: one of them maps it */
 static spinlock_t map_lock = SPINLOCK_INIT;
 static unsigned long long blocks_mapped;
+/* the IOMMUs' registers, read from the ACPI tables once, before dom0 runs */
+static struct acpi_iommu_region iommus[16];
+static unsigned int nr_iommus;
 
 static const uint64_t block_sizes[] = { SIZE_1G, SIZE_2M, PAGE_SIZE };
 
 static bool holds_iommu_registers(uint64_t start, uint64_t size)
 {
-	struct acpi_iommu_region r[16];
-	unsigned int n = acpi_iommu_regions(platform_direct_map, NULL, platform_acpi(), r, ARRAY_SIZE(r));
-
-	for (unsigned int i = 0; i < n; i++)
-		if (r[i].base < start + size && start < r[i].base + r[i].size)
+	for (unsigned int i = 0; i < nr_iommus; i++)
+		if (iommus[i].base < start + size && start < iommus[i].base + iommus[i].size)
 			return true;
 	return false;
 }
@@ -66,5 +66,6 @@ static bool map_device_memory(struct vcpu *v, gpa_t at, void *opaque)
 
 int dom0_device_memory_init(struct domain *d)
 {
+	nr_iommus = acpi_iommu_regions(platform_direct_map, NULL, platform_acpi(), iommus, ARRAY_SIZE(iommus));
 	return vdev_unmapped_register(d, map_device_memory, NULL);
 }
