@@ -124,11 +124,3 @@ size_t xl_run_command(char *out, size_t size, const struct xl_run_spec *spec, si
 	out[t.len] = '\0';
 	return t.len;
 }
-
-size_t xl_run_quote(char *out, size_t size, const char *const *words, unsigned int n)
-{
-	struct xl_run_spec spec = { .words = words, .nwords = n };
-	size_t need;
-
-	return xl_run_command(out, size, &spec, &need);
-}

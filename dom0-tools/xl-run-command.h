@@ -46,10 +46,4 @@ const char *xl_run_check_cwd(const char *s);
  */
 size_t xl_run_command(char *out, size_t size, const struct xl_run_spec *spec, size_t *need);
 
-/*
- * The words alone, quoted for a POSIX shell ('...' each, a ' as '\''),
- * separated by spaces: xl_run_command with nothing else asked.
- */
-size_t xl_run_quote(char *out, size_t size, const char *const *words, unsigned int n);
-
 #endif
